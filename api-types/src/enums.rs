@@ -1,0 +1,132 @@
+//! The closed vocabularies of the domain, as they travel on the wire and are stored.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A value that is not one of an enum's wire names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownVariant {
+    /// Name of the enum, e.g. `ActionStatus`.
+    pub kind: &'static str,
+    /// The rejected value.
+    pub value: String,
+}
+
+impl fmt::Display for UnknownVariant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not a valid {}", self.value, self.kind)
+    }
+}
+
+impl std::error::Error for UnknownVariant {}
+
+/// Declares a wire enum: serde names, `as_str`, `FromStr`, `Display` and `ALL` agree by
+/// construction, so the database CHECK constraints and the API can use the same strings.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $wire:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $wire)] $variant),+
+        }
+
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The wire (and storage) name.
+            pub const fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownVariant;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($wire => Ok($name::$variant),)+
+                    _ => Err(UnknownVariant { kind: stringify!($name), value: s.to_owned() }),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// Lifecycle of a plan: prepared, adopted by the council, then closed at the end of
+    /// the term.
+    PlanStatus { Draft => "draft", Adopted => "adopted", Closed => "closed" }
+}
+
+wire_enum! {
+    /// The part of the PST an objective belongs to: `externe` (services to citizens) or
+    /// `interne` (the administration itself). The `e` / `i` in codes such as `OSe1`.
+    Volet { Externe => "externe", Interne => "interne" }
+}
+
+wire_enum! {
+    /// Level of an objective in the plan tree.
+    ObjectiveLevel { Strategic => "strategic", Operational => "operational" }
+}
+
+wire_enum! {
+    /// `mission`: an ongoing service (codes `M…`); `projet`: a new project (codes `P…`).
+    ActionKind { Mission => "mission", Projet => "projet" }
+}
+
+wire_enum! {
+    /// Follow-up status of an action, the values of the Walloon eComptes PST export.
+    ActionStatus {
+        NonCommence => "non_commence",
+        EnCours => "en_cours",
+        EnAttente => "en_attente",
+        Probleme => "probleme",
+        Termine => "termine",
+        AnnuleAbandonne => "annule_abandonne",
+    }
+}
+
+wire_enum! {
+    /// Role of an organisation on an action: the lead entity ("entité porteuse") or a
+    /// collaborating one.
+    OrgRole { Lead => "lead", Collaborator => "collaborator" }
+}
+
+wire_enum! {
+    /// What kind of body an organisation is.
+    OrganisationKind {
+        Cpas => "cpas",
+        Commune => "commune",
+        Association => "association",
+        Other => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_round_trip_through_str_and_serde() {
+        for status in ActionStatus::ALL {
+            assert_eq!(status.as_str().parse::<ActionStatus>(), Ok(*status));
+            let json = serde_json::to_string(status).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", status.as_str()));
+        }
+    }
+
+    #[test]
+    fn unknown_names_are_refused_with_the_enum_name() {
+        let err = "finished"
+            .parse::<ActionStatus>()
+            .expect_err("not a status");
+        assert_eq!(err.to_string(), "`finished` is not a valid ActionStatus");
+    }
+}

@@ -1,0 +1,24 @@
+//! Wire types of the PST API (`/api/v1`).
+//!
+//! Shared by the server (which derives the OpenAPI schemas from them with the `openapi`
+//! feature), the Leptos web app and the black-box tests, so the three cannot disagree on
+//! the JSON. No database code lives here: the crate builds for `wasm32-unknown-unknown`.
+//!
+//! Wire rules: field names are `snake_case`, enums are lower `snake_case` strings, dates
+//! are ISO 8601 (`YYYY-MM-DD`), timestamps RFC 3339 in UTC, ids are UUIDs.
+
+mod enums;
+mod plan;
+mod problem;
+
+pub use enums::*;
+pub use plan::*;
+pub use problem::*;
+
+/// Answer of `GET /healthz` and `GET /readyz`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    /// `ok` when the check passed.
+    pub status: String,
+}

@@ -1,0 +1,36 @@
+//! RFC 9457 problem details: the body of every error answer
+//! (`Content-Type: application/problem+json`).
+
+use serde::{Deserialize, Serialize};
+
+/// An error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    /// A URI naming the problem type; `about:blank` when the status says it all.
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    /// Short human summary of the problem type.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// Human explanation of this occurrence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Stable machine-readable code, e.g. `not_found`, `invalid_id`.
+    pub code: String,
+    /// Per-field problems of a rejected input.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    /// The field, as a JSON pointer-like path (`progress`, `indicators/0/value`).
+    pub field: String,
+    /// Stable code, e.g. `out_of_range`.
+    pub code: String,
+    pub message: String,
+}

@@ -1,0 +1,63 @@
+//! Settings, layered: built-in defaults, then the environment (and a `.env` file), then
+//! command-line flags.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use crate::db::PoolOptions;
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable, for a terminal.
+    Pretty,
+    /// One JSON object per line, for a log collector.
+    Json,
+}
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// PostgreSQL connection URL.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: String,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "PST_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// Maximum number of PostgreSQL connections of this instance.
+    #[arg(long, env = "PST_DB_POOL_SIZE", default_value_t = 16)]
+    pub db_pool_size: u32,
+
+    /// How long a request waits for a database connection before a 503, in milliseconds.
+    #[arg(long, env = "PST_DB_TIMEOUT_MS", default_value_t = 2000)]
+    pub db_timeout_ms: u64,
+
+    /// Folder of the built web app (index.html, WASM). Not served when absent.
+    #[arg(long, env = "PST_STATIC_DIR")]
+    pub static_dir: Option<PathBuf>,
+
+    /// Load the two demo plans at start (idempotent). Never in production.
+    #[arg(long, env = "PST_DEMO", default_value_t = false)]
+    pub demo: bool,
+
+    /// Log line format.
+    #[arg(long, env = "PST_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
+    pub log_format: LogFormat,
+
+    /// Number of HTTP worker threads (default: one per core).
+    #[arg(long, env = "PST_WORKERS")]
+    pub workers: Option<usize>,
+}
+
+impl Settings {
+    pub fn pool_options(&self) -> PoolOptions {
+        PoolOptions {
+            max_size: self.db_pool_size.max(1),
+            acquire_timeout: Duration::from_millis(self.db_timeout_ms.max(1)),
+        }
+    }
+}

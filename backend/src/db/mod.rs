@@ -1,0 +1,146 @@
+//! Database access: the connection pool, embedded migrations, row models and the queries.
+//!
+//! Diesel is synchronous, so every unit of work runs on the blocking thread pool through
+//! [`Db::run`]. Each run counts its statements into the request's [`QueryStats`], which the
+//! `Server-Timing` middleware reports: the "no N+1" promise is visible on every answer.
+
+pub mod models;
+pub mod plans;
+pub mod schema;
+pub mod seed;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use diesel::connection::{Instrumentation, InstrumentationEvent};
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::ApiError;
+
+/// The migrations of `migrations/`, compiled into the binary.
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
+
+pub type PgPool = Pool<ConnectionManager<PgConnection>>;
+pub type PgPooled = PooledConnection<ConnectionManager<PgConnection>>;
+
+// Joins that `diesel print-schema` cannot infer: the foreign keys are composite (they
+// include `tenant_id`), but the id alone is what these joins need.
+diesel::joinable!(schema::actions -> schema::objectives (objective_id));
+diesel::joinable!(schema::action_organisations -> schema::actions (action_id));
+diesel::joinable!(schema::action_organisations -> schema::organisations (organisation_id));
+diesel::joinable!(schema::opinions -> schema::plans (plan_id));
+diesel::joinable!(schema::opinion_objectives -> schema::opinions (opinion_id));
+diesel::joinable!(schema::opinion_objectives -> schema::objectives (objective_id));
+
+/// Pool settings.
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    pub max_size: u32,
+    /// How long a request waits for a connection before it is answered 503.
+    pub acquire_timeout: Duration,
+}
+
+/// Builds the pool without connecting: the server starts even when PostgreSQL is down and
+/// answers 503 until it is back.
+pub fn build_pool(database_url: &str, options: &PoolOptions) -> PgPool {
+    Pool::builder()
+        .max_size(options.max_size)
+        .min_idle(Some(0))
+        .connection_timeout(options.acquire_timeout)
+        // A connection is checked before use, so one that died with a database restart is
+        // replaced instead of failing a request.
+        .test_on_check_out(true)
+        .build_unchecked(ConnectionManager::new(database_url))
+}
+
+/// Applies the pending embedded migrations.
+pub fn run_migrations(conn: &mut PgConnection) -> anyhow::Result<Vec<String>> {
+    let applied = conn
+        .run_pending_migrations(MIGRATIONS)
+        .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    Ok(applied.iter().map(ToString::to_string).collect())
+}
+
+/// Statements run and time spent in the database on behalf of one request.
+#[derive(Debug, Default, Clone)]
+pub struct QueryStats(Arc<QueryCounters>);
+
+#[derive(Debug, Default)]
+struct QueryCounters {
+    statements: AtomicU32,
+    transaction_control: AtomicU32,
+    micros: AtomicU64,
+}
+
+impl QueryStats {
+    /// Statements other than BEGIN / COMMIT / ROLLBACK.
+    pub fn queries(&self) -> u32 {
+        let c = &self.0;
+        c.statements
+            .load(Ordering::Relaxed)
+            .saturating_sub(c.transaction_control.load(Ordering::Relaxed))
+    }
+
+    /// Time spent in [`Db::run`] closures, in milliseconds.
+    pub fn millis(&self) -> f64 {
+        self.0.micros.load(Ordering::Relaxed) as f64 / 1000.0
+    }
+
+    fn instrumentation(&self) -> impl Instrumentation + use<> {
+        let counters = Arc::clone(&self.0);
+        move |event: InstrumentationEvent<'_>| match event {
+            InstrumentationEvent::StartQuery { .. } => {
+                counters.statements.fetch_add(1, Ordering::Relaxed);
+            }
+            // Each of these is followed by exactly one statement (BEGIN, COMMIT…).
+            InstrumentationEvent::BeginTransaction { .. }
+            | InstrumentationEvent::CommitTransaction { .. }
+            | InstrumentationEvent::RollbackTransaction { .. } => {
+                counters.transaction_control.fetch_add(1, Ordering::Relaxed);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Handle on the pool that runs blocking diesel work off the async executor.
+#[derive(Clone)]
+pub struct Db {
+    pool: PgPool,
+}
+
+impl Db {
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool, counting its
+    /// statements into `stats`.
+    pub async fn run<T, F>(&self, stats: &QueryStats, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let stats = stats.clone();
+        let joined = actix_web::rt::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(ApiError::from)?;
+            let started = Instant::now();
+            conn.set_instrumentation(stats.instrumentation());
+            let result = f(&mut conn);
+            conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
+            let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            stats.0.micros.fetch_add(micros, Ordering::Relaxed);
+            result
+        })
+        .await;
+        joined.map_err(|e| ApiError::Internal(anyhow::anyhow!("database task failed: {e}")))?
+    }
+}

@@ -1,0 +1,185 @@
+//! Rows as diesel reads and writes them. Enum columns are text guarded by CHECK
+//! constraints; they are parsed into the wire enums when a DTO is built.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::schema::{
+    action_organisations, actions, objectives, opinion_objectives, opinions, organisations, plans,
+    tenants,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = tenants, check_for_backend(diesel::pg::Pg))]
+pub struct Tenant {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = tenants)]
+pub struct NewTenant<'a> {
+    pub id: Uuid,
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub description: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organisations, check_for_backend(diesel::pg::Pg))]
+pub struct Organisation {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = organisations)]
+pub struct NewOrganisation<'a> {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub name: &'a str,
+    pub kind: &'a str,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = plans, check_for_backend(diesel::pg::Pg))]
+pub struct Plan {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub title: String,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+    pub status: String,
+    pub adopted_on: Option<NaiveDate>,
+    pub opinion_title: Option<String>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = plans)]
+pub struct NewPlan<'a> {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub title: &'a str,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+    pub status: &'a str,
+    pub adopted_on: Option<NaiveDate>,
+    pub opinion_title: Option<&'a str>,
+    pub source_document: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = objectives, check_for_backend(diesel::pg::Pg))]
+pub struct Objective {
+    pub id: Uuid,
+    pub parent_id: Option<Uuid>,
+    pub level: String,
+    pub volet: String,
+    pub code: String,
+    pub title: String,
+    pub position: i32,
+    pub version: i32,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = objectives)]
+pub struct NewObjective<'a> {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub plan_id: Uuid,
+    pub parent_id: Option<Uuid>,
+    pub level: &'a str,
+    pub volet: &'a str,
+    pub code: &'a str,
+    pub title: &'a str,
+    pub position: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = actions, check_for_backend(diesel::pg::Pg))]
+pub struct Action {
+    pub id: Uuid,
+    pub objective_id: Uuid,
+    pub code: String,
+    pub kind: Option<String>,
+    pub title: String,
+    pub description: Option<String>,
+    pub reservation: Option<String>,
+    pub transversal: bool,
+    pub status: String,
+    pub progress: i16,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_end: Option<NaiveDate>,
+    pub actual_end: Option<NaiveDate>,
+    pub position: i32,
+    pub version: i32,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = actions)]
+pub struct NewAction<'a> {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub plan_id: Uuid,
+    pub objective_id: Uuid,
+    pub code: &'a str,
+    pub kind: Option<&'a str>,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub reservation: Option<&'a str>,
+    pub transversal: bool,
+    pub position: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = action_organisations, check_for_backend(diesel::pg::Pg))]
+pub struct ActionOrganisation {
+    pub action_id: Uuid,
+    pub role: String,
+    pub position: i32,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = action_organisations)]
+pub struct NewActionOrganisation<'a> {
+    pub tenant_id: Uuid,
+    pub action_id: Uuid,
+    pub organisation_id: Uuid,
+    pub role: &'a str,
+    pub position: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = opinions, check_for_backend(diesel::pg::Pg))]
+pub struct Opinion {
+    pub id: Uuid,
+    pub heading: Option<String>,
+    pub body: String,
+    pub position: i32,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = opinions)]
+pub struct NewOpinion<'a> {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub plan_id: Uuid,
+    pub heading: Option<&'a str>,
+    pub body: &'a str,
+    pub position: i32,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = opinion_objectives)]
+pub struct NewOpinionObjective {
+    pub tenant_id: Uuid,
+    pub plan_id: Uuid,
+    pub opinion_id: Uuid,
+    pub objective_id: Uuid,
+    pub position: i32,
+}

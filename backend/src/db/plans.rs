@@ -1,0 +1,266 @@
+//! Plan queries: the list and the whole tree in a bounded number of statements.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use api_types as wire;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::models::{Action, ActionOrganisation, Objective, Opinion, Organisation, Plan, Tenant};
+use super::schema::{
+    action_organisations, actions, objectives, opinion_objectives, opinions, organisations, plans,
+    tenants,
+};
+use crate::domain::PlanId;
+use crate::error::ApiError;
+
+/// Every plan with its counts, ordered by CPAS then creation. Three statements.
+pub fn list_plans(conn: &mut PgConnection) -> Result<Vec<wire::PlanSummary>, ApiError> {
+    let rows: Vec<(Plan, Tenant)> = plans::table
+        .inner_join(tenants::table)
+        .order((tenants::name, plans::created_at, plans::id))
+        .select((Plan::as_select(), Tenant::as_select()))
+        .load(conn)?;
+    let ids: Vec<Uuid> = rows.iter().map(|(p, _)| p.id).collect();
+
+    let objective_counts: Vec<(Uuid, String, i64)> = objectives::table
+        .filter(objectives::plan_id.eq_any(&ids))
+        .group_by((objectives::plan_id, objectives::level))
+        .select((objectives::plan_id, objectives::level, count_star()))
+        .load(conn)?;
+    let action_counts: HashMap<Uuid, i64> = actions::table
+        .filter(actions::plan_id.eq_any(&ids))
+        .filter(actions::archived_at.is_null())
+        .group_by(actions::plan_id)
+        .select((actions::plan_id, count_star()))
+        .load::<(Uuid, i64)>(conn)?
+        .into_iter()
+        .collect();
+
+    rows.into_iter()
+        .map(|(plan, tenant)| {
+            let count = |level: wire::ObjectiveLevel| {
+                objective_counts
+                    .iter()
+                    .find(|(id, l, _)| *id == plan.id && l == level.as_str())
+                    .map_or(0, |(_, _, n)| *n)
+            };
+            Ok(wire::PlanSummary {
+                id: plan.id,
+                strategic_objective_count: count(wire::ObjectiveLevel::Strategic),
+                operational_objective_count: count(wire::ObjectiveLevel::Operational),
+                action_count: action_counts.get(&plan.id).copied().unwrap_or(0),
+                tenant: tenant_ref(tenant),
+                title: plan.title,
+                start_year: plan.start_year,
+                end_year: plan.end_year,
+                status: stored(&plan.status)?,
+                adopted_on: plan.adopted_on,
+                version: plan.version,
+                updated_at: plan.updated_at,
+            })
+        })
+        .collect()
+}
+
+/// The whole tree of one plan, read from one snapshot in four statements whatever the
+/// plan's size: plan with tenant and opinions, objectives, actions, organisation links.
+pub fn plan_tree(conn: &mut PgConnection, id: PlanId) -> Result<wire::PlanTree, ApiError> {
+    conn.build_transaction()
+        .read_only()
+        .repeatable_read()
+        .run(|conn| load_tree(conn, id.get()))
+}
+
+fn load_tree(conn: &mut PgConnection, plan_id: Uuid) -> Result<wire::PlanTree, ApiError> {
+    let head: Vec<(Plan, Tenant, Option<Opinion>, Option<Uuid>)> = plans::table
+        .inner_join(tenants::table)
+        .left_join(opinions::table.left_join(opinion_objectives::table))
+        .filter(plans::id.eq(plan_id))
+        .order((
+            opinions::position.nullable(),
+            opinion_objectives::position.nullable(),
+        ))
+        .select((
+            Plan::as_select(),
+            Tenant::as_select(),
+            Option::<Opinion>::as_select(),
+            opinion_objectives::objective_id.nullable(),
+        ))
+        .load(conn)?;
+    let Some((plan, tenant, _, _)) = head.first().cloned() else {
+        return Err(ApiError::NotFound { resource: "plan" });
+    };
+
+    let objective_rows: Vec<Objective> = objectives::table
+        .filter(objectives::plan_id.eq(plan_id))
+        .order((objectives::position, objectives::code))
+        .select(Objective::as_select())
+        .load(conn)?;
+    let action_rows: Vec<Action> = actions::table
+        .filter(actions::plan_id.eq(plan_id))
+        .filter(actions::archived_at.is_null())
+        .order((actions::position, actions::code))
+        .select(Action::as_select())
+        .load(conn)?;
+    let links: Vec<(ActionOrganisation, Organisation)> = action_organisations::table
+        .inner_join(organisations::table)
+        .inner_join(actions::table)
+        .filter(actions::plan_id.eq(plan_id))
+        .order((
+            action_organisations::action_id,
+            action_organisations::position,
+            organisations::name,
+        ))
+        .select((ActionOrganisation::as_select(), Organisation::as_select()))
+        .load(conn)?;
+
+    let codes: HashMap<Uuid, &str> = objective_rows
+        .iter()
+        .map(|o| (o.id, o.code.as_str()))
+        .collect();
+    let opinions = assemble_opinions(&head, &codes);
+    let objectives = assemble_objectives(&objective_rows, action_rows, links)?;
+
+    Ok(wire::PlanTree {
+        id: plan.id,
+        tenant: tenant_ref(tenant),
+        title: plan.title,
+        start_year: plan.start_year,
+        end_year: plan.end_year,
+        status: stored(&plan.status)?,
+        adopted_on: plan.adopted_on,
+        opinion_title: plan.opinion_title,
+        version: plan.version,
+        updated_at: plan.updated_at,
+        objectives,
+        opinions,
+    })
+}
+
+fn assemble_opinions(
+    head: &[(Plan, Tenant, Option<Opinion>, Option<Uuid>)],
+    codes: &HashMap<Uuid, &str>,
+) -> Vec<wire::Opinion> {
+    let mut opinions: Vec<wire::Opinion> = Vec::new();
+    for (_, _, opinion, objective_id) in head {
+        let Some(opinion) = opinion else { continue };
+        if opinions.last().is_none_or(|o| o.id != opinion.id) {
+            opinions.push(wire::Opinion {
+                id: opinion.id,
+                heading: opinion.heading.clone(),
+                body: opinion.body.clone(),
+                position: opinion.position,
+                objective_ids: Vec::new(),
+                objective_codes: Vec::new(),
+            });
+        }
+        if let (Some(objective_id), Some(current)) = (objective_id, opinions.last_mut()) {
+            current.objective_ids.push(*objective_id);
+            current.objective_codes.push(
+                codes
+                    .get(objective_id)
+                    .copied()
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+        }
+    }
+    opinions
+}
+
+fn assemble_objectives(
+    rows: &[Objective],
+    actions: Vec<Action>,
+    links: Vec<(ActionOrganisation, Organisation)>,
+) -> Result<Vec<wire::StrategicObjective>, ApiError> {
+    let mut organisations_of: HashMap<
+        Uuid,
+        (Option<wire::OrganisationRef>, Vec<wire::OrganisationRef>),
+    > = HashMap::new();
+    for (link, organisation) in links {
+        let entry = organisations_of.entry(link.action_id).or_default();
+        let reference = wire::OrganisationRef {
+            id: organisation.id,
+            name: organisation.name,
+            kind: stored(&organisation.kind)?,
+        };
+        match stored::<wire::OrgRole>(&link.role)? {
+            wire::OrgRole::Lead => entry.0 = Some(reference),
+            wire::OrgRole::Collaborator => entry.1.push(reference),
+        }
+    }
+
+    let mut actions_of: HashMap<Uuid, Vec<wire::Action>> = HashMap::new();
+    for action in actions {
+        let (lead, collaborators) = organisations_of.remove(&action.id).unwrap_or_default();
+        actions_of
+            .entry(action.objective_id)
+            .or_default()
+            .push(wire::Action {
+                id: action.id,
+                code: action.code,
+                kind: action.kind.as_deref().map(stored).transpose()?,
+                title: action.title,
+                description: action.description,
+                reservation: action.reservation,
+                transversal: action.transversal,
+                status: stored(&action.status)?,
+                progress: action.progress,
+                planned_start: action.planned_start,
+                planned_end: action.planned_end,
+                actual_end: action.actual_end,
+                position: action.position,
+                version: action.version,
+                lead,
+                collaborators,
+            });
+    }
+
+    let mut strategic = Vec::new();
+    for os in rows.iter().filter(|o| o.parent_id.is_none()) {
+        let mut operational = Vec::new();
+        for oo in rows.iter().filter(|o| o.parent_id == Some(os.id)) {
+            operational.push(wire::OperationalObjective {
+                id: oo.id,
+                code: oo.code.clone(),
+                volet: stored(&oo.volet)?,
+                title: oo.title.clone(),
+                position: oo.position,
+                version: oo.version,
+                actions: actions_of.remove(&oo.id).unwrap_or_default(),
+            });
+        }
+        strategic.push(wire::StrategicObjective {
+            id: os.id,
+            code: os.code.clone(),
+            volet: stored(&os.volet)?,
+            title: os.title.clone(),
+            position: os.position,
+            version: os.version,
+            operational_objectives: operational,
+        });
+    }
+    Ok(strategic)
+}
+
+fn tenant_ref(tenant: Tenant) -> wire::TenantRef {
+    wire::TenantRef {
+        id: tenant.id,
+        slug: tenant.slug,
+        name: tenant.name,
+    }
+}
+
+/// Parses a value the database's CHECK constraints already vouch for; a mismatch means the
+/// schema and the code disagree, which is a server fault.
+fn stored<T>(value: &str) -> Result<T, ApiError>
+where
+    T: FromStr<Err = wire::UnknownVariant>,
+{
+    value
+        .parse()
+        .map_err(|e: wire::UnknownVariant| ApiError::Internal(e.into()))
+}

@@ -1,0 +1,133 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    action_organisations (action_id, organisation_id) {
+        tenant_id -> Uuid,
+        action_id -> Uuid,
+        organisation_id -> Uuid,
+        role -> Text,
+        position -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    actions (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        plan_id -> Uuid,
+        objective_id -> Uuid,
+        code -> Text,
+        kind -> Nullable<Text>,
+        title -> Text,
+        description -> Nullable<Text>,
+        reservation -> Nullable<Text>,
+        transversal -> Bool,
+        status -> Text,
+        progress -> Int2,
+        planned_start -> Nullable<Date>,
+        planned_end -> Nullable<Date>,
+        actual_end -> Nullable<Date>,
+        position -> Int4,
+        archived_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    objectives (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        plan_id -> Uuid,
+        parent_id -> Nullable<Uuid>,
+        level -> Text,
+        volet -> Text,
+        code -> Text,
+        title -> Text,
+        position -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    opinion_objectives (opinion_id, objective_id) {
+        tenant_id -> Uuid,
+        plan_id -> Uuid,
+        opinion_id -> Uuid,
+        objective_id -> Uuid,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    opinions (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        plan_id -> Uuid,
+        heading -> Nullable<Text>,
+        body -> Text,
+        position -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    organisations (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        name -> Text,
+        kind -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    plans (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        title -> Text,
+        start_year -> Nullable<Int4>,
+        end_year -> Nullable<Int4>,
+        status -> Text,
+        adopted_on -> Nullable<Date>,
+        opinion_title -> Nullable<Text>,
+        source_document -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    tenants (id) {
+        id -> Uuid,
+        slug -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::joinable!(organisations -> tenants (tenant_id));
+diesel::joinable!(plans -> tenants (tenant_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    action_organisations,
+    actions,
+    objectives,
+    opinion_objectives,
+    opinions,
+    organisations,
+    plans,
+    tenants,
+);

@@ -1,0 +1,324 @@
+//! The demo data: the two real plans of `backend/seed/`, loaded idempotently.
+//!
+//! Ids are UUIDv5 derived from the tenant slug and the codes, so loading again finds the
+//! same rows. A plan that already exists is left alone: the seed never overwrites what
+//! users changed since.
+
+use diesel::prelude::*;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::models::{
+    NewAction, NewActionOrganisation, NewObjective, NewOpinion, NewOpinionObjective,
+    NewOrganisation, NewPlan, NewTenant,
+};
+use super::schema::{
+    action_organisations, actions, objectives, opinion_objectives, opinions, organisations, plans,
+    tenants,
+};
+use api_types::{ActionKind, ObjectiveLevel, OrgRole, OrganisationKind, PlanStatus, Volet};
+
+/// The seed files, compiled in.
+pub const SEED_FILES: &[(&str, &str)] = &[
+    ("cpas-a.json", include_str!("../../seed/cpas-a.json")),
+    ("paliseul.json", include_str!("../../seed/paliseul.json")),
+];
+
+/// Namespace of the seed's UUIDv5 ids.
+const SEED_NAMESPACE: Uuid = Uuid::from_u128(0x5f0c_7a4e_2b1d_4c3a_9e8f_1a2b_3c4d_5e6f);
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedFile {
+    pub tenant: SeedTenant,
+    pub organisations: Vec<SeedOrganisation>,
+    pub plan: SeedPlan,
+    pub objectives: Vec<SeedStrategic>,
+    pub opinions: Vec<SeedOpinion>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedTenant {
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedOrganisation {
+    pub name: String,
+    pub kind: OrganisationKind,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedPlan {
+    pub title: String,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+    pub status: PlanStatus,
+    pub source_document: Option<String>,
+    pub opinion_title: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedStrategic {
+    pub code: String,
+    pub volet: Volet,
+    pub title: String,
+    pub operational: Vec<SeedOperational>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedOperational {
+    pub code: String,
+    pub volet: Volet,
+    pub title: String,
+    pub actions: Vec<SeedAction>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedAction {
+    pub code: String,
+    pub kind: Option<ActionKind>,
+    pub title: String,
+    pub description: Option<String>,
+    pub reservation: Option<String>,
+    pub transversal: bool,
+    pub lead: Option<String>,
+    pub collaborators: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedOpinion {
+    pub objectives: Vec<String>,
+    pub heading: Option<String>,
+    pub body: String,
+}
+
+/// What loading did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub plans_created: usize,
+    pub plans_already_present: usize,
+}
+
+/// Parses the compiled-in seed files.
+pub fn seed_files() -> anyhow::Result<Vec<SeedFile>> {
+    SEED_FILES
+        .iter()
+        .map(|(name, text)| {
+            serde_json::from_str(text).map_err(|e| anyhow::anyhow!("seed file {name}: {e}"))
+        })
+        .collect()
+}
+
+/// Loads every seed plan that is not there yet, each in its own transaction.
+pub fn load_demo_plans(conn: &mut PgConnection) -> anyhow::Result<SeedReport> {
+    let mut report = SeedReport::default();
+    for file in seed_files()? {
+        let created = conn.transaction(|conn| load_one(conn, &file))?;
+        if created {
+            report.plans_created += 1;
+        } else {
+            report.plans_already_present += 1;
+        }
+    }
+    Ok(report)
+}
+
+fn seed_id(parts: &[&str]) -> Uuid {
+    Uuid::new_v5(&SEED_NAMESPACE, parts.join("\u{1f}").as_bytes())
+}
+
+fn load_one(conn: &mut PgConnection, file: &SeedFile) -> anyhow::Result<bool> {
+    let slug = file.tenant.slug.as_str();
+    // Serialises concurrent seeders (several server instances starting together).
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('pst-seed'))").execute(conn)?;
+
+    let tenant_id = seed_id(&["tenant", slug]);
+    diesel::insert_into(tenants::table)
+        .values(&NewTenant {
+            id: tenant_id,
+            slug,
+            name: &file.tenant.name,
+            description: file.tenant.description.as_deref(),
+        })
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    let tenant_id: Uuid = tenants::table
+        .filter(tenants::slug.eq(slug))
+        .select(tenants::id)
+        .first(conn)?;
+
+    let plan_id = seed_id(&[
+        "plan",
+        slug,
+        file.plan
+            .source_document
+            .as_deref()
+            .unwrap_or(&file.plan.title),
+    ]);
+    let exists: bool = diesel::select(diesel::dsl::exists(
+        plans::table.filter(plans::id.eq(plan_id)),
+    ))
+    .get_result(conn)?;
+    if exists {
+        return Ok(false);
+    }
+
+    for organisation in &file.organisations {
+        diesel::insert_into(organisations::table)
+            .values(&NewOrganisation {
+                id: seed_id(&["organisation", slug, &organisation.name]),
+                tenant_id,
+                name: &organisation.name,
+                kind: organisation.kind.as_str(),
+            })
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+    }
+    let organisation_ids: std::collections::HashMap<String, Uuid> = organisations::table
+        .filter(organisations::tenant_id.eq(tenant_id))
+        .select((organisations::name, organisations::id))
+        .load::<(String, Uuid)>(conn)?
+        .into_iter()
+        .collect();
+    let organisation = |name: &str| {
+        organisation_ids
+            .get(name)
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("seed {slug}: unknown organisation {name:?}"))
+    };
+
+    diesel::insert_into(plans::table)
+        .values(&NewPlan {
+            id: plan_id,
+            tenant_id,
+            title: &file.plan.title,
+            start_year: file.plan.start_year,
+            end_year: file.plan.end_year,
+            status: file.plan.status.as_str(),
+            adopted_on: None,
+            opinion_title: file.plan.opinion_title.as_deref(),
+            source_document: file.plan.source_document.as_deref(),
+        })
+        .execute(conn)?;
+
+    let mut objective_rows = Vec::new();
+    let mut action_rows = Vec::new();
+    let mut link_rows = Vec::new();
+    let mut objective_ids = std::collections::HashMap::new();
+    for (os_position, os) in (0..).zip(&file.objectives) {
+        let os_id = seed_id(&["objective", slug, &os.code]);
+        objective_ids.insert(os.code.as_str(), os_id);
+        objective_rows.push(NewObjective {
+            id: os_id,
+            tenant_id,
+            plan_id,
+            parent_id: None,
+            level: ObjectiveLevel::Strategic.as_str(),
+            volet: os.volet.as_str(),
+            code: &os.code,
+            title: &os.title,
+            position: os_position,
+        });
+        for (oo_position, oo) in (0..).zip(&os.operational) {
+            let oo_id = seed_id(&["objective", slug, &oo.code]);
+            objective_ids.insert(oo.code.as_str(), oo_id);
+            objective_rows.push(NewObjective {
+                id: oo_id,
+                tenant_id,
+                plan_id,
+                parent_id: Some(os_id),
+                level: ObjectiveLevel::Operational.as_str(),
+                volet: oo.volet.as_str(),
+                code: &oo.code,
+                title: &oo.title,
+                position: oo_position,
+            });
+            for (action_position, action) in (0..).zip(&oo.actions) {
+                let action_id = seed_id(&["action", slug, &action.code]);
+                action_rows.push(NewAction {
+                    id: action_id,
+                    tenant_id,
+                    plan_id,
+                    objective_id: oo_id,
+                    code: &action.code,
+                    kind: action.kind.map(ActionKind::as_str),
+                    title: &action.title,
+                    description: action.description.as_deref(),
+                    reservation: action.reservation.as_deref(),
+                    transversal: action.transversal,
+                    position: action_position,
+                });
+                if let Some(lead) = &action.lead {
+                    link_rows.push(NewActionOrganisation {
+                        tenant_id,
+                        action_id,
+                        organisation_id: organisation(lead)?,
+                        role: OrgRole::Lead.as_str(),
+                        position: 0,
+                    });
+                }
+                for (position, name) in (0..).zip(&action.collaborators) {
+                    link_rows.push(NewActionOrganisation {
+                        tenant_id,
+                        action_id,
+                        organisation_id: organisation(name)?,
+                        role: OrgRole::Collaborator.as_str(),
+                        position,
+                    });
+                }
+            }
+        }
+    }
+    // Strategic objectives first: operational ones reference them.
+    diesel::insert_into(objectives::table)
+        .values(&objective_rows)
+        .execute(conn)?;
+    diesel::insert_into(actions::table)
+        .values(&action_rows)
+        .execute(conn)?;
+    diesel::insert_into(action_organisations::table)
+        .values(&link_rows)
+        .execute(conn)?;
+
+    for (position, opinion) in (0..).zip(&file.opinions) {
+        let opinion_id = seed_id(&["opinion", slug, &position.to_string()]);
+        diesel::insert_into(opinions::table)
+            .values(&NewOpinion {
+                id: opinion_id,
+                tenant_id,
+                plan_id,
+                heading: opinion.heading.as_deref(),
+                body: &opinion.body,
+                position,
+            })
+            .execute(conn)?;
+        let links = (0..)
+            .zip(&opinion.objectives)
+            .map(|(position, code)| {
+                Ok(NewOpinionObjective {
+                    tenant_id,
+                    plan_id,
+                    opinion_id,
+                    objective_id: *objective_ids.get(code.as_str()).ok_or_else(|| {
+                        anyhow::anyhow!("seed {slug}: opinion on unknown objective {code}")
+                    })?,
+                    position,
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        diesel::insert_into(opinion_objectives::table)
+            .values(&links)
+            .execute(conn)?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,11 @@
+//! The PST server: a JSON API on PostgreSQL for the Plan Stratégique Transversal of Walloon
+//! CPAS, and the host of the web app.
+
+pub mod configuration;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

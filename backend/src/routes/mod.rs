@@ -1,0 +1,78 @@
+//! HTTP handlers, thin: extract → parse → (authorize) → one unit of database work → DTO.
+
+mod extract;
+pub mod health;
+pub mod plans;
+
+pub use extract::RequestDb;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::ApiError;
+
+/// Registers every documented route; the OpenAPI document is collected from the same calls,
+/// so the spec cannot list a route the server lacks, or miss one it has.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .service(plans::list_plans)
+                .service(plans::get_plan)
+                .default_service(actix_web::web::to(no_route)),
+        );
+}
+
+/// Unknown paths under `/api`: a problem, never the web app's index.html. A path the API
+/// knows with other methods is a 405 naming them in `Allow`, found from the OpenAPI
+/// document, which lists exactly the registered routes.
+pub async fn no_route(
+    req: actix_web::HttpRequest,
+    document: Option<actix_web::web::Data<utoipa::openapi::OpenApi>>,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    let allowed = document
+        .map(|doc| allowed_methods(&doc, req.path()))
+        .unwrap_or_default();
+    if allowed.is_empty() {
+        return Err(ApiError::NoRoute);
+    }
+    let mut response = actix_web::ResponseError::error_response(&ApiError::MethodNotAllowed);
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allowed.join(", ")) {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, value);
+    }
+    Ok(response)
+}
+
+fn allowed_methods(document: &utoipa::openapi::OpenApi, path: &str) -> Vec<&'static str> {
+    let matches = |template: &str| {
+        let mut template = template.split('/');
+        let mut actual = path.split('/');
+        loop {
+            match (template.next(), actual.next()) {
+                (None, None) => return true,
+                (Some(t), Some(a)) if t == a || (t.starts_with('{') && !a.is_empty()) => {}
+                _ => return false,
+            }
+        }
+    };
+    let Some(item) = document
+        .paths
+        .paths
+        .iter()
+        .find_map(|(template, item)| matches(template).then_some(item))
+    else {
+        return Vec::new();
+    };
+    [
+        ("GET", item.get.is_some()),
+        ("POST", item.post.is_some()),
+        ("PUT", item.put.is_some()),
+        ("PATCH", item.patch.is_some()),
+        ("DELETE", item.delete.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(method, present)| present.then_some(method))
+    .collect()
+}

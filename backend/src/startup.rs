@@ -1,0 +1,170 @@
+//! Building and running the HTTP server.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use actix_files::{Files, NamedFile};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{Compress, DefaultHeaders, Next, from_fn};
+use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa_actix_web::AppExt;
+
+use crate::configuration::Settings;
+use crate::db::{self, Db, QueryStats};
+use crate::error::ApiError;
+use crate::{openapi, routes};
+
+/// A server bound to its port, ready to run.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Migrates the database, loads the demo data when asked, and binds the listener.
+    pub fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let pool = db::build_pool(&settings.database_url, &settings.pool_options());
+        {
+            let mut conn = pool
+                .get()
+                .map_err(|e| anyhow::anyhow!("cannot reach the database: {e}"))?;
+            let applied = db::run_migrations(&mut conn)?;
+            if !applied.is_empty() {
+                tracing::info!(?applied, "migrations applied");
+            }
+            if settings.demo {
+                let report = db::seed::load_demo_plans(&mut conn)?;
+                tracing::info!(
+                    created = report.plans_created,
+                    present = report.plans_already_present,
+                    "demo plans loaded"
+                );
+            }
+        }
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let server = serve(listener, Db::new(pool), settings)?;
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Runs until the server is stopped (SIGINT / SIGTERM drain in-flight requests).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<Server> {
+    let db = web::Data::new(db);
+    let static_dir = settings.static_dir.clone();
+    let mut server = HttpServer::new(move || {
+        let (app, document) =
+            App::new()
+                .into_utoipa_app()
+                .openapi(openapi::base())
+                .map(|app| {
+                    app.wrap(from_fn(request_context))
+                        .wrap(Compress::default())
+                        .wrap(security_headers())
+                        .wrap(TracingLogger::default())
+                        .app_data(db.clone())
+                        .app_data(web::PathConfig::default().error_handler(|err, _| {
+                            ApiError::bad_request("invalid_path", err.to_string()).into()
+                        }))
+                        .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                            ApiError::bad_request("invalid_query", err.to_string()).into()
+                        }))
+                        .app_data(web::JsonConfig::default().limit(1 << 20).error_handler(
+                            |err, _| ApiError::bad_request("invalid_json", err.to_string()).into(),
+                        ))
+                })
+                .configure(routes::configure)
+                .split_for_parts();
+        let document = web::Data::new(document);
+        let app = app
+            .app_data(document)
+            .route("/api/openapi.json", web::get().to(serve_openapi))
+            .service(web::scope("/api").default_service(web::to(routes::no_route)));
+        with_web_app(app, static_dir.clone())
+    })
+    .listen(listener)?;
+    if let Some(workers) = settings.workers {
+        server = server.workers(workers.max(1));
+    }
+    Ok(server.run())
+}
+
+/// The SPA: its files, and `index.html` for every other path so client routes deep-link.
+fn with_web_app<T, B>(app: App<T>, static_dir: Option<PathBuf>) -> App<T>
+where
+    B: MessageBody,
+    T: actix_web::dev::ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<B>,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+{
+    match static_dir {
+        Some(dir) if dir.join("index.html").is_file() => {
+            let index = dir.join("index.html");
+            app.service(
+                Files::new("/", dir)
+                    .index_file("index.html")
+                    .default_handler(web::to(move || {
+                        let index = index.clone();
+                        async move { NamedFile::open(index) }
+                    })),
+            )
+        }
+        _ => app.default_service(web::to(|| async {
+            HttpResponse::NotFound()
+                .content_type("text/plain; charset=utf-8")
+                .body("The web app is not built: run `cargo xtask run`.\n")
+        })),
+    }
+}
+
+async fn serve_openapi(document: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse {
+    HttpResponse::Ok().json(document.get_ref())
+}
+
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "same-origin"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+}
+
+/// Per-request context: names the request (`X-Request-Id`, the id in the logs) and reports
+/// its database work (`Server-Timing: db;dur=1.2;desc="4 queries"`).
+async fn request_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let stats = QueryStats::default();
+    req.extensions_mut().insert(stats.clone());
+    let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
+    let mut response = next.call(req).await?;
+
+    let headers = response.headers_mut();
+    if let Some(value) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        headers.insert(header::HeaderName::from_static("x-request-id"), value);
+    }
+    let queries = stats.queries();
+    if queries > 0 {
+        let timing = format!("db;dur={:.3};desc=\"{queries} queries\"", stats.millis());
+        if let Ok(value) = HeaderValue::from_str(&timing) {
+            headers.insert(header::HeaderName::from_static("server-timing"), value);
+        }
+    }
+    Ok(response)
+}

@@ -1,0 +1,49 @@
+use api_types::{Action, ActionKind};
+use leptos::prelude::*;
+
+use crate::i18n::fr;
+
+/// One action of the tree: code, kind, title, organisations, reservation.
+#[component]
+pub fn ActionItem(action: Action) -> impl IntoView {
+    let (kind_label, kind_class) = match action.kind {
+        Some(ActionKind::Mission) => (fr::MISSION, "badge kind-mission"),
+        Some(ActionKind::Projet) => (fr::PROJET, "badge kind-projet"),
+        None => (fr::KIND_UNKNOWN, "badge kind-unknown"),
+    };
+    let lead = action.lead.map(|lead| {
+        view! {
+            <li class="org lead">
+                <span class="org-role">{fr::LEAD} " : "</span>
+                {lead.name}
+            </li>
+        }
+    });
+    let collaborators = (!action.collaborators.is_empty()).then(|| {
+        let names = action
+            .collaborators
+            .iter()
+            .map(|o| o.name.clone())
+            .collect::<Vec<_>>()
+            .join(", ");
+        view! {
+            <li class="org collaborator">
+                <span class="org-role">{fr::COLLABORATION} " : "</span>
+                {names}
+            </li>
+        }
+    });
+    view! {
+        <li class="action" id=format!("action-{}", action.code)>
+            <div class="action-head">
+                <span class="code">{action.code.clone()}</span>
+                <span class=kind_class>{kind_label}</span>
+                <span class="action-title">{action.title}</span>
+            </div>
+            {action.transversal.then(|| view! { <p class="transversal">{fr::TRANSVERSAL}</p> })}
+            {action.description.map(|d| view! { <p class="description">{d}</p> })}
+            {action.reservation.map(|r| view! { <p class="reservation">{r}</p> })}
+            <ul class="orgs">{lead} {collaborators}</ul>
+        </li>
+    }
+}

@@ -1,0 +1,2 @@
+pub mod action_item;
+pub mod failure;

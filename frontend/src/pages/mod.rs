@@ -1,0 +1,2 @@
+pub mod plan_page;
+pub mod plans_page;

@@ -1,0 +1,129 @@
+use api_types::{OperationalObjective, Opinion, PlanTree, StrategicObjective, Volet};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api;
+use crate::components::action_item::ActionItem;
+use crate::components::failure::Failure;
+use crate::i18n::fr;
+use crate::pages::plans_page::{period, status_label};
+
+/// One plan's tree: OS → OO → actions, with the DG's opinions where they apply.
+#[component]
+pub fn PlanPage() -> impl IntoView {
+    let params = use_params_map();
+    let plan = LocalResource::new(move || {
+        let id = params.read().get("id").unwrap_or_default();
+        async move { api::get_plan(&id).await }
+    });
+    view! {
+        <p><A href="/">{fr::BACK_TO_PLANS}</A></p>
+        {move || match plan.get() {
+            None => view! { <p class="notice" aria-busy="true">{fr::LOADING}</p> }.into_any(),
+            Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
+            Some(Ok(tree)) => view! { <Tree tree/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn Tree(tree: PlanTree) -> impl IntoView {
+    let opinions = StoredValue::new(tree.opinions.clone());
+    let opinion_title = tree
+        .opinion_title
+        .clone()
+        .unwrap_or_else(|| fr::OPINIONS_DEFAULT_TITLE.to_owned());
+    view! {
+        <h1>
+            <span class="plan-tenant">{tree.tenant.name}</span>
+            {tree.title}
+        </h1>
+        <p class="plan-meta">
+            {period(tree.start_year, tree.end_year)} " · " {status_label(tree.status)}
+        </p>
+        <div class="tree">
+            {tree
+                .objectives
+                .into_iter()
+                .map(|os| view! { <Strategic os opinions/> })
+                .collect_view()}
+        </div>
+        {(!tree.opinions.is_empty()).then(|| view! {
+            <section class="opinions" aria-labelledby="avis">
+                <h2 id="avis">{opinion_title}</h2>
+                {tree.opinions.into_iter().map(|o| view! { <OpinionBlock opinion=o/> }).collect_view()}
+            </section>
+        })}
+    }
+}
+
+#[component]
+fn Strategic(os: StrategicObjective, opinions: StoredValue<Vec<Opinion>>) -> impl IntoView {
+    let volet = match os.volet {
+        Volet::Externe => fr::VOLET_EXTERNE,
+        Volet::Interne => fr::VOLET_INTERNE,
+    };
+    let anchor = format!("objectif-{}", os.code);
+    view! {
+        <details class="objective strategic" open id=anchor>
+            <summary>
+                <span class="code">{os.code}</span>
+                <span class="objective-title">{os.title}</span>
+                <span class="badge volet">{volet}</span>
+            </summary>
+            {os.operational_objectives
+                .into_iter()
+                .map(|oo| view! { <Operational oo opinions/> })
+                .collect_view()}
+        </details>
+    }
+}
+
+#[component]
+fn Operational(oo: OperationalObjective, opinions: StoredValue<Vec<Opinion>>) -> impl IntoView {
+    let related: Vec<Opinion> = opinions.with_value(|all| {
+        all.iter()
+            .filter(|o| o.objective_ids.contains(&oo.id))
+            .cloned()
+            .collect()
+    });
+    let anchor = format!("objectif-{}", oo.code);
+    view! {
+        <details class="objective operational" open id=anchor>
+            <summary>
+                <span class="code">{oo.code}</span>
+                <span class="objective-title">{oo.title}</span>
+            </summary>
+            <ul class="actions">
+                {oo.actions.into_iter().map(|action| view! { <ActionItem action/> }).collect_view()}
+            </ul>
+            {related
+                .into_iter()
+                .map(|opinion| view! {
+                    <aside class="opinion-ref">
+                        <h4>{fr::OPINION_ON}</h4>
+                        <OpinionBody body=opinion.body/>
+                    </aside>
+                })
+                .collect_view()}
+        </details>
+    }
+}
+
+#[component]
+fn OpinionBlock(opinion: Opinion) -> impl IntoView {
+    view! {
+        <article class="opinion">
+            {opinion.heading.map(|h| view! { <h3>{h}</h3> })}
+            <OpinionBody body=opinion.body/>
+        </article>
+    }
+}
+
+#[component]
+fn OpinionBody(body: String) -> impl IntoView {
+    body.split("\n\n")
+        .map(|paragraph| view! { <p>{paragraph.to_owned()}</p> })
+        .collect_view()
+}

@@ -1,0 +1,11 @@
+DROP TABLE opinion_objectives;
+DROP TABLE opinions;
+DROP TABLE action_organisations;
+DROP TABLE actions;
+DROP FUNCTION pst_check_action_objective();
+DROP TABLE objectives;
+DROP FUNCTION pst_check_objective_parent();
+DROP TABLE plans;
+DROP TABLE organisations;
+DROP TABLE tenants;
+DROP FUNCTION pst_touch_updated_at();

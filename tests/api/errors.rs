@@ -1,0 +1,89 @@
+use api_types::Problem;
+use tests::spawn_app;
+
+async fn problem(response: reqwest::Response) -> (u16, Problem) {
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json", "status {status}");
+    (status, response.json().await.expect("problem JSON"))
+}
+
+#[tokio::test]
+async fn a_malformed_plan_id_is_a_400_problem() {
+    let app = spawn_app().await;
+
+    let (status, problem) = problem(app.get("/api/v1/plans/not-a-uuid").await).await;
+
+    assert_eq!(status, 400);
+    assert_eq!(problem.status, 400);
+    assert_eq!(problem.code, "invalid_path");
+    assert!(problem.detail.unwrap_or_default().contains("UUID"));
+}
+
+#[tokio::test]
+async fn an_unknown_plan_id_is_a_404_problem() {
+    let app = spawn_app().await;
+
+    let (status, problem) = problem(
+        app.get("/api/v1/plans/6f1e0c3a-1f0e-4b8e-9a57-2f8f0f6b7c11")
+            .await,
+    )
+    .await;
+
+    assert_eq!(status, 404);
+    assert_eq!(problem.code, "not_found");
+}
+
+#[tokio::test]
+async fn an_unknown_api_route_is_a_404_problem_not_the_web_app() {
+    let app = spawn_app().await;
+
+    let (status, problem) = problem(app.get("/api/v1/nothing-here").await).await;
+
+    assert_eq!(status, 404);
+    assert_eq!(problem.code, "no_route");
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_a_405_problem() {
+    let app = spawn_app().await;
+
+    let response = app
+        .client
+        .delete(format!("{}/api/v1/plans", app.address))
+        .send()
+        .await
+        .expect("answer");
+    let allow = response.headers().get("allow").cloned();
+    let (status, problem) = problem(response).await;
+
+    assert_eq!(status, 405);
+    assert_eq!(allow.as_ref().and_then(|v| v.to_str().ok()), Some("GET"));
+    assert_eq!(problem.code, "method_not_allowed");
+}
+
+#[tokio::test]
+async fn responses_carry_the_security_headers() {
+    let app = spawn_app().await;
+
+    let response = app.get("/api/v1/plans").await;
+
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
+    assert_eq!(header("x-frame-options").as_deref(), Some("DENY"));
+    assert!(
+        header("x-request-id").is_some(),
+        "every answer names its request"
+    );
+}

@@ -1,0 +1,305 @@
+//! `cargo xtask run | test | openapi`: the project's commands, in Rust so they work the
+//! same on every machine.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use xtask::pg::{Cluster, Durability};
+use xtask::{output, project_root, run};
+
+/// Port of the development cluster started by `cargo xtask run`.
+const DEV_PG_PORT: u16 = 5433;
+/// Port of the cluster the tests create their databases in.
+const TEST_PG_PORT: u16 = 5434;
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Build the web app, start a local PostgreSQL (unless DATABASE_URL is set), migrate,
+    /// load the demo plans and serve on http://127.0.0.1:8080.
+    Run {
+        /// Build the server with optimisations.
+        #[arg(long)]
+        release: bool,
+    },
+    /// Everything CI checks: fmt, clippy, unit tests, API tests on a real PostgreSQL.
+    Test,
+    /// Rewrite openapi/openapi.json from the code.
+    Openapi,
+    /// Build the web app into frontend/dist.
+    BuildWeb,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let root = project_root();
+    std::env::set_current_dir(&root)?;
+    match cli.command {
+        Task::Run { release } => run_server(&root, release),
+        Task::Test => test(&root),
+        Task::Openapi => {
+            let json = output(
+                cargo()
+                    .args(["run", "--quiet", "-p", "backend", "--bin"])
+                    .args(["pst-server", "--", "openapi"]),
+            )?;
+            std::fs::write(root.join("openapi/openapi.json"), json)?;
+            eprintln!("xtask: wrote openapi/openapi.json");
+            Ok(())
+        }
+        Task::BuildWeb => build_web(&root).map(drop),
+    }
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+}
+
+fn step(title: &str) {
+    eprintln!("\n\x1b[1mxtask: {title}\x1b[0m");
+}
+
+fn run_server(root: &Path, release: bool) -> anyhow::Result<()> {
+    let dist = build_web(root)?;
+
+    step("building the server");
+    let mut build = cargo();
+    build.args(["build", "-p", "backend", "--bin", "pst-server"]);
+    if release {
+        build.arg("--release");
+    }
+    run(&mut build)?;
+    let binary = target_dir(root)?
+        .join(if release { "release" } else { "debug" })
+        .join("pst-server");
+
+    let mut cluster = None;
+    let database_url = match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            step("starting the project's PostgreSQL");
+            let local = Cluster::project(root, "postgres", DEV_PG_PORT, Durability::Durable)?;
+            let was_running = local.is_running()?;
+            local.ensure_running()?;
+            local.ensure_database("pst")?;
+            eprintln!(
+                "xtask: PostgreSQL on port {} (data in {})",
+                local.port(),
+                local.data_dir().display()
+            );
+            let url = local.url("pst");
+            if !was_running {
+                cluster = Some(local);
+            }
+            url
+        }
+    };
+
+    step("serving (Ctrl-C stops the server and the database)");
+    let mut server = Command::new(&binary);
+    server
+        .arg("serve")
+        .env("DATABASE_URL", &database_url)
+        .env("PST_STATIC_DIR", &dist)
+        .env("PST_DEMO", "true");
+    let child = Arc::new(Mutex::new(
+        server.spawn().context("cannot start pst-server")?,
+    ));
+    let pid = child.lock().map_err(|_| anyhow::anyhow!("lock"))?.id();
+    // Ctrl-C reaches the server through the terminal; a plain SIGTERM to us is forwarded.
+    ctrlc::set_handler(move || {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(pid.to_string())
+            .status();
+    })?;
+    let status = child.lock().map_err(|_| anyhow::anyhow!("lock"))?.wait()?;
+    if let Some(cluster) = cluster {
+        step("stopping PostgreSQL");
+        cluster.stop()?;
+    }
+    if !status.success() && status.code().is_some() {
+        bail!("pst-server exited with {status}");
+    }
+    Ok(())
+}
+
+fn test(root: &Path) -> anyhow::Result<()> {
+    step("rustfmt");
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+
+    step("clippy (server, tests, tools)");
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--exclude",
+        "frontend",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    ensure_wasm_tools(root)?;
+    step("clippy (web app, wasm32)");
+    run(cargo().args([
+        "clippy",
+        "-p",
+        "frontend",
+        "-p",
+        "api-types",
+        "--target",
+        WASM_TARGET,
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    let dist = build_web(root)?;
+
+    step("starting the test PostgreSQL");
+    let cluster = Cluster::project(root, "postgres-test", TEST_PG_PORT, Durability::Disposable)?;
+    cluster.ensure_running()?;
+    // Databases of earlier runs, and their template, go: every run starts clean.
+    let stale = cluster.psql(
+        "postgres",
+        "SELECT datname FROM pg_database WHERE datname LIKE 'pst\\_%'",
+    )?;
+    for name in stale.lines().filter(|l| !l.trim().is_empty()) {
+        cluster.psql(
+            "postgres",
+            &format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", name.trim()),
+        )?;
+    }
+
+    step("unit and API tests");
+    let result = run(cargo()
+        .args(["test", "--workspace", "--exclude", "frontend"])
+        .env("PST_TEST_DATABASE_URL", cluster.url("postgres"))
+        .env("PST_STATIC_DIR", &dist));
+    let stopped = cluster.stop();
+    result?;
+    stopped?;
+    eprintln!("\nxtask: all checks passed");
+    Ok(())
+}
+
+fn target_dir(root: &Path) -> anyhow::Result<PathBuf> {
+    let metadata =
+        output(
+            cargo()
+                .current_dir(root)
+                .args(["metadata", "--format-version", "1", "--no-deps"]),
+        )?;
+    let metadata: serde_json::Value = serde_json::from_str(&metadata)?;
+    metadata["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .context("cargo metadata gave no target_directory")
+}
+
+/// The wasm32 target and the wasm-bindgen CLI of exactly the version in Cargo.lock.
+fn ensure_wasm_tools(root: &Path) -> anyhow::Result<()> {
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"]))?;
+    if !installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        step("installing the wasm32 target");
+        run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+    let wanted = locked_version(root, "wasm-bindgen")?;
+    let current = Command::new("wasm-bindgen")
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    if current.split_whitespace().nth(1) != Some(wanted.as_str()) {
+        step(&format!("installing wasm-bindgen-cli {wanted}"));
+        // Not `--locked`: its lockfile pins a crate version the registry no longer has.
+        run(cargo().args(["install", "wasm-bindgen-cli", "--version", &wanted]))?;
+    }
+    Ok(())
+}
+
+fn locked_version(root: &Path, package: &str) -> anyhow::Result<String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock"))?;
+    let needle = format!("name = \"{package}\"\nversion = \"");
+    let start = lock
+        .find(&needle)
+        .with_context(|| format!("{package} is not in Cargo.lock"))?
+        + needle.len();
+    let end = lock[start..].find('"').context("malformed Cargo.lock")? + start;
+    Ok(lock[start..end].to_owned())
+}
+
+/// Builds the web app (release WASM + wasm-bindgen + wasm-opt) into `frontend/dist`.
+fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
+    ensure_wasm_tools(root)?;
+    step("building the web app (WASM)");
+    run(cargo().args([
+        "build",
+        "-p",
+        "frontend",
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        "wasm-release",
+    ]))?;
+    let wasm = target_dir(root)?
+        .join(WASM_TARGET)
+        .join("wasm-release")
+        .join("frontend.wasm");
+    let dist = root.join("frontend/dist");
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist)?;
+    }
+    std::fs::create_dir_all(&dist)?;
+    run(Command::new("wasm-bindgen")
+        .args(["--target", "web", "--no-typescript", "--out-name", "pst"])
+        .arg("--out-dir")
+        .arg(&dist)
+        .arg(&wasm))?;
+
+    let wasm_opt = root.join("node_modules/.bin/wasm-opt");
+    if !wasm_opt.is_file() && Command::new("npm").arg("--version").output().is_ok() {
+        step("installing npm tools (binaryen for wasm-opt)");
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(root))?;
+    }
+    let bundle = dist.join("pst_bg.wasm");
+    if wasm_opt.is_file() {
+        run(Command::new(&wasm_opt)
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+            ])
+            .arg(&bundle)
+            .arg("-o")
+            .arg(&bundle))?;
+    } else {
+        eprintln!("xtask: npm is not available; the WASM is not size-optimised by wasm-opt");
+    }
+    for asset in ["index.html", "style.css", "boot.js"] {
+        std::fs::copy(root.join("frontend").join(asset), dist.join(asset))
+            .with_context(|| format!("cannot copy frontend/{asset}"))?;
+    }
+    let size = std::fs::metadata(&bundle)?.len();
+    eprintln!(
+        "xtask: web app built in {} ({} KiB of WASM)",
+        dist.display(),
+        size / 1024
+    );
+    Ok(dist)
+}
