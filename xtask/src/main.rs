@@ -175,22 +175,63 @@ fn test(root: &Path) -> anyhow::Result<()> {
         "postgres",
         "SELECT datname FROM pg_database WHERE datname LIKE 'pst\\_%'",
     )?;
-    for name in stale.lines().filter(|l| !l.trim().is_empty()) {
+    for name in stale.lines().map(str::trim).filter(|l| !l.is_empty()) {
         cluster.psql(
             "postgres",
-            &format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", name.trim()),
+            &format!("ALTER DATABASE \"{name}\" IS_TEMPLATE false"),
+        )?;
+        cluster.psql(
+            "postgres",
+            &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
         )?;
     }
 
     step("unit and API tests");
     let result = run(cargo()
         .args(["test", "--workspace", "--exclude", "frontend"])
-        .env("PST_TEST_DATABASE_URL", cluster.url("postgres"))
-        .env("PST_STATIC_DIR", &dist));
+        .env("PST_TEST_DATABASE_URL", cluster.url("postgres")))
+    .and_then(|()| browser_tests(root, &cluster, &dist));
     let stopped = cluster.stop();
     result?;
     stopped?;
     eprintln!("\nxtask: all checks passed");
+    Ok(())
+}
+
+/// Serves the built web app from the real server binary on a fresh database, and drives it
+/// with Chromium (`node --test tests/e2e/`).
+fn browser_tests(root: &Path, cluster: &Cluster, dist: &Path) -> anyhow::Result<()> {
+    step("browser tests (Chromium)");
+    run(cargo().args(["build", "-p", "backend", "--bin", "pst-server"]))?;
+    let binary = target_dir(root)?.join("debug").join("pst-server");
+    cluster.psql("postgres", "DROP DATABASE IF EXISTS pst_e2e WITH (FORCE)")?;
+    cluster.psql("postgres", "CREATE DATABASE pst_e2e")?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut server = Command::new(binary)
+        .arg("serve")
+        .env("DATABASE_URL", cluster.url("pst_e2e"))
+        .env("PST_BIND", format!("127.0.0.1:{port}"))
+        .env("PST_STATIC_DIR", dist)
+        .env("PST_DEMO", "true")
+        .env("PST_LOG", "warn")
+        .spawn()
+        .context("cannot start pst-server")?;
+    let result =
+        xtask::pg::wait_for_port(port, std::time::Duration::from_secs(30)).and_then(|()| {
+            run(Command::new("node")
+                .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+                .env("PST_E2E_BASE_URL", format!("http://127.0.0.1:{port}"))
+                .current_dir(root))
+        });
+    let _ = server.kill();
+    let _ = server.wait();
+    result?;
+    eprintln!(
+        "xtask: browser screenshots are in {}",
+        root.join("tests/e2e/artifacts").display()
+    );
     Ok(())
 }
 
