@@ -54,6 +54,9 @@ test('a deep link opens Paliseul with the opinions of the Directeur général', 
   const opinions = page.locator('section.opinions');
   assert.match(await opinions.innerText(), /Avis de la Direction générale sur le PST/);
   assert.match(await page.locator('#objectif-OOi3').innerText(), /permanences sur rendez-vous/);
+  // The opinion on OOe1 and OOe2 is shown once in the tree, after OOe2, naming both.
+  assert.doesNotMatch(await page.locator('#objectif-OOe1').innerText(), /La pandémie/);
+  assert.match(await page.locator('#objectif-OOe2').innerText(), /\(OOe1, OOe2\)[\s\S]*La pandémie/);
   await screenshot(page, 'plan-paliseul');
   assert.deepEqual(await accessibilityViolations(page), []);
 });

@@ -82,9 +82,10 @@ fn Strategic(os: StrategicObjective, opinions: StoredValue<Vec<Opinion>>) -> imp
 
 #[component]
 fn Operational(oo: OperationalObjective, opinions: StoredValue<Vec<Opinion>>) -> impl IntoView {
+    // An opinion on several objectives is shown once, after the last one it discusses.
     let related: Vec<Opinion> = opinions.with_value(|all| {
         all.iter()
-            .filter(|o| o.objective_ids.contains(&oo.id))
+            .filter(|o| o.objective_ids.last() == Some(&oo.id))
             .cloned()
             .collect()
     });
@@ -102,7 +103,7 @@ fn Operational(oo: OperationalObjective, opinions: StoredValue<Vec<Opinion>>) ->
                 .into_iter()
                 .map(|opinion| view! {
                     <aside class="opinion-ref">
-                        <h4>{fr::OPINION_ON}</h4>
+                        <h4>{fr::OPINION_ON} " (" {opinion.objective_codes.join(", ")} ")"</h4>
                         <OpinionBody body=opinion.body/>
                     </aside>
                 })
