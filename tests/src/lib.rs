@@ -10,8 +10,6 @@ use backend::startup::Application;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use serde::de::DeserializeOwned;
 
-/// Port of the project's test cluster, when the tests start it themselves.
-const TEST_PG_PORT: u16 = 5434;
 const TEMPLATE: &str = "pst_template";
 
 /// URL of the maintenance database of the test cluster: `PST_TEST_DATABASE_URL` (set by
@@ -25,7 +23,7 @@ pub fn admin_url() -> String {
         let cluster = xtask::pg::Cluster::project(
             &xtask::project_root(),
             "postgres-test",
-            TEST_PG_PORT,
+            xtask::test_pg_port(),
             xtask::pg::Durability::Disposable,
         )
         .expect("the test cluster can be set up");

@@ -41,3 +41,21 @@ pub fn output(command: &mut Command) -> anyhow::Result<String> {
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
+
+/// A port from the environment variable `name`, or `default`.
+pub fn port_from_env(name: &str, default: u16) -> u16 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Port of the cluster the tests create their databases in (`PST_TEST_PG_PORT`).
+pub fn test_pg_port() -> u16 {
+    port_from_env("PST_TEST_PG_PORT", 5434)
+}
+
+/// Port of the development cluster of `cargo xtask run` (`PST_PG_PORT`).
+pub fn dev_pg_port() -> u16 {
+    port_from_env("PST_PG_PORT", 5433)
+}

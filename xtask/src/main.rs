@@ -10,10 +10,6 @@ use clap::{Parser, Subcommand};
 use xtask::pg::{Cluster, Durability};
 use xtask::{output, project_root, run};
 
-/// Port of the development cluster started by `cargo xtask run`.
-const DEV_PG_PORT: u16 = 5433;
-/// Port of the cluster the tests create their databases in.
-const TEST_PG_PORT: u16 = 5434;
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 #[derive(Debug, Parser)]
@@ -88,7 +84,8 @@ fn run_server(root: &Path, release: bool) -> anyhow::Result<()> {
         Ok(url) if !url.is_empty() => url,
         _ => {
             step("starting the project's PostgreSQL");
-            let local = Cluster::project(root, "postgres", DEV_PG_PORT, Durability::Durable)?;
+            let local =
+                Cluster::project(root, "postgres", xtask::dev_pg_port(), Durability::Durable)?;
             let was_running = local.is_running()?;
             local.ensure_running()?;
             local.ensure_database("pst")?;
@@ -168,7 +165,12 @@ fn test(root: &Path) -> anyhow::Result<()> {
     let dist = build_web(root)?;
 
     step("starting the test PostgreSQL");
-    let cluster = Cluster::project(root, "postgres-test", TEST_PG_PORT, Durability::Disposable)?;
+    let cluster = Cluster::project(
+        root,
+        "postgres-test",
+        xtask::test_pg_port(),
+        Durability::Disposable,
+    )?;
     cluster.ensure_running()?;
     // Databases of earlier runs, and their template, go: every run starts clean.
     let stale = cluster.psql(
