@@ -109,6 +109,17 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// What a user may do. `admin` runs the platform; the others belong to one CPAS.
+    Role {
+        Admin => "admin",
+        President => "president",
+        Dg => "dg",
+        SocialWorker => "social_worker",
+        Partner => "partner",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,13 +7,17 @@
 //! Wire rules: field names are `snake_case`, enums are lower `snake_case` strings, dates
 //! are ISO 8601 (`YYYY-MM-DD`), timestamps RFC 3339 in UTC, ids are UUIDs.
 
+mod auth;
 mod enums;
 mod plan;
 mod problem;
+mod users;
 
+pub use auth::*;
 pub use enums::*;
 pub use plan::*;
 pub use problem::*;
+pub use users::*;
 
 /// Answer of `GET /healthz` and `GET /readyz`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -141,3 +141,32 @@ pub struct Opinion {
     /// Codes of those objectives, in the same order.
     pub objective_codes: Vec<String>,
 }
+
+/// An action in a list ("my actions"), with where it sits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionRef {
+    pub id: Uuid,
+    pub code: String,
+    pub title: String,
+    pub kind: Option<ActionKind>,
+    pub status: ActionStatus,
+    pub progress: i16,
+    pub plan_id: Uuid,
+    pub plan_title: String,
+    pub objective_code: String,
+    /// The role of the caller's organisation on the action.
+    pub role: crate::OrgRole,
+}
+
+/// `GET /api/v1/actions/{id}`: an action and where it sits in its plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionDetail {
+    pub plan_id: Uuid,
+    pub plan_title: String,
+    pub objective_id: Uuid,
+    pub objective_code: String,
+    pub objective_title: String,
+    pub action: Action,
+}

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
+use crate::auth::tokens::JwtSecret;
 use crate::db::PoolOptions;
+use crate::db::accounts::ThrottleLimits;
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -23,6 +25,10 @@ pub struct Settings {
     /// PostgreSQL connection URL.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: String,
+
+    /// Key that signs access tokens (HS256): at least 32 random bytes. Environment only.
+    #[arg(long, env = "PST_JWT_SECRET", hide_env_values = true, hide = true)]
+    pub jwt_secret: JwtSecret,
 
     /// Address and port to listen on.
     #[arg(long, env = "PST_BIND", default_value = "127.0.0.1:8080")]
@@ -44,6 +50,27 @@ pub struct Settings {
     #[arg(long, env = "PST_DEMO", default_value_t = false)]
     pub demo: bool,
 
+    /// Password of the demo accounts created with `--demo`.
+    #[arg(
+        long,
+        env = "PST_DEMO_PASSWORD",
+        hide_env_values = true,
+        default_value = "pst-demo-2026"
+    )]
+    pub demo_password: String,
+
+    /// Failed logins allowed per account per minute before 429.
+    #[arg(long, env = "PST_LOGIN_MAX_FAILURES", default_value_t = 10)]
+    pub login_max_failures: i64,
+
+    /// Failed logins allowed per client address per minute before 429.
+    #[arg(long, env = "PST_LOGIN_MAX_FAILURES_PER_IP", default_value_t = 50)]
+    pub login_max_failures_per_ip: i64,
+
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    #[arg(long, env = "PST_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+
     /// Log line format.
     #[arg(long, env = "PST_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
@@ -53,7 +80,24 @@ pub struct Settings {
     pub workers: Option<usize>,
 }
 
+/// What the login route needs to know.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginSettings {
+    pub throttle: ThrottleLimits,
+    pub trust_proxy: bool,
+}
+
 impl Settings {
+    pub fn login_settings(&self) -> LoginSettings {
+        LoginSettings {
+            throttle: ThrottleLimits {
+                per_account: self.login_max_failures.max(1),
+                per_address: self.login_max_failures_per_ip.max(1),
+            },
+            trust_proxy: self.trust_proxy,
+        }
+    }
+
     pub fn pool_options(&self) -> PoolOptions {
         PoolOptions {
             max_size: self.db_pool_size.max(1),

@@ -14,6 +14,18 @@ pub enum ApiError {
     /// The request is well-formed but some fields are invalid.
     #[error("the request has invalid fields")]
     Validation(Vec<FieldError>),
+    /// No valid credentials: missing, malformed, expired or revoked token, or a failed login.
+    #[error("authentication required ({0})")]
+    Unauthenticated(&'static str),
+    /// Authenticated, but this actor may not do this.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// The request conflicts with the current state (a taken e-mail, a stale version…).
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    /// Too many attempts; the client may retry after the given number of seconds.
+    #[error("too many attempts; retry in {retry_after} s")]
+    TooManyRequests { retry_after: u64 },
     /// The resource does not exist (or is not visible to the caller).
     #[error("{resource} not found")]
     NotFound { resource: &'static str },
@@ -39,11 +51,28 @@ impl ApiError {
         }
     }
 
+    /// One invalid field.
+    pub fn invalid_field(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::Validation(vec![FieldError {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }])
+    }
+
     /// The stable machine-readable code of the problem.
     pub fn code(&self) -> &'static str {
         match self {
             Self::BadRequest { code, .. } => code,
             Self::Validation(_) => "validation_failed",
+            Self::Unauthenticated(code) => code,
+            Self::Forbidden(_) => "forbidden",
+            Self::Conflict { code, .. } => code,
+            Self::TooManyRequests { .. } => "too_many_requests",
             Self::NotFound { .. } => "not_found",
             Self::NoRoute => "no_route",
             Self::MethodNotAllowed => "method_not_allowed",
@@ -56,6 +85,10 @@ impl ApiError {
         match self {
             Self::BadRequest { .. } => "Bad request",
             Self::Validation(_) => "Invalid fields",
+            Self::Unauthenticated(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::Conflict { .. } => "Conflict",
+            Self::TooManyRequests { .. } => "Too many requests",
             Self::NotFound { .. } | Self::NoRoute => "Not found",
             Self::MethodNotAllowed => "Method not allowed",
             Self::Unavailable(_) => "Service unavailable",
@@ -92,6 +125,10 @@ impl ResponseError for ApiError {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound { .. } | Self::NoRoute => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -110,8 +147,24 @@ impl ResponseError for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         ));
-        if matches!(self, Self::Unavailable(_)) {
-            response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("2")));
+        match self {
+            Self::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("2")));
+            }
+            Self::TooManyRequests { retry_after } => {
+                response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            }
+            Self::Unauthenticated(code) => {
+                // RFC 6750: tell the client which scheme, and whether the token was the issue.
+                let challenge = match *code {
+                    "missing_token" | "invalid_credentials" => "Bearer realm=\"pst\"".to_owned(),
+                    other => format!(
+                        "Bearer realm=\"pst\", error=\"invalid_token\", error_description=\"{other}\""
+                    ),
+                };
+                response.insert_header((header::WWW_AUTHENTICATE, challenge));
+            }
+            _ => {}
         }
         response.json(self.problem())
     }

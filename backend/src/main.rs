@@ -26,10 +26,27 @@ enum Command {
         #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
         database_url: String,
     },
-    /// Load the demo plans (idempotent), then exit.
+    /// Load the demo plans and accounts (idempotent), then exit. Never in production.
     Seed {
         #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
         database_url: String,
+        #[arg(
+            long,
+            env = "PST_DEMO_PASSWORD",
+            hide_env_values = true,
+            default_value = "pst-demo-2026"
+        )]
+        demo_password: String,
+    },
+    /// Create a platform administrator (the first account in production). The password is
+    /// read from standard input, or from PST_ADMIN_PASSWORD.
+    CreateAdmin {
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+        database_url: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administration")]
+        name: String,
     },
     /// Print the OpenAPI document.
     Openapi,
@@ -56,12 +73,38 @@ fn main() -> anyhow::Result<()> {
             tracing::info!(?applied, "migrations applied");
             Ok(())
         }
-        Some(Command::Seed { database_url }) => {
+        Some(Command::Seed {
+            database_url,
+            demo_password,
+        }) => {
             telemetry::init(LogFormat::Pretty);
             let mut conn = PgConnection::establish(&database_url)?;
             db::run_migrations(&mut conn)?;
             let report = db::seed::load_demo_plans(&mut conn)?;
-            tracing::info!(?report, "demo plans loaded");
+            let accounts = db::seed::load_demo_accounts(&mut conn, &demo_password)?;
+            tracing::info!(?report, accounts, "demo plans and accounts loaded");
+            Ok(())
+        }
+        Some(Command::CreateAdmin {
+            database_url,
+            email,
+            name,
+        }) => {
+            telemetry::init(LogFormat::Pretty);
+            let password = match std::env::var("PST_ADMIN_PASSWORD") {
+                Ok(password) => password,
+                Err(_) => {
+                    eprintln!("Password of the new administrator (one line):");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let mut conn = PgConnection::establish(&database_url)?;
+            db::run_migrations(&mut conn)?;
+            let id = db::accounts::create_admin(&mut conn, &email, &name, &password)
+                .map_err(|e| anyhow::anyhow!("{:?}", e.problem()))?;
+            tracing::info!(%id, %email, "administrator created");
             Ok(())
         }
         Some(Command::Openapi) => {

@@ -14,13 +14,42 @@ use crate::routes;
                        and their follow-up. Errors are RFC 9457 problem details.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
+    modifiers(&BearerSecurity),
     tags(
+        (name = "auth", description = "Logging in and out; access and refresh tokens"),
+        (name = "me", description = "The caller's own account"),
         (name = "plans", description = "Plans and their tree"),
+        (name = "actions", description = "Actions and their follow-up"),
+        (name = "users", description = "Accounts of a CPAS and of the platform"),
+        (name = "organisations", description = "The CPAS itself and its partners"),
+        (name = "tenants", description = "The CPAS using the platform"),
         (name = "health", description = "Probes for load balancers"),
     ),
     components(schemas(api_types::Problem, api_types::FieldError))
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` scheme that the protected routes name.
+struct BearerSecurity;
+
+impl utoipa::Modify for BearerSecurity {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "Access token from `POST /api/v1/auth/login`, valid 15 minutes.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The base document (info, tags, shared schemas) that the routes are added to.
 pub fn base() -> utoipa::openapi::OpenApi {

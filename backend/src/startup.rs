@@ -37,10 +37,12 @@ impl Application {
             }
             if settings.demo {
                 let report = db::seed::load_demo_plans(&mut conn)?;
+                let accounts = db::seed::load_demo_accounts(&mut conn, &settings.demo_password)?;
                 tracing::info!(
                     created = report.plans_created,
                     present = report.plans_already_present,
-                    "demo plans loaded"
+                    accounts_created = accounts,
+                    "demo plans and accounts loaded"
                 );
             }
         }
@@ -63,6 +65,8 @@ impl Application {
 
 fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<Server> {
     let db = web::Data::new(db);
+    let secret = web::Data::new(settings.jwt_secret.clone());
+    let login = web::Data::new(settings.login_settings());
     let static_dir = settings.static_dir.clone();
     let mut server = HttpServer::new(move || {
         let (app, document) =
@@ -75,6 +79,8 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
                         .wrap(security_headers())
                         .wrap(TracingLogger::default())
                         .app_data(db.clone())
+                        .app_data(secret.clone())
+                        .app_data(login.clone())
                         .app_data(web::PathConfig::default().error_handler(|err, _| {
                             ApiError::bad_request("invalid_path", err.to_string()).into()
                         }))
@@ -160,8 +166,12 @@ async fn request_context(
         headers.insert(header::HeaderName::from_static("x-request-id"), value);
     }
     let queries = stats.queries();
-    if queries > 0 {
-        let timing = format!("db;dur={:.3};desc=\"{queries} queries\"", stats.millis());
+    let auth = stats.authentication_queries();
+    if queries + auth > 0 {
+        let mut timing = format!("db;dur={:.3};desc=\"{queries} queries\"", stats.millis());
+        if auth > 0 {
+            timing.push_str(&format!(", auth;desc=\"{auth} queries\""));
+        }
         if let Ok(value) = HeaderValue::from_str(&timing) {
             headers.insert(header::HeaderName::from_static("server-timing"), value);
         }

@@ -1,7 +1,7 @@
 //! One function per API endpoint.
 
-use api_types::{PlanSummary, PlanTree, Problem};
-use gloo_net::http::{Request, Response};
+use api_types::{LoginRequest, PlanSummary, PlanTree, Problem, TokenResponse, User};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
 /// A failed call, ready to show.
@@ -11,17 +11,55 @@ pub struct ApiFailure {
     pub message: String,
 }
 
-pub async fn list_plans() -> Result<Vec<PlanSummary>, ApiFailure> {
-    get("/api/v1/plans").await
+impl ApiFailure {
+    /// The session is over (expired, revoked): the user must sign in again.
+    pub fn is_unauthenticated(&self) -> bool {
+        self.status == 401
+    }
 }
 
-pub async fn get_plan(id: &str) -> Result<PlanTree, ApiFailure> {
-    get(&format!("/api/v1/plans/{id}")).await
+pub async fn login(email: String, password: String) -> Result<TokenResponse, ApiFailure> {
+    let response = Request::post("/api/v1/auth/login")
+        .json(&LoginRequest { email, password })
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    decode(response).await
 }
 
-async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiFailure> {
-    let response = Request::get(url)
+pub async fn logout(token: &str) -> Result<(), ApiFailure> {
+    let response = authorised(Request::post("/api/v1/auth/logout"), token)
+        .send()
+        .await
+        .map_err(network)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(failure(response).await)
+    }
+}
+
+pub async fn me(token: &str) -> Result<User, ApiFailure> {
+    get("/api/v1/me", token).await
+}
+
+pub async fn list_plans(token: &str) -> Result<Vec<PlanSummary>, ApiFailure> {
+    get("/api/v1/plans", token).await
+}
+
+pub async fn get_plan(token: &str, id: &str) -> Result<PlanTree, ApiFailure> {
+    get(&format!("/api/v1/plans/{id}"), token).await
+}
+
+fn authorised(request: RequestBuilder, token: &str) -> RequestBuilder {
+    request
         .header("Accept", "application/json")
+        .header("Authorization", &format!("Bearer {token}"))
+}
+
+async fn get<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, ApiFailure> {
+    let response = authorised(Request::get(url), token)
         .send()
         .await
         .map_err(network)?;
@@ -29,15 +67,19 @@ async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiFailure> {
 }
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> {
-    let status = response.status();
     if response.ok() {
         return response.json().await.map_err(network);
     }
+    Err(failure(response).await)
+}
+
+async fn failure(response: Response) -> ApiFailure {
+    let status = response.status();
     let message = match response.json::<Problem>().await {
         Ok(problem) => problem.detail.unwrap_or(problem.title),
         Err(_) => response.status_text(),
     };
-    Err(ApiFailure { status, message })
+    ApiFailure { status, message }
 }
 
 fn network(error: gloo_net::Error) -> ApiFailure {

@@ -1,27 +1,61 @@
 //! The router and the page frame.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
+use crate::api;
+use crate::components::require_session::RequireSession;
 use crate::i18n::fr;
-use crate::pages::{plan_page::PlanPage, plans_page::PlansPage};
+use crate::pages::{login_page::LoginPage, plan_page::PlanPage, plans_page::PlansPage};
+use crate::session::SessionContext;
 
 #[component]
 pub fn App() -> impl IntoView {
+    let session = SessionContext::provide();
     view! {
         <Router>
             <a class="skip-link" href="#contenu">{fr::SKIP_TO_CONTENT}</a>
             <header class="site-header">
                 <A href="/" attr:class="brand">{fr::APP_NAME}</A>
                 <span class="tagline">{fr::TAGLINE}</span>
+                <UserMenu session/>
             </header>
             <main id="contenu" tabindex="-1">
                 <Routes fallback=|| view! { <p class="notice">{fr::PAGE_NOT_FOUND}</p> }>
-                    <Route path=path!("/") view=PlansPage/>
-                    <Route path=path!("/plans/:id") view=PlanPage/>
+                    <Route path=path!("/connexion") view=LoginPage/>
+                    <Route path=path!("/") view=|| view! { <RequireSession><PlansPage/></RequireSession> }/>
+                    <Route path=path!("/plans/:id") view=|| view! { <RequireSession><PlanPage/></RequireSession> }/>
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// The signed-in user's name and the logout button.
+#[component]
+fn UserMenu(session: SessionContext) -> impl IntoView {
+    let logout = move |_| {
+        if let Some(token) = session.token() {
+            spawn_local(async move {
+                // The session ends on our side whatever the server answers.
+                let _ = api::logout(&token).await;
+            });
+        }
+        session.sign_out();
+    };
+    move || {
+        session.0.with(|s| {
+            s.as_ref().map(|s| {
+                let name = s.user.display_name.clone();
+                view! {
+                    <span class="user-menu">
+                        <span class="user-name">{name}</span>
+                        <button type="button" class="link-button" on:click=logout>{fr::LOGOUT}</button>
+                    </span>
+                }
+            })
+        })
     }
 }

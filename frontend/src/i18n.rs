@@ -24,6 +24,14 @@ pub mod fr {
     pub const OPINIONS_DEFAULT_TITLE: &str = "Avis de la Direction générale";
     pub const OPINION_ON: &str = "Avis de la Direction générale";
 
+    pub const LOGIN_TITLE: &str = "Connexion";
+    pub const EMAIL: &str = "Adresse e-mail";
+    pub const PASSWORD: &str = "Mot de passe";
+    pub const LOGIN_SUBMIT: &str = "Se connecter";
+    pub const LOGIN_WRONG: &str = "Adresse e-mail ou mot de passe incorrect.";
+    pub const LOGIN_THROTTLED: &str = "Trop de tentatives : réessayez dans une minute.";
+    pub const LOGOUT: &str = "Se déconnecter";
+
     pub const STATUS_DRAFT: &str = "Projet de plan";
     pub const STATUS_ADOPTED: &str = "Adopté";
     pub const STATUS_CLOSED: &str = "Clôturé";

@@ -15,17 +15,18 @@ async fn reads_answer_503_while_the_database_is_down_and_recover_when_it_returns
     cluster.ensure_running().expect("cluster starts");
     cluster.ensure_database("pst").expect("database");
     let mut settings = test_settings(cluster.url("pst"));
-    settings.demo = true;
-    settings.db_timeout_ms = 500;
+    settings.settings.demo = true;
+    settings.settings.db_timeout_ms = 500;
     let app = spawn_app_with(settings).await;
-    let plans: Vec<PlanSummary> = app.get_ok("/api/v1/plans").await;
+    let token = app.token("dg@cpas-a.example").await;
+    let plans: Vec<PlanSummary> = app.get_ok_as(&token, "/api/v1/plans").await;
     let plan_path = format!("/api/v1/plans/{}", plans[0].id);
 
     cluster.stop().expect("cluster stops");
 
     for path in ["/readyz", "/api/v1/plans", plan_path.as_str()] {
         let started = Instant::now();
-        let response = app.get(path).await;
+        let response = app.get_as(&token, path).await;
         assert_eq!(response.status(), 503, "{path}");
         assert!(
             started.elapsed() < Duration::from_secs(5),
@@ -49,8 +50,8 @@ async fn reads_answer_503_while_the_database_is_down_and_recover_when_it_returns
         assert!(Instant::now() < deadline, "the server did not recover");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let again: Vec<PlanSummary> = app.get_ok("/api/v1/plans").await;
-    assert_eq!(again.len(), 2);
-    assert_eq!(app.get(&plan_path).await.status(), 200);
+    let again: Vec<PlanSummary> = app.get_ok_as(&token, "/api/v1/plans").await;
+    assert_eq!(again, plans);
+    assert_eq!(app.get_as(&token, &plan_path).await.status(), 200);
     cluster.stop().expect("cluster stops");
 }

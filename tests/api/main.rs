@@ -1,5 +1,7 @@
 //! API tests: the server in-process, a fresh PostgreSQL database per test, HTTP in, JSON out.
 
+mod auth;
+mod authz_matrix;
 mod database_outage;
 mod errors;
 mod health;

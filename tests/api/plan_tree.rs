@@ -3,9 +3,10 @@
 use api_types::{PlanSummary, PlanTree};
 use tests::{TestApp, spawn_app};
 
-/// The number of statements the server reports in `Server-Timing: db;…;desc="N queries"`.
-async fn queries_for(app: &TestApp, path: &str) -> u32 {
-    let response = app.get(path).await;
+/// The statements the server reports in `Server-Timing: db;…;desc="N queries",
+/// auth;desc="M queries"`: (request's own work, account check).
+async fn queries_for(app: &TestApp, token: &str, path: &str) -> (u32, u32) {
+    let response = app.get_as(token, path).await;
     assert_eq!(response.status(), 200);
     let timing = response
         .headers()
@@ -13,36 +14,37 @@ async fn queries_for(app: &TestApp, path: &str) -> u32 {
         .and_then(|v| v.to_str().ok())
         .expect("a Server-Timing header")
         .to_owned();
-    let desc = timing
-        .split(';')
-        .find_map(|part| part.trim().strip_prefix("desc=\""))
-        .and_then(|d| d.strip_suffix(" queries\""))
-        .unwrap_or_else(|| panic!("unexpected Server-Timing: {timing}"));
-    desc.parse().expect("a count")
+    let count = |metric: &str| -> u32 {
+        timing
+            .split(',')
+            .map(str::trim)
+            .find(|m| m.starts_with(&format!("{metric};")))
+            .and_then(|m| m.split(';').find_map(|p| p.trim().strip_prefix("desc=\"")))
+            .and_then(|d| d.strip_suffix(" queries\""))
+            .unwrap_or_else(|| panic!("no {metric} in Server-Timing: {timing}"))
+            .parse()
+            .expect("a count")
+    };
+    (count("db"), count("auth"))
 }
 
 #[tokio::test]
 async fn the_plan_tree_is_read_in_at_most_four_queries_whatever_its_size() {
     let app = spawn_app().await;
-    let plans: Vec<PlanSummary> = app.get_ok("/api/v1/plans").await;
-    assert_eq!(plans.len(), 2);
-
-    for plan in &plans {
-        let queries = queries_for(&app, &format!("/api/v1/plans/{}", plan.id)).await;
-        assert!(
-            queries <= 4,
-            "{} actions read in {queries} queries",
-            plan.action_count
-        );
+    for slug in ["cpas-a", "paliseul"] {
+        let token = app.token(&format!("dg@{slug}.example")).await;
+        let plans: Vec<PlanSummary> = app.get_ok_as(&token, "/api/v1/plans").await;
+        let (queries, auth) =
+            queries_for(&app, &token, &format!("/api/v1/plans/{}", plans[0].id)).await;
+        assert!(queries <= 4, "{slug}: {queries} queries");
+        assert_eq!(auth, 1, "one statement checks the account and the session");
     }
 
     // Grow the 000 plan tenfold: the count of statements must not move.
-    let big = plans
-        .iter()
-        .find(|p| p.tenant.slug == "cpas-a")
-        .expect("the 000 plan");
-    let before = queries_for(&app, &format!("/api/v1/plans/{}", big.id)).await;
-    let mut conn = app.connection();
+    let token = app.token("dg@cpas-a.example").await;
+    let plans: Vec<PlanSummary> = app.get_ok_as(&token, "/api/v1/plans").await;
+    let path = format!("/api/v1/plans/{}", plans[0].id);
+    let before = queries_for(&app, &token, &path).await;
     diesel::RunQueryDsl::execute(
         diesel::sql_query(format!(
             "INSERT INTO actions (tenant_id, plan_id, objective_id, code, kind, title, position)
@@ -50,12 +52,12 @@ async fn the_plan_tree_is_read_in_at_most_four_queries_whatever_its_size() {
                     a.title || ' (copie ' || n || ')', a.position + 100 * n
              FROM actions a CROSS JOIN generate_series(1, 9) AS n
              WHERE a.plan_id = '{}'",
-            big.id
+            plans[0].id
         )),
-        &mut conn,
+        &mut app.connection(),
     )
     .expect("copies inserted");
-    let tree: PlanTree = app.get_ok(&format!("/api/v1/plans/{}", big.id)).await;
+    let tree: PlanTree = app.get_ok_as(&token, &path).await;
     let actions: usize = tree
         .objectives
         .iter()
@@ -63,46 +65,43 @@ async fn the_plan_tree_is_read_in_at_most_four_queries_whatever_its_size() {
         .map(|oo| oo.actions.len())
         .sum();
     assert_eq!(actions, 410);
-    let after = queries_for(&app, &format!("/api/v1/plans/{}", big.id)).await;
-    assert_eq!(before, after);
+    assert_eq!(queries_for(&app, &token, &path).await, before);
 }
 
 #[tokio::test]
-async fn the_plan_list_gives_the_counts_of_each_plan() {
+async fn each_cpas_lists_its_own_plan_with_its_counts() {
     let app = spawn_app().await;
 
-    let plans: Vec<PlanSummary> = app.get_ok("/api/v1/plans").await;
+    for (slug, counts) in [("cpas-a", (3, 10, 41)), ("paliseul", (2, 8, 20))] {
+        let token = app.token(&format!("social@{slug}.example")).await;
+        let plans: Vec<PlanSummary> = app.get_ok_as(&token, "/api/v1/plans").await;
 
-    let counts: Vec<(&str, i64, i64, i64)> = plans
-        .iter()
-        .map(|p| {
+        assert_eq!(plans.len(), 1, "{slug} sees only its own plan");
+        let plan = &plans[0];
+        assert_eq!(plan.tenant.slug, slug);
+        assert_eq!(
             (
-                p.tenant.slug.as_str(),
-                p.strategic_objective_count,
-                p.operational_objective_count,
-                p.action_count,
-            )
-        })
-        .collect();
-    assert_eq!(
-        counts,
-        vec![("cpas-a", 3, 10, 41), ("paliseul", 2, 8, 20)],
-        "ordered by CPAS name"
-    );
+                plan.strategic_objective_count,
+                plan.operational_objective_count,
+                plan.action_count
+            ),
+            counts
+        );
+    }
 }
 
 #[tokio::test]
 async fn archived_actions_leave_the_tree_and_the_counts() {
     let app = spawn_app().await;
-    let mut conn = app.connection();
     diesel::RunQueryDsl::execute(
         diesel::sql_query("UPDATE actions SET archived_at = now() WHERE code = 'Me5'"),
-        &mut conn,
+        &mut app.connection(),
     )
     .expect("archived");
 
     let tree = app.plan_of("cpas-a").await;
-    let plans: Vec<PlanSummary> = app.get_ok("/api/v1/plans").await;
+    let token = app.token("president@cpas-a.example").await;
+    let plans: Vec<PlanSummary> = app.get_ok_as(&token, "/api/v1/plans").await;
 
     let codes: Vec<String> = tree
         .objectives
@@ -113,9 +112,5 @@ async fn archived_actions_leave_the_tree_and_the_counts() {
         .collect();
     assert!(!codes.contains(&"Me5".to_owned()));
     assert_eq!(codes.len(), 40);
-    let summary = plans
-        .iter()
-        .find(|p| p.tenant.slug == "cpas-a")
-        .expect("plan");
-    assert_eq!(summary.action_count, 40);
+    assert_eq!(plans[0].action_count, 40);
 }

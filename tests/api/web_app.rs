@@ -12,7 +12,7 @@ async fn the_web_app_is_served_with_deep_links_falling_back_to_index_html() {
     .expect("index");
     std::fs::write(dir.0.join("boot.js"), "import init from '/pst.js';").expect("asset");
     let mut settings = test_settings(fresh_database());
-    settings.static_dir = Some(dir.0.clone());
+    settings.settings.static_dir = Some(dir.0.clone());
     let app = spawn_app_with(settings).await;
 
     for path in ["/", "/plans/1d3e4f5a-0000-4000-8000-000000000000"] {

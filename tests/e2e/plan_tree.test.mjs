@@ -1,24 +1,47 @@
-// The web app lists the plans and shows a plan's tree, in French, accessibly.
+// Signing in, then the plan of one's own CPAS and its tree, in French, accessibly.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, newPage, screenshot, accessibilityViolations } from './support.mjs';
+import {
+  BASE_URL, launch, newPage, screenshot, accessibilityViolations, signIn, apiToken,
+} from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-test('the home page lists both demo plans with their counts', async () => {
+test('an anonymous visitor is sent to the login page, which is accessible', async () => {
   const page = await newPage(browser);
   await page.goto(`${BASE_URL}/`);
 
+  await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+  assert.match(page.url(), /\/connexion\?next=/);
+  await screenshot(page, 'login');
+  assert.deepEqual(await accessibilityViolations(page), []);
+});
+
+test('a wrong password is refused with a message in French', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/connexion`);
+
+  await signIn(page, 'dg@cpas-a.example', 'wrong password');
+
+  await page.getByRole('alert').waitFor();
+  assert.match(await page.getByRole('alert').innerText(), /Adresse e-mail ou mot de passe incorrect/);
+});
+
+test('the DG of CPAS A signs in and sees only their plan with its counts', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/`);
+  await signIn(page, 'dg@cpas-a.example');
+
   const cards = page.locator('.plan-card');
   await cards.first().waitFor();
-  assert.equal(await cards.count(), 2);
+  assert.equal(await cards.count(), 1);
   const text = await page.locator('.plan-list').innerText();
   assert.match(text, /CPAS A/);
-  assert.match(text, /CPAS de Paliseul/);
+  assert.doesNotMatch(text, /Paliseul/);
   assert.match(text, /3 objectifs stratégiques · 10 objectifs opérationnels · 41 actions/);
-  assert.match(text, /2021–2024/);
+  assert.match(await page.locator('.user-name').innerText(), /Direction générale/);
   assert.equal(await page.getAttribute('html', 'lang'), 'fr');
   await screenshot(page, 'plans');
   assert.deepEqual(await accessibilityViolations(page), []);
@@ -28,6 +51,7 @@ test('the home page lists both demo plans with their counts', async () => {
 test('the 000 plan shows its 41 actions with lead, collaboration and reservation', async () => {
   const page = await newPage(browser);
   await page.goto(`${BASE_URL}/`);
+  await signIn(page, 'pcs@cpas-a.example');
   await page.getByRole('link', { name: /CPAS A/ }).click();
 
   await page.locator('li.action').first().waitFor();
@@ -42,14 +66,18 @@ test('the 000 plan shows its 41 actions with lead, collaboration and reservation
   assert.deepEqual(page.errors, []);
 });
 
-test('a deep link opens Paliseul with the opinions of the Directeur général', async () => {
+test('a deep link survives the login and opens Paliseul with the DG opinions', async () => {
+  const token = await apiToken('dg@paliseul.example');
+  const plans = await (await fetch(`${BASE_URL}/api/v1/plans`, {
+    headers: { authorization: `Bearer ${token}` },
+  })).json();
   const page = await newPage(browser);
-  const plans = await (await fetch(`${BASE_URL}/api/v1/plans`)).json();
-  const paliseul = plans.find((p) => p.tenant.slug === 'paliseul');
 
-  await page.goto(`${BASE_URL}/plans/${paliseul.id}`);
+  await page.goto(`${BASE_URL}/plans/${plans[0].id}`);
+  await signIn(page, 'social@paliseul.example');
 
   await page.locator('li.action').first().waitFor();
+  assert.match(page.url(), new RegExp(`/plans/${plans[0].id}$`));
   assert.equal(await page.locator('li.action').count(), 20);
   const opinions = page.locator('section.opinions');
   assert.match(await opinions.innerText(), /Avis de la Direction générale sur le PST/);
@@ -59,4 +87,15 @@ test('a deep link opens Paliseul with the opinions of the Directeur général', 
   assert.match(await page.locator('#objectif-OOe2').innerText(), /\(OOe1, OOe2\)[\s\S]*La pandémie/);
   await screenshot(page, 'plan-paliseul');
   assert.deepEqual(await accessibilityViolations(page), []);
+});
+
+test('logging out returns to the login page', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/`);
+  await signIn(page, 'president@cpas-a.example');
+  await page.locator('.plan-card').first().waitFor();
+
+  await page.getByRole('button', { name: 'Se déconnecter' }).click();
+
+  await page.getByRole('heading', { name: 'Connexion' }).waitFor();
 });

@@ -14,6 +14,11 @@ if (!BASE_URL) {
   throw new Error('PST_E2E_BASE_URL is not set: run the browser tests with `cargo xtask test`');
 }
 
+export const PASSWORD = process.env.PST_E2E_PASSWORD;
+if (!PASSWORD) {
+  throw new Error('PST_E2E_PASSWORD is not set: run the browser tests with `cargo xtask test`');
+}
+
 export const ARTIFACTS = path.join(here, 'artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -51,4 +56,22 @@ export async function accessibilityViolations(page) {
     window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
   );
   return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/// Signs in through the login page, from wherever the app sent us.
+export async function signIn(page, email, password = PASSWORD) {
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+}
+
+/// An access token for the API, to arrange data.
+export async function apiToken(email, password = PASSWORD) {
+  const response = await fetch(`${BASE_URL}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!response.ok) throw new Error(`login of ${email}: ${response.status}`);
+  return (await response.json()).access_token;
 }

@@ -11,6 +11,8 @@ use xtask::pg::{Cluster, Durability};
 use xtask::{output, project_root, run};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// Password of the demo accounts in the browser tests' server.
+const E2E_PASSWORD: &str = "e2e-password-2026";
 
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask")]
@@ -106,6 +108,7 @@ fn run_server(root: &Path, release: bool) -> anyhow::Result<()> {
     let mut server = Command::new(&binary);
     server
         .arg("serve")
+        .env("PST_JWT_SECRET", dev_jwt_secret(root)?)
         .env("DATABASE_URL", &database_url)
         .env("PST_STATIC_DIR", &dist)
         .env("PST_DEMO", "true");
@@ -129,6 +132,31 @@ fn run_server(root: &Path, release: bool) -> anyhow::Result<()> {
         bail!("pst-server exited with {status}");
     }
     Ok(())
+}
+
+/// The development signing key: made once, kept in `.data/jwt-secret` so that sessions
+/// survive a restart. Production sets `PST_JWT_SECRET` itself.
+fn dev_jwt_secret(root: &Path) -> anyhow::Result<String> {
+    if let Ok(secret) = std::env::var("PST_JWT_SECRET") {
+        return Ok(secret);
+    }
+    let path = root.join(".data/jwt-secret");
+    if let Ok(secret) = std::fs::read_to_string(&path)
+        && secret.trim().len() >= 32
+    {
+        return Ok(secret.trim().to_owned());
+    }
+    let secret = random_hex(32)?;
+    std::fs::create_dir_all(root.join(".data"))?;
+    std::fs::write(&path, &secret)?;
+    Ok(secret)
+}
+
+fn random_hex(bytes: usize) -> anyhow::Result<String> {
+    use std::io::Read;
+    let mut buffer = vec![0u8; bytes];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut buffer)?;
+    Ok(buffer.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 fn test(root: &Path) -> anyhow::Result<()> {
@@ -217,6 +245,8 @@ fn browser_tests(root: &Path, cluster: &Cluster, dist: &Path) -> anyhow::Result<
         .env("PST_BIND", format!("127.0.0.1:{port}"))
         .env("PST_STATIC_DIR", dist)
         .env("PST_DEMO", "true")
+        .env("PST_DEMO_PASSWORD", E2E_PASSWORD)
+        .env("PST_JWT_SECRET", random_hex(32)?)
         .env("PST_LOG", "warn")
         .spawn()
         .context("cannot start pst-server")?;
@@ -225,6 +255,7 @@ fn browser_tests(root: &Path, cluster: &Cluster, dist: &Path) -> anyhow::Result<
             run(Command::new("node")
                 .args(["--test", "--test-concurrency=1", "tests/e2e/"])
                 .env("PST_E2E_BASE_URL", format!("http://127.0.0.1:{port}"))
+                .env("PST_E2E_PASSWORD", E2E_PASSWORD)
                 .current_dir(root))
         });
     let _ = server.kill();

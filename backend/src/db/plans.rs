@@ -1,7 +1,6 @@
 //! Plan queries: the list and the whole tree in a bounded number of statements.
 
 use std::collections::HashMap;
-use std::str::FromStr;
 
 use api_types as wire;
 use diesel::dsl::count_star;
@@ -13,13 +12,18 @@ use super::schema::{
     action_organisations, actions, objectives, opinion_objectives, opinions, organisations, plans,
     tenants,
 };
-use crate::domain::PlanId;
+use super::stored;
+use crate::domain::{PlanId, TenantId};
 use crate::error::ApiError;
 
-/// Every plan with its counts, ordered by CPAS then creation. Three statements.
-pub fn list_plans(conn: &mut PgConnection) -> Result<Vec<wire::PlanSummary>, ApiError> {
+/// The plans of a CPAS with their counts, oldest first. Three statements.
+pub fn list_plans(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+) -> Result<Vec<wire::PlanSummary>, ApiError> {
     let rows: Vec<(Plan, Tenant)> = plans::table
         .inner_join(tenants::table)
+        .filter(plans::tenant_id.eq(tenant.get()))
         .order((tenants::name, plans::created_at, plans::id))
         .select((Plan::as_select(), Tenant::as_select()))
         .load(conn)?;
@@ -67,18 +71,28 @@ pub fn list_plans(conn: &mut PgConnection) -> Result<Vec<wire::PlanSummary>, Api
 
 /// The whole tree of one plan, read from one snapshot in four statements whatever the
 /// plan's size: plan with tenant and opinions, objectives, actions, organisation links.
-pub fn plan_tree(conn: &mut PgConnection, id: PlanId) -> Result<wire::PlanTree, ApiError> {
+/// A plan of another CPAS is not found.
+pub fn plan_tree(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: PlanId,
+) -> Result<wire::PlanTree, ApiError> {
     conn.build_transaction()
         .read_only()
         .repeatable_read()
-        .run(|conn| load_tree(conn, id.get()))
+        .run(|conn| load_tree(conn, tenant, id.get()))
 }
 
-fn load_tree(conn: &mut PgConnection, plan_id: Uuid) -> Result<wire::PlanTree, ApiError> {
+fn load_tree(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    plan_id: Uuid,
+) -> Result<wire::PlanTree, ApiError> {
     let head: Vec<(Plan, Tenant, Option<Opinion>, Option<Uuid>)> = plans::table
         .inner_join(tenants::table)
         .left_join(opinions::table.left_join(opinion_objectives::table))
         .filter(plans::id.eq(plan_id))
+        .filter(plans::tenant_id.eq(tenant.get()))
         .order((
             opinions::position.nullable(),
             opinion_objectives::position.nullable(),
@@ -176,47 +190,14 @@ fn assemble_objectives(
     actions: Vec<Action>,
     links: Vec<(ActionOrganisation, Organisation)>,
 ) -> Result<Vec<wire::StrategicObjective>, ApiError> {
-    let mut organisations_of: HashMap<
-        Uuid,
-        (Option<wire::OrganisationRef>, Vec<wire::OrganisationRef>),
-    > = HashMap::new();
-    for (link, organisation) in links {
-        let entry = organisations_of.entry(link.action_id).or_default();
-        let reference = wire::OrganisationRef {
-            id: organisation.id,
-            name: organisation.name,
-            kind: stored(&organisation.kind)?,
-        };
-        match stored::<wire::OrgRole>(&link.role)? {
-            wire::OrgRole::Lead => entry.0 = Some(reference),
-            wire::OrgRole::Collaborator => entry.1.push(reference),
-        }
-    }
-
+    let mut organisations_of = group_organisations(links)?;
     let mut actions_of: HashMap<Uuid, Vec<wire::Action>> = HashMap::new();
     for action in actions {
         let (lead, collaborators) = organisations_of.remove(&action.id).unwrap_or_default();
         actions_of
             .entry(action.objective_id)
             .or_default()
-            .push(wire::Action {
-                id: action.id,
-                code: action.code,
-                kind: action.kind.as_deref().map(stored).transpose()?,
-                title: action.title,
-                description: action.description,
-                reservation: action.reservation,
-                transversal: action.transversal,
-                status: stored(&action.status)?,
-                progress: action.progress,
-                planned_start: action.planned_start,
-                planned_end: action.planned_end,
-                actual_end: action.actual_end,
-                position: action.position,
-                version: action.version,
-                lead,
-                collaborators,
-            });
+            .push(wire_action(action, lead, collaborators)?);
     }
 
     let mut strategic = Vec::new();
@@ -254,13 +235,49 @@ fn tenant_ref(tenant: Tenant) -> wire::TenantRef {
     }
 }
 
-/// Parses a value the database's CHECK constraints already vouch for; a mismatch means the
-/// schema and the code disagree, which is a server fault.
-fn stored<T>(value: &str) -> Result<T, ApiError>
-where
-    T: FromStr<Err = wire::UnknownVariant>,
-{
-    value
-        .parse()
-        .map_err(|e: wire::UnknownVariant| ApiError::Internal(e.into()))
+type Carriers = (Option<wire::OrganisationRef>, Vec<wire::OrganisationRef>);
+
+/// Lead and collaborators of each action, from its organisation links in order.
+pub(super) fn group_organisations(
+    links: Vec<(ActionOrganisation, Organisation)>,
+) -> Result<HashMap<Uuid, Carriers>, ApiError> {
+    let mut organisations_of: HashMap<Uuid, Carriers> = HashMap::new();
+    for (link, organisation) in links {
+        let entry = organisations_of.entry(link.action_id).or_default();
+        let reference = wire::OrganisationRef {
+            id: organisation.id,
+            name: organisation.name,
+            kind: stored(&organisation.kind)?,
+        };
+        match stored::<wire::OrgRole>(&link.role)? {
+            wire::OrgRole::Lead => entry.0 = Some(reference),
+            wire::OrgRole::Collaborator => entry.1.push(reference),
+        }
+    }
+    Ok(organisations_of)
+}
+
+pub(super) fn wire_action(
+    action: Action,
+    lead: Option<wire::OrganisationRef>,
+    collaborators: Vec<wire::OrganisationRef>,
+) -> Result<wire::Action, ApiError> {
+    Ok(wire::Action {
+        id: action.id,
+        code: action.code,
+        kind: action.kind.as_deref().map(stored).transpose()?,
+        title: action.title,
+        description: action.description,
+        reservation: action.reservation,
+        transversal: action.transversal,
+        status: stored(&action.status)?,
+        progress: action.progress,
+        planned_start: action.planned_start,
+        planned_end: action.planned_end,
+        actual_end: action.actual_end,
+        position: action.position,
+        version: action.version,
+        lead,
+        collaborators,
+    })
 }

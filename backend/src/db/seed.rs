@@ -322,3 +322,151 @@ fn load_one(conn: &mut PgConnection, file: &SeedFile) -> anyhow::Result<bool> {
     }
     Ok(true)
 }
+
+/// A demo account: who, and where they belong.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoAccount {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub role: api_types::Role,
+    /// Slug of the CPAS (`None` for the platform administrator).
+    pub tenant: Option<&'static str>,
+    /// Name of the organisation in that CPAS.
+    pub organisation: Option<&'static str>,
+}
+
+/// The demo accounts of `cargo xtask run`, documented in the README.
+pub const DEMO_ACCOUNTS: &[DemoAccount] = {
+    use api_types::Role::{Admin, Dg, Partner, President, SocialWorker};
+    &[
+        DemoAccount {
+            email: "admin@pst.example",
+            name: "Administration de la plateforme",
+            role: Admin,
+            tenant: None,
+            organisation: None,
+        },
+        DemoAccount {
+            email: "president@cpas-a.example",
+            name: "Présidence (CPAS A)",
+            role: President,
+            tenant: Some("cpas-a"),
+            organisation: None,
+        },
+        DemoAccount {
+            email: "dg@cpas-a.example",
+            name: "Direction générale (CPAS A)",
+            role: Dg,
+            tenant: Some("cpas-a"),
+            organisation: None,
+        },
+        DemoAccount {
+            email: "social@cpas-a.example",
+            name: "Service social (CPAS A)",
+            role: SocialWorker,
+            tenant: Some("cpas-a"),
+            organisation: Some("CPAS"),
+        },
+        DemoAccount {
+            email: "pcs@cpas-a.example",
+            name: "Plan de Cohésion Sociale (CPAS A)",
+            role: Partner,
+            tenant: Some("cpas-a"),
+            organisation: Some("Commune (PCS)"),
+        },
+        DemoAccount {
+            email: "defits@cpas-a.example",
+            name: "DEFITS (CPAS A)",
+            role: Partner,
+            tenant: Some("cpas-a"),
+            organisation: Some("DEFITS"),
+        },
+        DemoAccount {
+            email: "president@paliseul.example",
+            name: "Présidence (Paliseul)",
+            role: President,
+            tenant: Some("paliseul"),
+            organisation: None,
+        },
+        DemoAccount {
+            email: "dg@paliseul.example",
+            name: "Direction générale (Paliseul)",
+            role: Dg,
+            tenant: Some("paliseul"),
+            organisation: None,
+        },
+        DemoAccount {
+            email: "social@paliseul.example",
+            name: "Service social (Paliseul)",
+            role: SocialWorker,
+            tenant: Some("paliseul"),
+            organisation: Some("CPAS de Paliseul"),
+        },
+        DemoAccount {
+            email: "pcs@paliseul.example",
+            name: "Plan de Cohésion Sociale (Paliseul)",
+            role: Partner,
+            tenant: Some("paliseul"),
+            organisation: Some("Plan de Cohésion Sociale (PCS)"),
+        },
+    ]
+};
+
+/// Creates the demo accounts that do not exist yet (after the demo plans); returns how
+/// many were created. Existing accounts, and their passwords, are left alone.
+pub fn load_demo_accounts(conn: &mut PgConnection, password: &str) -> anyhow::Result<usize> {
+    use super::schema::users;
+    let password = crate::auth::password::NewPassword::parse(password, "PST_DEMO_PASSWORD")
+        .map_err(|e| anyhow::anyhow!("PST_DEMO_PASSWORD: {:?}", e.problem().errors))?;
+    let mut created = 0;
+    for DemoAccount {
+        email,
+        name,
+        role,
+        tenant: tenant_slug,
+        organisation,
+    } in DEMO_ACCOUNTS
+    {
+        let exists: bool = diesel::select(diesel::dsl::exists(
+            users::table.filter(users::email.eq(email)),
+        ))
+        .get_result(conn)?;
+        if exists {
+            continue;
+        }
+        let tenant_id: Option<Uuid> = match tenant_slug {
+            Some(slug) => Some(
+                tenants::table
+                    .filter(tenants::slug.eq(slug))
+                    .select(tenants::id)
+                    .first(conn)?,
+            ),
+            None => None,
+        };
+        let organisation_id: Option<Uuid> = match (tenant_id, organisation) {
+            (Some(tenant), Some(name)) => Some(
+                organisations::table
+                    .filter(organisations::tenant_id.eq(tenant))
+                    .filter(organisations::name.eq(name))
+                    .select(organisations::id)
+                    .first(conn)?,
+            ),
+            _ => None,
+        };
+        let hash = password.hash().map_err(|e| anyhow::anyhow!("{e}"))?;
+        diesel::insert_into(users::table)
+            .values(&super::accounts::NewUserRow {
+                tenant_id,
+                organisation_id,
+                email,
+                display_name: name,
+                role: role.as_str(),
+                password_hash: &hash,
+                must_change_password: false,
+            })
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+        created += 1;
+    }
+    Ok(created)
+}

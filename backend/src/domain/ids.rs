@@ -38,3 +38,15 @@ id_type!(
     /// Identifies a tenant (a CPAS).
     TenantId
 );
+id_type!(
+    /// Identifies a user account.
+    UserId
+);
+id_type!(
+    /// Identifies an organisation.
+    OrganisationId
+);
+id_type!(
+    /// Identifies an action.
+    ActionId
+);

@@ -6,7 +6,9 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use diesel::PgConnection;
 
-use crate::db::{Db, QueryStats};
+use crate::auth::Authenticated;
+use crate::authz::Actor;
+use crate::db::{Db, QueryStats, accounts};
 use crate::error::ApiError;
 
 /// The database, bound to the current request so its statements are counted for the
@@ -17,13 +19,33 @@ pub struct RequestDb {
 }
 
 impl RequestDb {
-    /// Runs one unit of work on a pooled connection.
+    /// Runs one unit of work on a pooled connection, for nobody in particular (public
+    /// routes, login).
     pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
         self.db.run(&self.stats, f).await
+    }
+
+    /// Runs one unit of work on behalf of the token's user: first, on the same connection,
+    /// the account is loaded and checked (active, session open, claims current), so a
+    /// deactivation or a logout takes effect on the very next request.
+    pub async fn run_as<T, F>(&self, auth: &Authenticated, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut PgConnection, &Actor) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let claims = auth.0.clone();
+        let stats = self.stats.clone();
+        self.db
+            .run(&self.stats, move |conn| {
+                let actor = accounts::load_actor(conn, &claims)?;
+                stats.mark_authenticated();
+                f(conn, &actor)
+            })
+            .await
     }
 }
 

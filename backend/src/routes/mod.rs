@@ -1,8 +1,13 @@
 //! HTTP handlers, thin: extract → parse → (authorize) → one unit of database work → DTO.
 
+pub mod actions;
+pub mod auth;
 mod extract;
 pub mod health;
+pub mod me;
+pub mod organisations;
 pub mod plans;
+pub mod users;
 
 pub use extract::RequestDb;
 
@@ -17,8 +22,24 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(health::readyz)
         .service(
             utoipa_actix_web::scope("/api/v1")
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(me::me)
+                .service(me::change_password)
+                .service(me::my_actions)
                 .service(plans::list_plans)
                 .service(plans::get_plan)
+                .service(actions::get_action)
+                .service(users::list_users)
+                .service(users::create_user)
+                .service(users::get_user)
+                .service(users::update_user)
+                .service(users::reset_password)
+                .service(organisations::list_organisations)
+                .service(organisations::create_organisation)
+                .service(organisations::list_tenants)
+                .service(organisations::create_tenant)
                 .default_service(actix_web::web::to(no_route)),
         );
 }

@@ -1,36 +1,54 @@
-//! `/api/v1/plans`: the plans and their trees.
+//! `/api/v1/plans`: the plans of the caller's CPAS and their trees.
 
 use actix_web::{get, web};
 use api_types::{PlanSummary, PlanTree, Problem};
 
 use super::RequestDb;
+use crate::auth::Authenticated;
+use crate::authz::{self, Permission, Scope};
 use crate::db;
 use crate::domain::PlanId;
 use crate::error::ApiError;
 
-/// Lists the plans.
+/// Lists the plans of the caller's CPAS.
 #[utoipa::path(
     tag = "plans",
+    security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<PlanSummary>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 503, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/plans")]
-pub async fn list_plans(db: RequestDb) -> Result<web::Json<Vec<PlanSummary>>, ApiError> {
-    let plans = db.run(db::plans::list_plans).await?;
+pub async fn list_plans(
+    db: RequestDb,
+    auth: Authenticated,
+) -> Result<web::Json<Vec<PlanSummary>>, ApiError> {
+    let plans = db
+        .run_as(&auth, |conn, actor| {
+            let tenant = actor.tenant()?;
+            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
+            db::plans::list_plans(conn, tenant)
+        })
+        .await?;
     Ok(web::Json(plans))
 }
 
 /// One plan with its whole tree: strategic objectives → operational objectives →
-/// actions, with lead and collaborating organisations, and the DG's opinions.
+/// actions, with lead and collaborating organisations, and the DG's opinions. A plan of
+/// another CPAS is answered 404.
 #[utoipa::path(
     tag = "plans",
+    security(("bearer" = [])),
     params(("plan_id" = uuid::Uuid, Path, description = "Id of the plan")),
     responses(
         (status = 200, body = PlanTree),
         (status = 400, description = "Malformed id", body = Problem,
          content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 503, body = Problem, content_type = "application/problem+json"),
     )
@@ -38,11 +56,16 @@ pub async fn list_plans(db: RequestDb) -> Result<web::Json<Vec<PlanSummary>>, Ap
 #[get("/plans/{plan_id}")]
 pub async fn get_plan(
     db: RequestDb,
+    auth: Authenticated,
     plan_id: web::Path<PlanId>,
 ) -> Result<web::Json<PlanTree>, ApiError> {
     let plan_id = plan_id.into_inner();
     let tree = db
-        .run(move |conn| db::plans::plan_tree(conn, plan_id))
+        .run_as(&auth, move |conn, actor| {
+            let tenant = actor.tenant()?;
+            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
+            db::plans::plan_tree(conn, tenant, plan_id)
+        })
         .await?;
     Ok(web::Json(tree))
 }

@@ -2,10 +2,15 @@ use leptos::prelude::*;
 
 use crate::api::ApiFailure;
 use crate::i18n::fr;
+use crate::session::SessionContext;
 
-/// An API failure, announced to screen readers.
+/// An API failure, announced to screen readers. An ended session signs the user out, which
+/// sends them to the login page.
 #[component]
 pub fn Failure(failure: ApiFailure) -> impl IntoView {
+    if failure.is_unauthenticated() {
+        SessionContext::get().sign_out();
+    }
     view! {
         <p class="notice error" role="alert">
             {fr::LOAD_FAILED} " (" {failure.status} ") : " {failure.message}

@@ -1,2 +1,3 @@
 pub mod action_item;
 pub mod failure;
+pub mod require_session;

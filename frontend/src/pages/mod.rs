@@ -1,2 +1,3 @@
+pub mod login_page;
 pub mod plan_page;
 pub mod plans_page;

@@ -8,14 +8,17 @@ use crate::components::action_item::ActionItem;
 use crate::components::failure::Failure;
 use crate::i18n::fr;
 use crate::pages::plans_page::{period, status_label};
+use crate::session::SessionContext;
 
 /// One plan's tree: OS → OO → actions, with the DG's opinions where they apply.
 #[component]
 pub fn PlanPage() -> impl IntoView {
     let params = use_params_map();
+    let session = SessionContext::get();
     let plan = LocalResource::new(move || {
         let id = params.read().get("id").unwrap_or_default();
-        async move { api::get_plan(&id).await }
+        let token = session.token().unwrap_or_default();
+        async move { api::get_plan(&token, &id).await }
     });
     view! {
         <p><A href="/">{fr::BACK_TO_PLANS}</A></p>

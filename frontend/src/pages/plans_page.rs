@@ -5,11 +5,16 @@ use leptos_router::components::A;
 use crate::api;
 use crate::components::failure::Failure;
 use crate::i18n::fr;
+use crate::session::SessionContext;
 
 /// The list of plans.
 #[component]
 pub fn PlansPage() -> impl IntoView {
-    let plans = LocalResource::new(api::list_plans);
+    let session = SessionContext::get();
+    let plans = LocalResource::new(move || {
+        let token = session.token().unwrap_or_default();
+        async move { api::list_plans(&token).await }
+    });
     view! {
         <h1>{fr::PLANS_TITLE}</h1>
         {move || match plans.get() {

@@ -1,0 +1,141 @@
+//! Users, organisations and tenants.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{OrganisationKind, Role, TenantRef};
+
+/// A user account as its managers and the user see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The CPAS; `null` for platform administrators.
+    pub tenant: Option<TenantRef>,
+    pub organisation: Option<OrganisationSummary>,
+    pub active: bool,
+    /// The user must choose a new password (the current one was given to them).
+    pub must_change_password: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// `POST /api/v1/users`: create an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    /// Required for `partner`; must belong to the user's tenant.
+    #[serde(default)]
+    pub organisation_id: Option<Uuid>,
+    /// The CPAS of the new user. Platform administrators must give it (except for another
+    /// `admin`); a DG creates users in their own CPAS and may omit it.
+    #[serde(default)]
+    pub tenant_id: Option<Uuid>,
+    /// Initial password (≥ 12 characters). When omitted, one is generated and returned once.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// Answer to an account creation or a password reset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserCreated {
+    pub user: User,
+    /// The generated password, shown this once; the user must change it at first login.
+    pub temporary_password: Option<String>,
+}
+
+/// `PATCH /api/v1/users/{id}`: the fields to change.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// `null` clears it (not allowed for partners).
+    #[serde(
+        default,
+        with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
+    pub organisation_id: Option<Option<Uuid>>,
+    /// `false` deactivates the account at once: its tokens are refused from then on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// The version the client saw; a stale one is refused with 409.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
+}
+
+/// `PUT /api/v1/me/password`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// An organisation of a CPAS: the CPAS itself or a partner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrganisationSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: OrganisationKind,
+}
+
+/// `POST /api/v1/organisations`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganisation {
+    pub name: String,
+    pub kind: OrganisationKind,
+    /// Platform administrators name the CPAS; a DG's organisations go to their own.
+    #[serde(default)]
+    pub tenant_id: Option<Uuid>,
+}
+
+/// `POST /api/v1/tenants` (platform administrators).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewTenant {
+    /// Lowercase letters, digits and dashes, e.g. `paliseul`.
+    pub slug: String,
+    pub name: String,
+}
+
+/// Serde helper: tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<Option<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+}

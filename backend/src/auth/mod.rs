@@ -1,0 +1,8 @@
+//! Authentication: passwords, tokens, and the extractor that turns a bearer token into a
+//! verified claim set. Who may do what is decided in [`crate::authz`], not here.
+
+mod extractor;
+pub mod password;
+pub mod tokens;
+
+pub use extractor::Authenticated;

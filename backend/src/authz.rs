@@ -1,0 +1,261 @@
+//! The authorization policy: the one place that answers "may this actor do this, here?".
+//!
+//! Every handler calls [`ensure`] before doing anything on behalf of a user. Tenancy comes
+//! first: what belongs to another CPAS is answered "not found" (404), so that its existence
+//! is not revealed; what the actor can see but not do is "forbidden" (403).
+
+use api_types::Role;
+use uuid::Uuid;
+
+use crate::domain::TenantId;
+use crate::error::ApiError;
+
+/// The user on whose behalf a request runs, as the database knows them now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub role: Role,
+    /// `None` for platform administrators.
+    pub tenant: Option<TenantId>,
+    pub organisation: Option<Uuid>,
+    pub session_id: Uuid,
+}
+
+impl Actor {
+    /// The actor's CPAS, for queries that are always scoped to one.
+    pub fn tenant(&self) -> Result<TenantId, ApiError> {
+        self.tenant.ok_or(ApiError::Forbidden(
+            "platform administrators do not work on plans",
+        ))
+    }
+}
+
+/// What an actor wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Read the plans of a CPAS (tree, actions, organisations).
+    ReadPlans,
+    /// Propose a change to an action's follow-up.
+    ProposeChange,
+    /// Approve or reject proposals.
+    DecideChanges,
+    /// Change an action's follow-up directly.
+    EditFollowUp,
+    /// Change a plan's structure (objectives, actions, organisations on actions, opinions).
+    EditPlanStructure,
+    /// Create and manage the accounts of a CPAS.
+    ManageUsers,
+    /// Create and rename the organisations of a CPAS.
+    ManageOrganisations,
+    /// Create and list CPAS.
+    ManageTenants,
+}
+
+/// Where the actor wants to do it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// The platform as a whole.
+    Platform,
+    /// One CPAS.
+    Tenant(TenantId),
+    /// One action of a CPAS, with the organisations that carry it (lead or collaborator).
+    Action {
+        tenant: TenantId,
+        organisations: &'a [Uuid],
+    },
+}
+
+/// The policy's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// Visible but not allowed: 403.
+    Forbid(&'static str),
+    /// Not the actor's to see: 404.
+    Hide,
+}
+
+/// Applies the policy, as an error for the handler to return.
+pub fn ensure(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Result<(), ApiError> {
+    match decide(actor, permission, scope) {
+        Decision::Allow => Ok(()),
+        Decision::Forbid(reason) => Err(ApiError::Forbidden(reason)),
+        Decision::Hide => Err(ApiError::NotFound {
+            resource: "resource",
+        }),
+    }
+}
+
+/// The policy itself: pure, so that it can be tested as a table.
+pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decision {
+    use Permission as P;
+    use Role as R;
+
+    let tenant = match scope {
+        Scope::Platform => None,
+        Scope::Tenant(tenant) | Scope::Action { tenant, .. } => Some(tenant),
+    };
+
+    if actor.role == R::Admin {
+        // The platform's operators manage CPAS and accounts; plan content is not theirs.
+        return match permission {
+            P::ManageTenants | P::ManageUsers | P::ManageOrganisations => Decision::Allow,
+            _ => Decision::Forbid("platform administrators do not work on plans"),
+        };
+    }
+    match tenant {
+        Some(tenant) if actor.tenant != Some(tenant) => return Decision::Hide,
+        None if permission != P::ManageTenants => return Decision::Hide,
+        _ => {}
+    }
+
+    let allowed = match (permission, actor.role) {
+        (P::ReadPlans, _) => true,
+        (P::ProposeChange, R::SocialWorker) => true,
+        (P::ProposeChange, R::Partner) => match scope {
+            Scope::Action { organisations, .. } => actor
+                .organisation
+                .is_some_and(|org| organisations.contains(&org)),
+            _ => false,
+        },
+        (P::DecideChanges | P::EditFollowUp, R::President | R::Dg) => true,
+        (P::EditPlanStructure | P::ManageUsers | P::ManageOrganisations, R::Dg) => true,
+        _ => false,
+    };
+    if allowed {
+        Decision::Allow
+    } else {
+        Decision::Forbid(match permission {
+            P::ReadPlans => "reading plans is not allowed",
+            P::ProposeChange => {
+                "only the organisations that carry an action, and social workers, propose changes to it"
+            }
+            P::DecideChanges => "only the president and the Directeur général decide on proposals",
+            P::EditFollowUp => "only the president and the Directeur général edit actions directly",
+            P::EditPlanStructure => "only the Directeur général edits the plan's structure",
+            P::ManageUsers => "only the Directeur général and administrators manage accounts",
+            P::ManageOrganisations => {
+                "only the Directeur général and administrators manage organisations"
+            }
+            P::ManageTenants => "only platform administrators manage CPAS",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TENANT: TenantId = TenantId::new(Uuid::from_u128(1));
+    const OTHER_TENANT: TenantId = TenantId::new(Uuid::from_u128(2));
+    const ORG: Uuid = Uuid::from_u128(10);
+    const OTHER_ORG: Uuid = Uuid::from_u128(11);
+
+    fn actor(role: Role) -> Actor {
+        Actor {
+            user_id: Uuid::from_u128(100),
+            role,
+            tenant: (role != Role::Admin).then_some(TENANT),
+            organisation: (role == Role::Partner).then_some(ORG),
+            session_id: Uuid::from_u128(200),
+        }
+    }
+
+    /// Every permission × role on the actor's own CPAS, and the answer for another CPAS.
+    #[test]
+    fn the_policy_as_a_table() {
+        use Decision::{Allow as A, Hide as H};
+        use Permission as P;
+        let f = |d: Decision| matches!(d, Decision::Forbid(_));
+        let own_org = [ORG];
+        let other_org = [OTHER_ORG];
+        // (permission, scope, [admin, president, dg, social_worker, partner]) → allowed?
+        let own = Scope::Tenant(TENANT);
+        let on_own_org_action = Scope::Action {
+            tenant: TENANT,
+            organisations: &own_org,
+        };
+        let on_other_org_action = Scope::Action {
+            tenant: TENANT,
+            organisations: &other_org,
+        };
+        let table: &[(P, Scope<'_>, [bool; 5])] = &[
+            (P::ReadPlans, own, [false, true, true, true, true]),
+            (
+                P::ProposeChange,
+                on_own_org_action,
+                [false, false, false, true, true],
+            ),
+            (
+                P::ProposeChange,
+                on_other_org_action,
+                [false, false, false, true, false],
+            ),
+            (P::DecideChanges, own, [false, true, true, false, false]),
+            (P::EditFollowUp, own, [false, true, true, false, false]),
+            (
+                P::EditPlanStructure,
+                own,
+                [false, false, true, false, false],
+            ),
+            (P::ManageUsers, own, [true, false, true, false, false]),
+            (
+                P::ManageOrganisations,
+                own,
+                [true, false, true, false, false],
+            ),
+            (
+                P::ManageTenants,
+                Scope::Platform,
+                [true, false, false, false, false],
+            ),
+        ];
+        let roles = [
+            Role::Admin,
+            Role::President,
+            Role::Dg,
+            Role::SocialWorker,
+            Role::Partner,
+        ];
+        for (permission, scope, expected) in table {
+            for (role, allowed) in roles.iter().zip(expected) {
+                let decision = decide(&actor(*role), *permission, *scope);
+                assert_eq!(
+                    decision == A,
+                    *allowed,
+                    "{role:?} {permission:?} {scope:?}: {decision:?}"
+                );
+                if !allowed {
+                    assert!(f(decision), "{role:?} {permission:?}: {decision:?}");
+                }
+            }
+        }
+        // Another CPAS is invisible to everyone but the platform's administrators.
+        for role in &roles[1..] {
+            for permission in [
+                P::ReadPlans,
+                P::ProposeChange,
+                P::DecideChanges,
+                P::ManageUsers,
+            ] {
+                let scope = Scope::Action {
+                    tenant: OTHER_TENANT,
+                    organisations: &own_org,
+                };
+                assert_eq!(
+                    decide(&actor(*role), permission, scope),
+                    H,
+                    "{role:?} {permission:?}"
+                );
+            }
+        }
+        assert_eq!(
+            decide(
+                &actor(Role::Admin),
+                P::ManageUsers,
+                Scope::Tenant(OTHER_TENANT)
+            ),
+            A
+        );
+    }
+}

@@ -1,0 +1,125 @@
+//! Action queries outside the plan tree.
+
+use api_types as wire;
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::models::{Action, ActionOrganisation, Organisation};
+use super::plans::{group_organisations, wire_action};
+use super::schema::{action_organisations, actions, objectives, organisations, plans};
+use super::stored;
+use crate::domain::{ActionId, TenantId};
+use crate::error::ApiError;
+
+/// An action with its plan (id, title) and objective (code, title).
+type Located = (Action, (Uuid, String), (String, String));
+
+/// An action of the CPAS, with the ids of the organisations that carry it (for the
+/// policy). Another CPAS's action is not found.
+pub fn load_action(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: ActionId,
+) -> Result<(wire::ActionDetail, Vec<Uuid>), ApiError> {
+    let found: Option<Located> = actions::table
+        .inner_join(objectives::table)
+        .inner_join(plans::table.on(plans::id.eq(actions::plan_id)))
+        .filter(actions::id.eq(id.get()))
+        .filter(actions::tenant_id.eq(tenant.get()))
+        .filter(actions::archived_at.is_null())
+        .select((
+            Action::as_select(),
+            (plans::id, plans::title),
+            (objectives::code, objectives::title),
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((action, (plan_id, plan_title), (objective_code, objective_title))) = found else {
+        return Err(ApiError::NotFound { resource: "action" });
+    };
+    let links: Vec<(ActionOrganisation, Organisation)> = action_organisations::table
+        .inner_join(organisations::table)
+        .filter(action_organisations::action_id.eq(action.id))
+        .order((action_organisations::position, organisations::name))
+        .select((ActionOrganisation::as_select(), Organisation::as_select()))
+        .load(conn)?;
+    let carriers: Vec<Uuid> = links.iter().map(|(_, o)| o.id).collect();
+    let (lead, collaborators) = group_organisations(links)?
+        .remove(&action.id)
+        .unwrap_or_default();
+    let objective_id = action.objective_id;
+    Ok((
+        wire::ActionDetail {
+            plan_id,
+            plan_title,
+            objective_id,
+            objective_code,
+            objective_title,
+            action: wire_action(action, lead, collaborators)?,
+        },
+        carriers,
+    ))
+}
+
+/// The actions an organisation leads or collaborates on, in plan order.
+pub fn of_organisation(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    organisation: Uuid,
+) -> Result<Vec<wire::ActionRef>, ApiError> {
+    type Row = (
+        (Uuid, String, String, Option<String>, String, i16),
+        (Uuid, String),
+        String,
+        String,
+    );
+    let rows: Vec<Row> = action_organisations::table
+        .inner_join(actions::table.inner_join(objectives::table))
+        .inner_join(plans::table.on(plans::id.eq(actions::plan_id)))
+        .filter(action_organisations::organisation_id.eq(organisation))
+        .filter(action_organisations::tenant_id.eq(tenant.get()))
+        .filter(actions::archived_at.is_null())
+        .order((
+            plans::created_at,
+            objectives::position,
+            actions::position,
+            actions::code,
+        ))
+        .select((
+            (
+                actions::id,
+                actions::code,
+                actions::title,
+                actions::kind,
+                actions::status,
+                actions::progress,
+            ),
+            (plans::id, plans::title),
+            objectives::code,
+            action_organisations::role,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(
+            |(
+                (id, code, title, kind, status, progress),
+                (plan_id, plan_title),
+                objective_code,
+                role,
+            )| {
+                Ok(wire::ActionRef {
+                    id,
+                    code,
+                    title,
+                    kind: kind.as_deref().map(stored).transpose()?,
+                    status: stored(&status)?,
+                    progress,
+                    plan_id,
+                    plan_title,
+                    objective_code,
+                    role: stored(&role)?,
+                })
+            },
+        )
+        .collect()
+}

@@ -1,0 +1,132 @@
+//! Text values with rules: built only by `parse`, which names the offending field.
+
+use crate::error::ApiError;
+
+/// A lowercased e-mail address of plausible shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str, field: &str) -> Result<Self, ApiError> {
+        let email = raw.trim().to_lowercase();
+        let valid = email.len() <= 254
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            });
+        if valid {
+            Ok(Self(email))
+        } else {
+            Err(ApiError::invalid_field(
+                field,
+                "invalid_email",
+                "not an e-mail address",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A trimmed, non-empty, single-line label of bounded length (a name, a title).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label(String);
+
+impl Label {
+    pub fn parse(raw: &str, field: &str, max_chars: usize) -> Result<Self, ApiError> {
+        let label = raw.trim();
+        if label.is_empty() {
+            return Err(ApiError::invalid_field(
+                field,
+                "required",
+                "must not be empty",
+            ));
+        }
+        if label.chars().count() > max_chars {
+            return Err(ApiError::invalid_field(
+                field,
+                "too_long",
+                format!("at most {max_chars} characters"),
+            ));
+        }
+        if label.chars().any(char::is_control) {
+            return Err(ApiError::invalid_field(
+                field,
+                "control_characters",
+                "must not contain control characters",
+            ));
+        }
+        Ok(Self(label.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A tenant's URL name: lowercase letters, digits and single dashes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn parse(raw: &str, field: &str) -> Result<Self, ApiError> {
+        let valid = (1..=63).contains(&raw.len())
+            && raw.split('-').all(|part| {
+                !part.is_empty()
+                    && part
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            });
+        if valid {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(ApiError::invalid_field(
+                field,
+                "invalid_slug",
+                "lowercase letters, digits and single dashes, at most 63 characters",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_lowercased_and_checked() {
+        assert_eq!(
+            Email::parse("  PCS@CPAS-A.example ", "email")
+                .ok()
+                .map(|e| e.0),
+            Some("pcs@cpas-a.example".to_owned())
+        );
+        for bad in ["", "no-at", "a@b", "a@@b.be", "a b@c.be", "@c.be", "a@.be"] {
+            assert!(Email::parse(bad, "email").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn labels_and_slugs_follow_their_rules() {
+        assert!(Label::parse("  CPAS de Paliseul ", "name", 10).is_err());
+        assert_eq!(
+            Label::parse(" DEFITS ", "name", 10).ok().map(|l| l.0),
+            Some("DEFITS".to_owned())
+        );
+        assert!(Label::parse("a\u{0}b", "name", 10).is_err());
+        assert!(Slug::parse("cpas-a", "slug").is_ok());
+        for bad in ["", "CPAS", "a--b", "-a", "a-", "é"] {
+            assert!(Slug::parse(bad, "slug").is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! `/api/v1/auth`: log in, refresh the tokens, log out.
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use api_types::{LoginRequest, Problem, RefreshRequest, TokenResponse};
+
+use super::RequestDb;
+use crate::auth::tokens::JwtSecret;
+use crate::auth::{Authenticated, password};
+use crate::configuration::LoginSettings;
+use crate::db::accounts;
+use crate::error::ApiError;
+
+/// Longest password ever compared: longer input is refused without hashing it.
+const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// Logs in with e-mail and password. Unknown e-mail and wrong password get the same answer
+/// in about the same time. After 10 failures in a minute for an account (or 50 from one
+/// address) the answer is 429 with `Retry-After`.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong e-mail or password", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem,
+         content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    db: RequestDb,
+    req: HttpRequest,
+    secret: web::Data<JwtSecret>,
+    settings: web::Data<LoginSettings>,
+    body: web::Json<LoginRequest>,
+) -> Result<web::Json<TokenResponse>, ApiError> {
+    let LoginRequest { email, password } = body.into_inner();
+    let email = email.trim().to_lowercase();
+    let client_ip = client_ip(&req, settings.trust_proxy);
+    let limits = settings.throttle;
+
+    let credentials = {
+        let (email, client_ip) = (email.clone(), client_ip.clone());
+        db.run(move |conn| {
+            accounts::check_throttle(conn, &email, &client_ip, limits)?;
+            accounts::find_credentials(conn, &email)
+        })
+        .await?
+    };
+    // Always hash, against a dummy when the account is unknown: no timing oracle.
+    let hash = credentials.as_ref().map_or_else(
+        || password::dummy_hash().to_owned(),
+        |c| c.password_hash.clone(),
+    );
+    let matches = web::block(move || {
+        password.len() <= MAX_PASSWORD_BYTES && password::verify(&password, &hash)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("password check failed: {e}")))?;
+
+    match credentials {
+        Some(user) if matches && user.active => {
+            let tokens = db
+                .run(move |conn| accounts::open_session(conn, &secret, &user))
+                .await?;
+            Ok(web::Json(tokens))
+        }
+        _ => {
+            db.run(move |conn| accounts::record_failure(conn, &email, &client_ip))
+                .await?;
+            Err(ApiError::Unauthenticated("invalid_credentials"))
+        }
+    }
+}
+
+/// Trades a refresh token for a new pair. Each refresh token works once: presenting a used
+/// one again ends the session (it was stolen, or the client is confused).
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    db: RequestDb,
+    secret: web::Data<JwtSecret>,
+    body: web::Json<RefreshRequest>,
+) -> Result<web::Json<TokenResponse>, ApiError> {
+    let token = body.into_inner().refresh_token;
+    let tokens = db
+        .run(move |conn| accounts::refresh(conn, &secret, &token))
+        .await?;
+    Ok(web::Json(tokens))
+}
+
+/// Ends the caller's session: its access and refresh tokens are refused from now on.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/logout")]
+pub async fn logout(db: RequestDb, auth: Authenticated) -> Result<HttpResponse, ApiError> {
+    db.run_as(&auth, |conn, actor| {
+        accounts::revoke_session(conn, actor.session_id, "logout")
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
+    let info = req.connection_info();
+    let address = if trust_proxy {
+        info.realip_remote_addr()
+    } else {
+        info.peer_addr()
+    };
+    address.unwrap_or("unknown").to_owned()
+}

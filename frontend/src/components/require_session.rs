@@ -1,0 +1,26 @@
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+
+use crate::session::SessionContext;
+
+/// Shows its children to a signed-in user; sends anyone else to the login page, to come
+/// back here afterwards.
+#[component]
+pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
+    let session = SessionContext::get();
+    let location = use_location();
+    move || {
+        if session.0.with(Option::is_some) {
+            children().into_any()
+        } else {
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
+            let next = String::from(js_sys::encode_uri_component(&here));
+            view! { <Redirect path=format!("/connexion?next={next}")/> }.into_any()
+        }
+    }
+}

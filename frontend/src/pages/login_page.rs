@@ -1,0 +1,70 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api;
+use crate::i18n::fr;
+use crate::session::SessionContext;
+
+/// Sign in with e-mail and password, then go back where the user was headed.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let session = SessionContext::get();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let next = query
+            .with_untracked(|q| q.get("next"))
+            .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+            .unwrap_or_else(|| "/".to_owned());
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let result = async {
+                let tokens = api::login(email.get_untracked(), password.get_untracked()).await?;
+                let user = api::me(&tokens.access_token).await?;
+                Ok::<_, api::ApiFailure>((tokens, user))
+            }
+            .await;
+            busy.set(false);
+            match result {
+                Ok((tokens, user)) => {
+                    session.sign_in(tokens, user);
+                    navigate(&next, Default::default());
+                }
+                Err(failure) => error.set(Some(match failure.status {
+                    401 => fr::LOGIN_WRONG.to_owned(),
+                    429 => fr::LOGIN_THROTTLED.to_owned(),
+                    _ => format!("{} ({})", fr::LOAD_FAILED, failure.message),
+                })),
+            }
+        });
+    };
+
+    view! {
+        <section class="login">
+            <h1>{fr::LOGIN_TITLE}</h1>
+            <form on:submit=on_submit class="login-form">
+                <label for="email">{fr::EMAIL}</label>
+                <input id="email" name="email" type="email" autocomplete="username" required
+                    prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
+                <label for="password">{fr::PASSWORD}</label>
+                <input id="password" name="password" type="password" autocomplete="current-password"
+                    required prop:value=password
+                    on:input=move |ev| password.set(event_target_value(&ev))/>
+                {move || error.get().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
+                <button type="submit" prop:disabled=busy>{fr::LOGIN_SUBMIT}</button>
+            </form>
+        </section>
+    }
+}

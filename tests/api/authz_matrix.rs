@@ -1,0 +1,487 @@
+//! The authorization matrix: every route × every kind of caller × own CPAS / other CPAS
+//! (and own / other organisation where it matters) → the expected status.
+//!
+//! The table must cover every route of the OpenAPI document (which lists exactly the
+//! registered routes): adding a route without deciding who may call it fails this test.
+
+use std::collections::BTreeSet;
+
+use api_types::{ActionRef, PlanSummary, PlanTree, User};
+use reqwest::Method;
+use serde_json::{Value, json};
+use tests::{TestApp, spawn_app};
+
+/// Who calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caller {
+    Anonymous,
+    Admin,
+    President,
+    Dg,
+    SocialWorker,
+    /// `pcs@cpas-a.example`: lead of Pe17–Pe20.
+    Partner,
+}
+
+const CALLERS: [Caller; 6] = [
+    Caller::Anonymous,
+    Caller::Admin,
+    Caller::President,
+    Caller::Dg,
+    Caller::SocialWorker,
+    Caller::Partner,
+];
+
+impl Caller {
+    fn email(self) -> Option<&'static str> {
+        match self {
+            Caller::Anonymous => None,
+            Caller::Admin => Some("admin@pst.example"),
+            Caller::President => Some("president@cpas-a.example"),
+            Caller::Dg => Some("dg@cpas-a.example"),
+            Caller::SocialWorker => Some("social@cpas-a.example"),
+            Caller::Partner => Some("pcs@cpas-a.example"),
+        }
+    }
+}
+
+/// What a row's request is about. Callers all belong to CPAS A (but the admin).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// No resource of a CPAS (public routes, the caller's own account, the platform).
+    None,
+    /// Something of CPAS A.
+    OwnTenant,
+    /// An action of CPAS A that the partner's organisation carries (Pe18).
+    OwnOrganisation,
+    /// An action of CPAS A that it does not carry (Me1).
+    OtherOrganisation,
+    /// Something of Paliseul.
+    OtherTenant,
+}
+
+/// Ids the rows need, arranged before the table runs.
+struct Fixtures {
+    own_plan: String,
+    other_plan: String,
+    /// Pe18: led by the partner's organisation.
+    own_org_action: String,
+    /// Me1: no organisation of the partner.
+    other_org_action: String,
+    other_tenant_action: String,
+    own_tenant_id: String,
+    other_tenant_id: String,
+    own_user: String,
+    other_user: String,
+}
+
+struct Row {
+    method: Method,
+    /// The route as the OpenAPI document names it.
+    route: &'static str,
+    target: Target,
+    /// Expected status for [`CALLERS`], in order.
+    expected: [u16; 6],
+}
+
+fn rows() -> Vec<Row> {
+    use Target::{
+        None as N, OtherOrganisation as OtherOrg, OtherTenant as Other, OwnOrganisation as OwnOrg,
+        OwnTenant as Own,
+    };
+    let row = |method: Method, route: &'static str, target: Target, expected: [u16; 6]| Row {
+        method,
+        route,
+        target,
+        expected,
+    };
+    //                                                                      anon admin pres  dg  social partner
+    vec![
+        row(Method::GET, "/healthz", N, [200, 200, 200, 200, 200, 200]),
+        row(Method::GET, "/readyz", N, [200, 200, 200, 200, 200, 200]),
+        // Login and refresh are public; their bodies decide (own credentials here).
+        row(
+            Method::POST,
+            "/api/v1/auth/login",
+            N,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            N,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/auth/logout",
+            N,
+            [401, 204, 204, 204, 204, 204],
+        ),
+        row(Method::GET, "/api/v1/me", N, [401, 200, 200, 200, 200, 200]),
+        // A wrong current password: the route is reachable, the body is refused.
+        row(
+            Method::PUT,
+            "/api/v1/me/password",
+            N,
+            [401, 422, 422, 422, 422, 422],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/me/actions",
+            N,
+            [401, 403, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/plans",
+            N,
+            [401, 403, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/plans/{plan_id}",
+            Own,
+            [401, 403, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/plans/{plan_id}",
+            Other,
+            [401, 403, 404, 404, 404, 404],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/actions/{action_id}",
+            OwnOrg,
+            [401, 403, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/actions/{action_id}",
+            OtherOrg,
+            [401, 403, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/actions/{action_id}",
+            Other,
+            [401, 403, 404, 404, 404, 404],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/users",
+            Own,
+            [401, 200, 403, 200, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/users",
+            Other,
+            [401, 200, 404, 404, 404, 404],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/users",
+            Own,
+            [401, 201, 403, 201, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/users",
+            Other,
+            [401, 201, 404, 404, 404, 404],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/users/{user_id}",
+            Own,
+            [401, 200, 403, 200, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/users/{user_id}",
+            Other,
+            [401, 200, 404, 404, 404, 404],
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/users/{user_id}",
+            Own,
+            [401, 200, 403, 200, 403, 403],
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/users/{user_id}",
+            Other,
+            [401, 200, 404, 404, 404, 404],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/users/{user_id}/password-reset",
+            Own,
+            [401, 200, 403, 200, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/users/{user_id}/password-reset",
+            Other,
+            [401, 200, 404, 404, 404, 404],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/organisations",
+            Own,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/organisations",
+            Other,
+            [401, 200, 404, 404, 404, 404],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/organisations",
+            Own,
+            [401, 201, 403, 201, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/organisations",
+            Other,
+            [401, 201, 404, 404, 404, 404],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/tenants",
+            N,
+            [401, 200, 403, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/tenants",
+            N,
+            [401, 201, 403, 403, 403, 403],
+        ),
+    ]
+}
+
+async fn arrange(app: &TestApp) -> Fixtures {
+    let dg = app.token("dg@cpas-a.example").await;
+    let other_dg = app.token("dg@paliseul.example").await;
+    let own_plans: Vec<PlanSummary> = app.get_ok_as(&dg, "/api/v1/plans").await;
+    let other_plans: Vec<PlanSummary> = app.get_ok_as(&other_dg, "/api/v1/plans").await;
+    let own_tree: PlanTree = app
+        .get_ok_as(&dg, &format!("/api/v1/plans/{}", own_plans[0].id))
+        .await;
+    let other_tree: PlanTree = app
+        .get_ok_as(&other_dg, &format!("/api/v1/plans/{}", other_plans[0].id))
+        .await;
+    let action_id = |tree: &PlanTree, code: &str| -> String {
+        tree.objectives
+            .iter()
+            .flat_map(|o| &o.operational_objectives)
+            .flat_map(|o| &o.actions)
+            .find(|a| a.code == code)
+            .map(|a| a.id.to_string())
+            .unwrap_or_else(|| panic!("no {code}"))
+    };
+    let partner = app.token("pcs@cpas-a.example").await;
+    let mine: Vec<ActionRef> = app.get_ok_as(&partner, "/api/v1/me/actions").await;
+    assert!(mine.iter().any(|a| a.code == "Pe18"));
+    let own_users: Vec<User> = app.get_ok_as(&dg, "/api/v1/users").await;
+    let other_users: Vec<User> = app.get_ok_as(&other_dg, "/api/v1/users").await;
+    let user_id = |users: &[User], email: &str| -> String {
+        users
+            .iter()
+            .find(|u| u.email == email)
+            .map(|u| u.id.to_string())
+            .unwrap_or_else(|| panic!("no {email}"))
+    };
+    Fixtures {
+        own_plan: own_plans[0].id.to_string(),
+        other_plan: other_plans[0].id.to_string(),
+        own_org_action: action_id(&own_tree, "Pe18"),
+        other_org_action: action_id(&own_tree, "Me1"),
+        other_tenant_action: action_id(&other_tree, "A1"),
+        own_tenant_id: own_plans[0].tenant.id.to_string(),
+        other_tenant_id: other_plans[0].tenant.id.to_string(),
+        // The defits partner and Paliseul's PCS partner are the accounts acted upon.
+        own_user: user_id(&own_users, "defits@cpas-a.example"),
+        other_user: user_id(&other_users, "pcs@paliseul.example"),
+    }
+}
+
+/// The path and body of one request of `row` by `caller`. `unique` keeps created names
+/// apart; `refresh_token` is the caller's, for the refresh route.
+fn request(
+    row: &Row,
+    caller: Caller,
+    fixtures: &Fixtures,
+    refresh_token: Option<&str>,
+    unique: &str,
+) -> (String, Option<Value>) {
+    let own = row.target != Target::OtherTenant;
+    let tenant_id = if own {
+        &fixtures.own_tenant_id
+    } else {
+        &fixtures.other_tenant_id
+    };
+    let user = if own {
+        &fixtures.own_user
+    } else {
+        &fixtures.other_user
+    };
+    let action = match row.target {
+        Target::OtherOrganisation => &fixtures.other_org_action,
+        Target::OtherTenant => &fixtures.other_tenant_action,
+        _ => &fixtures.own_org_action,
+    };
+    let plan = if own {
+        &fixtures.own_plan
+    } else {
+        &fixtures.other_plan
+    };
+    let path = row
+        .route
+        .replace("{plan_id}", plan)
+        .replace("{action_id}", action)
+        .replace("{user_id}", user);
+    let scoped = format!("{path}?tenant_id={tenant_id}");
+    match (row.method.as_str(), row.route) {
+        ("POST", "/api/v1/auth/login") => (
+            path,
+            Some(json!({
+                "email": caller.email().unwrap_or("nobody@nowhere.example"),
+                "password": tests::PASSWORD,
+            })),
+        ),
+        ("POST", "/api/v1/auth/refresh") => (
+            path,
+            Some(json!({ "refresh_token": refresh_token.unwrap_or("pstr_none") })),
+        ),
+        ("PUT", "/api/v1/me/password") => (
+            path,
+            Some(json!({
+                "current_password": "not the password",
+                "new_password": "another long passphrase",
+            })),
+        ),
+        ("GET", "/api/v1/users" | "/api/v1/organisations") => (scoped, None),
+        ("POST", "/api/v1/users") => (
+            path,
+            Some(json!({
+                "email": format!("{unique}@cpas.example"),
+                "display_name": "Nouvelle personne",
+                "role": "social_worker",
+                "tenant_id": tenant_id,
+            })),
+        ),
+        ("PATCH", "/api/v1/users/{user_id}") => (
+            path,
+            Some(json!({ "display_name": format!("Renommé {unique}") })),
+        ),
+        ("POST", "/api/v1/organisations") => (
+            path,
+            Some(json!({
+                "name": format!("Association {unique}"),
+                "kind": "association",
+                "tenant_id": tenant_id,
+            })),
+        ),
+        ("POST", "/api/v1/tenants") => (
+            path,
+            Some(json!({ "slug": format!("t-{unique}"), "name": format!("CPAS {unique}") })),
+        ),
+        _ => (path, None),
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_every_caller_as_the_policy_says() {
+    let app = spawn_app().await;
+    let fixtures = arrange(&app).await;
+    let mut tokens = Vec::new();
+    for caller in CALLERS {
+        tokens.push(match caller.email() {
+            Some(email) => Some(app.login(email).await),
+            None => None,
+        });
+    }
+
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for row in rows() {
+        for (index, caller) in CALLERS.iter().enumerate() {
+            n += 1;
+            // Logout and refresh spend their session: use a fresh one.
+            let fresh = match (row.route, caller.email()) {
+                ("/api/v1/auth/logout" | "/api/v1/auth/refresh", Some(email)) => {
+                    Some(app.login(email).await)
+                }
+                _ => None,
+            };
+            let session = fresh.as_ref().or(tokens[index].as_ref());
+            let unique = format!("m{n}-{}", uuid::Uuid::new_v4().simple());
+            let (path, body) = request(
+                &row,
+                *caller,
+                &fixtures,
+                session.map(|s| s.refresh_token.as_str()),
+                &unique,
+            );
+            let token = if row.route == "/api/v1/auth/refresh" {
+                None
+            } else {
+                session.map(|s| s.access_token.as_str())
+            };
+            let response = app
+                .send_as(row.method.clone(), token, &path, body.as_ref())
+                .await;
+            let status = response.status().as_u16();
+            if status != row.expected[index] {
+                let text = response.text().await.unwrap_or_default();
+                failures.push(format!(
+                    "{} {} ({:?}) as {caller:?}: expected {}, got {status}: {text}",
+                    row.method, row.route, row.target, row.expected[index]
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_matrix_covers_every_route_of_the_api() {
+    let document: Value =
+        serde_json::from_str(&backend::openapi::document_json()).expect("the document is JSON");
+    let mut routes = BTreeSet::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if item.get(method).is_some() {
+                routes.insert(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    let covered: BTreeSet<String> = rows()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.route))
+        .collect();
+
+    let missing: Vec<&String> = routes.difference(&covered).collect();
+    let unknown: Vec<&String> = covered.difference(&routes).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an entry in the matrix: {missing:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        "matrix entries for routes that do not exist: {unknown:?}"
+    );
+}
