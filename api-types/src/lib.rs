@@ -9,12 +9,14 @@
 
 mod auth;
 mod enums;
+mod follow_up;
 mod plan;
 mod problem;
 mod users;
 
 pub use auth::*;
 pub use enums::*;
+pub use follow_up::*;
 pub use plan::*;
 pub use problem::*;
 pub use users::*;
@@ -25,4 +27,25 @@ pub use users::*;
 pub struct Health {
     /// `ok` when the check passed.
     pub status: String,
+}
+
+/// Serde helper: tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+pub(crate) mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<Option<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
 }

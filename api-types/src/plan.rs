@@ -60,7 +60,7 @@ pub struct PlanTree {
 }
 
 /// A strategic objective (OS).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StrategicObjective {
     pub id: Uuid,
@@ -70,11 +70,13 @@ pub struct StrategicObjective {
     pub title: String,
     pub position: i32,
     pub version: i32,
+    /// Roll-up of all its actions.
+    pub rollup: Rollup,
     pub operational_objectives: Vec<OperationalObjective>,
 }
 
 /// An operational objective (OO) and its actions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OperationalObjective {
     pub id: Uuid,
@@ -84,11 +86,13 @@ pub struct OperationalObjective {
     pub title: String,
     pub position: i32,
     pub version: i32,
+    /// Roll-up of its actions.
+    pub rollup: Rollup,
     pub actions: Vec<Action>,
 }
 
 /// An action: a mission (ongoing service) or a projet (new project).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Action {
     pub id: Uuid,
@@ -109,6 +113,18 @@ pub struct Action {
     pub planned_start: Option<NaiveDate>,
     pub planned_end: Option<NaiveDate>,
     pub actual_end: Option<NaiveDate>,
+    /// The planned end has passed and the action is neither done nor abandoned. Derived,
+    /// never stored.
+    pub late: bool,
+    /// The "responsable mandataire" (e.g. the president).
+    pub political_lead: Option<String>,
+    pub administrative_lead: Option<String>,
+    /// Staffing in full-time equivalents (ETP).
+    pub staffing_fte: Option<f64>,
+    /// UN Sustainable Development Goals (ODD), 1–17.
+    pub sdgs: Vec<i16>,
+    /// When the follow-up was last changed.
+    pub last_reported_at: Option<DateTime<Utc>>,
     pub position: i32,
     pub version: i32,
     /// The lead entity ("entité porteuse"), when the plan names one.
@@ -160,7 +176,7 @@ pub struct ActionRef {
 }
 
 /// `GET /api/v1/actions/{id}`: an action and where it sits in its plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionDetail {
     pub plan_id: Uuid,
@@ -169,4 +185,144 @@ pub struct ActionDetail {
     pub objective_code: String,
     pub objective_title: String,
     pub action: Action,
+    /// Journal notes, newest first.
+    pub journal: Vec<crate::JournalEntry>,
+    /// Proposals waiting for a decision.
+    pub pending_change_requests: Vec<Uuid>,
+}
+
+/// Counts of actions by status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusCounts {
+    pub non_commence: i64,
+    pub en_cours: i64,
+    pub en_attente: i64,
+    pub probleme: i64,
+    pub termine: i64,
+    pub annule_abandonne: i64,
+}
+
+impl Rollup {
+    /// The roll-up of these actions.
+    pub fn of<'a>(actions: impl IntoIterator<Item = &'a Action>) -> Self {
+        let mut rollup = Self::default();
+        let mut progress = 0i64;
+        for action in actions {
+            rollup.actions += 1;
+            progress += i64::from(action.progress);
+            rollup.late += i64::from(action.late);
+            rollup.by_status.add(action.status);
+        }
+        if rollup.actions > 0 {
+            // One decimal, like the summary computed in SQL.
+            let mean = progress as f64 / rollup.actions as f64;
+            rollup.mean_progress = (mean * 10.0).round() / 10.0;
+        }
+        rollup
+    }
+}
+
+impl StatusCounts {
+    /// Adds one action of `status`.
+    pub fn add(&mut self, status: ActionStatus) {
+        let slot = match status {
+            ActionStatus::NonCommence => &mut self.non_commence,
+            ActionStatus::EnCours => &mut self.en_cours,
+            ActionStatus::EnAttente => &mut self.en_attente,
+            ActionStatus::Probleme => &mut self.probleme,
+            ActionStatus::Termine => &mut self.termine,
+            ActionStatus::AnnuleAbandonne => &mut self.annule_abandonne,
+        };
+        *slot += 1;
+    }
+
+    /// The count of `status`.
+    pub fn get(&self, status: ActionStatus) -> i64 {
+        match status {
+            ActionStatus::NonCommence => self.non_commence,
+            ActionStatus::EnCours => self.en_cours,
+            ActionStatus::EnAttente => self.en_attente,
+            ActionStatus::Probleme => self.probleme,
+            ActionStatus::Termine => self.termine,
+            ActionStatus::AnnuleAbandonne => self.annule_abandonne,
+        }
+    }
+}
+
+/// The roll-up of a set of actions: how many, how far, how late.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Rollup {
+    pub actions: i64,
+    /// Mean progress, 0–100 (0 when there are no actions).
+    pub mean_progress: f64,
+    pub late: i64,
+    pub by_status: StatusCounts,
+}
+
+/// One objective's roll-up in a plan summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ObjectiveRollup {
+    pub objective_id: Uuid,
+    pub code: String,
+    pub level: crate::ObjectiveLevel,
+    pub title: String,
+    /// The strategic objective of an operational one.
+    pub parent_id: Option<Uuid>,
+    pub rollup: Rollup,
+}
+
+/// One organisation's roll-up: the actions it leads or collaborates on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrganisationRollup {
+    pub organisation: OrganisationRef,
+    /// Actions it leads.
+    pub leads: i64,
+    pub rollup: Rollup,
+}
+
+/// `GET /api/v1/plans/{id}/summary`: the dashboard's figures, computed in SQL.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanStats {
+    pub plan_id: Uuid,
+    pub total: Rollup,
+    /// Every objective in plan order (strategic, then its operational ones).
+    pub objectives: Vec<ObjectiveRollup>,
+    pub organisations: Vec<OrganisationRollup>,
+}
+
+/// An action in a search result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionListItem {
+    pub id: Uuid,
+    pub code: String,
+    pub title: String,
+    pub kind: Option<ActionKind>,
+    pub status: ActionStatus,
+    pub progress: i16,
+    pub late: bool,
+    pub planned_end: Option<NaiveDate>,
+    pub updated_at: DateTime<Utc>,
+    pub plan_id: Uuid,
+    pub objective_id: Uuid,
+    pub objective_code: String,
+    pub lead: Option<OrganisationRef>,
+    pub collaborators: Vec<OrganisationRef>,
+}
+
+/// A page of actions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionPage {
+    pub items: Vec<ActionListItem>,
+    /// 1-based.
+    pub page: i64,
+    pub per_page: i64,
+    /// Matching actions over all pages.
+    pub total: i64,
 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// An error answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     /// A URI naming the problem type; `about:blank` when the status says it all.
@@ -22,6 +22,21 @@ pub struct Problem {
     /// Per-field problems of a rejected input.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For `version_conflict`: what changed since the version the request was based on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<Conflict>,
+}
+
+/// Two versions of an action that a change request or an edit collides on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Conflict {
+    /// The version the change was made against.
+    pub base_version: i32,
+    /// The action's version now.
+    pub current_version: i32,
+    /// Each proposed field: value at `base_version`, value now, proposed value.
+    pub diff: Vec<crate::FieldDiff>,
 }
 
 /// One invalid field of a request.

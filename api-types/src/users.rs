@@ -66,7 +66,7 @@ pub struct UserPatch {
     /// `null` clears it (not allowed for partners).
     #[serde(
         default,
-        with = "double_option",
+        with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
@@ -117,25 +117,4 @@ pub struct NewTenant {
     /// Lowercase letters, digits and dashes, e.g. `paliseul`.
     pub slug: String,
     pub name: String,
-}
-
-/// Serde helper: tells an absent field (`None`) from an explicit `null` (`Some(None)`).
-mod double_option {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<T: Serialize, S: Serializer>(
-        value: &Option<Option<T>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(inner) => inner.serialize(serializer),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(deserializer).map(Some)
-    }
 }

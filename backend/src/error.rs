@@ -23,6 +23,18 @@ pub enum ApiError {
     /// The request conflicts with the current state (a taken e-mail, a stale version…).
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
+    /// The resource changed since the version the request was based on (409).
+    #[error("{detail}")]
+    VersionConflict {
+        detail: String,
+        conflict: Option<Box<api_types::Conflict>>,
+    },
+    /// `If-Match` names another version than the current one (412).
+    #[error("the resource changed since the version in If-Match; reload it")]
+    PreconditionFailed,
+    /// The edit names no version to check against (428).
+    #[error("send If-Match (or the version in the body) to edit this resource")]
+    PreconditionRequired,
     /// Too many attempts; the client may retry after the given number of seconds.
     #[error("too many attempts; retry in {retry_after} s")]
     TooManyRequests { retry_after: u64 },
@@ -72,6 +84,9 @@ impl ApiError {
             Self::Unauthenticated(code) => code,
             Self::Forbidden(_) => "forbidden",
             Self::Conflict { code, .. } => code,
+            Self::VersionConflict { .. } => "version_conflict",
+            Self::PreconditionFailed => "precondition_failed",
+            Self::PreconditionRequired => "precondition_required",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::NotFound { .. } => "not_found",
             Self::NoRoute => "no_route",
@@ -87,7 +102,9 @@ impl ApiError {
             Self::Validation(_) => "Invalid fields",
             Self::Unauthenticated(_) => "Unauthorized",
             Self::Forbidden(_) => "Forbidden",
-            Self::Conflict { .. } => "Conflict",
+            Self::Conflict { .. } | Self::VersionConflict { .. } => "Conflict",
+            Self::PreconditionFailed => "Precondition failed",
+            Self::PreconditionRequired => "Precondition required",
             Self::TooManyRequests { .. } => "Too many requests",
             Self::NotFound { .. } | Self::NoRoute => "Not found",
             Self::MethodNotAllowed => "Method not allowed",
@@ -116,6 +133,10 @@ impl ApiError {
                 Self::Validation(errors) => errors.clone(),
                 _ => Vec::new(),
             },
+            conflict: match self {
+                Self::VersionConflict { conflict, .. } => conflict.as_deref().cloned(),
+                _ => None,
+            },
         }
     }
 }
@@ -127,7 +148,9 @@ impl ResponseError for ApiError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. } | Self::VersionConflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound { .. } | Self::NoRoute => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,

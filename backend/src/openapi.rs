@@ -20,6 +20,8 @@ use crate::routes;
         (name = "me", description = "The caller's own account"),
         (name = "plans", description = "Plans and their tree"),
         (name = "actions", description = "Actions and their follow-up"),
+        (name = "change-requests", description = "Proposals of change and their approval"),
+        (name = "notifications", description = "The in-app inbox"),
         (name = "users", description = "Accounts of a CPAS and of the platform"),
         (name = "organisations", description = "The CPAS itself and its partners"),
         (name = "tenants", description = "The CPAS using the platform"),

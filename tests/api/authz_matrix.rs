@@ -84,186 +84,80 @@ struct Row {
     expected: [u16; 6],
 }
 
+#[rustfmt::skip]
 fn rows() -> Vec<Row> {
     use Target::{
         None as N, OtherOrganisation as OtherOrg, OtherTenant as Other, OwnOrganisation as OwnOrg,
         OwnTenant as Own,
     };
+    use Method as M;
     let row = |method: Method, route: &'static str, target: Target, expected: [u16; 6]| Row {
         method,
         route,
         target,
         expected,
     };
-    //                                                                      anon admin pres  dg  social partner
     vec![
-        row(Method::GET, "/healthz", N, [200, 200, 200, 200, 200, 200]),
-        row(Method::GET, "/readyz", N, [200, 200, 200, 200, 200, 200]),
+        //                                                                        anon admin pres  dg  social partner
+        row(M::GET, "/healthz", N,                                                [200, 200, 200, 200, 200, 200]),
+        row(M::GET, "/readyz", N,                                                 [200, 200, 200, 200, 200, 200]),
         // Login and refresh are public; their bodies decide (own credentials here).
-        row(
-            Method::POST,
-            "/api/v1/auth/login",
-            N,
-            [401, 200, 200, 200, 200, 200],
-        ),
-        row(
-            Method::POST,
-            "/api/v1/auth/refresh",
-            N,
-            [401, 200, 200, 200, 200, 200],
-        ),
-        row(
-            Method::POST,
-            "/api/v1/auth/logout",
-            N,
-            [401, 204, 204, 204, 204, 204],
-        ),
-        row(Method::GET, "/api/v1/me", N, [401, 200, 200, 200, 200, 200]),
+        row(M::POST, "/api/v1/auth/login", N,                                     [401, 200, 200, 200, 200, 200]),
+        row(M::POST, "/api/v1/auth/refresh", N,                                   [401, 200, 200, 200, 200, 200]),
+        row(M::POST, "/api/v1/auth/logout", N,                                    [401, 204, 204, 204, 204, 204]),
+        row(M::GET, "/api/v1/me", N,                                              [401, 200, 200, 200, 200, 200]),
         // A wrong current password: the route is reachable, the body is refused.
-        row(
-            Method::PUT,
-            "/api/v1/me/password",
-            N,
-            [401, 422, 422, 422, 422, 422],
-        ),
-        row(
-            Method::GET,
-            "/api/v1/me/actions",
-            N,
-            [401, 403, 200, 200, 200, 200],
-        ),
-        row(
-            Method::GET,
-            "/api/v1/plans",
-            N,
-            [401, 403, 200, 200, 200, 200],
-        ),
-        row(
-            Method::GET,
-            "/api/v1/plans/{plan_id}",
-            Own,
-            [401, 403, 200, 200, 200, 200],
-        ),
-        row(
-            Method::GET,
-            "/api/v1/plans/{plan_id}",
-            Other,
-            [401, 403, 404, 404, 404, 404],
-        ),
-        row(
-            Method::GET,
-            "/api/v1/actions/{action_id}",
-            OwnOrg,
-            [401, 403, 200, 200, 200, 200],
-        ),
-        row(
-            Method::GET,
-            "/api/v1/actions/{action_id}",
-            OtherOrg,
-            [401, 403, 200, 200, 200, 200],
-        ),
-        row(
-            Method::GET,
-            "/api/v1/actions/{action_id}",
-            Other,
-            [401, 403, 404, 404, 404, 404],
-        ),
-        row(
-            Method::GET,
-            "/api/v1/users",
-            Own,
-            [401, 200, 403, 200, 403, 403],
-        ),
-        row(
-            Method::GET,
-            "/api/v1/users",
-            Other,
-            [401, 200, 404, 404, 404, 404],
-        ),
-        row(
-            Method::POST,
-            "/api/v1/users",
-            Own,
-            [401, 201, 403, 201, 403, 403],
-        ),
-        row(
-            Method::POST,
-            "/api/v1/users",
-            Other,
-            [401, 201, 404, 404, 404, 404],
-        ),
-        row(
-            Method::GET,
-            "/api/v1/users/{user_id}",
-            Own,
-            [401, 200, 403, 200, 403, 403],
-        ),
-        row(
-            Method::GET,
-            "/api/v1/users/{user_id}",
-            Other,
-            [401, 200, 404, 404, 404, 404],
-        ),
-        row(
-            Method::PATCH,
-            "/api/v1/users/{user_id}",
-            Own,
-            [401, 200, 403, 200, 403, 403],
-        ),
-        row(
-            Method::PATCH,
-            "/api/v1/users/{user_id}",
-            Other,
-            [401, 200, 404, 404, 404, 404],
-        ),
-        row(
-            Method::POST,
-            "/api/v1/users/{user_id}/password-reset",
-            Own,
-            [401, 200, 403, 200, 403, 403],
-        ),
-        row(
-            Method::POST,
-            "/api/v1/users/{user_id}/password-reset",
-            Other,
-            [401, 200, 404, 404, 404, 404],
-        ),
-        row(
-            Method::GET,
-            "/api/v1/organisations",
-            Own,
-            [401, 200, 200, 200, 200, 200],
-        ),
-        row(
-            Method::GET,
-            "/api/v1/organisations",
-            Other,
-            [401, 200, 404, 404, 404, 404],
-        ),
-        row(
-            Method::POST,
-            "/api/v1/organisations",
-            Own,
-            [401, 201, 403, 201, 403, 403],
-        ),
-        row(
-            Method::POST,
-            "/api/v1/organisations",
-            Other,
-            [401, 201, 404, 404, 404, 404],
-        ),
-        row(
-            Method::GET,
-            "/api/v1/tenants",
-            N,
-            [401, 200, 403, 403, 403, 403],
-        ),
-        row(
-            Method::POST,
-            "/api/v1/tenants",
-            N,
-            [401, 201, 403, 403, 403, 403],
-        ),
+        row(M::PUT, "/api/v1/me/password", N,                                     [401, 422, 422, 422, 422, 422]),
+        row(M::GET, "/api/v1/me/actions", N,                                      [401, 403, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/plans", N,                                           [401, 403, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/plans/{plan_id}", Own,                               [401, 403, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/plans/{plan_id}", Other,                             [401, 403, 404, 404, 404, 404]),
+        row(M::GET, "/api/v1/plans/{plan_id}/summary", Own,                       [401, 403, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/plans/{plan_id}/summary", Other,                     [401, 403, 404, 404, 404, 404]),
+        row(M::GET, "/api/v1/actions", N,                                         [401, 403, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/actions/{action_id}", OwnOrg,                        [401, 403, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/actions/{action_id}", OtherOrg,                      [401, 403, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/actions/{action_id}", Other,                         [401, 403, 404, 404, 404, 404]),
+        row(M::PATCH, "/api/v1/actions/{action_id}", OwnOrg,                      [401, 403, 200, 200, 403, 403]),
+        // A role that may never do this gets 403 before any lookup: the same answer for any
+        // id, so it reveals nothing about the other CPAS.
+        row(M::PATCH, "/api/v1/actions/{action_id}", Other,                       [401, 403, 404, 404, 403, 403]),
+        row(M::GET, "/api/v1/actions/{action_id}/history", OwnOrg,                [401, 403, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/actions/{action_id}/history", Other,                 [401, 403, 404, 404, 404, 404]),
+        // Partners propose on the actions their organisation carries; social workers on all.
+        row(M::POST, "/api/v1/actions/{action_id}/change-requests", OwnOrg,       [401, 403, 403, 403, 201, 201]),
+        row(M::POST, "/api/v1/actions/{action_id}/change-requests", OtherOrg,     [401, 403, 403, 403, 201, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/change-requests", Other,        [401, 403, 404, 404, 404, 404]),
+        row(M::GET, "/api/v1/change-requests", N,                                 [401, 403, 200, 200, 200, 200]),
+        // The proposals acted upon are the social worker's.
+        row(M::GET, "/api/v1/change-requests/{change_request_id}", Own,           [401, 403, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/change-requests/{change_request_id}", Other,         [401, 403, 404, 404, 404, 404]),
+        row(M::POST, "/api/v1/change-requests/{change_request_id}/approve", Own,  [401, 403, 200, 200, 403, 403]),
+        row(M::POST, "/api/v1/change-requests/{change_request_id}/approve", Other,[401, 403, 404, 404, 403, 403]),
+        row(M::POST, "/api/v1/change-requests/{change_request_id}/reject", Own,   [401, 403, 200, 200, 403, 403]),
+        row(M::POST, "/api/v1/change-requests/{change_request_id}/reject", Other, [401, 403, 404, 404, 403, 403]),
+        row(M::POST, "/api/v1/change-requests/{change_request_id}/withdraw", Own, [401, 403, 403, 403, 200, 403]),
+        row(M::POST, "/api/v1/change-requests/{change_request_id}/withdraw", Other, [401, 403, 404, 404, 404, 404]),
+        row(M::GET, "/api/v1/notifications", N,                                   [401, 200, 200, 200, 200, 200]),
+        // Someone else's notification is not found.
+        row(M::POST, "/api/v1/notifications/{notification_id}/read", N,           [401, 404, 404, 404, 404, 404]),
+        row(M::POST, "/api/v1/notifications/read-all", N,                         [401, 204, 204, 204, 204, 204]),
+        row(M::GET, "/api/v1/users", Own,                                         [401, 200, 403, 200, 403, 403]),
+        row(M::GET, "/api/v1/users", Other,                                       [401, 200, 404, 404, 404, 404]),
+        row(M::POST, "/api/v1/users", Own,                                        [401, 201, 403, 201, 403, 403]),
+        row(M::POST, "/api/v1/users", Other,                                      [401, 201, 404, 404, 404, 404]),
+        row(M::GET, "/api/v1/users/{user_id}", Own,                               [401, 200, 403, 200, 403, 403]),
+        row(M::GET, "/api/v1/users/{user_id}", Other,                             [401, 200, 404, 404, 404, 404]),
+        row(M::PATCH, "/api/v1/users/{user_id}", Own,                             [401, 200, 403, 200, 403, 403]),
+        row(M::PATCH, "/api/v1/users/{user_id}", Other,                           [401, 200, 404, 404, 404, 404]),
+        row(M::POST, "/api/v1/users/{user_id}/password-reset", Own,               [401, 200, 403, 200, 403, 403]),
+        row(M::POST, "/api/v1/users/{user_id}/password-reset", Other,             [401, 200, 404, 404, 404, 404]),
+        row(M::GET, "/api/v1/organisations", Own,                                 [401, 200, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/organisations", Other,                               [401, 200, 404, 404, 404, 404]),
+        row(M::POST, "/api/v1/organisations", Own,                                [401, 201, 403, 201, 403, 403]),
+        row(M::POST, "/api/v1/organisations", Other,                              [401, 201, 404, 404, 404, 404]),
+        row(M::GET, "/api/v1/tenants", N,                                         [401, 200, 403, 403, 403, 403]),
+        row(M::POST, "/api/v1/tenants", N,                                        [401, 201, 403, 403, 403, 403]),
     ]
 }
 
@@ -313,13 +207,48 @@ async fn arrange(app: &TestApp) -> Fixtures {
     }
 }
 
+/// What a request needs that changes as the table runs.
+#[derive(Debug, Default)]
+struct Dynamic {
+    /// The caller's refresh token (for the refresh route).
+    refresh_token: Option<String>,
+    /// A pending proposal made for this request.
+    change_request: Option<String>,
+    /// The current version of the action of the row.
+    version: i32,
+}
+
+/// The current version of an action, read by the DG of its CPAS.
+async fn version_of(app: &TestApp, dg: &str, action: &str) -> i32 {
+    app.get_ok_as::<api_types::ActionDetail>(dg, &format!("/api/v1/actions/{action}"))
+        .await
+        .action
+        .version
+}
+
+/// A pending proposal of the CPAS's social worker on `action`.
+async fn fresh_proposal(app: &TestApp, social: &str, dg: &str, action: &str) -> String {
+    let version = version_of(app, dg, action).await;
+    let response = app
+        .send_as(
+            Method::POST,
+            Some(social),
+            &format!("/api/v1/actions/{action}/change-requests"),
+            Some(&json!({ "base_version": version, "changes": { "progress": 21 } })),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "arranging a proposal");
+    let created: api_types::ChangeRequest = response.json().await.expect("a proposal");
+    created.id.to_string()
+}
+
 /// The path and body of one request of `row` by `caller`. `unique` keeps created names
 /// apart; `refresh_token` is the caller's, for the refresh route.
 fn request(
     row: &Row,
     caller: Caller,
     fixtures: &Fixtures,
-    refresh_token: Option<&str>,
+    dynamic: &Dynamic,
     unique: &str,
 ) -> (String, Option<Value>) {
     let own = row.target != Target::OtherTenant;
@@ -347,7 +276,12 @@ fn request(
         .route
         .replace("{plan_id}", plan)
         .replace("{action_id}", action)
-        .replace("{user_id}", user);
+        .replace("{user_id}", user)
+        .replace(
+            "{change_request_id}",
+            dynamic.change_request.as_deref().unwrap_or("-"),
+        )
+        .replace("{notification_id}", &uuid::Uuid::new_v4().to_string());
     let scoped = format!("{path}?tenant_id={tenant_id}");
     match (row.method.as_str(), row.route) {
         ("POST", "/api/v1/auth/login") => (
@@ -359,7 +293,9 @@ fn request(
         ),
         ("POST", "/api/v1/auth/refresh") => (
             path,
-            Some(json!({ "refresh_token": refresh_token.unwrap_or("pstr_none") })),
+            Some(
+                json!({ "refresh_token": dynamic.refresh_token.as_deref().unwrap_or("pstr_none") }),
+            ),
         ),
         ("PUT", "/api/v1/me/password") => (
             path,
@@ -390,6 +326,17 @@ fn request(
                 "tenant_id": tenant_id,
             })),
         ),
+        ("POST", "/api/v1/actions/{action_id}/change-requests") => (
+            path,
+            Some(json!({ "base_version": dynamic.version, "changes": { "progress": 12 } })),
+        ),
+        ("PATCH", "/api/v1/actions/{action_id}") => (
+            path,
+            Some(json!({ "version": dynamic.version, "changes": { "progress": 13 } })),
+        ),
+        ("POST", "/api/v1/change-requests/{change_request_id}/reject") => {
+            (path, Some(json!({ "reason": "Pas maintenant." })))
+        }
         ("POST", "/api/v1/tenants") => (
             path,
             Some(json!({ "slug": format!("t-{unique}"), "name": format!("CPAS {unique}") })),
@@ -410,6 +357,10 @@ async fn every_route_answers_every_caller_as_the_policy_says() {
         });
     }
 
+    let own_dg = app.token("dg@cpas-a.example").await;
+    let other_dg = app.token("dg@paliseul.example").await;
+    let own_social = app.token("social@cpas-a.example").await;
+    let other_social = app.token("social@paliseul.example").await;
     let mut failures = Vec::new();
     let mut n = 0;
     for row in rows() {
@@ -424,13 +375,34 @@ async fn every_route_answers_every_caller_as_the_policy_says() {
             };
             let session = fresh.as_ref().or(tokens[index].as_ref());
             let unique = format!("m{n}-{}", uuid::Uuid::new_v4().simple());
-            let (path, body) = request(
-                &row,
-                *caller,
-                &fixtures,
-                session.map(|s| s.refresh_token.as_str()),
-                &unique,
-            );
+            let other = row.target == Target::OtherTenant;
+            let (dg, social) = if other {
+                (&other_dg, &other_social)
+            } else {
+                (&own_dg, &own_social)
+            };
+            let action = match row.target {
+                Target::OtherTenant => &fixtures.other_tenant_action,
+                Target::OtherOrganisation => &fixtures.other_org_action,
+                _ => &fixtures.own_org_action,
+            };
+            let mut dynamic = Dynamic {
+                refresh_token: session.map(|s| s.refresh_token.clone()),
+                ..Dynamic::default()
+            };
+            if row.route.contains("{change_request_id}") {
+                // Proposals are made on actions nobody else edits in this table.
+                let target = if other {
+                    &fixtures.other_tenant_action
+                } else {
+                    &fixtures.other_org_action
+                };
+                dynamic.change_request = Some(fresh_proposal(&app, social, dg, target).await);
+            }
+            if row.route.starts_with("/api/v1/actions/{action_id}") && row.method != Method::GET {
+                dynamic.version = version_of(&app, dg, action).await;
+            }
+            let (path, body) = request(&row, *caller, &fixtures, &dynamic, &unique);
             let token = if row.route == "/api/v1/auth/refresh" {
                 None
             } else {

@@ -48,6 +48,8 @@ pub fn load_action(
         .remove(&action.id)
         .unwrap_or_default();
     let objective_id = action.objective_id;
+    let journal = super::follow_up::journal(conn, action.id)?;
+    let pending_change_requests = super::follow_up::pending_of(conn, action.id)?;
     Ok((
         wire::ActionDetail {
             plan_id,
@@ -56,6 +58,8 @@ pub fn load_action(
             objective_code,
             objective_title,
             action: wire_action(action, lead, collaborators)?,
+            journal,
+            pending_change_requests,
         },
         carriers,
     ))

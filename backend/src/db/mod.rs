@@ -6,11 +6,14 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod follow_up;
 pub mod models;
 pub mod organisations;
 pub mod plans;
 pub mod schema;
+pub mod search;
 pub mod seed;
+pub mod stats;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};

@@ -118,6 +118,11 @@ pub struct Action {
     pub actual_end: Option<NaiveDate>,
     pub position: i32,
     pub version: i32,
+    pub political_lead: Option<String>,
+    pub administrative_lead: Option<String>,
+    pub staffing_fte: Option<f64>,
+    pub sdgs: Vec<i16>,
+    pub last_reported_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Insertable)]

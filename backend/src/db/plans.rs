@@ -204,17 +204,20 @@ fn assemble_objectives(
     for os in rows.iter().filter(|o| o.parent_id.is_none()) {
         let mut operational = Vec::new();
         for oo in rows.iter().filter(|o| o.parent_id == Some(os.id)) {
+            let actions = actions_of.remove(&oo.id).unwrap_or_default();
             operational.push(wire::OperationalObjective {
+                rollup: wire::Rollup::of(&actions),
                 id: oo.id,
                 code: oo.code.clone(),
                 volet: stored(&oo.volet)?,
                 title: oo.title.clone(),
                 position: oo.position,
                 version: oo.version,
-                actions: actions_of.remove(&oo.id).unwrap_or_default(),
+                actions,
             });
         }
         strategic.push(wire::StrategicObjective {
+            rollup: wire::Rollup::of(operational.iter().flat_map(|oo| &oo.actions)),
             id: os.id,
             code: os.code.clone(),
             volet: stored(&os.volet)?,
@@ -262,6 +265,7 @@ pub(super) fn wire_action(
     lead: Option<wire::OrganisationRef>,
     collaborators: Vec<wire::OrganisationRef>,
 ) -> Result<wire::Action, ApiError> {
+    let late = is_late(&action);
     Ok(wire::Action {
         id: action.id,
         code: action.code,
@@ -275,9 +279,30 @@ pub(super) fn wire_action(
         planned_start: action.planned_start,
         planned_end: action.planned_end,
         actual_end: action.actual_end,
+        late,
+        political_lead: action.political_lead,
+        administrative_lead: action.administrative_lead,
+        staffing_fte: action.staffing_fte,
+        sdgs: action.sdgs,
+        last_reported_at: action.last_reported_at,
         position: action.position,
         version: action.version,
         lead,
         collaborators,
     })
+}
+
+/// Planned end passed, and neither done nor abandoned (Belgian calendar day).
+fn is_late(action: &Action) -> bool {
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz_brussels())
+        .date_naive();
+    action.planned_end.is_some_and(|end| end < today)
+        && !matches!(action.status.as_str(), "termine" | "annule_abandonne")
+}
+
+/// Belgium is UTC+1 in winter, UTC+2 in summer; one hour of difference around midnight
+/// is all this changes, so a fixed UTC+1 offset is close enough for a day-level flag.
+fn chrono_tz_brussels() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(3600).expect("a valid offset")
 }

@@ -33,6 +33,11 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        political_lead -> Nullable<Text>,
+        administrative_lead -> Nullable<Text>,
+        staffing_fte -> Nullable<Float8>,
+        sdgs -> Array<Int2>,
+        last_reported_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -103,6 +108,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        update_cadence_days -> Int4,
     }
 }
 
@@ -169,6 +175,102 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    action_history (id) {
+        id -> Int8,
+        tenant_id -> Uuid,
+        action_id -> Uuid,
+        applied_by -> Uuid,
+        proposed_by -> Nullable<Uuid>,
+        change_request_id -> Nullable<Uuid>,
+        at -> Timestamptz,
+        version -> Int4,
+        changes -> Jsonb,
+    }
+}
+
+diesel::table! {
+    budget_lines (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        action_id -> Uuid,
+        year -> Int4,
+        service -> Text,
+        direction -> Text,
+        article -> Nullable<Text>,
+        planned_cents -> Int8,
+        spent_cents -> Int8,
+        funding_source -> Nullable<Text>,
+        position -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    change_requests (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        action_id -> Uuid,
+        author_id -> Uuid,
+        base_version -> Int4,
+        changes -> Jsonb,
+        before -> Jsonb,
+        note -> Nullable<Text>,
+        status -> Text,
+        decided_by -> Nullable<Uuid>,
+        decided_at -> Nullable<Timestamptz>,
+        reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    indicators (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        action_id -> Uuid,
+        name -> Text,
+        unit -> Nullable<Text>,
+        year -> Nullable<Int4>,
+        baseline -> Nullable<Float8>,
+        target -> Nullable<Float8>,
+        current_value -> Nullable<Float8>,
+        measured_at -> Nullable<Date>,
+        position -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    journal_entries (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        action_id -> Uuid,
+        author_id -> Uuid,
+        entry_date -> Date,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        user_id -> Uuid,
+        kind -> Text,
+        payload -> Jsonb,
+        created_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(organisations -> tenants (tenant_id));
 diesel::joinable!(plans -> tenants (tenant_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -176,9 +278,15 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> tenants (tenant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    action_history,
     action_organisations,
     actions,
+    budget_lines,
+    change_requests,
+    indicators,
+    journal_entries,
     login_failures,
+    notifications,
     objectives,
     opinion_objectives,
     opinions,

@@ -65,6 +65,36 @@ impl Label {
         Ok(Self(label.to_owned()))
     }
 
+    /// A free text (several lines allowed), trimmed and non-empty.
+    pub fn parse_text(raw: &str, field: &str, max_chars: usize) -> Result<String, ApiError> {
+        let text = raw.trim();
+        if text.is_empty() {
+            return Err(ApiError::invalid_field(
+                field,
+                "required",
+                "must not be empty",
+            ));
+        }
+        if text.chars().count() > max_chars {
+            return Err(ApiError::invalid_field(
+                field,
+                "too_long",
+                format!("at most {max_chars} characters"),
+            ));
+        }
+        if text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            return Err(ApiError::invalid_field(
+                field,
+                "control_characters",
+                "must not contain control characters",
+            ));
+        }
+        Ok(text.to_owned())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

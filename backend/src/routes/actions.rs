@@ -1,22 +1,31 @@
-//! `/api/v1/actions`.
+//! `/api/v1/actions`: one action, its direct edit, its history.
 
-use actix_web::{get, web};
-use api_types::{ActionDetail, Problem};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, patch, web};
+use api_types::{ActionDetail, ActionEdit, ActionPage, HistoryEntry, Problem};
+use serde_json::Value;
 
 use super::RequestDb;
 use crate::auth::Authenticated;
 use crate::authz::{self, Permission, Scope};
-use crate::db::actions;
+use crate::db::{actions, follow_up, search};
 use crate::domain::ActionId;
+use crate::domain::follow_up::ChangeBody;
 use crate::error::ApiError;
 
-/// One action and where it sits in its plan.
+/// The ETag of an action at `version`.
+fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// One action and where it sits in its plan, with its journal and pending proposals.
+/// `ETag` carries its version, for `If-Match` on edits.
 #[utoipa::path(
     tag = "actions",
     security(("bearer" = [])),
     params(("action_id" = uuid::Uuid, Path)),
     responses(
-        (status = 200, body = ActionDetail),
+        (status = 200, body = ActionDetail, headers(("ETag" = String, description = "The action's version"))),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -27,7 +36,7 @@ pub async fn get_action(
     db: RequestDb,
     auth: Authenticated,
     action_id: web::Path<ActionId>,
-) -> Result<web::Json<ActionDetail>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let action_id = action_id.into_inner();
     let detail = db
         .run_as(&auth, move |conn, actor| {
@@ -36,5 +45,247 @@ pub async fn get_action(
             Ok(actions::load_action(conn, tenant, action_id)?.0)
         })
         .await?;
-    Ok(web::Json(detail))
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(detail.action.version)))
+        .json(detail))
+}
+
+/// The version an edit is made against: `If-Match` wins over the body's `version`.
+/// A stale `If-Match` is 412, a stale body version 409, neither 428.
+fn expected_version(
+    req: &HttpRequest,
+    body_version: Option<i32>,
+) -> Result<(i32, ApiError), ApiError> {
+    if let Some(value) = req.headers().get(header::IF_MATCH) {
+        let version = value
+            .to_str()
+            .ok()
+            .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| {
+                ApiError::bad_request("invalid_if_match", "If-Match must be an ETag such as \"3\"")
+            })?;
+        return Ok((version, ApiError::PreconditionFailed));
+    }
+    match body_version {
+        Some(version) => Ok((
+            version,
+            ApiError::VersionConflict {
+                detail: "the action changed since the version you edited; reload it".to_owned(),
+                conflict: None,
+            },
+        )),
+        None => Err(ApiError::PreconditionRequired),
+    }
+}
+
+/// Changes an action's follow-up directly (president, DG), against the version in
+/// `If-Match` (or the body's `version`). The change is in the history like any other.
+#[utoipa::path(
+    tag = "actions",
+    security(("bearer" = [])),
+    params(
+        ("action_id" = uuid::Uuid, Path),
+        ("If-Match" = Option<String>, Header, description = "The ETag of the version edited"),
+    ),
+    request_body = ActionEdit,
+    responses(
+        (status = 200, body = ActionDetail),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Stale `version`", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale `If-Match`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No version given", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/actions/{action_id}")]
+pub async fn edit_action(
+    db: RequestDb,
+    auth: Authenticated,
+    req: HttpRequest,
+    action_id: web::Path<ActionId>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let action_id = action_id.into_inner();
+    let body = ChangeBody::parse(&body, "version", false)?;
+    let (expected, stale) = expected_version(&req, body.version)?;
+    let detail = db
+        .run_as(&auth, move |conn, actor| {
+            let tenant = actor.tenant()?;
+            authz::ensure(actor, Permission::EditFollowUp, Scope::Tenant(tenant))?;
+            follow_up::edit(
+                conn,
+                tenant,
+                actor.user_id,
+                follow_up::Edit {
+                    action: action_id,
+                    expected_version: expected,
+                    changes: &body.changes,
+                    note: body.note.as_deref(),
+                    stale,
+                },
+            )?;
+            Ok(actions::load_action(conn, tenant, action_id)?.0)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(detail.action.version)))
+        .json(detail))
+}
+
+/// Every applied change of the action, oldest first: who applied it, who proposed it,
+/// and each field before and after.
+#[utoipa::path(
+    tag = "actions",
+    security(("bearer" = [])),
+    params(("action_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 200, body = Vec<HistoryEntry>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/actions/{action_id}/history")]
+pub async fn history(
+    db: RequestDb,
+    auth: Authenticated,
+    action_id: web::Path<ActionId>,
+) -> Result<web::Json<Vec<HistoryEntry>>, ApiError> {
+    let action_id = action_id.into_inner();
+    let entries = db
+        .run_as(&auth, move |conn, actor| {
+            let tenant = actor.tenant()?;
+            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
+            let (action, _) = follow_up::action_for_change(conn, tenant, action_id, false)?;
+            follow_up::history(conn, action.id)
+        })
+        .await?;
+    Ok(web::Json(entries))
+}
+
+/// Filters, order and page of the actions list.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ActionQuery {
+    pub plan_id: Option<uuid::Uuid>,
+    /// An operational objective, or a strategic one (with all its operational ones).
+    pub objective_id: Option<uuid::Uuid>,
+    /// One status or several, comma-separated: `en_cours,probleme`.
+    pub status: Option<String>,
+    /// Actions this organisation leads or collaborates on.
+    pub organisation_id: Option<uuid::Uuid>,
+    /// Only late actions (`true`) or only the others (`false`).
+    pub late: Option<bool>,
+    /// Free text in codes, titles and organisation names; accents and case ignored.
+    pub q: Option<String>,
+    /// `plan` (default), `code`, `title`, `status`, `progress`, `planned_end`, `updated`;
+    /// a leading `-` sorts descending.
+    pub sort: Option<String>,
+    /// 1-based page number.
+    pub page: Option<i64>,
+    /// Actions per page: 50 by default, 200 at most.
+    pub per_page: Option<i64>,
+}
+
+impl ActionQuery {
+    fn parse(self) -> Result<(search::ActionFilter, search::Sort, bool, i64, i64), ApiError> {
+        let mut errors = Vec::new();
+        let mut bad = |field: &str, code: &str, message: &str| {
+            errors.push(api_types::FieldError {
+                field: field.to_owned(),
+                code: code.to_owned(),
+                message: message.to_owned(),
+            });
+        };
+        let mut statuses = Vec::new();
+        for part in self
+            .status
+            .iter()
+            .flat_map(|s| s.split(','))
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            match part.parse::<api_types::ActionStatus>() {
+                Ok(status) => statuses.push(status),
+                Err(_) => bad("status", "unknown_value", "a status of the eComptes list"),
+            }
+        }
+        let (descending, key) = match self.sort.as_deref().map(str::trim) {
+            Some(s) if s.starts_with('-') => (true, &s[1..]),
+            Some(s) => (false, s),
+            None => (false, "plan"),
+        };
+        let sort = match key {
+            "plan" => search::Sort::Plan,
+            "code" => search::Sort::Code,
+            "title" => search::Sort::Title,
+            "status" => search::Sort::Status,
+            "progress" => search::Sort::Progress,
+            "planned_end" => search::Sort::PlannedEnd,
+            "updated" => search::Sort::Updated,
+            _ => {
+                bad(
+                    "sort",
+                    "unknown_value",
+                    "plan, code, title, status, progress, planned_end or updated",
+                );
+                search::Sort::Plan
+            }
+        };
+        let page = self.page.unwrap_or(1);
+        if page < 1 {
+            bad("page", "out_of_range", "pages start at 1");
+        }
+        let per_page = self.per_page.unwrap_or(50);
+        if !(1..=search::MAX_PER_PAGE).contains(&per_page) {
+            bad("per_page", "out_of_range", "between 1 and 200");
+        }
+        if self.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
+            bad("q", "too_long", "at most 200 characters");
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors));
+        }
+        let filter = search::ActionFilter {
+            plan_id: self.plan_id,
+            objective_id: self.objective_id,
+            statuses,
+            organisation_id: self.organisation_id,
+            late: self.late,
+            text: self.q,
+        };
+        Ok((filter, sort, descending, page, per_page))
+    }
+}
+
+/// The actions of the caller's CPAS, filtered, searched, sorted and paged.
+#[utoipa::path(
+    tag = "actions",
+    security(("bearer" = [])),
+    params(ActionQuery),
+    responses(
+        (status = 200, body = ActionPage),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/actions")]
+pub async fn list_actions(
+    db: RequestDb,
+    auth: Authenticated,
+    query: web::Query<ActionQuery>,
+) -> Result<web::Json<ActionPage>, ApiError> {
+    let (filter, sort, descending, page, per_page) = query.into_inner().parse()?;
+    let found = db
+        .run_as(&auth, move |conn, actor| {
+            let tenant = actor.tenant()?;
+            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
+            search::list_actions(conn, tenant, &filter, sort, descending, page, per_page)
+        })
+        .await?;
+    Ok(web::Json(found))
 }

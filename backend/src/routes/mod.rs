@@ -2,9 +2,11 @@
 
 pub mod actions;
 pub mod auth;
+pub mod change_requests;
 mod extract;
 pub mod health;
 pub mod me;
+pub mod notifications;
 pub mod organisations;
 pub mod plans;
 pub mod users;
@@ -30,7 +32,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(me::my_actions)
                 .service(plans::list_plans)
                 .service(plans::get_plan)
+                .service(plans::plan_summary)
+                .service(actions::list_actions)
                 .service(actions::get_action)
+                .service(actions::edit_action)
+                .service(actions::history)
+                .service(change_requests::propose)
+                .service(change_requests::list)
+                .service(change_requests::get_one)
+                .service(change_requests::approve)
+                .service(change_requests::reject)
+                .service(change_requests::withdraw)
+                .service(notifications::inbox)
+                .service(notifications::mark_read)
+                .service(notifications::mark_all_read)
                 .service(users::list_users)
                 .service(users::create_user)
                 .service(users::get_user)

@@ -1,7 +1,7 @@
 //! `/api/v1/plans`: the plans of the caller's CPAS and their trees.
 
 use actix_web::{get, web};
-use api_types::{PlanSummary, PlanTree, Problem};
+use api_types::{PlanStats, PlanSummary, PlanTree, Problem};
 
 use super::RequestDb;
 use crate::auth::Authenticated;
@@ -68,4 +68,34 @@ pub async fn get_plan(
         })
         .await?;
     Ok(web::Json(tree))
+}
+
+/// The dashboard's figures: per objective and per organisation, the number of actions by
+/// status, the mean progress and the late ones; computed in SQL.
+#[utoipa::path(
+    tag = "plans",
+    security(("bearer" = [])),
+    params(("plan_id" = uuid::Uuid, Path, description = "Id of the plan")),
+    responses(
+        (status = 200, body = PlanStats),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/plans/{plan_id}/summary")]
+pub async fn plan_summary(
+    db: RequestDb,
+    auth: Authenticated,
+    plan_id: web::Path<PlanId>,
+) -> Result<web::Json<PlanStats>, ApiError> {
+    let plan_id = plan_id.into_inner();
+    let stats = db
+        .run_as(&auth, move |conn, actor| {
+            let tenant = actor.tenant()?;
+            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
+            db::stats::plan_stats(conn, tenant, plan_id)
+        })
+        .await?;
+    Ok(web::Json(stats))
 }

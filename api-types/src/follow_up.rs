@@ -1,0 +1,240 @@
+//! Follow-up of actions: proposals of change, their decision, the history, the inbox.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::ActionStatus;
+
+/// The follow-up fields a proposal or a direct edit changes. An absent field is left as
+/// it is; `null` clears a date, a lead or the staffing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionChanges {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ActionStatus>,
+    /// 0–100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100))]
+    pub progress: Option<i16>,
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
+    pub planned_start: Option<Option<NaiveDate>>,
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
+    pub planned_end: Option<Option<NaiveDate>>,
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
+    pub actual_end: Option<Option<NaiveDate>>,
+    /// The "responsable mandataire" (e.g. the president).
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub political_lead: Option<Option<String>>,
+    /// The administrative lead.
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub administrative_lead: Option<Option<String>>,
+    /// Staffing in full-time equivalents (ETP).
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>))]
+    pub staffing_fte: Option<Option<f64>>,
+    /// UN Sustainable Development Goals (ODD), 1–17.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sdgs: Option<Vec<i16>>,
+}
+
+/// `POST /api/v1/actions/{id}/change-requests`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewChangeRequest {
+    /// The action's `version` the proposal was made against.
+    pub base_version: i32,
+    pub changes: ActionChanges,
+    /// A note for the journal, e.g. what was done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `PATCH /api/v1/actions/{id}` (president, DG): a direct change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionEdit {
+    /// The version edited; or send `If-Match: "<version>"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
+    pub changes: ActionChanges,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Lifecycle of a proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeRequestStatus {
+    Pending,
+    Approved,
+    Rejected,
+    Withdrawn,
+}
+
+impl ChangeRequestStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+impl std::str::FromStr for ChangeRequestStatus {
+    type Err = crate::UnknownVariant;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "pending" => Ok(Self::Pending),
+            "approved" => Ok(Self::Approved),
+            "rejected" => Ok(Self::Rejected),
+            "withdrawn" => Ok(Self::Withdrawn),
+            other => Err(crate::UnknownVariant {
+                kind: "ChangeRequestStatus",
+                value: other.to_owned(),
+            }),
+        }
+    }
+}
+
+/// One field of a proposal: its value when proposed, now, and the proposed one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldDiff {
+    pub field: String,
+    pub before: Value,
+    /// The value today (differs from `before` when the action changed since).
+    pub current: Value,
+    pub proposed: Value,
+}
+
+/// A person, as shown next to what they did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonRef {
+    pub id: Uuid,
+    pub display_name: String,
+    pub organisation: Option<String>,
+}
+
+/// A proposal of change and its decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeRequest {
+    pub id: Uuid,
+    pub action_id: Uuid,
+    pub action_code: String,
+    pub action_title: String,
+    pub plan_id: Uuid,
+    pub author: PersonRef,
+    pub status: ChangeRequestStatus,
+    pub base_version: i32,
+    /// The action's version now; when it differs from `base_version`, approving needs a
+    /// decision on the conflict.
+    pub current_version: i32,
+    pub note: Option<String>,
+    pub diff: Vec<FieldDiff>,
+    pub created_at: DateTime<Utc>,
+    pub decided_by: Option<PersonRef>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// Why it was rejected.
+    pub reason: Option<String>,
+}
+
+/// `POST /api/v1/change-requests/{id}/approve`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Approval {
+    /// Approve over a newer version of the action, after seeing the conflict: give the
+    /// action's current version. Absent: the proposal's own base version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub over_version: Option<i32>,
+}
+
+/// `POST /api/v1/change-requests/{id}/reject`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Rejection {
+    pub reason: String,
+}
+
+/// One field of an applied change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Value,
+    pub after: Value,
+}
+
+/// A row of an action's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HistoryEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// The action's version after this change.
+    pub version: i32,
+    /// Who applied it (the approver, or the editor).
+    pub applied_by: PersonRef,
+    /// Who proposed it, when it came from a proposal.
+    pub proposed_by: Option<PersonRef>,
+    pub change_request_id: Option<Uuid>,
+    pub changes: Vec<FieldChange>,
+}
+
+/// A message of the in-app inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Notification {
+    pub id: Uuid,
+    /// `change_request_created`, `change_request_approved`, `change_request_rejected`,
+    /// `action_stale`, `stale_digest`.
+    pub kind: String,
+    pub payload: Value,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// A journal note of an action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JournalEntry {
+    pub id: Uuid,
+    pub entry_date: NaiveDate,
+    pub author: PersonRef,
+    pub body: String,
+}

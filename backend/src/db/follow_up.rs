@@ -1,0 +1,754 @@
+//! Follow-up of actions: proposals, decisions, direct edits, history, journal, inbox.
+//!
+//! Every change of an action goes through [`apply`], inside the caller's transaction and
+//! with the action row locked: the version check, the update, the history row and the
+//! journal note commit together or not at all.
+
+use std::collections::{HashMap, HashSet};
+
+use api_types as wire;
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use super::models::Action;
+use super::schema::{
+    action_history, action_organisations, actions, change_requests, journal_entries, notifications,
+    organisations, users,
+};
+use super::stored;
+use crate::domain::follow_up::{FollowUpChanges, snapshot};
+use crate::domain::{ActionId, TenantId};
+use crate::error::ApiError;
+
+/// An action row of the CPAS, with the organisations that carry it; locked when asked.
+pub fn action_for_change(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: ActionId,
+    lock: bool,
+) -> Result<(Action, Vec<Uuid>), ApiError> {
+    let query = actions::table
+        .filter(actions::id.eq(id.get()))
+        .filter(actions::tenant_id.eq(tenant.get()))
+        .filter(actions::archived_at.is_null())
+        .select(Action::as_select());
+    let action = if lock {
+        query.for_update().first(conn).optional()?
+    } else {
+        query.first(conn).optional()?
+    }
+    .ok_or(ApiError::NotFound { resource: "action" })?;
+    let carriers = action_organisations::table
+        .filter(action_organisations::action_id.eq(action.id))
+        .select(action_organisations::organisation_id)
+        .load(conn)?;
+    Ok((action, carriers))
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = change_requests, check_for_backend(diesel::pg::Pg))]
+struct ChangeRequestRow {
+    id: Uuid,
+    action_id: Uuid,
+    author_id: Uuid,
+    base_version: i32,
+    changes: Value,
+    before: Value,
+    note: Option<String>,
+    status: String,
+    decided_by: Option<Uuid>,
+    decided_at: Option<DateTime<Utc>>,
+    reason: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+/// Records a proposal against the version the author saw, and tells the managers.
+pub fn propose(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    author: Uuid,
+    action: &Action,
+    base_version: i32,
+    changes: &FollowUpChanges,
+    note: Option<&str>,
+) -> Result<wire::ChangeRequest, ApiError> {
+    if base_version != action.version {
+        return Err(ApiError::VersionConflict {
+            detail: format!(
+                "the action is at version {} since you read it (version {base_version}); \
+                 reload it before proposing",
+                action.version
+            ),
+            conflict: Some(Box::new(conflict_of(
+                action,
+                base_version,
+                changes,
+                &Map::new(),
+            ))),
+        });
+    }
+    check_dates(action, changes)?;
+    let current = snapshot(action);
+    let before: Map<String, Value> = changes
+        .entries()
+        .into_iter()
+        .map(|(field, _)| {
+            (
+                field.to_owned(),
+                current.get(field).cloned().unwrap_or(Value::Null),
+            )
+        })
+        .collect();
+    let id: Uuid = diesel::insert_into(change_requests::table)
+        .values((
+            change_requests::tenant_id.eq(tenant.get()),
+            change_requests::action_id.eq(action.id),
+            change_requests::author_id.eq(author),
+            change_requests::base_version.eq(base_version),
+            change_requests::changes.eq(changes.to_json()),
+            change_requests::before.eq(Value::Object(before)),
+            change_requests::note.eq(note),
+        ))
+        .returning(change_requests::id)
+        .get_result(conn)?;
+    let managers: Vec<Uuid> = users::table
+        .filter(users::tenant_id.eq(tenant.get()))
+        .filter(users::role.eq_any(["president", "dg"]))
+        .filter(users::active.eq(true))
+        .select(users::id)
+        .load(conn)?;
+    notify(
+        conn,
+        tenant,
+        &managers,
+        "change_request_created",
+        &json!({ "change_request_id": id, "action_id": action.id, "action_code": action.code }),
+    )?;
+    get(conn, tenant, id)
+}
+
+/// One proposal of the CPAS.
+pub fn get(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<wire::ChangeRequest, ApiError> {
+    let row: ChangeRequestRow = change_requests::table
+        .filter(change_requests::id.eq(id))
+        .filter(change_requests::tenant_id.eq(tenant.get()))
+        .select(ChangeRequestRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound {
+            resource: "change request",
+        })?;
+    Ok(to_wire(conn, vec![row])?.remove(0))
+}
+
+/// Filters of the proposals list.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeRequestFilter {
+    pub status: Option<wire::ChangeRequestStatus>,
+    pub plan_id: Option<Uuid>,
+    pub action_id: Option<Uuid>,
+    pub author_id: Option<Uuid>,
+    /// The author's organisation.
+    pub organisation_id: Option<Uuid>,
+}
+
+/// Proposals of the CPAS, oldest first (a queue), at most `limit`.
+pub fn list(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    filter: &ChangeRequestFilter,
+    limit: i64,
+) -> Result<Vec<wire::ChangeRequest>, ApiError> {
+    let mut query = change_requests::table
+        .inner_join(actions::table.on(actions::id.eq(change_requests::action_id)))
+        .inner_join(users::table.on(users::id.eq(change_requests::author_id)))
+        .filter(change_requests::tenant_id.eq(tenant.get()))
+        .select(ChangeRequestRow::as_select())
+        .order((change_requests::created_at, change_requests::id))
+        .limit(limit)
+        .into_boxed();
+    if let Some(status) = filter.status {
+        query = query.filter(change_requests::status.eq(status.as_str()));
+    }
+    if let Some(plan) = filter.plan_id {
+        query = query.filter(actions::plan_id.eq(plan));
+    }
+    if let Some(action) = filter.action_id {
+        query = query.filter(change_requests::action_id.eq(action));
+    }
+    if let Some(author) = filter.author_id {
+        query = query.filter(change_requests::author_id.eq(author));
+    }
+    if let Some(organisation) = filter.organisation_id {
+        query = query.filter(users::organisation_id.eq(organisation));
+    }
+    let rows = query.load(conn)?;
+    to_wire(conn, rows)
+}
+
+/// The proposal, locked, if it is still pending.
+fn pending_for_update(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<ChangeRequestRow, ApiError> {
+    let row: ChangeRequestRow = change_requests::table
+        .filter(change_requests::id.eq(id))
+        .filter(change_requests::tenant_id.eq(tenant.get()))
+        .select(ChangeRequestRow::as_select())
+        .for_update()
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound {
+            resource: "change request",
+        })?;
+    if row.status != "pending" {
+        return Err(ApiError::Conflict {
+            code: "already_decided",
+            detail: format!("this proposal is already {}", row.status),
+        });
+    }
+    Ok(row)
+}
+
+/// Applies a pending proposal, in one transaction. When the action changed since the
+/// proposal (or since `over_version`, the version the approver saw the conflict at), the
+/// answer is 409 with both versions.
+pub fn approve(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    approver: Uuid,
+    id: Uuid,
+    over_version: Option<i32>,
+) -> Result<wire::ChangeRequest, ApiError> {
+    conn.transaction(|conn| {
+        let row = pending_for_update(conn, tenant, id)?;
+        let (action, _) = action_for_change(conn, tenant, ActionId::new(row.action_id), true)?;
+        let changes = FollowUpChanges::from_stored(&row.changes)?;
+        let expected = over_version.unwrap_or(row.base_version);
+        if action.version != expected {
+            let before = row.before.as_object().cloned().unwrap_or_default();
+            return Err(ApiError::VersionConflict {
+                detail: format!(
+                    "the action changed since the proposal (version {} then, {} now); \
+                     approve over version {} to apply it anyway, or reject it",
+                    row.base_version, action.version, action.version
+                ),
+                conflict: Some(Box::new(conflict_of(&action, row.base_version, &changes, &before))),
+            });
+        }
+        apply(conn, tenant, &action, &changes, approver, Some((row.author_id, row.id)))?;
+        if let Some(note) = &row.note {
+            add_journal(conn, tenant, action.id, row.author_id, row.created_at.date_naive(), note)?;
+        }
+        diesel::update(change_requests::table.find(row.id))
+            .set((
+                change_requests::status.eq("approved"),
+                change_requests::decided_by.eq(approver),
+                change_requests::decided_at.eq(Utc::now()),
+                change_requests::version.eq(change_requests::version + 1),
+            ))
+            .execute(conn)?;
+        notify(
+            conn,
+            tenant,
+            &[row.author_id],
+            "change_request_approved",
+            &json!({ "change_request_id": row.id, "action_id": action.id, "action_code": action.code }),
+        )?;
+        get(conn, tenant, row.id)
+    })
+}
+
+pub fn reject(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    decider: Uuid,
+    id: Uuid,
+    reason: &str,
+) -> Result<wire::ChangeRequest, ApiError> {
+    conn.transaction(|conn| {
+        let row = pending_for_update(conn, tenant, id)?;
+        diesel::update(change_requests::table.find(row.id))
+            .set((
+                change_requests::status.eq("rejected"),
+                change_requests::decided_by.eq(decider),
+                change_requests::decided_at.eq(Utc::now()),
+                change_requests::reason.eq(reason),
+                change_requests::version.eq(change_requests::version + 1),
+            ))
+            .execute(conn)?;
+        let code: String = actions::table
+            .find(row.action_id)
+            .select(actions::code)
+            .first(conn)?;
+        notify(
+            conn,
+            tenant,
+            &[row.author_id],
+            "change_request_rejected",
+            &json!({ "change_request_id": row.id, "action_id": row.action_id, "action_code": code, "reason": reason }),
+        )?;
+        get(conn, tenant, row.id)
+    })
+}
+
+/// Withdraws a pending proposal; only its author may.
+pub fn withdraw(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    actor: Uuid,
+    id: Uuid,
+) -> Result<wire::ChangeRequest, ApiError> {
+    conn.transaction(|conn| {
+        let row = pending_for_update(conn, tenant, id)?;
+        if row.author_id != actor {
+            return Err(ApiError::Forbidden("only its author withdraws a proposal"));
+        }
+        diesel::update(change_requests::table.find(row.id))
+            .set((
+                change_requests::status.eq("withdrawn"),
+                change_requests::version.eq(change_requests::version + 1),
+            ))
+            .execute(conn)?;
+        get(conn, tenant, row.id)
+    })
+}
+
+/// A direct edit of an action.
+pub struct Edit<'a> {
+    pub action: ActionId,
+    /// The version the editor saw.
+    pub expected_version: i32,
+    pub changes: &'a FollowUpChanges,
+    pub note: Option<&'a str>,
+    /// The error when the action is no longer at `expected_version` (409 or 412).
+    pub stale: ApiError,
+}
+
+/// Applies a direct edit (president, DG) if the action is still at the expected version.
+pub fn edit(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    editor: Uuid,
+    edit: Edit<'_>,
+) -> Result<(), ApiError> {
+    conn.transaction(|conn| {
+        let (action, _) = action_for_change(conn, tenant, edit.action, true)?;
+        if action.version != edit.expected_version {
+            return Err(edit.stale);
+        }
+        apply(conn, tenant, &action, edit.changes, editor, None)?;
+        if let Some(note) = edit.note {
+            add_journal(
+                conn,
+                tenant,
+                action.id,
+                editor,
+                Utc::now().date_naive(),
+                note,
+            )?;
+        }
+        Ok(())
+    })
+}
+
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = actions)]
+struct FollowUpChangeset {
+    status: Option<String>,
+    progress: Option<i16>,
+    planned_start: Option<Option<NaiveDate>>,
+    planned_end: Option<Option<NaiveDate>>,
+    actual_end: Option<Option<NaiveDate>>,
+    political_lead: Option<Option<String>>,
+    administrative_lead: Option<Option<String>>,
+    staffing_fte: Option<Option<f64>>,
+    sdgs: Option<Vec<i16>>,
+}
+
+/// Updates the (locked) action, bumps its version and writes the history row. Fields whose
+/// value does not change are left out; a change that changes nothing writes nothing.
+fn apply(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    action: &Action,
+    changes: &FollowUpChanges,
+    applied_by: Uuid,
+    proposal: Option<(Uuid, Uuid)>,
+) -> Result<(), ApiError> {
+    check_dates(action, changes)?;
+    let c = changes.get();
+    let before = snapshot(action);
+    let differences: Vec<Value> = changes
+        .entries()
+        .into_iter()
+        .filter(|(field, after)| before.get(*field) != Some(after))
+        .map(
+            |(field, after)| json!({ "field": field, "before": before.get(field), "after": after }),
+        )
+        .collect();
+    if differences.is_empty() {
+        return Ok(());
+    }
+    let version: i32 = diesel::update(actions::table.find(action.id))
+        .set((
+            &FollowUpChangeset {
+                status: c.status.map(|s| s.as_str().to_owned()),
+                progress: c.progress,
+                planned_start: c.planned_start,
+                planned_end: c.planned_end,
+                actual_end: c.actual_end,
+                political_lead: c.political_lead.clone(),
+                administrative_lead: c.administrative_lead.clone(),
+                staffing_fte: c.staffing_fte,
+                sdgs: c.sdgs.clone(),
+            },
+            actions::version.eq(actions::version + 1),
+            actions::last_reported_at.eq(Utc::now()),
+        ))
+        .returning(actions::version)
+        .get_result(conn)?;
+    diesel::insert_into(action_history::table)
+        .values((
+            action_history::tenant_id.eq(tenant.get()),
+            action_history::action_id.eq(action.id),
+            action_history::applied_by.eq(applied_by),
+            action_history::proposed_by.eq(proposal.map(|(author, _)| author)),
+            action_history::change_request_id.eq(proposal.map(|(_, id)| id)),
+            action_history::version.eq(version),
+            action_history::changes.eq(Value::Array(differences)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The dates the action would have after `changes` must be in order.
+fn check_dates(action: &Action, changes: &FollowUpChanges) -> Result<(), ApiError> {
+    let c = changes.get();
+    let start = c.planned_start.unwrap_or(action.planned_start);
+    let end = c.planned_end.unwrap_or(action.planned_end);
+    let actual = c.actual_end.unwrap_or(action.actual_end);
+    if let (Some(start), Some(end)) = (start, end)
+        && end < start
+    {
+        return Err(ApiError::invalid_field(
+            "changes/planned_end",
+            "before_start",
+            "the planned end comes before the planned start",
+        ));
+    }
+    if let (Some(start), Some(actual)) = (start, actual)
+        && actual < start
+    {
+        return Err(ApiError::invalid_field(
+            "changes/actual_end",
+            "before_start",
+            "the actual end comes before the planned start",
+        ));
+    }
+    Ok(())
+}
+
+fn add_journal(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    action: Uuid,
+    author: Uuid,
+    date: NaiveDate,
+    body: &str,
+) -> Result<(), ApiError> {
+    diesel::insert_into(journal_entries::table)
+        .values((
+            journal_entries::tenant_id.eq(tenant.get()),
+            journal_entries::action_id.eq(action),
+            journal_entries::author_id.eq(author),
+            journal_entries::entry_date.eq(date),
+            journal_entries::body.eq(body),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn notify(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    recipients: &[Uuid],
+    kind: &str,
+    payload: &Value,
+) -> Result<(), ApiError> {
+    let rows: Vec<_> = recipients
+        .iter()
+        .map(|user| {
+            (
+                notifications::tenant_id.eq(tenant.get()),
+                notifications::user_id.eq(*user),
+                notifications::kind.eq(kind),
+                notifications::payload.eq(payload.clone()),
+            )
+        })
+        .collect();
+    diesel::insert_into(notifications::table)
+        .values(&rows)
+        .execute(conn)?;
+    Ok(())
+}
+
+fn conflict_of(
+    action: &Action,
+    base_version: i32,
+    changes: &FollowUpChanges,
+    before: &Map<String, Value>,
+) -> wire::Conflict {
+    let current = snapshot(action);
+    wire::Conflict {
+        base_version,
+        current_version: action.version,
+        diff: changes
+            .entries()
+            .into_iter()
+            .map(|(field, proposed)| wire::FieldDiff {
+                field: field.to_owned(),
+                before: before.get(field).cloned().unwrap_or(Value::Null),
+                current: current.get(field).cloned().unwrap_or(Value::Null),
+                proposed,
+            })
+            .collect(),
+    }
+}
+
+/// People by id, with their organisation's name. One statement.
+pub fn people(
+    conn: &mut PgConnection,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, wire::PersonRef>, ApiError> {
+    let ids: Vec<Uuid> = ids
+        .into_iter()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let rows: Vec<(Uuid, String, Option<String>)> = users::table
+        .left_join(organisations::table.on(organisations::id.nullable().eq(users::organisation_id)))
+        .filter(users::id.eq_any(&ids))
+        .select((
+            users::id,
+            users::display_name,
+            organisations::name.nullable(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, display_name, organisation)| {
+            (
+                id,
+                wire::PersonRef {
+                    id,
+                    display_name,
+                    organisation,
+                },
+            )
+        })
+        .collect())
+}
+
+fn person(people: &HashMap<Uuid, wire::PersonRef>, id: Uuid) -> wire::PersonRef {
+    people.get(&id).cloned().unwrap_or(wire::PersonRef {
+        id,
+        display_name: String::new(),
+        organisation: None,
+    })
+}
+
+fn to_wire(
+    conn: &mut PgConnection,
+    rows: Vec<ChangeRequestRow>,
+) -> Result<Vec<wire::ChangeRequest>, ApiError> {
+    let action_ids: Vec<Uuid> = rows.iter().map(|r| r.action_id).collect();
+    let actions: HashMap<Uuid, Action> = actions::table
+        .filter(actions::id.eq_any(&action_ids))
+        .select(Action::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|a: Action| (a.id, a))
+        .collect();
+    let plans: HashMap<Uuid, Uuid> = actions::table
+        .filter(actions::id.eq_any(&action_ids))
+        .select((actions::id, actions::plan_id))
+        .load::<(Uuid, Uuid)>(conn)?
+        .into_iter()
+        .collect();
+    let people = people(
+        conn,
+        rows.iter()
+            .flat_map(|r| std::iter::once(r.author_id).chain(r.decided_by)),
+    )?;
+    rows.into_iter()
+        .map(|row| {
+            let action = actions
+                .get(&row.action_id)
+                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("proposal without action")))?;
+            let changes = FollowUpChanges::from_stored(&row.changes)?;
+            let before = row.before.as_object().cloned().unwrap_or_default();
+            let conflict = conflict_of(action, row.base_version, &changes, &before);
+            Ok(wire::ChangeRequest {
+                id: row.id,
+                action_id: action.id,
+                action_code: action.code.clone(),
+                action_title: action.title.clone(),
+                plan_id: plans.get(&action.id).copied().unwrap_or_default(),
+                author: person(&people, row.author_id),
+                status: stored(&row.status)?,
+                base_version: row.base_version,
+                current_version: action.version,
+                note: row.note,
+                diff: conflict.diff,
+                created_at: row.created_at,
+                decided_by: row.decided_by.map(|id| person(&people, id)),
+                decided_at: row.decided_at,
+                reason: row.reason,
+            })
+        })
+        .collect()
+}
+
+/// The history of an action, oldest first.
+pub fn history(conn: &mut PgConnection, action: Uuid) -> Result<Vec<wire::HistoryEntry>, ApiError> {
+    type Row = (
+        i64,
+        DateTime<Utc>,
+        i32,
+        Uuid,
+        Option<Uuid>,
+        Option<Uuid>,
+        Value,
+    );
+    let rows: Vec<Row> = action_history::table
+        .filter(action_history::action_id.eq(action))
+        .order((action_history::at, action_history::id))
+        .select((
+            action_history::id,
+            action_history::at,
+            action_history::version,
+            action_history::applied_by,
+            action_history::proposed_by,
+            action_history::change_request_id,
+            action_history::changes,
+        ))
+        .load(conn)?;
+    let people = people(
+        conn,
+        rows.iter().flat_map(|r| std::iter::once(r.3).chain(r.4)),
+    )?;
+    rows.into_iter()
+        .map(
+            |(id, at, version, applied_by, proposed_by, change_request_id, changes)| {
+                Ok(wire::HistoryEntry {
+                    id,
+                    at,
+                    version,
+                    applied_by: person(&people, applied_by),
+                    proposed_by: proposed_by.map(|p| person(&people, p)),
+                    change_request_id,
+                    changes: serde_json::from_value(changes).map_err(|e| {
+                        ApiError::Internal(anyhow::anyhow!("history row unreadable: {e}"))
+                    })?,
+                })
+            },
+        )
+        .collect()
+}
+
+/// Journal notes of an action, newest first.
+pub fn journal(conn: &mut PgConnection, action: Uuid) -> Result<Vec<wire::JournalEntry>, ApiError> {
+    let rows: Vec<(Uuid, NaiveDate, Uuid, String)> = journal_entries::table
+        .filter(journal_entries::action_id.eq(action))
+        .order((
+            journal_entries::entry_date.desc(),
+            journal_entries::created_at.desc(),
+        ))
+        .select((
+            journal_entries::id,
+            journal_entries::entry_date,
+            journal_entries::author_id,
+            journal_entries::body,
+        ))
+        .load(conn)?;
+    let people = people(conn, rows.iter().map(|r| r.2))?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, entry_date, author, body)| wire::JournalEntry {
+            id,
+            entry_date,
+            author: person(&people, author),
+            body,
+        })
+        .collect())
+}
+
+/// Ids of the pending proposals of an action.
+pub fn pending_of(conn: &mut PgConnection, action: Uuid) -> Result<Vec<Uuid>, ApiError> {
+    Ok(change_requests::table
+        .filter(change_requests::action_id.eq(action))
+        .filter(change_requests::status.eq("pending"))
+        .order(change_requests::created_at)
+        .select(change_requests::id)
+        .load(conn)?)
+}
+
+/// A user's inbox, newest first.
+pub fn inbox(
+    conn: &mut PgConnection,
+    user: Uuid,
+    unread_only: bool,
+    limit: i64,
+) -> Result<Vec<wire::Notification>, ApiError> {
+    let mut query = notifications::table
+        .filter(notifications::user_id.eq(user))
+        .order((notifications::created_at.desc(), notifications::id))
+        .limit(limit)
+        .select((
+            notifications::id,
+            notifications::kind,
+            notifications::payload,
+            notifications::created_at,
+            notifications::read_at,
+        ))
+        .into_boxed();
+    if unread_only {
+        query = query.filter(notifications::read_at.is_null());
+    }
+    type Row = (Uuid, String, Value, DateTime<Utc>, Option<DateTime<Utc>>);
+    let rows: Vec<Row> = query.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, kind, payload, created_at, read_at)| wire::Notification {
+                id,
+                kind,
+                payload,
+                created_at,
+                read_at,
+            },
+        )
+        .collect())
+}
+
+/// Marks one notification (`Some`) or all of a user's (`None`) as read.
+pub fn mark_read(conn: &mut PgConnection, user: Uuid, id: Option<Uuid>) -> Result<usize, ApiError> {
+    let mut query = diesel::update(notifications::table)
+        .filter(notifications::user_id.eq(user))
+        .filter(notifications::read_at.is_null())
+        .into_boxed();
+    if let Some(id) = id {
+        query = query.filter(notifications::id.eq(id));
+    }
+    Ok(query
+        .set(notifications::read_at.eq(Utc::now()))
+        .execute(conn)?)
+}

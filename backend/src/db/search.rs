@@ -1,0 +1,247 @@
+//! The actions list: filters, free-text search (accents and case ignored), sorting and
+//! pages.
+
+use std::collections::HashMap;
+
+use api_types as wire;
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::dsl::sql;
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Integer, Text};
+use uuid::Uuid;
+
+use super::models::{ActionOrganisation, Organisation};
+use super::plans::group_organisations;
+use super::schema::{action_organisations, actions, objectives, organisations};
+use super::stored;
+use crate::domain::TenantId;
+use crate::error::ApiError;
+
+/// The largest page.
+pub const MAX_PER_PAGE: i64 = 200;
+
+/// How to order the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Plan order (objective, then position).
+    Plan,
+    Code,
+    Title,
+    Status,
+    Progress,
+    PlannedEnd,
+    Updated,
+}
+
+/// What to list.
+#[derive(Debug, Clone, Default)]
+pub struct ActionFilter {
+    pub plan_id: Option<Uuid>,
+    /// A strategic objective includes its operational ones.
+    pub objective_id: Option<Uuid>,
+    pub statuses: Vec<wire::ActionStatus>,
+    pub organisation_id: Option<Uuid>,
+    pub late: Option<bool>,
+    /// Free text, matched in codes, titles and the carrying organisations' names.
+    pub text: Option<String>,
+}
+
+type Boxed<'a> = actions::BoxedQuery<'a, Pg>;
+
+/// `LIKE` pattern of a user's text: wildcards escaped, accents and case folded by SQL.
+fn pattern(text: &str) -> String {
+    let escaped = text
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Late: the planned end has passed and the action is neither done nor abandoned.
+const LATE: &str = "(coalesce(actions.planned_end < current_date, false) \
+                    AND actions.status NOT IN ('termine', 'annule_abandonne'))";
+
+fn filtered(tenant: TenantId, filter: &ActionFilter) -> Boxed<'static> {
+    let mut query = actions::table
+        .filter(actions::tenant_id.eq(tenant.get()))
+        .filter(actions::archived_at.is_null())
+        .into_boxed();
+    if let Some(plan) = filter.plan_id {
+        query = query.filter(actions::plan_id.eq(plan));
+    }
+    if let Some(objective) = filter.objective_id {
+        let operational = objectives::table
+            .filter(
+                objectives::id
+                    .eq(objective)
+                    .or(objectives::parent_id.eq(objective)),
+            )
+            .select(objectives::id);
+        query = query.filter(actions::objective_id.eq_any(operational));
+    }
+    if !filter.statuses.is_empty() {
+        let statuses: Vec<&'static str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+        query = query.filter(actions::status.eq_any(statuses));
+    }
+    if let Some(organisation) = filter.organisation_id {
+        let carried = action_organisations::table
+            .filter(action_organisations::organisation_id.eq(organisation))
+            .select(action_organisations::action_id);
+        query = query.filter(actions::id.eq_any(carried));
+    }
+    match filter.late {
+        Some(true) => query = query.filter(sql::<Bool>(LATE)),
+        Some(false) => query = query.filter(sql::<Bool>(&format!("NOT {LATE}"))),
+        None => {}
+    }
+    if let Some(text) = filter.text.as_deref().filter(|t| !t.trim().is_empty()) {
+        let pattern = pattern(text);
+        query = query.filter(
+            sql::<Bool>("(pst_fold(actions.code || ' ' || actions.title) LIKE pst_fold(")
+                .bind::<Text, _>(pattern.clone())
+                .sql(") OR EXISTS (SELECT 1 FROM action_organisations ao JOIN organisations o ON o.id = ao.organisation_id WHERE ao.action_id = actions.id AND pst_fold(o.name) LIKE pst_fold(")
+                .bind::<Text, _>(pattern)
+                .sql(")))"),
+        );
+    }
+    query
+}
+
+/// The columns of one listed action, in `select` order.
+#[derive(Debug, Queryable)]
+struct ItemRow {
+    id: Uuid,
+    code: String,
+    title: String,
+    kind: Option<String>,
+    status: String,
+    progress: i16,
+    planned_end: Option<NaiveDate>,
+    updated_at: DateTime<Utc>,
+    plan_id: Uuid,
+    objective_id: Uuid,
+    late: bool,
+}
+
+/// One page of the actions of the CPAS that match. Three statements.
+pub fn list_actions(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    filter: &ActionFilter,
+    sort: Sort,
+    descending: bool,
+    page: i64,
+    per_page: i64,
+) -> Result<wire::ActionPage, ApiError> {
+    let per_page = per_page.clamp(1, MAX_PER_PAGE);
+    let page = page.max(1);
+    let total: i64 = filtered(tenant, filter).count().get_result(conn)?;
+
+    let mut query = filtered(tenant, filter);
+    query = match (sort, descending) {
+        (Sort::Plan, _) => query.order((
+            actions::plan_id,
+            sql::<Integer>(
+                "(SELECT s.position FROM objectives o JOIN objectives s ON s.id = o.parent_id \
+                 WHERE o.id = actions.objective_id)",
+            ),
+            sql::<Integer>(
+                "(SELECT o.position FROM objectives o WHERE o.id = actions.objective_id)",
+            ),
+            actions::position,
+        )),
+        (Sort::Code, false) => query.order(actions::code.asc()),
+        (Sort::Code, true) => query.order(actions::code.desc()),
+        (Sort::Title, false) => query.order(actions::title.asc()),
+        (Sort::Title, true) => query.order(actions::title.desc()),
+        (Sort::Status, false) => query.order(actions::status.asc()),
+        (Sort::Status, true) => query.order(actions::status.desc()),
+        (Sort::Progress, false) => query.order(actions::progress.asc()),
+        (Sort::Progress, true) => query.order(actions::progress.desc()),
+        (Sort::PlannedEnd, false) => query.order(actions::planned_end.asc().nulls_last()),
+        (Sort::PlannedEnd, true) => query.order(actions::planned_end.desc().nulls_last()),
+        (Sort::Updated, false) => query.order(actions::updated_at.asc()),
+        (Sort::Updated, true) => query.order(actions::updated_at.desc()),
+    };
+    // A stable tie-break, so that pages never overlap.
+    let rows: Vec<ItemRow> = query
+        .then_order_by(actions::id)
+        .limit(per_page)
+        .offset((page - 1).saturating_mul(per_page))
+        .select((
+            actions::id,
+            actions::code,
+            actions::title,
+            actions::kind,
+            actions::status,
+            actions::progress,
+            actions::planned_end,
+            actions::updated_at,
+            actions::plan_id,
+            actions::objective_id,
+            sql::<Bool>(LATE),
+        ))
+        .load(conn)?;
+
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let objective_ids: Vec<Uuid> = rows.iter().map(|r| r.objective_id).collect();
+    let codes: HashMap<Uuid, String> = objectives::table
+        .filter(objectives::id.eq_any(&objective_ids))
+        .select((objectives::id, objectives::code))
+        .load::<(Uuid, String)>(conn)?
+        .into_iter()
+        .collect();
+    let links: Vec<(ActionOrganisation, Organisation)> = action_organisations::table
+        .inner_join(organisations::table)
+        .filter(action_organisations::action_id.eq_any(&ids))
+        .order((
+            action_organisations::action_id,
+            action_organisations::position,
+            organisations::name,
+        ))
+        .select((ActionOrganisation::as_select(), Organisation::as_select()))
+        .load(conn)?;
+    let mut carriers = group_organisations(links)?;
+
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let (lead, collaborators) = carriers.remove(&row.id).unwrap_or_default();
+            Ok(wire::ActionListItem {
+                id: row.id,
+                code: row.code,
+                title: row.title,
+                kind: row.kind.as_deref().map(stored).transpose()?,
+                status: stored(&row.status)?,
+                progress: row.progress,
+                late: row.late,
+                planned_end: row.planned_end,
+                updated_at: row.updated_at,
+                plan_id: row.plan_id,
+                objective_code: codes.get(&row.objective_id).cloned().unwrap_or_default(),
+                objective_id: row.objective_id,
+                lead,
+                collaborators,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok(wire::ActionPage {
+        items,
+        page,
+        per_page,
+        total,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pattern;
+
+    #[test]
+    fn like_wildcards_in_the_text_are_taken_literally() {
+        assert_eq!(pattern(" 100% "), "%100\\%%");
+        assert_eq!(pattern("a_b\\c"), "%a\\_b\\\\c%");
+    }
+}

@@ -1,0 +1,208 @@
+//! The dashboard's figures of a plan, computed in SQL.
+
+use std::collections::HashMap;
+
+use api_types as wire;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Double, Nullable, Text, Uuid as SqlUuid};
+use uuid::Uuid;
+
+use super::stored;
+use crate::domain::{PlanId, TenantId};
+use crate::error::ApiError;
+
+/// The live actions of the plan, with their strategic objective and the late flag.
+const ACTIONS: &str = "
+    WITH a AS (
+        SELECT a.id, a.objective_id, oo.parent_id AS strategic_id, a.status, a.progress,
+               (a.planned_end < current_date
+                AND a.status NOT IN ('termine', 'annule_abandonne')) AS late
+        FROM actions a JOIN objectives oo ON oo.id = a.objective_id
+        WHERE a.plan_id = $1 AND a.tenant_id = $2 AND a.archived_at IS NULL
+    )";
+
+/// The aggregate columns, over the rows of `a` in the group.
+const AGGREGATES: &str = "
+    count(a.id) AS actions,
+    coalesce(avg(a.progress), 0)::float8 AS mean_progress,
+    count(a.id) FILTER (WHERE a.late) AS late,
+    count(a.id) FILTER (WHERE a.status = 'non_commence') AS non_commence,
+    count(a.id) FILTER (WHERE a.status = 'en_cours') AS en_cours,
+    count(a.id) FILTER (WHERE a.status = 'en_attente') AS en_attente,
+    count(a.id) FILTER (WHERE a.status = 'probleme') AS probleme,
+    count(a.id) FILTER (WHERE a.status = 'termine') AS termine,
+    count(a.id) FILTER (WHERE a.status = 'annule_abandonne') AS annule_abandonne";
+
+#[derive(Debug, QueryableByName)]
+struct RollupRow {
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    key: Option<Uuid>,
+    #[diesel(sql_type = BigInt)]
+    actions: i64,
+    #[diesel(sql_type = Double)]
+    mean_progress: f64,
+    #[diesel(sql_type = BigInt)]
+    late: i64,
+    #[diesel(sql_type = BigInt)]
+    non_commence: i64,
+    #[diesel(sql_type = BigInt)]
+    en_cours: i64,
+    #[diesel(sql_type = BigInt)]
+    en_attente: i64,
+    #[diesel(sql_type = BigInt)]
+    probleme: i64,
+    #[diesel(sql_type = BigInt)]
+    termine: i64,
+    #[diesel(sql_type = BigInt)]
+    annule_abandonne: i64,
+}
+
+impl RollupRow {
+    fn rollup(&self) -> wire::Rollup {
+        wire::Rollup {
+            actions: self.actions,
+            mean_progress: (self.mean_progress * 10.0).round() / 10.0,
+            late: self.late,
+            by_status: wire::StatusCounts {
+                non_commence: self.non_commence,
+                en_cours: self.en_cours,
+                en_attente: self.en_attente,
+                probleme: self.probleme,
+                termine: self.termine,
+                annule_abandonne: self.annule_abandonne,
+            },
+        }
+    }
+}
+
+#[derive(Debug, QueryableByName)]
+struct ObjectiveRow {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    parent_id: Option<Uuid>,
+    #[diesel(sql_type = Text)]
+    code: String,
+    #[diesel(sql_type = Text)]
+    level: String,
+    #[diesel(sql_type = Text)]
+    title: String,
+}
+
+#[derive(Debug, QueryableByName)]
+struct OrganisationRow {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = BigInt)]
+    leads: i64,
+}
+
+/// Per objective, per organisation and for the whole plan. Four statements; another
+/// CPAS's plan is not found.
+pub fn plan_stats(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    plan: PlanId,
+) -> Result<wire::PlanStats, ApiError> {
+    let objectives: Vec<ObjectiveRow> = diesel::sql_query(
+        "SELECT o.id, o.parent_id, o.code, o.level, o.title
+         FROM objectives o JOIN plans p ON p.id = o.plan_id
+         WHERE o.plan_id = $1 AND p.tenant_id = $2
+         ORDER BY coalesce((SELECT s.position FROM objectives s WHERE s.id = o.parent_id), o.position),
+                  o.parent_id NULLS FIRST, o.position",
+    )
+    .bind::<SqlUuid, _>(plan.get())
+    .bind::<SqlUuid, _>(tenant.get())
+    .load(conn)?;
+    if objectives.is_empty() {
+        let exists: bool = diesel::select(diesel::dsl::exists(
+            super::schema::plans::table
+                .filter(super::schema::plans::id.eq(plan.get()))
+                .filter(super::schema::plans::tenant_id.eq(tenant.get())),
+        ))
+        .get_result(conn)?;
+        if !exists {
+            return Err(ApiError::NotFound { resource: "plan" });
+        }
+    }
+    // An action counts for its operational objective and for that one's strategic one.
+    let by_objective: HashMap<Option<Uuid>, wire::Rollup> = diesel::sql_query(format!(
+        "{ACTIONS}
+         SELECT k.key, {AGGREGATES}
+         FROM a CROSS JOIN LATERAL (VALUES (a.objective_id), (a.strategic_id)) AS k(key)
+         GROUP BY k.key"
+    ))
+    .bind::<SqlUuid, _>(plan.get())
+    .bind::<SqlUuid, _>(tenant.get())
+    .load::<RollupRow>(conn)?
+    .into_iter()
+    .map(|row| (row.key, row.rollup()))
+    .collect();
+    let total = diesel::sql_query(format!(
+        "{ACTIONS} SELECT NULL::uuid AS key, {AGGREGATES} FROM a"
+    ))
+    .bind::<SqlUuid, _>(plan.get())
+    .bind::<SqlUuid, _>(tenant.get())
+    .get_result::<RollupRow>(conn)?
+    .rollup();
+    let organisations: Vec<(OrganisationRow, RollupRow)> = {
+        #[derive(QueryableByName)]
+        struct Joined {
+            #[diesel(embed)]
+            organisation: OrganisationRow,
+            #[diesel(embed)]
+            rollup: RollupRow,
+        }
+        diesel::sql_query(format!(
+            "{ACTIONS}
+             SELECT o.id, o.name, o.kind, o.id AS key,
+                    count(a.id) FILTER (WHERE ao.role = 'lead') AS leads, {AGGREGATES}
+             FROM a JOIN action_organisations ao ON ao.action_id = a.id
+                    JOIN organisations o ON o.id = ao.organisation_id
+             GROUP BY o.id, o.name, o.kind
+             ORDER BY o.name"
+        ))
+        .bind::<SqlUuid, _>(plan.get())
+        .bind::<SqlUuid, _>(tenant.get())
+        .load::<Joined>(conn)?
+        .into_iter()
+        .map(|j| (j.organisation, j.rollup))
+        .collect()
+    };
+
+    Ok(wire::PlanStats {
+        plan_id: plan.get(),
+        total,
+        objectives: objectives
+            .into_iter()
+            .map(|o| {
+                Ok(wire::ObjectiveRollup {
+                    rollup: by_objective.get(&Some(o.id)).cloned().unwrap_or_default(),
+                    objective_id: o.id,
+                    code: o.code,
+                    level: stored(&o.level)?,
+                    title: o.title,
+                    parent_id: o.parent_id,
+                })
+            })
+            .collect::<Result<_, ApiError>>()?,
+        organisations: organisations
+            .into_iter()
+            .map(|(o, r)| {
+                Ok(wire::OrganisationRollup {
+                    organisation: wire::OrganisationRef {
+                        id: o.id,
+                        name: o.name,
+                        kind: stored(&o.kind)?,
+                    },
+                    leads: o.leads,
+                    rollup: r.rollup(),
+                })
+            })
+            .collect::<Result<_, ApiError>>()?,
+    })
+}

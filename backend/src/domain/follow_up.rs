@@ -1,0 +1,345 @@
+//! The follow-up changes of an action, parsed from JSON with an error per bad field.
+
+use api_types::{ActionChanges, ActionStatus};
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+
+use super::Label;
+use crate::error::ApiError;
+use api_types::FieldError;
+
+/// The fields a change may touch, in display order.
+pub const FIELDS: &[&str] = &[
+    "status",
+    "progress",
+    "planned_start",
+    "planned_end",
+    "actual_end",
+    "political_lead",
+    "administrative_lead",
+    "staffing_fte",
+    "sdgs",
+];
+
+/// Changes that passed every rule. Only this is applied to an action.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FollowUpChanges(ActionChanges);
+
+impl FollowUpChanges {
+    /// Parses the `changes` object at JSON path `at` (e.g. `changes`), collecting one
+    /// error per bad field (`changes/progress`…).
+    pub fn parse(value: Option<&Value>, at: &str) -> Result<Self, ApiError> {
+        let mut errors = Vec::new();
+        let Some(object) = value.and_then(Value::as_object) else {
+            return Err(ApiError::invalid_field(
+                at,
+                "required",
+                "an object of fields to change",
+            ));
+        };
+        let mut changes = ActionChanges::default();
+        for (key, value) in object {
+            let field = format!("{at}/{key}");
+            let mut error = |code: &str, message: String| {
+                errors.push(FieldError {
+                    field: field.clone(),
+                    code: code.to_owned(),
+                    message,
+                });
+            };
+            match key.as_str() {
+                "status" => match value.as_str().map(str::parse::<ActionStatus>) {
+                    Some(Ok(status)) => changes.status = Some(status),
+                    _ => error(
+                        "unknown_value",
+                        format!(
+                            "one of {}",
+                            ActionStatus::ALL
+                                .iter()
+                                .map(|s| s.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ),
+                },
+                "progress" => match value.as_i64() {
+                    Some(p @ 0..=100) => changes.progress = i16::try_from(p).ok(),
+                    Some(_) => error("out_of_range", "between 0 and 100".to_owned()),
+                    None => error(
+                        "invalid_type",
+                        "a whole number between 0 and 100".to_owned(),
+                    ),
+                },
+                "planned_start" | "planned_end" | "actual_end" => match parse_date(value) {
+                    Ok(date) => match key.as_str() {
+                        "planned_start" => changes.planned_start = Some(date),
+                        "planned_end" => changes.planned_end = Some(date),
+                        _ => changes.actual_end = Some(date),
+                    },
+                    Err(message) => error("invalid_date", message),
+                },
+                "political_lead" | "administrative_lead" => {
+                    let parsed = match value {
+                        Value::Null => Ok(None),
+                        Value::String(s) if s.trim().is_empty() => Ok(None),
+                        Value::String(s) => Label::parse(s, &field, 200)
+                            .map(|l| Some(l.as_str().to_owned()))
+                            .map_err(|_| "at most 200 characters, on one line".to_owned()),
+                        _ => Err("a name, or null".to_owned()),
+                    };
+                    match parsed {
+                        Ok(lead) if key == "political_lead" => changes.political_lead = Some(lead),
+                        Ok(lead) => changes.administrative_lead = Some(lead),
+                        Err(message) => error("invalid_value", message),
+                    }
+                }
+                "staffing_fte" => match value {
+                    Value::Null => changes.staffing_fte = Some(None),
+                    Value::Number(n) => match n.as_f64() {
+                        Some(fte) if (0.0..=9999.0).contains(&fte) => {
+                            changes.staffing_fte = Some(Some((fte * 100.0).round() / 100.0));
+                        }
+                        _ => error("out_of_range", "between 0 and 9999".to_owned()),
+                    },
+                    _ => error(
+                        "invalid_type",
+                        "a number of full-time equivalents, or null".to_owned(),
+                    ),
+                },
+                "sdgs" => match value.as_array().map(|items| {
+                    items
+                        .iter()
+                        .map(|v| {
+                            v.as_i64()
+                                .filter(|n| (1..=17).contains(n))
+                                .and_then(|n| i16::try_from(n).ok())
+                        })
+                        .collect::<Option<Vec<i16>>>()
+                }) {
+                    Some(Some(mut goals)) => {
+                        goals.sort_unstable();
+                        goals.dedup();
+                        changes.sdgs = Some(goals);
+                    }
+                    _ => error(
+                        "invalid_value",
+                        "a list of goals between 1 and 17".to_owned(),
+                    ),
+                },
+                _ => error(
+                    "unknown_field",
+                    format!("not a follow-up field; one of {}", FIELDS.join(", ")),
+                ),
+            }
+        }
+        if errors.is_empty() && object.is_empty() {
+            return Err(ApiError::invalid_field(at, "empty", "nothing to change"));
+        }
+        if errors.is_empty() {
+            Ok(Self(changes))
+        } else {
+            Err(ApiError::Validation(errors))
+        }
+    }
+
+    pub fn get(&self) -> &ActionChanges {
+        &self.0
+    }
+
+    /// The changes as stored with a proposal.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(&self.0).unwrap_or_default()
+    }
+
+    /// Reads changes stored by [`Self::to_json`] (they were valid when stored).
+    pub fn from_stored(value: &Value) -> Result<Self, ApiError> {
+        serde_json::from_value(value.clone())
+            .map(Self)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored changes unreadable: {e}")))
+    }
+
+    /// The changed fields and their new values, in display order.
+    pub fn entries(&self) -> Vec<(&'static str, Value)> {
+        let stored = self.to_json();
+        let Value::Object(map) = stored else {
+            return Vec::new();
+        };
+        FIELDS
+            .iter()
+            .filter_map(|field| map.get(*field).map(|v| (*field, v.clone())))
+            .collect()
+    }
+}
+
+/// A parsed proposal or edit body: `{ "<version_key>": n, "changes": {…}, "note": "…" }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeBody {
+    pub version: Option<i32>,
+    pub changes: FollowUpChanges,
+    pub note: Option<String>,
+}
+
+impl ChangeBody {
+    /// Parses the body, naming every bad field; `version_key` is `base_version` for a
+    /// proposal (required) or `version` for an edit (optional: `If-Match` may carry it).
+    pub fn parse(
+        body: &Value,
+        version_key: &str,
+        version_required: bool,
+    ) -> Result<Self, ApiError> {
+        let Some(object) = body.as_object() else {
+            return Err(ApiError::invalid_field("", "invalid_type", "a JSON object"));
+        };
+        let mut errors = Vec::new();
+        for key in object.keys() {
+            if key != version_key && key != "changes" && key != "note" {
+                errors.push(FieldError {
+                    field: key.clone(),
+                    code: "unknown_field".to_owned(),
+                    message: format!("expected {version_key}, changes and note"),
+                });
+            }
+        }
+        let version = match object.get(version_key) {
+            None | Some(Value::Null) if !version_required => None,
+            Some(v) => match v.as_i64().and_then(|v| i32::try_from(v).ok()) {
+                Some(version) => Some(version),
+                None => {
+                    errors.push(FieldError {
+                        field: version_key.to_owned(),
+                        code: "invalid_type".to_owned(),
+                        message: "the version number of the action you read".to_owned(),
+                    });
+                    None
+                }
+            },
+            None => {
+                errors.push(FieldError {
+                    field: version_key.to_owned(),
+                    code: "required".to_owned(),
+                    message: "the version number of the action you read".to_owned(),
+                });
+                None
+            }
+        };
+        let note = match object.get("note") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.trim().is_empty() => None,
+            Some(Value::String(s)) if s.chars().count() <= 10_000 => Some(s.trim().to_owned()),
+            Some(_) => {
+                errors.push(FieldError {
+                    field: "note".to_owned(),
+                    code: "invalid_value".to_owned(),
+                    message: "a text of at most 10 000 characters".to_owned(),
+                });
+                None
+            }
+        };
+        let changes = match FollowUpChanges::parse(object.get("changes"), "changes") {
+            Ok(changes) => Some(changes),
+            Err(ApiError::Validation(more)) => {
+                errors.extend(more);
+                None
+            }
+            Err(other) => return Err(other),
+        };
+        match changes {
+            Some(changes) if errors.is_empty() => Ok(Self {
+                version,
+                changes,
+                note,
+            }),
+            _ => Err(ApiError::Validation(errors)),
+        }
+    }
+}
+
+fn parse_date(value: &Value) -> Result<Option<NaiveDate>, String> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| "a date as YYYY-MM-DD, or null".to_owned()),
+        _ => Err("a date as YYYY-MM-DD, or null".to_owned()),
+    }
+}
+
+/// The current follow-up values of an action, field by field, as JSON.
+pub fn snapshot(action: &crate::db::models::Action) -> Map<String, Value> {
+    let mut map = Map::new();
+    map.insert("status".into(), Value::from(action.status.clone()));
+    map.insert("progress".into(), Value::from(action.progress));
+    let date = |d: Option<NaiveDate>| d.map_or(Value::Null, |d| Value::from(d.to_string()));
+    map.insert("planned_start".into(), date(action.planned_start));
+    map.insert("planned_end".into(), date(action.planned_end));
+    map.insert("actual_end".into(), date(action.actual_end));
+    map.insert(
+        "political_lead".into(),
+        action
+            .political_lead
+            .clone()
+            .map_or(Value::Null, Value::from),
+    );
+    map.insert(
+        "administrative_lead".into(),
+        action
+            .administrative_lead
+            .clone()
+            .map_or(Value::Null, Value::from),
+    );
+    map.insert(
+        "staffing_fte".into(),
+        action.staffing_fte.map_or(Value::Null, Value::from),
+    );
+    map.insert("sdgs".into(), Value::from(action.sdgs.clone()));
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn errors(value: Value) -> Vec<(String, String)> {
+        match FollowUpChanges::parse(Some(&value), "changes") {
+            Err(ApiError::Validation(errors)) => {
+                errors.into_iter().map(|e| (e.field, e.code)).collect()
+            }
+            other => panic!("expected field errors, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        assert_eq!(
+            errors(json!({ "progress": 140, "status": "finished", "colour": "red" })),
+            [
+                ("changes/colour".to_owned(), "unknown_field".to_owned()),
+                ("changes/progress".to_owned(), "out_of_range".to_owned()),
+                ("changes/status".to_owned(), "unknown_value".to_owned()),
+            ]
+        );
+        assert_eq!(
+            errors(json!({ "planned_end": "31/12/2024" }))[0].1,
+            "invalid_date"
+        );
+        assert_eq!(errors(json!({ "sdgs": [1, 18] }))[0].1, "invalid_value");
+        assert_eq!(errors(json!({}))[0].1, "empty");
+    }
+
+    #[test]
+    fn valid_changes_round_trip_through_storage() {
+        let changes = FollowUpChanges::parse(
+            Some(&json!({ "progress": 40, "planned_end": null, "sdgs": [3, 1, 3] })),
+            "changes",
+        )
+        .expect("valid");
+        assert_eq!(changes.get().sdgs, Some(vec![1, 3]));
+        assert_eq!(
+            FollowUpChanges::from_stored(&changes.to_json()).expect("stored"),
+            changes
+        );
+        let fields: Vec<&str> = changes.entries().iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["progress", "planned_end", "sdgs"]);
+    }
+}
