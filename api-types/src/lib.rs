@@ -12,6 +12,7 @@ mod enums;
 mod follow_up;
 mod plan;
 mod problem;
+mod structure;
 mod users;
 
 pub use auth::*;
@@ -19,6 +20,7 @@ pub use enums::*;
 pub use follow_up::*;
 pub use plan::*;
 pub use problem::*;
+pub use structure::*;
 pub use users::*;
 
 /// Answer of `GET /healthz` and `GET /readyz`.

@@ -21,6 +21,7 @@ use crate::routes;
         (name = "plans", description = "Plans and their tree"),
         (name = "actions", description = "Actions and their follow-up"),
         (name = "change-requests", description = "Proposals of change and their approval"),
+        (name = "structure", description = "Editing a plan's structure (the Directeur général)"),
         (name = "notifications", description = "The in-app inbox"),
         (name = "users", description = "Accounts of a CPAS and of the platform"),
         (name = "organisations", description = "The CPAS itself and its partners"),

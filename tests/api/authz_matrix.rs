@@ -142,6 +142,37 @@ fn rows() -> Vec<Row> {
         // Someone else's notification is not found.
         row(M::POST, "/api/v1/notifications/{notification_id}/read", N,           [401, 404, 404, 404, 404, 404]),
         row(M::POST, "/api/v1/notifications/read-all", N,                         [401, 204, 204, 204, 204, 204]),
+        // Structure: the DG only. Other roles get 403 before any lookup; the DG gets 404 for
+        // another CPAS's plan. Each request works on a fresh scratch plan.
+        row(M::POST, "/api/v1/plans", N,                                          [401, 403, 403, 201, 403, 403]),
+        row(M::PATCH, "/api/v1/plans/{plan_id}", Own,                             [401, 403, 403, 200, 403, 403]),
+        row(M::PATCH, "/api/v1/plans/{plan_id}", Other,                           [401, 403, 403, 404, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/adopt", Own,                        [401, 403, 403, 200, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/adopt", Other,                      [401, 403, 403, 404, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/close", Own,                        [401, 403, 403, 200, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/close", Other,                      [401, 403, 403, 404, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/objectives", Own,                   [401, 403, 403, 201, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/objectives", Other,                 [401, 403, 403, 404, 403, 403]),
+        row(M::PATCH, "/api/v1/objectives/{objective_id}", Own,                   [401, 403, 403, 200, 403, 403]),
+        row(M::PATCH, "/api/v1/objectives/{objective_id}", Other,                 [401, 403, 403, 404, 403, 403]),
+        row(M::DELETE, "/api/v1/objectives/{objective_id}", Own,                  [401, 403, 403, 204, 403, 403]),
+        row(M::DELETE, "/api/v1/objectives/{objective_id}", Other,                [401, 403, 403, 404, 403, 403]),
+        row(M::POST, "/api/v1/objectives/{objective_id}/actions", Own,            [401, 403, 403, 201, 403, 403]),
+        row(M::POST, "/api/v1/objectives/{objective_id}/actions", Other,          [401, 403, 403, 404, 403, 403]),
+        row(M::PATCH, "/api/v1/actions/{action_id}/definition", Own,              [401, 403, 403, 200, 403, 403]),
+        row(M::PATCH, "/api/v1/actions/{action_id}/definition", Other,            [401, 403, 403, 404, 403, 403]),
+        row(M::PUT, "/api/v1/actions/{action_id}/organisations", Own,             [401, 403, 403, 200, 403, 403]),
+        row(M::PUT, "/api/v1/actions/{action_id}/organisations", Other,           [401, 403, 403, 404, 403, 403]),
+        row(M::DELETE, "/api/v1/actions/{action_id}", Own,                        [401, 403, 403, 204, 403, 403]),
+        row(M::DELETE, "/api/v1/actions/{action_id}", Other,                      [401, 403, 403, 404, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/archive", Own,                  [401, 403, 403, 204, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/archive", Other,                [401, 403, 403, 404, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/opinions", Own,                     [401, 403, 403, 201, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/opinions", Other,                   [401, 403, 403, 404, 403, 403]),
+        row(M::PUT, "/api/v1/opinions/{opinion_id}", Own,                         [401, 403, 403, 200, 403, 403]),
+        row(M::PUT, "/api/v1/opinions/{opinion_id}", Other,                       [401, 403, 403, 404, 403, 403]),
+        row(M::DELETE, "/api/v1/opinions/{opinion_id}", Own,                      [401, 403, 403, 204, 403, 403]),
+        row(M::DELETE, "/api/v1/opinions/{opinion_id}", Other,                    [401, 403, 403, 404, 403, 403]),
         row(M::GET, "/api/v1/users", Own,                                         [401, 200, 403, 200, 403, 403]),
         row(M::GET, "/api/v1/users", Other,                                       [401, 200, 404, 404, 404, 404]),
         row(M::POST, "/api/v1/users", Own,                                        [401, 201, 403, 201, 403, 403]),
@@ -216,6 +247,102 @@ struct Dynamic {
     change_request: Option<String>,
     /// The current version of the action of the row.
     version: i32,
+    /// A fresh plan for the structure routes.
+    scratch: Option<Scratch>,
+}
+
+/// A plan made for one structure request: one strategic objective, one operational, one
+/// action (without history) and one opinion.
+#[derive(Debug, Clone)]
+struct Scratch {
+    plan: String,
+    plan_version: i32,
+    /// A strategic objective with nothing under it.
+    empty: String,
+    operational: String,
+    objective_version: i32,
+    action: String,
+    action_version: i32,
+    opinion: String,
+}
+
+async fn scratch(app: &TestApp, dg: &str, adopted: bool) -> Scratch {
+    let send = |method: Method, path: String, body: Value| async move {
+        let response = app.send_as(method, Some(dg), &path, Some(&body)).await;
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        assert!(status.is_success(), "arranging {path}: {status} {text}");
+        serde_json::from_str::<Value>(&text).unwrap_or(Value::Null)
+    };
+    let plan = send(
+        Method::POST,
+        "/api/v1/plans".into(),
+        json!({ "title": "Plan d'essai" }),
+    )
+    .await;
+    let plan_id = plan["id"].as_str().expect("plan id").to_owned();
+    let tree = send(
+        Method::POST,
+        format!("/api/v1/plans/{plan_id}/objectives"),
+        json!({ "level": "strategic", "volet": "externe", "code": "OSe1", "title": "Un objectif" }),
+    )
+    .await;
+    let strategic = tree["objectives"][0]["id"].as_str().expect("os").to_owned();
+    let with_empty = send(
+        Method::POST,
+        format!("/api/v1/plans/{plan_id}/objectives"),
+        json!({ "level": "strategic", "volet": "interne", "code": "OSi1", "title": "Vide" }),
+    )
+    .await;
+    let empty = with_empty["objectives"][1]["id"]
+        .as_str()
+        .expect("empty os")
+        .to_owned();
+    let tree = send(
+        Method::POST,
+        format!("/api/v1/plans/{plan_id}/objectives"),
+        json!({ "level": "operational", "parent_id": strategic, "volet": "externe", "code": "OOe1", "title": "Un objectif opérationnel" }),
+    )
+    .await;
+    let operational = tree["objectives"][0]["operational_objectives"][0]["id"]
+        .as_str()
+        .expect("oo")
+        .to_owned();
+    let action = send(
+        Method::POST,
+        format!("/api/v1/objectives/{operational}/actions"),
+        json!({ "code": "Pe1", "kind": "projet", "title": "Une action" }),
+    )
+    .await;
+    let tree = send(
+        Method::POST,
+        format!("/api/v1/plans/{plan_id}/opinions"),
+        json!({ "body": "Un avis.", "objective_ids": [operational] }),
+    )
+    .await;
+    let mut plan_version = tree["version"].as_i64().unwrap_or(1);
+    if adopted {
+        let tree = send(
+            Method::POST,
+            format!("/api/v1/plans/{plan_id}/adopt"),
+            json!({ "version": plan_version, "adopted_on": "2025-01-30" }),
+        )
+        .await;
+        plan_version = tree["version"].as_i64().unwrap_or(1);
+    }
+    Scratch {
+        plan: plan_id,
+        plan_version: i32::try_from(plan_version).unwrap_or(1),
+        empty,
+        operational,
+        objective_version: 1,
+        action: action["action"]["id"].as_str().expect("action").to_owned(),
+        action_version: 1,
+        opinion: tree["opinions"][0]["id"]
+            .as_str()
+            .expect("opinion")
+            .to_owned(),
+    }
 }
 
 /// The current version of an action, read by the DG of its CPAS.
@@ -272,10 +399,34 @@ fn request(
     } else {
         &fixtures.other_plan
     };
+    let scratch = dynamic.scratch.as_ref();
+    let (plan, action) = match scratch {
+        Some(s) => (
+            &s.plan,
+            if row.route.starts_with("/api/v1/actions/{action_id}/") || row.method == Method::DELETE
+            {
+                &s.action
+            } else {
+                action
+            },
+        ),
+        None => (plan, action),
+    };
     let path = row
         .route
         .replace("{plan_id}", plan)
         .replace("{action_id}", action)
+        .replace(
+            "{objective_id}",
+            scratch.map_or("-", |s| {
+                if row.method == Method::DELETE {
+                    &s.empty
+                } else {
+                    &s.operational
+                }
+            }),
+        )
+        .replace("{opinion_id}", scratch.map_or("-", |s| &s.opinion))
         .replace("{user_id}", user)
         .replace(
             "{change_request_id}",
@@ -336,6 +487,59 @@ fn request(
         ),
         ("POST", "/api/v1/change-requests/{change_request_id}/reject") => {
             (path, Some(json!({ "reason": "Pas maintenant." })))
+        }
+        ("POST", "/api/v1/plans") => (path, Some(json!({ "title": format!("Plan {unique}") }))),
+        ("PATCH", "/api/v1/plans/{plan_id}") => (
+            path,
+            Some(json!({ "version": scratch.map_or(1, |s| s.plan_version), "title": "Renommé" })),
+        ),
+        ("POST", "/api/v1/plans/{plan_id}/adopt") => (
+            path,
+            Some(
+                json!({ "version": scratch.map_or(1, |s| s.plan_version), "adopted_on": "2025-02-01" }),
+            ),
+        ),
+        ("POST", "/api/v1/plans/{plan_id}/close") => (
+            path,
+            Some(json!({ "version": scratch.map_or(1, |s| s.plan_version) })),
+        ),
+        ("POST", "/api/v1/plans/{plan_id}/objectives") => (
+            path,
+            Some(
+                json!({ "level": "strategic", "volet": "interne", "code": "OSi9", "title": "Nouveau" }),
+            ),
+        ),
+        ("PATCH", "/api/v1/objectives/{objective_id}") => (
+            path,
+            Some(
+                json!({ "version": scratch.map_or(1, |s| s.objective_version), "title": "Renommé" }),
+            ),
+        ),
+        ("POST", "/api/v1/objectives/{objective_id}/actions") => (
+            path,
+            Some(json!({ "code": "Me9", "kind": "mission", "title": "Nouvelle action" })),
+        ),
+        ("PATCH", "/api/v1/actions/{action_id}/definition") => (
+            path,
+            Some(
+                json!({ "version": scratch.map_or(1, |s| s.action_version), "title": "Renommée" }),
+            ),
+        ),
+        ("PUT", "/api/v1/actions/{action_id}/organisations") => (
+            path,
+            Some(
+                json!({ "version": scratch.map_or(1, |s| s.action_version), "collaborators": [] }),
+            ),
+        ),
+        ("POST", "/api/v1/actions/{action_id}/archive") => (
+            path,
+            Some(json!({ "version": scratch.map_or(1, |s| s.action_version) })),
+        ),
+        ("POST", "/api/v1/plans/{plan_id}/opinions") | ("PUT", "/api/v1/opinions/{opinion_id}") => {
+            (
+                path,
+                Some(json!({ "body": "Avis du DG.", "objective_ids": [] })),
+            )
         }
         ("POST", "/api/v1/tenants") => (
             path,
@@ -398,6 +602,27 @@ async fn every_route_answers_every_caller_as_the_policy_says() {
                     &fixtures.other_org_action
                 };
                 dynamic.change_request = Some(fresh_proposal(&app, social, dg, target).await);
+            }
+            let structural = row.expected.contains(&204)
+                || matches!(
+                    row.route,
+                    "/api/v1/plans/{plan_id}"
+                        | "/api/v1/plans/{plan_id}/adopt"
+                        | "/api/v1/plans/{plan_id}/close"
+                        | "/api/v1/plans/{plan_id}/objectives"
+                        | "/api/v1/objectives/{objective_id}"
+                        | "/api/v1/objectives/{objective_id}/actions"
+                        | "/api/v1/actions/{action_id}/definition"
+                        | "/api/v1/actions/{action_id}/organisations"
+                        | "/api/v1/plans/{plan_id}/opinions"
+                        | "/api/v1/opinions/{opinion_id}"
+                ) && row.method != Method::GET;
+            if structural
+                && !row.route.starts_with("/api/v1/notifications")
+                && row.route != "/api/v1/auth/logout"
+            {
+                let adopted = row.route.ends_with("/close");
+                dynamic.scratch = Some(scratch(&app, dg, adopted).await);
             }
             if row.route.starts_with("/api/v1/actions/{action_id}") && row.method != Method::GET {
                 dynamic.version = version_of(&app, dg, action).await;

@@ -59,7 +59,7 @@ async fn a_wrong_method_is_a_405_problem() {
 
     let response = app
         .client
-        .delete(format!("{}/api/v1/plans", app.address))
+        .delete(format!("{}/api/v1/me", app.address))
         .send()
         .await
         .expect("answer");

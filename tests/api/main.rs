@@ -10,4 +10,5 @@ mod openapi;
 mod plan_tree;
 mod search;
 mod seed_plans;
+mod structure;
 mod web_app;

@@ -14,6 +14,7 @@ pub mod schema;
 pub mod search;
 pub mod seed;
 pub mod stats;
+pub mod structure;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};

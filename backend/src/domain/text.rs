@@ -100,6 +100,37 @@ impl Label {
     }
 }
 
+/// A code of an objective or an action, unique within its plan: `OSe1`, `Pe17`, `A3`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Code(String);
+
+impl Code {
+    pub fn parse(raw: &str, field: &str) -> Result<Self, ApiError> {
+        let code = raw.trim();
+        let valid = (1..=32).contains(&code.len())
+            && code
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphanumeric())
+            && code
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        if valid {
+            Ok(Self(code.to_owned()))
+        } else {
+            Err(ApiError::invalid_field(
+                field,
+                "invalid_code",
+                "letters, digits, '.', '_' or '-', at most 32, starting with a letter or digit",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A tenant's URL name: lowercase letters, digits and single dashes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slug(String);

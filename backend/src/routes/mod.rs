@@ -9,6 +9,7 @@ pub mod me;
 pub mod notifications;
 pub mod organisations;
 pub mod plans;
+pub mod structure;
 pub mod users;
 
 pub use extract::RequestDb;
@@ -46,6 +47,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(notifications::inbox)
                 .service(notifications::mark_read)
                 .service(notifications::mark_all_read)
+                .service(structure::create_plan)
+                .service(structure::update_plan)
+                .service(structure::adopt_plan)
+                .service(structure::close_plan)
+                .service(structure::create_objective)
+                .service(structure::update_objective)
+                .service(structure::delete_objective)
+                .service(structure::create_action)
+                .service(structure::update_action_definition)
+                .service(structure::set_action_organisations)
+                .service(structure::delete_action)
+                .service(structure::archive_action)
+                .service(structure::create_opinion)
+                .service(structure::update_opinion)
+                .service(structure::delete_opinion)
                 .service(users::list_users)
                 .service(users::create_user)
                 .service(users::get_user)

@@ -1,0 +1,191 @@
+//! Editing a plan's structure (the DG): plans, objectives, actions, organisations on
+//! actions, opinions.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{ActionKind, ObjectiveLevel, Volet};
+
+/// `POST /api/v1/plans`: a new draft plan of the caller's CPAS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPlan {
+    pub title: String,
+    #[serde(default)]
+    pub start_year: Option<i32>,
+    #[serde(default)]
+    pub end_year: Option<i32>,
+}
+
+/// `PATCH /api/v1/plans/{id}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PlanPatch {
+    /// The version edited.
+    pub version: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i32>))]
+    pub start_year: Option<Option<i32>>,
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i32>))]
+    pub end_year: Option<Option<i32>>,
+    /// Days within which each action should be updated (7–366).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_cadence_days: Option<i32>,
+}
+
+/// `POST /api/v1/plans/{id}/adopt`: the council adopted the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Adoption {
+    pub version: i32,
+    /// Date of the council's deliberation.
+    pub adopted_on: NaiveDate,
+}
+
+/// `POST /api/v1/plans/{id}/close`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VersionOnly {
+    pub version: i32,
+}
+
+/// `POST /api/v1/plans/{id}/objectives`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewObjective {
+    pub level: ObjectiveLevel,
+    /// The strategic objective of an operational one.
+    #[serde(default)]
+    pub parent_id: Option<Uuid>,
+    pub volet: Volet,
+    /// Unique within the plan, e.g. `OOe11`.
+    pub code: String,
+    pub title: String,
+    /// Place among its siblings (0 first); at the end when absent.
+    #[serde(default)]
+    pub position: Option<i32>,
+}
+
+/// `PATCH /api/v1/objectives/{id}`: rename, recode, move (to another strategic
+/// objective), reorder.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ObjectivePatch {
+    pub version: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volet: Option<Volet>,
+    /// Another strategic objective of the plan (operational objectives only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<i32>,
+}
+
+/// `POST /api/v1/objectives/{id}/actions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewAction {
+    pub code: String,
+    #[serde(default)]
+    pub kind: Option<ActionKind>,
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub reservation: Option<String>,
+    #[serde(default)]
+    pub transversal: bool,
+    #[serde(default)]
+    pub position: Option<i32>,
+}
+
+/// `PATCH /api/v1/actions/{id}/definition`: what the plan says of an action.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ActionDefinitionPatch {
+    pub version: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<ActionKind>))]
+    pub kind: Option<Option<ActionKind>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub description: Option<Option<String>>,
+    /// e.g. "Projet mis en place sous réserve de ressources…"; `null` lifts it.
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub reservation: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transversal: Option<bool>,
+    /// Move under another operational objective of the plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objective_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<i32>,
+}
+
+/// `PUT /api/v1/actions/{id}/organisations`: the lead entity and the collaborators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ActionOrganisations {
+    pub version: i32,
+    #[serde(default)]
+    pub lead: Option<Uuid>,
+    #[serde(default)]
+    pub collaborators: Vec<Uuid>,
+}
+
+/// `POST /api/v1/plans/{id}/opinions` and `PUT /api/v1/opinions/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OpinionInput {
+    #[serde(default)]
+    pub heading: Option<String>,
+    pub body: String,
+    /// The objectives it discusses; none: the plan as a whole.
+    #[serde(default)]
+    pub objective_ids: Vec<Uuid>,
+    #[serde(default)]
+    pub position: Option<i32>,
+}
