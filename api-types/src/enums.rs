@@ -120,6 +120,16 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// The budget service of a line: ordinary (running costs) or extraordinary (investment).
+    BudgetService { Ordinaire => "ordinaire", Extraordinaire => "extraordinaire" }
+}
+
+wire_enum! {
+    /// Income or expense.
+    BudgetDirection { Recette => "recette", Depense => "depense" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,6 +66,92 @@ pub struct ActionChanges {
     /// UN Sustainable Development Goals (ODD), 1–17.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sdgs: Option<Vec<i16>>,
+    /// New measurements of some of the action's indicators.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<IndicatorMeasure>,
+    /// Amounts spent on some of the action's budget lines.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub budget_lines: Vec<BudgetSpent>,
+}
+
+/// A measurement of an indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IndicatorMeasure {
+    pub id: Uuid,
+    pub current_value: Option<f64>,
+    pub measured_at: Option<NaiveDate>,
+}
+
+/// What was spent on a budget line, in euro cents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BudgetSpent {
+    pub id: Uuid,
+    pub spent_cents: i64,
+}
+
+/// An indicator of an action: recurring (with a year) for missions, milestones for projets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Indicator {
+    pub id: Uuid,
+    pub name: String,
+    pub unit: Option<String>,
+    /// The year it is measured for, when it recurs.
+    pub year: Option<i32>,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub current_value: Option<f64>,
+    pub measured_at: Option<NaiveDate>,
+    pub position: i32,
+}
+
+/// `POST /api/v1/actions/{id}/indicators` and `PUT /api/v1/indicators/{id}` (the DG).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorInput {
+    pub name: String,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub year: Option<i32>,
+    #[serde(default)]
+    pub baseline: Option<f64>,
+    #[serde(default)]
+    pub target: Option<f64>,
+}
+
+/// A budget line of an action; amounts in euro cents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BudgetLine {
+    pub id: Uuid,
+    pub year: i32,
+    pub service: crate::BudgetService,
+    pub direction: crate::BudgetDirection,
+    /// The budget article code, e.g. `84010/124-02`.
+    pub article: Option<String>,
+    pub planned_cents: i64,
+    pub spent_cents: i64,
+    pub funding_source: Option<String>,
+    pub position: i32,
+}
+
+/// `POST /api/v1/actions/{id}/budget-lines` and `PUT /api/v1/budget-lines/{id}` (the DG).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BudgetLineInput {
+    pub year: i32,
+    pub service: crate::BudgetService,
+    pub direction: crate::BudgetDirection,
+    #[serde(default)]
+    pub article: Option<String>,
+    pub planned_cents: i64,
+    #[serde(default)]
+    pub funding_source: Option<String>,
 }
 
 /// `POST /api/v1/actions/{id}/change-requests`.

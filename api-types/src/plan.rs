@@ -185,6 +185,8 @@ pub struct ActionDetail {
     pub objective_code: String,
     pub objective_title: String,
     pub action: Action,
+    pub indicators: Vec<crate::Indicator>,
+    pub budget_lines: Vec<crate::BudgetLine>,
     /// Journal notes, newest first.
     pub journal: Vec<crate::JournalEntry>,
     /// Proposals waiting for a decision.

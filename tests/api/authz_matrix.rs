@@ -167,6 +167,18 @@ fn rows() -> Vec<Row> {
         row(M::DELETE, "/api/v1/actions/{action_id}", Other,                      [401, 403, 403, 404, 403, 403]),
         row(M::POST, "/api/v1/actions/{action_id}/archive", Own,                  [401, 403, 403, 204, 403, 403]),
         row(M::POST, "/api/v1/actions/{action_id}/archive", Other,                [401, 403, 403, 404, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/indicators", Own,               [401, 403, 403, 201, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/indicators", Other,             [401, 403, 403, 404, 403, 403]),
+        row(M::PUT, "/api/v1/indicators/{indicator_id}", Own,                     [401, 403, 403, 200, 403, 403]),
+        row(M::PUT, "/api/v1/indicators/{indicator_id}", Other,                   [401, 403, 403, 404, 403, 403]),
+        row(M::DELETE, "/api/v1/indicators/{indicator_id}", Own,                  [401, 403, 403, 204, 403, 403]),
+        row(M::DELETE, "/api/v1/indicators/{indicator_id}", Other,                [401, 403, 403, 404, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/budget-lines", Own,             [401, 403, 403, 201, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/budget-lines", Other,           [401, 403, 403, 404, 403, 403]),
+        row(M::PUT, "/api/v1/budget-lines/{budget_line_id}", Own,                 [401, 403, 403, 200, 403, 403]),
+        row(M::PUT, "/api/v1/budget-lines/{budget_line_id}", Other,               [401, 403, 403, 404, 403, 403]),
+        row(M::DELETE, "/api/v1/budget-lines/{budget_line_id}", Own,              [401, 403, 403, 204, 403, 403]),
+        row(M::DELETE, "/api/v1/budget-lines/{budget_line_id}", Other,            [401, 403, 403, 404, 403, 403]),
         row(M::POST, "/api/v1/plans/{plan_id}/opinions", Own,                     [401, 403, 403, 201, 403, 403]),
         row(M::POST, "/api/v1/plans/{plan_id}/opinions", Other,                   [401, 403, 403, 404, 403, 403]),
         row(M::PUT, "/api/v1/opinions/{opinion_id}", Own,                         [401, 403, 403, 200, 403, 403]),
@@ -251,6 +263,30 @@ struct Dynamic {
     scratch: Option<Scratch>,
 }
 
+/// The structure routes, which each work on a fresh scratch plan.
+fn uses_scratch(method: &Method, route: &str) -> bool {
+    const ROUTES: &[&str] = &[
+        "/api/v1/plans/{plan_id}/adopt",
+        "/api/v1/plans/{plan_id}/close",
+        "/api/v1/plans/{plan_id}/objectives",
+        "/api/v1/plans/{plan_id}/opinions",
+        "/api/v1/objectives/{objective_id}",
+        "/api/v1/objectives/{objective_id}/actions",
+        "/api/v1/actions/{action_id}/definition",
+        "/api/v1/actions/{action_id}/organisations",
+        "/api/v1/actions/{action_id}/archive",
+        "/api/v1/actions/{action_id}/indicators",
+        "/api/v1/actions/{action_id}/budget-lines",
+        "/api/v1/indicators/{indicator_id}",
+        "/api/v1/budget-lines/{budget_line_id}",
+        "/api/v1/opinions/{opinion_id}",
+    ];
+    match (method.as_str(), route) {
+        ("PATCH", "/api/v1/plans/{plan_id}") | ("DELETE", "/api/v1/actions/{action_id}") => true,
+        _ => ROUTES.contains(&route),
+    }
+}
+
 /// A plan made for one structure request: one strategic objective, one operational, one
 /// action (without history) and one opinion.
 #[derive(Debug, Clone)]
@@ -264,6 +300,8 @@ struct Scratch {
     action: String,
     action_version: i32,
     opinion: String,
+    indicator: String,
+    budget_line: String,
 }
 
 async fn scratch(app: &TestApp, dg: &str, adopted: bool) -> Scratch {
@@ -320,6 +358,27 @@ async fn scratch(app: &TestApp, dg: &str, adopted: bool) -> Scratch {
         json!({ "body": "Un avis.", "objective_ids": [operational] }),
     )
     .await;
+    let action_id = action["action"]["id"].as_str().expect("action").to_owned();
+    let measured = send(
+        Method::POST,
+        format!("/api/v1/actions/{action_id}/indicators"),
+        json!({ "name": "Participants", "unit": "personnes", "year": 2025, "target": 40 }),
+    )
+    .await;
+    let indicator = measured["indicators"][0]["id"]
+        .as_str()
+        .expect("indicator")
+        .to_owned();
+    let budgeted = send(
+        Method::POST,
+        format!("/api/v1/actions/{action_id}/budget-lines"),
+        json!({ "year": 2025, "service": "ordinaire", "direction": "depense", "planned_cents": 100000 }),
+    )
+    .await;
+    let budget_line = budgeted["budget_lines"][0]["id"]
+        .as_str()
+        .expect("budget line")
+        .to_owned();
     let mut plan_version = tree["version"].as_i64().unwrap_or(1);
     if adopted {
         let tree = send(
@@ -336,12 +395,14 @@ async fn scratch(app: &TestApp, dg: &str, adopted: bool) -> Scratch {
         empty,
         operational,
         objective_version: 1,
-        action: action["action"]["id"].as_str().expect("action").to_owned(),
+        action: action_id,
         action_version: 1,
         opinion: tree["opinions"][0]["id"]
             .as_str()
             .expect("opinion")
             .to_owned(),
+        indicator,
+        budget_line,
     }
 }
 
@@ -427,6 +488,8 @@ fn request(
             }),
         )
         .replace("{opinion_id}", scratch.map_or("-", |s| &s.opinion))
+        .replace("{indicator_id}", scratch.map_or("-", |s| &s.indicator))
+        .replace("{budget_line_id}", scratch.map_or("-", |s| &s.budget_line))
         .replace("{user_id}", user)
         .replace(
             "{change_request_id}",
@@ -535,6 +598,18 @@ fn request(
             path,
             Some(json!({ "version": scratch.map_or(1, |s| s.action_version) })),
         ),
+        ("POST", "/api/v1/actions/{action_id}/indicators")
+        | ("PUT", "/api/v1/indicators/{indicator_id}") => (
+            path,
+            Some(json!({ "name": "Indicateur", "unit": "%", "target": 80 })),
+        ),
+        ("POST", "/api/v1/actions/{action_id}/budget-lines")
+        | ("PUT", "/api/v1/budget-lines/{budget_line_id}") => (
+            path,
+            Some(
+                json!({ "year": 2026, "service": "extraordinaire", "direction": "recette", "planned_cents": 5000 }),
+            ),
+        ),
         ("POST", "/api/v1/plans/{plan_id}/opinions") | ("PUT", "/api/v1/opinions/{opinion_id}") => {
             (
                 path,
@@ -603,24 +678,7 @@ async fn every_route_answers_every_caller_as_the_policy_says() {
                 };
                 dynamic.change_request = Some(fresh_proposal(&app, social, dg, target).await);
             }
-            let structural = row.expected.contains(&204)
-                || matches!(
-                    row.route,
-                    "/api/v1/plans/{plan_id}"
-                        | "/api/v1/plans/{plan_id}/adopt"
-                        | "/api/v1/plans/{plan_id}/close"
-                        | "/api/v1/plans/{plan_id}/objectives"
-                        | "/api/v1/objectives/{objective_id}"
-                        | "/api/v1/objectives/{objective_id}/actions"
-                        | "/api/v1/actions/{action_id}/definition"
-                        | "/api/v1/actions/{action_id}/organisations"
-                        | "/api/v1/plans/{plan_id}/opinions"
-                        | "/api/v1/opinions/{opinion_id}"
-                ) && row.method != Method::GET;
-            if structural
-                && !row.route.starts_with("/api/v1/notifications")
-                && row.route != "/api/v1/auth/logout"
-            {
+            if uses_scratch(&row.method, row.route) {
                 let adopted = row.route.ends_with("/close");
                 dynamic.scratch = Some(scratch(&app, dg, adopted).await);
             }

@@ -723,3 +723,111 @@ async fn notifications_are_marked_read_one_by_one_or_all_at_once() {
         .await;
     assert!(none.is_empty());
 }
+
+#[tokio::test]
+async fn indicators_and_budget_are_defined_by_the_dg_and_reported_through_proposals() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let pcs = app.token("pcs@cpas-a.example").await;
+    let president = app.token("president@cpas-a.example").await;
+    let pe18 = action_id(&app, "cpas-a", "Pe18").await;
+    let me1 = action_id(&app, "cpas-a", "Me1").await;
+
+    let response = app
+        .send_as(Method::POST, Some(&dg), &format!("/api/v1/actions/{pe18}/indicators"),
+            Some(&json!({ "name": "Participants aux activités du Pâchy", "unit": "personnes", "year": 2025, "baseline": 10, "target": 40 })))
+        .await;
+    assert_eq!(response.status(), 201);
+    let response = app
+        .send_as(Method::POST, Some(&dg), &format!("/api/v1/actions/{pe18}/budget-lines"),
+            Some(&json!({ "year": 2025, "service": "ordinaire", "direction": "depense", "article": "84010/124-02", "planned_cents": 500_000, "funding_source": "PCS" })))
+        .await;
+    assert_eq!(response.status(), 201);
+    let defined: ActionDetail = response.json().await.expect("detail");
+    let indicator = defined.indicators[0].id;
+    let line = defined.budget_lines[0].id;
+    assert_eq!(defined.indicators[0].target, Some(40.0));
+    assert_eq!(defined.budget_lines[0].planned_cents, 500_000);
+
+    // Another action's indicator cannot be reported here.
+    let other = app
+        .send_as(
+            Method::POST,
+            Some(&dg),
+            &format!("/api/v1/actions/{me1}/indicators"),
+            Some(&json!({ "name": "Dossiers" })),
+        )
+        .await
+        .json::<ActionDetail>()
+        .await
+        .expect("detail")
+        .indicators[0]
+        .id;
+    let (status, foreign) = problem(
+        propose(&app, &pcs, &pe18, json!({ "base_version": defined.action.version, "changes": { "indicators": [{ "id": other, "current_value": 3 }] } })).await,
+    )
+    .await;
+    assert_eq!(
+        (status, foreign.errors[0].field.as_str()),
+        (422, "changes/indicators")
+    );
+
+    let proposal = created(
+        propose(
+            &app,
+            &pcs,
+            &pe18,
+            json!({
+                "base_version": defined.action.version,
+                "changes": {
+                    "progress": 50,
+                    "indicators": [{ "id": indicator, "current_value": 25, "measured_at": "2025-06-30" }],
+                    "budget_lines": [{ "id": line, "spent_cents": 120_000 }],
+                },
+            }),
+        )
+        .await,
+    )
+    .await;
+    let fields: Vec<&str> = proposal.diff.iter().map(|d| d.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "progress".to_owned(),
+            format!("indicator:{indicator}"),
+            format!("budget_line:{line}")
+        ]
+    );
+    assert_eq!(
+        proposal.diff[1].before,
+        json!({ "current_value": null, "measured_at": null })
+    );
+    assert_eq!(proposal.diff[2].proposed, json!(120_000));
+
+    assert_eq!(
+        decide(&app, &president, &proposal.id.to_string(), "approve", None)
+            .await
+            .status(),
+        200
+    );
+
+    let after = detail(&app, &pcs, &pe18).await;
+    assert_eq!(after.indicators[0].current_value, Some(25.0));
+    assert_eq!(
+        after.indicators[0]
+            .measured_at
+            .map(|d| d.to_string())
+            .as_deref(),
+        Some("2025-06-30")
+    );
+    assert_eq!(after.budget_lines[0].spent_cents, 120_000);
+    let history: Vec<HistoryEntry> = app
+        .get_ok_as(&pcs, &format!("/api/v1/actions/{pe18}/history"))
+        .await;
+    let recorded: Vec<&str> = history[0]
+        .changes
+        .iter()
+        .map(|c| c.field.as_str())
+        .collect();
+    assert_eq!(recorded.len(), 3, "{recorded:?}");
+}

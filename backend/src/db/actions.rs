@@ -49,6 +49,7 @@ pub fn load_action(
         .unwrap_or_default();
     let objective_id = action.objective_id;
     let journal = super::follow_up::journal(conn, action.id)?;
+    let (indicators, budget_lines) = super::structure::measures_detail(conn, action.id)?;
     let pending_change_requests = super::follow_up::pending_of(conn, action.id)?;
     Ok((
         wire::ActionDetail {
@@ -58,6 +59,8 @@ pub fn load_action(
             objective_code,
             objective_title,
             action: wire_action(action, lead, collaborators)?,
+            indicators,
+            budget_lines,
             journal,
             pending_change_requests,
         },

@@ -14,11 +14,11 @@ use uuid::Uuid;
 
 use super::models::Action;
 use super::schema::{
-    action_history, action_organisations, actions, change_requests, journal_entries, notifications,
-    organisations, users,
+    action_history, action_organisations, actions, budget_lines, change_requests, indicators,
+    journal_entries, notifications, organisations, users,
 };
 use super::stored;
-use crate::domain::follow_up::{FollowUpChanges, snapshot};
+use crate::domain::follow_up::{FollowUpChanges, Measures, snapshot};
 use crate::domain::{ActionId, TenantId};
 use crate::error::ApiError;
 
@@ -81,24 +81,21 @@ pub fn propose(
                  reload it before proposing",
                 action.version
             ),
-            conflict: Some(Box::new(conflict_of(
-                action,
-                base_version,
-                changes,
-                &Map::new(),
-            ))),
+            conflict: None,
         });
     }
+    let measures = measures_of(conn, &[action.id])?
+        .remove(&action.id)
+        .unwrap_or_default();
     check_dates(action, changes)?;
-    let current = snapshot(action);
+    check_measures(&measures, changes)?;
+    let current = snapshot(action, &measures);
     let before: Map<String, Value> = changes
         .entries()
         .into_iter()
         .map(|(field, _)| {
-            (
-                field.to_owned(),
-                current.get(field).cloned().unwrap_or(Value::Null),
-            )
+            let value = current.get(&field).cloned().unwrap_or(Value::Null);
+            (field, value)
         })
         .collect();
     let id: Uuid = diesel::insert_into(change_requests::table)
@@ -240,7 +237,13 @@ pub fn approve(
                      approve over version {} to apply it anyway, or reject it",
                     row.base_version, action.version, action.version
                 ),
-                conflict: Some(Box::new(conflict_of(&action, row.base_version, &changes, &before))),
+                conflict: Some(Box::new(conflict_of(
+                    &action,
+                    &measures_of(conn, &[action.id])?.remove(&action.id).unwrap_or_default(),
+                    row.base_version,
+                    &changes,
+                    &before,
+                ))),
             });
         }
         apply(conn, tenant, &action, &changes, approver, Some((row.author_id, row.id)))?;
@@ -384,14 +387,18 @@ fn apply(
     proposal: Option<(Uuid, Uuid)>,
 ) -> Result<(), ApiError> {
     check_dates(action, changes)?;
+    let measures = measures_of(conn, &[action.id])?
+        .remove(&action.id)
+        .unwrap_or_default();
+    check_measures(&measures, changes)?;
     let c = changes.get();
-    let before = snapshot(action);
+    let before = snapshot(action, &measures);
     let differences: Vec<Value> = changes
         .entries()
         .into_iter()
-        .filter(|(field, after)| before.get(*field) != Some(after))
+        .filter(|(field, after)| before.get(field) != Some(after))
         .map(
-            |(field, after)| json!({ "field": field, "before": before.get(field), "after": after }),
+            |(field, after)| json!({ "field": field, "before": before.get(&field), "after": after }),
         )
         .collect();
     if differences.is_empty() {
@@ -415,6 +422,23 @@ fn apply(
         ))
         .returning(actions::version)
         .get_result(conn)?;
+    for measure in &c.indicators {
+        diesel::update(indicators::table.find(measure.id))
+            .set((
+                indicators::current_value.eq(measure.current_value),
+                indicators::measured_at.eq(measure.measured_at),
+                indicators::version.eq(indicators::version + 1),
+            ))
+            .execute(conn)?;
+    }
+    for spent in &c.budget_lines {
+        diesel::update(budget_lines::table.find(spent.id))
+            .set((
+                budget_lines::spent_cents.eq(spent.spent_cents),
+                budget_lines::version.eq(budget_lines::version + 1),
+            ))
+            .execute(conn)?;
+    }
     diesel::insert_into(action_history::table)
         .values((
             action_history::tenant_id.eq(tenant.get()),
@@ -502,11 +526,12 @@ fn notify(
 
 fn conflict_of(
     action: &Action,
+    measures: &Measures,
     base_version: i32,
     changes: &FollowUpChanges,
     before: &Map<String, Value>,
 ) -> wire::Conflict {
-    let current = snapshot(action);
+    let current = snapshot(action, measures);
     wire::Conflict {
         base_version,
         current_version: action.version,
@@ -514,9 +539,9 @@ fn conflict_of(
             .entries()
             .into_iter()
             .map(|(field, proposed)| wire::FieldDiff {
-                field: field.to_owned(),
-                before: before.get(field).cloned().unwrap_or(Value::Null),
-                current: current.get(field).cloned().unwrap_or(Value::Null),
+                before: before.get(&field).cloned().unwrap_or(Value::Null),
+                current: current.get(&field).cloned().unwrap_or(Value::Null),
+                field,
                 proposed,
             })
             .collect(),
@@ -570,6 +595,7 @@ fn to_wire(
     rows: Vec<ChangeRequestRow>,
 ) -> Result<Vec<wire::ChangeRequest>, ApiError> {
     let action_ids: Vec<Uuid> = rows.iter().map(|r| r.action_id).collect();
+    let measures = measures_of(conn, &action_ids)?;
     let actions: HashMap<Uuid, Action> = actions::table
         .filter(actions::id.eq_any(&action_ids))
         .select(Action::as_select())
@@ -595,7 +621,13 @@ fn to_wire(
                 .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("proposal without action")))?;
             let changes = FollowUpChanges::from_stored(&row.changes)?;
             let before = row.before.as_object().cloned().unwrap_or_default();
-            let conflict = conflict_of(action, row.base_version, &changes, &before);
+            let conflict = conflict_of(
+                action,
+                &measures.get(&action.id).cloned().unwrap_or_default(),
+                row.base_version,
+                &changes,
+                &before,
+            );
             Ok(wire::ChangeRequest {
                 id: row.id,
                 action_id: action.id,
@@ -689,6 +721,72 @@ pub fn journal(conn: &mut PgConnection, action: Uuid) -> Result<Vec<wire::Journa
             body,
         })
         .collect())
+}
+
+/// Indicator measurements and budget spending of these actions. Two statements.
+pub fn measures_of(
+    conn: &mut PgConnection,
+    actions: &[Uuid],
+) -> Result<HashMap<Uuid, Measures>, ApiError> {
+    let mut measures: HashMap<Uuid, Measures> = HashMap::new();
+    let rows: Vec<(Uuid, Uuid, Option<f64>, Option<NaiveDate>)> = indicators::table
+        .filter(indicators::action_id.eq_any(actions))
+        .select((
+            indicators::action_id,
+            indicators::id,
+            indicators::current_value,
+            indicators::measured_at,
+        ))
+        .load(conn)?;
+    for (action, id, value, at) in rows {
+        measures
+            .entry(action)
+            .or_default()
+            .indicators
+            .insert(id, (value, at));
+    }
+    let rows: Vec<(Uuid, Uuid, i64)> = budget_lines::table
+        .filter(budget_lines::action_id.eq_any(actions))
+        .select((
+            budget_lines::action_id,
+            budget_lines::id,
+            budget_lines::spent_cents,
+        ))
+        .load(conn)?;
+    for (action, id, cents) in rows {
+        measures
+            .entry(action)
+            .or_default()
+            .budget_lines
+            .insert(id, cents);
+    }
+    Ok(measures)
+}
+
+/// The measured indicators and budget lines must be the action's own.
+fn check_measures(measures: &Measures, changes: &FollowUpChanges) -> Result<(), ApiError> {
+    let c = changes.get();
+    if c.indicators
+        .iter()
+        .any(|m| !measures.indicators.contains_key(&m.id))
+    {
+        return Err(ApiError::invalid_field(
+            "changes/indicators",
+            "unknown_indicator",
+            "an indicator of another action",
+        ));
+    }
+    if c.budget_lines
+        .iter()
+        .any(|b| !measures.budget_lines.contains_key(&b.id))
+    {
+        return Err(ApiError::invalid_field(
+            "changes/budget_lines",
+            "unknown_budget_line",
+            "a budget line of another action",
+        ));
+    }
+    Ok(())
 }
 
 /// Ids of the pending proposals of an action.

@@ -11,9 +11,10 @@ use uuid::Uuid;
 
 use super::models::Action;
 use super::schema::{
-    action_history, action_organisations, actions, change_requests, objectives, opinion_objectives,
-    opinions, organisations, plans,
+    action_history, action_organisations, actions, budget_lines, change_requests, indicators,
+    objectives, opinion_objectives, opinions, organisations, plans,
 };
+use super::stored;
 use crate::domain::{Code, Label, PlanId, TenantId};
 use crate::error::ApiError;
 
@@ -920,6 +921,342 @@ pub fn plan_of_opinion(
         .ok_or(ApiError::NotFound {
             resource: "opinion",
         })
+}
+
+/// The indicators and budget lines of an action, in their order. Two statements.
+pub fn measures_detail(
+    conn: &mut PgConnection,
+    action: Uuid,
+) -> Result<(Vec<wire::Indicator>, Vec<wire::BudgetLine>), ApiError> {
+    type IndicatorRow = (
+        Uuid,
+        String,
+        Option<String>,
+        Option<i32>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<NaiveDate>,
+        i32,
+    );
+    let rows: Vec<IndicatorRow> = indicators::table
+        .filter(indicators::action_id.eq(action))
+        .order((indicators::position, indicators::year, indicators::name))
+        .select((
+            indicators::id,
+            indicators::name,
+            indicators::unit,
+            indicators::year,
+            indicators::baseline,
+            indicators::target,
+            indicators::current_value,
+            indicators::measured_at,
+            indicators::position,
+        ))
+        .load(conn)?;
+    let indicators = rows
+        .into_iter()
+        .map(
+            |(id, name, unit, year, baseline, target, current_value, measured_at, position)| {
+                wire::Indicator {
+                    id,
+                    name,
+                    unit,
+                    year,
+                    baseline,
+                    target,
+                    current_value,
+                    measured_at,
+                    position,
+                }
+            },
+        )
+        .collect();
+    type BudgetRow = (
+        Uuid,
+        i32,
+        String,
+        String,
+        Option<String>,
+        i64,
+        i64,
+        Option<String>,
+        i32,
+    );
+    let rows: Vec<BudgetRow> = budget_lines::table
+        .filter(budget_lines::action_id.eq(action))
+        .order((budget_lines::year, budget_lines::position))
+        .select((
+            budget_lines::id,
+            budget_lines::year,
+            budget_lines::service,
+            budget_lines::direction,
+            budget_lines::article,
+            budget_lines::planned_cents,
+            budget_lines::spent_cents,
+            budget_lines::funding_source,
+            budget_lines::position,
+        ))
+        .load(conn)?;
+    let budget = rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                year,
+                service,
+                direction,
+                article,
+                planned_cents,
+                spent_cents,
+                funding_source,
+                position,
+            )| {
+                Ok(wire::BudgetLine {
+                    id,
+                    year,
+                    service: stored(&service)?,
+                    direction: stored(&direction)?,
+                    article,
+                    planned_cents,
+                    spent_cents,
+                    funding_source,
+                    position,
+                })
+            },
+        )
+        .collect::<Result<_, ApiError>>()?;
+    Ok((indicators, budget))
+}
+
+/// An indicator's definition, checked.
+struct IndicatorFields {
+    name: String,
+    unit: Option<String>,
+    year: Option<i32>,
+    baseline: Option<f64>,
+    target: Option<f64>,
+}
+
+fn indicator_fields(input: &wire::IndicatorInput) -> Result<IndicatorFields, ApiError> {
+    let name = Label::parse(&input.name, "name", 300)?;
+    let unit = match input.unit.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(unit) => Some(Label::parse(unit, "unit", 50)?.as_str().to_owned()),
+    };
+    if input.year.is_some_and(|y| !(1990..=2200).contains(&y)) {
+        return Err(ApiError::invalid_field(
+            "year",
+            "out_of_range",
+            "a year between 1990 and 2200",
+        ));
+    }
+    for (field, value) in [("baseline", input.baseline), ("target", input.target)] {
+        if value.is_some_and(|v| !v.is_finite()) {
+            return Err(ApiError::invalid_field(
+                field,
+                "invalid_value",
+                "a finite number",
+            ));
+        }
+    }
+    Ok(IndicatorFields {
+        name: name.as_str().to_owned(),
+        unit,
+        year: input.year,
+        baseline: input.baseline,
+        target: input.target,
+    })
+}
+
+/// Adds an indicator to an action of the CPAS; returns the action's id.
+pub fn create_indicator(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    action: Uuid,
+    input: &wire::IndicatorInput,
+) -> Result<(), ApiError> {
+    let fields = indicator_fields(input)?;
+    conn.transaction(|conn| {
+        lock_action(conn, tenant, action)?;
+        let next: Option<i32> = indicators::table
+            .filter(indicators::action_id.eq(action))
+            .select(diesel::dsl::max(indicators::position))
+            .first(conn)?;
+        diesel::insert_into(indicators::table)
+            .values((
+                indicators::tenant_id.eq(tenant.get()),
+                indicators::action_id.eq(action),
+                indicators::name.eq(&fields.name),
+                indicators::unit.eq(&fields.unit),
+                indicators::year.eq(fields.year),
+                indicators::baseline.eq(fields.baseline),
+                indicators::target.eq(fields.target),
+                indicators::position.eq(next.map_or(0, |n| n + 1)),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Redefines an indicator (its measurements are follow-up); returns its action's id.
+pub fn update_indicator(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: Uuid,
+    input: &wire::IndicatorInput,
+) -> Result<Uuid, ApiError> {
+    let fields = indicator_fields(input)?;
+    diesel::update(
+        indicators::table
+            .filter(indicators::id.eq(id))
+            .filter(indicators::tenant_id.eq(tenant.get())),
+    )
+    .set((
+        indicators::name.eq(&fields.name),
+        indicators::unit.eq(&fields.unit),
+        indicators::year.eq(fields.year),
+        indicators::baseline.eq(fields.baseline),
+        indicators::target.eq(fields.target),
+        indicators::version.eq(indicators::version + 1),
+    ))
+    .returning(indicators::action_id)
+    .get_result(conn)
+    .optional()?
+    .ok_or(ApiError::NotFound {
+        resource: "indicator",
+    })
+}
+
+/// Deletes an indicator; returns its action's id.
+pub fn delete_indicator(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Uuid, ApiError> {
+    diesel::delete(
+        indicators::table
+            .filter(indicators::id.eq(id))
+            .filter(indicators::tenant_id.eq(tenant.get())),
+    )
+    .returning(indicators::action_id)
+    .get_result(conn)
+    .optional()?
+    .ok_or(ApiError::NotFound {
+        resource: "indicator",
+    })
+}
+
+fn budget_fields(
+    input: &wire::BudgetLineInput,
+) -> Result<(Option<String>, Option<String>), ApiError> {
+    if !(1990..=2200).contains(&input.year) {
+        return Err(ApiError::invalid_field(
+            "year",
+            "out_of_range",
+            "a year between 1990 and 2200",
+        ));
+    }
+    if input.planned_cents < 0 {
+        return Err(ApiError::invalid_field(
+            "planned_cents",
+            "out_of_range",
+            "whole cents, not negative",
+        ));
+    }
+    let article = match input.article.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(article) => Some(Label::parse(article, "article", 50)?.as_str().to_owned()),
+    };
+    let funding = match input.funding_source.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(source) => Some(
+            Label::parse(source, "funding_source", 200)?
+                .as_str()
+                .to_owned(),
+        ),
+    };
+    Ok((article, funding))
+}
+
+/// Adds a budget line to an action of the CPAS.
+pub fn create_budget_line(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    action: Uuid,
+    input: &wire::BudgetLineInput,
+) -> Result<(), ApiError> {
+    let (article, funding) = budget_fields(input)?;
+    conn.transaction(|conn| {
+        lock_action(conn, tenant, action)?;
+        let next: Option<i32> = budget_lines::table
+            .filter(budget_lines::action_id.eq(action))
+            .select(diesel::dsl::max(budget_lines::position))
+            .first(conn)?;
+        diesel::insert_into(budget_lines::table)
+            .values((
+                budget_lines::tenant_id.eq(tenant.get()),
+                budget_lines::action_id.eq(action),
+                budget_lines::year.eq(input.year),
+                budget_lines::service.eq(input.service.as_str()),
+                budget_lines::direction.eq(input.direction.as_str()),
+                budget_lines::article.eq(&article),
+                budget_lines::planned_cents.eq(input.planned_cents),
+                budget_lines::funding_source.eq(&funding),
+                budget_lines::position.eq(next.map_or(0, |n| n + 1)),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Redefines a budget line (what is spent is follow-up); returns its action's id.
+pub fn update_budget_line(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: Uuid,
+    input: &wire::BudgetLineInput,
+) -> Result<Uuid, ApiError> {
+    let (article, funding) = budget_fields(input)?;
+    diesel::update(
+        budget_lines::table
+            .filter(budget_lines::id.eq(id))
+            .filter(budget_lines::tenant_id.eq(tenant.get())),
+    )
+    .set((
+        budget_lines::year.eq(input.year),
+        budget_lines::service.eq(input.service.as_str()),
+        budget_lines::direction.eq(input.direction.as_str()),
+        budget_lines::article.eq(&article),
+        budget_lines::planned_cents.eq(input.planned_cents),
+        budget_lines::funding_source.eq(&funding),
+        budget_lines::version.eq(budget_lines::version + 1),
+    ))
+    .returning(budget_lines::action_id)
+    .get_result(conn)
+    .optional()?
+    .ok_or(ApiError::NotFound {
+        resource: "budget line",
+    })
+}
+
+/// Deletes a budget line; returns its action's id.
+pub fn delete_budget_line(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Uuid, ApiError> {
+    diesel::delete(
+        budget_lines::table
+            .filter(budget_lines::id.eq(id))
+            .filter(budget_lines::tenant_id.eq(tenant.get())),
+    )
+    .returning(budget_lines::action_id)
+    .get_result(conn)
+    .optional()?
+    .ok_or(ApiError::NotFound {
+        resource: "budget line",
+    })
 }
 
 #[cfg(test)]

@@ -1,8 +1,11 @@
 //! The follow-up changes of an action, parsed from JSON with an error per bad field.
 
-use api_types::{ActionChanges, ActionStatus};
+use std::collections::HashMap;
+
+use api_types::{ActionChanges, ActionStatus, BudgetSpent, IndicatorMeasure};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
+use uuid::Uuid;
 
 use super::Label;
 use crate::error::ApiError;
@@ -126,9 +129,20 @@ impl FollowUpChanges {
                         "a list of goals between 1 and 17".to_owned(),
                     ),
                 },
+                "indicators" => match parse_measures(value) {
+                    Ok(measures) => changes.indicators = measures,
+                    Err(message) => error("invalid_value", message),
+                },
+                "budget_lines" => match parse_spent(value) {
+                    Ok(spent) => changes.budget_lines = spent,
+                    Err(message) => error("invalid_value", message),
+                },
                 _ => error(
                     "unknown_field",
-                    format!("not a follow-up field; one of {}", FIELDS.join(", ")),
+                    format!(
+                        "not a follow-up field; one of {}, indicators, budget_lines",
+                        FIELDS.join(", ")
+                    ),
                 ),
             }
         }
@@ -158,16 +172,28 @@ impl FollowUpChanges {
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored changes unreadable: {e}")))
     }
 
-    /// The changed fields and their new values, in display order.
-    pub fn entries(&self) -> Vec<(&'static str, Value)> {
+    /// The changed fields and their new values, in display order: the action's own fields,
+    /// then `indicator:<id>` (value and date) and `budget_line:<id>` (cents spent).
+    pub fn entries(&self) -> Vec<(String, Value)> {
         let stored = self.to_json();
         let Value::Object(map) = stored else {
             return Vec::new();
         };
-        FIELDS
+        let own = FIELDS
             .iter()
-            .filter_map(|field| map.get(*field).map(|v| (*field, v.clone())))
-            .collect()
+            .filter_map(|field| map.get(*field).map(|v| ((*field).to_owned(), v.clone())));
+        let indicators = self.0.indicators.iter().map(|m| {
+            (
+                format!("indicator:{}", m.id),
+                measure_json(m.current_value, m.measured_at),
+            )
+        });
+        let budget = self
+            .0
+            .budget_lines
+            .iter()
+            .map(|b| (format!("budget_line:{}", b.id), Value::from(b.spent_cents)));
+        own.chain(indicators).chain(budget).collect()
     }
 }
 
@@ -254,6 +280,74 @@ impl ChangeBody {
     }
 }
 
+fn measure_json(value: Option<f64>, at: Option<NaiveDate>) -> Value {
+    serde_json::json!({
+        "current_value": value,
+        "measured_at": at.map(|d| d.to_string()),
+    })
+}
+
+fn parse_measures(value: &Value) -> Result<Vec<IndicatorMeasure>, String> {
+    let message = "a list of { id, current_value, measured_at }";
+    let items = value.as_array().ok_or_else(|| message.to_owned())?;
+    let mut measures: Vec<IndicatorMeasure> = Vec::new();
+    for item in items {
+        let id = item
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|id| id.parse::<Uuid>().ok())
+            .ok_or_else(|| message.to_owned())?;
+        let current_value = match item.get("current_value") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(
+                v.as_f64()
+                    .filter(|v| v.is_finite())
+                    .ok_or_else(|| message.to_owned())?,
+            ),
+        };
+        let measured_at = item
+            .get("measured_at")
+            .map(parse_date)
+            .transpose()?
+            .flatten();
+        if measures.iter().any(|m| m.id == id) {
+            return Err("an indicator is measured twice".to_owned());
+        }
+        measures.push(IndicatorMeasure {
+            id,
+            current_value,
+            measured_at,
+        });
+    }
+    Ok(measures)
+}
+
+fn parse_spent(value: &Value) -> Result<Vec<BudgetSpent>, String> {
+    let message = "a list of { id, spent_cents } with whole, non-negative cents";
+    let items = value.as_array().ok_or_else(|| message.to_owned())?;
+    let mut spent: Vec<BudgetSpent> = Vec::new();
+    for item in items {
+        let id = item
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|id| id.parse::<Uuid>().ok())
+            .ok_or_else(|| message.to_owned())?;
+        let cents = item
+            .get("spent_cents")
+            .and_then(Value::as_i64)
+            .filter(|c| *c >= 0)
+            .ok_or_else(|| message.to_owned())?;
+        if spent.iter().any(|s| s.id == id) {
+            return Err("a budget line is given twice".to_owned());
+        }
+        spent.push(BudgetSpent {
+            id,
+            spent_cents: cents,
+        });
+    }
+    Ok(spent)
+}
+
 fn parse_date(value: &Value) -> Result<Option<NaiveDate>, String> {
     match value {
         Value::Null => Ok(None),
@@ -264,9 +358,23 @@ fn parse_date(value: &Value) -> Result<Option<NaiveDate>, String> {
     }
 }
 
-/// The current follow-up values of an action, field by field, as JSON.
-pub fn snapshot(action: &crate::db::models::Action) -> Map<String, Value> {
+/// The current measurements of an action's indicators and spending of its budget lines.
+#[derive(Debug, Clone, Default)]
+pub struct Measures {
+    pub indicators: HashMap<Uuid, (Option<f64>, Option<NaiveDate>)>,
+    pub budget_lines: HashMap<Uuid, i64>,
+}
+
+/// The current follow-up values of an action, field by field, as JSON (with the keys
+/// of [`FollowUpChanges::entries`]).
+pub fn snapshot(action: &crate::db::models::Action, measures: &Measures) -> Map<String, Value> {
     let mut map = Map::new();
+    for (id, (value, at)) in &measures.indicators {
+        map.insert(format!("indicator:{id}"), measure_json(*value, *at));
+    }
+    for (id, cents) in &measures.budget_lines {
+        map.insert(format!("budget_line:{id}"), Value::from(*cents));
+    }
     map.insert("status".into(), Value::from(action.status.clone()));
     map.insert("progress".into(), Value::from(action.progress));
     let date = |d: Option<NaiveDate>| d.map_or(Value::Null, |d| Value::from(d.to_string()));
@@ -339,7 +447,7 @@ mod tests {
             FollowUpChanges::from_stored(&changes.to_json()).expect("stored"),
             changes
         );
-        let fields: Vec<&str> = changes.entries().iter().map(|(f, _)| *f).collect();
+        let fields: Vec<String> = changes.entries().into_iter().map(|(f, _)| f).collect();
         assert_eq!(fields, ["progress", "planned_end", "sdgs"]);
     }
 }

@@ -3,8 +3,9 @@
 
 use actix_web::{HttpResponse, delete, patch, post, put, web};
 use api_types::{
-    ActionDefinitionPatch, ActionDetail, ActionOrganisations, Adoption, NewAction, NewObjective,
-    NewPlan, ObjectivePatch, OpinionInput, PlanPatch, PlanStatus, PlanTree, Problem, VersionOnly,
+    ActionDefinitionPatch, ActionDetail, ActionOrganisations, Adoption, BudgetLineInput,
+    IndicatorInput, NewAction, NewObjective, NewPlan, ObjectivePatch, OpinionInput, PlanPatch,
+    PlanStatus, PlanTree, Problem, VersionOnly,
 };
 use diesel::PgConnection;
 use uuid::Uuid;
@@ -414,6 +415,152 @@ pub async fn delete_opinion(
     let id = id.into_inner();
     db.run_as(&auth, move |conn, actor| {
         structure::delete_opinion(conn, editor_tenant(actor)?, id)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Adds an indicator to an action (recurring with a year, or a milestone).
+#[utoipa::path(tag = "structure", security(("bearer" = [])), params(("action_id" = Uuid, Path)), request_body = IndicatorInput,
+    responses((status = 201, body = ActionDetail),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/actions/{action_id}/indicators")]
+pub async fn create_indicator(
+    db: RequestDb,
+    auth: Authenticated,
+    id: web::Path<ActionId>,
+    body: web::Json<IndicatorInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let detail = db
+        .run_as(&auth, move |conn, actor| {
+            let tenant = editor_tenant(actor)?;
+            structure::create_indicator(conn, tenant, id.get(), &input)?;
+            action(conn, tenant, id.get())
+        })
+        .await?;
+    Ok(created(
+        format!("/api/v1/actions/{}", detail.action.id),
+        &detail,
+    ))
+}
+
+/// Redefines an indicator (name, unit, year, baseline, target).
+#[utoipa::path(tag = "structure", security(("bearer" = [])), params(("indicator_id" = Uuid, Path)), request_body = IndicatorInput,
+    responses((status = 200, body = ActionDetail),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[put("/indicators/{indicator_id}")]
+pub async fn update_indicator(
+    db: RequestDb,
+    auth: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<IndicatorInput>,
+) -> Result<web::Json<ActionDetail>, ApiError> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let detail = db
+        .run_as(&auth, move |conn, actor| {
+            let tenant = editor_tenant(actor)?;
+            let owner = structure::update_indicator(conn, tenant, id, &input)?;
+            action(conn, tenant, owner)
+        })
+        .await?;
+    Ok(web::Json(detail))
+}
+
+/// Deletes an indicator.
+#[utoipa::path(tag = "structure", security(("bearer" = [])), params(("indicator_id" = Uuid, Path)),
+    responses((status = 204, description = "Deleted"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[delete("/indicators/{indicator_id}")]
+pub async fn delete_indicator(
+    db: RequestDb,
+    auth: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    db.run_as(&auth, move |conn, actor| {
+        structure::delete_indicator(conn, editor_tenant(actor)?, id)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Adds a budget line to an action.
+#[utoipa::path(tag = "structure", security(("bearer" = [])), params(("action_id" = Uuid, Path)), request_body = BudgetLineInput,
+    responses((status = 201, body = ActionDetail),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/actions/{action_id}/budget-lines")]
+pub async fn create_budget_line(
+    db: RequestDb,
+    auth: Authenticated,
+    id: web::Path<ActionId>,
+    body: web::Json<BudgetLineInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let detail = db
+        .run_as(&auth, move |conn, actor| {
+            let tenant = editor_tenant(actor)?;
+            structure::create_budget_line(conn, tenant, id.get(), &input)?;
+            action(conn, tenant, id.get())
+        })
+        .await?;
+    Ok(created(
+        format!("/api/v1/actions/{}", detail.action.id),
+        &detail,
+    ))
+}
+
+/// Redefines a budget line (year, service, direction, article, planned amount, funding).
+#[utoipa::path(tag = "structure", security(("bearer" = [])), params(("budget_line_id" = Uuid, Path)), request_body = BudgetLineInput,
+    responses((status = 200, body = ActionDetail),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[put("/budget-lines/{budget_line_id}")]
+pub async fn update_budget_line(
+    db: RequestDb,
+    auth: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<BudgetLineInput>,
+) -> Result<web::Json<ActionDetail>, ApiError> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let detail = db
+        .run_as(&auth, move |conn, actor| {
+            let tenant = editor_tenant(actor)?;
+            let owner = structure::update_budget_line(conn, tenant, id, &input)?;
+            action(conn, tenant, owner)
+        })
+        .await?;
+    Ok(web::Json(detail))
+}
+
+/// Deletes a budget line.
+#[utoipa::path(tag = "structure", security(("bearer" = [])), params(("budget_line_id" = Uuid, Path)),
+    responses((status = 204, description = "Deleted"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[delete("/budget-lines/{budget_line_id}")]
+pub async fn delete_budget_line(
+    db: RequestDb,
+    auth: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    db.run_as(&auth, move |conn, actor| {
+        structure::delete_budget_line(conn, editor_tenant(actor)?, id)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
