@@ -116,6 +116,8 @@ pub struct Action {
     /// The planned end has passed and the action is neither done nor abandoned. Derived,
     /// never stored.
     pub late: bool,
+    /// Not updated within the plan's cadence (adopted plans only). Derived.
+    pub stale: bool,
     /// The "responsable mandataire" (e.g. the president).
     pub political_lead: Option<String>,
     pub administrative_lead: Option<String>,
@@ -308,6 +310,7 @@ pub struct ActionListItem {
     pub status: ActionStatus,
     pub progress: i16,
     pub late: bool,
+    pub stale: bool,
     pub planned_end: Option<NaiveDate>,
     pub updated_at: DateTime<Utc>,
     pub plan_id: Uuid,

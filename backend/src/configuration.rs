@@ -71,6 +71,27 @@ pub struct Settings {
     #[arg(long, env = "PST_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
 
+    /// SMTP server that e-mails the notifications (`smtp://host:25`,
+    /// `smtps://user:password@host:465`, `smtp://host:587?tls=required`); none when unset.
+    #[arg(long, env = "PST_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of the e-mails.
+    #[arg(long, env = "PST_MAIL_FROM", default_value = "PST <pst@localhost>")]
+    pub mail_from: String,
+
+    /// Address of the web app, for the links in e-mails.
+    #[arg(long, env = "PST_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: String,
+
+    /// Seconds between two passes of the stale-action reminders.
+    #[arg(long, env = "PST_REMINDER_INTERVAL_SECS", default_value_t = 3600)]
+    pub reminder_interval_secs: u64,
+
+    /// Seconds between two passes of the e-mail sender.
+    #[arg(long, env = "PST_MAIL_INTERVAL_SECS", default_value_t = 5)]
+    pub mail_interval_secs: u64,
+
     /// Log line format.
     #[arg(long, env = "PST_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
@@ -88,6 +109,16 @@ pub struct LoginSettings {
 }
 
 impl Settings {
+    pub fn job_settings(&self) -> crate::jobs::JobSettings {
+        crate::jobs::JobSettings {
+            smtp_url: self.smtp_url.clone().filter(|u| !u.trim().is_empty()),
+            mail_from: self.mail_from.clone(),
+            public_url: self.public_url.clone(),
+            reminder_interval: Duration::from_secs(self.reminder_interval_secs.max(1)),
+            mail_interval: Duration::from_millis((self.mail_interval_secs * 1000).max(200)),
+        }
+    }
+
     pub fn login_settings(&self) -> LoginSettings {
         LoginSettings {
             throttle: ThrottleLimits {

@@ -20,7 +20,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Migrate the database and serve the API and the web app (the default).
-    Serve(Settings),
+    Serve(Box<Settings>),
     /// Apply the pending database migrations, then exit.
     Migrate {
         #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
@@ -61,11 +61,11 @@ fn main() -> anyhow::Result<()> {
             // `pst-server` alone serves, with settings from the environment.
             let settings = Cli::parse_from(["pst-server", "serve"]);
             match settings.command {
-                Some(Command::Serve(settings)) => serve(settings),
+                Some(Command::Serve(settings)) => serve(*settings),
                 _ => unreachable!("`serve` parses to Command::Serve"),
             }
         }
-        Some(Command::Serve(settings)) => serve(settings),
+        Some(Command::Serve(settings)) => serve(*settings),
         Some(Command::Migrate { database_url }) => {
             telemetry::init(LogFormat::Pretty);
             let mut conn = PgConnection::establish(&database_url)?;

@@ -21,6 +21,8 @@ use crate::{openapi, routes};
 pub struct Application {
     port: u16,
     server: Server,
+    db: Db,
+    jobs: crate::jobs::JobSettings,
 }
 
 impl Application {
@@ -49,8 +51,14 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let server = serve(listener, Db::new(pool), settings)?;
-        Ok(Self { port, server })
+        let db = Db::new(pool);
+        let server = serve(listener, db.clone(), settings)?;
+        Ok(Self {
+            port,
+            server,
+            db,
+            jobs: settings.job_settings(),
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -58,7 +66,9 @@ impl Application {
     }
 
     /// Runs until the server is stopped (SIGINT / SIGTERM drain in-flight requests).
+    /// The background workers (reminders, e-mail) start with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        crate::jobs::start(self.db, self.jobs);
         self.server.await
     }
 }

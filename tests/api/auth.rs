@@ -441,3 +441,32 @@ async fn a_president_cannot_read_the_other_cpas_plan() {
     let own: Vec<PlanSummary> = app.get_ok_as(&paliseul, "/api/v1/plans").await;
     assert!(own.iter().all(|p| p.tenant.slug == "paliseul"));
 }
+
+#[tokio::test]
+async fn the_first_administrator_is_created_from_the_command_line_code() {
+    let app = spawn_app().await;
+    let mut conn = app.connection();
+
+    let weak = backend::db::accounts::create_admin(&mut conn, "ops@cpas.example", "Ops", "short");
+    assert!(weak.is_err(), "a weak password is refused");
+    backend::db::accounts::create_admin(
+        &mut conn,
+        "Ops@CPAS.example",
+        "Exploitation",
+        "a long operator passphrase",
+    )
+    .expect("created");
+
+    let tokens = app
+        .login_with("ops@cpas.example", "a long operator passphrase")
+        .await;
+    let me: User = app.get_ok_as(&tokens.access_token, "/api/v1/me").await;
+    assert_eq!((me.role, me.tenant), (Role::Admin, None));
+    let again = backend::db::accounts::create_admin(
+        &mut conn,
+        "ops@cpas.example",
+        "Ops",
+        "another long passphrase",
+    );
+    assert!(again.is_err(), "one account per e-mail");
+}

@@ -8,6 +8,7 @@ mod follow_up;
 mod health;
 mod openapi;
 mod plan_tree;
+mod reminders;
 mod search;
 mod seed_plans;
 mod structure;

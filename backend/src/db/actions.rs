@@ -4,15 +4,15 @@ use api_types as wire;
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::models::{Action, ActionOrganisation, Organisation};
-use super::plans::{group_organisations, wire_action};
+use super::models::{Action, ActionOrganisation, Organisation, Plan};
+use super::plans::{StaleRule, group_organisations, wire_action};
 use super::schema::{action_organisations, actions, objectives, organisations, plans};
 use super::stored;
 use crate::domain::{ActionId, TenantId};
 use crate::error::ApiError;
 
 /// An action with its plan (id, title) and objective (code, title).
-type Located = (Action, (Uuid, String), (String, String));
+type Located = (Action, Plan, (String, String));
 
 /// An action of the CPAS, with the ids of the organisations that carry it (for the
 /// policy). Another CPAS's action is not found.
@@ -29,12 +29,12 @@ pub fn load_action(
         .filter(actions::archived_at.is_null())
         .select((
             Action::as_select(),
-            (plans::id, plans::title),
+            Plan::as_select(),
             (objectives::code, objectives::title),
         ))
         .first(conn)
         .optional()?;
-    let Some((action, (plan_id, plan_title), (objective_code, objective_title))) = found else {
+    let Some((action, plan, (objective_code, objective_title))) = found else {
         return Err(ApiError::NotFound { resource: "action" });
     };
     let links: Vec<(ActionOrganisation, Organisation)> = action_organisations::table
@@ -48,17 +48,18 @@ pub fn load_action(
         .remove(&action.id)
         .unwrap_or_default();
     let objective_id = action.objective_id;
+    let rule = StaleRule::of(&plan);
     let journal = super::follow_up::journal(conn, action.id)?;
     let (indicators, budget_lines) = super::structure::measures_detail(conn, action.id)?;
     let pending_change_requests = super::follow_up::pending_of(conn, action.id)?;
     Ok((
         wire::ActionDetail {
-            plan_id,
-            plan_title,
+            plan_id: plan.id,
+            plan_title: plan.title,
             objective_id,
             objective_code,
             objective_title,
-            action: wire_action(action, lead, collaborators)?,
+            action: wire_action(action, &rule, lead, collaborators)?,
             indicators,
             budget_lines,
             journal,

@@ -57,6 +57,8 @@ pub struct Plan {
     pub opinion_title: Option<String>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub update_cadence_days: i32,
 }
 
 #[derive(Debug, Insertable)]

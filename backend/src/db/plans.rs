@@ -136,7 +136,8 @@ fn load_tree(
         .map(|o| (o.id, o.code.as_str()))
         .collect();
     let opinions = assemble_opinions(&head, &codes);
-    let objectives = assemble_objectives(&objective_rows, action_rows, links)?;
+    let rule = StaleRule::of(&plan);
+    let objectives = assemble_objectives(&objective_rows, action_rows, links, &rule)?;
 
     Ok(wire::PlanTree {
         id: plan.id,
@@ -189,6 +190,7 @@ fn assemble_objectives(
     rows: &[Objective],
     actions: Vec<Action>,
     links: Vec<(ActionOrganisation, Organisation)>,
+    rule: &StaleRule,
 ) -> Result<Vec<wire::StrategicObjective>, ApiError> {
     let mut organisations_of = group_organisations(links)?;
     let mut actions_of: HashMap<Uuid, Vec<wire::Action>> = HashMap::new();
@@ -197,7 +199,7 @@ fn assemble_objectives(
         actions_of
             .entry(action.objective_id)
             .or_default()
-            .push(wire_action(action, lead, collaborators)?);
+            .push(wire_action(action, rule, lead, collaborators)?);
     }
 
     let mut strategic = Vec::new();
@@ -260,12 +262,41 @@ pub(super) fn group_organisations(
     Ok(organisations_of)
 }
 
+/// When the actions of a plan are stale: the rule of `jobs::reminders::STALE`, in Rust.
+pub(super) struct StaleRule {
+    adopted: bool,
+    cadence: chrono::Duration,
+    /// Since when an action never reported counts.
+    reference: chrono::DateTime<chrono::Utc>,
+}
+
+impl StaleRule {
+    pub(super) fn of(plan: &Plan) -> Self {
+        Self {
+            adopted: plan.status == "adopted",
+            cadence: chrono::Duration::days(i64::from(plan.update_cadence_days)),
+            reference: plan
+                .adopted_on
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map_or(plan.created_at, |d| d.and_utc()),
+        }
+    }
+
+    fn is_stale(&self, action: &Action) -> bool {
+        self.adopted
+            && !matches!(action.status.as_str(), "termine" | "annule_abandonne")
+            && action.last_reported_at.unwrap_or(self.reference) < chrono::Utc::now() - self.cadence
+    }
+}
+
 pub(super) fn wire_action(
     action: Action,
+    rule: &StaleRule,
     lead: Option<wire::OrganisationRef>,
     collaborators: Vec<wire::OrganisationRef>,
 ) -> Result<wire::Action, ApiError> {
     let late = is_late(&action);
+    let stale = rule.is_stale(&action);
     Ok(wire::Action {
         id: action.id,
         code: action.code,
@@ -280,6 +311,7 @@ pub(super) fn wire_action(
         planned_end: action.planned_end,
         actual_end: action.actual_end,
         late,
+        stale,
         political_lead: action.political_lead,
         administrative_lead: action.administrative_lead,
         staffing_fte: action.staffing_fte,

@@ -38,6 +38,7 @@ diesel::table! {
         staffing_fte -> Nullable<Float8>,
         sdgs -> Array<Int2>,
         last_reported_at -> Nullable<Timestamptz>,
+        reminded_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -109,6 +110,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         version -> Int4,
         update_cadence_days -> Int4,
+        digest_sent_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -268,6 +270,10 @@ diesel::table! {
         payload -> Jsonb,
         created_at -> Timestamptz,
         read_at -> Nullable<Timestamptz>,
+        email_status -> Text,
+        email_attempts -> Int4,
+        email_next_at -> Timestamptz,
+        email_error -> Nullable<Text>,
     }
 }
 

@@ -43,6 +43,8 @@ pub struct ActionFilter {
     pub statuses: Vec<wire::ActionStatus>,
     pub organisation_id: Option<Uuid>,
     pub late: Option<bool>,
+    /// Not updated within the plan's cadence.
+    pub stale: Option<bool>,
     /// Free text, matched in codes, titles and the carrying organisations' names.
     pub text: Option<String>,
 }
@@ -62,6 +64,14 @@ fn pattern(text: &str) -> String {
 /// Late: the planned end has passed and the action is neither done nor abandoned.
 const LATE: &str = "(coalesce(actions.planned_end < current_date, false) \
                     AND actions.status NOT IN ('termine', 'annule_abandonne'))";
+
+/// Stale: see [`crate::jobs::reminders::STALE`].
+fn stale_sql() -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM plans p WHERE p.id = actions.plan_id AND {})",
+        crate::jobs::reminders::STALE
+    )
+}
 
 fn filtered(tenant: TenantId, filter: &ActionFilter) -> Boxed<'static> {
     let mut query = actions::table
@@ -96,6 +106,11 @@ fn filtered(tenant: TenantId, filter: &ActionFilter) -> Boxed<'static> {
         Some(false) => query = query.filter(sql::<Bool>(&format!("NOT {LATE}"))),
         None => {}
     }
+    match filter.stale {
+        Some(true) => query = query.filter(sql::<Bool>(&stale_sql())),
+        Some(false) => query = query.filter(sql::<Bool>(&format!("NOT {}", stale_sql()))),
+        None => {}
+    }
     if let Some(text) = filter.text.as_deref().filter(|t| !t.trim().is_empty()) {
         let pattern = pattern(text);
         query = query.filter(
@@ -123,6 +138,7 @@ struct ItemRow {
     plan_id: Uuid,
     objective_id: Uuid,
     late: bool,
+    stale: bool,
 }
 
 /// One page of the actions of the CPAS that match. Three statements.
@@ -182,6 +198,7 @@ pub fn list_actions(
             actions::plan_id,
             actions::objective_id,
             sql::<Bool>(LATE),
+            sql::<Bool>(&stale_sql()),
         ))
         .load(conn)?;
 
@@ -217,6 +234,7 @@ pub fn list_actions(
                 status: stored(&row.status)?,
                 progress: row.progress,
                 late: row.late,
+                stale: row.stale,
                 planned_end: row.planned_end,
                 updated_at: row.updated_at,
                 plan_id: row.plan_id,

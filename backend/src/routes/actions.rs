@@ -178,6 +178,8 @@ pub struct ActionQuery {
     pub organisation_id: Option<uuid::Uuid>,
     /// Only late actions (`true`) or only the others (`false`).
     pub late: Option<bool>,
+    /// Only actions not updated within the plan's cadence (`true`), or the others.
+    pub stale: Option<bool>,
     /// Free text in codes, titles and organisation names; accents and case ignored.
     pub q: Option<String>,
     /// `plan` (default), `code`, `title`, `status`, `progress`, `planned_end`, `updated`;
@@ -254,6 +256,7 @@ impl ActionQuery {
             statuses,
             organisation_id: self.organisation_id,
             late: self.late,
+            stale: self.stale,
             text: self.q,
         };
         Ok((filter, sort, descending, page, per_page))
