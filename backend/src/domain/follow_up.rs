@@ -287,65 +287,67 @@ fn measure_json(value: Option<f64>, at: Option<NaiveDate>) -> Value {
     })
 }
 
-fn parse_measures(value: &Value) -> Result<Vec<IndicatorMeasure>, String> {
-    let message = "a list of { id, current_value, measured_at }";
+/// Parses a list of objects each naming an `id` once, with `item` reading the rest.
+fn parse_items<T>(
+    value: &Value,
+    message: &str,
+    duplicate: &str,
+    item: impl Fn(Uuid, &Value) -> Option<T>,
+) -> Result<Vec<T>, String> {
     let items = value.as_array().ok_or_else(|| message.to_owned())?;
-    let mut measures: Vec<IndicatorMeasure> = Vec::new();
-    for item in items {
-        let id = item
+    let mut seen = Vec::new();
+    let mut parsed = Vec::new();
+    for entry in items {
+        let id = entry
             .get("id")
             .and_then(Value::as_str)
             .and_then(|id| id.parse::<Uuid>().ok())
             .ok_or_else(|| message.to_owned())?;
-        let current_value = match item.get("current_value") {
-            None | Some(Value::Null) => None,
-            Some(v) => Some(
-                v.as_f64()
-                    .filter(|v| v.is_finite())
-                    .ok_or_else(|| message.to_owned())?,
-            ),
-        };
-        let measured_at = item
-            .get("measured_at")
-            .map(parse_date)
-            .transpose()?
-            .flatten();
-        if measures.iter().any(|m| m.id == id) {
-            return Err("an indicator is measured twice".to_owned());
+        if seen.contains(&id) {
+            return Err(duplicate.to_owned());
         }
-        measures.push(IndicatorMeasure {
-            id,
-            current_value,
-            measured_at,
-        });
+        seen.push(id);
+        parsed.push(item(id, entry).ok_or_else(|| message.to_owned())?);
     }
-    Ok(measures)
+    Ok(parsed)
+}
+
+fn parse_measures(value: &Value) -> Result<Vec<IndicatorMeasure>, String> {
+    parse_items(
+        value,
+        "a list of { id, current_value, measured_at }",
+        "an indicator is measured twice",
+        |id, entry| {
+            let current_value = match entry.get("current_value") {
+                None | Some(Value::Null) => None,
+                Some(v) => Some(v.as_f64().filter(|v| v.is_finite())?),
+            };
+            let measured_at = match entry.get("measured_at") {
+                None => None,
+                Some(date) => parse_date(date).ok()?,
+            };
+            Some(IndicatorMeasure {
+                id,
+                current_value,
+                measured_at,
+            })
+        },
+    )
 }
 
 fn parse_spent(value: &Value) -> Result<Vec<BudgetSpent>, String> {
-    let message = "a list of { id, spent_cents } with whole, non-negative cents";
-    let items = value.as_array().ok_or_else(|| message.to_owned())?;
-    let mut spent: Vec<BudgetSpent> = Vec::new();
-    for item in items {
-        let id = item
-            .get("id")
-            .and_then(Value::as_str)
-            .and_then(|id| id.parse::<Uuid>().ok())
-            .ok_or_else(|| message.to_owned())?;
-        let cents = item
-            .get("spent_cents")
-            .and_then(Value::as_i64)
-            .filter(|c| *c >= 0)
-            .ok_or_else(|| message.to_owned())?;
-        if spent.iter().any(|s| s.id == id) {
-            return Err("a budget line is given twice".to_owned());
-        }
-        spent.push(BudgetSpent {
-            id,
-            spent_cents: cents,
-        });
-    }
-    Ok(spent)
+    parse_items(
+        value,
+        "a list of { id, spent_cents } with whole, non-negative cents",
+        "a budget line is given twice",
+        |id, entry| {
+            let spent_cents = entry
+                .get("spent_cents")
+                .and_then(Value::as_i64)
+                .filter(|c| *c >= 0)?;
+            Some(BudgetSpent { id, spent_cents })
+        },
+    )
 }
 
 fn parse_date(value: &Value) -> Result<Option<NaiveDate>, String> {
@@ -433,6 +435,14 @@ mod tests {
         );
         assert_eq!(errors(json!({ "sdgs": [1, 18] }))[0].1, "invalid_value");
         assert_eq!(errors(json!({}))[0].1, "empty");
+        let id = "6f1e0c3a-1f0e-4b8e-9a57-2f8f0f6b7c11";
+        let twice = json!({ "indicators": [{ "id": id, "current_value": 1 }, { "id": id }] });
+        assert_eq!(
+            errors(twice)[0],
+            ("changes/indicators".to_owned(), "invalid_value".to_owned())
+        );
+        let negative = json!({ "budget_lines": [{ "id": id, "spent_cents": -5 }] });
+        assert_eq!(errors(negative)[0].0, "changes/budget_lines");
     }
 
     #[test]
