@@ -1,6 +1,9 @@
 //! One function per API endpoint.
 
-use api_types::{LoginRequest, PlanSummary, PlanTree, Problem, TokenResponse, User};
+use api_types::{
+    ActionDetail, Approval, ChangeRequest, HistoryEntry, LoginRequest, NewChangeRequest,
+    PlanSummary, PlanTree, Problem, Rejection, TokenResponse, User,
+};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
@@ -9,6 +12,8 @@ use serde::de::DeserializeOwned;
 pub struct ApiFailure {
     pub status: u16,
     pub message: String,
+    /// The problem document, when the server sent one (field errors, conflicts).
+    pub problem: Option<Problem>,
 }
 
 impl ApiFailure {
@@ -52,6 +57,67 @@ pub async fn get_plan(token: &str, id: &str) -> Result<PlanTree, ApiFailure> {
     get(&format!("/api/v1/plans/{id}"), token).await
 }
 
+pub async fn get_action(token: &str, id: &str) -> Result<ActionDetail, ApiFailure> {
+    get(&format!("/api/v1/actions/{id}"), token).await
+}
+
+pub async fn action_history(token: &str, id: &str) -> Result<Vec<HistoryEntry>, ApiFailure> {
+    get(&format!("/api/v1/actions/{id}/history"), token).await
+}
+
+pub async fn pending_change_requests(token: &str) -> Result<Vec<ChangeRequest>, ApiFailure> {
+    get("/api/v1/change-requests?status=pending", token).await
+}
+
+pub async fn propose(
+    token: &str,
+    action: &str,
+    proposal: &NewChangeRequest,
+) -> Result<ChangeRequest, ApiFailure> {
+    post(
+        &format!("/api/v1/actions/{action}/change-requests"),
+        token,
+        proposal,
+    )
+    .await
+}
+
+pub async fn approve(
+    token: &str,
+    id: &str,
+    over_version: Option<i32>,
+) -> Result<ChangeRequest, ApiFailure> {
+    post(
+        &format!("/api/v1/change-requests/{id}/approve"),
+        token,
+        &Approval { over_version },
+    )
+    .await
+}
+
+pub async fn reject(token: &str, id: &str, reason: String) -> Result<ChangeRequest, ApiFailure> {
+    post(
+        &format!("/api/v1/change-requests/{id}/reject"),
+        token,
+        &Rejection { reason },
+    )
+    .await
+}
+
+async fn post<B: serde::Serialize, T: DeserializeOwned>(
+    url: &str,
+    token: &str,
+    body: &B,
+) -> Result<T, ApiFailure> {
+    let response = authorised(Request::post(url), token)
+        .json(body)
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    decode(response).await
+}
+
 fn authorised(request: RequestBuilder, token: &str) -> RequestBuilder {
     request
         .header("Accept", "application/json")
@@ -75,16 +141,27 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure
 
 async fn failure(response: Response) -> ApiFailure {
     let status = response.status();
-    let message = match response.json::<Problem>().await {
-        Ok(problem) => problem.detail.unwrap_or(problem.title),
-        Err(_) => response.status_text(),
-    };
-    ApiFailure { status, message }
+    match response.json::<Problem>().await {
+        Ok(problem) => ApiFailure {
+            status,
+            message: problem
+                .detail
+                .clone()
+                .unwrap_or_else(|| problem.title.clone()),
+            problem: Some(problem),
+        },
+        Err(_) => ApiFailure {
+            status,
+            message: response.status_text(),
+            problem: None,
+        },
+    }
 }
 
 fn network(error: gloo_net::Error) -> ApiFailure {
     ApiFailure {
         status: 0,
         message: error.to_string(),
+        problem: None,
     }
 }

@@ -1,6 +1,9 @@
 use api_types::{Action, ActionKind};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
+use crate::components::progress_bar::ProgressBar;
+use crate::components::status_chip::StatusChip;
 use crate::i18n::fr;
 
 /// One action of the tree: code, kind, title, organisations, reservation.
@@ -38,7 +41,13 @@ pub fn ActionItem(action: Action) -> impl IntoView {
             <div class="action-head">
                 <span class="code">{action.code.clone()}</span>
                 <span class=kind_class>{kind_label}</span>
-                <span class="action-title">{action.title}</span>
+                <A href=format!("/actions/{}", action.id) attr:class="action-title">{action.title}</A>
+            </div>
+            <div class="action-status">
+                <StatusChip status=action.status/>
+                <ProgressBar progress=action.progress/>
+                {action.late.then(|| view! { <span class="chip late">{fr::LATE}</span> })}
+                {action.stale.then(|| view! { <span class="chip stale">{fr::STALE}</span> })}
             </div>
             {action.transversal.then(|| view! { <p class="transversal">{fr::TRANSVERSAL}</p> })}
             {action.description.map(|d| view! { <p class="description">{d}</p> })}

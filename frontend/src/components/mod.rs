@@ -1,3 +1,6 @@
 pub mod action_item;
 pub mod failure;
+pub mod progress_bar;
+pub mod propose_form;
 pub mod require_session;
+pub mod status_chip;

@@ -1,3 +1,5 @@
+pub mod action_page;
+pub mod approvals_page;
 pub mod login_page;
 pub mod plan_page;
 pub mod plans_page;

@@ -1,0 +1,206 @@
+use api_types::{ActionChanges, ActionDetail, ActionStatus, FieldError, NewChangeRequest};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api;
+use crate::components::status_chip::status_label;
+use crate::i18n::fr;
+use crate::session::SessionContext;
+
+/// The form a partner or a social worker fills to propose an update of an action. Only the
+/// fields they changed are sent; the API's per-field errors are shown under the fields.
+#[component]
+pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView {
+    let session = SessionContext::get();
+    let action = detail.action.clone();
+    let date_text = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let status = RwSignal::new(action.status.as_str().to_owned());
+    let progress = RwSignal::new(action.progress.to_string());
+    let planned_start = RwSignal::new(date_text(action.planned_start));
+    let planned_end = RwSignal::new(date_text(action.planned_end));
+    let actual_end = RwSignal::new(date_text(action.actual_end));
+    let note = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let message = RwSignal::new(None::<(bool, String)>);
+    let busy = RwSignal::new(false);
+    let original = StoredValue::new(action.clone());
+
+    let error_of = move |field: &'static str| {
+        move || {
+            errors.with(|all| {
+                all.iter()
+                    .find(|e| e.field == format!("changes/{field}") || e.field == field)
+                    .map(|e| {
+                        fr::field_error(&e.code).map_or_else(|| e.message.clone(), str::to_owned)
+                    })
+            })
+        }
+    };
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let before = original.get_value();
+        let mut changes = ActionChanges::default();
+        let mut local = Vec::new();
+        if let Ok(chosen) = status.get_untracked().parse::<ActionStatus>()
+            && chosen != before.status
+        {
+            changes.status = Some(chosen);
+        }
+        match progress.get_untracked().trim().parse::<i16>() {
+            Ok(p) if p != before.progress => changes.progress = Some(p),
+            Ok(_) => {}
+            Err(_) => local.push(FieldError {
+                field: "changes/progress".to_owned(),
+                code: "invalid_type".to_owned(),
+                message: "Un nombre entier entre 0 et 100.".to_owned(),
+            }),
+        }
+        for (signal, current, slot, name) in [
+            (
+                planned_start,
+                before.planned_start,
+                &mut changes.planned_start,
+                "planned_start",
+            ),
+            (
+                planned_end,
+                before.planned_end,
+                &mut changes.planned_end,
+                "planned_end",
+            ),
+            (
+                actual_end,
+                before.actual_end,
+                &mut changes.actual_end,
+                "actual_end",
+            ),
+        ] {
+            let text = signal.get_untracked();
+            let parsed = if text.trim().is_empty() {
+                Ok(None)
+            } else {
+                NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map(Some)
+            };
+            match parsed {
+                Ok(date) if date != current => *slot = Some(date),
+                Ok(_) => {}
+                Err(_) => local.push(FieldError {
+                    field: format!("changes/{name}"),
+                    code: "invalid_date".to_owned(),
+                    message: "Une date au format jj/mm/aaaa.".to_owned(),
+                }),
+            }
+        }
+        if !local.is_empty() {
+            errors.set(local);
+            message.set(Some((false, fr::FIX_FIELDS.to_owned())));
+            return;
+        }
+        if changes == ActionChanges::default() {
+            errors.set(Vec::new());
+            message.set(Some((false, fr::NOTHING_CHANGED.to_owned())));
+            return;
+        }
+        let note_text = note.get_untracked();
+        let proposal = NewChangeRequest {
+            base_version: before.version,
+            changes,
+            note: (!note_text.trim().is_empty()).then_some(note_text),
+        };
+        let token = session.token().unwrap_or_default();
+        let id = before.id.to_string();
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::propose(&token, &id, &proposal).await;
+            busy.set(false);
+            match result {
+                Ok(_) => {
+                    errors.set(Vec::new());
+                    note.set(String::new());
+                    message.set(Some((true, fr::PROPOSAL_SENT.to_owned())));
+                    on_sent.run(());
+                }
+                Err(failure) => {
+                    let fields = failure
+                        .problem
+                        .as_ref()
+                        .map(|p| p.errors.clone())
+                        .unwrap_or_default();
+                    let text = if fields.is_empty() {
+                        failure.message.clone()
+                    } else {
+                        fr::FIX_FIELDS.to_owned()
+                    };
+                    errors.set(fields);
+                    message.set(Some((false, text)));
+                }
+            }
+        });
+    };
+
+    let statuses = ActionStatus::ALL
+        .iter()
+        .map(|s| view! { <option value=s.as_str()>{status_label(*s)}</option> })
+        .collect_view();
+    let date_field = move |id: &'static str, label: &'static str, signal: RwSignal<String>| {
+        let error = error_of(id);
+        view! {
+            <div class="field">
+                <label for=format!("propose-{id}")>{label}</label>
+                <input type="date" id=format!("propose-{id}") prop:value=signal
+                    aria-invalid=move || error().is_some().to_string()
+                    aria-describedby=format!("propose-{id}-error")
+                    on:input=move |ev| signal.set(event_target_value(&ev))/>
+                <p class="field-error" id=format!("propose-{id}-error") aria-live="polite">{error}</p>
+            </div>
+        }
+    };
+    let progress_error = error_of("progress");
+    let status_error = error_of("status");
+
+    view! {
+        <form class="propose-form" on:submit=on_submit aria-labelledby="propose-title">
+            <h2 id="propose-title">{fr::PROPOSE_TITLE}</h2>
+            <div class="field">
+                <label for="propose-status">{fr::FIELD_STATUS}</label>
+                <select id="propose-status" prop:value=status
+                    aria-describedby="propose-status-error"
+                    on:change=move |ev| status.set(event_target_value(&ev))>
+                    {statuses}
+                </select>
+                <p class="field-error" id="propose-status-error" aria-live="polite">{status_error}</p>
+            </div>
+            <div class="field">
+                <label for="propose-progress">{fr::FIELD_PROGRESS}</label>
+                <div class="progress-inputs">
+                    <input type="range" min="0" max="100" step="5" aria-hidden="true" tabindex="-1"
+                        prop:value=progress on:input=move |ev| progress.set(event_target_value(&ev))/>
+                    <input type="number" id="propose-progress" min="0" max="100" step="1"
+                        prop:value=progress
+                        aria-invalid=move || progress_error().is_some().to_string()
+                        aria-describedby="propose-progress-error"
+                        on:input=move |ev| progress.set(event_target_value(&ev))/>
+                </div>
+                <p class="field-error" id="propose-progress-error" aria-live="polite">{progress_error}</p>
+            </div>
+            {date_field("planned_start", fr::FIELD_PLANNED_START, planned_start)}
+            {date_field("planned_end", fr::FIELD_PLANNED_END, planned_end)}
+            {date_field("actual_end", fr::FIELD_ACTUAL_END, actual_end)}
+            <div class="field">
+                <label for="propose-note">{fr::NOTE}</label>
+                <textarea id="propose-note" rows="3" prop:value=note
+                    on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+            </div>
+            {move || message.get().map(|(ok, text)| {
+                let class = if ok { "notice success" } else { "notice error" };
+                view! { <p class=class role="status">{text}</p> }
+            })}
+            <button type="submit" class="primary" prop:disabled=busy>{fr::SUBMIT_PROPOSAL}</button>
+        </form>
+    }
+}

@@ -1,0 +1,96 @@
+//! How values are shown: labels of fields, dates and amounts in the French way.
+
+use api_types::ActionStatus;
+use serde_json::Value;
+
+use crate::components::status_chip::status_label;
+use crate::i18n::fr;
+
+/// `2025-06-30` → `30/06/2025`; anything else unchanged.
+pub fn date(iso: &str) -> String {
+    let parts: Vec<&str> = iso.get(..10).unwrap_or(iso).split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
+/// Cents as euros: `123456` → `1 234,56 €`.
+pub fn euros(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    let units = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in units.chars().enumerate() {
+        if i > 0 && (units.len() - i).is_multiple_of(3) {
+            grouped.push('\u{202f}');
+        }
+        grouped.push(digit);
+    }
+    format!("{sign}{grouped},{:02}\u{a0}€", cents % 100)
+}
+
+/// A number with a decimal comma.
+pub fn number(value: f64) -> String {
+    let text = if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.2}").trim_end_matches('0').to_owned()
+    };
+    text.replace('.', ",")
+}
+
+/// The label of a follow-up field of a diff or a history row.
+pub fn field_label(field: &str) -> String {
+    let label = match field {
+        "status" => fr::FIELD_STATUS,
+        "progress" => fr::FIELD_PROGRESS,
+        "planned_start" => fr::FIELD_PLANNED_START,
+        "planned_end" => fr::FIELD_PLANNED_END,
+        "actual_end" => fr::FIELD_ACTUAL_END,
+        "political_lead" => fr::FIELD_POLITICAL_LEAD,
+        "administrative_lead" => fr::FIELD_ADMINISTRATIVE_LEAD,
+        "staffing_fte" => fr::FIELD_STAFFING,
+        "sdgs" => fr::FIELD_SDGS,
+        "title" => fr::FIELD_TITLE,
+        "code" => fr::FIELD_CODE,
+        f if f.starts_with("indicator:") => fr::FIELD_INDICATOR,
+        f if f.starts_with("budget_line:") => fr::FIELD_BUDGET_LINE,
+        _ => fr::FIELD_OTHER,
+    };
+    label.to_owned()
+}
+
+/// A value of a diff or a history row, readable.
+pub fn value(field: &str, shown: &Value) -> String {
+    match shown {
+        Value::Null => fr::NONE.to_owned(),
+        Value::String(s) if field == "status" => s
+            .parse::<ActionStatus>()
+            .map_or_else(|_| s.clone(), |st| status_label(st).to_owned()),
+        Value::String(s) if s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') => date(s),
+        Value::String(s) => s.clone(),
+        Value::Number(n) if field == "progress" => format!("{n} %"),
+        Value::Number(n) if field.starts_with("budget_line:") => {
+            euros(n.as_i64().unwrap_or_default())
+        }
+        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), number),
+        Value::Bool(true) => "oui".to_owned(),
+        Value::Bool(false) => "non".to_owned(),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| value(field, item))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(map) => {
+            let measured = map
+                .get("current_value")
+                .map(|v| value("", v))
+                .unwrap_or_default();
+            match map.get("measured_at").and_then(Value::as_str) {
+                Some(at) => format!("{measured} ({})", date(at)),
+                None => measured,
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+use api_types::{ActionDetail, HistoryEntry, Role};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api;
+use crate::components::failure::Failure;
+use crate::components::progress_bar::ProgressBar;
+use crate::components::propose_form::ProposeForm;
+use crate::components::status_chip::StatusChip;
+use crate::format;
+use crate::i18n::fr;
+use crate::session::SessionContext;
+
+/// One action: every follow-up field, indicators against their targets, budget, journal,
+/// history; and the proposal form for those who may propose.
+#[component]
+pub fn ActionPage() -> impl IntoView {
+    let params = use_params_map();
+    let session = SessionContext::get();
+    let reload = RwSignal::new(0_u32);
+    let id = move || params.read().get("id").unwrap_or_default();
+    let detail = LocalResource::new(move || {
+        reload.track();
+        let (id, token) = (id(), session.token().unwrap_or_default());
+        async move { api::get_action(&token, &id).await }
+    });
+    let history = LocalResource::new(move || {
+        reload.track();
+        let (id, token) = (id(), session.token().unwrap_or_default());
+        async move { api::action_history(&token, &id).await }
+    });
+    let on_sent = Callback::new(move |()| reload.update(|n| *n += 1));
+    view! {
+        {move || match detail.get() {
+            None => view! { <p class="notice" aria-busy="true">{fr::LOADING}</p> }.into_any(),
+            Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
+            Some(Ok(detail)) => {
+                let history = history.get().and_then(Result::ok).unwrap_or_default();
+                view! { <ActionView detail history on_sent/> }.into_any()
+            }
+        }}
+    }
+}
+
+/// Whether the signed-in user may propose on this action (the API decides in the end).
+fn may_propose(session: SessionContext, detail: &ActionDetail) -> bool {
+    session.0.with(|s| {
+        s.as_ref().is_some_and(|s| match s.user.role {
+            Role::SocialWorker => true,
+            Role::Partner => s.user.organisation.as_ref().is_some_and(|org| {
+                detail
+                    .action
+                    .lead
+                    .iter()
+                    .chain(&detail.action.collaborators)
+                    .any(|o| o.id == org.id)
+            }),
+            _ => false,
+        })
+    })
+}
+
+#[component]
+fn ActionView(
+    detail: ActionDetail,
+    history: Vec<HistoryEntry>,
+    on_sent: Callback<()>,
+) -> impl IntoView {
+    let session = SessionContext::get();
+    let can_propose = may_propose(session, &detail);
+    let action = detail.action.clone();
+    let date = |d: Option<chrono::NaiveDate>| {
+        d.map_or_else(|| fr::NONE.to_owned(), |d| format::date(&d.to_string()))
+    };
+    let text = |t: Option<String>| t.unwrap_or_else(|| fr::NONE.to_owned());
+    let indicators = detail.indicators.clone();
+    let budget = detail.budget_lines.clone();
+    let journal = detail.journal.clone();
+    let (plan_id, plan_title) = (detail.plan_id, detail.plan_title.clone());
+    let (objective_code, objective_title) = (
+        detail.objective_code.clone(),
+        detail.objective_title.clone(),
+    );
+    let pending = !detail.pending_change_requests.is_empty();
+    let form = can_propose.then(
+        || view! { <section class="card"><ProposeForm detail=detail.clone() on_sent/></section> },
+    );
+    view! {
+        <p><A href=format!("/plans/{plan_id}")>"← " {plan_title}</A></p>
+        <h1>
+            <span class="plan-tenant">{fr::OBJECTIVE} " " {objective_code} " — " {objective_title}</span>
+            <span class="code">{action.code.clone()}</span> {action.title.clone()}
+        </h1>
+        <div class="action-status">
+            <StatusChip status=action.status/>
+            <ProgressBar progress=action.progress/>
+            {action.late.then(|| view! { <span class="chip late">{fr::LATE}</span> })}
+            {action.stale.then(|| view! { <span class="chip stale">{fr::STALE}</span> })}
+        </div>
+        {pending.then(|| view! { <p class="notice">{fr::PENDING_NOTICE}</p> })}
+        <div class="action-layout">
+            <section class="card" aria-labelledby="fields-title">
+                <h2 id="fields-title">{fr::ACTION_OF_PLAN}</h2>
+                <dl class="fields">
+                    <dt>{fr::FIELD_PLANNED_START}</dt><dd>{date(action.planned_start)}</dd>
+                    <dt>{fr::FIELD_PLANNED_END}</dt><dd>{date(action.planned_end)}</dd>
+                    <dt>{fr::FIELD_ACTUAL_END}</dt><dd>{date(action.actual_end)}</dd>
+                    <dt>{fr::LEAD}</dt><dd>{text(action.lead.clone().map(|o| o.name))}</dd>
+                    <dt>{fr::COLLABORATION}</dt>
+                    <dd>{if action.collaborators.is_empty() { fr::NONE.to_owned() } else { action.collaborators.iter().map(|o| o.name.clone()).collect::<Vec<_>>().join(", ") }}</dd>
+                    <dt>{fr::FIELD_POLITICAL_LEAD}</dt><dd>{text(action.political_lead.clone())}</dd>
+                    <dt>{fr::FIELD_ADMINISTRATIVE_LEAD}</dt><dd>{text(action.administrative_lead.clone())}</dd>
+                    <dt>{fr::FIELD_STAFFING}</dt><dd>{action.staffing_fte.map_or_else(|| fr::NONE.to_owned(), format::number)}</dd>
+                </dl>
+                {action.reservation.clone().map(|r| view! { <p class="reservation">{r}</p> })}
+                {action.description.clone().map(|d| view! { <p class="description">{d}</p> })}
+            </section>
+            {form}
+        </div>
+        <section class="card" aria-labelledby="indicators-title">
+            <h2 id="indicators-title">{fr::INDICATORS}</h2>
+            {if indicators.is_empty() {
+                view! { <p>{fr::NOTHING_YET}</p> }.into_any()
+            } else {
+                view! {
+                    <table>
+                        <thead><tr>
+                            <th scope="col">{fr::INDICATOR_NAME}</th><th scope="col">{fr::YEAR}</th>
+                            <th scope="col">{fr::BASELINE}</th><th scope="col">{fr::TARGET}</th>
+                            <th scope="col">{fr::CURRENT}</th><th scope="col">{fr::MEASURED_AT}</th>
+                        </tr></thead>
+                        <tbody>
+                            {indicators.into_iter().map(|i| {
+                                let show = |v: Option<f64>| v.map_or_else(|| fr::NONE.to_owned(), format::number);
+                                let unit = i.unit.clone().map(|u| format!(" {u}")).unwrap_or_default();
+                                view! {
+                                    <tr>
+                                        <th scope="row">{i.name.clone()}</th>
+                                        <td>{i.year.map_or_else(|| fr::NONE.to_owned(), |y| y.to_string())}</td>
+                                        <td>{show(i.baseline)}{unit.clone()}</td>
+                                        <td>{show(i.target)}{unit.clone()}</td>
+                                        <td>{show(i.current_value)}{unit}</td>
+                                        <td>{i.measured_at.map_or_else(|| fr::NONE.to_owned(), |d| format::date(&d.to_string()))}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="budget-title">
+            <h2 id="budget-title">{fr::BUDGET}</h2>
+            {if budget.is_empty() {
+                view! { <p>{fr::NOTHING_YET}</p> }.into_any()
+            } else {
+                view! {
+                    <table>
+                        <thead><tr>
+                            <th scope="col">{fr::YEAR}</th><th scope="col">{fr::ARTICLE}</th>
+                            <th scope="col">{fr::PLANNED}</th><th scope="col">{fr::SPENT}</th>
+                        </tr></thead>
+                        <tbody>
+                            {budget.into_iter().map(|b| view! {
+                                <tr>
+                                    <th scope="row">{b.year} " · " {b.service.as_str()} " · " {b.direction.as_str()}</th>
+                                    <td>{b.article.clone().unwrap_or_else(|| fr::NONE.to_owned())}</td>
+                                    <td class="amount">{format::euros(b.planned_cents)}</td>
+                                    <td class="amount">{format::euros(b.spent_cents)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="journal-title">
+            <h2 id="journal-title">{fr::JOURNAL}</h2>
+            {if journal.is_empty() {
+                view! { <p>{fr::NOTHING_YET}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="journal">
+                        {journal.into_iter().map(|entry| view! {
+                            <li>
+                                <p class="meta">{format::date(&entry.entry_date.to_string())} " · " {entry.author.display_name.clone()}</p>
+                                <p class="journal-body">{entry.body.clone()}</p>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="history-title">
+            <h2 id="history-title">{fr::HISTORY}</h2>
+            {if history.is_empty() {
+                view! { <p>{fr::NOTHING_YET}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="timeline">
+                        {history.into_iter().rev().map(|entry| view! {
+                            <li class="history-entry">
+                                <p class="meta">
+                                    {format::date(&entry.at.date_naive().to_string())} " · "
+                                    {fr::APPLIED_BY} " " {entry.applied_by.display_name.clone()}
+                                    {entry.proposed_by.clone().map(|p| view! { " · " {fr::PROPOSED_BY} " " {p.display_name} })}
+                                </p>
+                                <ul>
+                                    {entry.changes.into_iter().map(|change| view! {
+                                        <li>
+                                            <span class="field-name">{format::field_label(&change.field)}</span> " : "
+                                            <span class="before">{format::value(&change.field, &change.before)}</span>
+                                            " → "
+                                            <span class="after">{format::value(&change.field, &change.after)}</span>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+    }
+}

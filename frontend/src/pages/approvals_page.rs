@@ -1,0 +1,183 @@
+use api_types::{ChangeRequest, Role};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use crate::api;
+use crate::components::failure::Failure;
+use crate::format;
+use crate::i18n::fr;
+use crate::session::SessionContext;
+
+/// The management's queue: pending proposals with their diff, approved or rejected in one
+/// click; a conflict (the action changed since) is explained and can be resolved.
+#[component]
+pub fn ApprovalsPage() -> impl IntoView {
+    let session = SessionContext::get();
+    let reload = RwSignal::new(0_u32);
+    let pending = LocalResource::new(move || {
+        reload.track();
+        let token = session.token().unwrap_or_default();
+        async move { api::pending_change_requests(&token).await }
+    });
+    let outcome = RwSignal::new(None::<String>);
+    let decided = Callback::new(move |message: String| {
+        outcome.set(Some(message));
+        reload.update(|n| *n += 1);
+    });
+    let manager = session.0.with(|s| {
+        s.as_ref()
+            .is_some_and(|s| matches!(s.user.role, Role::President | Role::Dg))
+    });
+    if !manager {
+        return view! {
+            <h1>{fr::APPROVALS_TITLE}</h1>
+            <p class="notice error" role="alert">{fr::MANAGERS_ONLY}</p>
+        }
+        .into_any();
+    }
+    view! {
+        <h1>{fr::APPROVALS_TITLE}</h1>
+        <p role="status" class="sr-status">{move || outcome.get()}</p>
+        {move || match pending.get() {
+            None => view! { <p class="notice" aria-busy="true">{fr::LOADING}</p> }.into_any(),
+            Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p class="notice">{fr::NO_PENDING}</p> }.into_any(),
+            Some(Ok(list)) => view! {
+                <ul class="approvals">
+                    {list.into_iter().map(|request| view! { <Proposal request decided/> }).collect_view()}
+                </ul>
+            }.into_any(),
+        }}
+    }
+    .into_any()
+}
+
+#[component]
+fn Proposal(request: ChangeRequest, decided: Callback<String>) -> impl IntoView {
+    let session = SessionContext::get();
+    let id = request.id.to_string();
+    let conflict = RwSignal::new(None::<i32>);
+    let rejecting = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let stale = request.current_version != request.base_version;
+    let heading_id = format!("proposal-{}", request.id);
+    let reason_id = format!("reason-{}", request.id);
+
+    let approve = {
+        let id = id.clone();
+        move |over: Option<i32>| {
+            let (id, token) = (id.clone(), session.token().unwrap_or_default());
+            busy.set(true);
+            spawn_local(async move {
+                let result = api::approve(&token, &id, over).await;
+                busy.set(false);
+                match result {
+                    Ok(_) => decided.run(fr::APPROVED.to_owned()),
+                    Err(failure) if failure.status == 409 => {
+                        let current = failure
+                            .problem
+                            .and_then(|p| p.conflict)
+                            .map(|c| c.current_version);
+                        conflict.set(current);
+                        error.set(Some(fr::CONFLICT.to_owned()));
+                    }
+                    Err(failure) => error.set(Some(failure.message)),
+                }
+            });
+        }
+    };
+    let reject = {
+        let id = id.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let (id, token, text) = (
+                id.clone(),
+                session.token().unwrap_or_default(),
+                reason.get_untracked(),
+            );
+            busy.set(true);
+            spawn_local(async move {
+                let result = api::reject(&token, &id, text).await;
+                busy.set(false);
+                match result {
+                    Ok(_) => decided.run(fr::REJECTED.to_owned()),
+                    Err(failure) => error.set(Some(
+                        failure
+                            .problem
+                            .and_then(|p| p.errors.first().map(|e| e.message.clone()))
+                            .unwrap_or(failure.message),
+                    )),
+                }
+            });
+        }
+    };
+    let approve_first = approve.clone();
+
+    view! {
+        <li class="card proposal" aria-labelledby=heading_id.clone()>
+            <h2 id=heading_id.clone()>
+                <A href=format!("/actions/{}", request.action_id)>
+                    <span class="code">{request.action_code.clone()}</span> {request.action_title.clone()}
+                </A>
+            </h2>
+            <p class="meta">
+                {request.author.display_name.clone()}
+                {request.author.organisation.clone().map(|o| format!(" ({o})"))}
+                " · " {fr::PROPOSED_ON} " " {format::date(&request.created_at.date_naive().to_string())}
+            </p>
+            <table class="diff">
+                <thead><tr>
+                    <th scope="col">{fr::FIELD_OTHER}</th>
+                    <th scope="col">{fr::BEFORE}</th>
+                    <th scope="col">{fr::PROPOSED}</th>
+                    {stale.then(|| view! { <th scope="col">{fr::NOW}</th> })}
+                </tr></thead>
+                <tbody>
+                    {request.diff.iter().map(|d| view! {
+                        <tr>
+                            <th scope="row">{format::field_label(&d.field)}</th>
+                            <td>{format::value(&d.field, &d.before)}</td>
+                            <td class="proposed">{format::value(&d.field, &d.proposed)}</td>
+                            {stale.then(|| view! { <td>{format::value(&d.field, &d.current)}</td> })}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {request.note.clone().map(|note| view! { <p class="journal-body">{fr::NOTE} " : " {note}</p> })}
+            {move || error.get().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
+            <div class="buttons">
+                {move || match conflict.get() {
+                    Some(current) => {
+                        let approve = approve.clone();
+                        view! {
+                            <button type="button" class="primary" prop:disabled=busy
+                                on:click=move |_| approve(Some(current))>{fr::APPROVE_ANYWAY}</button>
+                        }.into_any()
+                    }
+                    None => {
+                        let approve = approve_first.clone();
+                        view! {
+                            <button type="button" class="primary" prop:disabled=busy
+                                on:click=move |_| approve(None)>{fr::APPROVE}</button>
+                        }.into_any()
+                    }
+                }}
+                <button type="button" prop:disabled=busy on:click=move |_| rejecting.set(true)>{fr::REJECT}</button>
+            </div>
+            {move || rejecting.get().then(|| {
+                let reason_id = reason_id.clone();
+                view! {
+                    <form class="reject-form" on:submit=reject.clone()>
+                        <label for=reason_id.clone()>{fr::REASON}</label>
+                        <textarea id=reason_id rows="2" required
+                            prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                        <button type="submit" prop:disabled=busy>{fr::CONFIRM_REJECT}</button>
+                    </form>
+                }
+            })}
+        </li>
+    }
+}

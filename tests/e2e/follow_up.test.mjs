@@ -1,0 +1,89 @@
+// The follow-up story in the browser: a partner proposes, the president approves, the
+// partner sees the result and the history.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_URL, launch, newPage, screenshot, accessibilityViolations, signIn } from './support.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function openPe18(page) {
+  await page.getByRole('link', { name: /CPAS A/ }).click();
+  await page.locator('#action-Pe18').waitFor();
+  await page.locator('#action-Pe18 a.action-title').click();
+  await page.getByRole('heading', { name: /Pe18/ }).waitFor();
+}
+
+test('a partner proposes 40 % on Pe18, the president approves, the partner sees it', async () => {
+  const partner = await newPage(browser);
+  await partner.goto(`${BASE_URL}/`);
+  await signIn(partner, 'pcs@cpas-a.example');
+  await openPe18(partner);
+
+  assert.equal(await partner.getByRole('link', { name: /Approbations/ }).count(), 0, 'no approvals for a partner');
+  await partner.getByLabel('Avancement (%)').fill('40');
+  await partner.getByLabel('Statut').selectOption('en_cours');
+  await partner.getByLabel('Note pour le journal').fill('Atelier tricot relancé le mardi.');
+  assert.deepEqual(await accessibilityViolations(partner), []);
+  await partner.getByRole('button', { name: 'Envoyer la proposition' }).click();
+  await partner.getByText('Votre proposition est envoyée').waitFor();
+  await partner.getByText('Une proposition de mise à jour attend la décision').waitFor();
+  await screenshot(partner, 'story-1-proposed');
+
+  const president = await newPage(browser);
+  await president.goto(`${BASE_URL}/`);
+  await signIn(president, 'president@cpas-a.example');
+  const approvals = president.getByRole('link', { name: /Approbations/ });
+  await approvals.locator('.badge.count').waitFor();
+  assert.equal((await approvals.locator('.badge.count').innerText()).trim(), '1');
+  await approvals.click();
+  const proposal = president.locator('li.proposal').filter({ hasText: 'Pe18' });
+  await proposal.waitFor();
+  assert.match(await proposal.innerText(), /Avancement \(%\)\s+0 %\s+40 %/);
+  assert.match(await proposal.innerText(), /Atelier tricot relancé/);
+  assert.deepEqual(await accessibilityViolations(president), []);
+  await screenshot(president, 'story-2-queue');
+  await proposal.getByRole('button', { name: 'Approuver' }).click();
+  await president.getByText('Aucune proposition en attente.').waitFor();
+  await screenshot(president, 'story-3-approved');
+
+  await partner.reload();
+  await signIn(partner, 'pcs@cpas-a.example');
+  await partner.getByRole('heading', { name: /Pe18/ }).waitFor();
+  await partner.locator('.progress-figure').first().waitFor();
+  assert.equal((await partner.locator('.action-status .progress-figure').first().innerText()).replace(/\s/g, ''), '40%');
+  const history = partner.locator('.history-entry').first();
+  assert.match(await history.innerText(), /appliqué par Présidence \(CPAS A\)/);
+  assert.match(await history.innerText(), /proposé par Plan de Cohésion Sociale \(CPAS A\)/);
+  assert.match(await history.innerText(), /Avancement \(%\) : 0 % → 40 %/);
+  assert.match(await partner.locator('.journal').innerText(), /Atelier tricot relancé le mardi\./);
+  assert.deepEqual(await accessibilityViolations(partner), []);
+  await screenshot(partner, 'story-4-partner-sees-it');
+  assert.deepEqual(partner.errors, []);
+  assert.deepEqual(president.errors, []);
+});
+
+test('a partner opening the approvals page is told it is for the management', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/approbations`);
+  await signIn(page, 'defits@cpas-a.example');
+
+  await page.getByRole('alert').waitFor();
+  assert.match(await page.getByRole('alert').innerText(), /réservée à la présidence/);
+  assert.equal(await page.getByRole('button', { name: 'Approuver' }).count(), 0);
+});
+
+test('invalid values are explained next to the field', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/`);
+  await signIn(page, 'social@cpas-a.example');
+  await openPe18(page);
+
+  await page.getByLabel('Début prévu').fill('2026-06-01');
+  await page.getByLabel('Échéance prévue').fill('2026-01-01');
+  await page.getByRole('button', { name: 'Envoyer la proposition' }).click();
+
+  await page.locator('#propose-planned_end-error').filter({ hasText: /précède la date de début/ }).waitFor();
+  assert.equal(await page.getByLabel('Échéance prévue').getAttribute('aria-invalid'), 'true');
+});
