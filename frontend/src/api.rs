@@ -2,7 +2,7 @@
 
 use api_types::{
     ActionDetail, Approval, ChangeRequest, HistoryEntry, LoginRequest, NewChangeRequest,
-    PlanSummary, PlanTree, Problem, Rejection, TokenResponse, User,
+    PlanSummary, PlanTree, Problem, RefreshRequest, Rejection, TokenResponse, User,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -26,6 +26,16 @@ impl ApiFailure {
 pub async fn login(email: String, password: String) -> Result<TokenResponse, ApiFailure> {
     let response = Request::post("/api/v1/auth/login")
         .json(&LoginRequest { email, password })
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    decode(response).await
+}
+
+pub async fn refresh(refresh_token: String) -> Result<TokenResponse, ApiFailure> {
+    let response = Request::post("/api/v1/auth/refresh")
+        .json(&RefreshRequest { refresh_token })
         .map_err(network)?
         .send()
         .await

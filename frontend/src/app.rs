@@ -52,7 +52,7 @@ fn UserMenu(session: SessionContext) -> impl IntoView {
         session.sign_out();
     };
     move || {
-        session.0.with(|s| {
+        session.state.with(|s| {
             s.as_ref().map(|s| {
                 let name = s.user.display_name.clone();
                 let manager = matches!(s.user.role, Role::President | Role::Dg);

@@ -1,7 +1,20 @@
-//! The signed-in user, shared through context. The access token lives in memory only.
+//! The signed-in user, shared through context. The access token lives in memory only; the
+//! refresh token is kept in the tab's session storage, so that a reload (or a deep link
+//! opened in the same tab) resumes the session, and it is traded for a fresh pair before the
+//! access token expires.
+
+use std::time::Duration;
 
 use api_types::{TokenResponse, User};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api;
+
+/// Where the refresh token is kept between reloads of the tab.
+const STORAGE_KEY: &str = "pst.refresh";
+/// Access tokens live 15 minutes: refresh well before.
+const REFRESH_EVERY: Duration = Duration::from_secs(10 * 60);
 
 /// A signed-in user and their tokens.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,14 +24,57 @@ pub struct Session {
     pub user: User,
 }
 
-/// The session signal, provided once by the app.
+/// The session signals, provided once by the app.
 #[derive(Debug, Clone, Copy)]
-pub struct SessionContext(pub RwSignal<Option<Session>>);
+pub struct SessionContext {
+    pub state: RwSignal<Option<Session>>,
+    /// A stored session is being resumed: pages wait instead of sending to the login.
+    pub restoring: RwSignal<bool>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+fn stored_refresh_token() -> Option<String> {
+    storage()?.get_item(STORAGE_KEY).ok()?
+}
+
+fn store_refresh_token(token: Option<&str>) {
+    if let Some(storage) = storage() {
+        let _ = match token {
+            Some(token) => storage.set_item(STORAGE_KEY, token),
+            None => storage.remove_item(STORAGE_KEY),
+        };
+    }
+}
 
 impl SessionContext {
+    /// Provides the context, resumes a stored session, and keeps the tokens fresh.
     pub fn provide() -> Self {
-        let context = Self(RwSignal::new(None));
+        let stored = stored_refresh_token();
+        let context = Self {
+            state: RwSignal::new(None),
+            restoring: RwSignal::new(stored.is_some()),
+        };
         provide_context(context);
+        if let Some(refresh_token) = stored {
+            spawn_local(async move {
+                context.resume(refresh_token).await;
+                context.restoring.set(false);
+            });
+        }
+        set_interval(
+            move || {
+                if let Some(refresh_token) = context
+                    .state
+                    .with_untracked(|s| s.as_ref().map(|s| s.refresh_token.clone()))
+                {
+                    spawn_local(async move { context.resume(refresh_token).await });
+                }
+            },
+            REFRESH_EVERY,
+        );
         context
     }
 
@@ -26,12 +82,28 @@ impl SessionContext {
         expect_context::<Self>()
     }
 
+    /// Trades a refresh token for a new pair and the user's profile; signs out on failure.
+    async fn resume(self, refresh_token: String) {
+        let resumed = async {
+            let tokens = api::refresh(refresh_token).await?;
+            let user = api::me(&tokens.access_token).await?;
+            Ok::<_, api::ApiFailure>((tokens, user))
+        }
+        .await;
+        match resumed {
+            Ok((tokens, user)) => self.sign_in(tokens, user),
+            Err(_) => self.sign_out(),
+        }
+    }
+
     pub fn token(&self) -> Option<String> {
-        self.0.with(|s| s.as_ref().map(|s| s.access_token.clone()))
+        self.state
+            .with(|s| s.as_ref().map(|s| s.access_token.clone()))
     }
 
     pub fn sign_in(&self, tokens: TokenResponse, user: User) {
-        self.0.set(Some(Session {
+        store_refresh_token(Some(&tokens.refresh_token));
+        self.state.set(Some(Session {
             access_token: tokens.access_token,
             refresh_token: tokens.refresh_token,
             user,
@@ -39,6 +111,7 @@ impl SessionContext {
     }
 
     pub fn sign_out(&self) {
-        self.0.set(None);
+        store_refresh_token(None);
+        self.state.set(None);
     }
 }

@@ -48,9 +48,10 @@ test('a partner proposes 40 % on Pe18, the president approves, the partner sees 
   await president.getByText('Aucune proposition en attente.').waitFor();
   await screenshot(president, 'story-3-approved');
 
+  // A reload keeps the session (the refresh token is in the tab's session storage).
   await partner.reload();
-  await signIn(partner, 'pcs@cpas-a.example');
   await partner.getByRole('heading', { name: /Pe18/ }).waitFor();
+  assert.equal(await partner.getByLabel('Adresse e-mail').count(), 0, 'no login again');
   await partner.locator('.progress-figure').first().waitFor();
   assert.equal((await partner.locator('.action-status .progress-figure').first().innerText()).replace(/\s/g, ''), '40%');
   const history = partner.locator('.history-entry').first();

@@ -11,7 +11,9 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
     let session = SessionContext::get();
     let location = use_location();
     move || {
-        if session.0.with(Option::is_some) {
+        if session.restoring.get() {
+            view! { <p class="notice" aria-busy="true">{crate::i18n::fr::LOADING}</p> }.into_any()
+        } else if session.state.with(Option::is_some) {
             children().into_any()
         } else {
             let here = format!(

@@ -45,7 +45,7 @@ pub fn ActionPage() -> impl IntoView {
 
 /// Whether the signed-in user may propose on this action (the API decides in the end).
 fn may_propose(session: SessionContext, detail: &ActionDetail) -> bool {
-    session.0.with(|s| {
+    session.state.with(|s| {
         s.as_ref().is_some_and(|s| match s.user.role {
             Role::SocialWorker => true,
             Role::Partner => s.user.organisation.as_ref().is_some_and(|org| {

@@ -25,7 +25,7 @@ pub fn ApprovalsPage() -> impl IntoView {
         outcome.set(Some(message));
         reload.update(|n| *n += 1);
     });
-    let manager = session.0.with(|s| {
+    let manager = session.state.with(|s| {
         s.as_ref()
             .is_some_and(|s| matches!(s.user.role, Role::President | Role::Dg))
     });
