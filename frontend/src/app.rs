@@ -7,7 +7,8 @@ use leptos_router::path;
 
 use crate::api;
 use crate::components::require_session::RequireSession;
-use crate::i18n::fr;
+use crate::i18n::Locale;
+use crate::locale::LocaleContext;
 use crate::pages::{
     action_page::ActionPage, approvals_page::ApprovalsPage, login_page::LoginPage,
     plan_page::PlanPage, plans_page::PlansPage,
@@ -18,24 +19,65 @@ use api_types::Role;
 #[component]
 pub fn App() -> impl IntoView {
     let session = SessionContext::provide();
+    let locale = LocaleContext::provide();
     view! {
         <Router>
-            <a class="skip-link" href="#contenu">{fr::SKIP_TO_CONTENT}</a>
-            <header class="site-header">
-                <A href="/" attr:class="brand">{fr::APP_NAME}</A>
-                <span class="tagline">{fr::TAGLINE}</span>
-                <UserMenu session/>
-            </header>
-            <main id="contenu" tabindex="-1">
-                <Routes fallback=|| view! { <p class="notice">{fr::PAGE_NOT_FOUND}</p> }>
-                    <Route path=path!("/connexion") view=LoginPage/>
-                    <Route path=path!("/") view=|| view! { <RequireSession><PlansPage/></RequireSession> }/>
-                    <Route path=path!("/plans/:id") view=|| view! { <RequireSession><PlanPage/></RequireSession> }/>
-                    <Route path=path!("/actions/:id") view=|| view! { <RequireSession><ActionPage/></RequireSession> }/>
-                    <Route path=path!("/approbations") view=|| view! { <RequireSession><ApprovalsPage/></RequireSession> }/>
-                </Routes>
-            </main>
+            // Everything is drawn again in the chosen language; the session and the URL stay.
+            {move || {
+                locale.0.track();
+                view! {
+                    <a class="skip-link" href="#contenu">{tr!(skip_to_content)}</a>
+                    <header class="site-header">
+                        <A href="/" attr:class="brand">{tr!(app_name)}</A>
+                        <span class="tagline">{tr!(tagline)}</span>
+                        <UserMenu session/>
+                        <LanguagePicker locale/>
+                    </header>
+                    <main id="contenu" tabindex="-1">
+                        <Routes fallback=|| view! { <p class="notice">{tr!(page_not_found)}</p> }>
+                            <Route path=path!("/connexion") view=LoginPage/>
+                            <Route path=path!("/") view=|| view! { <RequireSession><PlansPage/></RequireSession> }/>
+                            <Route path=path!("/plans/:id") view=|| view! { <RequireSession><PlanPage/></RequireSession> }/>
+                            <Route path=path!("/actions/:id") view=|| view! { <RequireSession><ActionPage/></RequireSession> }/>
+                            <Route path=path!("/approbations") view=|| view! { <RequireSession><ApprovalsPage/></RequireSession> }/>
+                        </Routes>
+                    </main>
+                }
+            }}
         </Router>
+    }
+}
+
+/// The language switch: French, Dutch, English; remembered in the browser.
+#[component]
+fn LanguagePicker(locale: LocaleContext) -> impl IntoView {
+    let options = [
+        (Locale::fr, "Français"),
+        (Locale::nl, "Nederlands"),
+        (Locale::en, "English"),
+    ];
+    view! {
+        <label class="language">
+            <span class="visually-hidden">{tr!(language)}</span>
+            <select
+                on:change=move |ev| {
+                    if let Ok(chosen) = event_target_value(&ev).parse::<Locale>() {
+                        locale.set(chosen);
+                    }
+                }
+            >
+                {options
+                    .into_iter()
+                    .map(|(value, name)| {
+                        view! {
+                            <option value=value.to_string() selected=move || locale.0.get() == value>
+                                {name}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
     }
 }
 
@@ -57,10 +99,10 @@ fn UserMenu(session: SessionContext) -> impl IntoView {
                 let name = s.user.display_name.clone();
                 let manager = matches!(s.user.role, Role::President | Role::Dg);
                 view! {
-                    <nav class="user-menu" aria-label=fr::APP_NAME>
+                    <nav class="user-menu" aria-label=tr!(app_name)>
                         {manager.then(|| view! { <ApprovalsLink session/> })}
                         <span class="user-name">{name}</span>
-                        <button type="button" class="link-button" on:click=logout>{fr::LOGOUT}</button>
+                        <button type="button" class="link-button" on:click=logout>{tr!(logout)}</button>
                     </nav>
                 }
             })
@@ -85,7 +127,7 @@ fn ApprovalsLink(session: SessionContext) -> impl IntoView {
     });
     view! {
         <A href="/approbations" attr:class="nav-link">
-            {fr::APPROVALS}
+            {tr!(approvals)}
             {move || pending.get().filter(|n| *n > 0).map(|n| view! { " " <span class="badge count">{n}</span> })}
         </A>
     }

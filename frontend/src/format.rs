@@ -4,7 +4,6 @@ use api_types::ActionStatus;
 use serde_json::Value;
 
 use crate::components::status_chip::status_label;
-use crate::i18n::fr;
 
 /// `2025-06-30` → `30/06/2025`; anything else unchanged.
 pub fn date(iso: &str) -> String {
@@ -27,7 +26,7 @@ pub fn euros(cents: i64) -> String {
         }
         grouped.push(digit);
     }
-    format!("{sign}{grouped},{:02}\u{a0}€", cents % 100)
+    decimal_comma(format!("{sign}{grouped}.{:02}\u{a0}€", cents % 100))
 }
 
 /// A number with a decimal comma.
@@ -37,26 +36,35 @@ pub fn number(value: f64) -> String {
     } else {
         format!("{value:.2}").trim_end_matches('0').to_owned()
     };
-    text.replace('.', ",")
+    decimal_comma(text)
+}
+
+/// French and Dutch write a decimal comma; English keeps the point.
+fn decimal_comma(text: String) -> String {
+    if crate::locale::current() == crate::i18n::Locale::en {
+        text
+    } else {
+        text.replace('.', ",")
+    }
 }
 
 /// The label of a follow-up field of a diff or a history row.
 pub fn field_label(field: &str) -> String {
     let label = match field {
-        "status" => fr::FIELD_STATUS,
-        "progress" => fr::FIELD_PROGRESS,
-        "planned_start" => fr::FIELD_PLANNED_START,
-        "planned_end" => fr::FIELD_PLANNED_END,
-        "actual_end" => fr::FIELD_ACTUAL_END,
-        "political_lead" => fr::FIELD_POLITICAL_LEAD,
-        "administrative_lead" => fr::FIELD_ADMINISTRATIVE_LEAD,
-        "staffing_fte" => fr::FIELD_STAFFING,
-        "sdgs" => fr::FIELD_SDGS,
-        "title" => fr::FIELD_TITLE,
-        "code" => fr::FIELD_CODE,
-        f if f.starts_with("indicator:") => fr::FIELD_INDICATOR,
-        f if f.starts_with("budget_line:") => fr::FIELD_BUDGET_LINE,
-        _ => fr::FIELD_OTHER,
+        "status" => tr!(field_status),
+        "progress" => tr!(field_progress),
+        "planned_start" => tr!(field_planned_start),
+        "planned_end" => tr!(field_planned_end),
+        "actual_end" => tr!(field_actual_end),
+        "political_lead" => tr!(field_political_lead),
+        "administrative_lead" => tr!(field_administrative_lead),
+        "staffing_fte" => tr!(field_staffing),
+        "sdgs" => tr!(field_sdgs),
+        "title" => tr!(field_title),
+        "code" => tr!(field_code),
+        f if f.starts_with("indicator:") => tr!(field_indicator),
+        f if f.starts_with("budget_line:") => tr!(field_budget_line),
+        _ => tr!(field_other),
     };
     label.to_owned()
 }
@@ -64,7 +72,7 @@ pub fn field_label(field: &str) -> String {
 /// A value of a diff or a history row, readable.
 pub fn value(field: &str, shown: &Value) -> String {
     match shown {
-        Value::Null => fr::NONE.to_owned(),
+        Value::Null => tr!(none).to_owned(),
         Value::String(s) if field == "status" => s
             .parse::<ActionStatus>()
             .map_or_else(|_| s.clone(), |st| status_label(st).to_owned()),

@@ -99,3 +99,27 @@ test('logging out returns to the login page', async () => {
 
   await page.getByRole('heading', { name: 'Connexion' }).waitFor();
 });
+
+test('the language switches FR → NL → EN and is remembered after a reload', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/connexion`);
+  await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'fr');
+
+  await page.getByLabel('Langue').selectOption('nl');
+  await page.getByRole('heading', { name: 'Aanmelden' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'nl');
+  await page.getByLabel('Taal').selectOption('en');
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+
+  await page.reload();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('E-mail address').fill('dg@cpas-a.example');
+  await page.getByLabel('Password').fill(process.env.PST_E2E_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText(/3 strategic objectives · 10 operational objectives · 41 actions/).waitFor();
+  assert.deepEqual(await accessibilityViolations(page), []);
+  await page.getByLabel('Language').selectOption('fr');
+  await page.getByText(/3 objectifs stratégiques/).waitFor();
+});

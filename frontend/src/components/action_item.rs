@@ -4,20 +4,19 @@ use leptos_router::components::A;
 
 use crate::components::progress_bar::ProgressBar;
 use crate::components::status_chip::StatusChip;
-use crate::i18n::fr;
 
 /// One action of the tree: code, kind, title, organisations, reservation.
 #[component]
 pub fn ActionItem(action: Action) -> impl IntoView {
     let (kind_label, kind_class) = match action.kind {
-        Some(ActionKind::Mission) => (fr::MISSION, "badge kind-mission"),
-        Some(ActionKind::Projet) => (fr::PROJET, "badge kind-projet"),
-        None => (fr::KIND_UNKNOWN, "badge kind-unknown"),
+        Some(ActionKind::Mission) => (tr!(mission), "badge kind-mission"),
+        Some(ActionKind::Projet) => (tr!(projet), "badge kind-projet"),
+        None => (tr!(kind_unknown), "badge kind-unknown"),
     };
     let lead = action.lead.map(|lead| {
         view! {
             <li class="org lead">
-                <span class="org-role">{fr::LEAD} " : "</span>
+                <span class="org-role">{tr!(lead)} " : "</span>
                 {lead.name}
             </li>
         }
@@ -31,7 +30,7 @@ pub fn ActionItem(action: Action) -> impl IntoView {
             .join(", ");
         view! {
             <li class="org collaborator">
-                <span class="org-role">{fr::COLLABORATION} " : "</span>
+                <span class="org-role">{tr!(collaboration)} " : "</span>
                 {names}
             </li>
         }
@@ -46,10 +45,10 @@ pub fn ActionItem(action: Action) -> impl IntoView {
             <div class="action-status">
                 <StatusChip status=action.status/>
                 <ProgressBar progress=action.progress/>
-                {action.late.then(|| view! { <span class="chip late">{fr::LATE}</span> })}
-                {action.stale.then(|| view! { <span class="chip stale">{fr::STALE}</span> })}
+                {action.late.then(|| view! { <span class="chip late">{tr!(late)}</span> })}
+                {action.stale.then(|| view! { <span class="chip stale">{tr!(stale)}</span> })}
             </div>
-            {action.transversal.then(|| view! { <p class="transversal">{fr::TRANSVERSAL}</p> })}
+            {action.transversal.then(|| view! { <p class="transversal">{tr!(transversal)}</p> })}
             {action.description.map(|d| view! { <p class="description">{d}</p> })}
             {action.reservation.map(|r| view! { <p class="reservation">{r}</p> })}
             <ul class="orgs">{lead} {collaborators}</ul>

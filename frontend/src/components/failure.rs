@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 
 use crate::api::ApiFailure;
-use crate::i18n::fr;
 use crate::session::SessionContext;
 
 /// An API failure, announced to screen readers. An ended session signs the user out, which
@@ -13,7 +12,7 @@ pub fn Failure(failure: ApiFailure) -> impl IntoView {
     }
     view! {
         <p class="notice error" role="alert">
-            {fr::LOAD_FAILED} " (" {failure.status} ") : " {failure.message}
+            {tr!(load_failed)} " (" {failure.status} ") : " {failure.message}
         </p>
     }
 }

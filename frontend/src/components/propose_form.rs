@@ -5,7 +5,6 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::status_chip::status_label;
-use crate::i18n::fr;
 use crate::session::SessionContext;
 
 /// The form a partner or a social worker fills to propose an update of an action. Only the
@@ -32,7 +31,8 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
                 all.iter()
                     .find(|e| e.field == format!("changes/{field}") || e.field == field)
                     .map(|e| {
-                        fr::field_error(&e.code).map_or_else(|| e.message.clone(), str::to_owned)
+                        crate::locale::field_error(&e.code)
+                            .map_or_else(|| e.message.clone(), str::to_owned)
                     })
             })
         }
@@ -57,7 +57,7 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
             Err(_) => local.push(FieldError {
                 field: "changes/progress".to_owned(),
                 code: "invalid_type".to_owned(),
-                message: "Un nombre entier entre 0 et 100.".to_owned(),
+                message: tr!(not_a_number).to_owned(),
             }),
         }
         for (signal, current, slot, name) in [
@@ -92,18 +92,18 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
                 Err(_) => local.push(FieldError {
                     field: format!("changes/{name}"),
                     code: "invalid_date".to_owned(),
-                    message: "Une date au format jj/mm/aaaa.".to_owned(),
+                    message: tr!(error_invalid_date).to_owned(),
                 }),
             }
         }
         if !local.is_empty() {
             errors.set(local);
-            message.set(Some((false, fr::FIX_FIELDS.to_owned())));
+            message.set(Some((false, tr!(fix_fields).to_owned())));
             return;
         }
         if changes == ActionChanges::default() {
             errors.set(Vec::new());
-            message.set(Some((false, fr::NOTHING_CHANGED.to_owned())));
+            message.set(Some((false, tr!(nothing_changed).to_owned())));
             return;
         }
         let note_text = note.get_untracked();
@@ -122,7 +122,7 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
                 Ok(_) => {
                     errors.set(Vec::new());
                     note.set(String::new());
-                    message.set(Some((true, fr::PROPOSAL_SENT.to_owned())));
+                    message.set(Some((true, tr!(proposal_sent).to_owned())));
                     on_sent.run(());
                 }
                 Err(failure) => {
@@ -134,7 +134,7 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
                     let text = if fields.is_empty() {
                         failure.message.clone()
                     } else {
-                        fr::FIX_FIELDS.to_owned()
+                        tr!(fix_fields).to_owned()
                     };
                     errors.set(fields);
                     message.set(Some((false, text)));
@@ -165,9 +165,9 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
 
     view! {
         <form class="propose-form" on:submit=on_submit aria-labelledby="propose-title">
-            <h2 id="propose-title">{fr::PROPOSE_TITLE}</h2>
+            <h2 id="propose-title">{tr!(propose_title)}</h2>
             <div class="field">
-                <label for="propose-status">{fr::FIELD_STATUS}</label>
+                <label for="propose-status">{tr!(field_status)}</label>
                 <select id="propose-status" prop:value=status
                     aria-describedby="propose-status-error"
                     on:change=move |ev| status.set(event_target_value(&ev))>
@@ -176,7 +176,7 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
                 <p class="field-error" id="propose-status-error" aria-live="polite">{status_error}</p>
             </div>
             <div class="field">
-                <label for="propose-progress">{fr::FIELD_PROGRESS}</label>
+                <label for="propose-progress">{tr!(field_progress)}</label>
                 <div class="progress-inputs">
                     <input type="range" min="0" max="100" step="5" aria-hidden="true" tabindex="-1"
                         prop:value=progress on:input=move |ev| progress.set(event_target_value(&ev))/>
@@ -188,11 +188,11 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
                 </div>
                 <p class="field-error" id="propose-progress-error" aria-live="polite">{progress_error}</p>
             </div>
-            {date_field("planned_start", fr::FIELD_PLANNED_START, planned_start)}
-            {date_field("planned_end", fr::FIELD_PLANNED_END, planned_end)}
-            {date_field("actual_end", fr::FIELD_ACTUAL_END, actual_end)}
+            {date_field("planned_start", tr!(field_planned_start), planned_start)}
+            {date_field("planned_end", tr!(field_planned_end), planned_end)}
+            {date_field("actual_end", tr!(field_actual_end), actual_end)}
             <div class="field">
-                <label for="propose-note">{fr::NOTE}</label>
+                <label for="propose-note">{tr!(note)}</label>
                 <textarea id="propose-note" rows="3" prop:value=note
                     on:input=move |ev| note.set(event_target_value(&ev))></textarea>
             </div>
@@ -200,7 +200,7 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
                 let class = if ok { "notice success" } else { "notice error" };
                 view! { <p class=class role="status">{text}</p> }
             })}
-            <button type="submit" class="primary" prop:disabled=busy>{fr::SUBMIT_PROPOSAL}</button>
+            <button type="submit" class="primary" prop:disabled=busy>{tr!(submit_proposal)}</button>
         </form>
     }
 }

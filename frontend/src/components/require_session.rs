@@ -12,7 +12,7 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
     let location = use_location();
     move || {
         if session.restoring.get() {
-            view! { <p class="notice" aria-busy="true">{crate::i18n::fr::LOADING}</p> }.into_any()
+            view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any()
         } else if session.state.with(Option::is_some) {
             children().into_any()
         } else {

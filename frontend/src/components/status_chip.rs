@@ -1,17 +1,15 @@
 use api_types::ActionStatus;
 use leptos::prelude::*;
 
-use crate::i18n::fr;
-
 /// The label of a follow-up status.
 pub fn status_label(status: ActionStatus) -> &'static str {
     match status {
-        ActionStatus::NonCommence => fr::STATUS_NON_COMMENCE,
-        ActionStatus::EnCours => fr::STATUS_EN_COURS,
-        ActionStatus::EnAttente => fr::STATUS_EN_ATTENTE,
-        ActionStatus::Probleme => fr::STATUS_PROBLEME,
-        ActionStatus::Termine => fr::STATUS_TERMINE,
-        ActionStatus::AnnuleAbandonne => fr::STATUS_ANNULE,
+        ActionStatus::NonCommence => tr!(status_non_commence),
+        ActionStatus::EnCours => tr!(status_en_cours),
+        ActionStatus::EnAttente => tr!(status_en_attente),
+        ActionStatus::Probleme => tr!(status_probleme),
+        ActionStatus::Termine => tr!(status_termine),
+        ActionStatus::AnnuleAbandonne => tr!(status_annule),
     }
 }
 

@@ -9,7 +9,6 @@ use crate::components::progress_bar::ProgressBar;
 use crate::components::propose_form::ProposeForm;
 use crate::components::status_chip::StatusChip;
 use crate::format;
-use crate::i18n::fr;
 use crate::session::SessionContext;
 
 /// One action: every follow-up field, indicators against their targets, budget, journal,
@@ -33,7 +32,7 @@ pub fn ActionPage() -> impl IntoView {
     let on_sent = Callback::new(move |()| reload.update(|n| *n += 1));
     view! {
         {move || match detail.get() {
-            None => view! { <p class="notice" aria-busy="true">{fr::LOADING}</p> }.into_any(),
+            None => view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any(),
             Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
             Some(Ok(detail)) => {
                 let history = history.get().and_then(Result::ok).unwrap_or_default();
@@ -71,9 +70,9 @@ fn ActionView(
     let can_propose = may_propose(session, &detail);
     let action = detail.action.clone();
     let date = |d: Option<chrono::NaiveDate>| {
-        d.map_or_else(|| fr::NONE.to_owned(), |d| format::date(&d.to_string()))
+        d.map_or_else(|| tr!(none).to_owned(), |d| format::date(&d.to_string()))
     };
-    let text = |t: Option<String>| t.unwrap_or_else(|| fr::NONE.to_owned());
+    let text = |t: Option<String>| t.unwrap_or_else(|| tr!(none).to_owned());
     let indicators = detail.indicators.clone();
     let budget = detail.budget_lines.clone();
     let journal = detail.journal.clone();
@@ -89,29 +88,29 @@ fn ActionView(
     view! {
         <p><A href=format!("/plans/{plan_id}")>"← " {plan_title}</A></p>
         <h1>
-            <span class="plan-tenant">{fr::OBJECTIVE} " " {objective_code} " — " {objective_title}</span>
+            <span class="plan-tenant">{tr!(objective)} " " {objective_code} " — " {objective_title}</span>
             <span class="code">{action.code.clone()}</span> {action.title.clone()}
         </h1>
         <div class="action-status">
             <StatusChip status=action.status/>
             <ProgressBar progress=action.progress/>
-            {action.late.then(|| view! { <span class="chip late">{fr::LATE}</span> })}
-            {action.stale.then(|| view! { <span class="chip stale">{fr::STALE}</span> })}
+            {action.late.then(|| view! { <span class="chip late">{tr!(late)}</span> })}
+            {action.stale.then(|| view! { <span class="chip stale">{tr!(stale)}</span> })}
         </div>
-        {pending.then(|| view! { <p class="notice">{fr::PENDING_NOTICE}</p> })}
+        {pending.then(|| view! { <p class="notice">{tr!(pending_notice)}</p> })}
         <div class="action-layout">
             <section class="card" aria-labelledby="fields-title">
-                <h2 id="fields-title">{fr::ACTION_OF_PLAN}</h2>
+                <h2 id="fields-title">{tr!(action_of_plan)}</h2>
                 <dl class="fields">
-                    <dt>{fr::FIELD_PLANNED_START}</dt><dd>{date(action.planned_start)}</dd>
-                    <dt>{fr::FIELD_PLANNED_END}</dt><dd>{date(action.planned_end)}</dd>
-                    <dt>{fr::FIELD_ACTUAL_END}</dt><dd>{date(action.actual_end)}</dd>
-                    <dt>{fr::LEAD}</dt><dd>{text(action.lead.clone().map(|o| o.name))}</dd>
-                    <dt>{fr::COLLABORATION}</dt>
-                    <dd>{if action.collaborators.is_empty() { fr::NONE.to_owned() } else { action.collaborators.iter().map(|o| o.name.clone()).collect::<Vec<_>>().join(", ") }}</dd>
-                    <dt>{fr::FIELD_POLITICAL_LEAD}</dt><dd>{text(action.political_lead.clone())}</dd>
-                    <dt>{fr::FIELD_ADMINISTRATIVE_LEAD}</dt><dd>{text(action.administrative_lead.clone())}</dd>
-                    <dt>{fr::FIELD_STAFFING}</dt><dd>{action.staffing_fte.map_or_else(|| fr::NONE.to_owned(), format::number)}</dd>
+                    <dt>{tr!(field_planned_start)}</dt><dd>{date(action.planned_start)}</dd>
+                    <dt>{tr!(field_planned_end)}</dt><dd>{date(action.planned_end)}</dd>
+                    <dt>{tr!(field_actual_end)}</dt><dd>{date(action.actual_end)}</dd>
+                    <dt>{tr!(lead)}</dt><dd>{text(action.lead.clone().map(|o| o.name))}</dd>
+                    <dt>{tr!(collaboration)}</dt>
+                    <dd>{if action.collaborators.is_empty() { tr!(none).to_owned() } else { action.collaborators.iter().map(|o| o.name.clone()).collect::<Vec<_>>().join(", ") }}</dd>
+                    <dt>{tr!(field_political_lead)}</dt><dd>{text(action.political_lead.clone())}</dd>
+                    <dt>{tr!(field_administrative_lead)}</dt><dd>{text(action.administrative_lead.clone())}</dd>
+                    <dt>{tr!(field_staffing)}</dt><dd>{action.staffing_fte.map_or_else(|| tr!(none).to_owned(), format::number)}</dd>
                 </dl>
                 {action.reservation.clone().map(|r| view! { <p class="reservation">{r}</p> })}
                 {action.description.clone().map(|d| view! { <p class="description">{d}</p> })}
@@ -119,29 +118,29 @@ fn ActionView(
             {form}
         </div>
         <section class="card" aria-labelledby="indicators-title">
-            <h2 id="indicators-title">{fr::INDICATORS}</h2>
+            <h2 id="indicators-title">{tr!(indicators)}</h2>
             {if indicators.is_empty() {
-                view! { <p>{fr::NOTHING_YET}</p> }.into_any()
+                view! { <p>{tr!(nothing_yet)}</p> }.into_any()
             } else {
                 view! {
                     <table>
                         <thead><tr>
-                            <th scope="col">{fr::INDICATOR_NAME}</th><th scope="col">{fr::YEAR}</th>
-                            <th scope="col">{fr::BASELINE}</th><th scope="col">{fr::TARGET}</th>
-                            <th scope="col">{fr::CURRENT}</th><th scope="col">{fr::MEASURED_AT}</th>
+                            <th scope="col">{tr!(indicator_name)}</th><th scope="col">{tr!(year)}</th>
+                            <th scope="col">{tr!(baseline)}</th><th scope="col">{tr!(target)}</th>
+                            <th scope="col">{tr!(current)}</th><th scope="col">{tr!(measured_at)}</th>
                         </tr></thead>
                         <tbody>
                             {indicators.into_iter().map(|i| {
-                                let show = |v: Option<f64>| v.map_or_else(|| fr::NONE.to_owned(), format::number);
+                                let show = |v: Option<f64>| v.map_or_else(|| tr!(none).to_owned(), format::number);
                                 let unit = i.unit.clone().map(|u| format!(" {u}")).unwrap_or_default();
                                 view! {
                                     <tr>
                                         <th scope="row">{i.name.clone()}</th>
-                                        <td>{i.year.map_or_else(|| fr::NONE.to_owned(), |y| y.to_string())}</td>
+                                        <td>{i.year.map_or_else(|| tr!(none).to_owned(), |y| y.to_string())}</td>
                                         <td>{show(i.baseline)}{unit.clone()}</td>
                                         <td>{show(i.target)}{unit.clone()}</td>
                                         <td>{show(i.current_value)}{unit}</td>
-                                        <td>{i.measured_at.map_or_else(|| fr::NONE.to_owned(), |d| format::date(&d.to_string()))}</td>
+                                        <td>{i.measured_at.map_or_else(|| tr!(none).to_owned(), |d| format::date(&d.to_string()))}</td>
                                     </tr>
                                 }
                             }).collect_view()}
@@ -151,21 +150,21 @@ fn ActionView(
             }}
         </section>
         <section class="card" aria-labelledby="budget-title">
-            <h2 id="budget-title">{fr::BUDGET}</h2>
+            <h2 id="budget-title">{tr!(budget)}</h2>
             {if budget.is_empty() {
-                view! { <p>{fr::NOTHING_YET}</p> }.into_any()
+                view! { <p>{tr!(nothing_yet)}</p> }.into_any()
             } else {
                 view! {
                     <table>
                         <thead><tr>
-                            <th scope="col">{fr::YEAR}</th><th scope="col">{fr::ARTICLE}</th>
-                            <th scope="col">{fr::PLANNED}</th><th scope="col">{fr::SPENT}</th>
+                            <th scope="col">{tr!(year)}</th><th scope="col">{tr!(article)}</th>
+                            <th scope="col">{tr!(planned)}</th><th scope="col">{tr!(spent)}</th>
                         </tr></thead>
                         <tbody>
                             {budget.into_iter().map(|b| view! {
                                 <tr>
                                     <th scope="row">{b.year} " · " {b.service.as_str()} " · " {b.direction.as_str()}</th>
-                                    <td>{b.article.clone().unwrap_or_else(|| fr::NONE.to_owned())}</td>
+                                    <td>{b.article.clone().unwrap_or_else(|| tr!(none).to_owned())}</td>
                                     <td class="amount">{format::euros(b.planned_cents)}</td>
                                     <td class="amount">{format::euros(b.spent_cents)}</td>
                                 </tr>
@@ -176,9 +175,9 @@ fn ActionView(
             }}
         </section>
         <section class="card" aria-labelledby="journal-title">
-            <h2 id="journal-title">{fr::JOURNAL}</h2>
+            <h2 id="journal-title">{tr!(journal)}</h2>
             {if journal.is_empty() {
-                view! { <p>{fr::NOTHING_YET}</p> }.into_any()
+                view! { <p>{tr!(nothing_yet)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="journal">
@@ -193,9 +192,9 @@ fn ActionView(
             }}
         </section>
         <section class="card" aria-labelledby="history-title">
-            <h2 id="history-title">{fr::HISTORY}</h2>
+            <h2 id="history-title">{tr!(history)}</h2>
             {if history.is_empty() {
-                view! { <p>{fr::NOTHING_YET}</p> }.into_any()
+                view! { <p>{tr!(nothing_yet)}</p> }.into_any()
             } else {
                 view! {
                     <ol class="timeline">
@@ -203,8 +202,8 @@ fn ActionView(
                             <li class="history-entry">
                                 <p class="meta">
                                     {format::date(&entry.at.date_naive().to_string())} " · "
-                                    {fr::APPLIED_BY} " " {entry.applied_by.display_name.clone()}
-                                    {entry.proposed_by.clone().map(|p| view! { " · " {fr::PROPOSED_BY} " " {p.display_name} })}
+                                    {tr!(applied_by)} " " {entry.applied_by.display_name.clone()}
+                                    {entry.proposed_by.clone().map(|p| view! { " · " {tr!(proposed_by)} " " {p.display_name} })}
                                 </p>
                                 <ul>
                                     {entry.changes.into_iter().map(|change| view! {

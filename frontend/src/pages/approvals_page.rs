@@ -6,7 +6,6 @@ use leptos_router::components::A;
 use crate::api;
 use crate::components::failure::Failure;
 use crate::format;
-use crate::i18n::fr;
 use crate::session::SessionContext;
 
 /// The management's queue: pending proposals with their diff, approved or rejected in one
@@ -31,18 +30,18 @@ pub fn ApprovalsPage() -> impl IntoView {
     });
     if !manager {
         return view! {
-            <h1>{fr::APPROVALS_TITLE}</h1>
-            <p class="notice error" role="alert">{fr::MANAGERS_ONLY}</p>
+            <h1>{tr!(approvals_title)}</h1>
+            <p class="notice error" role="alert">{tr!(managers_only)}</p>
         }
         .into_any();
     }
     view! {
-        <h1>{fr::APPROVALS_TITLE}</h1>
+        <h1>{tr!(approvals_title)}</h1>
         <p role="status" class="sr-status">{move || outcome.get()}</p>
         {move || match pending.get() {
-            None => view! { <p class="notice" aria-busy="true">{fr::LOADING}</p> }.into_any(),
+            None => view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any(),
             Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
-            Some(Ok(list)) if list.is_empty() => view! { <p class="notice">{fr::NO_PENDING}</p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p class="notice">{tr!(no_pending)}</p> }.into_any(),
             Some(Ok(list)) => view! {
                 <ul class="approvals">
                     {list.into_iter().map(|request| view! { <Proposal request decided/> }).collect_view()}
@@ -75,14 +74,14 @@ fn Proposal(request: ChangeRequest, decided: Callback<String>) -> impl IntoView 
                 let result = api::approve(&token, &id, over).await;
                 busy.set(false);
                 match result {
-                    Ok(_) => decided.run(fr::APPROVED.to_owned()),
+                    Ok(_) => decided.run(tr!(approved).to_owned()),
                     Err(failure) if failure.status == 409 => {
                         let current = failure
                             .problem
                             .and_then(|p| p.conflict)
                             .map(|c| c.current_version);
                         conflict.set(current);
-                        error.set(Some(fr::CONFLICT.to_owned()));
+                        error.set(Some(tr!(conflict).to_owned()));
                     }
                     Err(failure) => error.set(Some(failure.message)),
                 }
@@ -103,7 +102,7 @@ fn Proposal(request: ChangeRequest, decided: Callback<String>) -> impl IntoView 
                 let result = api::reject(&token, &id, text).await;
                 busy.set(false);
                 match result {
-                    Ok(_) => decided.run(fr::REJECTED.to_owned()),
+                    Ok(_) => decided.run(tr!(rejected).to_owned()),
                     Err(failure) => error.set(Some(
                         failure
                             .problem
@@ -126,14 +125,14 @@ fn Proposal(request: ChangeRequest, decided: Callback<String>) -> impl IntoView 
             <p class="meta">
                 {request.author.display_name.clone()}
                 {request.author.organisation.clone().map(|o| format!(" ({o})"))}
-                " · " {fr::PROPOSED_ON} " " {format::date(&request.created_at.date_naive().to_string())}
+                " · " {tr!(proposed_on)} " " {format::date(&request.created_at.date_naive().to_string())}
             </p>
             <table class="diff">
                 <thead><tr>
-                    <th scope="col">{fr::FIELD_OTHER}</th>
-                    <th scope="col">{fr::BEFORE}</th>
-                    <th scope="col">{fr::PROPOSED}</th>
-                    {stale.then(|| view! { <th scope="col">{fr::NOW}</th> })}
+                    <th scope="col">{tr!(field_other)}</th>
+                    <th scope="col">{tr!(before)}</th>
+                    <th scope="col">{tr!(proposed)}</th>
+                    {stale.then(|| view! { <th scope="col">{tr!(now)}</th> })}
                 </tr></thead>
                 <tbody>
                     {request.diff.iter().map(|d| view! {
@@ -146,7 +145,7 @@ fn Proposal(request: ChangeRequest, decided: Callback<String>) -> impl IntoView 
                     }).collect_view()}
                 </tbody>
             </table>
-            {request.note.clone().map(|note| view! { <p class="journal-body">{fr::NOTE} " : " {note}</p> })}
+            {request.note.clone().map(|note| view! { <p class="journal-body">{tr!(note)} " : " {note}</p> })}
             {move || error.get().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
             <div class="buttons">
                 {move || match conflict.get() {
@@ -154,27 +153,27 @@ fn Proposal(request: ChangeRequest, decided: Callback<String>) -> impl IntoView 
                         let approve = approve.clone();
                         view! {
                             <button type="button" class="primary" prop:disabled=busy
-                                on:click=move |_| approve(Some(current))>{fr::APPROVE_ANYWAY}</button>
+                                on:click=move |_| approve(Some(current))>{tr!(approve_anyway)}</button>
                         }.into_any()
                     }
                     None => {
                         let approve = approve_first.clone();
                         view! {
                             <button type="button" class="primary" prop:disabled=busy
-                                on:click=move |_| approve(None)>{fr::APPROVE}</button>
+                                on:click=move |_| approve(None)>{tr!(approve)}</button>
                         }.into_any()
                     }
                 }}
-                <button type="button" prop:disabled=busy on:click=move |_| rejecting.set(true)>{fr::REJECT}</button>
+                <button type="button" prop:disabled=busy on:click=move |_| rejecting.set(true)>{tr!(reject)}</button>
             </div>
             {move || rejecting.get().then(|| {
                 let reason_id = reason_id.clone();
                 view! {
                     <form class="reject-form" on:submit=reject.clone()>
-                        <label for=reason_id.clone()>{fr::REASON}</label>
+                        <label for=reason_id.clone()>{tr!(reason)}</label>
                         <textarea id=reason_id rows="2" required
                             prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
-                        <button type="submit" prop:disabled=busy>{fr::CONFIRM_REJECT}</button>
+                        <button type="submit" prop:disabled=busy>{tr!(confirm_reject)}</button>
                     </form>
                 }
             })}

@@ -3,7 +3,6 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
-use crate::i18n::fr;
 use crate::session::SessionContext;
 
 /// Sign in with e-mail and password, then go back where the user was headed.
@@ -43,9 +42,9 @@ pub fn LoginPage() -> impl IntoView {
                     navigate(&next, Default::default());
                 }
                 Err(failure) => error.set(Some(match failure.status {
-                    401 => fr::LOGIN_WRONG.to_owned(),
-                    429 => fr::LOGIN_THROTTLED.to_owned(),
-                    _ => format!("{} ({})", fr::LOAD_FAILED, failure.message),
+                    401 => tr!(login_wrong).to_owned(),
+                    429 => tr!(login_throttled).to_owned(),
+                    _ => format!("{} ({})", tr!(load_failed), failure.message),
                 })),
             }
         });
@@ -53,17 +52,17 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <section class="login">
-            <h1>{fr::LOGIN_TITLE}</h1>
+            <h1>{tr!(login_title)}</h1>
             <form on:submit=on_submit class="login-form">
-                <label for="email">{fr::EMAIL}</label>
+                <label for="email">{tr!(email)}</label>
                 <input id="email" name="email" type="email" autocomplete="username" required
                     prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
-                <label for="password">{fr::PASSWORD}</label>
+                <label for="password">{tr!(password)}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password"
                     required prop:value=password
                     on:input=move |ev| password.set(event_target_value(&ev))/>
                 {move || error.get().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-                <button type="submit" prop:disabled=busy>{fr::LOGIN_SUBMIT}</button>
+                <button type="submit" prop:disabled=busy>{tr!(login_submit)}</button>
             </form>
         </section>
     }

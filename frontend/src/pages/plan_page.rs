@@ -6,7 +6,6 @@ use leptos_router::hooks::use_params_map;
 use crate::api;
 use crate::components::action_item::ActionItem;
 use crate::components::failure::Failure;
-use crate::i18n::fr;
 use crate::pages::plans_page::{period, status_label};
 use crate::session::SessionContext;
 
@@ -21,9 +20,9 @@ pub fn PlanPage() -> impl IntoView {
         async move { api::get_plan(&token, &id).await }
     });
     view! {
-        <p><A href="/">{fr::BACK_TO_PLANS}</A></p>
+        <p><A href="/">{tr!(back_to_plans)}</A></p>
         {move || match plan.get() {
-            None => view! { <p class="notice" aria-busy="true">{fr::LOADING}</p> }.into_any(),
+            None => view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any(),
             Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
             Some(Ok(tree)) => view! { <Tree tree/> }.into_any(),
         }}
@@ -36,7 +35,7 @@ fn Tree(tree: PlanTree) -> impl IntoView {
     let opinion_title = tree
         .opinion_title
         .clone()
-        .unwrap_or_else(|| fr::OPINIONS_DEFAULT_TITLE.to_owned());
+        .unwrap_or_else(|| tr!(opinions_default_title).to_owned());
     view! {
         <h1>
             <span class="plan-tenant">{tree.tenant.name}</span>
@@ -64,8 +63,8 @@ fn Tree(tree: PlanTree) -> impl IntoView {
 #[component]
 fn Strategic(os: StrategicObjective, opinions: StoredValue<Vec<Opinion>>) -> impl IntoView {
     let volet = match os.volet {
-        Volet::Externe => fr::VOLET_EXTERNE,
-        Volet::Interne => fr::VOLET_INTERNE,
+        Volet::Externe => tr!(volet_externe),
+        Volet::Interne => tr!(volet_interne),
     };
     let anchor = format!("objectif-{}", os.code);
     view! {
@@ -106,7 +105,7 @@ fn Operational(oo: OperationalObjective, opinions: StoredValue<Vec<Opinion>>) ->
                 .into_iter()
                 .map(|opinion| view! {
                     <aside class="opinion-ref">
-                        <h4>{fr::OPINION_ON} " (" {opinion.objective_codes.join(", ")} ")"</h4>
+                        <h4>{tr!(opinion_on)} " (" {opinion.objective_codes.join(", ")} ")"</h4>
                         <OpinionBody body=opinion.body/>
                     </aside>
                 })

@@ -4,7 +4,6 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::components::failure::Failure;
-use crate::i18n::fr;
 use crate::session::SessionContext;
 
 /// The list of plans.
@@ -16,11 +15,11 @@ pub fn PlansPage() -> impl IntoView {
         async move { api::list_plans(&token).await }
     });
     view! {
-        <h1>{fr::PLANS_TITLE}</h1>
+        <h1>{tr!(plans_title)}</h1>
         {move || match plans.get() {
-            None => view! { <p class="notice" aria-busy="true">{fr::LOADING}</p> }.into_any(),
+            None => view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any(),
             Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
-            Some(Ok(list)) if list.is_empty() => view! { <p class="notice">{fr::NO_PLANS}</p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p class="notice">{tr!(no_plans)}</p> }.into_any(),
             Some(Ok(list)) => view! {
                 <ul class="plan-list">
                     {list.into_iter().map(|plan| view! { <PlanCard plan/> }).collect_view()}
@@ -42,9 +41,9 @@ fn PlanCard(plan: PlanSummary) -> impl IntoView {
                 {period(plan.start_year, plan.end_year)} " · " {status_label(plan.status)}
             </p>
             <p class="plan-counts">
-                {plan.strategic_objective_count} " " {fr::STRATEGIC} " · "
-                {plan.operational_objective_count} " " {fr::OPERATIONAL} " · "
-                {plan.action_count} " " {fr::ACTIONS}
+                {plan.strategic_objective_count} " " {tr!(strategic)} " · "
+                {plan.operational_objective_count} " " {tr!(operational)} " · "
+                {plan.action_count} " " {tr!(actions)}
             </p>
         </li>
     }
@@ -55,14 +54,14 @@ pub fn period(start: Option<i32>, end: Option<i32>) -> String {
         (Some(s), Some(e)) => format!("{s}–{e}"),
         (Some(s), None) => format!("{s}–"),
         (None, Some(e)) => format!("–{e}"),
-        (None, None) => fr::PERIOD_UNKNOWN.to_owned(),
+        (None, None) => tr!(period_unknown).to_owned(),
     }
 }
 
 pub fn status_label(status: PlanStatus) -> &'static str {
     match status {
-        PlanStatus::Draft => fr::STATUS_DRAFT,
-        PlanStatus::Adopted => fr::STATUS_ADOPTED,
-        PlanStatus::Closed => fr::STATUS_CLOSED,
+        PlanStatus::Draft => tr!(status_draft),
+        PlanStatus::Adopted => tr!(status_adopted),
+        PlanStatus::Closed => tr!(status_closed),
     }
 }
