@@ -1,7 +1,7 @@
 //! One function per API endpoint.
 
 use api_types::{
-    ActionDetail, Approval, ChangeRequest, HistoryEntry, LoginRequest, NewChangeRequest,
+    ActionDetail, Approval, ChangeRequest, HistoryEntry, LoginRequest, NewChangeRequest, PlanStats,
     PlanSummary, PlanTree, Problem, RefreshRequest, Rejection, TokenResponse, User,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -65,6 +65,10 @@ pub async fn list_plans(token: &str) -> Result<Vec<PlanSummary>, ApiFailure> {
 
 pub async fn get_plan(token: &str, id: &str) -> Result<PlanTree, ApiFailure> {
     get(&format!("/api/v1/plans/{id}"), token).await
+}
+
+pub async fn plan_summary(token: &str, id: &str) -> Result<PlanStats, ApiFailure> {
+    get(&format!("/api/v1/plans/{id}/summary"), token).await
 }
 
 pub async fn get_action(token: &str, id: &str) -> Result<ActionDetail, ApiFailure> {

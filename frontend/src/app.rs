@@ -10,8 +10,8 @@ use crate::components::require_session::RequireSession;
 use crate::i18n::Locale;
 use crate::locale::LocaleContext;
 use crate::pages::{
-    action_page::ActionPage, approvals_page::ApprovalsPage, login_page::LoginPage,
-    plan_page::PlanPage, plans_page::PlansPage,
+    action_page::ActionPage, approvals_page::ApprovalsPage, dashboard_page::DashboardPage,
+    login_page::LoginPage, plan_page::PlanPage, plans_page::PlansPage,
 };
 use crate::session::SessionContext;
 use api_types::Role;
@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/connexion") view=LoginPage/>
                             <Route path=path!("/") view=|| view! { <RequireSession><PlansPage/></RequireSession> }/>
                             <Route path=path!("/plans/:id") view=|| view! { <RequireSession><PlanPage/></RequireSession> }/>
+                            <Route path=path!("/plans/:id/tableau-de-bord") view=|| view! { <RequireSession><DashboardPage/></RequireSession> }/>
                             <Route path=path!("/actions/:id") view=|| view! { <RequireSession><ActionPage/></RequireSession> }/>
                             <Route path=path!("/approbations") view=|| view! { <RequireSession><ApprovalsPage/></RequireSession> }/>
                         </Routes>

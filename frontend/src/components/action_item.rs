@@ -4,10 +4,13 @@ use leptos_router::components::A;
 
 use crate::components::progress_bar::ProgressBar;
 use crate::components::status_chip::StatusChip;
+use crate::components::tree_filter::TreeFilter;
 
 /// One action of the tree: code, kind, title, organisations, reservation.
 #[component]
-pub fn ActionItem(action: Action) -> impl IntoView {
+pub fn ActionItem(action: Action, filter: Memo<TreeFilter>) -> impl IntoView {
+    let shown = action.clone();
+    let hidden = move || filter.with(|f| !f.matches(&shown));
     let (kind_label, kind_class) = match action.kind {
         Some(ActionKind::Mission) => (tr!(mission), "badge kind-mission"),
         Some(ActionKind::Projet) => (tr!(projet), "badge kind-projet"),
@@ -36,7 +39,7 @@ pub fn ActionItem(action: Action) -> impl IntoView {
         }
     });
     view! {
-        <li class="action" id=format!("action-{}", action.code)>
+        <li class="action" id=format!("action-{}", action.code) hidden=hidden>
             <div class="action-head">
                 <span class="code">{action.code.clone()}</span>
                 <span class=kind_class>{kind_label}</span>

@@ -4,3 +4,4 @@ pub mod progress_bar;
 pub mod propose_form;
 pub mod require_session;
 pub mod status_chip;
+pub mod tree_filter;

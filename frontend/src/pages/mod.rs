@@ -1,5 +1,6 @@
 pub mod action_page;
 pub mod approvals_page;
+pub mod dashboard_page;
 pub mod login_page;
 pub mod plan_page;
 pub mod plans_page;

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api;
 use crate::components::action_item::ActionItem;
 use crate::components::failure::Failure;
+use crate::components::tree_filter::{FilterBar, TreeFilter, use_tree_filter};
 use crate::pages::plans_page::{period, status_label};
 use crate::session::SessionContext;
 
@@ -31,6 +32,28 @@ pub fn PlanPage() -> impl IntoView {
 
 #[component]
 fn Tree(tree: PlanTree) -> impl IntoView {
+    let session = SessionContext::get();
+    let my_organisation = session.state.with_untracked(|s| {
+        s.as_ref()
+            .and_then(|s| s.user.organisation.as_ref().map(|o| o.id))
+    });
+    let filter = use_tree_filter(my_organisation);
+    let all_actions: Vec<api_types::Action> = tree
+        .objectives
+        .iter()
+        .flat_map(|os| &os.operational_objectives)
+        .flat_map(|oo| oo.actions.clone())
+        .collect();
+    let mut organisations: Vec<api_types::OrganisationRef> = all_actions
+        .iter()
+        .flat_map(|a| a.lead.iter().chain(&a.collaborators).cloned())
+        .collect();
+    organisations.sort_by(|a, b| a.name.cmp(&b.name));
+    organisations.dedup_by(|a, b| a.id == b.id);
+    let everything = StoredValue::new(all_actions);
+    let shown = Signal::derive(move || {
+        filter.with(|f| everything.with_value(|all| all.iter().filter(|a| f.matches(a)).count()))
+    });
     let opinions = StoredValue::new(tree.opinions.clone());
     let opinion_title = tree
         .opinion_title
@@ -43,12 +66,14 @@ fn Tree(tree: PlanTree) -> impl IntoView {
         </h1>
         <p class="plan-meta">
             {period(tree.start_year, tree.end_year)} " · " {status_label(tree.status)}
+            " · " <A href=format!("/plans/{}/tableau-de-bord", tree.id)>{tr!(dashboard)}</A>
         </p>
+        <FilterBar filter organisations has_organisation=my_organisation.is_some() shown/>
         <div class="tree">
             {tree
                 .objectives
                 .into_iter()
-                .map(|os| view! { <Strategic os opinions/> })
+                .map(|os| view! { <Strategic os opinions filter/> })
                 .collect_view()}
         </div>
         {(!tree.opinions.is_empty()).then(|| view! {
@@ -61,14 +86,24 @@ fn Tree(tree: PlanTree) -> impl IntoView {
 }
 
 #[component]
-fn Strategic(os: StrategicObjective, opinions: StoredValue<Vec<Opinion>>) -> impl IntoView {
+fn Strategic(
+    os: StrategicObjective,
+    opinions: StoredValue<Vec<Opinion>>,
+    filter: Memo<TreeFilter>,
+) -> impl IntoView {
+    let actions: Vec<api_types::Action> = os
+        .operational_objectives
+        .iter()
+        .flat_map(|oo| oo.actions.clone())
+        .collect();
+    let hidden = move || filter.with(|f| f.is_active() && !actions.iter().any(|a| f.matches(a)));
     let volet = match os.volet {
         Volet::Externe => tr!(volet_externe),
         Volet::Interne => tr!(volet_interne),
     };
     let anchor = format!("objectif-{}", os.code);
     view! {
-        <details class="objective strategic" open id=anchor>
+        <details class="objective strategic" open id=anchor hidden=hidden>
             <summary>
                 <span class="code">{os.code}</span>
                 <span class="objective-title">{os.title}</span>
@@ -76,14 +111,20 @@ fn Strategic(os: StrategicObjective, opinions: StoredValue<Vec<Opinion>>) -> imp
             </summary>
             {os.operational_objectives
                 .into_iter()
-                .map(|oo| view! { <Operational oo opinions/> })
+                .map(|oo| view! { <Operational oo opinions filter/> })
                 .collect_view()}
         </details>
     }
 }
 
 #[component]
-fn Operational(oo: OperationalObjective, opinions: StoredValue<Vec<Opinion>>) -> impl IntoView {
+fn Operational(
+    oo: OperationalObjective,
+    opinions: StoredValue<Vec<Opinion>>,
+    filter: Memo<TreeFilter>,
+) -> impl IntoView {
+    let actions = oo.actions.clone();
+    let hidden = move || filter.with(|f| f.is_active() && !actions.iter().any(|a| f.matches(a)));
     // An opinion on several objectives is shown once, after the last one it discusses.
     let related: Vec<Opinion> = opinions.with_value(|all| {
         all.iter()
@@ -93,13 +134,13 @@ fn Operational(oo: OperationalObjective, opinions: StoredValue<Vec<Opinion>>) ->
     });
     let anchor = format!("objectif-{}", oo.code);
     view! {
-        <details class="objective operational" open id=anchor>
+        <details class="objective operational" open id=anchor hidden=hidden>
             <summary>
                 <span class="code">{oo.code}</span>
                 <span class="objective-title">{oo.title}</span>
             </summary>
             <ul class="actions">
-                {oo.actions.into_iter().map(|action| view! { <ActionItem action/> }).collect_view()}
+                {oo.actions.into_iter().map(|action| view! { <ActionItem action filter/> }).collect_view()}
             </ul>
             {related
                 .into_iter()

@@ -1,0 +1,179 @@
+//! Filters of a plan's tree, kept in the URL (`?q=…&status=…&org=…&late=1&mine=1`) so that
+//! a filtered view can be bookmarked and shared.
+
+use api_types::{Action, ActionStatus, OrganisationRef};
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use uuid::Uuid;
+
+use crate::components::status_chip::status_label;
+
+/// What the tree shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TreeFilter {
+    pub text: String,
+    pub status: Option<ActionStatus>,
+    pub organisation: Option<Uuid>,
+    pub late: bool,
+    /// Only the actions of the signed-in user's organisation.
+    pub mine: Option<Uuid>,
+}
+
+/// Lowercase without accents, to compare texts as people type them.
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'â' | 'ä' | 'á' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' | 'í' => 'i',
+            'ô' | 'ö' | 'ó' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' => 'u',
+            'ç' => 'c',
+            'ÿ' => 'y',
+            other => other,
+        })
+        .collect()
+}
+
+impl TreeFilter {
+    pub fn is_active(&self) -> bool {
+        *self != Self::default()
+    }
+
+    pub fn matches(&self, action: &Action) -> bool {
+        let carriers = || action.lead.iter().chain(&action.collaborators);
+        let text_ok = self.text.trim().is_empty() || {
+            let needle = fold(self.text.trim());
+            let haystack = fold(&format!(
+                "{} {} {}",
+                action.code,
+                action.title,
+                carriers()
+                    .map(|o| o.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+            haystack.contains(&needle)
+        };
+        text_ok
+            && self.status.is_none_or(|s| s == action.status)
+            && self
+                .organisation
+                .is_none_or(|o| carriers().any(|c| c.id == o))
+            && (!self.late || action.late)
+            && self.mine.is_none_or(|o| carriers().any(|c| c.id == o))
+    }
+}
+
+/// The filter of the current URL; `my_organisation` backs "mine".
+pub fn use_tree_filter(my_organisation: Option<Uuid>) -> Memo<TreeFilter> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        query.with(|q| TreeFilter {
+            text: q.get("q").unwrap_or_default(),
+            status: q.get("status").and_then(|s| s.parse().ok()),
+            organisation: q.get("org").and_then(|o| o.parse().ok()),
+            late: q.get("late").as_deref() == Some("1"),
+            mine: (q.get("mine").as_deref() == Some("1"))
+                .then_some(my_organisation)
+                .flatten(),
+        })
+    })
+}
+
+/// The filter bar; every change rewrites the URL (replacing the history entry).
+#[component]
+pub fn FilterBar(
+    filter: Memo<TreeFilter>,
+    organisations: Vec<OrganisationRef>,
+    has_organisation: bool,
+    shown: Signal<usize>,
+) -> impl IntoView {
+    let navigate = use_navigate();
+    let location = use_location();
+    let query = use_query_map();
+    let set = move |key: &'static str, value: String| {
+        let mut params: Vec<(String, String)> = query.with_untracked(|q| {
+            ["q", "status", "org", "late", "mine"]
+                .iter()
+                .filter(|k| **k != key)
+                .filter_map(|k| q.get(k).map(|v| ((*k).to_owned(), v)))
+                .collect()
+        });
+        if !value.is_empty() {
+            params.push((key.to_owned(), value));
+        }
+        let search = params
+            .iter()
+            .map(|(k, v)| format!("{k}={}", js_sys::encode_uri_component(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let path = location.pathname.get_untracked();
+        let target = if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        };
+        navigate(
+            &target,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let statuses = ActionStatus::ALL
+        .iter()
+        .map(|s| view! { <option value=s.as_str() selected=move || filter.with(|f| f.status == Some(*s))>{status_label(*s)}</option> })
+        .collect_view();
+    let organisation_options = organisations
+        .into_iter()
+        .map(|o| {
+            let id = o.id;
+            view! { <option value=id.to_string() selected=move || filter.with(|f| f.organisation == Some(id))>{o.name}</option> }
+        })
+        .collect_view();
+    let set_text = set.clone();
+    let set_status = set.clone();
+    let set_org = set.clone();
+    let set_late = set.clone();
+    view! {
+        <form class="filter-bar" role="search" on:submit=|ev| ev.prevent_default()>
+            <div class="field">
+                <label for="filter-q">{tr!(filter_text)}</label>
+                <input id="filter-q" type="search" prop:value=move || filter.with(|f| f.text.clone())
+                    on:input=move |ev| set_text("q", event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="filter-status">{tr!(field_status)}</label>
+                <select id="filter-status" on:change=move |ev| set_status("status", event_target_value(&ev))>
+                    <option value="">{tr!(filter_all)}</option>
+                    {statuses}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-org">{tr!(filter_organisation)}</label>
+                <select id="filter-org" on:change=move |ev| set_org("org", event_target_value(&ev))>
+                    <option value="">{tr!(filter_all)}</option>
+                    {organisation_options}
+                </select>
+            </div>
+            <label class="check">
+                <input type="checkbox" prop:checked=move || filter.with(|f| f.late)
+                    on:change=move |ev| set_late("late", if event_target_checked(&ev) { "1".to_owned() } else { String::new() })/>
+                {tr!(filter_late)}
+            </label>
+            {has_organisation.then(|| view! {
+                <label class="check">
+                    <input type="checkbox" prop:checked=move || filter.with(|f| f.mine.is_some())
+                        on:change=move |ev| set("mine", if event_target_checked(&ev) { "1".to_owned() } else { String::new() })/>
+                    {tr!(filter_mine)}
+                </label>
+            })}
+            <p class="filter-count" aria-live="polite">{move || shown.get()} " " {tr!(actions)}</p>
+        </form>
+    }
+}

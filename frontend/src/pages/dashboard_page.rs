@@ -1,0 +1,173 @@
+use api_types::{ActionStatus, ObjectiveLevel, PlanStats, Rollup};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api;
+use crate::components::failure::Failure;
+use crate::components::status_chip::status_label;
+use crate::format;
+use crate::session::SessionContext;
+
+/// A plan's dashboard: progress per objective, actions by status, late ones, and the same
+/// per organisation. Charts are inline SVG (nothing loaded from elsewhere), each with its
+/// figures in a table beside it; both print.
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let params = use_params_map();
+    let session = SessionContext::get();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let stats = LocalResource::new(move || {
+        let (id, token) = (id(), session.token().unwrap_or_default());
+        async move { api::plan_summary(&token, &id).await }
+    });
+    view! {
+        <p><A href=move || format!("/plans/{}", id())>{tr!(back_to_plan)}</A></p>
+        <h1>{tr!(dashboard)}</h1>
+        {move || match stats.get() {
+            None => view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any(),
+            Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
+            Some(Ok(stats)) => view! { <Dashboard stats/> }.into_any(),
+        }}
+    }
+}
+
+/// The colour of a status in the charts (the labels carry the meaning too).
+fn colour(status: ActionStatus) -> &'static str {
+    match status {
+        ActionStatus::NonCommence => "#8a94a3",
+        ActionStatus::EnCours => "#0b4f8a",
+        ActionStatus::EnAttente => "#b7791f",
+        ActionStatus::Probleme => "#a4161a",
+        ActionStatus::Termine => "#0d5c3a",
+        ActionStatus::AnnuleAbandonne => "#4a5361",
+    }
+}
+
+/// One stacked bar of the actions by status.
+#[component]
+fn StatusBar(rollup: Rollup, label: String) -> impl IntoView {
+    let total = rollup.actions.max(1) as f64;
+    let mut x = 0.0;
+    let segments = ActionStatus::ALL
+        .iter()
+        .filter(|s| rollup.by_status.get(**s) > 0)
+        .map(|s| {
+            let width = rollup.by_status.get(*s) as f64 / total * 100.0;
+            let segment = view! { <rect x=format!("{x:.2}") y="0" width=format!("{width:.2}") height="10" fill=colour(*s)/> };
+            x += width;
+            segment
+        })
+        .collect_view();
+    view! {
+        <svg class="status-bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label=label>
+            {segments}
+        </svg>
+    }
+}
+
+#[component]
+fn Dashboard(stats: PlanStats) -> impl IntoView {
+    let total = stats.total.clone();
+    let summary = ActionStatus::ALL
+        .iter()
+        .map(|s| format!("{} {}", total.by_status.get(*s), status_label(*s)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let row_height = 28;
+    let height = stats.objectives.len() * row_height;
+    let bars = stats
+        .objectives
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let y = i * row_height;
+            let strategic = o.level == ObjectiveLevel::Strategic;
+            let width = o.rollup.mean_progress * 3.0;
+            view! {
+                <g class=if strategic { "strategic" } else { "operational" }>
+                    <text x=if strategic { "0" } else { "12" } y=y + 18>{o.code.clone()}</text>
+                    <rect x="80" y=y + 6 width="300" height="16" class="track"/>
+                    <rect x="80" y=y + 6 width=format!("{width:.1}") height="16" class="value"/>
+                    <text x="390" y=y + 18>{format::number(o.rollup.mean_progress)} " %"</text>
+                </g>
+            }
+        })
+        .collect_view();
+    let progress_label = format!(
+        "{} : {}",
+        tr!(progress_by_objective),
+        stats
+            .objectives
+            .iter()
+            .map(|o| format!("{} {} %", o.code, format::number(o.rollup.mean_progress)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    view! {
+        <section class="card" aria-labelledby="total-title">
+            <h2 id="total-title">{tr!(whole_plan)}</h2>
+            <p class="big-figures">
+                <span><strong>{total.actions}</strong> " " {tr!(actions)}</span>
+                <span><strong>{format::number(total.mean_progress)} " %"</strong> " " {tr!(mean_progress)}</span>
+                <span><strong>{total.late}</strong> " " {tr!(late_actions)}</span>
+            </p>
+            <StatusBar rollup=total.clone() label=summary/>
+            <ul class="legend">
+                {ActionStatus::ALL.iter().map(|s| view! {
+                    <li><span class="swatch" style=format!("background:{}", colour(*s))></span>
+                        {status_label(*s)} " : " {total.by_status.get(*s)}</li>
+                }).collect_view()}
+            </ul>
+        </section>
+        <section class="card" aria-labelledby="objectives-title">
+            <h2 id="objectives-title">{tr!(progress_by_objective)}</h2>
+            <svg class="progress-chart" viewBox=format!("0 0 440 {height}") role="img" aria-label=progress_label>
+                {bars}
+            </svg>
+            <table>
+                <thead><tr>
+                    <th scope="col">{tr!(objective_column)}</th><th scope="col">{tr!(actions)}</th>
+                    <th scope="col">{tr!(mean_progress)}</th><th scope="col">{tr!(late_actions)}</th>
+                    <th scope="col">{tr!(status_termine)}</th>
+                </tr></thead>
+                <tbody>
+                    {stats.objectives.iter().map(|o| view! {
+                        <tr class=if o.level == ObjectiveLevel::Strategic { "strategic-row" } else { "" }>
+                            <th scope="row"><span class="code">{o.code.clone()}</span> {o.title.clone()}</th>
+                            <td>{o.rollup.actions}</td>
+                            <td>{format::number(o.rollup.mean_progress)} " %"</td>
+                            <td>{o.rollup.late}</td>
+                            <td>{o.rollup.by_status.termine}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+        <section class="card" aria-labelledby="organisations-title">
+            <h2 id="organisations-title">{tr!(by_organisation)}</h2>
+            <table>
+                <thead><tr>
+                    <th scope="col">{tr!(filter_organisation)}</th><th scope="col">{tr!(leads_column)}</th>
+                    <th scope="col">{tr!(actions)}</th><th scope="col">{tr!(mean_progress)}</th>
+                    <th scope="col">{tr!(late_actions)}</th><th scope="col">{tr!(by_status)}</th>
+                </tr></thead>
+                <tbody>
+                    {stats.organisations.into_iter().map(|o| {
+                        let label = format!("{} : {} {}", o.organisation.name, o.rollup.actions, tr!(actions));
+                        view! {
+                            <tr>
+                                <th scope="row">{o.organisation.name.clone()}</th>
+                                <td>{o.leads}</td>
+                                <td>{o.rollup.actions}</td>
+                                <td>{format::number(o.rollup.mean_progress)} " %"</td>
+                                <td>{o.rollup.late}</td>
+                                <td class="bar-cell"><StatusBar rollup=o.rollup label/></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}

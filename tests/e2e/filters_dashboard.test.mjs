@@ -1,0 +1,108 @@
+// Filtering the tree (kept in the URL), the dashboard, and the proposal flow by keyboard.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_URL, launch, newPage, screenshot, accessibilityViolations, signIn, apiToken } from './support.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const visibleCodes = (page) =>
+  page.locator('li.action:not([hidden]) .code').allInnerTexts();
+
+async function openPlanA(page, email) {
+  await page.goto(`${BASE_URL}/`);
+  await signIn(page, email);
+  await page.getByRole('link', { name: /CPAS A/ }).click();
+  await page.locator('li.action').first().waitFor();
+}
+
+test('the tree filters by text (accents ignored), status and organisation, in the URL', async () => {
+  const page = await newPage(browser);
+  await openPlanA(page, 'dg@cpas-a.example');
+
+  await page.getByLabel('Rechercher').fill('défits');
+  await page.waitForFunction(() => document.querySelectorAll('li.action:not([hidden])').length === 2);
+  assert.deepEqual(await visibleCodes(page), ['Pe13', 'Pe17']);
+  assert.match(page.url(), /q=d%C3%A9fits/);
+  assert.match(await page.locator('.filter-count').innerText(), /^2 actions/);
+
+  // The link carries the filter: a reload (the session survives) shows the same.
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll('li.action:not([hidden])').length === 2);
+  assert.equal(await page.getByLabel('Rechercher').inputValue(), 'défits');
+
+  await page.getByLabel('Rechercher').fill('');
+  await page.getByLabel('Organisation').selectOption({ label: 'Commune (PCS)' });
+  await page.waitForFunction(() => document.querySelectorAll('li.action:not([hidden])').length === 4);
+  assert.deepEqual(await visibleCodes(page), ['Pe17', 'Pe18', 'Pe19', 'Pe20']);
+  assert.equal(await page.locator('#objectif-OSe3').isHidden(), true, 'objectives without a match are hidden');
+  await screenshot(page, 'tree-filtered');
+  assert.deepEqual(await accessibilityViolations(page), []);
+});
+
+test('a partner finds "my actions" in one click', async () => {
+  const page = await newPage(browser);
+  await openPlanA(page, 'defits@cpas-a.example');
+
+  await page.getByLabel('Mes actions').check();
+
+  await page.waitForFunction(() => document.querySelectorAll('li.action:not([hidden])').length === 1);
+  assert.deepEqual(await visibleCodes(page), ['Pe13']);
+  assert.match(page.url(), /mine=1/);
+});
+
+test('the dashboard shows progress per objective and the actions by status', async () => {
+  const page = await newPage(browser);
+  await openPlanA(page, 'president@cpas-a.example');
+
+  await page.getByRole('link', { name: 'Tableau de bord' }).click();
+
+  await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+  await page.locator('.big-figures').waitFor();
+  assert.match(await page.locator('.big-figures').innerText(), /41\s+actions/);
+  assert.equal(await page.locator('svg.progress-chart g').count(), 13, '3 strategic and 10 operational objectives');
+  assert.match(await page.locator('section').filter({ hasText: 'Par organisation' }).innerText(), /Commune \(PCS\)/);
+  await screenshot(page, 'dashboard');
+  assert.deepEqual(await accessibilityViolations(page), []);
+});
+
+test('a proposal is made with the keyboard only', async () => {
+  const token = await apiToken('social@cpas-a.example');
+  const page_ = await (await fetch(`${BASE_URL}/api/v1/actions?q=Pe36`, { headers: { authorization: `Bearer ${token}` } })).json();
+  const pe36 = page_.items.find((a) => a.code === 'Pe36');
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/actions/${pe36.id}`);
+  await signIn(page, 'social@cpas-a.example');
+  await page.getByRole('heading', { name: /Proposer une mise à jour/ }).waitFor();
+
+  // Tab until the progress field has the focus, then only type, Tab, Space and Enter.
+  const focusOn = async (id) => {
+    for (let i = 0; i < 60; i += 1) {
+      if (await page.evaluate(() => document.activeElement?.id) === id) return;
+      await page.keyboard.press('Tab');
+    }
+    throw new Error(`${id} never got the focus`);
+  };
+  await focusOn('propose-progress');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('25');
+  await focusOn('propose-note');
+  await page.keyboard.type('Local réservé le jeudi matin.');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Envoyer la proposition');
+  await page.keyboard.press('Enter');
+
+  await page.getByText('Votre proposition est envoyée').waitFor();
+
+  // Leave the queue as it was for the other tests: withdraw the proposal.
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const pending = await (await fetch(`${BASE_URL}/api/v1/change-requests?status=pending&action_id=${pe36.id}`, { headers })).json();
+  const made = pending.at(-1);
+  assert.deepEqual(made.diff.map((d) => [d.field, d.proposed]), [['progress', 25]]);
+  assert.equal(made.note, 'Local réservé le jeudi matin.');
+  for (const proposal of pending) {
+    const withdrawn = await fetch(`${BASE_URL}/api/v1/change-requests/${proposal.id}/withdraw`, { method: 'POST', headers });
+    assert.equal(withdrawn.status, 200);
+  }
+});
