@@ -2,7 +2,7 @@
 // partner sees the result and the history.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, newPage, screenshot, accessibilityViolations, signIn } from './support.mjs';
+import { BASE_URL, launch, newPage, screenshot, accessibilityViolations, signIn, apiToken } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -87,4 +87,39 @@ test('invalid values are explained next to the field', async () => {
 
   await page.locator('#propose-planned_end-error').filter({ hasText: /précède la date de début/ }).waitFor();
   assert.equal(await page.getByLabel('Échéance prévue').getAttribute('aria-invalid'), 'true');
+});
+
+test('indicator values and amounts spent are proposed in the same form', async () => {
+  const dg = await apiToken('dg@cpas-a.example');
+  const social = await apiToken('social@cpas-a.example');
+  const headers = (token) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+  const found = await (await fetch(`${BASE_URL}/api/v1/actions?q=Pe19`, { headers: headers(dg) })).json();
+  const pe19 = found.items.find((a) => a.code === 'Pe19');
+  await fetch(`${BASE_URL}/api/v1/actions/${pe19.id}/indicators`, {
+    method: 'POST', headers: headers(dg),
+    body: JSON.stringify({ name: 'Trajets assurés', unit: 'trajets', year: 2026, target: 120 }),
+  });
+  const defined = await (await fetch(`${BASE_URL}/api/v1/actions/${pe19.id}/budget-lines`, {
+    method: 'POST', headers: headers(dg),
+    body: JSON.stringify({ year: 2026, service: 'ordinaire', direction: 'depense', article: '87101/124-48', planned_cents: 300000 }),
+  })).json();
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/actions/${pe19.id}`);
+  await signIn(page, 'social@cpas-a.example');
+
+  await page.getByLabel(/Trajets assurés/).fill('42');
+  await page.getByLabel('Mesurée le').fill('2026-03-31');
+  await page.getByLabel(/Dépensé \(€\)/).fill('150,50');
+  assert.deepEqual(await accessibilityViolations(page), []);
+  await page.getByRole('button', { name: 'Envoyer la proposition' }).click();
+  await page.getByText('Votre proposition est envoyée').waitFor();
+
+  const pending = await (await fetch(`${BASE_URL}/api/v1/change-requests?status=pending&action_id=${pe19.id}`, { headers: headers(social) })).json();
+  const diff = Object.fromEntries(pending.at(-1).diff.map((d) => [d.field.split(':')[0], d.proposed]));
+  assert.deepEqual(diff.indicator, { current_value: 42, measured_at: '2026-03-31' });
+  assert.equal(diff.budget_line, 15050);
+  assert.equal(defined.budget_lines[0].spent_cents, 0);
+  for (const proposal of pending) {
+    await fetch(`${BASE_URL}/api/v1/change-requests/${proposal.id}/withdraw`, { method: 'POST', headers: headers(social) });
+  }
 });

@@ -20,6 +20,34 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
     let planned_end = RwSignal::new(date_text(action.planned_end));
     let actual_end = RwSignal::new(date_text(action.actual_end));
     let note = RwSignal::new(String::new());
+    // One value and date per indicator, one amount (in euros) per budget line.
+    let measures: Vec<(api_types::Indicator, RwSignal<String>, RwSignal<String>)> = detail
+        .indicators
+        .iter()
+        .map(|i| {
+            (
+                i.clone(),
+                RwSignal::new(i.current_value.map(|v| v.to_string()).unwrap_or_default()),
+                RwSignal::new(date_text(i.measured_at)),
+            )
+        })
+        .collect();
+    let spending: Vec<(api_types::BudgetLine, RwSignal<String>)> = detail
+        .budget_lines
+        .iter()
+        .map(|b| {
+            (
+                b.clone(),
+                RwSignal::new(format!(
+                    "{}.{:02}",
+                    b.spent_cents / 100,
+                    b.spent_cents % 100
+                )),
+            )
+        })
+        .collect();
+    let measures = StoredValue::new(measures);
+    let spending = StoredValue::new(spending);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let message = RwSignal::new(None::<(bool, String)>);
     let busy = RwSignal::new(false);
@@ -101,6 +129,62 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
             message.set(Some((false, tr!(fix_fields).to_owned())));
             return;
         }
+        for (indicator, value, date) in measures.get_value() {
+            let text = value.get_untracked().replace(',', ".");
+            let parsed_value = if text.trim().is_empty() {
+                Ok(None)
+            } else {
+                text.trim().parse::<f64>().map(Some)
+            };
+            let text = date.get_untracked();
+            let parsed_date = if text.trim().is_empty() {
+                Ok(None)
+            } else {
+                NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map(Some)
+            };
+            match (parsed_value, parsed_date) {
+                (Ok(v), Ok(d)) if v != indicator.current_value || d != indicator.measured_at => {
+                    changes.indicators.push(api_types::IndicatorMeasure {
+                        id: indicator.id,
+                        current_value: v,
+                        measured_at: d,
+                    });
+                }
+                (Ok(_), Ok(_)) => {}
+                _ => local.push(FieldError {
+                    field: "changes/indicators".to_owned(),
+                    code: "invalid_value".to_owned(),
+                    message: tr!(error_invalid_value).to_owned(),
+                }),
+            }
+        }
+        for (line, amount) in spending.get_value() {
+            let text = amount
+                .get_untracked()
+                .replace(',', ".")
+                .replace(['€', ' ', '\u{a0}', '\u{202f}'], "");
+            match text.parse::<f64>() {
+                Ok(euros) if euros >= 0.0 => {
+                    let cents = (euros * 100.0).round() as i64;
+                    if cents != line.spent_cents {
+                        changes.budget_lines.push(api_types::BudgetSpent {
+                            id: line.id,
+                            spent_cents: cents,
+                        });
+                    }
+                }
+                _ => local.push(FieldError {
+                    field: "changes/budget_lines".to_owned(),
+                    code: "invalid_value".to_owned(),
+                    message: tr!(error_invalid_value).to_owned(),
+                }),
+            }
+        }
+        if !local.is_empty() {
+            errors.set(local);
+            message.set(Some((false, tr!(fix_fields).to_owned())));
+            return;
+        }
         if changes == ActionChanges::default() {
             errors.set(Vec::new());
             message.set(Some((false, tr!(nothing_changed).to_owned())));
@@ -122,7 +206,7 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
                 Ok(_) => {
                     errors.set(Vec::new());
                     note.set(String::new());
-                    message.set(Some((true, tr!(proposal_sent).to_owned())));
+                    message.set(None);
                     on_sent.run(());
                 }
                 Err(failure) => {
@@ -191,6 +275,52 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
             {date_field("planned_start", tr!(field_planned_start), planned_start)}
             {date_field("planned_end", tr!(field_planned_end), planned_end)}
             {date_field("actual_end", tr!(field_actual_end), actual_end)}
+            {move || {
+                let list = measures.get_value();
+                (!list.is_empty()).then(|| {
+                    let error = error_of("indicators");
+                    view! {
+                        <fieldset class="measures">
+                            <legend>{tr!(indicators)}</legend>
+                            {list.into_iter().enumerate().map(|(n, (indicator, value, date))| {
+                                let unit = indicator.unit.clone().map(|u| format!(" ({u})")).unwrap_or_default();
+                                view! {
+                                    <div class="measure">
+                                        <label for=format!("measure-{n}")>{indicator.name.clone()} {unit}</label>
+                                        <input type="text" inputmode="decimal" id=format!("measure-{n}") prop:value=value
+                                            on:input=move |ev| value.set(event_target_value(&ev))/>
+                                        <label for=format!("measured-{n}")>{tr!(measured_at)}</label>
+                                        <input type="date" id=format!("measured-{n}") prop:value=date
+                                            on:input=move |ev| date.set(event_target_value(&ev))/>
+                                    </div>
+                                }
+                            }).collect_view()}
+                            <p class="field-error" aria-live="polite">{error}</p>
+                        </fieldset>
+                    }
+                })
+            }}
+            {move || {
+                let list = spending.get_value();
+                (!list.is_empty()).then(|| {
+                    let error = error_of("budget_lines");
+                    view! {
+                        <fieldset class="measures">
+                            <legend>{tr!(budget)}</legend>
+                            {list.into_iter().enumerate().map(|(n, (line, amount))| view! {
+                                <div class="measure">
+                                    <label for=format!("spent-{n}")>
+                                        {tr!(spent)} " (€) — " {line.year} " " {line.article.clone().unwrap_or_default()}
+                                    </label>
+                                    <input type="text" inputmode="decimal" id=format!("spent-{n}") prop:value=amount
+                                        on:input=move |ev| amount.set(event_target_value(&ev))/>
+                                </div>
+                            }).collect_view()}
+                            <p class="field-error" aria-live="polite">{error}</p>
+                        </fieldset>
+                    }
+                })
+            }}
             <div class="field">
                 <label for="propose-note">{tr!(note)}</label>
                 <textarea id="propose-note" rows="3" prop:value=note

@@ -29,13 +29,18 @@ pub fn ActionPage() -> impl IntoView {
         let (id, token) = (id(), session.token().unwrap_or_default());
         async move { api::action_history(&token, &id).await }
     });
-    let on_sent = Callback::new(move |()| reload.update(|n| *n += 1));
+    // The confirmation lives here: the form is drawn anew with the reloaded action.
+    let sent = RwSignal::new(false);
+    let on_sent = Callback::new(move |()| {
+        sent.set(true);
+        reload.update(|n| *n += 1);
+    });
     view! {
+        {move || sent.get().then(|| view! { <p class="notice success" role="status">{tr!(proposal_sent)}</p> })}
         {move || match detail.get() {
             None => view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any(),
             Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
             Some(Ok(detail)) => {
-                let history = history.get().and_then(Result::ok).unwrap_or_default();
                 view! { <ActionView detail history on_sent/> }.into_any()
             }
         }}
@@ -63,7 +68,9 @@ fn may_propose(session: SessionContext, detail: &ActionDetail) -> bool {
 #[component]
 fn ActionView(
     detail: ActionDetail,
-    history: Vec<HistoryEntry>,
+    // A resource, read only by the history section: when it arrives, nothing else is drawn
+    // again (the form keeps what the user is typing).
+    history: LocalResource<Result<Vec<HistoryEntry>, api::ApiFailure>>,
     on_sent: Callback<()>,
 ) -> impl IntoView {
     let session = SessionContext::get();
@@ -193,7 +200,9 @@ fn ActionView(
         </section>
         <section class="card" aria-labelledby="history-title">
             <h2 id="history-title">{tr!(history)}</h2>
-            {if history.is_empty() {
+            {move || {
+                let history = history.get().and_then(Result::ok).unwrap_or_default();
+                if history.is_empty() {
                 view! { <p>{tr!(nothing_yet)}</p> }.into_any()
             } else {
                 view! {
@@ -219,6 +228,7 @@ fn ActionView(
                         }).collect_view()}
                     </ol>
                 }.into_any()
+            }
             }}
         </section>
     }
