@@ -500,7 +500,9 @@ fn add_journal(
     Ok(())
 }
 
-fn notify(
+/// Puts a notification in each recipient's inbox (and so in the e-mail outbox), in the
+/// caller's transaction.
+pub(crate) fn notify(
     conn: &mut PgConnection,
     tenant: TenantId,
     recipients: &[Uuid],

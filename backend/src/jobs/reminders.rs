@@ -7,6 +7,9 @@ use diesel::sql_types::{Nullable, Text, Uuid as SqlUuid};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::db::follow_up::notify;
+use crate::domain::TenantId;
+
 /// The SQL condition "this action is stale", over `actions` joined to its plan `p`.
 pub const STALE: &str = "(p.status = 'adopted' \
      AND actions.status NOT IN ('termine', 'annule_abandonne') \
@@ -52,6 +55,10 @@ struct Recipient {
     id: Uuid,
 }
 
+fn ids(recipients: &[Recipient]) -> Vec<Uuid> {
+    recipients.iter().map(|r| r.id).collect()
+}
+
 /// One pass over every CPAS; does nothing when another instance is at it.
 pub fn run_once(conn: &mut PgConnection) -> anyhow::Result<ReminderReport> {
     conn.transaction(|conn| {
@@ -92,8 +99,8 @@ pub fn run_once(conn: &mut PgConnection) -> anyhow::Result<ReminderReport> {
                 .load(conn)?;
                 notify(
                     conn,
-                    action.tenant_id,
-                    &recipients,
+                    TenantId::new(action.tenant_id),
+                    &ids(&recipients),
                     "action_stale",
                     &json!({
                         "action_id": action.id,
@@ -125,8 +132,8 @@ pub fn run_once(conn: &mut PgConnection) -> anyhow::Result<ReminderReport> {
                 .collect();
             notify(
                 conn,
-                first.tenant_id,
-                &managers,
+                TenantId::new(first.tenant_id),
+                &ids(&managers),
                 "stale_digest",
                 &json!({ "plan_id": plan, "plan_title": first.plan_title, "actions": actions }),
             )?;
@@ -137,29 +144,4 @@ pub fn run_once(conn: &mut PgConnection) -> anyhow::Result<ReminderReport> {
         }
         Ok(report)
     })
-}
-
-fn notify(
-    conn: &mut PgConnection,
-    tenant: Uuid,
-    recipients: &[Recipient],
-    kind: &str,
-    payload: &serde_json::Value,
-) -> anyhow::Result<()> {
-    use crate::db::schema::notifications;
-    let rows: Vec<_> = recipients
-        .iter()
-        .map(|r| {
-            (
-                notifications::tenant_id.eq(tenant),
-                notifications::user_id.eq(r.id),
-                notifications::kind.eq(kind),
-                notifications::payload.eq(payload.clone()),
-            )
-        })
-        .collect();
-    diesel::insert_into(notifications::table)
-        .values(&rows)
-        .execute(conn)?;
-    Ok(())
 }
