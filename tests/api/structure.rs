@@ -275,6 +275,53 @@ async fn moving_and_reordering_keep_the_plan_order() {
     assert_eq!(order, ["OSe3", "OSe1", "OSe2"]);
 }
 
+/// Concurrent structure edits of one plan queue up on the plan's lock: none fails, and the
+/// order stays a clean 0..n (they once deadlocked renumbering each other's siblings).
+#[tokio::test]
+async fn concurrent_additions_and_moves_under_one_objective_all_succeed() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let tree = app.plan_of("cpas-a").await;
+    let oo = &tree.objectives[0].operational_objectives[0];
+    let existing = oo.actions.len();
+    let first = &oo.actions[0];
+
+    let additions = (0..12).map(|i| {
+        let (app, dg) = (&app, &dg);
+        async move {
+            let body = json!({ "code": format!("Px{i}"), "title": format!("Action ajoutée {i}"), "position": 0 });
+            app.send_as(Method::POST, Some(dg), &format!("/api/v1/objectives/{}/actions", oo.id), Some(&body))
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let moving = async {
+        let body = json!({ "version": first.version, "position": 3 });
+        app.send_as(
+            Method::PATCH,
+            Some(&dg),
+            &format!("/api/v1/actions/{}/definition", first.id),
+            Some(&body),
+        )
+        .await
+        .status()
+        .as_u16()
+    };
+    let (statuses, moved) = tokio::join!(futures_util::future::join_all(additions), moving);
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+    assert_eq!(moved, 200);
+
+    let after = app.plan_of("cpas-a").await;
+    let positions: Vec<i32> = after.objectives[0].operational_objectives[0]
+        .actions
+        .iter()
+        .map(|a| a.position)
+        .collect();
+    let expected: Vec<i32> = (0..i32::try_from(existing + 12).expect("small")).collect();
+    assert_eq!(positions, expected);
+}
+
 #[tokio::test]
 async fn an_action_with_history_is_archived_not_deleted() {
     let app = spawn_app().await;

@@ -440,6 +440,7 @@ pub fn create_action(
                 "actions sit under operational objectives",
             ));
         }
+        lock_plan(conn, tenant, plan)?;
         let id: Uuid = diesel::insert_into(actions::table)
             .values((
                 actions::tenant_id.eq(tenant.get()),
@@ -467,6 +468,25 @@ fn optional_text(value: Option<&str>, field: &str, max: usize) -> Result<Option<
         None | Some("") => Ok(None),
         Some(text) => Label::parse_text(text, field, max).map(Some),
     }
+}
+
+/// Locks the action's plan, then the action: for changes that renumber its siblings. Every
+/// reordering takes the plan's lock first, so concurrent edits of one plan queue up instead
+/// of deadlocking on each other's sibling rows.
+fn lock_action_and_plan(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Action, ApiError> {
+    let plan: Uuid = actions::table
+        .filter(actions::id.eq(id))
+        .filter(actions::tenant_id.eq(tenant.get()))
+        .select(actions::plan_id)
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound { resource: "action" })?;
+    lock_plan(conn, tenant, plan)?;
+    lock_action(conn, tenant, id)
 }
 
 fn lock_action(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> Result<Action, ApiError> {
@@ -540,7 +560,7 @@ pub fn update_action_definition(
         .map(|r| optional_text(r.as_deref(), "reservation", 2000))
         .transpose()?;
     conn.transaction(|conn| {
-        let action = lock_action(conn, tenant, id)?;
+        let action = lock_action_and_plan(conn, tenant, id)?;
         if action.version != patch.version {
             return Err(stale("action"));
         }
@@ -727,7 +747,7 @@ pub fn set_action_organisations(
 /// Deletes an action that has no history and no proposal; otherwise archive it.
 pub fn delete_action(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> Result<(), ApiError> {
     conn.transaction(|conn| {
-        let action = lock_action(conn, tenant, id)?;
+        let action = lock_action_and_plan(conn, tenant, id)?;
         let history: i64 = action_history::table
             .filter(action_history::action_id.eq(id))
             .count()
@@ -757,7 +777,7 @@ pub fn archive_action(
     version: i32,
 ) -> Result<(), ApiError> {
     conn.transaction(|conn| {
-        let action = lock_action(conn, tenant, id)?;
+        let action = lock_action_and_plan(conn, tenant, id)?;
         if action.version != version {
             return Err(stale("action"));
         }
