@@ -1,10 +1,13 @@
 //! One function per API endpoint.
 
 use api_types::{
-    ActionDetail, Approval, ChangeRequest, HistoryEntry, LoginRequest, NewChangeRequest, PlanStats,
-    PlanSummary, PlanTree, Problem, RefreshRequest, Rejection, TokenResponse, User,
+    ActionDefinitionPatch, ActionDetail, ActionOrganisations, Adoption, Approval, ChangeRequest,
+    HistoryEntry, LoginRequest, NewAction, NewChangeRequest, NewObjective, NewOrganisation,
+    NewPlan, NewUser, ObjectivePatch, OpinionInput, OrganisationSummary, PlanStats, PlanSummary,
+    PlanTree, Problem, RefreshRequest, Rejection, TenantRef, TokenResponse, User, UserCreated,
+    UserPatch,
 };
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
 /// A failed call, ready to show.
@@ -24,35 +27,19 @@ impl ApiFailure {
 }
 
 pub async fn login(email: String, password: String) -> Result<TokenResponse, ApiFailure> {
-    let response = Request::post("/api/v1/auth/login")
-        .json(&LoginRequest { email, password })
-        .map_err(network)?
-        .send()
-        .await
-        .map_err(network)?;
-    decode(response).await
+    let body = json(&LoginRequest { email, password })?;
+    parse(&exchange(Method::POST, "/api/v1/auth/login", None, Some(body)).await?)
 }
 
 pub async fn refresh(refresh_token: String) -> Result<TokenResponse, ApiFailure> {
-    let response = Request::post("/api/v1/auth/refresh")
-        .json(&RefreshRequest { refresh_token })
-        .map_err(network)?
-        .send()
-        .await
-        .map_err(network)?;
-    decode(response).await
+    let body = json(&RefreshRequest { refresh_token })?;
+    parse(&exchange(Method::POST, "/api/v1/auth/refresh", None, Some(body)).await?)
 }
 
 pub async fn logout(token: &str) -> Result<(), ApiFailure> {
-    let response = authorised(Request::post("/api/v1/auth/logout"), token)
-        .send()
+    exchange(Method::POST, "/api/v1/auth/logout", Some(token), None)
         .await
-        .map_err(network)?;
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(failure(response).await)
-    }
+        .map(drop)
 }
 
 pub async fn me(token: &str) -> Result<User, ApiFailure> {
@@ -118,39 +105,226 @@ pub async fn reject(token: &str, id: &str, reason: String) -> Result<ChangeReque
     .await
 }
 
+// Administration: accounts, organisations, the plan's structure.
+
+/// `?tenant_id=…` for platform administrators, who name the CPAS they work on.
+fn tenant_query(tenant: Option<uuid::Uuid>) -> String {
+    tenant
+        .map(|t| format!("?tenant_id={t}"))
+        .unwrap_or_default()
+}
+
+pub async fn list_tenants(token: &str) -> Result<Vec<TenantRef>, ApiFailure> {
+    get("/api/v1/tenants", token).await
+}
+
+pub async fn list_users(token: &str, tenant: Option<uuid::Uuid>) -> Result<Vec<User>, ApiFailure> {
+    get(&format!("/api/v1/users{}", tenant_query(tenant)), token).await
+}
+
+pub async fn create_user(token: &str, user: &NewUser) -> Result<UserCreated, ApiFailure> {
+    post("/api/v1/users", token, user).await
+}
+
+pub async fn update_user(token: &str, id: &str, patch: &UserPatch) -> Result<User, ApiFailure> {
+    send(Method::PATCH, &format!("/api/v1/users/{id}"), token, patch).await
+}
+
+pub async fn reset_password(token: &str, id: &str) -> Result<UserCreated, ApiFailure> {
+    post(
+        &format!("/api/v1/users/{id}/password-reset"),
+        token,
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+pub async fn list_organisations(
+    token: &str,
+    tenant: Option<uuid::Uuid>,
+) -> Result<Vec<OrganisationSummary>, ApiFailure> {
+    get(
+        &format!("/api/v1/organisations{}", tenant_query(tenant)),
+        token,
+    )
+    .await
+}
+
+pub async fn create_organisation(
+    token: &str,
+    organisation: &NewOrganisation,
+) -> Result<OrganisationSummary, ApiFailure> {
+    post("/api/v1/organisations", token, organisation).await
+}
+
+pub async fn create_plan(token: &str, plan: &NewPlan) -> Result<PlanTree, ApiFailure> {
+    post("/api/v1/plans", token, plan).await
+}
+
+pub async fn adopt_plan(
+    token: &str,
+    plan: &str,
+    adoption: &Adoption,
+) -> Result<PlanTree, ApiFailure> {
+    post(&format!("/api/v1/plans/{plan}/adopt"), token, adoption).await
+}
+
+pub async fn create_objective(
+    token: &str,
+    plan: &str,
+    objective: &NewObjective,
+) -> Result<PlanTree, ApiFailure> {
+    post(
+        &format!("/api/v1/plans/{plan}/objectives"),
+        token,
+        objective,
+    )
+    .await
+}
+
+pub async fn update_objective(
+    token: &str,
+    id: &str,
+    patch: &ObjectivePatch,
+) -> Result<PlanTree, ApiFailure> {
+    send(
+        Method::PATCH,
+        &format!("/api/v1/objectives/{id}"),
+        token,
+        patch,
+    )
+    .await
+}
+
+pub async fn create_action(
+    token: &str,
+    objective: &str,
+    action: &NewAction,
+) -> Result<ActionDetail, ApiFailure> {
+    post(
+        &format!("/api/v1/objectives/{objective}/actions"),
+        token,
+        action,
+    )
+    .await
+}
+
+pub async fn update_action_definition(
+    token: &str,
+    id: &str,
+    patch: &ActionDefinitionPatch,
+) -> Result<ActionDetail, ApiFailure> {
+    send(
+        Method::PATCH,
+        &format!("/api/v1/actions/{id}/definition"),
+        token,
+        patch,
+    )
+    .await
+}
+
+pub async fn set_action_organisations(
+    token: &str,
+    id: &str,
+    organisations: &ActionOrganisations,
+) -> Result<ActionDetail, ApiFailure> {
+    send(
+        Method::PUT,
+        &format!("/api/v1/actions/{id}/organisations"),
+        token,
+        organisations,
+    )
+    .await
+}
+
+pub async fn create_opinion(
+    token: &str,
+    plan: &str,
+    opinion: &OpinionInput,
+) -> Result<PlanTree, ApiFailure> {
+    post(&format!("/api/v1/plans/{plan}/opinions"), token, opinion).await
+}
+
+pub async fn update_opinion(
+    token: &str,
+    id: &str,
+    opinion: &OpinionInput,
+) -> Result<PlanTree, ApiFailure> {
+    send(
+        Method::PUT,
+        &format!("/api/v1/opinions/{id}"),
+        token,
+        opinion,
+    )
+    .await
+}
+
+pub async fn delete_opinion(token: &str, id: &str) -> Result<(), ApiFailure> {
+    let url = format!("/api/v1/opinions/{id}");
+    exchange(Method::DELETE, &url, Some(token), None)
+        .await
+        .map(drop)
+}
+
+// The helpers below keep the generic part (serde) apart from the HTTP exchange, so the
+// exchange is compiled once and not once per endpoint: the WASM stays small.
+
+async fn get<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, ApiFailure> {
+    parse(&exchange(Method::GET, url, Some(token), None).await?)
+}
+
 async fn post<B: serde::Serialize, T: DeserializeOwned>(
     url: &str,
     token: &str,
     body: &B,
 ) -> Result<T, ApiFailure> {
-    let response = authorised(Request::post(url), token)
-        .json(body)
-        .map_err(network)?
-        .send()
-        .await
-        .map_err(network)?;
-    decode(response).await
+    send(Method::POST, url, token, body).await
 }
 
-fn authorised(request: RequestBuilder, token: &str) -> RequestBuilder {
-    request
-        .header("Accept", "application/json")
-        .header("Authorization", &format!("Bearer {token}"))
+async fn send<B: serde::Serialize, T: DeserializeOwned>(
+    method: Method,
+    url: &str,
+    token: &str,
+    body: &B,
+) -> Result<T, ApiFailure> {
+    let body = json(body)?;
+    parse(&exchange(method, url, Some(token), Some(body)).await?)
 }
 
-async fn get<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, ApiFailure> {
-    let response = authorised(Request::get(url), token)
-        .send()
-        .await
-        .map_err(network)?;
-    decode(response).await
+fn json<B: serde::Serialize>(body: &B) -> Result<String, ApiFailure> {
+    serde_json::to_string(body).map_err(|e| local(e.to_string()))
 }
 
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> {
-    if response.ok() {
-        return response.json().await.map_err(network);
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiFailure> {
+    serde_json::from_str(text).map_err(|e| local(e.to_string()))
+}
+
+/// One request: the answer's body when it succeeded, the problem when it did not.
+async fn exchange(
+    method: Method,
+    url: &str,
+    token: Option<&str>,
+    body: Option<String>,
+) -> Result<String, ApiFailure> {
+    let mut request = RequestBuilder::new(url)
+        .method(method)
+        .header("Accept", "application/json");
+    if let Some(token) = token {
+        request = request.header("Authorization", &format!("Bearer {token}"));
     }
-    Err(failure(response).await)
+    let request = match body {
+        Some(body) => request
+            .header("Content-Type", "application/json")
+            .body(body),
+        None => request.build(),
+    }
+    .map_err(network)?;
+    let response = request.send().await.map_err(network)?;
+    if response.ok() {
+        response.text().await.map_err(network)
+    } else {
+        Err(failure(response).await)
+    }
 }
 
 async fn failure(response: Response) -> ApiFailure {
@@ -173,9 +347,14 @@ async fn failure(response: Response) -> ApiFailure {
 }
 
 fn network(error: gloo_net::Error) -> ApiFailure {
+    local(error.to_string())
+}
+
+/// A failure on our side of the wire (network down, unreadable answer).
+fn local(message: String) -> ApiFailure {
     ApiFailure {
         status: 0,
-        message: error.to_string(),
+        message,
         problem: None,
     }
 }

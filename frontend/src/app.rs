@@ -9,6 +9,10 @@ use crate::api;
 use crate::components::require_session::RequireSession;
 use crate::i18n::Locale;
 use crate::locale::LocaleContext;
+use crate::pages::admin::{
+    AdminHome, AdminTenant, is_administrator, organisations::OrganisationsPage,
+    structure::StructurePage, users::UsersPage,
+};
 use crate::pages::{
     action_page::ActionPage, approvals_page::ApprovalsPage, dashboard_page::DashboardPage,
     login_page::LoginPage, plan_page::PlanPage, plans_page::PlansPage,
@@ -20,6 +24,7 @@ use api_types::Role;
 pub fn App() -> impl IntoView {
     let session = SessionContext::provide();
     let locale = LocaleContext::provide();
+    AdminTenant::provide();
     view! {
         <Router>
             // Everything is drawn again in the chosen language; the session and the URL stay.
@@ -41,6 +46,10 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/plans/:id/tableau-de-bord") view=|| view! { <RequireSession><DashboardPage/></RequireSession> }/>
                             <Route path=path!("/actions/:id") view=|| view! { <RequireSession><ActionPage/></RequireSession> }/>
                             <Route path=path!("/approbations") view=|| view! { <RequireSession><ApprovalsPage/></RequireSession> }/>
+                            <Route path=path!("/administration") view=|| view! { <RequireSession><AdminHome/></RequireSession> }/>
+                            <Route path=path!("/administration/utilisateurs") view=|| view! { <RequireSession><UsersPage/></RequireSession> }/>
+                            <Route path=path!("/administration/organisations") view=|| view! { <RequireSession><OrganisationsPage/></RequireSession> }/>
+                            <Route path=path!("/plans/:id/structure") view=|| view! { <RequireSession><StructurePage/></RequireSession> }/>
                         </Routes>
                     </main>
                 }
@@ -99,9 +108,11 @@ fn UserMenu(session: SessionContext) -> impl IntoView {
             s.as_ref().map(|s| {
                 let name = s.user.display_name.clone();
                 let manager = matches!(s.user.role, Role::President | Role::Dg);
+                let administrator = is_administrator(s.user.role);
                 view! {
                     <nav class="user-menu" aria-label=tr!(app_name)>
                         {manager.then(|| view! { <ApprovalsLink session/> })}
+                        {administrator.then(|| view! { <A href="/administration" attr:class="nav-link">{tr!(administration)}</A> })}
                         <span class="user-name">{name}</span>
                         <button type="button" class="link-button" on:click=logout>{tr!(logout)}</button>
                     </nav>
@@ -115,21 +126,16 @@ fn UserMenu(session: SessionContext) -> impl IntoView {
 #[component]
 fn ApprovalsLink(session: SessionContext) -> impl IntoView {
     let location = leptos_router::hooks::use_location();
-    let pending = LocalResource::new(move || {
+    let pending = crate::loader::loader(move || {
         // Counted again on every navigation, so a decision shows at once.
         location.pathname.track();
         let token = session.token().unwrap_or_default();
-        async move {
-            api::pending_change_requests(&token)
-                .await
-                .map(|l| l.len())
-                .unwrap_or(0)
-        }
+        Box::pin(async move { api::pending_change_requests(&token).await.map(|l| l.len()) })
     });
     view! {
         <A href="/approbations" attr:class="nav-link">
             {tr!(approvals)}
-            {move || pending.get().filter(|n| *n > 0).map(|n| view! { " " <span class="badge count">{n}</span> })}
+            {move || pending.get().and_then(Result::ok).filter(|n| *n > 0).map(|n| view! { " " <span class="badge count">{n}</span> })}
         </A>
     }
 }

@@ -31,12 +31,39 @@ pub fn euros(cents: i64) -> String {
 
 /// A number with a decimal comma.
 pub fn number(value: f64) -> String {
-    let text = if value.fract() == 0.0 {
-        format!("{value:.0}")
-    } else {
-        format!("{value:.2}").trim_end_matches('0').to_owned()
-    };
-    decimal_comma(text)
+    decimal_comma(fixed(value, 2))
+}
+
+/// `value` with at most `decimals` decimals and no trailing zeros, in integer arithmetic:
+/// Rust's float formatting would add kilobytes to the WASM.
+pub fn fixed(value: f64, decimals: u32) -> String {
+    let scale = 10_i64.pow(decimals);
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "figures of a plan are far below i64::MAX"
+    )]
+    let scaled = (value * scale as f64).round() as i64;
+    let sign = if scaled < 0 { "-" } else { "" };
+    let (units, fraction) = (
+        scaled.unsigned_abs() / scale as u64,
+        scaled.unsigned_abs() % scale as u64,
+    );
+    if fraction == 0 {
+        return format!("{sign}{units}");
+    }
+    let digits = format!("{fraction:0width$}", width = decimals as usize);
+    format!("{sign}{units}.{}", digits.trim_end_matches('0'))
+}
+
+/// `2025-06-30` (what a date input gives) as a date; `None` for anything else. Simpler than
+/// chrono's format parser, which the WASM does not need.
+pub fn iso_date(text: &str) -> Option<chrono::NaiveDate> {
+    let mut parts = text.trim().splitn(3, '-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+        return None;
+    }
+    chrono::NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
 }
 
 /// French and Dutch write a decimal comma; English keeps the point.

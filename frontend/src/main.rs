@@ -23,6 +23,7 @@ mod api;
 mod app;
 mod components;
 mod format;
+mod loader;
 mod locale;
 mod pages;
 mod session;

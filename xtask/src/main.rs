@@ -36,6 +36,12 @@ enum Task {
     Openapi,
     /// Build the web app into frontend/dist.
     BuildWeb,
+    /// Only the browser tests (a quicker loop while working on the web app); `cargo xtask
+    /// test` runs them too.
+    E2e {
+        /// Test files to run (default: all of tests/e2e/).
+        files: Vec<String>,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -56,6 +62,13 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Task::BuildWeb => build_web(&root).map(drop),
+        Task::E2e { files } => {
+            let dist = build_web(&root)?;
+            let cluster = test_cluster(&root)?;
+            let result = browser_tests(&root, &cluster, &dist, &files);
+            cluster.stop()?;
+            result
+        }
     }
 }
 
@@ -192,14 +205,7 @@ fn test(root: &Path) -> anyhow::Result<()> {
 
     let dist = build_web(root)?;
 
-    step("starting the test PostgreSQL");
-    let cluster = Cluster::project(
-        root,
-        "postgres-test",
-        xtask::test_pg_port(),
-        Durability::Disposable,
-    )?;
-    cluster.ensure_running()?;
+    let cluster = test_cluster(root)?;
     // Databases of earlier runs, and their template, go: every run starts clean.
     let stale = cluster.psql(
         "postgres",
@@ -220,7 +226,7 @@ fn test(root: &Path) -> anyhow::Result<()> {
     let result = run(cargo()
         .args(["test", "--workspace", "--exclude", "frontend"])
         .env("PST_TEST_DATABASE_URL", cluster.url("postgres")))
-    .and_then(|()| browser_tests(root, &cluster, &dist));
+    .and_then(|()| browser_tests(root, &cluster, &dist, &[]));
     let stopped = cluster.stop();
     result?;
     stopped?;
@@ -228,9 +234,26 @@ fn test(root: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn test_cluster(root: &Path) -> anyhow::Result<Cluster> {
+    step("starting the test PostgreSQL");
+    let cluster = Cluster::project(
+        root,
+        "postgres-test",
+        xtask::test_pg_port(),
+        Durability::Disposable,
+    )?;
+    cluster.ensure_running()?;
+    Ok(cluster)
+}
+
 /// Serves the built web app from the real server binary on a fresh database, and drives it
-/// with Chromium (`node --test tests/e2e/`).
-fn browser_tests(root: &Path, cluster: &Cluster, dist: &Path) -> anyhow::Result<()> {
+/// with Chromium (`node --test tests/e2e/`, or only `files`).
+fn browser_tests(
+    root: &Path,
+    cluster: &Cluster,
+    dist: &Path,
+    files: &[String],
+) -> anyhow::Result<()> {
     step("browser tests (Chromium)");
     run(cargo().args(["build", "-p", "backend", "--bin", "pst-server"]))?;
     let binary = target_dir(root)?.join("debug").join("pst-server");
@@ -252,8 +275,14 @@ fn browser_tests(root: &Path, cluster: &Cluster, dist: &Path) -> anyhow::Result<
         .context("cannot start pst-server")?;
     let result =
         xtask::pg::wait_for_port(port, std::time::Duration::from_secs(30)).and_then(|()| {
-            run(Command::new("node")
-                .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+            let mut node = Command::new("node");
+            node.args(["--test", "--test-concurrency=1"]);
+            if files.is_empty() {
+                node.arg("tests/e2e/");
+            } else {
+                node.args(files);
+            }
+            run(node
                 .env("PST_E2E_BASE_URL", format!("http://127.0.0.1:{port}"))
                 .env("PST_E2E_PASSWORD", E2E_PASSWORD)
                 .current_dir(root))
@@ -369,11 +398,31 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
         std::fs::copy(root.join("frontend").join(asset), dist.join(asset))
             .with_context(|| format!("cannot copy frontend/{asset}"))?;
     }
-    let size = std::fs::metadata(&bundle)?.len();
+    let raw = std::fs::read(&bundle)?;
+    let gzipped = gzip_len(&raw)?;
     eprintln!(
-        "xtask: web app built in {} ({} KiB of WASM)",
+        "xtask: web app built in {}: WASM {} KiB raw, {} KB gzipped (budget {} KB)",
         dist.display(),
-        size / 1024
+        raw.len() / 1024,
+        gzipped / 1000,
+        WASM_GZIP_BUDGET / 1000
     );
+    // The budget of issue #5: a slow municipal network must still load the app quickly.
+    if wasm_opt.is_file() && gzipped > WASM_GZIP_BUDGET {
+        bail!(
+            "the WASM is {} bytes gzipped, over the budget of {WASM_GZIP_BUDGET}",
+            gzipped
+        );
+    }
     Ok(dist)
+}
+
+/// Largest gzipped WASM we ship.
+const WASM_GZIP_BUDGET: usize = 400_000;
+
+fn gzip_len(bytes: &[u8]) -> anyhow::Result<usize> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?.len())
 }

@@ -16,3 +16,33 @@ pub fn Failure(failure: ApiFailure) -> impl IntoView {
         </p>
     }
 }
+
+/// A failed write in one sentence: the problem's field errors in the user's language when
+/// it has some, its detail otherwise.
+pub fn explain(failure: &ApiFailure) -> String {
+    let fields: Vec<String> = failure
+        .problem
+        .iter()
+        .flat_map(|p| &p.errors)
+        .map(|e| {
+            let message = crate::locale::field_error(&e.code)
+                .map_or_else(|| e.message.clone(), str::to_owned);
+            format!("{} : {message}", e.field)
+        })
+        .collect();
+    if fields.is_empty() {
+        failure.message.clone()
+    } else {
+        fields.join(" ; ")
+    }
+}
+
+/// The error of a form, announced when it appears.
+#[component]
+pub fn ErrorText(error: RwSignal<Option<String>>) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .map(|e| view! { <p class="notice error" role="alert">{e}</p> })
+    }
+}

@@ -112,7 +112,7 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
             let parsed = if text.trim().is_empty() {
                 Ok(None)
             } else {
-                NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map(Some)
+                crate::format::iso_date(&text).map(Some).ok_or(())
             };
             match parsed {
                 Ok(date) if date != current => *slot = Some(date),
@@ -140,7 +140,7 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
             let parsed_date = if text.trim().is_empty() {
                 Ok(None)
             } else {
-                NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map(Some)
+                crate::format::iso_date(&text).map(Some).ok_or(())
             };
             match (parsed_value, parsed_date) {
                 (Ok(v), Ok(d)) if v != indicator.current_value || d != indicator.measured_at => {

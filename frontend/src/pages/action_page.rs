@@ -9,6 +9,7 @@ use crate::components::progress_bar::ProgressBar;
 use crate::components::propose_form::ProposeForm;
 use crate::components::status_chip::StatusChip;
 use crate::format;
+use crate::loader::loader;
 use crate::session::SessionContext;
 
 /// One action: every follow-up field, indicators against their targets, budget, journal,
@@ -19,15 +20,15 @@ pub fn ActionPage() -> impl IntoView {
     let session = SessionContext::get();
     let reload = RwSignal::new(0_u32);
     let id = move || params.read().get("id").unwrap_or_default();
-    let detail = LocalResource::new(move || {
+    let detail = loader(move || {
         reload.track();
         let (id, token) = (id(), session.token().unwrap_or_default());
-        async move { api::get_action(&token, &id).await }
+        Box::pin(async move { api::get_action(&token, &id).await })
     });
-    let history = LocalResource::new(move || {
+    let history = loader(move || {
         reload.track();
         let (id, token) = (id(), session.token().unwrap_or_default());
-        async move { api::action_history(&token, &id).await }
+        Box::pin(async move { api::action_history(&token, &id).await })
     });
     // The confirmation lives here: the form is drawn anew with the reloaded action.
     let sent = RwSignal::new(false);
@@ -70,7 +71,7 @@ fn ActionView(
     detail: ActionDetail,
     // A resource, read only by the history section: when it arrives, nothing else is drawn
     // again (the form keeps what the user is typing).
-    history: LocalResource<Result<Vec<HistoryEntry>, api::ApiFailure>>,
+    history: ReadSignal<Option<Result<Vec<HistoryEntry>, api::ApiFailure>>>,
     on_sent: Callback<()>,
 ) -> impl IntoView {
     let session = SessionContext::get();

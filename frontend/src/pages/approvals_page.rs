@@ -4,8 +4,9 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::api;
-use crate::components::failure::Failure;
+use crate::components::failure::{ErrorText, Failure};
 use crate::format;
+use crate::loader::loader;
 use crate::session::SessionContext;
 
 /// The management's queue: pending proposals with their diff, approved or rejected in one
@@ -14,10 +15,10 @@ use crate::session::SessionContext;
 pub fn ApprovalsPage() -> impl IntoView {
     let session = SessionContext::get();
     let reload = RwSignal::new(0_u32);
-    let pending = LocalResource::new(move || {
+    let pending = loader(move || {
         reload.track();
         let token = session.token().unwrap_or_default();
-        async move { api::pending_change_requests(&token).await }
+        Box::pin(async move { api::pending_change_requests(&token).await })
     });
     let outcome = RwSignal::new(None::<String>);
     let decided = Callback::new(move |message: String| {
@@ -146,7 +147,7 @@ fn Proposal(request: ChangeRequest, decided: Callback<String>) -> impl IntoView 
                 </tbody>
             </table>
             {request.note.clone().map(|note| view! { <p class="journal-body">{tr!(note)} " : " {note}</p> })}
-            {move || error.get().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
+            <ErrorText error/>
             <div class="buttons">
                 {move || match conflict.get() {
                     Some(current) => {

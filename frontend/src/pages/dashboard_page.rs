@@ -7,6 +7,7 @@ use crate::api;
 use crate::components::failure::Failure;
 use crate::components::status_chip::status_label;
 use crate::format;
+use crate::loader::loader;
 use crate::session::SessionContext;
 
 /// A plan's dashboard: progress per objective, actions by status, late ones, and the same
@@ -17,9 +18,9 @@ pub fn DashboardPage() -> impl IntoView {
     let params = use_params_map();
     let session = SessionContext::get();
     let id = move || params.read().get("id").unwrap_or_default();
-    let stats = LocalResource::new(move || {
+    let stats = loader(move || {
         let (id, token) = (id(), session.token().unwrap_or_default());
-        async move { api::plan_summary(&token, &id).await }
+        Box::pin(async move { api::plan_summary(&token, &id).await })
     });
     view! {
         <p><A href=move || format!("/plans/{}", id())>{tr!(back_to_plan)}</A></p>
@@ -54,7 +55,7 @@ fn StatusBar(rollup: Rollup, label: String) -> impl IntoView {
         .filter(|s| rollup.by_status.get(**s) > 0)
         .map(|s| {
             let width = rollup.by_status.get(*s) as f64 / total * 100.0;
-            let segment = view! { <rect x=format!("{x:.2}") y="0" width=format!("{width:.2}") height="10" fill=colour(*s)/> };
+            let segment = view! { <rect x=format::fixed(x, 2) y="0" width=format::fixed(width, 2) height="10" fill=colour(*s)/> };
             x += width;
             segment
         })
@@ -88,7 +89,7 @@ fn Dashboard(stats: PlanStats) -> impl IntoView {
                 <g class=if strategic { "strategic" } else { "operational" }>
                     <text x=if strategic { "0" } else { "12" } y=y + 18>{o.code.clone()}</text>
                     <rect x="80" y=y + 6 width="300" height="16" class="track"/>
-                    <rect x="80" y=y + 6 width=format!("{width:.1}") height="16" class="value"/>
+                    <rect x="80" y=y + 6 width=format::fixed(width, 1) height="16" class="value"/>
                     <text x="390" y=y + 18>{format::number(o.rollup.mean_progress)} " %"</text>
                 </g>
             }

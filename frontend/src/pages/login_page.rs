@@ -3,6 +3,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
+use crate::components::failure::ErrorText;
 use crate::session::SessionContext;
 
 /// Sign in with e-mail and password, then go back where the user was headed.
@@ -61,7 +62,7 @@ pub fn LoginPage() -> impl IntoView {
                 <input id="password" name="password" type="password" autocomplete="current-password"
                     required prop:value=password
                     on:input=move |ev| password.set(event_target_value(&ev))/>
-                {move || error.get().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
+                <ErrorText error/>
                 <button type="submit" prop:disabled=busy>{tr!(login_submit)}</button>
             </form>
         </section>

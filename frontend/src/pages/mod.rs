@@ -1,4 +1,5 @@
 pub mod action_page;
+pub mod admin;
 pub mod approvals_page;
 pub mod dashboard_page;
 pub mod login_page;

@@ -7,6 +7,7 @@ use crate::api;
 use crate::components::action_item::ActionItem;
 use crate::components::failure::Failure;
 use crate::components::tree_filter::{FilterBar, TreeFilter, use_tree_filter};
+use crate::loader::loader;
 use crate::pages::plans_page::{period, status_label};
 use crate::session::SessionContext;
 
@@ -15,10 +16,10 @@ use crate::session::SessionContext;
 pub fn PlanPage() -> impl IntoView {
     let params = use_params_map();
     let session = SessionContext::get();
-    let plan = LocalResource::new(move || {
+    let plan = loader(move || {
         let id = params.read().get("id").unwrap_or_default();
         let token = session.token().unwrap_or_default();
-        async move { api::get_plan(&token, &id).await }
+        Box::pin(async move { api::get_plan(&token, &id).await })
     });
     view! {
         <p><A href="/">{tr!(back_to_plans)}</A></p>
@@ -36,6 +37,10 @@ fn Tree(tree: PlanTree) -> impl IntoView {
     let my_organisation = session.state.with_untracked(|s| {
         s.as_ref()
             .and_then(|s| s.user.organisation.as_ref().map(|o| o.id))
+    });
+    let is_dg = session.state.with_untracked(|s| {
+        s.as_ref()
+            .is_some_and(|s| s.user.role == api_types::Role::Dg)
     });
     let filter = use_tree_filter(my_organisation);
     let all_actions: Vec<api_types::Action> = tree
@@ -67,6 +72,7 @@ fn Tree(tree: PlanTree) -> impl IntoView {
         <p class="plan-meta">
             {period(tree.start_year, tree.end_year)} " · " {status_label(tree.status)}
             " · " <A href=format!("/plans/{}/tableau-de-bord", tree.id)>{tr!(dashboard)}</A>
+            {is_dg.then(|| view! { " · " <A href=format!("/plans/{}/structure", tree.id)>{tr!(edit_structure)}</A> })}
         </p>
         <FilterBar filter organisations has_organisation=my_organisation.is_some() shown/>
         <div class="tree">

@@ -4,15 +4,16 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::components::failure::Failure;
+use crate::loader::loader;
 use crate::session::SessionContext;
 
 /// The list of plans.
 #[component]
 pub fn PlansPage() -> impl IntoView {
     let session = SessionContext::get();
-    let plans = LocalResource::new(move || {
+    let plans = loader(move || {
         let token = session.token().unwrap_or_default();
-        async move { api::list_plans(&token).await }
+        Box::pin(async move { api::list_plans(&token).await })
     });
     view! {
         <h1>{tr!(plans_title)}</h1>

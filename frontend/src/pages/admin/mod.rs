@@ -1,0 +1,209 @@
+//! Administration (DG, platform administrators): accounts, organisations, and the plans'
+//! structure. Each page works on one CPAS: the DG's own, or the one an administrator picks.
+
+pub mod organisations;
+pub mod structure;
+pub mod users;
+
+use api_types::{OrganisationKind, Role, TenantRef};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use uuid::Uuid;
+
+use crate::api;
+use crate::components::failure::ErrorText;
+use crate::loader::loader;
+use crate::session::SessionContext;
+
+/// The roles that may open the administration.
+pub fn is_administrator(role: Role) -> bool {
+    matches!(role, Role::Dg | Role::Admin)
+}
+
+pub fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::Admin => tr!(role_admin),
+        Role::President => tr!(role_president),
+        Role::Dg => tr!(role_dg),
+        Role::SocialWorker => tr!(role_social_worker),
+        Role::Partner => tr!(role_partner),
+    }
+}
+
+pub fn kind_label(kind: OrganisationKind) -> &'static str {
+    match kind {
+        OrganisationKind::Cpas => tr!(kind_cpas),
+        OrganisationKind::Commune => tr!(kind_commune),
+        OrganisationKind::Association => tr!(kind_association),
+        OrganisationKind::Other => tr!(kind_other),
+    }
+}
+
+/// The CPAS the administration pages work on. `None` for a DG (the server knows theirs);
+/// the chosen one for a platform administrator.
+#[derive(Clone, Copy)]
+pub struct AdminTenant(pub RwSignal<Option<Uuid>>);
+
+impl AdminTenant {
+    /// Provided once by the app, so the choice survives moving between pages.
+    pub fn provide() {
+        provide_context(AdminTenant(RwSignal::new(None)));
+    }
+
+    pub fn get() -> AdminTenant {
+        expect_context::<AdminTenant>()
+    }
+}
+
+/// The administration's frame: its sub-navigation, the CPAS picker of platform
+/// administrators, and a refusal for anyone else.
+#[component]
+pub fn AdminFrame(title: &'static str, children: ChildrenFn) -> impl IntoView {
+    let session = SessionContext::get();
+    let role = session
+        .state
+        .with_untracked(|s| s.as_ref().map(|s| s.user.role));
+    let Some(role) = role.filter(|r| is_administrator(*r)) else {
+        return view! {
+            <h1>{title}</h1>
+            <p class="notice error" role="alert">{tr!(administrators_only)}</p>
+        }
+        .into_any();
+    };
+    let tenant = AdminTenant::get();
+    view! {
+        <nav class="sub-nav" aria-label=tr!(administration)>
+            <A href="/administration/utilisateurs">{tr!(users)}</A>
+            <A href="/administration/organisations">{tr!(organisations)}</A>
+            <A href="/administration" exact=true>{tr!(plans_structure)}</A>
+        </nav>
+        <h1>{title}</h1>
+        {(role == Role::Admin).then(|| view! { <TenantPicker tenant/> })}
+        {move || {
+            // An administrator first chooses a CPAS; a DG works in theirs.
+            if role == Role::Admin && tenant.0.get().is_none() {
+                view! { <p class="notice">{tr!(choose_tenant)}</p> }.into_any()
+            } else {
+                children().into_any()
+            }
+        }}
+    }
+    .into_any()
+}
+
+#[component]
+fn TenantPicker(tenant: AdminTenant) -> impl IntoView {
+    let session = SessionContext::get();
+    let tenants = loader(move || {
+        let token = session.token().unwrap_or_default();
+        Box::pin(async move { api::list_tenants(&token).await })
+    });
+    view! {
+        <p class="field">
+            <label for="admin-tenant">{tr!(tenant)}</label>
+            <select
+                id="admin-tenant"
+                on:change=move |ev| tenant.0.set(event_target_value(&ev).parse().ok())
+            >
+                <option value="">"—"</option>
+                {move || {
+                    tenants
+                        .get()
+                        .and_then(Result::ok)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|t: TenantRef| {
+                            let selected = tenant.0.get_untracked() == Some(t.id);
+                            view! { <option value=t.id.to_string() selected=selected>{t.name}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </p>
+    }
+}
+
+/// The administration's landing page: where to go, the plans to edit, a new plan.
+#[component]
+pub fn AdminHome() -> impl IntoView {
+    view! {
+        <AdminFrame title=tr!(administration)>
+            <ul class="admin-links">
+                <li><A href="/administration/utilisateurs">{tr!(users)}</A> " — " {tr!(users_help)}</li>
+                <li><A href="/administration/organisations">{tr!(organisations)}</A> " — " {tr!(organisations_help)}</li>
+            </ul>
+            <PlanStructures/>
+        </AdminFrame>
+    }
+}
+
+/// The CPAS's plans, each with a link to its structure; a DG can start a new one.
+#[component]
+fn PlanStructures() -> impl IntoView {
+    let session = SessionContext::get();
+    let navigate = leptos_router::hooks::use_navigate();
+    let plans = loader(move || {
+        let token = session.token().unwrap_or_default();
+        Box::pin(async move { api::list_plans(&token).await })
+    });
+    let is_dg = session
+        .state
+        .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role == Role::Dg));
+    let title = RwSignal::new(String::new());
+    let (start, end) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let token = session.token().unwrap_or_default();
+        let new = api_types::NewPlan {
+            title: title.get_untracked().trim().to_owned(),
+            start_year: start.get_untracked().trim().parse().ok(),
+            end_year: end.get_untracked().trim().parse().ok(),
+        };
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match api::create_plan(&token, &new).await {
+                Ok(plan) => navigate(&format!("/plans/{}/structure", plan.id), Default::default()),
+                Err(failure) => error.set(Some(crate::components::failure::explain(&failure))),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="structures">
+            <h2 id="structures">{tr!(plans_structure)}</h2>
+            <p>{tr!(structure_help)}</p>
+            {move || plans.get().map(|result| match result {
+                Err(failure) => view! { <crate::components::failure::Failure failure/> }.into_any(),
+                Ok(list) => view! {
+                    <ul class="admin-links">
+                        {list.into_iter().map(|p| view! {
+                            <li>
+                                <A href=format!("/plans/{}/structure", p.id)>{p.title}</A>
+                                " (" {p.tenant.name} ", " {crate::pages::plans_page::status_label(p.status)} ")"
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            })}
+            {is_dg.then(|| view! {
+                <form class="card inline-form" on:submit=submit>
+                    <h3>{tr!(new_plan)}</h3>
+                    <p class="field wide">
+                        <label for="new-plan-title">{tr!(title)}</label>
+                        <input id="new-plan-title" type="text" required bind:value=title/>
+                    </p>
+                    <p class="field">
+                        <label for="new-plan-start">{tr!(start_year)}</label>
+                        <input id="new-plan-start" type="number" min="2000" max="2100" bind:value=start/>
+                    </p>
+                    <p class="field">
+                        <label for="new-plan-end">{tr!(end_year)}</label>
+                        <input id="new-plan-end" type="number" min="2000" max="2100" bind:value=end/>
+                    </p>
+                    <button type="submit" class="primary">{tr!(create)}</button>
+                    <ErrorText error/>
+                </form>
+            })}
+        </section>
+    }
+}

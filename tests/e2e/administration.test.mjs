@@ -1,0 +1,173 @@
+// Administration by the DG: accounts, organisations, a plan's structure and its adoption.
+// The test works in a CPAS of its own, made through the API by the platform administrator,
+// so the demo plans the other tests read stay as they are.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_URL, PASSWORD, launch, newPage, screenshot, accessibilityViolations, signIn, apiToken } from './support.mjs';
+
+let browser;
+let dgEmail;
+before(async () => {
+  browser = await launch();
+  const admin = await apiToken('admin@pst.example');
+  const call = async (method, url, body) => {
+    const response = await fetch(`${BASE_URL}${url}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    assert.ok(response.ok, `${method} ${url}: ${response.status} ${text}`);
+    return JSON.parse(text);
+  };
+  const tenant = await call('POST', '/api/v1/tenants', { slug: 'cpas-e2e-admin', name: 'CPAS de Test' });
+  dgEmail = 'dg@cpas-e2e.example';
+  await call('POST', '/api/v1/users', {
+    email: dgEmail, display_name: 'Directrice Test', role: 'dg', tenant_id: tenant.id, password: PASSWORD,
+  });
+});
+after(async () => { await browser?.close(); });
+
+const alert = (page) => page.getByRole('alert');
+const saved = (page) => page.getByRole('status').filter({ hasText: 'Modification enregistrée' });
+
+test('the DG adds an organisation and invites a partner, then deactivates them', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/`);
+  await signIn(page, dgEmail);
+  await page.getByRole('link', { name: 'Administration' }).click();
+  await page.getByRole('link', { name: 'Organisations', exact: true }).first().click();
+
+  await page.getByLabel('Nom').fill('Maison de quartier');
+  await page.getByLabel('Type').selectOption({ label: 'Association' });
+  await page.getByRole('button', { name: 'Ajouter' }).click();
+  await page.getByRole('cell', { name: 'Association' }).first().waitFor();
+  assert.ok(await page.getByRole('rowheader', { name: 'Maison de quartier' }).isVisible());
+  assert.deepEqual(await accessibilityViolations(page), []);
+  await screenshot(page, 'admin-organisations');
+
+  await page.locator('.sub-nav').getByRole('link', { name: 'Utilisateurs' }).click();
+  await page.getByText('Inviter une personne').click();
+  await page.getByLabel('Adresse e-mail').fill('partenaire@maison.example');
+  await page.getByLabel('Nom', { exact: true }).fill('Paul Partenaire');
+  await page.getByLabel('Rôle', { exact: true }).selectOption({ label: 'Partenaire' });
+  await page.getByLabel('Organisation', { exact: true }).selectOption({ label: 'Maison de quartier' });
+  await page.getByRole('button', { name: 'Inviter' }).click();
+
+  const created = page.locator('.notice.success');
+  await created.waitFor();
+  const password = (await created.locator('code').innerText()).trim();
+  assert.ok(password.length >= 12, 'a temporary password is shown once');
+  const row = page.getByRole('row', { name: /Paul Partenaire/ });
+  await row.waitFor();
+  assert.match(await row.innerText(), /partenaire@maison\.example/);
+  assert.equal(await row.getByRole('combobox').first().inputValue(), 'partner');
+  assert.deepEqual(await accessibilityViolations(page), []);
+  await screenshot(page, 'admin-users');
+
+  // The new account works with the password shown.
+  const login = await fetch(`${BASE_URL}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'partenaire@maison.example', password }),
+  });
+  assert.equal(login.status, 200);
+
+  await row.getByRole('button', { name: /Désactiver/ }).click();
+  await page.getByRole('row', { name: /Paul Partenaire/ }).getByRole('button', { name: /Réactiver/ }).waitFor();
+  const refused = await fetch(`${BASE_URL}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'partenaire@maison.example', password }),
+  });
+  assert.equal(refused.status, 401, 'a deactivated account cannot sign in');
+  assert.deepEqual(page.errors, []);
+});
+
+test('the DG builds a plan: objectives, actions, lead and collaborators, reservation, opinion, adoption', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/administration`);
+  await signIn(page, dgEmail);
+  await page.getByLabel('Intitulé').fill('PST 2025-2030');
+  await page.getByLabel('Année de début').fill('2025');
+  await page.getByLabel('Année de fin').fill('2030');
+  await page.getByRole('button', { name: 'Créer' }).click();
+  await page.getByRole('heading', { name: 'PST 2025-2030' }).waitFor();
+
+  // A strategic objective, an operational one under it, and two actions.
+  const form = (summary) => page.locator('details.add', { has: page.getByText(summary, { exact: true }) });
+  await page.getByText('Ajouter un objectif stratégique').click();
+  await page.locator('#new-os-code').fill('OSe1');
+  await page.locator('#new-os-title').fill('Être un CPAS accessible');
+  await form('Ajouter un objectif stratégique').getByRole('button', { name: 'Ajouter' }).click();
+  await page.getByRole('heading', { name: /OSe1 Être un CPAS accessible/ }).waitFor();
+
+  await page.getByText('Ajouter un objectif opérationnel').click();
+  const oo = form('Ajouter un objectif opérationnel');
+  await oo.getByLabel('Code').fill('OOe1');
+  await oo.getByLabel('Intitulé').fill('Accueillir sans rendez-vous');
+  await oo.getByRole('button', { name: 'Ajouter' }).click();
+  await page.getByRole('heading', { name: /OOe1 Accueillir/ }).waitFor();
+
+  for (const [code, title] of [['Pe1', 'Permanence sociale'], ['Pe2', 'Guichet numérique']]) {
+    const add = form('Ajouter une action');
+    if (!(await add.getAttribute('open') !== null)) await page.getByText('Ajouter une action').click();
+    await add.getByLabel('Code').fill(code);
+    await add.getByLabel('Intitulé').fill(title);
+    await add.getByRole('button', { name: 'Ajouter' }).click();
+    await page.locator('.structure-action', { hasText: title }).waitFor();
+  }
+  assert.deepEqual(await page.locator('.structure-action .structure-row .code').allInnerTexts(), ['Pe1', 'Pe2']);
+
+  // Reorder: Pe2 first.
+  await page.getByRole('button', { name: 'Monter — Pe2' }).click();
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.structure-action .structure-row .code')].map((e) => e.textContent).join() === 'Pe2,Pe1');
+
+  // Lead entity, a collaborator and a reservation on Pe1.
+  const pe1 = page.locator('.structure-action', { hasText: 'Permanence sociale' });
+  await pe1.getByText('Modifier Pe1').click();
+  await pe1.getByLabel('Entité porteuse').selectOption({ label: 'CPAS de Test' });
+  await pe1.getByLabel('Maison de quartier').check();
+  await pe1.getByLabel('Réserve').fill('Sous réserve de ressources humaines');
+  await pe1.getByRole('button', { name: 'Enregistrer' }).click();
+  await saved(page).waitFor();
+  const pe1Again = page.locator('.structure-action', { hasText: 'Permanence sociale' });
+  await pe1Again.locator('.badge.reservation').waitFor();
+  assert.match(await pe1Again.locator('.badge.lead').innerText(), /CPAS de Test/);
+
+  // The DG's opinion on OOe1.
+  await page.getByText('Rédiger un avis').click();
+  await page.getByLabel('Texte de l’avis').fill('Avis favorable, sous réserve du budget 2026.');
+  await page.locator('.opinions').getByLabel('OOe1').check();
+  await page.locator('.opinions').getByRole('button', { name: 'Enregistrer' }).click();
+  await page.locator('.opinions article', { hasText: 'Avis favorable' }).waitFor();
+
+  assert.deepEqual(await accessibilityViolations(page), []);
+  await screenshot(page, 'admin-structure');
+
+  // Adoption by the council.
+  await page.getByLabel('Date de la délibération').fill('2025-01-30');
+  await page.getByRole('button', { name: 'Adopter' }).click();
+  await page.getByText(/Adopté/).first().waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Adopter' }).count(), 0);
+
+  // The plan as everyone sees it.
+  await page.getByRole('link', { name: '← Retour au plan' }).click();
+  await page.locator('li.action').first().waitFor();
+  const tree = await page.locator('.tree').innerText();
+  assert.match(tree, /Pe2[\s\S]*Pe1/);
+  assert.match(tree, /Sous réserve de ressources humaines/);
+  assert.match(tree, /Maison de quartier/);
+  assert.deepEqual(page.errors, []);
+});
+
+test('a partner has no administration: no menu, and the page refuses nicely', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/administration/utilisateurs`);
+  await signIn(page, 'pcs@cpas-a.example');
+  await page.getByRole('alert').waitFor();
+  assert.match(await alert(page).innerText(), /réservée au Directeur général/);
+  assert.equal(await page.getByRole('link', { name: 'Administration' }).count(), 0);
+  assert.deepEqual(await accessibilityViolations(page), []);
+});
