@@ -130,6 +130,34 @@ wire_enum! {
     BudgetDirection { Recette => "recette", Depense => "depense" }
 }
 
+wire_enum! {
+    /// What an API token may do. The token also acts within its organisation's rights.
+    ApiScope {
+        /// Read plans, actions, their follow-up and history.
+        PlansRead => "plans:read",
+        /// Propose changes to the actions its organisation carries.
+        ActionsPropose => "actions:propose",
+        /// Register and manage the CPAS's webhooks.
+        WebhooksManage => "webhooks:manage",
+    }
+}
+
+wire_enum! {
+    /// Events a webhook can subscribe to.
+    WebhookEvent {
+        ChangeRequestCreated => "change_request.created",
+        ChangeRequestApproved => "change_request.approved",
+        ChangeRequestRejected => "change_request.rejected",
+        ActionUpdated => "action.updated",
+        PlanAdopted => "plan.adopted",
+    }
+}
+
+wire_enum! {
+    /// Where a delivery stands.
+    DeliveryStatus { Pending => "pending", Delivered => "delivered", Failed => "failed" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

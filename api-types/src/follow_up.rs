@@ -157,6 +157,11 @@ pub struct BudgetLineInput {
 /// `POST /api/v1/actions/{id}/change-requests`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "base_version": 3,
+    "changes": { "status": "en_cours", "progress": 40 },
+    "note": "Première réunion avec le PCS tenue le 12 mars."
+})))]
 pub struct NewChangeRequest {
     /// The action's `version` the proposal was made against.
     pub base_version: i32,

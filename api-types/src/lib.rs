@@ -10,6 +10,7 @@
 mod auth;
 mod enums;
 mod follow_up;
+mod integrations;
 mod plan;
 mod problem;
 mod structure;
@@ -18,6 +19,7 @@ mod users;
 pub use auth::*;
 pub use enums::*;
 pub use follow_up::*;
+pub use integrations::*;
 pub use plan::*;
 pub use problem::*;
 pub use structure::*;

@@ -6,6 +6,14 @@ use serde::{Deserialize, Serialize};
 /// An error answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "type": "about:blank",
+    "title": "Invalid fields",
+    "status": 422,
+    "detail": "the request has invalid fields",
+    "code": "validation_failed",
+    "errors": [{ "field": "changes/progress", "code": "out_of_range", "message": "between 0 and 100" }]
+})))]
 pub struct Problem {
     /// A URI naming the problem type; `about:blank` when the status says it all.
     #[serde(rename = "type")]

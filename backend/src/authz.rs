@@ -4,7 +4,7 @@
 //! first: what belongs to another CPAS is answered "not found" (404), so that its existence
 //! is not revealed; what the actor can see but not do is "forbidden" (403).
 
-use api_types::Role;
+use api_types::{ApiScope, Role};
 use uuid::Uuid;
 
 use crate::domain::TenantId;
@@ -19,6 +19,9 @@ pub struct Actor {
     pub tenant: Option<TenantId>,
     pub organisation: Option<Uuid>,
     pub session_id: Uuid,
+    /// An integration's API token: what it may do on top of its organisation's rights.
+    /// `None` for a person.
+    pub scopes: Option<Vec<ApiScope>>,
 }
 
 impl Actor {
@@ -49,6 +52,20 @@ pub enum Permission {
     ManageOrganisations,
     /// Create and list CPAS.
     ManageTenants,
+    ManageApiTokens,
+    ManageWebhooks,
+}
+
+impl Permission {
+    /// The scope an API token needs for this; `None`: tokens never may.
+    fn scope(self) -> Option<ApiScope> {
+        match self {
+            Permission::ReadPlans => Some(ApiScope::PlansRead),
+            Permission::ProposeChange => Some(ApiScope::ActionsPropose),
+            Permission::ManageWebhooks => Some(ApiScope::WebhooksManage),
+            _ => None,
+        }
+    }
 }
 
 /// Where the actor wants to do it.
@@ -99,7 +116,9 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
     if actor.role == R::Admin {
         // The platform's operators manage CPAS and accounts; plan content is not theirs.
         return match permission {
-            P::ManageTenants | P::ManageUsers | P::ManageOrganisations => Decision::Allow,
+            P::ManageTenants | P::ManageUsers | P::ManageOrganisations | P::ManageApiTokens => {
+                Decision::Allow
+            }
             _ => Decision::Forbid("platform administrators do not work on plans"),
         };
     }
@@ -107,6 +126,18 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
         Some(tenant) if actor.tenant != Some(tenant) => return Decision::Hide,
         None if permission != P::ManageTenants => return Decision::Hide,
         _ => {}
+    }
+
+    // An API token: its scopes first, then the rights of the account it acts through.
+    if let Some(scopes) = &actor.scopes {
+        match permission.scope() {
+            None => return Decision::Forbid("API tokens cannot do this"),
+            Some(needed) if !scopes.contains(&needed) => {
+                return Decision::Forbid("the API token lacks the scope this needs");
+            }
+            Some(ApiScope::WebhooksManage) => return Decision::Allow,
+            Some(_) => {}
+        }
     }
 
     let allowed = match (permission, actor.role) {
@@ -119,7 +150,14 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
             _ => false,
         },
         (P::DecideChanges | P::EditFollowUp, R::President | R::Dg) => true,
-        (P::EditPlanStructure | P::ManageUsers | P::ManageOrganisations, R::Dg) => true,
+        (
+            P::EditPlanStructure
+            | P::ManageUsers
+            | P::ManageOrganisations
+            | P::ManageApiTokens
+            | P::ManageWebhooks,
+            R::Dg,
+        ) => true,
         _ => false,
     };
     if allowed {
@@ -138,6 +176,8 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
                 "only the Directeur général and administrators manage organisations"
             }
             P::ManageTenants => "only platform administrators manage CPAS",
+            P::ManageApiTokens => "only the Directeur général and administrators manage API tokens",
+            P::ManageWebhooks => "only the Directeur général manages webhooks",
         })
     }
 }
@@ -158,6 +198,7 @@ mod tests {
             tenant: (role != Role::Admin).then_some(TENANT),
             organisation: (role == Role::Partner).then_some(ORG),
             session_id: Uuid::from_u128(200),
+            scopes: None,
         }
     }
 
@@ -257,5 +298,72 @@ mod tests {
             ),
             A
         );
+    }
+
+    #[test]
+    fn api_tokens_need_the_scope_and_keep_their_organisation_s_limits() {
+        let token = |scopes: &[ApiScope]| Actor {
+            scopes: Some(scopes.to_vec()),
+            ..actor(Role::Partner)
+        };
+        let own_org = [ORG];
+        let other_org = [OTHER_ORG];
+        let on = |organisations| Scope::Action {
+            tenant: TENANT,
+            organisations,
+        };
+        let reader = token(&[ApiScope::PlansRead]);
+        assert_eq!(
+            decide(&reader, Permission::ReadPlans, Scope::Tenant(TENANT)),
+            Decision::Allow
+        );
+        assert!(matches!(
+            decide(&reader, Permission::ProposeChange, on(&own_org)),
+            Decision::Forbid(_)
+        ));
+
+        let proposer = token(&[ApiScope::PlansRead, ApiScope::ActionsPropose]);
+        assert_eq!(
+            decide(&proposer, Permission::ProposeChange, on(&own_org)),
+            Decision::Allow
+        );
+        assert!(matches!(
+            decide(&proposer, Permission::ProposeChange, on(&other_org)),
+            Decision::Forbid(_)
+        ));
+        assert_eq!(
+            decide(
+                &proposer,
+                Permission::ReadPlans,
+                Scope::Tenant(OTHER_TENANT)
+            ),
+            Decision::Hide,
+            "another CPAS stays invisible"
+        );
+
+        let hooks = token(&[ApiScope::WebhooksManage]);
+        assert_eq!(
+            decide(&hooks, Permission::ManageWebhooks, Scope::Tenant(TENANT)),
+            Decision::Allow
+        );
+        assert!(matches!(
+            decide(&hooks, Permission::ReadPlans, Scope::Tenant(TENANT)),
+            Decision::Forbid(_)
+        ));
+
+        // Whatever its scopes, a token never edits, decides or manages people.
+        let everything = token(ApiScope::ALL);
+        for permission in [
+            Permission::DecideChanges,
+            Permission::EditFollowUp,
+            Permission::EditPlanStructure,
+            Permission::ManageUsers,
+            Permission::ManageApiTokens,
+        ] {
+            assert!(matches!(
+                decide(&everything, permission, Scope::Tenant(TENANT)),
+                Decision::Forbid(_)
+            ));
+        }
     }
 }

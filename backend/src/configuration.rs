@@ -99,6 +99,28 @@ pub struct Settings {
     /// Number of HTTP worker threads (default: one per core).
     #[arg(long, env = "PST_WORKERS")]
     pub workers: Option<usize>,
+
+    /// Requests per minute allowed to one API token (429 beyond).
+    #[arg(long, env = "PST_TOKEN_RATE_LIMIT", default_value_t = 600)]
+    pub token_rate_limit: u32,
+
+    /// Accept webhooks to plain `http://` on loopback (development and tests only).
+    #[arg(long, env = "PST_WEBHOOK_ALLOW_LOOPBACK_HTTP", default_value_t = false)]
+    pub webhook_allow_loopback_http: bool,
+
+    /// How often the webhook worker looks for due deliveries.
+    #[arg(long, env = "PST_WEBHOOK_INTERVAL_MS", default_value_t = 1000)]
+    pub webhook_interval_ms: u64,
+
+    /// First retry delay of a failed delivery; doubled at each attempt (capped at 6 h).
+    #[arg(long, env = "PST_WEBHOOK_RETRY_BASE_MS", default_value_t = 30_000)]
+    pub webhook_retry_base_ms: u64,
+}
+
+/// What the webhook routes need to know.
+#[derive(Debug, Clone, Copy)]
+pub struct WebhookSettings {
+    pub allow_loopback_http: bool,
 }
 
 /// What the login route needs to know.
@@ -116,6 +138,8 @@ impl Settings {
             public_url: self.public_url.clone(),
             reminder_interval: Duration::from_secs(self.reminder_interval_secs.max(1)),
             mail_interval: Duration::from_millis((self.mail_interval_secs * 1000).max(200)),
+            webhook_interval: Duration::from_millis(self.webhook_interval_ms.max(50)),
+            webhook_retry_base: Duration::from_millis(self.webhook_retry_base_ms.max(10)),
         }
     }
 

@@ -7,6 +7,7 @@ pub mod configuration;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod idempotency;
 pub mod jobs;
 pub mod openapi;
 pub mod routes;

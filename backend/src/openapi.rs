@@ -26,6 +26,7 @@ use crate::routes;
         (name = "users", description = "Accounts of a CPAS and of the platform"),
         (name = "organisations", description = "The CPAS itself and its partners"),
         (name = "tenants", description = "The CPAS using the platform"),
+        (name = "integrations", description = "API tokens and webhooks for integrators"),
         (name = "health", description = "Probes for load balancers"),
     ),
     components(schemas(api_types::Problem, api_types::FieldError))
@@ -51,6 +52,21 @@ impl utoipa::Modify for BearerSecurity {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "api_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("pst_…")
+                    .description(Some(
+                        "API token of an integration (`POST /api/v1/api-tokens`), sent as \
+                         `Authorization: Bearer pst_…`. Limited by its scopes: `plans:read`, \
+                         `actions:propose`, `webhooks:manage`; rate-limited per token (429 with \
+                         `Retry-After`).",
+                    ))
+                    .build(),
+            ),
+        );
     }
 }
 
@@ -61,12 +77,46 @@ pub fn base() -> utoipa::openapi::OpenApi {
 
 /// The complete document, as served at `/api/openapi.json` and committed in `openapi/`.
 pub fn document() -> utoipa::openapi::OpenApi {
-    let (_, document) = App::new()
+    let (_, mut document) = App::new()
         .into_utoipa_app()
         .openapi(base())
         .configure(routes::configure)
         .split_for_parts();
+    finish(&mut document);
     document
+}
+
+/// Completes what the route annotations leave out: OpenAPI requires a description on every
+/// response, so one without gets its status's reason phrase ("Not Found").
+pub fn finish(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    for item in document.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+            &mut item.options,
+            &mut item.head,
+            &mut item.trace,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for (status, response) in &mut operation.responses.responses {
+                if let RefOr::T(response) = response
+                    && response.description.is_empty()
+                {
+                    response.description = status
+                        .parse::<u16>()
+                        .ok()
+                        .and_then(|code| actix_web::http::StatusCode::from_u16(code).ok())
+                        .and_then(|code| code.canonical_reason())
+                        .unwrap_or("Response")
+                        .to_owned();
+                }
+            }
+        }
+    }
 }
 
 /// The document as committed: pretty JSON with a final newline.

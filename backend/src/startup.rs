@@ -77,6 +77,10 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
     let db = web::Data::new(db);
     let secret = web::Data::new(settings.jwt_secret.clone());
     let login = web::Data::new(settings.login_settings());
+    let webhooks = web::Data::new(crate::configuration::WebhookSettings {
+        allow_loopback_http: settings.webhook_allow_loopback_http,
+    });
+    let token_limit = web::Data::new(routes::TokenRateLimit(settings.token_rate_limit));
     let static_dir = settings.static_dir.clone();
     let mut server = HttpServer::new(move || {
         let (app, document) =
@@ -84,13 +88,16 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
                 .into_utoipa_app()
                 .openapi(openapi::base())
                 .map(|app| {
-                    app.wrap(from_fn(request_context))
+                    app.wrap(from_fn(crate::idempotency::idempotency))
+                        .wrap(from_fn(request_context))
                         .wrap(Compress::default())
                         .wrap(security_headers())
                         .wrap(TracingLogger::default())
                         .app_data(db.clone())
                         .app_data(secret.clone())
                         .app_data(login.clone())
+                        .app_data(webhooks.clone())
+                        .app_data(token_limit.clone())
                         .app_data(web::PathConfig::default().error_handler(|err, _| {
                             ApiError::bad_request("invalid_path", err.to_string()).into()
                         }))
@@ -103,10 +110,20 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
                 })
                 .configure(routes::configure)
                 .split_for_parts();
+        let mut document = document;
+        openapi::finish(&mut document);
         let document = web::Data::new(document);
         let app = app
             .app_data(document)
             .route("/api/openapi.json", web::get().to(serve_openapi))
+            // Interactive docs, served from the crate's vendored Swagger UI: no CDN.
+            .service(
+                utoipa_swagger_ui::SwaggerUi::new("/api/docs/{_:.*}").config(
+                    utoipa_swagger_ui::Config::from("/api/openapi.json")
+                        .persist_authorization(true)
+                        .try_it_out_enabled(true),
+                ),
+            )
             .service(web::scope("/api").default_service(web::to(routes::no_route)));
         with_web_app(app, static_dir.clone())
     })

@@ -73,6 +73,9 @@ struct Fixtures {
     other_tenant_id: String,
     own_user: String,
     other_user: String,
+    /// An organisation of each CPAS, for API tokens.
+    own_organisation: String,
+    other_organisation: String,
 }
 
 struct Row {
@@ -201,6 +204,24 @@ fn rows() -> Vec<Row> {
         row(M::POST, "/api/v1/organisations", Other,                              [401, 201, 404, 404, 404, 404]),
         row(M::GET, "/api/v1/tenants", N,                                         [401, 200, 403, 403, 403, 403]),
         row(M::POST, "/api/v1/tenants", N,                                        [401, 201, 403, 403, 403, 403]),
+        row(M::POST, "/api/v1/api-tokens", Own,                                   [401, 201, 403, 201, 403, 403]),
+        row(M::POST, "/api/v1/api-tokens", Other,                                 [401, 201, 404, 404, 404, 404]),
+        row(M::GET, "/api/v1/api-tokens", Own,                                    [401, 200, 403, 200, 403, 403]),
+        row(M::GET, "/api/v1/api-tokens", Other,                                  [401, 200, 404, 404, 404, 404]),
+        row(M::DELETE, "/api/v1/api-tokens/{token_id}", Own,                      [401, 204, 403, 204, 403, 403]),
+        row(M::DELETE, "/api/v1/api-tokens/{token_id}", Other,                    [401, 204, 404, 404, 404, 404]),
+        row(M::POST, "/api/v1/webhooks", Own,                                     [401, 403, 403, 201, 403, 403]),
+        row(M::GET, "/api/v1/webhooks", Own,                                      [401, 403, 403, 200, 403, 403]),
+        row(M::GET, "/api/v1/webhooks/{webhook_id}", Own,                         [401, 403, 403, 200, 403, 403]),
+        row(M::GET, "/api/v1/webhooks/{webhook_id}", Other,                       [401, 403, 403, 404, 403, 403]),
+        row(M::PATCH, "/api/v1/webhooks/{webhook_id}", Own,                       [401, 403, 403, 200, 403, 403]),
+        row(M::PATCH, "/api/v1/webhooks/{webhook_id}", Other,                     [401, 403, 403, 404, 403, 403]),
+        row(M::DELETE, "/api/v1/webhooks/{webhook_id}", Own,                      [401, 403, 403, 204, 403, 403]),
+        row(M::DELETE, "/api/v1/webhooks/{webhook_id}", Other,                    [401, 403, 403, 404, 403, 403]),
+        row(M::GET, "/api/v1/webhooks/{webhook_id}/deliveries", Own,              [401, 403, 403, 200, 403, 403]),
+        row(M::GET, "/api/v1/webhooks/{webhook_id}/deliveries", Other,            [401, 403, 403, 404, 403, 403]),
+        row(M::POST, "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver", Own,   [401, 403, 403, 404, 403, 403]),
+        row(M::POST, "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver", Other, [401, 403, 403, 404, 403, 403]),
     ]
 }
 
@@ -247,7 +268,39 @@ async fn arrange(app: &TestApp) -> Fixtures {
         // The defits partner and Paliseul's PCS partner are the accounts acted upon.
         own_user: user_id(&own_users, "defits@cpas-a.example"),
         other_user: user_id(&other_users, "pcs@paliseul.example"),
+        own_organisation: first_organisation(app, &dg).await,
+        other_organisation: first_organisation(app, &other_dg).await,
     }
+}
+
+async fn first_organisation(app: &TestApp, dg: &str) -> String {
+    let list: Vec<api_types::OrganisationSummary> =
+        app.get_ok_as(dg, "/api/v1/organisations").await;
+    list[0].id.to_string()
+}
+
+/// A fresh API token or webhook of the CPAS of `dg`, for a request that may delete it.
+async fn fresh_integration(app: &TestApp, dg: &str, organisation: &str, kind: &str) -> String {
+    let (path, body) = if kind == "token" {
+        (
+            "/api/v1/api-tokens",
+            json!({ "name": "Intégration", "organisation_id": organisation, "scopes": ["plans:read"] }),
+        )
+    } else {
+        (
+            "/api/v1/webhooks",
+            json!({ "url": "https://hooks.example/pst", "events": ["plan.adopted"] }),
+        )
+    };
+    let response = app.send_as(Method::POST, Some(dg), path, Some(&body)).await;
+    let status = response.status();
+    let created: Value = response.json().await.expect("JSON");
+    assert!(status.is_success(), "arranging {path}: {status} {created}");
+    created["id"]
+        .as_str()
+        .or_else(|| created["token"]["id"].as_str())
+        .expect("an id")
+        .to_owned()
 }
 
 /// What a request needs that changes as the table runs.
@@ -261,6 +314,9 @@ struct Dynamic {
     version: i32,
     /// A fresh plan for the structure routes.
     scratch: Option<Scratch>,
+    /// A fresh API token or webhook.
+    token: Option<String>,
+    webhook: Option<String>,
 }
 
 /// The structure routes, which each work on a fresh scratch plan.
@@ -495,7 +551,15 @@ fn request(
             "{change_request_id}",
             dynamic.change_request.as_deref().unwrap_or("-"),
         )
-        .replace("{notification_id}", &uuid::Uuid::new_v4().to_string());
+        .replace("{notification_id}", &uuid::Uuid::new_v4().to_string())
+        .replace("{token_id}", dynamic.token.as_deref().unwrap_or("-"))
+        .replace("{webhook_id}", dynamic.webhook.as_deref().unwrap_or("-"))
+        .replace("{delivery_id}", &uuid::Uuid::new_v4().to_string());
+    let organisation = if own {
+        &fixtures.own_organisation
+    } else {
+        &fixtures.other_organisation
+    };
     let scoped = format!("{path}?tenant_id={tenant_id}");
     match (row.method.as_str(), row.route) {
         ("POST", "/api/v1/auth/login") => (
@@ -518,7 +582,24 @@ fn request(
                 "new_password": "another long passphrase",
             })),
         ),
-        ("GET", "/api/v1/users" | "/api/v1/organisations") => (scoped, None),
+        ("GET", "/api/v1/users" | "/api/v1/organisations" | "/api/v1/api-tokens")
+        | ("DELETE", "/api/v1/api-tokens/{token_id}") => (scoped, None),
+        ("POST", "/api/v1/api-tokens") => (
+            path,
+            Some(json!({
+                "name": format!("Intégration {unique}"),
+                "organisation_id": organisation,
+                "scopes": ["plans:read", "actions:propose"],
+                "tenant_id": tenant_id,
+            })),
+        ),
+        ("POST", "/api/v1/webhooks") => (
+            path,
+            Some(json!({ "url": "https://hooks.example/pst", "events": ["action.updated"] })),
+        ),
+        ("PATCH", "/api/v1/webhooks/{webhook_id}") => {
+            (path, Some(json!({ "version": 1, "active": false })))
+        }
         ("POST", "/api/v1/users") => (
             path,
             Some(json!({
@@ -677,6 +758,17 @@ async fn every_route_answers_every_caller_as_the_policy_says() {
                     &fixtures.other_org_action
                 };
                 dynamic.change_request = Some(fresh_proposal(&app, social, dg, target).await);
+            }
+            let organisation = if other {
+                &fixtures.other_organisation
+            } else {
+                &fixtures.own_organisation
+            };
+            if row.route.contains("{token_id}") {
+                dynamic.token = Some(fresh_integration(&app, dg, organisation, "token").await);
+            }
+            if row.route.contains("{webhook_id}") {
+                dynamic.webhook = Some(fresh_integration(&app, dg, organisation, "webhook").await);
             }
             if uses_scratch(&row.method, row.route) {
                 let adopted = row.route.ends_with("/close");

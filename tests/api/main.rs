@@ -6,6 +6,7 @@ mod database_outage;
 mod errors;
 mod follow_up;
 mod health;
+mod integrations;
 mod openapi;
 mod plan_tree;
 mod reminders;

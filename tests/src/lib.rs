@@ -166,6 +166,10 @@ pub fn test_settings(database_url: String) -> TestSettings {
         demo: false,
         log_format: LogFormat::Pretty,
         workers: Some(1),
+        token_rate_limit: 600,
+        webhook_allow_loopback_http: true,
+        webhook_interval_ms: 100,
+        webhook_retry_base_ms: 200,
     };
     TestSettings {
         settings,

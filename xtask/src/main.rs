@@ -125,6 +125,10 @@ fn run_server(root: &Path, release: bool) -> anyhow::Result<()> {
         .env("DATABASE_URL", &database_url)
         .env("PST_STATIC_DIR", &dist)
         .env("PST_DEMO", "true");
+    // A local receiver (e.g. `nc -l 9000`) can take the demo's webhooks.
+    if std::env::var_os("PST_WEBHOOK_ALLOW_LOOPBACK_HTTP").is_none() {
+        server.env("PST_WEBHOOK_ALLOW_LOOPBACK_HTTP", "true");
+    }
     let child = Arc::new(Mutex::new(
         server.spawn().context("cannot start pst-server")?,
     ));
@@ -205,6 +209,11 @@ fn test(root: &Path) -> anyhow::Result<()> {
 
     let dist = build_web(root)?;
 
+    step("OpenAPI document (openapi-spec-validator)");
+    let venv = python_tools(root)?;
+    run(Command::new(venv.join("bin/openapi-spec-validator"))
+        .arg(root.join("openapi/openapi.json")))?;
+
     let cluster = test_cluster(root)?;
     // Databases of earlier runs, and their template, go: every run starts clean.
     let stale = cluster.psql(
@@ -232,6 +241,26 @@ fn test(root: &Path) -> anyhow::Result<()> {
     stopped?;
     eprintln!("\nxtask: all checks passed");
     Ok(())
+}
+
+/// The project's Python tools (`tests/requirements.txt`) in `.venv`, installed from PyPI
+/// when missing or when the requirements changed.
+fn python_tools(root: &Path) -> anyhow::Result<PathBuf> {
+    let venv = root.join(".venv");
+    let requirements = std::fs::read_to_string(root.join("tests/requirements.txt"))?;
+    let stamp = venv.join("requirements.installed");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(requirements.as_str()) {
+        return Ok(venv);
+    }
+    step("installing the Python test tools into .venv");
+    if !venv.join("bin/pip").is_file() {
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    }
+    run(Command::new(venv.join("bin/pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+        .arg(root.join("tests/requirements.txt")))?;
+    std::fs::write(&stamp, requirements)?;
+    Ok(venv)
 }
 
 fn test_cluster(root: &Path) -> anyhow::Result<Cluster> {

@@ -8,12 +8,21 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 
-use super::tokens::{Claims, JwtSecret, TokenError, verify_access};
+use super::tokens::{
+    API_TOKEN_PREFIX, Claims, JwtSecret, TokenError, hash_refresh_token, verify_access,
+};
 use crate::error::ApiError;
 
-/// The verified claims of the request's access token.
+/// Who the request's bearer credential says it is: a person's access token (verified here,
+/// without the database) or an integration's API token (looked up with the request's
+/// database work).
 #[derive(Debug, Clone)]
-pub struct Authenticated(pub Claims);
+pub enum Authenticated {
+    /// The verified claims of a person's access token.
+    User(Claims),
+    /// The SHA-256 of an API token (`pst_…`), to find it in `api_tokens`.
+    ApiToken(Vec<u8>),
+}
 
 impl FromRequest for Authenticated {
     type Error = ApiError;
@@ -42,8 +51,11 @@ fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or(ApiError::Unauthenticated("invalid_token"))?;
+    if token.starts_with(API_TOKEN_PREFIX) {
+        return Ok(Authenticated::ApiToken(hash_refresh_token(token)));
+    }
     verify_access(secret, token)
-        .map(Authenticated)
+        .map(Authenticated::User)
         .map_err(|e| match e {
             TokenError::Expired => ApiError::Unauthenticated("token_expired"),
             TokenError::Invalid => ApiError::Unauthenticated("invalid_token"),

@@ -144,7 +144,19 @@ pub fn new_refresh_token() -> anyhow::Result<(String, Vec<u8>)> {
     Ok((token, hash))
 }
 
-/// The stored form of a refresh token.
+/// How API tokens begin (refresh tokens begin with `pstr_`, and are never bearer tokens).
+pub const API_TOKEN_PREFIX: &str = "pst_";
+
+/// A new API token and the hash to store.
+pub fn new_api_token() -> anyhow::Result<(String, Vec<u8>)> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let token = format!("{API_TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));
+    let hash = hash_refresh_token(&token);
+    Ok((token, hash))
+}
+
+/// The stored form of a refresh token (and of an API token).
 pub fn hash_refresh_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }

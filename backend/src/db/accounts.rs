@@ -127,8 +127,10 @@ pub fn find_credentials(
     conn: &mut PgConnection,
     email: &str,
 ) -> Result<Option<Credentials>, ApiError> {
+    // Integrations' accounts have no password: they act through API tokens only.
     Ok(users::table
         .filter(users::email.eq(email))
+        .filter(users::kind.eq("person"))
         .select(Credentials::as_select())
         .first(conn)
         .optional()?)
@@ -328,6 +330,7 @@ pub fn load_actor(conn: &mut PgConnection, claims: &Claims) -> Result<Actor, Api
         tenant: tenant.map(TenantId::new),
         organisation,
         session_id: claims.sid,
+        scopes: None,
     })
 }
 
@@ -350,6 +353,7 @@ pub fn list_users(
             (tenants::id, tenants::slug, tenants::name).nullable(),
             (organisations::id, organisations::name, organisations::kind).nullable(),
         ))
+        .filter(users::kind.eq("person"))
         .order((users::display_name, users::email))
         .into_boxed();
     if let Some(tenant) = tenant {

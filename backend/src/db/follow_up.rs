@@ -123,7 +123,25 @@ pub fn propose(
         "change_request_created",
         &json!({ "change_request_id": id, "action_id": action.id, "action_code": action.code }),
     )?;
-    get(conn, tenant, id)
+    let request = get(conn, tenant, id)?;
+    outbox(
+        conn,
+        tenant,
+        wire::WebhookEvent::ChangeRequestCreated,
+        &request,
+    )?;
+    Ok(request)
+}
+
+/// Queues the webhook deliveries of a decision on a proposal, in its transaction.
+fn outbox(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    event: wire::WebhookEvent,
+    request: &wire::ChangeRequest,
+) -> Result<(), ApiError> {
+    let data = json!({ "change_request": request });
+    super::integrations::enqueue(conn, tenant, event, data)
 }
 
 /// One proposal of the CPAS.
@@ -265,7 +283,9 @@ pub fn approve(
             "change_request_approved",
             &json!({ "change_request_id": row.id, "action_id": action.id, "action_code": action.code }),
         )?;
-        get(conn, tenant, row.id)
+        let request = get(conn, tenant, row.id)?;
+        outbox(conn, tenant, wire::WebhookEvent::ChangeRequestApproved, &request)?;
+        Ok(request)
     })
 }
 
@@ -298,7 +318,9 @@ pub fn reject(
             "change_request_rejected",
             &json!({ "change_request_id": row.id, "action_id": row.action_id, "action_code": code, "reason": reason }),
         )?;
-        get(conn, tenant, row.id)
+        let request = get(conn, tenant, row.id)?;
+        outbox(conn, tenant, wire::WebhookEvent::ChangeRequestRejected, &request)?;
+        Ok(request)
     })
 }
 
@@ -447,10 +469,21 @@ fn apply(
             action_history::proposed_by.eq(proposal.map(|(author, _)| author)),
             action_history::change_request_id.eq(proposal.map(|(_, id)| id)),
             action_history::version.eq(version),
-            action_history::changes.eq(Value::Array(differences)),
+            action_history::changes.eq(Value::Array(differences.clone())),
         ))
         .execute(conn)?;
-    Ok(())
+    super::integrations::enqueue(
+        conn,
+        tenant,
+        wire::WebhookEvent::ActionUpdated,
+        json!({
+            "action_id": action.id,
+            "action_code": action.code,
+            "version": version,
+            "changes": differences,
+            "change_request_id": proposal.map(|(_, id)| id),
+        }),
+    )
 }
 
 /// The dates the action would have after `changes` must be in order.

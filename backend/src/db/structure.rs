@@ -195,6 +195,18 @@ pub fn transition(
                 plans::version.eq(plans::version + 1),
             ))
             .execute(conn)?;
+        if to == wire::PlanStatus::Adopted {
+            let title: String = plans::table
+                .find(plan.get())
+                .select(plans::title)
+                .first(conn)?;
+            super::integrations::enqueue(
+                conn,
+                tenant,
+                wire::WebhookEvent::PlanAdopted,
+                json!({ "plan_id": plan.get(), "title": title, "adopted_on": adopted_on }),
+            )?;
+        }
         Ok(())
     })
 }

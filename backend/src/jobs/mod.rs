@@ -4,6 +4,7 @@
 
 pub mod mailer;
 pub mod reminders;
+pub mod webhooks;
 
 use std::time::Duration;
 
@@ -19,10 +20,17 @@ pub struct JobSettings {
     pub public_url: String,
     pub reminder_interval: Duration,
     pub mail_interval: Duration,
+    pub webhook_interval: Duration,
+    pub webhook_retry_base: Duration,
 }
 
 /// Starts the workers on the current runtime; they run until it stops.
 pub fn start(db: Db, settings: JobSettings) {
+    webhooks::start(
+        db.clone(),
+        settings.webhook_interval,
+        settings.webhook_retry_base,
+    );
     let reminders_db = db.clone();
     let interval = settings.reminder_interval;
     tokio::spawn(async move {

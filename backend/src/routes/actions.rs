@@ -22,7 +22,7 @@ fn etag(version: i32) -> String {
 /// `ETag` carries its version, for `If-Match` on edits.
 #[utoipa::path(
     tag = "actions",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = [])),
     params(("action_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, body = ActionDetail, headers(("ETag" = String, description = "The action's version"))),
@@ -139,7 +139,7 @@ pub async fn edit_action(
 /// and each field before and after.
 #[utoipa::path(
     tag = "actions",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = [])),
     params(("action_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, body = Vec<HistoryEntry>),
@@ -266,10 +266,13 @@ impl ActionQuery {
 /// The actions of the caller's CPAS, filtered, searched, sorted and paged.
 #[utoipa::path(
     tag = "actions",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = [])),
     params(ActionQuery),
     responses(
-        (status = 200, body = ActionPage),
+        (status = 200, description = "A page of actions", body = ActionPage, headers(
+            ("Link" = String, description = "RFC 8288 links to the `first`, `prev`, `next` and `last` pages, \
+                                              e.g. `</api/v1/actions?q=x&page=2>; rel=\"next\"`"),
+        )),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -280,8 +283,9 @@ impl ActionQuery {
 pub async fn list_actions(
     db: RequestDb,
     auth: Authenticated,
+    request: HttpRequest,
     query: web::Query<ActionQuery>,
-) -> Result<web::Json<ActionPage>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let (filter, sort, descending, page, per_page) = query.into_inner().parse()?;
     let found = db
         .run_as(&auth, move |conn, actor| {
@@ -290,5 +294,34 @@ pub async fn list_actions(
             search::list_actions(conn, tenant, &filter, sort, descending, page, per_page)
         })
         .await?;
-    Ok(web::Json(found))
+    let mut response = HttpResponse::Ok();
+    if let Some(links) = page_links(request.path(), request.query_string(), &found) {
+        response.insert_header((header::LINK, links));
+    }
+    Ok(response.json(found))
+}
+
+/// The `Link` header of a page: the same query with another `page`.
+fn page_links(path: &str, query: &str, page: &ActionPage) -> Option<String> {
+    let last = ((page.total + page.per_page - 1) / page.per_page.max(1)).max(1);
+    let kept: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(name, _)| name != "page")
+        .map(|(n, v)| (n.into_owned(), v.into_owned()))
+        .collect();
+    let link = |number: i64, rel: &str| {
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&kept)
+            .append_pair("page", &number.to_string())
+            .finish();
+        format!("<{path}?{query}>; rel=\"{rel}\"")
+    };
+    let mut links = vec![link(1, "first")];
+    if page.page > 1 {
+        links.push(link((page.page - 1).min(last), "prev"));
+    }
+    if page.page < last {
+        links.push(link(page.page + 1, "next"));
+    }
+    links.push(link(last, "last"));
+    Some(links.join(", "))
 }

@@ -21,7 +21,7 @@ use crate::error::ApiError;
 /// Partners may propose on the actions their organisation carries; social workers on any.
 #[utoipa::path(
     tag = "change-requests",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = [])),
     params(("action_id" = Uuid, Path)),
     request_body = NewChangeRequest,
     responses(
@@ -98,7 +98,7 @@ const MAX_CHANGE_REQUESTS: i64 = 500;
 /// one's own proposals for everyone else. Oldest first, at most 500.
 #[utoipa::path(
     tag = "change-requests",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = [])),
     params(ChangeRequestQuery),
     responses(
         (status = 200, body = Vec<ChangeRequest>),
@@ -145,7 +145,7 @@ fn is_manager(actor: &Actor, tenant: crate::domain::TenantId) -> bool {
 /// the president, the DG and its author.
 #[utoipa::path(
     tag = "change-requests",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = [])),
     params(("change_request_id" = Uuid, Path)),
     responses(
         (status = 200, body = ChangeRequest),

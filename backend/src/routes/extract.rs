@@ -8,7 +8,7 @@ use diesel::PgConnection;
 
 use crate::auth::Authenticated;
 use crate::authz::Actor;
-use crate::db::{Db, QueryStats, accounts};
+use crate::db::{Db, QueryStats, accounts, integrations};
 use crate::error::ApiError;
 
 /// The database, bound to the current request so its statements are counted for the
@@ -16,6 +16,8 @@ use crate::error::ApiError;
 pub struct RequestDb {
     db: Db,
     stats: QueryStats,
+    /// Requests per minute allowed to one API token.
+    token_rate_limit: u32,
 }
 
 impl RequestDb {
@@ -37,11 +39,17 @@ impl RequestDb {
         F: FnOnce(&mut PgConnection, &Actor) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let claims = auth.0.clone();
+        let auth = auth.clone();
         let stats = self.stats.clone();
+        let limit = self.token_rate_limit;
         self.db
             .run(&self.stats, move |conn| {
-                let actor = accounts::load_actor(conn, &claims)?;
+                let actor = match &auth {
+                    Authenticated::User(claims) => accounts::load_actor(conn, claims)?,
+                    Authenticated::ApiToken(hash) => {
+                        integrations::load_token_actor(conn, hash, limit)?
+                    }
+                };
                 stats.mark_authenticated();
                 f(conn, &actor)
             })
@@ -62,9 +70,26 @@ impl FromRequest for RequestDb {
             .get::<QueryStats>()
             .cloned()
             .unwrap_or_default();
+        let token_rate_limit = req
+            .app_data::<web::Data<TokenRateLimit>>()
+            .map_or(TokenRateLimit::default().0, |l| l.0);
         ready(
-            db.map(|db| Self { db, stats })
-                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no database configured"))),
+            db.map(|db| Self {
+                db,
+                stats,
+                token_rate_limit,
+            })
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no database configured"))),
         )
+    }
+}
+
+/// Requests per minute allowed to one API token (`PST_TOKEN_RATE_LIMIT`).
+#[derive(Debug, Clone, Copy)]
+pub struct TokenRateLimit(pub u32);
+
+impl Default for TokenRateLimit {
+    fn default() -> Self {
+        Self(600)
     }
 }

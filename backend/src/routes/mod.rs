@@ -5,6 +5,7 @@ pub mod auth;
 pub mod change_requests;
 mod extract;
 pub mod health;
+pub mod integrations;
 pub mod me;
 pub mod notifications;
 pub mod organisations;
@@ -12,7 +13,7 @@ pub mod plans;
 pub mod structure;
 pub mod users;
 
-pub use extract::RequestDb;
+pub use extract::{RequestDb, TokenRateLimit};
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -77,6 +78,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(organisations::create_organisation)
                 .service(organisations::list_tenants)
                 .service(organisations::create_tenant)
+                .service(integrations::create_api_token)
+                .service(integrations::list_api_tokens)
+                .service(integrations::revoke_api_token)
+                .service(integrations::create_webhook)
+                .service(integrations::list_webhooks)
+                .service(integrations::get_webhook)
+                .service(integrations::update_webhook)
+                .service(integrations::delete_webhook)
+                .service(integrations::list_deliveries)
+                .service(integrations::redeliver)
                 .default_service(actix_web::web::to(no_route)),
         );
 }

@@ -12,7 +12,10 @@ use crate::domain::{Label, Slug, TenantId};
 use crate::error::ApiError;
 
 /// The CPAS a request is about: an administrator names it, anyone else works in their own.
-fn tenant_of_request(actor: &Actor, requested: Option<uuid::Uuid>) -> Result<TenantId, ApiError> {
+pub(crate) fn tenant_of_request(
+    actor: &Actor,
+    requested: Option<uuid::Uuid>,
+) -> Result<TenantId, ApiError> {
     match (actor.role, requested) {
         (_, Some(tenant)) => Ok(TenantId::new(tenant)),
         (Role::Admin, None) => Err(ApiError::invalid_field(

@@ -13,7 +13,7 @@ use crate::error::ApiError;
 /// Lists the plans of the caller's CPAS.
 #[utoipa::path(
     tag = "plans",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = [])),
     responses(
         (status = 200, body = Vec<PlanSummary>),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -41,7 +41,7 @@ pub async fn list_plans(
 /// another CPAS is answered 404.
 #[utoipa::path(
     tag = "plans",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = [])),
     params(("plan_id" = uuid::Uuid, Path, description = "Id of the plan")),
     responses(
         (status = 200, body = PlanTree),
@@ -74,7 +74,7 @@ pub async fn get_plan(
 /// status, the mean progress and the late ones; computed in SQL.
 #[utoipa::path(
     tag = "plans",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = [])),
     params(("plan_id" = uuid::Uuid, Path, description = "Id of the plan")),
     responses(
         (status = 200, body = PlanStats),

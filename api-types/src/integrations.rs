@@ -1,0 +1,124 @@
+//! Integrations: API tokens and webhooks.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{ApiScope, DeliveryStatus, OrganisationSummary, WebhookEvent};
+
+/// `POST /api/v1/api-tokens`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "name": "Reporting du PCS",
+    "organisation_id": "7d3b0e52-2f5e-4c1a-9a4e-0f6c1b2d3e4f",
+    "scopes": ["plans:read", "actions:propose"],
+    "expires_at": "2027-12-31T23:59:59Z"
+})))]
+#[serde(deny_unknown_fields)]
+pub struct NewApiToken {
+    /// What the integration is, e.g. "Reporting du PCS".
+    pub name: String,
+    /// The organisation the token acts for; its proposals are limited to the actions this
+    /// organisation carries (unless it is the CPAS itself).
+    pub organisation_id: Uuid,
+    pub scopes: Vec<ApiScope>,
+    /// After this instant the token is refused; none: until revoked.
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The CPAS (platform administrators only; a DG's tokens are for their own CPAS).
+    #[serde(default)]
+    pub tenant_id: Option<Uuid>,
+}
+
+/// An API token as listed: never its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiToken {
+    pub id: Uuid,
+    pub name: String,
+    pub organisation: OrganisationSummary,
+    pub scopes: Vec<ApiScope>,
+    /// The first characters of the secret, e.g. `pst_Ab12`, to recognise it.
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// Answer to a token's creation: the secret, shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiTokenCreated {
+    pub token: ApiToken,
+    /// Use as `Authorization: Bearer pst_…`. It cannot be shown again.
+    pub secret: String,
+}
+
+/// `POST /api/v1/webhooks`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "url": "https://pcs.commune.example/hooks/pst",
+    "events": ["change_request.approved", "action.updated"],
+    "description": "Tableau de bord du PCS"
+})))]
+#[serde(deny_unknown_fields)]
+pub struct NewWebhook {
+    /// An `https://` URL (plain `http://` only to loopback, when the server allows it).
+    pub url: String,
+    pub events: Vec<WebhookEvent>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// `PATCH /api/v1/webhooks/{id}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WebhookPatch {
+    pub version: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<WebhookEvent>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+}
+
+/// A webhook endpoint of the CPAS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Webhook {
+    pub id: Uuid,
+    pub url: String,
+    pub description: Option<String>,
+    pub events: Vec<WebhookEvent>,
+    pub active: bool,
+    /// The HMAC-SHA256 key of the `PST-Signature` header.
+    pub secret: String,
+    pub created_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// One delivery of an event to an endpoint, with its outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookDelivery {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub event: WebhookEvent,
+    pub status: DeliveryStatus,
+    pub attempts: i32,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    /// The receiver's HTTP status at the last attempt.
+    pub response_status: Option<i32>,
+    pub last_error: Option<String>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    /// The JSON body that is (or was) sent.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub payload: serde_json::Value,
+}

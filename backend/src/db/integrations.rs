@@ -1,0 +1,676 @@
+//! API tokens, webhooks and their outbox of deliveries.
+
+use api_types as wire;
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Integer, Timestamptz, Uuid as SqlUuid};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::schema::{
+    api_token_usage, api_tokens, idempotency_keys, organisations, users, webhook_deliveries,
+    webhook_endpoints,
+};
+use super::stored;
+use crate::auth::tokens::new_api_token;
+use crate::authz::Actor;
+use crate::domain::{Label, TenantId};
+use crate::error::ApiError;
+
+// ---------------------------------------------------------------------------------------
+// API tokens
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = api_tokens)]
+struct TokenRow {
+    id: Uuid,
+    tenant_id: Uuid,
+    organisation_id: Uuid,
+    user_id: Uuid,
+    name: String,
+    prefix: String,
+    scopes: Vec<String>,
+    created_at: DateTime<Utc>,
+    expires_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+    last_used_at: Option<DateTime<Utc>>,
+}
+
+fn scopes_of(stored_scopes: &[String]) -> Result<Vec<wire::ApiScope>, ApiError> {
+    stored_scopes.iter().map(|s| stored(s)).collect()
+}
+
+/// The actor an API token stands for: its integration account, limited by its scopes.
+/// Counts the request against the token's per-minute limit.
+pub fn load_token_actor(
+    conn: &mut PgConnection,
+    hash: &[u8],
+    per_minute: u32,
+) -> Result<Actor, ApiError> {
+    let row: Option<(TokenRow, String, String, bool)> = api_tokens::table
+        .inner_join(users::table.on(users::id.eq(api_tokens::user_id)))
+        .filter(api_tokens::token_hash.eq(hash))
+        .select((
+            TokenRow::as_select(),
+            users::role,
+            users::kind,
+            users::active,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((token, role, kind, active)) = row else {
+        return Err(ApiError::Unauthenticated("invalid_token"));
+    };
+    let now = Utc::now();
+    if token.revoked_at.is_some() || !active || kind != "integration" {
+        return Err(ApiError::Unauthenticated("token_revoked"));
+    }
+    if token.expires_at.is_some_and(|at| at <= now) {
+        return Err(ApiError::Unauthenticated("token_expired"));
+    }
+    count_request(conn, &token, now, per_minute)?;
+    // Recorded at most once a minute: a busy integration does not write on every request.
+    if token
+        .last_used_at
+        .is_none_or(|at| now - at > TimeDelta::minutes(1))
+    {
+        diesel::update(api_tokens::table.find(token.id))
+            .set(api_tokens::last_used_at.eq(now))
+            .execute(conn)?;
+    }
+    Ok(Actor {
+        user_id: token.user_id,
+        role: stored(&role)?,
+        tenant: Some(TenantId::new(token.tenant_id)),
+        organisation: Some(token.organisation_id),
+        session_id: token.id,
+        scopes: Some(scopes_of(&token.scopes)?),
+    })
+}
+
+/// A fixed one-minute window per token, counted in PostgreSQL so every instance agrees.
+fn count_request(
+    conn: &mut PgConnection,
+    token: &TokenRow,
+    now: DateTime<Utc>,
+    per_minute: u32,
+) -> Result<(), ApiError> {
+    let window = now
+        .duration_trunc(TimeDelta::minutes(1))
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let requests: i32 = diesel::insert_into(api_token_usage::table)
+        .values((
+            api_token_usage::tenant_id.eq(token.tenant_id),
+            api_token_usage::token_id.eq(token.id),
+            api_token_usage::window_start.eq(window),
+            api_token_usage::requests.eq(1),
+        ))
+        .on_conflict((
+            api_token_usage::tenant_id,
+            api_token_usage::token_id,
+            api_token_usage::window_start,
+        ))
+        .do_update()
+        .set(api_token_usage::requests.eq(api_token_usage::requests + 1))
+        .returning(api_token_usage::requests)
+        .get_result(conn)?;
+    if u32::try_from(requests).unwrap_or(u32::MAX) > per_minute {
+        let next = window + TimeDelta::minutes(1);
+        let wait = u64::try_from((next - now).num_seconds())
+            .unwrap_or(0)
+            .max(1);
+        return Err(ApiError::TooManyRequests { retry_after: wait });
+    }
+    Ok(())
+}
+
+fn wire_token(
+    row: TokenRow,
+    organisation: (Uuid, String, String),
+) -> Result<wire::ApiToken, ApiError> {
+    Ok(wire::ApiToken {
+        id: row.id,
+        name: row.name,
+        organisation: wire::OrganisationSummary {
+            id: organisation.0,
+            name: organisation.1,
+            kind: stored(&organisation.2)?,
+        },
+        scopes: scopes_of(&row.scopes)?,
+        prefix: row.prefix,
+        created_at: row.created_at,
+        expires_at: row.expires_at,
+        revoked_at: row.revoked_at,
+        last_used_at: row.last_used_at,
+    })
+}
+
+/// Creates a token and the integration account it acts through. The secret is returned
+/// here and nowhere else.
+pub fn create_token(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    creator: Uuid,
+    input: &wire::NewApiToken,
+) -> Result<wire::ApiTokenCreated, ApiError> {
+    let name = Label::parse(&input.name, "name", 200)?;
+    if input.scopes.is_empty() {
+        return Err(ApiError::invalid_field(
+            "scopes",
+            "required",
+            "give at least one scope",
+        ));
+    }
+    if input.expires_at.is_some_and(|at| at <= Utc::now()) {
+        return Err(ApiError::invalid_field(
+            "expires_at",
+            "in_the_past",
+            "the expiry must be in the future",
+        ));
+    }
+    let mut scopes: Vec<&str> = input.scopes.iter().map(|s| s.as_str()).collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    let (secret, hash) = new_api_token().map_err(ApiError::Internal)?;
+    let prefix: String = secret.chars().take(8).collect();
+    conn.transaction(|conn| {
+        let organisation: (Uuid, String, String) = organisations::table
+            .filter(organisations::id.eq(input.organisation_id))
+            .filter(organisations::tenant_id.eq(tenant.get()))
+            .select((organisations::id, organisations::name, organisations::kind))
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| {
+                ApiError::invalid_field(
+                    "organisation_id",
+                    "unknown",
+                    "no such organisation in this CPAS",
+                )
+            })?;
+        // The CPAS's own integrations propose on any action, like its social workers;
+        // a partner's only on the actions it carries.
+        let role = if organisation.2 == "cpas" {
+            "social_worker"
+        } else {
+            "partner"
+        };
+        let id = Uuid::new_v4();
+        let account: Uuid = diesel::insert_into(users::table)
+            .values((
+                users::tenant_id.eq(tenant.get()),
+                users::organisation_id.eq(organisation.0),
+                users::email.eq(format!("token-{id}@integrations.invalid")),
+                users::display_name.eq(format!("API : {}", name.as_str())),
+                users::role.eq(role),
+                users::password_hash.eq("!"),
+                users::kind.eq("integration"),
+            ))
+            .returning(users::id)
+            .get_result(conn)?;
+        let row: TokenRow = diesel::insert_into(api_tokens::table)
+            .values((
+                api_tokens::id.eq(id),
+                api_tokens::tenant_id.eq(tenant.get()),
+                api_tokens::organisation_id.eq(organisation.0),
+                api_tokens::user_id.eq(account),
+                api_tokens::name.eq(name.as_str()),
+                api_tokens::token_hash.eq(&hash),
+                api_tokens::prefix.eq(&prefix),
+                api_tokens::scopes.eq(&scopes),
+                api_tokens::created_by.eq(creator),
+                api_tokens::expires_at.eq(input.expires_at),
+            ))
+            .returning(TokenRow::as_returning())
+            .get_result(conn)?;
+        Ok(wire::ApiTokenCreated {
+            token: wire_token(row, organisation)?,
+            secret,
+        })
+    })
+}
+
+pub fn list_tokens(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+) -> Result<Vec<wire::ApiToken>, ApiError> {
+    let rows: Vec<(TokenRow, (Uuid, String, String))> = api_tokens::table
+        .inner_join(organisations::table)
+        .filter(api_tokens::tenant_id.eq(tenant.get()))
+        .order(api_tokens::created_at.desc())
+        .select((
+            TokenRow::as_select(),
+            (organisations::id, organisations::name, organisations::kind),
+        ))
+        .load(conn)?;
+    rows.into_iter().map(|(t, o)| wire_token(t, o)).collect()
+}
+
+/// Revokes a token at once, and deactivates its account.
+pub fn revoke_token(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> Result<(), ApiError> {
+    conn.transaction(|conn| {
+        let account: Uuid = diesel::update(
+            api_tokens::table
+                .filter(api_tokens::id.eq(id))
+                .filter(api_tokens::tenant_id.eq(tenant.get())),
+        )
+        .set(api_tokens::revoked_at.eq(Some(Utc::now())))
+        .returning(api_tokens::user_id)
+        .get_result(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound {
+            resource: "API token",
+        })?;
+        diesel::update(users::table.find(account))
+            .set(users::active.eq(false))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Webhooks
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = webhook_endpoints)]
+struct EndpointRow {
+    id: Uuid,
+    url: String,
+    description: Option<String>,
+    secret: String,
+    events: Vec<String>,
+    active: bool,
+    created_at: DateTime<Utc>,
+    version: i32,
+}
+
+fn wire_webhook(row: EndpointRow) -> Result<wire::Webhook, ApiError> {
+    Ok(wire::Webhook {
+        id: row.id,
+        url: row.url,
+        description: row.description,
+        events: row
+            .events
+            .iter()
+            .map(|e| stored(e))
+            .collect::<Result<_, _>>()?,
+        active: row.active,
+        secret: row.secret,
+        created_at: row.created_at,
+        version: row.version,
+    })
+}
+
+/// A webhook's target: `https://`, or `http://` to loopback when allowed (development).
+pub fn parse_webhook_url(url: &str, allow_loopback_http: bool) -> Result<String, ApiError> {
+    let invalid = |message: &str| ApiError::invalid_field("url", "invalid_url", message);
+    let parsed = reqwest::Url::parse(url.trim()).map_err(|_| invalid("not a URL"))?;
+    let loopback = matches!(parsed.host(), Some(url::Host::Domain("localhost")))
+        || matches!(parsed.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
+        || matches!(parsed.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback());
+    match parsed.scheme() {
+        "https" => {}
+        "http" if allow_loopback_http && loopback => {}
+        "http" => return Err(invalid("webhooks are sent over HTTPS only")),
+        _ => return Err(invalid("an https:// URL")),
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(invalid(
+            "no credentials in the URL: the signature authenticates us",
+        ));
+    }
+    if parsed.as_str().len() > 2000 {
+        return Err(ApiError::invalid_field(
+            "url",
+            "too_long",
+            "at most 2000 characters",
+        ));
+    }
+    Ok(parsed.to_string())
+}
+
+fn events_of(events: &[wire::WebhookEvent]) -> Result<Vec<&'static str>, ApiError> {
+    if events.is_empty() {
+        return Err(ApiError::invalid_field(
+            "events",
+            "required",
+            "subscribe to at least one event",
+        ));
+    }
+    let mut names: Vec<&'static str> = events.iter().map(|e| e.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    Ok(names)
+}
+
+fn new_secret() -> Result<String, ApiError> {
+    use base64::Engine;
+    let mut bytes = [0u8; 24];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
+    Ok(format!(
+        "whsec_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    ))
+}
+
+pub fn create_webhook(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    creator: Uuid,
+    url: &str,
+    input: &wire::NewWebhook,
+) -> Result<wire::Webhook, ApiError> {
+    let events = events_of(&input.events)?;
+    let description = input
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| Label::parse_text(d, "description", 500))
+        .transpose()?;
+    let row: EndpointRow = diesel::insert_into(webhook_endpoints::table)
+        .values((
+            webhook_endpoints::tenant_id.eq(tenant.get()),
+            webhook_endpoints::url.eq(url),
+            webhook_endpoints::description.eq(description),
+            webhook_endpoints::secret.eq(new_secret()?),
+            webhook_endpoints::events.eq(&events),
+            webhook_endpoints::created_by.eq(creator),
+        ))
+        .returning(EndpointRow::as_returning())
+        .get_result(conn)?;
+    wire_webhook(row)
+}
+
+pub fn list_webhooks(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+) -> Result<Vec<wire::Webhook>, ApiError> {
+    webhook_endpoints::table
+        .filter(webhook_endpoints::tenant_id.eq(tenant.get()))
+        .order(webhook_endpoints::created_at)
+        .select(EndpointRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(wire_webhook)
+        .collect()
+}
+
+pub fn get_webhook(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<wire::Webhook, ApiError> {
+    let row = webhook_endpoints::table
+        .filter(webhook_endpoints::id.eq(id))
+        .filter(webhook_endpoints::tenant_id.eq(tenant.get()))
+        .select(EndpointRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound {
+            resource: "webhook",
+        })?;
+    wire_webhook(row)
+}
+
+pub fn update_webhook(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: Uuid,
+    url: Option<String>,
+    patch: &wire::WebhookPatch,
+) -> Result<wire::Webhook, ApiError> {
+    let events = patch.events.as_deref().map(events_of).transpose()?;
+    conn.transaction(|conn| {
+        let current = get_webhook(conn, tenant, id)?;
+        if current.version != patch.version {
+            return Err(ApiError::Conflict {
+                code: "stale_version",
+                detail: "the webhook changed since you read it; reload it".to_owned(),
+            });
+        }
+        diesel::update(webhook_endpoints::table.find(id))
+            .set((
+                url.map(|u| webhook_endpoints::url.eq(u)),
+                events.map(|e| webhook_endpoints::events.eq(e)),
+                patch.active.map(|a| webhook_endpoints::active.eq(a)),
+                webhook_endpoints::updated_at.eq(diesel::dsl::now),
+                webhook_endpoints::version.eq(webhook_endpoints::version + 1),
+            ))
+            .execute(conn)?;
+        get_webhook(conn, tenant, id)
+    })
+}
+
+pub fn delete_webhook(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> Result<(), ApiError> {
+    let deleted = diesel::delete(
+        webhook_endpoints::table
+            .filter(webhook_endpoints::id.eq(id))
+            .filter(webhook_endpoints::tenant_id.eq(tenant.get())),
+    )
+    .execute(conn)?;
+    if deleted == 0 {
+        return Err(ApiError::NotFound {
+            resource: "webhook",
+        });
+    }
+    Ok(())
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = webhook_deliveries)]
+struct DeliveryRow {
+    id: Uuid,
+    event_id: Uuid,
+    event_type: String,
+    payload: Value,
+    status: String,
+    attempts: i32,
+    next_attempt_at: DateTime<Utc>,
+    last_attempt_at: Option<DateTime<Utc>>,
+    response_status: Option<i32>,
+    last_error: Option<String>,
+    delivered_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+fn wire_delivery(row: DeliveryRow) -> Result<wire::WebhookDelivery, ApiError> {
+    let status: wire::DeliveryStatus = stored(&row.status)?;
+    Ok(wire::WebhookDelivery {
+        id: row.id,
+        event_id: row.event_id,
+        event: stored(&row.event_type)?,
+        next_attempt_at: (status == wire::DeliveryStatus::Pending).then_some(row.next_attempt_at),
+        status,
+        attempts: row.attempts,
+        last_attempt_at: row.last_attempt_at,
+        response_status: row.response_status,
+        last_error: row.last_error,
+        delivered_at: row.delivered_at,
+        created_at: row.created_at,
+        payload: row.payload,
+    })
+}
+
+/// The delivery log of an endpoint, newest first.
+pub fn list_deliveries(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    endpoint: Uuid,
+    limit: i64,
+) -> Result<Vec<wire::WebhookDelivery>, ApiError> {
+    get_webhook(conn, tenant, endpoint)?;
+    webhook_deliveries::table
+        .filter(webhook_deliveries::endpoint_id.eq(endpoint))
+        .filter(webhook_deliveries::tenant_id.eq(tenant.get()))
+        .order(webhook_deliveries::created_at.desc())
+        .limit(limit)
+        .select(DeliveryRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(wire_delivery)
+        .collect()
+}
+
+/// Sends a delivery again (at once), whatever its outcome so far.
+pub fn redeliver(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    endpoint: Uuid,
+    delivery: Uuid,
+) -> Result<wire::WebhookDelivery, ApiError> {
+    let row = diesel::update(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::id.eq(delivery))
+            .filter(webhook_deliveries::endpoint_id.eq(endpoint))
+            .filter(webhook_deliveries::tenant_id.eq(tenant.get())),
+    )
+    .set((
+        webhook_deliveries::status.eq("pending"),
+        webhook_deliveries::next_attempt_at.eq(diesel::dsl::now),
+        webhook_deliveries::locked_until.eq(None::<DateTime<Utc>>),
+    ))
+    .returning(DeliveryRow::as_returning())
+    .get_result(conn)
+    .optional()?
+    .ok_or(ApiError::NotFound {
+        resource: "delivery",
+    })?;
+    wire_delivery(row)
+}
+
+/// Queues `event` for every active endpoint of the CPAS that subscribed to it. Called in
+/// the transaction of the change, so an event is sent if and only if the change committed.
+pub fn enqueue(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    event: wire::WebhookEvent,
+    data: Value,
+) -> Result<(), ApiError> {
+    let endpoints: Vec<Uuid> = webhook_endpoints::table
+        .filter(webhook_endpoints::tenant_id.eq(tenant.get()))
+        .filter(webhook_endpoints::active.eq(true))
+        .filter(webhook_endpoints::events.contains(vec![event.as_str()]))
+        .select(webhook_endpoints::id)
+        .load(conn)?;
+    if endpoints.is_empty() {
+        return Ok(());
+    }
+    let event_id = Uuid::new_v4();
+    let payload = json!({
+        "id": event_id,
+        "type": event.as_str(),
+        "created_at": Utc::now(),
+        "tenant_id": tenant.get(),
+        "data": data,
+    });
+    let rows: Vec<_> = endpoints
+        .into_iter()
+        .map(|endpoint| {
+            (
+                webhook_deliveries::tenant_id.eq(tenant.get()),
+                webhook_deliveries::endpoint_id.eq(endpoint),
+                webhook_deliveries::event_id.eq(event_id),
+                webhook_deliveries::event_type.eq(event.as_str()),
+                webhook_deliveries::payload.eq(payload.clone()),
+            )
+        })
+        .collect();
+    diesel::insert_into(webhook_deliveries::table)
+        .values(rows)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A delivery claimed by a worker.
+#[derive(Debug, QueryableByName)]
+pub struct DueDelivery {
+    #[diesel(sql_type = SqlUuid)]
+    pub id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub url: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub secret: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub event_type: String,
+    #[diesel(sql_type = diesel::sql_types::Jsonb)]
+    pub payload: Value,
+    #[diesel(sql_type = Integer)]
+    pub attempts: i32,
+}
+
+/// Claims up to `limit` due deliveries for `lease`: other instances skip them meanwhile,
+/// and take them over if this one dies before finishing.
+pub fn claim_due(
+    conn: &mut PgConnection,
+    limit: i64,
+    lease: TimeDelta,
+) -> Result<Vec<DueDelivery>, ApiError> {
+    let until = Utc::now() + lease;
+    Ok(diesel::sql_query(
+        "UPDATE webhook_deliveries d
+            SET locked_until = $1, attempts = d.attempts + 1, last_attempt_at = now()
+           FROM webhook_endpoints e
+          WHERE e.id = d.endpoint_id AND d.id IN (
+                SELECT id FROM webhook_deliveries
+                 WHERE status = 'pending' AND next_attempt_at <= now()
+                   AND (locked_until IS NULL OR locked_until < now())
+                 ORDER BY next_attempt_at
+                 LIMIT $2
+                   FOR UPDATE SKIP LOCKED)
+      RETURNING d.id, e.url, e.secret, d.event_type, d.payload, d.attempts",
+    )
+    .bind::<Timestamptz, _>(until)
+    .bind::<diesel::sql_types::BigInt, _>(limit)
+    .load(conn)?)
+}
+
+/// What came of one attempt.
+pub enum Outcome {
+    Delivered { status: u16 },
+    Failed { status: Option<u16>, error: String },
+}
+
+/// Records an attempt: delivered, retried later (`retry_in`), or given up after the last.
+pub fn record_attempt(
+    conn: &mut PgConnection,
+    id: Uuid,
+    outcome: &Outcome,
+    retry_in: Option<TimeDelta>,
+) -> Result<(), ApiError> {
+    let target = webhook_deliveries::table.find(id);
+    match outcome {
+        Outcome::Delivered { status } => diesel::update(target)
+            .set((
+                webhook_deliveries::status.eq("delivered"),
+                webhook_deliveries::response_status.eq(i32::from(*status)),
+                webhook_deliveries::delivered_at.eq(Some(Utc::now())),
+                webhook_deliveries::last_error.eq(None::<String>),
+                webhook_deliveries::locked_until.eq(None::<DateTime<Utc>>),
+            ))
+            .execute(conn)?,
+        Outcome::Failed { status, error } => diesel::update(target)
+            .set((
+                webhook_deliveries::status.eq(if retry_in.is_some() {
+                    "pending"
+                } else {
+                    "failed"
+                }),
+                webhook_deliveries::response_status.eq(status.map(i32::from)),
+                webhook_deliveries::last_error.eq(error.chars().take(500).collect::<String>()),
+                webhook_deliveries::next_attempt_at.eq(Utc::now() + retry_in.unwrap_or_default()),
+                webhook_deliveries::locked_until.eq(None::<DateTime<Utc>>),
+            ))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
+/// Idempotency records older than a day are of no use any more.
+pub fn purge_idempotency_keys(conn: &mut PgConnection) -> Result<usize, ApiError> {
+    Ok(diesel::delete(
+        idempotency_keys::table
+            .filter(idempotency_keys::created_at.lt(Utc::now() - TimeDelta::days(1))),
+    )
+    .execute(conn)?)
+}

@@ -1,0 +1,260 @@
+//! `/api/v1/api-tokens` and `/api/v1/webhooks`: what integrators use.
+
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use api_types::{
+    ApiToken, ApiTokenCreated, NewApiToken, NewWebhook, Problem, Webhook, WebhookDelivery,
+    WebhookPatch,
+};
+use uuid::Uuid;
+
+use super::RequestDb;
+use super::organisations::tenant_of_request;
+use super::users::TenantFilter;
+use crate::auth::Authenticated;
+use crate::authz::{self, Actor, Permission, Scope};
+use crate::configuration::WebhookSettings;
+use crate::db::integrations;
+use crate::domain::TenantId;
+use crate::error::ApiError;
+
+fn token_tenant(actor: &Actor, requested: Option<Uuid>) -> Result<TenantId, ApiError> {
+    let tenant = tenant_of_request(actor, requested)?;
+    authz::ensure(actor, Permission::ManageApiTokens, Scope::Tenant(tenant))?;
+    Ok(tenant)
+}
+
+fn webhook_tenant(actor: &Actor) -> Result<TenantId, ApiError> {
+    let tenant = actor.tenant()?;
+    authz::ensure(actor, Permission::ManageWebhooks, Scope::Tenant(tenant))?;
+    Ok(tenant)
+}
+
+/// Creates an API token for an organisation of the CPAS. The secret (`pst_…`) is in this
+/// answer only: it is stored hashed.
+#[utoipa::path(tag = "integrations", security(("bearer" = [])), request_body = NewApiToken,
+    responses((status = 201, body = ApiTokenCreated),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/api-tokens")]
+pub async fn create_api_token(
+    db: RequestDb,
+    auth: Authenticated,
+    body: web::Json<NewApiToken>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner();
+    let created = db
+        .run_as(&auth, move |conn, actor| {
+            let tenant = token_tenant(actor, input.tenant_id)?;
+            integrations::create_token(conn, tenant, actor.user_id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            "Location",
+            format!("/api/v1/api-tokens/{}", created.token.id),
+        ))
+        .json(created))
+}
+
+/// The CPAS's API tokens, revoked ones included; never their secrets.
+#[utoipa::path(tag = "integrations", security(("bearer" = [])), params(TenantFilter),
+    responses((status = 200, body = Vec<ApiToken>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json")))]
+#[get("/api-tokens")]
+pub async fn list_api_tokens(
+    db: RequestDb,
+    auth: Authenticated,
+    filter: web::Query<TenantFilter>,
+) -> Result<web::Json<Vec<ApiToken>>, ApiError> {
+    let requested = filter.tenant_id;
+    let tokens = db
+        .run_as(&auth, move |conn, actor| {
+            integrations::list_tokens(conn, token_tenant(actor, requested)?)
+        })
+        .await?;
+    Ok(web::Json(tokens))
+}
+
+/// Revokes a token: it is refused (401) from the next request on.
+#[utoipa::path(tag = "integrations", security(("bearer" = [])),
+    params(("token_id" = Uuid, Path), TenantFilter),
+    responses((status = 204, description = "Revoked"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[delete("/api-tokens/{token_id}")]
+pub async fn revoke_api_token(
+    db: RequestDb,
+    auth: Authenticated,
+    id: web::Path<Uuid>,
+    filter: web::Query<TenantFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, requested) = (id.into_inner(), filter.tenant_id);
+    db.run_as(&auth, move |conn, actor| {
+        integrations::revoke_token(conn, token_tenant(actor, requested)?, id)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Registers an endpoint for some events. Its secret signs every delivery (`PST-Signature`).
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])), request_body = NewWebhook,
+    responses((status = 201, body = Webhook),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/webhooks")]
+pub async fn create_webhook(
+    db: RequestDb,
+    auth: Authenticated,
+    settings: web::Data<WebhookSettings>,
+    body: web::Json<NewWebhook>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner();
+    let url = integrations::parse_webhook_url(&input.url, settings.allow_loopback_http)?;
+    let created = db
+        .run_as(&auth, move |conn, actor| {
+            integrations::create_webhook(conn, webhook_tenant(actor)?, actor.user_id, &url, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/webhooks/{}", created.id)))
+        .json(created))
+}
+
+/// The CPAS's webhook endpoints.
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+    responses((status = 200, body = Vec<Webhook>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json")))]
+#[get("/webhooks")]
+pub async fn list_webhooks(
+    db: RequestDb,
+    auth: Authenticated,
+) -> Result<web::Json<Vec<Webhook>>, ApiError> {
+    let list = db
+        .run_as(&auth, |conn, actor| {
+            integrations::list_webhooks(conn, webhook_tenant(actor)?)
+        })
+        .await?;
+    Ok(web::Json(list))
+}
+
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+    params(("webhook_id" = Uuid, Path)),
+    responses((status = 200, body = Webhook),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/webhooks/{webhook_id}")]
+pub async fn get_webhook(
+    db: RequestDb,
+    auth: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Webhook>, ApiError> {
+    let id = id.into_inner();
+    let webhook = db
+        .run_as(&auth, move |conn, actor| {
+            integrations::get_webhook(conn, webhook_tenant(actor)?, id)
+        })
+        .await?;
+    Ok(web::Json(webhook))
+}
+
+/// Changes the URL or the events, or pauses (`active: false`) an endpoint.
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+    params(("webhook_id" = Uuid, Path)), request_body = WebhookPatch,
+    responses((status = 200, body = Webhook),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[patch("/webhooks/{webhook_id}")]
+pub async fn update_webhook(
+    db: RequestDb,
+    auth: Authenticated,
+    settings: web::Data<WebhookSettings>,
+    id: web::Path<Uuid>,
+    body: web::Json<WebhookPatch>,
+) -> Result<web::Json<Webhook>, ApiError> {
+    let (id, patch) = (id.into_inner(), body.into_inner());
+    let url = patch
+        .url
+        .as_deref()
+        .map(|u| integrations::parse_webhook_url(u, settings.allow_loopback_http))
+        .transpose()?;
+    let webhook = db
+        .run_as(&auth, move |conn, actor| {
+            integrations::update_webhook(conn, webhook_tenant(actor)?, id, url, &patch)
+        })
+        .await?;
+    Ok(web::Json(webhook))
+}
+
+/// Removes an endpoint and its delivery log.
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+    params(("webhook_id" = Uuid, Path)),
+    responses((status = 204, description = "Deleted"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[delete("/webhooks/{webhook_id}")]
+pub async fn delete_webhook(
+    db: RequestDb,
+    auth: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    db.run_as(&auth, move |conn, actor| {
+        integrations::delete_webhook(conn, webhook_tenant(actor)?, id)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The delivery log of an endpoint: the last 100 deliveries, newest first.
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+    params(("webhook_id" = Uuid, Path)),
+    responses((status = 200, body = Vec<WebhookDelivery>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/webhooks/{webhook_id}/deliveries")]
+pub async fn list_deliveries(
+    db: RequestDb,
+    auth: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Vec<WebhookDelivery>>, ApiError> {
+    let id = id.into_inner();
+    let list = db
+        .run_as(&auth, move |conn, actor| {
+            integrations::list_deliveries(conn, webhook_tenant(actor)?, id, 100)
+        })
+        .await?;
+    Ok(web::Json(list))
+}
+
+/// Sends a delivery again, now (whether it failed or not).
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+    params(("webhook_id" = Uuid, Path), ("delivery_id" = Uuid, Path)),
+    responses((status = 202, body = WebhookDelivery),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[post("/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver")]
+pub async fn redeliver(
+    db: RequestDb,
+    auth: Authenticated,
+    ids: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (endpoint, delivery) = ids.into_inner();
+    let queued = db
+        .run_as(&auth, move |conn, actor| {
+            integrations::redeliver(conn, webhook_tenant(actor)?, endpoint, delivery)
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().json(queued))
+}
