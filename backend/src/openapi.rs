@@ -11,7 +11,17 @@ use crate::routes;
     info(
         title = "PST — Plan Stratégique Transversal",
         description = "API of the PST product for Walloon CPAS: plans, objectives, actions \
-                       and their follow-up. Errors are RFC 9457 problem details.",
+                       and their follow-up.\n\n\
+                       Conventions: everything under `/api/v1`; snake_case JSON; dates \
+                       `YYYY-MM-DD`, instants RFC 3339 (UTC); unknown request fields refused. \
+                       Errors are RFC 9457 problem details with a stable `code`. Edits carry \
+                       the version read (`If-Match` or `version`): stale ones get 412/409. \
+                       POSTs that create accept an `Idempotency-Key` header (a retry returns \
+                       the first answer, with `Idempotent-Replayed: true`). Lists are paged \
+                       with `page`/`per_page` and a `Link` header. API tokens (`pst_…`) are \
+                       limited per minute: 429 with `Retry-After`. Webhook deliveries are \
+                       signed: `PST-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, \
+                       \"<t>.<body>\")>`.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
     modifiers(&BearerSecurity),

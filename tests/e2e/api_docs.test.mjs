@@ -1,7 +1,7 @@
 // The interactive API documentation works with no internet: its assets come from our server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, newPage, screenshot } from './support.mjs';
+import { BASE_URL, launch, newPage, screenshot, apiToken } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -27,6 +27,21 @@ test('/api/docs lists the endpoints with the network closed except loopback', as
   assert.match(dialog, /bearer/);
   assert.match(dialog, /api_token/);
   await screenshot(page, 'api-docs');
+
+  // Try it out with a token: list the plans.
+  const token = await apiToken('dg@cpas-a.example');
+  const bearer = page.locator('form', { hasText: 'bearer (http, Bearer)' });
+  await bearer.locator('input').fill(token);
+  await bearer.locator('button[type=submit]').click();
+  await page.getByRole('button', { name: 'Close' }).first().click();
+  const operation = page.locator('#operations-plans-list_plans');
+  await operation.locator('.opblock-summary').click();
+  // Try-it-out is on from the start: the Execute button is there.
+  await operation.locator('button.execute').click();
+  const status = operation.locator('.live-responses-table tbody .response-col_status').first();
+  await status.waitFor();
+  assert.match((await status.innerText()).trim(), /^200/);
+  assert.match(await operation.locator('.live-responses-table').innerText(), /CPAS A/);
   assert.deepEqual(external, [], 'nothing was fetched from outside');
   assert.deepEqual(page.errors, []);
 });
