@@ -54,6 +54,7 @@ pub enum Permission {
     ManageTenants,
     ManageApiTokens,
     ManageWebhooks,
+    ImportPlans,
 }
 
 impl Permission {
@@ -116,9 +117,11 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
     if actor.role == R::Admin {
         // The platform's operators manage CPAS and accounts; plan content is not theirs.
         return match permission {
-            P::ManageTenants | P::ManageUsers | P::ManageOrganisations | P::ManageApiTokens => {
-                Decision::Allow
-            }
+            P::ManageTenants
+            | P::ManageUsers
+            | P::ManageOrganisations
+            | P::ManageApiTokens
+            | P::ImportPlans => Decision::Allow,
             _ => Decision::Forbid("platform administrators do not work on plans"),
         };
     }
@@ -155,7 +158,8 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
             | P::ManageUsers
             | P::ManageOrganisations
             | P::ManageApiTokens
-            | P::ManageWebhooks,
+            | P::ManageWebhooks
+            | P::ImportPlans,
             R::Dg,
         ) => true,
         _ => false,
@@ -178,6 +182,7 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
             P::ManageTenants => "only platform administrators manage CPAS",
             P::ManageApiTokens => "only the Directeur général and administrators manage API tokens",
             P::ManageWebhooks => "only the Directeur général manages webhooks",
+            P::ImportPlans => "only the Directeur général and administrators import plans",
         })
     }
 }

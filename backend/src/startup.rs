@@ -104,6 +104,8 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
                         .app_data(web::QueryConfig::default().error_handler(|err, _| {
                             ApiError::bad_request("invalid_query", err.to_string()).into()
                         }))
+                        // Raw bodies are imported files: a few thousand actions fit well under 10 MB.
+                        .app_data(web::PayloadConfig::new(10 << 20))
                         .app_data(web::JsonConfig::default().limit(1 << 20).error_handler(
                             |err, _| ApiError::bad_request("invalid_json", err.to_string()).into(),
                         ))

@@ -204,6 +204,10 @@ fn rows() -> Vec<Row> {
         row(M::POST, "/api/v1/organisations", Other,                              [401, 201, 404, 404, 404, 404]),
         row(M::GET, "/api/v1/tenants", N,                                         [401, 200, 403, 403, 403, 403]),
         row(M::POST, "/api/v1/tenants", N,                                        [401, 201, 403, 403, 403, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/export", Own,                        [401, 403, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/plans/{plan_id}/export", Other,                      [401, 403, 404, 404, 404, 404]),
+        row(M::POST, "/api/v1/plans/import", Own,                                 [401, 201, 403, 201, 403, 403]),
+        row(M::POST, "/api/v1/plans/import", Other,                               [401, 201, 404, 404, 404, 404]),
         row(M::POST, "/api/v1/api-tokens", Own,                                   [401, 201, 403, 201, 403, 403]),
         row(M::POST, "/api/v1/api-tokens", Other,                                 [401, 201, 404, 404, 404, 404]),
         row(M::GET, "/api/v1/api-tokens", Own,                                    [401, 200, 403, 200, 403, 403]),
@@ -584,6 +588,10 @@ fn request(
         ),
         ("GET", "/api/v1/users" | "/api/v1/organisations" | "/api/v1/api-tokens")
         | ("DELETE", "/api/v1/api-tokens/{token_id}") => (scoped, None),
+        ("POST", "/api/v1/plans/import") => (
+            format!("{path}?title=Import%20{unique}&tenant_id={tenant_id}"),
+            None,
+        ),
         ("POST", "/api/v1/api-tokens") => (
             path,
             Some(json!({
@@ -705,6 +713,8 @@ fn request(
     }
 }
 
+const IMPORT_FILE: &str = "niveau;code;parent;intitule;type;volet;porteur;collaborations;reserve;statut;avancement;debut;echeance\nOS;OSe1;;Un objectif;;externe;;;;;;;\n";
+
 #[tokio::test]
 async fn every_route_answers_every_caller_as_the_policy_says() {
     let app = spawn_app().await;
@@ -783,9 +793,21 @@ async fn every_route_answers_every_caller_as_the_policy_says() {
             } else {
                 session.map(|s| s.access_token.as_str())
             };
-            let response = app
-                .send_as(row.method.clone(), token, &path, body.as_ref())
-                .await;
+            let response = if row.route == "/api/v1/plans/import" {
+                // A file, not JSON.
+                let mut request = app
+                    .client
+                    .post(app.url(&path))
+                    .header("content-type", "text/csv")
+                    .body(IMPORT_FILE);
+                if let Some(token) = token {
+                    request = request.bearer_auth(token);
+                }
+                request.send().await.expect("the server answers")
+            } else {
+                app.send_as(row.method.clone(), token, &path, body.as_ref())
+                    .await
+            };
             let status = response.status().as_u16();
             if status != row.expected[index] {
                 let text = response.text().await.unwrap_or_default();

@@ -7,6 +7,7 @@ mod errors;
 mod follow_up;
 mod health;
 mod integrations;
+mod interchange;
 mod openapi;
 mod plan_tree;
 mod reminders;

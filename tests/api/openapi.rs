@@ -36,6 +36,17 @@ async fn the_server_serves_the_same_document() {
     assert_eq!(served, generated);
     assert_eq!(served["openapi"], "3.1.0");
     assert!(served["paths"]["/api/v1/plans/{plan_id}"]["get"].is_object());
+    // Enums are documented with their wire values.
+    let schemas = &served["components"]["schemas"];
+    assert_eq!(
+        schemas["PlanStatus"]["enum"],
+        serde_json::json!(["draft", "adopted", "closed"])
+    );
+    assert_eq!(
+        schemas["ApiScope"]["enum"],
+        serde_json::json!(["plans:read", "actions:propose", "webhooks:manage"])
+    );
+    assert_eq!(schemas["ActionStatus"]["enum"][0], "non_commence");
     let schemes = &served["components"]["securitySchemes"];
     assert_eq!(schemes["bearer"]["scheme"], "bearer");
     assert_eq!(schemes["api_token"]["scheme"], "bearer");

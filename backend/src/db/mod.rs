@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod actions;
 pub mod follow_up;
 pub mod integrations;
+pub mod interchange;
 pub mod models;
 pub mod organisations;
 pub mod plans;

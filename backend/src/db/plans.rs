@@ -83,6 +83,15 @@ pub fn plan_tree(
         .run(|conn| load_tree(conn, tenant, id.get()))
 }
 
+/// The same, read within the caller's transaction (which gives the consistent view).
+pub fn plan_tree_within(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: PlanId,
+) -> Result<wire::PlanTree, ApiError> {
+    load_tree(conn, tenant, id.get())
+}
+
 fn load_tree(
     conn: &mut PgConnection,
     tenant: TenantId,

@@ -6,6 +6,7 @@ pub mod change_requests;
 mod extract;
 pub mod health;
 pub mod integrations;
+pub mod interchange;
 pub mod me;
 pub mod notifications;
 pub mod organisations;
@@ -35,6 +36,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(plans::list_plans)
                 .service(plans::get_plan)
                 .service(plans::plan_summary)
+                .service(interchange::export_plan)
+                .service(interchange::import_plan)
                 .service(actions::list_actions)
                 .service(actions::get_action)
                 .service(actions::edit_action)

@@ -1,0 +1,268 @@
+//! Writing an imported plan, and reading what the workbook shows beyond the tree.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::schema::{action_organisations, actions, journal_entries, objectives, organisations};
+use super::structure;
+use crate::domain::{Label, PlanId, TenantId};
+use crate::error::ApiError;
+use crate::interchange::Draft;
+use crate::interchange::xlsx::Extras;
+
+/// Creates a draft plan from a validated file, in a handful of statements whatever its
+/// size. Organisations named in the file and unknown to the CPAS are created (kind
+/// `other`). Runs in the caller's transaction.
+pub fn import_plan(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    title: &Label,
+    draft: &Draft,
+) -> Result<PlanId, ApiError> {
+    let plan = structure::create_plan(conn, tenant, title, (None, None))?;
+    let t = tenant.get();
+
+    // Organisations, matched by name without regard to case.
+    let mut by_name: HashMap<String, Uuid> = organisations::table
+        .filter(organisations::tenant_id.eq(t))
+        .select((organisations::name, organisations::id))
+        .load::<(String, Uuid)>(conn)?
+        .into_iter()
+        .map(|(name, id)| (name.to_lowercase(), id))
+        .collect();
+    let missing: Vec<String> = draft
+        .organisations()
+        .into_iter()
+        .filter(|name| !by_name.contains_key(&name.to_lowercase()))
+        .collect();
+    if !missing.is_empty() {
+        let rows: Vec<_> = missing
+            .iter()
+            .map(|name| {
+                (
+                    organisations::tenant_id.eq(t),
+                    organisations::name.eq(name),
+                    organisations::kind.eq("other"),
+                )
+            })
+            .collect();
+        let created: Vec<(String, Uuid)> = diesel::insert_into(organisations::table)
+            .values(rows)
+            .returning((organisations::name, organisations::id))
+            .get_results(conn)?;
+        by_name.extend(created.into_iter().map(|(n, id)| (n.to_lowercase(), id)));
+    }
+
+    // Strategic objectives, then operational ones under them.
+    let strategic: Vec<_> = draft
+        .strategic
+        .iter()
+        .enumerate()
+        .map(|(position, os)| {
+            (
+                objectives::tenant_id.eq(t),
+                objectives::plan_id.eq(plan.get()),
+                objectives::level.eq("strategic"),
+                objectives::volet.eq(os.volet.as_str()),
+                objectives::code.eq(&os.code),
+                objectives::title.eq(&os.title),
+                objectives::position.eq(i32::try_from(position).unwrap_or(i32::MAX)),
+            )
+        })
+        .collect();
+    let strategic_ids: HashMap<String, Uuid> = if strategic.is_empty() {
+        HashMap::new()
+    } else {
+        diesel::insert_into(objectives::table)
+            .values(strategic)
+            .returning((objectives::code, objectives::id))
+            .get_results::<(String, Uuid)>(conn)?
+            .into_iter()
+            .collect()
+    };
+    let operational: Vec<_> = draft
+        .strategic
+        .iter()
+        .flat_map(|os| {
+            let parent = strategic_ids.get(&os.code).copied();
+            os.operational
+                .iter()
+                .enumerate()
+                .map(move |(position, oo)| {
+                    (
+                        objectives::tenant_id.eq(t),
+                        objectives::plan_id.eq(plan.get()),
+                        objectives::parent_id.eq(parent),
+                        objectives::level.eq("operational"),
+                        objectives::volet.eq(oo.volet.as_str()),
+                        objectives::code.eq(&oo.code),
+                        objectives::title.eq(&oo.title),
+                        objectives::position.eq(i32::try_from(position).unwrap_or(i32::MAX)),
+                    )
+                })
+        })
+        .collect();
+    let operational_ids: HashMap<String, Uuid> = if operational.is_empty() {
+        HashMap::new()
+    } else {
+        diesel::insert_into(objectives::table)
+            .values(operational)
+            .returning((objectives::code, objectives::id))
+            .get_results::<(String, Uuid)>(conn)?
+            .into_iter()
+            .collect()
+    };
+
+    // Actions, by chunks well under PostgreSQL's limit of bound parameters.
+    let all: Vec<(Uuid, usize, &crate::interchange::DraftAction)> = draft
+        .strategic
+        .iter()
+        .flat_map(|os| &os.operational)
+        .flat_map(|oo| {
+            let objective = operational_ids.get(&oo.code).copied().unwrap_or_default();
+            oo.actions
+                .iter()
+                .enumerate()
+                .map(move |(i, a)| (objective, i, a))
+        })
+        .collect();
+    let mut action_ids: HashMap<String, Uuid> = HashMap::new();
+    for chunk in all.chunks(1000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(objective, position, a)| {
+                (
+                    actions::tenant_id.eq(t),
+                    actions::plan_id.eq(plan.get()),
+                    actions::objective_id.eq(*objective),
+                    actions::code.eq(&a.code),
+                    actions::kind.eq(a.kind.map(|k| k.as_str())),
+                    actions::title.eq(&a.title),
+                    actions::description.eq(a.description.as_deref()),
+                    actions::reservation.eq(a.reservation.as_deref()),
+                    actions::status.eq(a.status.as_str()),
+                    actions::progress.eq(a.progress),
+                    actions::planned_start.eq(a.planned_start),
+                    actions::planned_end.eq(a.planned_end),
+                    actions::position.eq(i32::try_from(*position).unwrap_or(i32::MAX)),
+                )
+            })
+            .collect();
+        let created: Vec<(String, Uuid)> = diesel::insert_into(actions::table)
+            .values(rows)
+            .returning((actions::code, actions::id))
+            .get_results(conn)?;
+        action_ids.extend(created);
+    }
+
+    // The lead entity and the collaborators of each action.
+    let mut links = Vec::new();
+    for (_, _, a) in &all {
+        let Some(&action) = action_ids.get(&a.code) else {
+            continue;
+        };
+        let lead = a
+            .lead
+            .as_ref()
+            .and_then(|n| by_name.get(&n.to_lowercase()).copied());
+        if let Some(organisation) = lead {
+            links.push((action, organisation, "lead", 0));
+        }
+        let mut position = 0;
+        for name in &a.collaborators {
+            let Some(&organisation) = by_name.get(&name.to_lowercase()) else {
+                continue;
+            };
+            // An organisation is on an action once: as lead, or as a collaborator.
+            if Some(organisation) == lead
+                || links.iter().any(|l| l.0 == action && l.1 == organisation)
+            {
+                continue;
+            }
+            links.push((action, organisation, "collaborator", position));
+            position += 1;
+        }
+    }
+    for chunk in links.chunks(5000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(action, organisation, role, position)| {
+                (
+                    action_organisations::tenant_id.eq(t),
+                    action_organisations::action_id.eq(*action),
+                    action_organisations::organisation_id.eq(*organisation),
+                    action_organisations::role.eq(*role),
+                    action_organisations::position.eq(*position),
+                )
+            })
+            .collect();
+        diesel::insert_into(action_organisations::table)
+            .values(rows)
+            .execute(conn)?;
+    }
+    Ok(plan)
+}
+
+/// Indicators, budget and the latest journal note of each action of a plan, as the
+/// workbook shows them.
+pub fn extras(
+    conn: &mut PgConnection,
+    action_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Extras>, ApiError> {
+    let notes: Vec<(Uuid, String)> = journal_entries::table
+        .filter(journal_entries::action_id.eq_any(action_ids))
+        .order((
+            journal_entries::action_id,
+            journal_entries::created_at.desc(),
+        ))
+        .distinct_on(journal_entries::action_id)
+        .select((journal_entries::action_id, journal_entries::body))
+        .load(conn)?;
+    let notes: HashMap<Uuid, String> = notes.into_iter().collect();
+    let euros = |cents: i64| format!("{:.2} €", cents as f64 / 100.0).replace('.', ",");
+    let figure =
+        |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| v.to_string().replace('.', ","));
+    let mut extras = HashMap::new();
+    // An export, not a hot path: two small queries per action keep this simple.
+    for id in action_ids {
+        let (indicators, budget) = structure::measures_detail(conn, *id)?;
+        let indicators = indicators
+            .iter()
+            .map(|i| {
+                format!(
+                    "{} : {} / {} {}",
+                    i.name,
+                    figure(i.current_value),
+                    figure(i.target),
+                    i.unit.clone().unwrap_or_default()
+                )
+                .trim_end()
+                .to_owned()
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let budget = budget
+            .iter()
+            .map(|b| {
+                format!(
+                    "{} : {} prévus, {} dépensés",
+                    b.year,
+                    euros(b.planned_cents),
+                    euros(b.spent_cents)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        extras.insert(
+            *id,
+            Extras {
+                indicators,
+                budget,
+                latest_note: notes.get(id).cloned().unwrap_or_default(),
+            },
+        );
+    }
+    Ok(extras)
+}

@@ -1,0 +1,655 @@
+//! The plan interchange format: one row per objective or action, in plan order, with the
+//! columns `niveau;code;parent;intitule;type;volet;porteur;collaborations;reserve;statut;
+//! avancement;debut;echeance` (and an optional `description`). Read from CSV (UTF-8, BOM
+//! accepted, `;` or `,` detected) or from the first sheet of an `.xlsx`; written as CSV and
+//! as a formatted workbook (`xlsx`).
+//!
+//! Reading validates everything and reports every problem at once, by row and column, in
+//! French: a file is imported whole or not at all.
+
+pub mod xlsx;
+
+use std::collections::{HashMap, HashSet};
+
+use api_types::{ActionKind, ActionStatus, PlanTree, Volet};
+use chrono::NaiveDate;
+
+/// The columns, in the order we write them.
+pub const COLUMNS: [&str; 14] = [
+    "niveau",
+    "code",
+    "parent",
+    "intitule",
+    "type",
+    "volet",
+    "porteur",
+    "collaborations",
+    "reserve",
+    "statut",
+    "avancement",
+    "debut",
+    "echeance",
+    "description",
+];
+/// Columns a file must have (`description` may be left out).
+const REQUIRED: usize = 13;
+
+/// One problem of an imported file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// 1 is the header row, 2 the first data row (as a spreadsheet numbers them).
+    pub row: usize,
+    pub column: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn error(row: usize, column: &str, code: &'static str, message: impl Into<String>) -> RowError {
+    RowError {
+        row,
+        column: column.to_owned(),
+        code,
+        message: message.into(),
+    }
+}
+
+/// A file's cells: a header and data rows of text.
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A plan as a file describes it, validated.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Draft {
+    pub strategic: Vec<DraftObjective>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftObjective {
+    pub code: String,
+    pub title: String,
+    pub volet: Volet,
+    /// Operational objectives of a strategic one (empty for operational ones).
+    pub operational: Vec<DraftObjective>,
+    /// Actions of an operational objective.
+    pub actions: Vec<DraftAction>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftAction {
+    pub code: String,
+    pub kind: Option<ActionKind>,
+    pub title: String,
+    pub description: Option<String>,
+    pub reservation: Option<String>,
+    pub lead: Option<String>,
+    pub collaborators: Vec<String>,
+    pub status: ActionStatus,
+    pub progress: i16,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_end: Option<NaiveDate>,
+}
+
+impl Draft {
+    pub fn action_count(&self) -> usize {
+        self.strategic
+            .iter()
+            .flat_map(|s| &s.operational)
+            .map(|o| o.actions.len())
+            .sum()
+    }
+
+    /// Every organisation named, in first-mention order.
+    pub fn organisations(&self) -> Vec<String> {
+        let mut seen = HashSet::new();
+        self.strategic
+            .iter()
+            .flat_map(|s| &s.operational)
+            .flat_map(|o| &o.actions)
+            .flat_map(|a| a.lead.iter().chain(&a.collaborators))
+            .filter(|name| seen.insert(name.to_lowercase()))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Reads a CSV file: UTF-8 with or without BOM, `;` or `,` as separator (whichever the
+/// header uses).
+pub fn read_csv(bytes: &[u8]) -> Result<Table, Vec<RowError>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Err(vec![error(
+            1,
+            "",
+            "not_utf8",
+            "Le fichier n’est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».",
+        )]);
+    };
+    let first_line = text.lines().next().unwrap_or_default();
+    let separator = if first_line.matches(';').count() >= first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(record)) => record.iter().map(str::to_owned).collect(),
+        _ => return Err(vec![error(1, "", "empty", "Le fichier est vide.")]),
+    };
+    let mut rows = Vec::new();
+    for (index, record) in records.enumerate() {
+        match record {
+            Ok(record) => rows.push(record.iter().map(str::to_owned).collect()),
+            Err(e) => {
+                return Err(vec![error(
+                    index + 2,
+                    "",
+                    "unreadable",
+                    format!("Ligne illisible : {e}."),
+                )]);
+            }
+        }
+    }
+    Ok(Table { header, rows })
+}
+
+/// The plan a table describes, or every problem found in it.
+pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
+    let normalise = |name: &str| fold(name.trim()).replace(' ', "_");
+    let positions: HashMap<String, usize> = table
+        .header
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (normalise(name), i))
+        .collect();
+    let missing: Vec<RowError> = COLUMNS[..REQUIRED]
+        .iter()
+        .filter(|c| !positions.contains_key(**c))
+        .map(|c| {
+            error(
+                1,
+                c,
+                "missing_column",
+                format!("La colonne « {c} » manque."),
+            )
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let mut errors = Vec::new();
+    let mut draft = Draft::default();
+    // Where each code was seen, and what it is: to find parents and duplicates.
+    let mut codes: HashMap<String, (usize, &'static str)> = HashMap::new();
+    // First pass: every code and its level, so a parent may come later in the file.
+    for (index, row) in table.rows.iter().enumerate() {
+        let cell = |column: &str| cell_of(row, &positions, column);
+        let level = match cell("niveau").to_lowercase().as_str() {
+            "os" => "OS",
+            "oo" => "OO",
+            "action" => "action",
+            _ => continue,
+        };
+        let code = cell("code");
+        if !code.is_empty() {
+            codes.entry(code.to_owned()).or_insert((index + 2, level));
+        }
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    // Where operational objectives sit: (strategic index, operational index).
+    let mut places: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut strategic_index: HashMap<String, usize> = HashMap::new();
+    let mut pending_oo: Vec<(usize, String, DraftObjective)> = Vec::new();
+    let mut pending_actions: Vec<(usize, String, DraftAction)> = Vec::new();
+
+    for (index, row) in table.rows.iter().enumerate() {
+        let line = index + 2;
+        let cell = |column: &str| cell_of(row, &positions, column);
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let level = match cell("niveau").to_lowercase().as_str() {
+            "os" => "OS",
+            "oo" => "OO",
+            "action" => "action",
+            other => {
+                errors.push(error(
+                    line,
+                    "niveau",
+                    "invalid_level",
+                    format!("« {other} » : attendu OS, OO ou action."),
+                ));
+                continue;
+            }
+        };
+        let code = cell("code");
+        match crate::domain::Code::parse(code, "code") {
+            Err(_) => errors.push(error(line, "code", "invalid_code", format!("« {code} » : un code de lettres et chiffres (ex. OSe1, Pe17), 32 caractères au plus."))),
+            Ok(_) => {
+                if let Some(first) = seen.insert(code.to_owned(), line) {
+                    errors.push(error(line, "code", "duplicate_code", format!("Le code « {code} » est déjà utilisé ligne {first}.")));
+                }
+            }
+        }
+        let title = cell("intitule");
+        if title.is_empty() {
+            errors.push(error(
+                line,
+                "intitule",
+                "required",
+                "L’intitulé est obligatoire.",
+            ));
+        } else if title.chars().count() > 1000 || title.chars().any(|c| c.is_control()) {
+            errors.push(error(
+                line,
+                "intitule",
+                "invalid_text",
+                "L’intitulé fait au plus 1000 caractères, sans caractères de contrôle.",
+            ));
+        }
+        let volet = match fold(cell("volet")).as_str() {
+            "externe" | "e" => Some(Volet::Externe),
+            "interne" | "i" => Some(Volet::Interne),
+            "" if level == "action" => None,
+            other => {
+                errors.push(error(
+                    line,
+                    "volet",
+                    "invalid_volet",
+                    format!("« {other} » : attendu externe ou interne."),
+                ));
+                None
+            }
+        };
+        let parent = cell("parent");
+        let expected_parent = match level {
+            "OS" => None,
+            "OO" => Some("OS"),
+            _ => Some("OO"),
+        };
+        match (expected_parent, parent.is_empty()) {
+            (None, false) => errors.push(error(
+                line,
+                "parent",
+                "unexpected_parent",
+                "Un objectif stratégique n’a pas de parent.",
+            )),
+            (Some(wanted), true) => errors.push(error(
+                line,
+                "parent",
+                "required",
+                format!("Le parent (un {wanted}) est obligatoire."),
+            )),
+            (Some(wanted), false) => match codes.get(parent) {
+                None => errors.push(error(
+                    line,
+                    "parent",
+                    "unknown_parent",
+                    format!("Le parent « {parent} » n’existe pas dans le fichier."),
+                )),
+                Some((_, kind)) if *kind != wanted => errors.push(error(
+                    line,
+                    "parent",
+                    "wrong_parent",
+                    format!("Le parent « {parent} » doit être un {wanted}."),
+                )),
+                Some(_) => {}
+            },
+            (None, true) => {}
+        }
+        let volet_or_default = volet.unwrap_or(Volet::Externe);
+        match level {
+            "OS" => {
+                strategic_index.insert(code.to_owned(), draft.strategic.len());
+                draft
+                    .strategic
+                    .push(objective(code, title, volet_or_default));
+            }
+            "OO" => pending_oo.push((
+                line,
+                parent.to_owned(),
+                objective(code, title, volet_or_default),
+            )),
+            _ => {
+                if let Some(action) = parse_action(line, row, &positions, code, title, &mut errors)
+                {
+                    pending_actions.push((line, parent.to_owned(), action));
+                }
+            }
+        }
+    }
+    for (_, parent, oo) in pending_oo {
+        if let Some(&s) = strategic_index.get(&parent) {
+            places.insert(oo.code.clone(), (s, draft.strategic[s].operational.len()));
+            draft.strategic[s].operational.push(oo);
+        }
+    }
+    for (_, parent, action) in pending_actions {
+        if let Some(&(s, o)) = places.get(&parent) {
+            draft.strategic[s].operational[o].actions.push(action);
+        }
+    }
+    if errors.is_empty() {
+        Ok(draft)
+    } else {
+        errors.sort_by_key(|e| e.row);
+        Err(errors)
+    }
+}
+
+fn objective(code: &str, title: &str, volet: Volet) -> DraftObjective {
+    DraftObjective {
+        code: code.to_owned(),
+        title: title.to_owned(),
+        volet,
+        operational: Vec::new(),
+        actions: Vec::new(),
+    }
+}
+
+/// The trimmed text of `column` in `row` (empty when the row is short or the column absent).
+fn cell_of<'a>(row: &'a [String], positions: &HashMap<String, usize>, column: &str) -> &'a str {
+    positions
+        .get(column)
+        .and_then(|&i| row.get(i))
+        .map_or("", |s| s.trim())
+}
+
+fn parse_action(
+    line: usize,
+    row: &[String],
+    positions: &HashMap<String, usize>,
+    code: &str,
+    title: &str,
+    errors: &mut Vec<RowError>,
+) -> Option<DraftAction> {
+    let cell = |column: &str| cell_of(row, positions, column);
+    let before = errors.len();
+    let kind = match fold(cell("type")).as_str() {
+        "" => None,
+        "mission" | "m" => Some(ActionKind::Mission),
+        "projet" | "p" | "project" => Some(ActionKind::Projet),
+        other => {
+            errors.push(error(
+                line,
+                "type",
+                "invalid_type",
+                format!("« {other} » : attendu mission ou projet."),
+            ));
+            None
+        }
+    };
+    let status = parse_status(cell("statut")).unwrap_or_else(|| {
+        errors.push(error(line, "statut", "invalid_status", format!(
+            "« {} » : attendu non commencé, en cours, en attente, problème, terminé ou annulé/abandonné.",
+            cell("statut")
+        )));
+        ActionStatus::NonCommence
+    });
+    let progress_text = cell("avancement").trim_end_matches('%').trim();
+    let progress = if progress_text.is_empty() {
+        0
+    } else {
+        match progress_text.replace(',', ".").parse::<f64>() {
+            Ok(value) if (0.0..=100.0).contains(&value) => {
+                #[expect(clippy::cast_possible_truncation, reason = "between 0 and 100")]
+                let rounded = value.round() as i16;
+                rounded
+            }
+            _ => {
+                errors.push(error(
+                    line,
+                    "avancement",
+                    "invalid_progress",
+                    format!(
+                        "« {} » : un pourcentage entre 0 et 100.",
+                        cell("avancement")
+                    ),
+                ));
+                0
+            }
+        }
+    };
+    let mut date = |column: &str| {
+        let text = cell(column);
+        if text.is_empty() {
+            return None;
+        }
+        let parsed = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
+            .ok();
+        if parsed.is_none() {
+            errors.push(error(
+                line,
+                column,
+                "invalid_date",
+                format!("« {text} » : une date jj/mm/aaaa ou aaaa-mm-jj."),
+            ));
+        }
+        parsed
+    };
+    let planned_start = date("debut");
+    let planned_end = date("echeance");
+    if let (Some(start), Some(end)) = (planned_start, planned_end)
+        && end < start
+    {
+        errors.push(error(
+            line,
+            "echeance",
+            "before_start",
+            "L’échéance précède le début.",
+        ));
+    }
+    let optional = |column: &str| Some(cell(column).to_owned()).filter(|t| !t.is_empty());
+    let lead = optional("porteur");
+    let collaborators: Vec<String> = cell("collaborations")
+        .split('|')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .collect();
+    for name in lead.iter().chain(&collaborators) {
+        if name.chars().count() > 200 {
+            errors.push(error(
+                line,
+                "porteur",
+                "too_long",
+                "Un nom d’organisation fait au plus 200 caractères.",
+            ));
+        }
+    }
+    (errors.len() == before).then(|| DraftAction {
+        code: code.to_owned(),
+        kind,
+        title: title.to_owned(),
+        description: optional("description"),
+        reservation: optional("reserve"),
+        lead,
+        collaborators,
+        status,
+        progress,
+        planned_start,
+        planned_end,
+    })
+}
+
+/// A status as written in the file: the eComptes value or its French label.
+fn parse_status(text: &str) -> Option<ActionStatus> {
+    let folded = fold(text.trim()).replace(['_', '-'], " ");
+    Some(match folded.as_str() {
+        "" | "non commence" => ActionStatus::NonCommence,
+        "en cours" => ActionStatus::EnCours,
+        "en attente" => ActionStatus::EnAttente,
+        "probleme" => ActionStatus::Probleme,
+        "termine" => ActionStatus::Termine,
+        "annule abandonne" | "annule/abandonne" | "annule" | "abandonne" => {
+            ActionStatus::AnnuleAbandonne
+        }
+        _ => return None,
+    })
+}
+
+/// Lowercase without French accents, to compare what people type.
+fn fold(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'à' | 'â' | 'ä' | 'á' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' | 'í' => 'i',
+            'ô' | 'ö' | 'ó' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' => 'u',
+            'ç' => 'c',
+            other => other,
+        })
+        .collect()
+}
+
+/// The French label of a status, as exported.
+pub fn status_label(status: ActionStatus) -> &'static str {
+    match status {
+        ActionStatus::NonCommence => "non commencé",
+        ActionStatus::EnCours => "en cours",
+        ActionStatus::EnAttente => "en attente",
+        ActionStatus::Probleme => "problème",
+        ActionStatus::Termine => "terminé",
+        ActionStatus::AnnuleAbandonne => "annulé/abandonné",
+    }
+}
+
+/// The rows of a plan in the interchange columns, in plan order.
+pub fn rows(tree: &PlanTree) -> Vec<[String; 14]> {
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let mut rows = Vec::new();
+    for os in &tree.objectives {
+        rows.push(objective_row("OS", &os.code, "", &os.title, os.volet));
+        for oo in &os.operational_objectives {
+            rows.push(objective_row("OO", &oo.code, &os.code, &oo.title, oo.volet));
+            for a in &oo.actions {
+                rows.push([
+                    "action".to_owned(),
+                    a.code.clone(),
+                    oo.code.clone(),
+                    a.title.clone(),
+                    a.kind.map(|k| k.as_str().to_owned()).unwrap_or_default(),
+                    oo.volet.as_str().to_owned(),
+                    a.lead.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+                    a.collaborators
+                        .iter()
+                        .map(|o| o.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("|"),
+                    a.reservation.clone().unwrap_or_default(),
+                    status_label(a.status).to_owned(),
+                    a.progress.to_string(),
+                    date(a.planned_start),
+                    date(a.planned_end),
+                    a.description.clone().unwrap_or_default(),
+                ]);
+            }
+        }
+    }
+    rows
+}
+
+fn objective_row(level: &str, code: &str, parent: &str, title: &str, volet: Volet) -> [String; 14] {
+    let mut row: [String; 14] = Default::default();
+    row[0] = level.to_owned();
+    row[1] = code.to_owned();
+    row[2] = parent.to_owned();
+    row[3] = title.to_owned();
+    row[5] = volet.as_str().to_owned();
+    row
+}
+
+/// The plan as CSV: UTF-8 with a BOM (so Excel reads the accents), `;`-separated (what a
+/// French-language Excel expects), CRLF line ends.
+pub fn to_csv(tree: &PlanTree) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer.write_record(COLUMNS)?;
+    for row in rows(tree) {
+        writer.write_record(&row)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(csv: &str) -> Table {
+        read_csv(csv.as_bytes()).expect("readable")
+    }
+
+    const HEADER: &str = "niveau;code;parent;intitule;type;volet;porteur;collaborations;reserve;statut;avancement;debut;echeance";
+
+    #[test]
+    fn a_small_plan_reads_with_a_bom_and_commas() {
+        let csv = format!(
+            "\u{feff}{}\nOS,OSe1,,Aider,,externe,,,,,,,\nOO,OOe1,OSe1,Accueillir,,externe,,,,,,,\naction,Pe1,OOe1,Permanence,projet,,CPAS,PCS|DéFITS,Sous réserve,en cours,40 %,01/02/2025,2025-12-31\n",
+            HEADER.replace(';', ",")
+        );
+        let draft = parse(&table(&csv)).expect("valid");
+        let action = &draft.strategic[0].operational[0].actions[0];
+        assert_eq!(action.kind, Some(ActionKind::Projet));
+        assert_eq!(action.progress, 40);
+        assert_eq!(action.status, ActionStatus::EnCours);
+        assert_eq!(action.collaborators, ["PCS", "DéFITS"]);
+        assert_eq!(action.planned_start, NaiveDate::from_ymd_opt(2025, 2, 1));
+        assert_eq!(draft.organisations(), ["CPAS", "PCS", "DéFITS"]);
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_row_and_column() {
+        let csv = format!(
+            "{HEADER}\nOS;OSe1;;Aider;;externe;;;;;;;\nOO;OOe1;OSe1;Accueillir;;externe;;;;;;;\naction;Pe1;OOe9;Permanence;projet;;;;;;;;\naction;Pe2;OOe1;Guichet;projet;;;;;;abc;;\naction;Pe2;OOe1;Encore;projet;;;;;;;;\n"
+        );
+        let errors = parse(&table(&csv)).expect_err("three problems");
+        let found: Vec<(usize, &str, &str)> = errors
+            .iter()
+            .map(|e| (e.row, e.column.as_str(), e.code))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (4, "parent", "unknown_parent"),
+                (5, "avancement", "invalid_progress"),
+                (6, "code", "duplicate_code")
+            ]
+        );
+        assert!(errors[2].message.contains("ligne 5"));
+    }
+
+    #[test]
+    fn the_sample_file_of_the_documentation_reads() {
+        let table = read_csv(include_bytes!("../../../docs/modele-import.csv")).expect("readable");
+        let draft = parse(&table).expect("valid");
+        assert_eq!(draft.strategic.len(), 2);
+        assert_eq!(draft.action_count(), 3);
+        let pe2 = &draft.strategic[0].operational[0].actions[1];
+        assert_eq!(pe2.collaborators, ["Commune (PCS)", "DéFITS"]);
+        assert!(
+            pe2.description
+                .as_deref()
+                .is_some_and(|d| d.contains("MyMinfin"))
+        );
+    }
+
+    #[test]
+    fn a_missing_column_is_named() {
+        let errors = parse(&table("niveau;code\nOS;OSe1\n")).expect_err("columns missing");
+        assert!(errors.iter().any(|e| e.column == "intitule" && e.row == 1));
+    }
+}

@@ -1,0 +1,233 @@
+//! `/api/v1/plans/{id}/export` and `/api/v1/plans/import`: the plan as a spreadsheet, and
+//! a plan brought in from one.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use api_types::{FieldError, PlanTree, Problem};
+use diesel::Connection;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::RequestDb;
+use super::organisations::tenant_of_request;
+use crate::auth::Authenticated;
+use crate::authz::{self, Permission, Scope};
+use crate::db;
+use crate::domain::{Label, PlanId};
+use crate::error::ApiError;
+use crate::interchange::{self, RowError, xlsx};
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The export's format.
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    /// The interchange columns, `;`-separated, UTF-8 with BOM.
+    #[default]
+    Csv,
+    /// A formatted workbook: the plan grouped by objective, and a summary sheet.
+    Xlsx,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `csv` (default) or `xlsx`.
+    #[serde(default)]
+    #[param(inline)]
+    pub format: ExportFormat,
+}
+
+/// The plan as a spreadsheet: `csv` in the interchange columns (importable as is), or an
+/// `xlsx` workbook (also importable: its first sheet has the same columns).
+#[utoipa::path(tag = "plans", security(("bearer" = []), ("api_token" = [])),
+    params(("plan_id" = Uuid, Path), ExportQuery),
+    responses(
+        (status = 200, description = "The file", content(
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/plans/{plan_id}/export")]
+pub async fn export_plan(
+    db: RequestDb,
+    auth: Authenticated,
+    plan_id: web::Path<PlanId>,
+    query: web::Query<ExportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (plan_id, format) = (plan_id.into_inner(), query.format);
+    let (tree, extras) = db
+        .run_as(&auth, move |conn, actor| {
+            let tenant = actor.tenant()?;
+            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
+            let tree = db::plans::plan_tree(conn, tenant, plan_id)?;
+            let extras = match format {
+                ExportFormat::Csv => Default::default(),
+                ExportFormat::Xlsx => {
+                    let ids: Vec<Uuid> = tree
+                        .objectives
+                        .iter()
+                        .flat_map(|o| &o.operational_objectives)
+                        .flat_map(|o| &o.actions)
+                        .map(|a| a.id)
+                        .collect();
+                    db::interchange::extras(conn, &ids)?
+                }
+            };
+            Ok((tree, extras))
+        })
+        .await?;
+    let name = file_name(&tree);
+    let (bytes, content_type, extension) = match format {
+        ExportFormat::Csv => (
+            interchange::to_csv(&tree).map_err(|e| ApiError::Internal(e.into()))?,
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        ExportFormat::Xlsx => (
+            xlsx::to_xlsx(&tree, &extras).map_err(|e| ApiError::Internal(e.into()))?,
+            XLSX,
+            "xlsx",
+        ),
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}.{extension}\""),
+        ))
+        .body(bytes))
+}
+
+/// `pst-cpas-a-2025-2030`: ASCII, for the file name.
+fn file_name(tree: &PlanTree) -> String {
+    let mut name = format!("pst-{}", tree.tenant.slug);
+    if let (Some(start), Some(end)) = (tree.start_year, tree.end_year) {
+        name.push_str(&format!("-{start}-{end}"));
+    }
+    name
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// The new plan's title.
+    pub title: String,
+    /// Validate and answer the plan that would be created, without creating it.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// The CPAS (platform administrators only).
+    pub tenant_id: Option<Uuid>,
+}
+
+/// What an import transaction ends with: the plan, or the preview of a dry run (rolled
+/// back), or an error.
+enum Ending {
+    Failed(ApiError),
+    Preview(Box<PlanTree>),
+}
+
+impl From<diesel::result::Error> for Ending {
+    fn from(error: diesel::result::Error) -> Self {
+        Ending::Failed(error.into())
+    }
+}
+
+impl From<ApiError> for Ending {
+    fn from(error: ApiError) -> Self {
+        Ending::Failed(error)
+    }
+}
+
+/// Creates a draft plan from a CSV (`text/csv`: UTF-8, `;` or `,`) or an `.xlsx` file in
+/// the interchange columns (see `docs/modele-import.csv`). The whole file is checked first:
+/// a file with problems answers 422 listing each one (`field`: `rows/<row>/<column>`,
+/// French message) and writes nothing. `dry_run=true` answers the plan that would be
+/// created. Organisations the CPAS does not have yet are created.
+#[utoipa::path(tag = "plans", security(("bearer" = [])),
+    params(ImportQuery),
+    request_body(description = "The file", content(
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
+    responses(
+        (status = 201, description = "The plan created", body = PlanTree),
+        (status = 200, description = "The plan that would be created (dry run)", body = PlanTree),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every problem of the file", body = Problem,
+         content_type = "application/problem+json")))]
+#[post("/plans/import")]
+pub async fn import_plan(
+    db: RequestDb,
+    auth: Authenticated,
+    request: HttpRequest,
+    query: web::Query<ImportQuery>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let title = Label::parse(&query.title, "title", 500)?;
+    let is_xlsx = body.starts_with(b"PK\x03\x04")
+        || request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with(XLSX));
+    let table = if is_xlsx {
+        xlsx::read_xlsx(&body)
+    } else {
+        interchange::read_csv(&body)
+    };
+    let draft = table.and_then(|t| interchange::parse(&t)).map_err(report)?;
+    let dry_run = query.dry_run;
+    let requested = query.tenant_id;
+    let ended = db
+        .run_as(&auth, move |conn, actor| {
+            let tenant = tenant_of_request(actor, requested)?;
+            authz::ensure(actor, Permission::ImportPlans, Scope::Tenant(tenant))?;
+            let outcome = conn.transaction::<PlanTree, Ending, _>(|conn| {
+                let plan = db::interchange::import_plan(conn, tenant, &title, &draft)?;
+                let tree = db::plans::plan_tree_within(conn, tenant, plan)?;
+                if dry_run {
+                    // Rolled back: the preview is exactly what the import would create.
+                    Err(Ending::Preview(Box::new(tree)))
+                } else {
+                    Ok(tree)
+                }
+            });
+            match outcome {
+                Ok(tree) => Ok((tree, false)),
+                Err(Ending::Preview(tree)) => Ok((*tree, true)),
+                Err(Ending::Failed(error)) => Err(error),
+            }
+        })
+        .await?;
+    match ended {
+        (tree, true) => Ok(HttpResponse::Ok().json(tree)),
+        (tree, false) => Ok(HttpResponse::Created()
+            .insert_header((header::LOCATION, format!("/api/v1/plans/{}", tree.id)))
+            .json(tree)),
+    }
+}
+
+/// Every problem of a file, as the fields of one 422 answer.
+fn report(errors: Vec<RowError>) -> ApiError {
+    ApiError::Validation(
+        errors
+            .into_iter()
+            .map(|e| FieldError {
+                field: if e.column.is_empty() {
+                    format!("rows/{}", e.row)
+                } else {
+                    format!("rows/{}/{}", e.row, e.column)
+                },
+                code: e.code.to_owned(),
+                message: format!("Ligne {} : {}", e.row, e.message),
+            })
+            .collect(),
+    )
+}

@@ -1,0 +1,354 @@
+//! Plans out to CSV and Excel, and in again: the interchange format.
+
+use std::io::Cursor;
+
+use api_types::{PlanSummary, PlanTree};
+use calamine::{Reader, Xlsx};
+use reqwest::Method;
+use serde_json::{Value, json};
+use tests::{PASSWORD, TestApp, spawn_app};
+
+/// A DG in a new, empty CPAS.
+async fn empty_tenant(app: &TestApp, slug: &str) -> String {
+    let admin = app.token("admin@pst.example").await;
+    let response = app
+        .send_as(
+            Method::POST,
+            Some(&admin),
+            "/api/v1/tenants",
+            Some(&json!({ "slug": slug, "name": format!("CPAS {slug}") })),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 201);
+    let tenant: Value = response.json().await.expect("tenant");
+    let email = format!("dg@{slug}.example");
+    let body = json!({ "email": email, "display_name": "DG", "role": "dg", "tenant_id": tenant["id"], "password": PASSWORD });
+    let response = app
+        .send_as(Method::POST, Some(&admin), "/api/v1/users", Some(&body))
+        .await;
+    assert_eq!(response.status().as_u16(), 201);
+    app.token(&email).await
+}
+
+async fn export(app: &TestApp, token: &str, plan: &str, format: &str) -> (String, Vec<u8>) {
+    let response = app
+        .get_as(
+            token,
+            &format!("/api/v1/plans/{plan}/export?format={format}"),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .expect("text")
+        .to_owned();
+    (disposition, response.bytes().await.expect("body").to_vec())
+}
+
+async fn import(
+    app: &TestApp,
+    token: &str,
+    title: &str,
+    dry_run: bool,
+    content_type: &str,
+    file: Vec<u8>,
+) -> reqwest::Response {
+    let url = app.url(&format!(
+        "/api/v1/plans/import?title={}&dry_run={dry_run}",
+        urlencode(title)
+    ));
+    app.client
+        .post(url)
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(file)
+        .send()
+        .await
+        .expect("request")
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// What must survive a round trip: codes, titles, kinds, volets, organisations, order.
+fn shape(tree: &PlanTree) -> Vec<String> {
+    let mut lines = Vec::new();
+    for os in &tree.objectives {
+        lines.push(format!("OS {} {:?} {}", os.code, os.volet, os.title));
+        for oo in &os.operational_objectives {
+            lines.push(format!("  OO {} {:?} {}", oo.code, oo.volet, oo.title));
+            for a in &oo.actions {
+                let collaborators: Vec<&str> =
+                    a.collaborators.iter().map(|o| o.name.as_str()).collect();
+                lines.push(format!(
+                    "    {} {:?} {} | lead {:?} | with {:?} | réserve {:?} | {:?} {}% | {:?}",
+                    a.code,
+                    a.kind,
+                    a.title,
+                    a.lead.as_ref().map(|o| &o.name),
+                    collaborators,
+                    a.reservation,
+                    a.status,
+                    a.progress,
+                    a.description
+                ));
+            }
+        }
+    }
+    lines
+}
+
+#[tokio::test]
+async fn both_seed_plans_survive_an_export_and_import_through_csv_and_xlsx() {
+    let app = spawn_app().await;
+    let target = empty_tenant(&app, "cpas-import").await;
+    for (slug, dg_email) in [
+        ("cpas-a", "dg@cpas-a.example"),
+        ("paliseul", "dg@paliseul.example"),
+    ] {
+        let dg = app.token(dg_email).await;
+        let original = app.plan_of(slug).await;
+        for (format, content_type) in [
+            ("csv", "text/csv"),
+            (
+                "xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+        ] {
+            let (disposition, file) = export(&app, &dg, &original.id.to_string(), format).await;
+            assert!(
+                disposition.contains(&format!("pst-{slug}"))
+                    && disposition.ends_with(&format!(".{format}\"")),
+                "{disposition}"
+            );
+            let response = import(
+                &app,
+                &target,
+                &format!("{} ({format})", original.title),
+                false,
+                content_type,
+                file,
+            )
+            .await;
+            let status = response.status().as_u16();
+            let body = response.text().await.expect("body");
+            assert_eq!(status, 201, "{slug} {format}: {body}");
+            let imported: PlanTree = serde_json::from_str(&body).expect("a plan");
+            assert_eq!(
+                shape(&imported),
+                shape(&original),
+                "{slug} through {format}"
+            );
+        }
+    }
+    // The organisations the files named were created once in the new CPAS.
+    let organisations: Vec<api_types::OrganisationSummary> =
+        app.get_ok_as(&target, "/api/v1/organisations").await;
+    let mut names: Vec<&str> = organisations.iter().map(|o| o.name.as_str()).collect();
+    let count = names.len();
+    names.dedup();
+    assert_eq!(names.len(), count);
+    assert!(names.contains(&"Commune (PCS)"));
+}
+
+const HEADER: &str = "niveau;code;parent;intitule;type;volet;porteur;collaborations;reserve;statut;avancement;debut;echeance";
+
+#[tokio::test]
+async fn a_file_with_three_problems_is_reported_whole_and_writes_nothing() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let before: Vec<PlanSummary> = app.get_ok_as(&dg, "/api/v1/plans").await;
+    let file = format!(
+        "{HEADER}\nOS;OSe1;;Être accessible;;externe;;;;;;;\nOO;OOe1;OSe1;Accueillir;;externe;;;;;;;\n\
+         action;Pe1;OOe9;Permanence sociale;projet;;Association inédite;;;;;;\n\
+         action;Pe2;OOe1;Guichet numérique;projet;;Association inédite;;;;abc;;\n\
+         action;Pe3;OOe1;Écrivain public;mission;;Association inédite;;;;;;\n\
+         action;Pe2;OOe1;Écrivain public;mission;;Association inédite;;;;;;\n"
+    );
+    let response = import(
+        &app,
+        &dg,
+        "Plan fautif",
+        false,
+        "text/csv",
+        file.into_bytes(),
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 422);
+    let problem: Value = response.json().await.expect("problem");
+    let errors = problem["errors"].as_array().expect("errors");
+    let found: Vec<(&str, &str)> = errors
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap_or(""),
+                e["code"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("rows/4/parent", "unknown_parent"),
+            ("rows/5/avancement", "invalid_progress"),
+            ("rows/7/code", "duplicate_code")
+        ]
+    );
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("Ligne 4 : Le parent « OOe9 »")
+    );
+    let after: Vec<PlanSummary> = app.get_ok_as(&dg, "/api/v1/plans").await;
+    assert_eq!(after.len(), before.len(), "nothing written");
+    let organisations: Vec<Value> = app.get_ok_as(&dg, "/api/v1/organisations").await;
+    assert!(
+        organisations
+            .iter()
+            .all(|o| o["name"] != "Association inédite"),
+        "not even the organisations"
+    );
+}
+
+#[tokio::test]
+async fn a_dry_run_shows_the_plan_and_writes_nothing_and_people_need_the_right() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    // A BOM, commas, French dates and labels, a percentage: all accepted.
+    let file = format!(
+        "\u{feff}{}\nOS,OSi1,,Moderniser,,interne,,,,,,,\nOO,OOi1,OSi1,Numériser,,interne,,,,,,,\n\
+         action,Pi1,OOi1,Dématérialiser les dossiers,projet,,Service informatique,Commune (PCS)|Nouveau partenaire,Sous réserve de budget,en cours,25 %,01/03/2026,31/12/2027\n",
+        HEADER.replace(';', ",")
+    );
+    let before: Vec<PlanSummary> = app.get_ok_as(&dg, "/api/v1/plans").await;
+    let response = import(
+        &app,
+        &dg,
+        "Essai",
+        true,
+        "text/csv",
+        file.clone().into_bytes(),
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let preview: PlanTree = response.json().await.expect("a plan");
+    let action = &preview.objectives[0].operational_objectives[0].actions[0];
+    assert_eq!(action.title, "Dématérialiser les dossiers");
+    assert_eq!(action.progress, 25);
+    assert_eq!(
+        action.planned_end,
+        chrono::NaiveDate::from_ymd_opt(2027, 12, 31)
+    );
+    assert_eq!(action.collaborators.len(), 2);
+    let after: Vec<PlanSummary> = app.get_ok_as(&dg, "/api/v1/plans").await;
+    assert_eq!(after.len(), before.len());
+    let organisations: Vec<Value> = app.get_ok_as(&dg, "/api/v1/organisations").await;
+    assert!(
+        organisations
+            .iter()
+            .all(|o| o["name"] != "Nouveau partenaire")
+    );
+
+    let social = app.token("social@cpas-a.example").await;
+    let response = import(&app, &social, "Essai", false, "text/csv", file.into_bytes()).await;
+    assert_eq!(response.status().as_u16(), 403);
+}
+
+#[tokio::test]
+async fn the_workbook_groups_the_plan_and_sums_it_up() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let tree = app.plan_of("cpas-a").await;
+    let (_, file) = export(&app, &dg, &tree.id.to_string(), "xlsx").await;
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(file)).expect("an xlsx");
+    let names = workbook.sheet_names();
+    assert_eq!(names.len(), 2);
+    assert_eq!(names[1], "Synthèse");
+    let plan = workbook
+        .worksheet_range_at(0)
+        .expect("a sheet")
+        .expect("readable");
+    let header: Vec<String> = plan
+        .rows()
+        .next()
+        .expect("header")
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(&header[..4], ["Niveau", "Code", "Parent", "Intitulé"]);
+    assert!(
+        header.contains(&"Dernière note".to_owned()) && header.contains(&"Indicateurs".to_owned())
+    );
+    let codes: Vec<String> = plan
+        .rows()
+        .skip(1)
+        .filter(|r| r[0] == "action")
+        .map(|r| r[1].to_string())
+        .collect();
+    assert_eq!(codes.len(), 41);
+    assert_eq!(codes[0], "Me1");
+    assert_eq!(codes[40], "Pe41");
+    let summary = workbook
+        .worksheet_range_at(1)
+        .expect("summary")
+        .expect("readable");
+    assert_eq!(summary.rows().count(), 1 + 3 + 10);
+}
+
+#[tokio::test]
+async fn importing_500_actions_is_quick() {
+    let app = spawn_app().await;
+    let dg = empty_tenant(&app, "cpas-charge").await;
+    let mut file = format!("{HEADER};description\n");
+    for s in 1..=5 {
+        file.push_str(&format!(
+            "OS;OSe{s};;Objectif stratégique {s};;externe;;;;;;;;\n"
+        ));
+        for o in 1..=10 {
+            file.push_str(&format!(
+                "OO;OOe{s}{o:02};OSe{s};Objectif opérationnel {s}.{o};;externe;;;;;;;;\n"
+            ));
+            for a in 0..10 {
+                file.push_str(&format!(
+                    "action;Pe{s}{o:02}{a};OOe{s}{o:02};Accompagner les bénéficiaires {s}.{o}.{a};projet;externe;Partenaire {a};CPAS|PCS;;en cours;{};2026-01-01;2027-06-30;Une description.\n",
+                    a * 10
+                ));
+            }
+        }
+    }
+    let started = std::time::Instant::now();
+    let response = import(
+        &app,
+        &dg,
+        "Plan de 500 actions",
+        false,
+        "text/csv",
+        file.into_bytes(),
+    )
+    .await;
+    let elapsed = started.elapsed();
+    assert_eq!(response.status().as_u16(), 201);
+    let tree: PlanTree = response.json().await.expect("plan");
+    let actions: usize = tree
+        .objectives
+        .iter()
+        .flat_map(|o| &o.operational_objectives)
+        .map(|o| o.actions.len())
+        .sum();
+    assert_eq!(actions, 500);
+    // A figure, not an assertion: see docs and the closing notes.
+    eprintln!(
+        "bench: import of a 500-action CSV answered in {} ms",
+        elapsed.as_millis()
+    );
+}
