@@ -158,6 +158,11 @@ wire_enum! {
     DeliveryStatus { Pending => "pending", Delivered => "delivered", Failed => "failed" }
 }
 
+wire_enum! {
+    /// The evaluations the law asks of a PST: at mid-term and at the end.
+    EvaluationKind { MidTerm => "mid_term", Final => "final" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

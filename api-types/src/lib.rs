@@ -8,6 +8,7 @@
 //! are ISO 8601 (`YYYY-MM-DD`), timestamps RFC 3339 in UTC, ids are UUIDs.
 
 mod auth;
+mod council;
 mod enums;
 mod follow_up;
 mod integrations;
@@ -17,6 +18,7 @@ mod structure;
 mod users;
 
 pub use auth::*;
+pub use council::*;
 pub use enums::*;
 pub use follow_up::*;
 pub use integrations::*;

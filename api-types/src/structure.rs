@@ -55,6 +55,9 @@ pub struct Adoption {
     pub version: i32,
     /// Date of the council's deliberation.
     pub adopted_on: NaiveDate,
+    /// Reference of the deliberation, e.g. "CAS 2025/014".
+    #[serde(default)]
+    pub deliberation: Option<String>,
 }
 
 /// `POST /api/v1/plans/{id}/close`.

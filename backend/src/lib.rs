@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod interchange;
 pub mod jobs;
 pub mod openapi;
+pub mod report;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

@@ -37,6 +37,8 @@ use crate::routes;
         (name = "organisations", description = "The CPAS itself and its partners"),
         (name = "tenants", description = "The CPAS using the platform"),
         (name = "integrations", description = "API tokens and webhooks for integrators"),
+        (name = "council", description = "Publication, adopted versions, evaluations, comparisons and the council's report"),
+        (name = "public", description = "The public transparency page and its open data (no login)"),
         (name = "health", description = "Probes for load balancers"),
     ),
     components(schemas(api_types::Problem, api_types::FieldError))

@@ -208,6 +208,24 @@ fn rows() -> Vec<Row> {
         row(M::GET, "/api/v1/plans/{plan_id}/export", Other,                      [401, 403, 404, 404, 404, 404]),
         row(M::POST, "/api/v1/plans/import", Own,                                 [401, 201, 403, 201, 403, 403]),
         row(M::POST, "/api/v1/plans/import", Other,                               [401, 201, 404, 404, 404, 404]),
+        row(M::GET, "/public/{tenant}/{plan_id}", Own,                            [404, 404, 404, 404, 404, 404]),
+        row(M::GET, "/api/v1/public/{tenant}/plans/{plan_id}", Own,               [404, 404, 404, 404, 404, 404]),
+        row(M::POST, "/api/v1/plans/{plan_id}/publish", Own,                      [401, 403, 403, 204, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/publish", Other,                    [401, 403, 403, 404, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/unpublish", Own,                    [401, 403, 403, 204, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/unpublish", Other,                  [401, 403, 403, 404, 403, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/versions", Own,                      [401, 403, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/plans/{plan_id}/versions", Other,                    [401, 403, 404, 404, 404, 404]),
+        row(M::POST, "/api/v1/plans/{plan_id}/versions", Own,                     [401, 403, 403, 201, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/versions", Other,                   [401, 403, 403, 404, 403, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/evaluations", Own,                   [401, 403, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/plans/{plan_id}/evaluations", Other,                 [401, 403, 404, 404, 404, 404]),
+        row(M::POST, "/api/v1/plans/{plan_id}/evaluations", Own,                  [401, 403, 403, 201, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/evaluations", Other,                [401, 403, 403, 404, 403, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/compare", Own,                       [401, 403, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/plans/{plan_id}/compare", Other,                     [401, 403, 404, 404, 404, 404]),
+        row(M::GET, "/api/v1/plans/{plan_id}/report", Own,                        [401, 403, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/plans/{plan_id}/report", Other,                      [401, 403, 404, 404, 404, 404]),
         row(M::POST, "/api/v1/api-tokens", Own,                                   [401, 201, 403, 201, 403, 403]),
         row(M::POST, "/api/v1/api-tokens", Other,                                 [401, 201, 404, 404, 404, 404]),
         row(M::GET, "/api/v1/api-tokens", Own,                                    [401, 200, 403, 200, 403, 403]),
@@ -558,7 +576,8 @@ fn request(
         .replace("{notification_id}", &uuid::Uuid::new_v4().to_string())
         .replace("{token_id}", dynamic.token.as_deref().unwrap_or("-"))
         .replace("{webhook_id}", dynamic.webhook.as_deref().unwrap_or("-"))
-        .replace("{delivery_id}", &uuid::Uuid::new_v4().to_string());
+        .replace("{delivery_id}", &uuid::Uuid::new_v4().to_string())
+        .replace("{tenant}", "cpas-a");
     let organisation = if own {
         &fixtures.own_organisation
     } else {
@@ -588,6 +607,14 @@ fn request(
         ),
         ("GET", "/api/v1/users" | "/api/v1/organisations" | "/api/v1/api-tokens")
         | ("DELETE", "/api/v1/api-tokens/{token_id}") => (scoped, None),
+        ("GET", "/api/v1/plans/{plan_id}/compare") => (format!("{path}?from=current"), None),
+        ("POST", "/api/v1/plans/{plan_id}/versions") => {
+            (path, Some(json!({ "adopted_on": "2026-06-30" })))
+        }
+        ("POST", "/api/v1/plans/{plan_id}/evaluations") => (
+            path,
+            Some(json!({ "kind": "mid_term", "as_of": "2027-12-31" })),
+        ),
         ("POST", "/api/v1/plans/import") => (
             format!("{path}?title=Import%20{unique}&tenant_id={tenant_id}"),
             None,

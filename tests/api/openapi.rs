@@ -66,24 +66,43 @@ fn documented() -> BTreeSet<(String, String)> {
 }
 
 /// `(METHOD, /path/{param})` of every handler of `backend/src/routes`, read from their
-/// `#[get("…")]`-style attributes: what the router serves.
+/// `#[get("…")]`-style attributes: what the router serves. Handlers registered before the
+/// `/api/v1` scope in `routes::configure` sit at the root.
 fn handlers() -> BTreeSet<(String, String)> {
     let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../backend/src/routes");
+    let configure = std::fs::read_to_string(folder.join("mod.rs")).expect("routes/mod.rs");
+    let root_part = configure
+        .split("scope(\"/api/v1\")")
+        .next()
+        .expect("configure");
     let mut routes = BTreeSet::new();
-    for entry in std::fs::read_dir(folder).expect("routes folder") {
-        let source = std::fs::read_to_string(entry.expect("entry").path()).expect("source");
-        for line in source.lines().map(str::trim) {
+    for entry in std::fs::read_dir(&folder).expect("routes folder") {
+        let path = entry.expect("entry").path();
+        let module = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let source = std::fs::read_to_string(&path).expect("source");
+        let lines: Vec<&str> = source.lines().map(str::trim).collect();
+        for (index, line) in lines.iter().enumerate() {
             for method in ["get", "post", "put", "patch", "delete"] {
-                if let Some(rest) = line.strip_prefix(&format!("#[{method}(\"")) {
-                    let path = rest.split('"').next().expect("a path");
-                    // Probes live at the root; everything else under the /api/v1 scope.
-                    let full = if ["/healthz", "/readyz"].contains(&path) {
-                        path.to_owned()
-                    } else {
-                        format!("/api/v1{path}")
-                    };
-                    routes.insert((method.to_uppercase(), full));
-                }
+                let Some(rest) = line.strip_prefix(&format!("#[{method}(\"")) else {
+                    continue;
+                };
+                let route = rest.split('"').next().expect("a path");
+                let name = lines[index + 1..]
+                    .iter()
+                    .find_map(|l| l.strip_prefix("pub async fn "))
+                    .and_then(|l| l.split('(').next())
+                    .expect("a handler after the attribute");
+                let at_root = root_part.contains(&format!("{module}::{name})"));
+                let full = if at_root {
+                    route.to_owned()
+                } else {
+                    format!("/api/v1{route}")
+                };
+                routes.insert((method.to_uppercase(), full));
             }
         }
     }

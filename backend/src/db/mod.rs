@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod council;
 pub mod follow_up;
 pub mod integrations;
 pub mod interchange;

@@ -83,6 +83,19 @@ pub fn plan_tree(
         .run(|conn| load_tree(conn, tenant, id.get()))
 }
 
+/// 404 unless the plan exists in the CPAS.
+pub fn plan_exists(conn: &mut PgConnection, tenant: TenantId, id: PlanId) -> Result<(), ApiError> {
+    let found: i64 = plans::table
+        .filter(plans::id.eq(id.get()))
+        .filter(plans::tenant_id.eq(tenant.get()))
+        .count()
+        .get_result(conn)?;
+    if found == 0 {
+        return Err(ApiError::NotFound { resource: "plan" });
+    }
+    Ok(())
+}
+
 /// The same, read within the caller's transaction (which gives the consistent view).
 pub fn plan_tree_within(
     conn: &mut PgConnection,

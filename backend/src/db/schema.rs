@@ -111,6 +111,7 @@ diesel::table! {
         version -> Int4,
         update_cadence_days -> Int4,
         digest_sent_at -> Nullable<Timestamptz>,
+        published_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -355,6 +356,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    plan_versions (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        plan_id -> Uuid,
+        number -> Int4,
+        adopted_on -> Date,
+        deliberation -> Nullable<Text>,
+        snapshot -> Jsonb,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    plan_evaluations (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        plan_id -> Uuid,
+        kind -> Text,
+        as_of -> Date,
+        snapshot -> Jsonb,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(organisations -> tenants (tenant_id));
 diesel::joinable!(api_tokens -> organisations (organisation_id));
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
@@ -382,6 +410,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     opinion_objectives,
     opinions,
     organisations,
+    plan_evaluations,
+    plan_versions,
     plans,
     refresh_tokens,
     sessions,

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod auth;
 pub mod change_requests;
+pub mod council;
 mod extract;
 pub mod health;
 pub mod integrations;
@@ -25,6 +26,7 @@ use crate::error::ApiError;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
+        .service(council::public_page)
         .service(
             utoipa_actix_web::scope("/api/v1")
                 .service(auth::login)
@@ -38,6 +40,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(plans::plan_summary)
                 .service(interchange::export_plan)
                 .service(interchange::import_plan)
+                .service(council::publish)
+                .service(council::unpublish)
+                .service(council::list_versions)
+                .service(council::readopt)
+                .service(council::list_evaluations)
+                .service(council::create_evaluation)
+                .service(council::compare)
+                .service(council::evaluation_report)
+                .service(council::public_plan_json)
                 .service(actions::list_actions)
                 .service(actions::get_action)
                 .service(actions::edit_action)

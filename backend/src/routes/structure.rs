@@ -7,7 +7,7 @@ use api_types::{
     IndicatorInput, NewAction, NewObjective, NewPlan, ObjectivePatch, OpinionInput, PlanPatch,
     PlanStatus, PlanTree, Problem, VersionOnly,
 };
-use diesel::PgConnection;
+use diesel::{Connection, PgConnection};
 use uuid::Uuid;
 
 use super::RequestDb;
@@ -106,14 +106,25 @@ pub async fn adopt_plan(
     let tree = db
         .run_as(&auth, move |conn, actor| {
             let tenant = editor_tenant(actor)?;
-            structure::transition(
-                conn,
-                tenant,
-                plan,
-                adoption.version,
-                PlanStatus::Adopted,
-                Some(adoption.adopted_on),
-            )?;
+            // Adopted and frozen as version 1 together, or neither.
+            conn.transaction(|conn| {
+                structure::transition(
+                    conn,
+                    tenant,
+                    plan,
+                    adoption.version,
+                    PlanStatus::Adopted,
+                    Some(adoption.adopted_on),
+                )?;
+                crate::db::council::freeze_version(
+                    conn,
+                    tenant,
+                    plan,
+                    adoption.adopted_on,
+                    adoption.deliberation.as_deref(),
+                    actor.user_id,
+                )
+            })?;
             plans::plan_tree(conn, tenant, plan)
         })
         .await?;

@@ -205,6 +205,7 @@ fn PlanStructure(tree: PlanTree, editor: Editor) -> impl IntoView {
 #[component]
 fn AdoptForm(plan_id: String, version: i32, editor: Editor) -> impl IntoView {
     let date = RwSignal::new(String::new());
+    let deliberation = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -213,6 +214,8 @@ fn AdoptForm(plan_id: String, version: i32, editor: Editor) -> impl IntoView {
             return;
         };
         let (plan, token) = (plan_id.clone(), editor.token());
+        let deliberation =
+            Some(deliberation.get_untracked().trim().to_owned()).filter(|d| !d.is_empty());
         editor.save(
             error,
             Box::pin(async move {
@@ -222,6 +225,7 @@ fn AdoptForm(plan_id: String, version: i32, editor: Editor) -> impl IntoView {
                     &Adoption {
                         version,
                         adopted_on,
+                        deliberation,
                     },
                 )
                 .await
@@ -235,6 +239,10 @@ fn AdoptForm(plan_id: String, version: i32, editor: Editor) -> impl IntoView {
             <p class="field">
                 <label for="adopted-on">{tr!(council_date)}</label>
                 <input id="adopted-on" type="date" required bind:value=date/>
+            </p>
+            <p class="field">
+                <label for="deliberation">{tr!(deliberation)}</label>
+                <input id="deliberation" type="text" maxlength="200" bind:value=deliberation/>
             </p>
             <button type="submit" class="primary">{tr!(adopt)}</button>
             <ErrorText error/>

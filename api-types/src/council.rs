@@ -1,0 +1,129 @@
+//! The public transparency page of a published plan: what citizens may see.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{ActionKind, ActionStatus, EvaluationKind, Volet};
+
+/// A published plan, as anyone may read it: the tree with statuses and progress. No journal
+/// notes, no names of staff, no pending proposals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicPlan {
+    pub id: Uuid,
+    /// The CPAS, e.g. "CPAS de Paliseul".
+    pub cpas: String,
+    pub title: String,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+    pub adopted_on: Option<NaiveDate>,
+    /// When the follow-up last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Mean progress of all actions, 0–100.
+    pub progress: f64,
+    pub objectives: Vec<PublicObjective>,
+}
+
+/// A strategic objective with its operational ones, or an operational one with its actions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicObjective {
+    pub code: String,
+    pub title: String,
+    pub volet: Volet,
+    /// Mean progress of its actions, 0–100.
+    pub progress: f64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
+    pub objectives: Vec<PublicObjective>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<PublicAction>,
+}
+
+/// An action as the public sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicAction {
+    pub code: String,
+    pub kind: Option<ActionKind>,
+    pub title: String,
+    pub status: ActionStatus,
+    pub progress: i16,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_end: Option<NaiveDate>,
+    pub late: bool,
+    /// The lead organisation (an organisation, never a person).
+    pub lead: Option<String>,
+    pub collaborators: Vec<String>,
+}
+
+/// An adopted version of a plan: version 1 at the first adoption, then one per
+/// actualisation re-adopted by the council.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanVersion {
+    pub number: i32,
+    pub adopted_on: NaiveDate,
+    pub deliberation: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/plans/{id}/versions`: the council adopted the actualised plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPlanVersion {
+    pub adopted_on: NaiveDate,
+    #[serde(default)]
+    pub deliberation: Option<String>,
+}
+
+/// A frozen evaluation of the follow-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanEvaluation {
+    pub kind: EvaluationKind,
+    /// The date the figures are frozen at.
+    pub as_of: NaiveDate,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/plans/{id}/evaluations`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewEvaluation {
+    pub kind: EvaluationKind,
+    pub as_of: NaiveDate,
+}
+
+/// What changed between two states of a plan (versions, evaluations, or now).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanComparison {
+    /// e.g. `version:1`.
+    pub from: String,
+    /// e.g. `evaluation:mid_term` or `current`.
+    pub to: String,
+    pub added: Vec<ComparedAction>,
+    pub removed: Vec<ComparedAction>,
+    /// Actions in both whose definition or follow-up differs.
+    pub changed: Vec<ComparedAction>,
+    /// Mean progress of all actions, 0–100, before and after.
+    pub progress_before: f64,
+    pub progress_after: f64,
+}
+
+/// One action in a comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ComparedAction {
+    pub code: String,
+    pub title: String,
+    /// The fields that differ: `title`, `kind`, `objective`, `lead`, `collaborators`,
+    /// `reservation`, `status`, `progress`.
+    pub fields: Vec<String>,
+    pub progress_before: Option<i16>,
+    pub progress_after: Option<i16>,
+}

@@ -1,0 +1,438 @@
+//! The council's side: the public transparency page, adopted versions and evaluations,
+//! comparisons, and the evaluation report (HTML and DOCX).
+
+use std::io::Read;
+
+use api_types::{PlanComparison, PlanEvaluation, PlanTree, PlanVersion, PublicPlan, User};
+use reqwest::Method;
+use serde_json::{Value, json};
+use tests::{TestApp, spawn_app};
+
+async fn send(app: &TestApp, token: &str, method: Method, path: &str, body: Value) -> (u16, Value) {
+    let response = app.send_as(method, Some(token), path, Some(&body)).await;
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+fn codes(tree: &PlanTree) -> Vec<String> {
+    tree.objectives
+        .iter()
+        .flat_map(|o| &o.operational_objectives)
+        .flat_map(|o| &o.actions)
+        .map(|a| a.code.clone())
+        .collect()
+}
+
+/// A proposal with a note on Pe18 by the PCS, approved by the president.
+async fn approved_note(app: &TestApp, note: &str) {
+    let partner = app.token("pcs@cpas-a.example").await;
+    let president = app.token("president@cpas-a.example").await;
+    let tree = app.plan_of("cpas-a").await;
+    let pe18 = tree
+        .objectives
+        .iter()
+        .flat_map(|o| &o.operational_objectives)
+        .flat_map(|o| &o.actions)
+        .find(|a| a.code == "Pe18")
+        .expect("Pe18");
+    let (status, created) = send(
+        app,
+        &partner,
+        Method::POST,
+        &format!("/api/v1/actions/{}/change-requests", pe18.id),
+        json!({ "base_version": pe18.version, "changes": { "progress": 45 }, "note": note }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().expect("id");
+    let (status, _) = send(
+        app,
+        &president,
+        Method::POST,
+        &format!("/api/v1/change-requests/{id}/approve"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_published_plan_is_public_without_notes_or_names_and_unpublishing_removes_it() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let tree = app.plan_of("cpas-a").await;
+    let secret_note = "Note interne : réunion avec Mme Dupont, dossier sensible";
+    approved_note(&app, secret_note).await;
+    // A pending proposal too.
+    let social = app.token("social@cpas-a.example").await;
+    let me1 = tree.objectives[0].operational_objectives[0].actions[0].clone();
+    let (status, _) = send(&app, &social, Method::POST, &format!("/api/v1/actions/{}/change-requests", me1.id), json!({ "base_version": me1.version, "changes": { "progress": 99 }, "note": "Proposition en attente" })).await;
+    assert_eq!(status, 201);
+
+    let page = format!("/public/cpas-a/{}", tree.id);
+    let json_path = format!("/api/v1/public/cpas-a/plans/{}", tree.id);
+    assert_eq!(
+        app.get(&page).await.status().as_u16(),
+        404,
+        "not published yet"
+    );
+
+    let (status, _) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/plans/{}/publish", tree.id),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let response = app.get(&page).await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("text/html")
+    );
+    let html = response.text().await.expect("html");
+    let json = app.get(&json_path).await.text().await.expect("json");
+    for code in codes(&tree) {
+        assert!(html.contains(&format!(">{code}<")), "{code} on the page");
+    }
+    let public: PublicPlan = serde_json::from_str(&json).expect("the JSON twin");
+    assert_eq!(public.objectives.len(), 3);
+    assert_eq!(
+        public.objectives[0].objectives[1]
+            .actions
+            .iter()
+            .map(|a| a.code.as_str())
+            .collect::<Vec<_>>()[..2],
+        ["Pe8", "Pe9"]
+    );
+
+    let public_me1 = &public.objectives[0].objectives[0].actions[0];
+    assert_eq!(
+        (public_me1.code.as_str(), public_me1.progress),
+        ("Me1", me1.progress),
+        "the pending proposal is not applied"
+    );
+    // Nothing private: no journal, no pending proposal, no person.
+    let users: Vec<User> = app.get_ok_as(&dg, "/api/v1/users").await;
+    for text in [&html, &json] {
+        assert!(
+            !text.contains("Note interne") && !text.contains("Dupont"),
+            "no journal text"
+        );
+        assert!(
+            !text.contains("Proposition en attente") && !text.contains("99"),
+            "no pending proposal"
+        );
+        for user in &users {
+            assert!(
+                !text.contains(&user.display_name),
+                "no name of staff: {}",
+                user.display_name
+            );
+            assert!(!text.contains(&user.email));
+        }
+    }
+    // Another CPAS's slug does not reach it.
+    assert_eq!(
+        app.get(&format!("/public/paliseul/{}", tree.id))
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+
+    let (status, _) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/plans/{}/unpublish", tree.id),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert_eq!(app.get(&page).await.status().as_u16(), 404);
+    assert_eq!(app.get(&json_path).await.status().as_u16(), 404);
+
+    // A draft cannot be published.
+    let (_, draft) = send(
+        &app,
+        &dg,
+        Method::POST,
+        "/api/v1/plans",
+        json!({ "title": "Brouillon" }),
+    )
+    .await;
+    let (status, problem) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!(
+            "/api/v1/plans/{}/publish",
+            draft["id"].as_str().expect("id")
+        ),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 409, "{problem}");
+}
+
+#[tokio::test]
+async fn adoption_freezes_versions_evaluations_freeze_the_follow_up_and_both_compare() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@paliseul.example").await;
+    let (_, plan) = send(
+        &app,
+        &dg,
+        Method::POST,
+        "/api/v1/plans",
+        json!({ "title": "PST 2025-2030", "start_year": 2025, "end_year": 2030 }),
+    )
+    .await;
+    let plan_id = plan["id"].as_str().expect("id").to_owned();
+    let (_, tree) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/plans/{plan_id}/objectives"),
+        json!({ "level": "strategic", "volet": "externe", "code": "OSe1", "title": "Aider" }),
+    )
+    .await;
+    let os = tree["objectives"][0]["id"].as_str().expect("os").to_owned();
+    let (_, tree) = send(&app, &dg, Method::POST, &format!("/api/v1/plans/{plan_id}/objectives"), json!({ "level": "operational", "parent_id": os, "volet": "externe", "code": "OOe1", "title": "Accueillir" })).await;
+    let oo = tree["objectives"][0]["operational_objectives"][0]["id"]
+        .as_str()
+        .expect("oo")
+        .to_owned();
+    for code in ["Pe1", "Pe2"] {
+        let (status, _) = send(
+            &app,
+            &dg,
+            Method::POST,
+            &format!("/api/v1/objectives/{oo}/actions"),
+            json!({ "code": code, "kind": "projet", "title": format!("Projet {code}") }),
+        )
+        .await;
+        assert_eq!(status, 201);
+    }
+    let version = app
+        .get_ok_as::<PlanTree>(&dg, &format!("/api/v1/plans/{plan_id}"))
+        .await
+        .version;
+    let (status, _) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/plans/{plan_id}/adopt"),
+        json!({ "version": version, "adopted_on": "2025-02-20", "deliberation": "CAS 2025/014" }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let versions: Vec<PlanVersion> = app
+        .get_ok_as(&dg, &format!("/api/v1/plans/{plan_id}/versions"))
+        .await;
+    assert_eq!(versions.len(), 1);
+    assert_eq!(
+        (versions[0].number, versions[0].deliberation.as_deref()),
+        (1, Some("CAS 2025/014"))
+    );
+
+    // An actualisation: one action added, one renamed, re-adopted as version 2.
+    let (status, _) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/objectives/{oo}/actions"),
+        json!({ "code": "Pe3", "kind": "projet", "title": "Projet nouveau" }),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let current: PlanTree = app
+        .get_ok_as(&dg, &format!("/api/v1/plans/{plan_id}"))
+        .await;
+    let pe2 = &current.objectives[0].operational_objectives[0].actions[1];
+    let (status, _) = send(
+        &app,
+        &dg,
+        Method::PATCH,
+        &format!("/api/v1/actions/{}/definition", pe2.id),
+        json!({ "version": pe2.version, "title": "Projet renommé" }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, v2) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/plans/{plan_id}/versions"),
+        json!({ "adopted_on": "2027-03-15", "deliberation": "CAS 2027/031" }),
+    )
+    .await;
+    assert_eq!(status, 201, "{v2}");
+    assert_eq!(v2["number"], 2);
+    let comparison: PlanComparison = app
+        .get_ok_as(
+            &dg,
+            &format!("/api/v1/plans/{plan_id}/compare?from=version:1&to=version:2"),
+        )
+        .await;
+    assert_eq!(
+        comparison
+            .added
+            .iter()
+            .map(|a| a.code.as_str())
+            .collect::<Vec<_>>(),
+        ["Pe3"]
+    );
+    assert!(comparison.removed.is_empty());
+    assert_eq!(comparison.changed.len(), 1);
+    assert_eq!(
+        (
+            comparison.changed[0].code.as_str(),
+            comparison.changed[0].fields.clone()
+        ),
+        ("Pe2", vec!["title".to_owned()])
+    );
+
+    // A mid-term evaluation freezes the follow-up; later progress shows as a delta.
+    let (status, evaluation) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/plans/{plan_id}/evaluations"),
+        json!({ "kind": "mid_term", "as_of": "2027-12-31" }),
+    )
+    .await;
+    assert_eq!(status, 201, "{evaluation}");
+    let (status, _) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/plans/{plan_id}/evaluations"),
+        json!({ "kind": "mid_term", "as_of": "2028-01-31" }),
+    )
+    .await;
+    assert_eq!(status, 409, "once");
+    let pe1 = &app
+        .get_ok_as::<PlanTree>(&dg, &format!("/api/v1/plans/{plan_id}"))
+        .await
+        .objectives[0]
+        .operational_objectives[0]
+        .actions[0]
+        .clone();
+    let response = app
+        .client
+        .patch(app.url(&format!("/api/v1/actions/{}", pe1.id)))
+        .bearer_auth(&dg)
+        .header("If-Match", format!("\"{}\"", pe1.version))
+        .json(&json!({ "changes": { "progress": 80, "status": "en_cours" } }))
+        .send()
+        .await
+        .expect("edit");
+    assert_eq!(response.status().as_u16(), 200);
+    let comparison: PlanComparison = app
+        .get_ok_as(
+            &dg,
+            &format!("/api/v1/plans/{plan_id}/compare?from=evaluation:mid_term"),
+        )
+        .await;
+    assert_eq!(comparison.to, "current");
+    let changed = &comparison.changed[0];
+    assert_eq!(
+        (
+            changed.code.as_str(),
+            changed.progress_before,
+            changed.progress_after
+        ),
+        ("Pe1", Some(0), Some(80))
+    );
+    assert!(comparison.progress_after > comparison.progress_before);
+    let evaluations: Vec<PlanEvaluation> = app
+        .get_ok_as(&dg, &format!("/api/v1/plans/{plan_id}/evaluations"))
+        .await;
+    assert_eq!(evaluations.len(), 1);
+
+    let (status, problem) = send(
+        &app,
+        &dg,
+        Method::GET,
+        &format!("/api/v1/plans/{plan_id}/compare?from=version:9"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 404, "{problem}");
+    let (status, _) = send(
+        &app,
+        &dg,
+        Method::GET,
+        &format!("/api/v1/plans/{plan_id}/compare?from=nimporte"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 422);
+}
+
+#[tokio::test]
+async fn the_evaluation_report_lists_every_action_in_html_and_in_docx() {
+    let app = spawn_app().await;
+    let president = app.token("president@cpas-a.example").await;
+    approved_note(&app, "Réunion de lancement tenue.").await;
+    let tree = app.plan_of("cpas-a").await;
+    let today = chrono::Utc::now().date_naive();
+
+    let response = app
+        .get_as(
+            &president,
+            &format!(
+                "/api/v1/plans/{}/report?since=2025-01-01&until={today}",
+                tree.id
+            ),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let html = response.text().await.expect("html");
+    assert!(html.contains("@page { size: A4"));
+    for code in codes(&tree) {
+        assert!(
+            html.contains(&format!("<strong>{code}</strong>")),
+            "{code} in the report"
+        );
+    }
+    assert!(
+        html.contains("Décisions de la période") && html.contains("Réunion de lancement tenue.")
+    );
+
+    let response = app
+        .get_as(
+            &president,
+            &format!("/api/v1/plans/{}/report?format=docx", tree.id),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let bytes = response.bytes().await.expect("docx");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut document = String::new();
+    archive
+        .by_name("word/document.xml")
+        .expect("word/document.xml")
+        .read_to_string(&mut document)
+        .expect("xml");
+    assert!(document.starts_with("<?xml"));
+    for code in codes(&tree) {
+        assert!(document.contains(&format!("{code} ")), "{code} in the DOCX");
+    }
+    assert!(document.contains("Réunion de lancement tenue."));
+    // Another CPAS's plan: 404.
+    let other = app.token("president@paliseul.example").await;
+    assert_eq!(
+        app.get_as(&other, &format!("/api/v1/plans/{}/report", tree.id))
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+}
