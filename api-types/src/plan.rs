@@ -51,6 +51,9 @@ pub struct PlanTree {
     pub adopted_on: Option<NaiveDate>,
     /// Title of the DG's opinion section, as the document gives it.
     pub opinion_title: Option<String>,
+    /// Since when the plan is on the public transparency page; `null`: not published.
+    #[serde(default)]
+    pub published_at: Option<DateTime<Utc>>,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
     /// Strategic objectives in plan order, each with its operational objectives.

@@ -266,6 +266,83 @@ pub async fn delete_opinion(token: &str, id: &str) -> Result<(), ApiFailure> {
         .map(drop)
 }
 
+pub async fn set_published(token: &str, plan: &str, published: bool) -> Result<(), ApiFailure> {
+    let action = if published { "publish" } else { "unpublish" };
+    let url = format!("/api/v1/plans/{plan}/{action}");
+    exchange(Method::POST, &url, Some(token), None)
+        .await
+        .map(drop)
+}
+
+/// Sends a spreadsheet to the import: the plan created, or (`dry_run`) the one that would be
+/// (the web app imports directly: the server checks the whole file before writing).
+pub async fn import_plan(
+    token: &str,
+    title: &str,
+    dry_run: bool,
+    file: web_sys::File,
+) -> Result<PlanTree, ApiFailure> {
+    let title = String::from(js_sys::encode_uri_component(title));
+    let url = format!("/api/v1/plans/import?title={title}&dry_run={dry_run}");
+    let response = RequestBuilder::new(&url)
+        .method(Method::POST)
+        .header("Accept", "application/json")
+        .header("Authorization", &format!("Bearer {token}"))
+        .body(file)
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    if response.ok() {
+        parse(&response.text().await.map_err(network)?)
+    } else {
+        Err(failure(response).await)
+    }
+}
+
+/// Fetches a file the API makes (an export, a report) with the session's token, then hands
+/// it to the browser: saved under `file_name`, or opened in a new tab when `None` (an HTML
+/// report to print).
+pub async fn download(token: &str, url: &str, file_name: Option<&str>) -> Result<(), ApiFailure> {
+    use wasm_bindgen::JsCast;
+    let response = RequestBuilder::new(url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(network)?;
+    if !response.ok() {
+        return Err(failure(response).await);
+    }
+    let content_type = response.headers().get("content-type").unwrap_or_default();
+    let bytes = response.binary().await.map_err(network)?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(&content_type);
+    let failed = |_| local("the browser refused the file".to_owned());
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(failed)?;
+    let href = web_sys::Url::create_object_url_with_blob(&blob).map_err(failed)?;
+    let window = web_sys::window().ok_or_else(|| local("no window".to_owned()))?;
+    match file_name {
+        Some(name) => {
+            let anchor = window
+                .document()
+                .and_then(|d| d.create_element("a").ok())
+                .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+                .ok_or_else(|| local("no document".to_owned()))?;
+            anchor.set_href(&href);
+            anchor.set_download(name);
+            anchor.click();
+        }
+        None => {
+            window
+                .open_with_url_and_target(&href, "_blank")
+                .map_err(failed)?;
+        }
+    }
+    Ok(())
+}
+
 // The helpers below keep the generic part (serde) apart from the HTTP exchange, so the
 // exchange is compiled once and not once per endpoint: the WASM stays small.
 

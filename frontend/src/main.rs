@@ -29,6 +29,7 @@ mod pages;
 mod session;
 
 fn main() {
-    console_error_panic_hook::set_once();
+    // No panic hook: with `panic = "abort"` a panic stops the app either way, and the hook
+    // costs a kilobyte of the WASM budget; the browser console still shows the trap.
     leptos::mount::mount_to_body(app::App);
 }

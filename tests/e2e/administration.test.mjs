@@ -88,7 +88,7 @@ test('the DG builds a plan: objectives, actions, lead and collaborators, reserva
   const page = await newPage(browser);
   await page.goto(`${BASE_URL}/administration`);
   await signIn(page, dgEmail);
-  await page.getByLabel('Intitulé').fill('PST 2025-2030');
+  await page.locator('#new-plan-title').fill('PST 2025-2030');
   await page.getByLabel('Année de début').fill('2025');
   await page.getByLabel('Année de fin').fill('2030');
   await page.getByRole('button', { name: 'Créer' }).click();
@@ -170,4 +170,55 @@ test('a partner has no administration: no menu, and the page refuses nicely', as
   assert.match(await alert(page).innerText(), /réservée au Directeur général/);
   assert.equal(await page.getByRole('link', { name: 'Administration' }).count(), 0);
   assert.deepEqual(await accessibilityViolations(page), []);
+});
+
+test('the DG imports a plan from a CSV file, publishes it, and downloads it as Excel', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/administration`);
+  await signIn(page, dgEmail);
+  const csv = [
+    'niveau;code;parent;intitule;type;volet;porteur;collaborations;reserve;statut;avancement;debut;echeance',
+    'OS;OSe1;;Être un CPAS ouvert;;externe;;;;;;;',
+    'OO;OOe1;OSe1;Informer les citoyens;;externe;;;;;;;',
+    'action;Pe1;OOe1;Publier un guide des aides;projet;externe;CPAS de Test;Maison de quartier;;en cours;30;2026-01-01;2026-12-31',
+    'action;Pe2;OOe1;Ouvrir une permanence le samedi;projet;externe;CPAS de Test;;;non commencé;0;;',
+  ].join('\n');
+  const form = page.locator('form', { hasText: 'Importer un plan' });
+  await form.getByLabel('Intitulé').fill('Plan importé');
+  await form.getByLabel('Fichier').setInputFiles({ name: 'plan.csv', mimeType: 'text/csv', buffer: Buffer.from(`${csv}\nOO;OOe2;OSx;Orphelin;;externe;;;;;;;\n`) });
+  await form.getByRole('button', { name: 'Importer' }).click();
+  // The problem is listed by row; nothing is created.
+  await form.getByRole('alert').waitFor();
+  assert.match(await form.getByRole('alert').innerText(), /Ligne 6 : Le parent « OSx » n’existe pas/);
+
+  await form.getByLabel('Fichier').setInputFiles({ name: 'plan.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await form.getByRole('button', { name: 'Importer' }).click();
+  await page.waitForURL(/\/structure$/);
+  await page.getByRole('heading', { name: 'Plan importé' }).waitFor();
+  assert.deepEqual(await page.locator('.structure-action .structure-row .code').allInnerTexts(), ['Pe1', 'Pe2']);
+
+  // Adopted, then published: the public page answers without login.
+  await page.getByLabel('Date de la délibération').fill('2026-01-29');
+  await page.getByLabel('Référence de la délibération').fill('CAS 2026/004');
+  await page.getByRole('button', { name: 'Adopter' }).click();
+  await page.getByRole('button', { name: 'Publier sur la page publique' }).click();
+  const link = page.getByRole('link', { name: /voir la page publique/ });
+  await link.waitFor();
+  const publicUrl = await link.getAttribute('href');
+  const response = await fetch(`${BASE_URL}${publicUrl}`);
+  assert.equal(response.status, 200);
+  assert.match(await response.text(), /Publier un guide des aides/);
+  assert.deepEqual(await accessibilityViolations(page), []);
+
+  // The plan page offers the documents; the Excel export downloads.
+  await page.getByRole('link', { name: '← Retour au plan' }).click();
+  await page.locator('li.action').first().waitFor();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Excel' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^pst-cpas-e2e-admin.*\.xlsx$/);
+  const saved = await download.path();
+  assert.ok(saved);
+  assert.deepEqual(page.errors, []);
 });

@@ -414,6 +414,7 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
         run(Command::new(&wasm_opt)
             .args([
                 "-Oz",
+                "--converge",
                 "--enable-bulk-memory",
                 "--enable-nontrapping-float-to-int",
             ])

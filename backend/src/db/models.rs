@@ -59,6 +59,7 @@ pub struct Plan {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub update_cadence_days: i32,
+    pub published_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Insertable)]

@@ -170,6 +170,7 @@ fn load_tree(
         status: stored(&plan.status)?,
         adopted_on: plan.adopted_on,
         opinion_title: plan.opinion_title,
+        published_at: plan.published_at,
         version: plan.version,
         updated_at: plan.updated_at,
         objectives,

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api;
 use crate::components::action_item::ActionItem;
 use crate::components::failure::Failure;
+use crate::components::plan_documents::PlanDocuments;
 use crate::components::tree_filter::{FilterBar, TreeFilter, use_tree_filter};
 use crate::loader::loader;
 use crate::pages::plans_page::{period, status_label};
@@ -43,6 +44,7 @@ fn Tree(tree: PlanTree) -> impl IntoView {
             .is_some_and(|s| s.user.role == api_types::Role::Dg)
     });
     let filter = use_tree_filter(my_organisation);
+    let file_stem = format!("pst-{}", tree.tenant.slug);
     let all_actions: Vec<api_types::Action> = tree
         .objectives
         .iter()
@@ -74,6 +76,7 @@ fn Tree(tree: PlanTree) -> impl IntoView {
             " · " <A href=format!("/plans/{}/tableau-de-bord", tree.id)>{tr!(dashboard)}</A>
             {is_dg.then(|| view! { " · " <A href=format!("/plans/{}/structure", tree.id)>{tr!(edit_structure)}</A> })}
         </p>
+        <PlanDocuments plan_id=tree.id.to_string() file_stem=file_stem/>
         <FilterBar filter organisations has_organisation=my_organisation.is_some() shown/>
         <div class="tree">
             {tree

@@ -204,6 +204,68 @@ fn PlanStructures() -> impl IntoView {
                     <ErrorText error/>
                 </form>
             })}
+            {is_dg.then(|| view! { <ImportForm/> })}
         </section>
+    }
+}
+
+/// A plan brought in from a spreadsheet. The server checks the whole file first and lists
+/// every problem by row; nothing is created unless the file is valid.
+#[component]
+fn ImportForm() -> impl IntoView {
+    let session = SessionContext::get();
+    let navigate = leptos_router::hooks::use_navigate();
+    let file = NodeRef::<leptos::html::Input>::new();
+    let title = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let chosen = file
+            .get_untracked()
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        let Some(chosen) = chosen else {
+            error.set(Some(tr!(choose_file).to_owned()));
+            return;
+        };
+        let (token, name, navigate) = (
+            session.token().unwrap_or_default(),
+            title.get_untracked(),
+            navigate.clone(),
+        );
+        leptos::task::spawn_local(async move {
+            match api::import_plan(&token, name.trim(), false, chosen).await {
+                Ok(plan) => navigate(&format!("/plans/{}/structure", plan.id), Default::default()),
+                Err(failure) => {
+                    let listed: Vec<String> = failure
+                        .problem
+                        .iter()
+                        .flat_map(|p| &p.errors)
+                        .map(|e| e.message.clone())
+                        .collect();
+                    error.set(Some(if listed.is_empty() {
+                        crate::components::failure::explain(&failure)
+                    } else {
+                        listed.join("\n")
+                    }));
+                }
+            }
+        });
+    };
+    view! {
+        <form class="card inline-form" on:submit=submit>
+            <h3>{tr!(import_plan)}</h3>
+            <p>{tr!(import_help)}</p>
+            <p class="field wide">
+                <label for="import-title">{tr!(title)}</label>
+                <input id="import-title" type="text" required bind:value=title/>
+            </p>
+            <p class="field">
+                <label for="import-file">{tr!(import_file)}</label>
+                <input id="import-file" type="file" required accept=".csv,.xlsx,text/csv" node_ref=file/>
+            </p>
+            <button type="submit" class="primary">{tr!(import)}</button>
+            <ErrorText error/>
+        </form>
     }
 }

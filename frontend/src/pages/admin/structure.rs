@@ -98,21 +98,12 @@ fn Structure() -> impl IntoView {
         })
     });
     let focus = StoredValue::new(None::<String>);
-    // Each answer is drawn afresh (keyed by the reload that asked for it): no editor stays
-    // open over another item's values after a save or a move.
-    let loaded = move || match data.get() {
-        Some(Ok(answer)) => vec![(reload.get_untracked(), answer)],
-        _ => Vec::new(),
-    };
     view! {
         <p role="status" class="notice sr-status">{move || status.get()}</p>
         {move || match data.get() {
             None => view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any(),
             Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
-            Some(Ok(_)) => ().into_any(),
-        }}
-        <For each=loaded key=|(generation, _)| *generation let((_, (tree, organisations)))>
-            {
+            Some(Ok((tree, organisations))) => {
                 let codes = tree
                     .objectives
                     .iter()
@@ -135,9 +126,17 @@ fn Structure() -> impl IntoView {
                         focus_first_enabled(&[format!("{id}-up"), format!("{id}-down")]);
                     }
                 });
-                view! { <PlanStructure tree editor/> }
+                let view = view! { <PlanStructure tree editor/> }.into_any();
+                // Each answer is drawn afresh, not patched over the last one: the two arms
+                // alternate, so no editor stays open over another item's values after a
+                // save or a move. (Cheaper in WASM than a keyed list of one.)
+                if reload.get_untracked().is_multiple_of(2) {
+                    leptos::either::Either::<AnyView, AnyView>::Left(view).into_any()
+                } else {
+                    leptos::either::Either::<AnyView, AnyView>::Right(view).into_any()
+                }
             }
-        </For>
+        }}
     }
 }
 
@@ -165,6 +164,9 @@ fn PlanStructure(tree: PlanTree, editor: Editor) -> impl IntoView {
         <h2 class="plan-title">{tree.title.clone()}</h2>
         <p class="plan-meta">{status_label(tree.status)} " · " {tr!(version)} " " {tree.version}</p>
         {(tree.status == PlanStatus::Draft).then(|| view! { <AdoptForm plan_id=plan_id.clone() version=tree.version editor/> })}
+        {(tree.status != PlanStatus::Draft).then(|| view! {
+            <Publication plan_id=plan_id.clone() slug=tree.tenant.slug.clone() published=tree.published_at.is_some() editor/>
+        })}
         <ol class="structure">
             {tree.objectives.into_iter().enumerate().map(|(index, os)| {
                 let oo_count = os.operational_objectives.len();
@@ -247,6 +249,30 @@ fn AdoptForm(plan_id: String, version: i32, editor: Editor) -> impl IntoView {
             <button type="submit" class="primary">{tr!(adopt)}</button>
             <ErrorText error/>
         </form>
+    }
+}
+
+/// The plan on the public transparency page: publish, see, withdraw.
+#[component]
+fn Publication(plan_id: String, slug: String, published: bool, editor: Editor) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let public = format!("/public/{slug}/{plan_id}");
+    let toggle = move |_| {
+        let (plan, token) = (plan_id.clone(), editor.token());
+        editor.save(
+            error,
+            Box::pin(async move { api::set_published(&token, &plan, !published).await }),
+        );
+    };
+    view! {
+        <div class="card inline-form">
+            <h2>{tr!(public_page)}</h2>
+            {published.then(|| view! { <p><a href=public.clone() target="_blank">{tr!(published_see)}</a></p> })}
+            <button type="button" class=if published { "secondary danger" } else { "primary" } on:click=toggle>
+                {if published { tr!(unpublish) } else { tr!(publish) }}
+            </button>
+            <ErrorText error/>
+        </div>
     }
 }
 
