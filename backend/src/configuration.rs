@@ -100,6 +100,16 @@ pub struct Settings {
     #[arg(long, env = "PST_WORKERS")]
     pub workers: Option<usize>,
 
+    /// Origins allowed to call the API from a browser (CORS), comma-separated, e.g.
+    /// `https://pcs.commune.example`. Empty: none (the web app is served from our origin).
+    #[arg(
+        long,
+        env = "PST_CORS_ORIGINS",
+        value_delimiter = ',',
+        default_value = ""
+    )]
+    pub cors_origins: Vec<String>,
+
     /// Requests per minute allowed to one API token (429 beyond).
     #[arg(long, env = "PST_TOKEN_RATE_LIMIT", default_value_t = 600)]
     pub token_rate_limit: u32,

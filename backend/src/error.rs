@@ -38,6 +38,9 @@ pub enum ApiError {
     /// Too many attempts; the client may retry after the given number of seconds.
     #[error("too many attempts; retry in {retry_after} s")]
     TooManyRequests { retry_after: u64 },
+    /// The body is larger than the server accepts.
+    #[error("the request body is over {limit} bytes")]
+    PayloadTooLarge { limit: usize },
     /// The resource does not exist (or is not visible to the caller).
     #[error("{resource} not found")]
     NotFound { resource: &'static str },
@@ -88,6 +91,7 @@ impl ApiError {
             Self::PreconditionFailed => "precondition_failed",
             Self::PreconditionRequired => "precondition_required",
             Self::TooManyRequests { .. } => "too_many_requests",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::NotFound { .. } => "not_found",
             Self::NoRoute => "no_route",
             Self::MethodNotAllowed => "method_not_allowed",
@@ -106,6 +110,7 @@ impl ApiError {
             Self::PreconditionFailed => "Precondition failed",
             Self::PreconditionRequired => "Precondition required",
             Self::TooManyRequests { .. } => "Too many requests",
+            Self::PayloadTooLarge { .. } => "Request body too large",
             Self::NotFound { .. } | Self::NoRoute => "Not found",
             Self::MethodNotAllowed => "Method not allowed",
             Self::Unavailable(_) => "Service unavailable",
@@ -152,6 +157,7 @@ impl ResponseError for ApiError {
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotFound { .. } | Self::NoRoute => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use actix_files::{Files, NamedFile};
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::error::JsonPayloadError;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{Compress, DefaultHeaders, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
@@ -82,36 +83,45 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
     });
     let token_limit = web::Data::new(routes::TokenRateLimit(settings.token_rate_limit));
     let static_dir = settings.static_dir.clone();
+    let cors_origins = settings.cors_origins.clone();
     let mut server = HttpServer::new(move || {
-        let (app, document) =
-            App::new()
-                .into_utoipa_app()
-                .openapi(openapi::base())
-                .map(|app| {
-                    app.wrap(from_fn(crate::idempotency::idempotency))
-                        .wrap(from_fn(request_context))
-                        .wrap(Compress::default())
-                        .wrap(security_headers())
-                        .wrap(TracingLogger::default())
-                        .app_data(db.clone())
-                        .app_data(secret.clone())
-                        .app_data(login.clone())
-                        .app_data(webhooks.clone())
-                        .app_data(token_limit.clone())
-                        .app_data(web::PathConfig::default().error_handler(|err, _| {
-                            ApiError::bad_request("invalid_path", err.to_string()).into()
-                        }))
-                        .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                            ApiError::bad_request("invalid_query", err.to_string()).into()
-                        }))
-                        // Raw bodies are imported files: a few thousand actions fit well under 10 MB.
-                        .app_data(web::PayloadConfig::new(10 << 20))
-                        .app_data(web::JsonConfig::default().limit(1 << 20).error_handler(
-                            |err, _| ApiError::bad_request("invalid_json", err.to_string()).into(),
-                        ))
-                })
-                .configure(routes::configure)
-                .split_for_parts();
+        let (app, document) = App::new()
+            .into_utoipa_app()
+            .openapi(openapi::base())
+            .map(|app| {
+                app.wrap(from_fn(crate::idempotency::idempotency))
+                    .wrap(from_fn(request_context))
+                    .wrap(cors(&cors_origins))
+                    .wrap(Compress::default())
+                    .wrap(security_headers())
+                    .wrap(TracingLogger::default())
+                    .app_data(db.clone())
+                    .app_data(secret.clone())
+                    .app_data(login.clone())
+                    .app_data(webhooks.clone())
+                    .app_data(token_limit.clone())
+                    .app_data(web::PathConfig::default().error_handler(|err, _| {
+                        ApiError::bad_request("invalid_path", err.to_string()).into()
+                    }))
+                    .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                        ApiError::bad_request("invalid_query", err.to_string()).into()
+                    }))
+                    // Raw bodies are imported files: a few thousand actions fit well under 10 MB.
+                    .app_data(web::PayloadConfig::new(10 << 20))
+                    .app_data(web::JsonConfig::default().limit(JSON_LIMIT).error_handler(
+                        |err, _| match err {
+                            JsonPayloadError::Overflow { .. }
+                            | JsonPayloadError::OverflowKnownLength { .. } => {
+                                ApiError::PayloadTooLarge { limit: JSON_LIMIT }.into()
+                            }
+                            other => {
+                                ApiError::bad_request("invalid_json", other.to_string()).into()
+                            }
+                        },
+                    ))
+            })
+            .configure(routes::configure)
+            .split_for_parts();
         let mut document = document;
         openapi::finish(&mut document);
         let document = web::Data::new(document);
@@ -172,11 +182,50 @@ async fn serve_openapi(document: web::Data<utoipa::openapi::OpenApi>) -> HttpRes
     HttpResponse::Ok().json(document.get_ref())
 }
 
+/// Largest JSON body accepted (413 beyond).
+const JSON_LIMIT: usize = 1 << 20;
+
+/// What browsers may do with our pages: only our own scripts (and WebAssembly), styles and
+/// data; no framing, no plug-ins, no foreign form targets.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+     font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+     frame-ancestors 'none'";
+
 fn security_headers() -> DefaultHeaders {
     DefaultHeaders::new()
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::REFERRER_POLICY, "same-origin"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=()",
+        ))
+}
+
+/// Cross-origin requests from the configured origins only (`PST_CORS_ORIGINS`); none when
+/// it is empty, which is the default: the web app is served from the API's own origin.
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LINK,
+            header::LOCATION,
+            header::RETRY_AFTER,
+        ])
+        .max_age(3600);
+    for origin in origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
 }
 
 /// Per-request context: names the request (`X-Request-Id`, the id in the logs) and reports

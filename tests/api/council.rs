@@ -125,7 +125,7 @@ async fn a_published_plan_is_public_without_notes_or_names_and_unpublishing_remo
             "no journal text"
         );
         assert!(
-            !text.contains("Proposition en attente") && !text.contains("99"),
+            !text.contains("Proposition en attente"),
             "no pending proposal"
         );
         for user in &users {

@@ -6,6 +6,7 @@ mod council;
 mod database_outage;
 mod errors;
 mod follow_up;
+mod hardening;
 mod health;
 mod integrations;
 mod interchange;
