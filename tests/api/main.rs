@@ -2,6 +2,7 @@
 
 mod auth;
 mod authz_matrix;
+mod backup;
 mod council;
 mod database_outage;
 mod errors;

@@ -1,6 +1,7 @@
 //! Support for the project commands, shared with the test suite: where the project lives
 //! and a project-local PostgreSQL cluster.
 
+pub mod backup;
 pub mod pg;
 
 use std::path::{Path, PathBuf};

@@ -36,6 +36,14 @@ enum Task {
     Openapi,
     /// Build the web app into frontend/dist.
     BuildWeb,
+    /// Back up the database (DATABASE_URL, or the project's) to a file (pg_dump custom format).
+    Backup {
+        /// Where to write it (default: `.data/backups/pst-<date-time>.dump`).
+        file: Option<PathBuf>,
+    },
+    /// Replace the database's content (DATABASE_URL, or the project's) with a backup, in one
+    /// transaction. Stop the server first.
+    Restore { file: PathBuf },
     /// Only the browser tests (a quicker loop while working on the web app); `cargo xtask
     /// test` runs them too.
     E2e {
@@ -62,6 +70,35 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Task::BuildWeb => build_web(&root).map(drop),
+        Task::Backup { file } => {
+            let (url, cluster) = database(&root)?;
+            let file = match file {
+                Some(file) => file,
+                None => {
+                    let folder = root.join(".data/backups");
+                    std::fs::create_dir_all(&folder)?;
+                    let stamp = output(Command::new("date").arg("+%Y%m%d-%H%M%S"))?;
+                    folder.join(format!("pst-{}.dump", stamp.trim()))
+                }
+            };
+            let result = xtask::backup::backup(&url, &file);
+            if let Some(cluster) = cluster {
+                cluster.stop()?;
+            }
+            result?;
+            eprintln!("xtask: backup written to {}", file.display());
+            Ok(())
+        }
+        Task::Restore { file } => {
+            let (url, cluster) = database(&root)?;
+            let result = xtask::backup::restore(&url, &file);
+            if let Some(cluster) = cluster {
+                cluster.stop()?;
+            }
+            result?;
+            eprintln!("xtask: {} restored", file.display());
+            Ok(())
+        }
         Task::E2e { files } => {
             let dist = build_web(&root)?;
             let cluster = test_cluster(&root)?;
@@ -70,6 +107,28 @@ fn main() -> anyhow::Result<()> {
             result
         }
     }
+}
+
+/// The database the project commands work on: DATABASE_URL, or the project's own cluster
+/// (started for the command when it was not running; returned so it is stopped after).
+fn database(root: &Path) -> anyhow::Result<(String, Option<Cluster>)> {
+    if let Ok(url) = std::env::var("DATABASE_URL")
+        && !url.is_empty()
+    {
+        return Ok((url, None));
+    }
+    step("starting the project's PostgreSQL");
+    let local = Cluster::project(root, "postgres", xtask::dev_pg_port(), Durability::Durable)?;
+    let was_running = local.is_running()?;
+    local.ensure_running()?;
+    local.ensure_database("pst")?;
+    eprintln!(
+        "xtask: PostgreSQL on port {} (data in {})",
+        local.port(),
+        local.data_dir().display()
+    );
+    let url = local.url("pst");
+    Ok((url, (!was_running).then_some(local)))
 }
 
 fn cargo() -> Command {
@@ -94,28 +153,7 @@ fn run_server(root: &Path, release: bool) -> anyhow::Result<()> {
         .join(if release { "release" } else { "debug" })
         .join("pst-server");
 
-    let mut cluster = None;
-    let database_url = match std::env::var("DATABASE_URL") {
-        Ok(url) if !url.is_empty() => url,
-        _ => {
-            step("starting the project's PostgreSQL");
-            let local =
-                Cluster::project(root, "postgres", xtask::dev_pg_port(), Durability::Durable)?;
-            let was_running = local.is_running()?;
-            local.ensure_running()?;
-            local.ensure_database("pst")?;
-            eprintln!(
-                "xtask: PostgreSQL on port {} (data in {})",
-                local.port(),
-                local.data_dir().display()
-            );
-            let url = local.url("pst");
-            if !was_running {
-                cluster = Some(local);
-            }
-            url
-        }
-    };
+    let (database_url, cluster) = database(root)?;
 
     step("serving (Ctrl-C stops the server and the database)");
     let mut server = Command::new(&binary);

@@ -254,7 +254,7 @@ fn reachable_by_postgres(dir: &Path) -> anyhow::Result<bool> {
 }
 
 /// The newest installed PostgreSQL's binaries (Debian keeps them outside PATH).
-fn bin_dir() -> anyhow::Result<PathBuf> {
+pub(crate) fn bin_dir() -> anyhow::Result<PathBuf> {
     let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .into_iter()
         .flatten()
