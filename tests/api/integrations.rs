@@ -655,3 +655,25 @@ async fn webhook_urls_must_be_https() {
     .await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn expired_idempotency_keys_and_rate_windows_are_purged() {
+    use diesel::RunQueryDsl;
+    let app = spawn_app().await;
+    let mut conn = app.connection();
+    diesel::sql_query(
+        "INSERT INTO idempotency_keys (principal, key, request_hash, created_at) VALUES
+           ('user:old', 'k', '\\x00', now() - interval '25 hours'),
+           ('user:new', 'k', '\\x00', now())",
+    )
+    .execute(&mut conn)
+    .expect("keys");
+    let purged = backend::db::integrations::purge_expired(&mut conn).expect("purge");
+    assert_eq!(purged, 1);
+    let left: i64 = diesel::dsl::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "(SELECT count(*) FROM idempotency_keys)",
+    ))
+    .get_result(&mut conn)
+    .expect("count");
+    assert_eq!(left, 1);
+}

@@ -666,11 +666,18 @@ pub fn record_attempt(
     Ok(())
 }
 
-/// Idempotency records older than a day are of no use any more.
-pub fn purge_idempotency_keys(conn: &mut PgConnection) -> Result<usize, ApiError> {
-    Ok(diesel::delete(
+/// Housekeeping: idempotency records older than a day and rate-limit windows older than
+/// an hour are of no use any more. Returns how many rows went.
+pub fn purge_expired(conn: &mut PgConnection) -> Result<usize, ApiError> {
+    let keys = diesel::delete(
         idempotency_keys::table
             .filter(idempotency_keys::created_at.lt(Utc::now() - TimeDelta::days(1))),
     )
-    .execute(conn)?)
+    .execute(conn)?;
+    let windows = diesel::delete(
+        api_token_usage::table
+            .filter(api_token_usage::window_start.lt(Utc::now() - TimeDelta::hours(1))),
+    )
+    .execute(conn)?;
+    Ok(keys + windows)
 }

@@ -37,6 +37,8 @@ pub fn start(db: Db, settings: JobSettings) {
         loop {
             let outcome = reminders_db
                 .run(&QueryStats::default(), |conn| {
+                    // Housekeeping rides along: expired idempotency keys and rate windows.
+                    crate::db::integrations::purge_expired(conn)?;
                     reminders::run_once(conn).map_err(crate::error::ApiError::Internal)
                 })
                 .await;

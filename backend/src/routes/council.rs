@@ -325,7 +325,7 @@ pub async fn public_plan_json(
         .run(move |conn| council::public_plan(conn, &tenant, plan))
         .await?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
         .json(public))
 }
 
@@ -345,6 +345,6 @@ pub async fn public_page(
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
         .body(report::public_html(&public, &json_url)))
 }
