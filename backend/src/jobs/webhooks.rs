@@ -20,13 +20,17 @@ use crate::error::ApiError;
 
 /// Attempts before a delivery is marked failed (about two days at the default base).
 pub const MAX_ATTEMPTS: i32 = 12;
-/// How long a claimed delivery is reserved for the instance sending it.
-const LEASE: TimeDelta = TimeDelta::seconds(60);
 const BATCH: i64 = 20;
+/// Longest wait for one receiver.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a claimed delivery is reserved for the instance sending it: longer than a whole
+/// batch can take (20 sends of at most 10 s), so no other instance sends it meanwhile; an
+/// instance that dies leaves its batch to the others after that.
+const LEASE: TimeDelta = TimeDelta::seconds(BATCH * 10 + 60);
 
 pub fn start(db: Db, interval: Duration, retry_base: Duration) {
     let client = match reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
+        .timeout(SEND_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("PST-Webhooks/", env!("CARGO_PKG_VERSION")))
         .build()
