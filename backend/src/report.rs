@@ -65,7 +65,9 @@ fn mean(items: &[&Action]) -> String {
     format!("{} %", (sum as f64 / items.len() as f64).round())
 }
 
-fn indicators_text(indicators: &[Indicator]) -> String {
+/// Indicators as "name : measured / target unit", joined by `separator`; the workbook and
+/// the report show them the same way.
+pub fn indicators_text(indicators: &[Indicator], separator: &str) -> String {
     indicators
         .iter()
         .map(|i| {
@@ -80,7 +82,7 @@ fn indicators_text(indicators: &[Indicator]) -> String {
             .to_owned()
         })
         .collect::<Vec<_>>()
-        .join(" ; ")
+        .join(separator)
 }
 
 const PRINT_CSS: &str = r#"
@@ -164,7 +166,7 @@ pub fn html(report: &Report) -> String {
                 let indicators = report
                     .measures
                     .get(&a.id)
-                    .map(|(i, _)| indicators_text(i))
+                    .map(|(i, _)| indicators_text(i, " ; "))
                     .unwrap_or_default();
                 let _ = write!(
                     out,
@@ -321,7 +323,7 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, docx_rs::DocxError> {
                 let indicators = report
                     .measures
                     .get(&a.id)
-                    .map(|(i, _)| indicators_text(i))
+                    .map(|(i, _)| indicators_text(i, " ; "))
                     .unwrap_or_default();
                 rows.push(
                     TableRow::new(vec![

@@ -222,27 +222,11 @@ pub fn extras(
         .load(conn)?;
     let notes: HashMap<Uuid, String> = notes.into_iter().collect();
     let euros = |cents: i64| format!("{:.2} €", cents as f64 / 100.0).replace('.', ",");
-    let figure =
-        |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| v.to_string().replace('.', ","));
     let mut extras = HashMap::new();
     // An export, not a hot path: two small queries per action keep this simple.
     for id in action_ids {
         let (indicators, budget) = structure::measures_detail(conn, *id)?;
-        let indicators = indicators
-            .iter()
-            .map(|i| {
-                format!(
-                    "{} : {} / {} {}",
-                    i.name,
-                    figure(i.current_value),
-                    figure(i.target),
-                    i.unit.clone().unwrap_or_default()
-                )
-                .trim_end()
-                .to_owned()
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
+        let indicators = crate::report::indicators_text(&indicators, "\n");
         let budget = budget
             .iter()
             .map(|b| {

@@ -640,32 +640,50 @@ fn ActionRow(action: Action, index: usize, count: usize, editor: Editor) -> impl
                             }).collect_view()}
                         </select>
                     </p>
-                    <fieldset class="checkboxes">
-                        <legend>{tr!(collaborators)}</legend>
-                        {organisations.iter().map(|o| {
-                            let organisation = o.id;
-                            let box_id = format!("collaborator-{id}-{organisation}");
-                            view! {
-                                <span class="checkbox">
-                                    <input id=box_id.clone() type="checkbox"
-                                        checked=collaborators.get_untracked().contains(&organisation)
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            collaborators.update(|list| {
-                                                list.retain(|c| *c != organisation);
-                                                if on { list.push(organisation) }
-                                            });
-                                        }/>
-                                    <label for=box_id>{o.name.clone()}</label>
-                                </span>
-                            }
-                        }).collect_view()}
-                    </fieldset>
+                    <CheckboxSet
+                        legend=tr!(collaborators)
+                        prefix=format!("collaborator-{id}")
+                        choices=organisations.iter().map(|o| (o.id, o.name.clone())).collect()
+                        chosen=collaborators
+                    />
                     <button type="submit" class="primary">{tr!(save)}</button>
                     <ErrorText error/>
                 </form>
             </details>
         </li>
+    }
+}
+
+/// A set of things to tick (organisations, objectives): `chosen` holds the ticked ids, in
+/// the order they were ticked.
+#[component]
+fn CheckboxSet(
+    legend: &'static str,
+    prefix: String,
+    choices: Vec<(Uuid, String)>,
+    chosen: RwSignal<Vec<Uuid>>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="checkboxes">
+            <legend>{legend}</legend>
+            {choices.into_iter().map(|(choice, label)| {
+                let box_id = format!("{prefix}-{choice}");
+                view! {
+                    <span class="checkbox">
+                        <input id=box_id.clone() type="checkbox"
+                            checked=chosen.get_untracked().contains(&choice)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                chosen.update(|list| {
+                                    list.retain(|c| *c != choice);
+                                    if on { list.push(choice) }
+                                });
+                            }/>
+                        <label for=box_id>{label}</label>
+                    </span>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
 
@@ -760,26 +778,12 @@ fn OpinionForm(plan_id: String, opinion: Option<Opinion>, editor: Editor) -> imp
                     <label for=format!("{prefix}-body")>{tr!(opinion_text)}</label>
                     <textarea id=format!("{prefix}-body") rows="6" required bind:value=body></textarea>
                 </p>
-                <fieldset class="checkboxes">
-                    <legend>{tr!(opinion_objectives)}</legend>
-                    {editor.objective_codes.get_value().into_iter().map(|(objective, code)| {
-                        let box_id = format!("{prefix}-{objective}");
-                        view! {
-                            <span class="checkbox">
-                                <input id=box_id.clone() type="checkbox"
-                                    checked=objectives.get_untracked().contains(&objective)
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        objectives.update(|list| {
-                                            list.retain(|o| *o != objective);
-                                            if on { list.push(objective) }
-                                        });
-                                    }/>
-                                <label for=box_id>{code}</label>
-                            </span>
-                        }
-                    }).collect_view()}
-                </fieldset>
+                <CheckboxSet
+                    legend=tr!(opinion_objectives)
+                    prefix=prefix.clone()
+                    choices=editor.objective_codes.get_value()
+                    chosen=objectives
+                />
                 <div class="buttons">
                     <button type="submit" class="primary">{tr!(save)}</button>
                     {existing.is_some().then(|| view! {
