@@ -66,11 +66,15 @@ impl Application {
         self.port
     }
 
-    /// Runs until the server is stopped (SIGINT / SIGTERM drain in-flight requests).
-    /// The background workers (reminders, e-mail) start with it.
+    /// Runs until the server is stopped. SIGTERM or SIGINT: the listener closes, requests
+    /// in flight finish (up to 30 s), then the background workers (reminders, e-mail,
+    /// webhooks) finish the item in hand and stop, so nothing queued is lost or held.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        crate::jobs::start(self.db, self.jobs);
-        self.server.await
+        let workers = crate::jobs::start(self.db, self.jobs);
+        let served = self.server.await;
+        tracing::info!("HTTP server stopped; stopping the background workers");
+        workers.shutdown().await;
+        served
     }
 }
 

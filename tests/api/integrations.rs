@@ -1,7 +1,7 @@
 //! Integrators: API tokens with scopes, rate limits, idempotent POSTs, signed webhooks
 //! delivered from an outbox.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use api_types::{ApiToken, ApiTokenCreated, ChangeRequest, PlanSummary, Webhook, WebhookDelivery};
@@ -9,9 +9,9 @@ use hmac::{Hmac, Mac};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::Sha256;
-use tests::{TestApp, spawn_app, spawn_app_with, test_settings};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tests::{
+    Received, TestApp, eventually, free_port, receiver, spawn_app, spawn_app_with, test_settings,
+};
 
 async fn send(app: &TestApp, token: &str, method: Method, path: &str, body: Value) -> (u16, Value) {
     let response = app.send_as(method, Some(token), path, Some(&body)).await;
@@ -303,82 +303,6 @@ async fn replaying_a_post_with_the_same_idempotency_key_returns_the_first_answer
 }
 
 // --- webhooks ------------------------------------------------------------------------
-
-/// What a receiver got: headers (lowercased names) and body.
-type Received = Arc<Mutex<Vec<(Vec<(String, String)>, String)>>>;
-
-/// A minimal HTTP receiver on `port`: answers 200 to every request and keeps them.
-async fn receiver(port: u16, received: Received) -> tokio::task::JoinHandle<()> {
-    let listener = TcpListener::bind(("127.0.0.1", port))
-        .await
-        .expect("receiver port");
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else {
-                return;
-            };
-            let received = Arc::clone(&received);
-            tokio::spawn(async move {
-                let mut data = Vec::new();
-                let mut buffer = [0u8; 8192];
-                loop {
-                    let Ok(n) = socket.read(&mut buffer).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        return;
-                    }
-                    data.extend_from_slice(&buffer[..n]);
-                    let text = String::from_utf8_lossy(&data).into_owned();
-                    let Some(end) = text.find("\r\n\r\n") else {
-                        continue;
-                    };
-                    let headers: Vec<(String, String)> = text[..end]
-                        .lines()
-                        .skip(1)
-                        .filter_map(|l| l.split_once(':'))
-                        .map(|(n, v)| (n.trim().to_lowercase(), v.trim().to_owned()))
-                        .collect();
-                    let length: usize = headers
-                        .iter()
-                        .find(|(n, _)| n == "content-length")
-                        .and_then(|(_, v)| v.parse().ok())
-                        .unwrap_or(0);
-                    if data.len() < end + 4 + length {
-                        continue;
-                    }
-                    let body =
-                        String::from_utf8_lossy(&data[end + 4..end + 4 + length]).into_owned();
-                    received.lock().expect("lock").push((headers, body));
-                    let _ = socket
-                        .write_all(
-                            b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-                        )
-                        .await;
-                    return;
-                }
-            });
-        }
-    })
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("port")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
-async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
-    for _ in 0..150 {
-        if let Some(value) = check().await {
-            return value;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("timed out waiting for {what}");
-}
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers

@@ -1,14 +1,15 @@
 //! Test support: a fresh database per test, cloned from a migrated and seeded template, and
 //! the server running in-process on a free port, driven over HTTP like any client.
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use backend::configuration::{LogFormat, Settings};
 use backend::startup::Application;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use serde::de::DeserializeOwned;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Password of every demo account in the test databases.
 pub const PASSWORD: &str = "test-password-2026";
@@ -341,5 +342,406 @@ impl ScratchDir {
 impl Drop for ScratchDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+// --- a webhook receiver -------------------------------------------------------------
+
+/// What a receiver got: headers (lowercased names) and body.
+pub type Received = Arc<Mutex<Vec<(Vec<(String, String)>, String)>>>;
+
+/// A minimal HTTP receiver on `port`: answers 200 to every request and keeps them.
+pub async fn receiver(port: u16, received: Received) -> tokio::task::JoinHandle<()> {
+    slow_receiver(port, received, Duration::ZERO).await
+}
+
+/// A receiver that takes `delay` before answering each request (a slow integrator).
+pub async fn slow_receiver(
+    port: u16,
+    received: Received,
+    delay: Duration,
+) -> tokio::task::JoinHandle<()> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .expect("receiver port");
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let received = Arc::clone(&received);
+            tokio::spawn(async move {
+                let mut data = Vec::new();
+                let mut buffer = [0u8; 8192];
+                loop {
+                    let Ok(n) = socket.read(&mut buffer).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    data.extend_from_slice(&buffer[..n]);
+                    let text = String::from_utf8_lossy(&data).into_owned();
+                    let Some(end) = text.find("\r\n\r\n") else {
+                        continue;
+                    };
+                    let headers: Vec<(String, String)> = text[..end]
+                        .lines()
+                        .skip(1)
+                        .filter_map(|l| l.split_once(':'))
+                        .map(|(n, v)| (n.trim().to_lowercase(), v.trim().to_owned()))
+                        .collect();
+                    let length: usize = headers
+                        .iter()
+                        .find(|(n, _)| n == "content-length")
+                        .and_then(|(_, v)| v.parse().ok())
+                        .unwrap_or(0);
+                    if data.len() < end + 4 + length {
+                        continue;
+                    }
+                    let body =
+                        String::from_utf8_lossy(&data[end + 4..end + 4 + length]).into_owned();
+                    received.lock().expect("lock").push((headers, body));
+                    tokio::time::sleep(delay).await;
+                    let _ = socket
+                        .write_all(
+                            b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                        )
+                        .await;
+                    return;
+                }
+            });
+        }
+    })
+}
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// Polls `check` every 100 ms for up to 15 s; panics naming `what` when it never holds.
+pub async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+    for _ in 0..150 {
+        if let Some(value) = check().await {
+            return value;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+// --- the server as a child process ---------------------------------------------------
+
+/// The real server entry point running as a child process, to kill it (`SIGKILL`) or stop
+/// it (`SIGTERM`) as production does. `binary` is `env!("CARGO_BIN_EXE_pst-server-under-test")`.
+pub struct ServerProcess {
+    child: std::process::Child,
+    binary: PathBuf,
+    env: Vec<(String, String)>,
+    pub port: u16,
+    pub database_url: String,
+}
+
+impl ServerProcess {
+    /// Starts the server on `database_url` (already migrated: a template clone) and waits
+    /// until it is ready.
+    pub async fn start(binary: &str, database_url: &str, jwt_secret: &str) -> Self {
+        let port = free_port();
+        let env = vec![
+            ("DATABASE_URL".to_owned(), database_url.to_owned()),
+            ("PST_JWT_SECRET".to_owned(), jwt_secret.to_owned()),
+            ("PST_BIND".to_owned(), format!("127.0.0.1:{port}")),
+            ("PST_WORKERS".to_owned(), "2".to_owned()),
+            ("PST_DB_POOL_SIZE".to_owned(), "8".to_owned()),
+            ("PST_LOG".to_owned(), "warn".to_owned()),
+            (
+                "PST_WEBHOOK_ALLOW_LOOPBACK_HTTP".to_owned(),
+                "true".to_owned(),
+            ),
+            ("PST_WEBHOOK_INTERVAL_MS".to_owned(), "100".to_owned()),
+        ];
+        let mut server = Self {
+            child: Self::spawn(Path::new(binary), &env),
+            binary: PathBuf::from(binary),
+            env,
+            port,
+            database_url: database_url.to_owned(),
+        };
+        server.wait_ready().await;
+        server
+    }
+
+    fn spawn(binary: &Path, env: &[(String, String)]) -> std::process::Child {
+        std::process::Command::new(binary)
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .stdin(std::process::Stdio::null())
+            .spawn()
+            .expect("the server starts")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// A client of this server, with the usual helpers (login, plan lookup…).
+    pub fn app(&self, jwt_secret: &str) -> TestApp {
+        TestApp {
+            address: self.url(""),
+            database_url: self.database_url.clone(),
+            jwt_secret: jwt_secret.to_owned(),
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("HTTP client"),
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    async fn wait_ready(&mut self) {
+        let client = reqwest::Client::new();
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(response) = client.get(self.url("/readyz")).send().await
+                && response.status() == 200
+            {
+                return;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("the server exited at start: {status}");
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not become ready"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// `kill -9`: no chance to finish anything.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reaped");
+    }
+
+    /// `kill -TERM`: what an orchestrator sends to stop an instance.
+    pub fn terminate(&self) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "SIGTERM delivered");
+    }
+
+    /// Waits for the process to exit by itself; panics after `timeout`.
+    pub async fn exited_within(&mut self, timeout: Duration) -> std::process::ExitStatus {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not exit within {timeout:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Starts the same server again (same port, database and key) after it died.
+    pub async fn restart(&mut self) {
+        assert!(
+            self.child.try_wait().expect("try_wait").is_some(),
+            "the old process is gone"
+        );
+        self.child = Self::spawn(&self.binary, &self.env);
+        self.wait_ready().await;
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// --- a load of writes ------------------------------------------------------------------
+
+/// What a load of writes got back.
+#[derive(Debug, Default)]
+pub struct LoadOutcome {
+    /// Ids of the proposals answered 201: each must be in the database.
+    pub created: Vec<uuid::Uuid>,
+    /// Count of answers per status other than 201 ("connection" when there was none).
+    pub others: std::collections::BTreeMap<String, usize>,
+    /// Answers that were neither 201 nor a 503 problem+json with Retry-After.
+    pub unexpected: Vec<String>,
+    /// The slowest answer.
+    pub slowest: Duration,
+}
+
+enum Answer {
+    /// The connection was refused: no server listening.
+    Refused,
+    /// No complete answer (timeout, reset mid-answer).
+    Nothing(String),
+    Status {
+        status: u16,
+        problem: bool,
+        retry_after: bool,
+        text: String,
+    },
+}
+
+impl LoadOutcome {
+    /// Records one answer; true when it was not a success.
+    fn record(&mut self, answer: Answer, elapsed: Duration) -> bool {
+        self.slowest = self.slowest.max(elapsed);
+        match answer {
+            Answer::Refused => {
+                *self.others.entry("connection".to_owned()).or_default() += 1;
+                true
+            }
+            Answer::Nothing(error) => {
+                *self.others.entry("no answer".to_owned()).or_default() += 1;
+                self.unexpected.push(format!("no answer: {error}"));
+                true
+            }
+            Answer::Status {
+                status: 201, text, ..
+            } => {
+                let created: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+                match created["id"].as_str().and_then(|id| id.parse().ok()) {
+                    Some(id) => self.created.push(id),
+                    None => self.unexpected.push(format!("201 without an id: {text}")),
+                }
+                false
+            }
+            Answer::Status {
+                status,
+                problem,
+                retry_after,
+                text,
+            } => {
+                *self.others.entry(status.to_string()).or_default() += 1;
+                if !(status == 503 && problem && retry_after) {
+                    self.unexpected.push(format!("{status}: {text}"));
+                }
+                true
+            }
+        }
+    }
+}
+
+/// `writers` concurrent clients proposing changes to `action` until `stop` is set. Each
+/// request has a 10 s deadline: a hang shows up as an "unexpected" answer.
+pub struct WriteLoad {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    outcome: Arc<Mutex<LoadOutcome>>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl WriteLoad {
+    pub fn start(
+        base_url: &str,
+        token: &str,
+        action: &str,
+        base_version: i32,
+        writers: usize,
+    ) -> Self {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let outcome = Arc::new(Mutex::new(LoadOutcome::default()));
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("HTTP client");
+        let url = format!("{base_url}/api/v1/actions/{action}/change-requests");
+        let tasks = (0..writers)
+            .map(|writer| {
+                let (stop, outcome, client, url, token) = (
+                    Arc::clone(&stop),
+                    Arc::clone(&outcome),
+                    client.clone(),
+                    url.clone(),
+                    token.to_owned(),
+                );
+                tokio::spawn(async move {
+                    let mut n = 0;
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        n += 1;
+                        let body = serde_json::json!({
+                            "base_version": base_version,
+                            "changes": { "progress": (n % 100) },
+                            "note": format!("Charge : rédacteur {writer}, proposition {n}."),
+                        });
+                        let started = std::time::Instant::now();
+                        let answer = match client
+                            .post(&url)
+                            .bearer_auth(&token)
+                            .json(&body)
+                            .send()
+                            .await
+                        {
+                            Err(error) if error.is_connect() => Answer::Refused,
+                            Err(error) => Answer::Nothing(error.to_string()),
+                            Ok(response) => {
+                                let status = response.status().as_u16();
+                                let problem = response
+                                    .headers()
+                                    .get("content-type")
+                                    .is_some_and(|v| v == "application/problem+json");
+                                let retry_after = response.headers().contains_key("retry-after");
+                                match response.text().await {
+                                    Ok(text) => Answer::Status {
+                                        status,
+                                        problem,
+                                        retry_after,
+                                        text,
+                                    },
+                                    Err(error) => Answer::Nothing(error.to_string()),
+                                }
+                            }
+                        };
+                        let failed = outcome
+                            .lock()
+                            .expect("lock")
+                            .record(answer, started.elapsed());
+                        if failed {
+                            tokio::time::sleep(Duration::from_millis(20)).await;
+                        }
+                    }
+                })
+            })
+            .collect();
+        Self {
+            stop,
+            outcome,
+            tasks,
+        }
+    }
+
+    /// Proposals answered 201 so far.
+    pub fn created(&self) -> usize {
+        self.outcome.lock().expect("lock").created.len()
+    }
+
+    /// Stops the writers and returns what they got.
+    pub async fn finish(self) -> LoadOutcome {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for task in self.tasks {
+            task.await.expect("writer task");
+        }
+        std::mem::take(&mut *self.outcome.lock().expect("lock"))
     }
 }

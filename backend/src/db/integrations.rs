@@ -625,6 +625,21 @@ pub fn claim_due(
     .load(conn)?)
 }
 
+/// Hands claimed deliveries back to the queue unsent: lease dropped, attempt not counted.
+pub fn release(conn: &mut PgConnection, ids: &[Uuid]) -> Result<(), ApiError> {
+    diesel::update(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::id.eq_any(ids))
+            .filter(webhook_deliveries::status.eq("pending")),
+    )
+    .set((
+        webhook_deliveries::locked_until.eq(None::<DateTime<Utc>>),
+        webhook_deliveries::attempts.eq(webhook_deliveries::attempts - 1),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// What came of one attempt.
 pub enum Outcome {
     Delivered { status: u16 },

@@ -24,16 +24,60 @@ pub struct JobSettings {
     pub webhook_retry_base: Duration,
 }
 
-/// Starts the workers on the current runtime; they run until it stops.
-pub fn start(db: Db, settings: JobSettings) {
-    webhooks::start(
+/// The running workers of an instance, to stop them at shutdown.
+pub struct Workers {
+    stop: Stop,
+    handles: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// Tells the workers to stop; they finish the item in hand first.
+pub type Stop = tokio::sync::watch::Sender<bool>;
+/// What a worker watches to know it must stop.
+pub type Stopping = tokio::sync::watch::Receiver<bool>;
+
+/// Longest a worker may take to put its work down: one webhook send, plus room to record it.
+const STOP_GRACE: Duration = Duration::from_secs(15);
+
+impl Workers {
+    /// Stops the workers and waits for them: a webhook being sent is sent and recorded, the
+    /// deliveries a worker had claimed but not sent go back to the queue at once.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        for handle in self.handles {
+            if tokio::time::timeout(STOP_GRACE, handle).await.is_err() {
+                tracing::warn!("a background worker did not stop in time");
+            }
+        }
+        tracing::info!("background workers stopped");
+    }
+}
+
+/// Sleeps for `interval`, or less when the instance is stopping. True when it is stopping.
+pub(crate) async fn pause(stopping: &mut Stopping, interval: Duration) -> bool {
+    if *stopping.borrow() {
+        return true;
+    }
+    tokio::select! {
+        () = tokio::time::sleep(interval) => *stopping.borrow(),
+        // An error means the sender is gone: stop as well.
+        changed = stopping.changed() => changed.is_err() || *stopping.borrow(),
+    }
+}
+
+/// Starts the workers on the current runtime; they run until [`Workers::shutdown`].
+pub fn start(db: Db, settings: JobSettings) -> Workers {
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let mut handles = Vec::new();
+    handles.extend(webhooks::start(
         db.clone(),
         settings.webhook_interval,
         settings.webhook_retry_base,
-    );
+        stopping.clone(),
+    ));
     let reminders_db = db.clone();
     let interval = settings.reminder_interval;
-    tokio::spawn(async move {
+    let mut reminders_stopping = stopping.clone();
+    handles.push(tokio::spawn(async move {
         loop {
             let outcome = reminders_db
                 .run(&QueryStats::default(), |conn| {
@@ -49,22 +93,25 @@ pub fn start(db: Db, settings: JobSettings) {
                 Ok(_) => {}
                 Err(error) => tracing::warn!(%error, "reminders failed; will retry"),
             }
-            tokio::time::sleep(interval).await;
+            if pause(&mut reminders_stopping, interval).await {
+                break;
+            }
         }
-    });
+    }));
 
     let Some(url) = settings.smtp_url.clone() else {
         tracing::info!("PST_SMTP_URL is not set: notifications stay in the app, no e-mail");
-        return;
+        return Workers { stop, handles };
     };
     let mailer = match mailer::Mailer::new(&url, &settings.mail_from, &settings.public_url) {
         Ok(mailer) => mailer,
         Err(error) => {
             tracing::error!(%error, "PST_SMTP_URL is unusable: no e-mail will be sent");
-            return;
+            return Workers { stop, handles };
         }
     };
-    tokio::spawn(async move {
+    let mut mail_stopping = stopping;
+    handles.push(tokio::spawn(async move {
         loop {
             let mailer = mailer.clone();
             let outcome = db
@@ -77,7 +124,10 @@ pub fn start(db: Db, settings: JobSettings) {
             if let Err(error) = outcome {
                 tracing::warn!(%error, "sending e-mail failed; will retry");
             }
-            tokio::time::sleep(settings.mail_interval).await;
+            if pause(&mut mail_stopping, settings.mail_interval).await {
+                break;
+            }
         }
-    });
+    }));
+    Workers { stop, handles }
 }

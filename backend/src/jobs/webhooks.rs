@@ -17,6 +17,7 @@ use sha2::Sha256;
 use crate::db::integrations::{self, DueDelivery, Outcome};
 use crate::db::{Db, QueryStats};
 use crate::error::ApiError;
+use crate::jobs::Stopping;
 
 /// Attempts before a delivery is marked failed (about two days at the default base).
 pub const MAX_ATTEMPTS: i32 = 12;
@@ -28,7 +29,13 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// instance that dies leaves its batch to the others after that.
 const LEASE: TimeDelta = TimeDelta::seconds(BATCH * 10 + 60);
 
-pub fn start(db: Db, interval: Duration, retry_base: Duration) {
+/// Starts the worker; it stops when `stopping` says so (see [`crate::jobs::Workers`]).
+pub fn start(
+    db: Db,
+    interval: Duration,
+    retry_base: Duration,
+    mut stopping: Stopping,
+) -> Option<tokio::task::JoinHandle<()>> {
     let client = match reqwest::Client::builder()
         .timeout(SEND_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
@@ -38,34 +45,41 @@ pub fn start(db: Db, interval: Duration, retry_base: Duration) {
         Ok(client) => client,
         Err(error) => {
             tracing::error!(%error, "no HTTP client: webhooks will not be sent");
-            return;
+            return None;
         }
     };
-    tokio::spawn(async move {
+    Some(tokio::spawn(async move {
         loop {
-            match send_due(&db, &client, retry_base).await {
+            match send_due(&db, &client, retry_base, &stopping).await {
                 // A full batch: there may be more waiting.
-                Ok(sent) if sent as i64 == BATCH => continue,
+                Ok(sent) if sent as i64 == BATCH && !*stopping.borrow() => continue,
                 Ok(_) => {}
                 Err(error) => tracing::warn!(%error, "webhook deliveries failed; will retry"),
             }
-            tokio::time::sleep(interval).await;
+            if crate::jobs::pause(&mut stopping, interval).await {
+                break;
+            }
         }
-    });
+    }))
 }
 
 /// Claims the due deliveries, sends them, records the outcomes. Returns how many it sent.
+/// When the instance starts stopping, the delivery being sent is finished and recorded, and
+/// the rest of the batch is handed back to the queue (another instance, or this one after
+/// its restart, sends it without waiting for the lease to run out).
 pub async fn send_due(
     db: &Db,
     client: &reqwest::Client,
     retry_base: Duration,
+    stopping: &Stopping,
 ) -> Result<usize, ApiError> {
     let stats = QueryStats::default();
     let due = db
         .run(&stats, |conn| integrations::claim_due(conn, BATCH, LEASE))
         .await?;
-    let count = due.len();
-    for delivery in due {
+    let mut sent = 0;
+    let mut due = due.into_iter();
+    for delivery in due.by_ref() {
         let outcome = send(client, &delivery).await;
         let retry_in = match &outcome {
             Outcome::Failed { .. } if delivery.attempts < MAX_ATTEMPTS => {
@@ -81,8 +95,22 @@ pub async fn send_due(
             integrations::record_attempt(conn, id, &outcome, retry_in)
         })
         .await?;
+        sent += 1;
+        if *stopping.borrow() {
+            break;
+        }
     }
-    Ok(count)
+    let unsent: Vec<_> = due.map(|delivery| delivery.id).collect();
+    if !unsent.is_empty() {
+        let count = unsent.len();
+        db.run(&stats, move |conn| integrations::release(conn, &unsent))
+            .await?;
+        tracing::info!(
+            count,
+            "stopping: unsent webhook deliveries handed back to the queue"
+        );
+    }
+    Ok(sent)
 }
 
 /// base × 2^(attempt−1), at most six hours.
