@@ -150,6 +150,7 @@ impl Settings {
             mail_interval: Duration::from_millis((self.mail_interval_secs * 1000).max(200)),
             webhook_interval: Duration::from_millis(self.webhook_interval_ms.max(50)),
             webhook_retry_base: Duration::from_millis(self.webhook_retry_base_ms.max(10)),
+            webhook_allow_loopback: self.webhook_allow_loopback_http,
         }
     }
 

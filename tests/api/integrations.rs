@@ -548,6 +548,14 @@ async fn webhook_urls_must_be_https() {
         "ftp://hooks.example",
         "pas une URL",
         "https://user:pw@hooks.example/",
+        // Inside addresses: the server's own network is off limits (SSRF).
+        "https://127.0.0.1/pst",
+        "https://10.0.0.5/pst",
+        "https://192.168.1.10:8443/pst",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/pst",
+        "https://[fd00::1]/pst",
+        "https://[::ffff:10.0.0.1]/pst",
     ] {
         let (status, problem) = send(
             &app,
@@ -600,4 +608,41 @@ async fn expired_idempotency_keys_and_rate_windows_are_purged() {
     .get_result(&mut conn)
     .expect("count");
     assert_eq!(left, 1);
+}
+
+#[tokio::test]
+async fn a_name_that_resolves_inside_is_not_called() {
+    let mut settings = test_settings(tests::fresh_database());
+    settings.settings.webhook_allow_loopback_http = false;
+    let app = spawn_app_with(settings).await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let received: Received = Arc::default();
+    let port = free_port();
+    let _receiver = receiver(port, Arc::clone(&received)).await;
+    // `localhost` is a name: accepted at registration, refused when it resolves.
+    let (status, webhook) = send(
+        &app,
+        &dg,
+        Method::POST,
+        "/api/v1/webhooks",
+        json!({ "url": format!("https://localhost:{port}/pst"), "events": ["change_request.approved"] }),
+    )
+    .await;
+    assert_eq!(status, 201, "{webhook}");
+    approve_a_proposal(&app).await;
+    let path = format!(
+        "/api/v1/webhooks/{}/deliveries",
+        webhook["id"].as_str().expect("id")
+    );
+    let failed: WebhookDelivery = eventually("a failed attempt", async || {
+        let deliveries: Vec<WebhookDelivery> = app.get_ok_as(&dg, &path).await;
+        deliveries.into_iter().find(|d| d.last_error.is_some())
+    })
+    .await;
+    let error = failed.last_error.unwrap_or_default();
+    assert!(error.contains("localhost has no public address"), "{error}");
+    assert!(
+        received.lock().expect("lock").is_empty(),
+        "nothing reached the receiver"
+    );
 }

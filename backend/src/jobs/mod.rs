@@ -2,6 +2,7 @@
 //! notifications. Both are safe to run on every instance at once: the reminders take a
 //! transaction-level advisory lock, the mailer leases rows with `FOR UPDATE SKIP LOCKED`.
 
+pub mod egress;
 pub mod mailer;
 pub mod reminders;
 pub mod webhooks;
@@ -22,6 +23,8 @@ pub struct JobSettings {
     pub mail_interval: Duration,
     pub webhook_interval: Duration,
     pub webhook_retry_base: Duration,
+    /// Webhooks may go to loopback (development and tests only).
+    pub webhook_allow_loopback: bool,
 }
 
 /// The running workers of an instance, to stop them at shutdown.
@@ -72,6 +75,7 @@ pub fn start(db: Db, settings: JobSettings) -> Workers {
         db.clone(),
         settings.webhook_interval,
         settings.webhook_retry_base,
+        settings.webhook_allow_loopback,
         stopping.clone(),
     ));
     let reminders_db = db.clone();

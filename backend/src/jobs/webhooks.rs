@@ -34,10 +34,14 @@ pub fn start(
     db: Db,
     interval: Duration,
     retry_base: Duration,
+    allow_loopback: bool,
     mut stopping: Stopping,
 ) -> Option<tokio::task::JoinHandle<()>> {
     let client = match reqwest::Client::builder()
         .timeout(SEND_TIMEOUT)
+        .dns_resolver(std::sync::Arc::new(crate::jobs::egress::PublicResolver {
+            allow_loopback,
+        }))
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("PST-Webhooks/", env!("CARGO_PKG_VERSION")))
         .build()
@@ -151,7 +155,12 @@ async fn send(client: &reqwest::Client, delivery: &DueDelivery) -> Outcome {
         },
         Err(error) => Outcome::Failed {
             status: None,
-            error: error.to_string(),
+            // The whole chain: "error sending request…: … : connection refused" tells the
+            // integrator what went wrong, the first link alone does not.
+            error: std::iter::successors(Some(&error as &dyn std::error::Error), |e| e.source())
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(": "),
         },
     }
 }
