@@ -114,3 +114,42 @@ async fn archived_actions_leave_the_tree_and_the_counts() {
     assert_eq!(codes.len(), 40);
     assert_eq!(plans[0].action_count, 40);
 }
+
+#[tokio::test]
+async fn the_report_and_the_workbook_take_as_many_queries_for_any_plan_size() {
+    let app = spawn_app().await;
+    let mut counts = Vec::new();
+    for slug in ["cpas-a", "paliseul"] {
+        let token = app.token(&format!("dg@{slug}.example")).await;
+        let plans: Vec<PlanSummary> = app.get_ok_as(&token, "/api/v1/plans").await;
+        let plan = plans[0].id;
+        let tree: PlanTree = app
+            .get_ok_as(&token, &format!("/api/v1/plans/{plan}"))
+            .await;
+        let actions: usize = tree
+            .objectives
+            .iter()
+            .flat_map(|o| &o.operational_objectives)
+            .map(|o| o.actions.len())
+            .sum();
+        let (report, _) = queries_for(&app, &token, &format!("/api/v1/plans/{plan}/report")).await;
+        let (workbook, _) = queries_for(
+            &app,
+            &token,
+            &format!("/api/v1/plans/{plan}/export?format=xlsx"),
+        )
+        .await;
+        counts.push((slug, actions, report, workbook));
+    }
+    let [
+        (_, small, report_a, workbook_a),
+        (_, large, report_b, workbook_b),
+    ] = counts[..]
+    else {
+        unreachable!("two plans");
+    };
+    assert_ne!(small, large, "plans of different sizes: {counts:?}");
+    assert_eq!(report_a, report_b, "report: {counts:?}");
+    assert_eq!(workbook_a, workbook_b, "workbook: {counts:?}");
+    assert!(report_a <= 12 && workbook_a <= 12, "{counts:?}");
+}

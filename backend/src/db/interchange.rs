@@ -223,9 +223,9 @@ pub fn extras(
     let notes: HashMap<Uuid, String> = notes.into_iter().collect();
     let euros = |cents: i64| format!("{:.2} €", cents as f64 / 100.0).replace('.', ",");
     let mut extras = HashMap::new();
-    // An export, not a hot path: two small queries per action keep this simple.
+    let mut details = structure::measures_details(conn, action_ids)?;
     for id in action_ids {
-        let (indicators, budget) = structure::measures_detail(conn, *id)?;
+        let (indicators, budget) = details.remove(id).unwrap_or_default();
         let indicators = crate::report::indicators_text(&indicators, "\n");
         let budget = budget
             .iter()

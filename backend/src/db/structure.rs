@@ -2,6 +2,8 @@
 //! the organisations that carry them, the DG's opinions. Every query is scoped to the
 //! caller's CPAS; changes of an action are written to its history like follow-up changes.
 
+use std::collections::HashMap;
+
 use api_types as wire;
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
@@ -955,12 +957,24 @@ pub fn plan_of_opinion(
         })
 }
 
+/// An action's indicators and budget lines, in their order.
+pub type MeasuresDetail = (Vec<wire::Indicator>, Vec<wire::BudgetLine>);
+
 /// The indicators and budget lines of an action, in their order. Two statements.
-pub fn measures_detail(
+pub fn measures_detail(conn: &mut PgConnection, action: Uuid) -> Result<MeasuresDetail, ApiError> {
+    Ok(measures_details(conn, &[action])?
+        .remove(&action)
+        .unwrap_or_default())
+}
+
+/// The indicators and budget lines of many actions (a whole plan's report or workbook), in
+/// their order. Two statements, whatever the number of actions.
+pub fn measures_details(
     conn: &mut PgConnection,
-    action: Uuid,
-) -> Result<(Vec<wire::Indicator>, Vec<wire::BudgetLine>), ApiError> {
+    actions: &[Uuid],
+) -> Result<HashMap<Uuid, MeasuresDetail>, ApiError> {
     type IndicatorRow = (
+        Uuid,
         Uuid,
         String,
         Option<String>,
@@ -972,9 +986,15 @@ pub fn measures_detail(
         i32,
     );
     let rows: Vec<IndicatorRow> = indicators::table
-        .filter(indicators::action_id.eq(action))
-        .order((indicators::position, indicators::year, indicators::name))
+        .filter(indicators::action_id.eq_any(actions))
+        .order((
+            indicators::action_id,
+            indicators::position,
+            indicators::year,
+            indicators::name,
+        ))
         .select((
+            indicators::action_id,
             indicators::id,
             indicators::name,
             indicators::unit,
@@ -986,25 +1006,24 @@ pub fn measures_detail(
             indicators::position,
         ))
         .load(conn)?;
-    let indicators = rows
-        .into_iter()
-        .map(
-            |(id, name, unit, year, baseline, target, current_value, measured_at, position)| {
-                wire::Indicator {
-                    id,
-                    name,
-                    unit,
-                    year,
-                    baseline,
-                    target,
-                    current_value,
-                    measured_at,
-                    position,
-                }
-            },
-        )
-        .collect();
+    let mut details: HashMap<Uuid, MeasuresDetail> = HashMap::new();
+    for (action, id, name, unit, year, baseline, target, current_value, measured_at, position) in
+        rows
+    {
+        details.entry(action).or_default().0.push(wire::Indicator {
+            id,
+            name,
+            unit,
+            year,
+            baseline,
+            target,
+            current_value,
+            measured_at,
+            position,
+        });
+    }
     type BudgetRow = (
+        Uuid,
         Uuid,
         i32,
         String,
@@ -1016,9 +1035,14 @@ pub fn measures_detail(
         i32,
     );
     let rows: Vec<BudgetRow> = budget_lines::table
-        .filter(budget_lines::action_id.eq(action))
-        .order((budget_lines::year, budget_lines::position))
+        .filter(budget_lines::action_id.eq_any(actions))
+        .order((
+            budget_lines::action_id,
+            budget_lines::year,
+            budget_lines::position,
+        ))
         .select((
+            budget_lines::action_id,
             budget_lines::id,
             budget_lines::year,
             budget_lines::service,
@@ -1030,35 +1054,32 @@ pub fn measures_detail(
             budget_lines::position,
         ))
         .load(conn)?;
-    let budget = rows
-        .into_iter()
-        .map(
-            |(
-                id,
-                year,
-                service,
-                direction,
-                article,
-                planned_cents,
-                spent_cents,
-                funding_source,
-                position,
-            )| {
-                Ok(wire::BudgetLine {
-                    id,
-                    year,
-                    service: stored(&service)?,
-                    direction: stored(&direction)?,
-                    article,
-                    planned_cents,
-                    spent_cents,
-                    funding_source,
-                    position,
-                })
-            },
-        )
-        .collect::<Result<_, ApiError>>()?;
-    Ok((indicators, budget))
+    for (
+        action,
+        id,
+        year,
+        service,
+        direction,
+        article,
+        planned_cents,
+        spent_cents,
+        funding_source,
+        position,
+    ) in rows
+    {
+        details.entry(action).or_default().1.push(wire::BudgetLine {
+            id,
+            year,
+            service: stored(&service)?,
+            direction: stored(&direction)?,
+            article,
+            planned_cents,
+            spent_cents,
+            funding_source,
+            position,
+        });
+    }
+    Ok(details)
 }
 
 /// An indicator's definition, checked.

@@ -1,8 +1,6 @@
 //! The council's side of a plan: publication, versions, evaluations, comparisons, the
 //! evaluation report; and the public transparency page (no login).
 
-use std::collections::HashMap;
-
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use api_types::{
@@ -268,15 +266,14 @@ pub async fn evaluation_report(
                 .since
                 .or(tree.adopted_on)
                 .unwrap_or_else(|| until - chrono::Duration::days(365));
-            let mut measures = HashMap::new();
-            for action in tree
+            let ids: Vec<_> = tree
                 .objectives
                 .iter()
                 .flat_map(|o| &o.operational_objectives)
                 .flat_map(|o| &o.actions)
-            {
-                measures.insert(action.id, db::structure::measures_detail(conn, action.id)?);
-            }
+                .map(|action| action.id)
+                .collect();
+            let measures = db::structure::measures_details(conn, &ids)?;
             let decisions = council::decisions(conn, tenant, plan, since, until)?;
             Ok(Report {
                 tree,
