@@ -96,6 +96,12 @@ pub struct Settings {
     #[arg(long, env = "PST_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
 
+    /// On SIGTERM, how long requests in flight may take to finish, in seconds. With the
+    /// background workers' own grace (one webhook send, at most 10 s) the process exits
+    /// within the 30 s orchestrators usually allow.
+    #[arg(long, env = "PST_SHUTDOWN_TIMEOUT_SECS", default_value_t = 15)]
+    pub shutdown_timeout_secs: u64,
+
     /// Number of HTTP worker threads (default: one per core).
     #[arg(long, env = "PST_WORKERS")]
     pub workers: Option<usize>,

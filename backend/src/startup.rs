@@ -66,9 +66,10 @@ impl Application {
         self.port
     }
 
-    /// Runs until the server is stopped. SIGTERM or SIGINT: the listener closes, requests
-    /// in flight finish (up to 30 s), then the background workers (reminders, e-mail,
-    /// webhooks) finish the item in hand and stop, so nothing queued is lost or held.
+    /// Runs until the server is stopped. SIGTERM or SIGINT: the listener closes, requests in
+    /// flight finish (up to `PST_SHUTDOWN_TIMEOUT_SECS`), then the background workers
+    /// (reminders, e-mail, webhooks) finish the item in hand and stop, so nothing queued is
+    /// lost or held.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let workers = crate::jobs::start(self.db, self.jobs);
         let served = self.server.await;
@@ -143,6 +144,7 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
             .service(web::scope("/api").default_service(web::to(routes::no_route)));
         with_web_app(app, static_dir.clone())
     })
+    .shutdown_timeout(settings.shutdown_timeout_secs)
     .listen(listener)?;
     if let Some(workers) = settings.workers {
         server = server.workers(workers.max(1));
