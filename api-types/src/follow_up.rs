@@ -12,11 +12,16 @@ use crate::ActionStatus;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionChanges {
+    // Absent leaves these as they are; unlike the dates and leads, they cannot be cleared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub status: Option<ActionStatus>,
     /// 0–100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(nullable = false, minimum = 0, maximum = 100)
+    )]
     pub progress: Option<i16>,
     #[serde(
         default,
@@ -65,6 +70,7 @@ pub struct ActionChanges {
     pub staffing_fte: Option<Option<f64>>,
     /// UN Sustainable Development Goals (ODD), 1–17.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub sdgs: Option<Vec<i16>>,
     /// New measurements of some of the action's indicators.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

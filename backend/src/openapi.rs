@@ -114,6 +114,7 @@ pub fn finish(document: &mut utoipa::openapi::OpenApi) {
             &mut item.trace,
         ];
         for operation in operations.into_iter().flatten() {
+            shared_responses(operation);
             for (status, response) in &mut operation.responses.responses {
                 if let RefOr::T(response) = response
                     && response.description.is_empty()
@@ -129,6 +130,104 @@ pub fn finish(document: &mut utoipa::openapi::OpenApi) {
             }
         }
     }
+}
+
+/// Documents the answers that the shared machinery gives on every route it applies to, so
+/// that no handler annotation can forget them: the extractors' 400 (an unparsable id, query
+/// string or JSON body) and 413 (a JSON body over 1 MiB), the 401 of a missing or bad
+/// credential, the per-token 429, and the 503 of an unreachable database. A response the
+/// route already documents keeps its own description.
+fn shared_responses(operation: &mut utoipa::openapi::path::Operation) {
+    let has_input = operation
+        .parameters
+        .as_ref()
+        .is_some_and(|parameters| !parameters.is_empty())
+        || operation.request_body.is_some();
+    let json_body = matches!(
+        &operation.request_body,
+        Some(utoipa::openapi::RefOr::T(body)) if body.content.contains_key("application/json")
+    );
+    let schemes: Vec<String> = operation
+        .security
+        .iter()
+        .flatten()
+        .filter_map(|requirement| serde_json::to_value(requirement).ok())
+        .filter_map(|value| {
+            value
+                .as_object()
+                .map(|o| o.keys().cloned().collect::<Vec<_>>())
+        })
+        .flatten()
+        .collect();
+    // `/healthz` alone answers without the database.
+    let uses_database = operation.operation_id.as_deref() != Some("healthz");
+
+    let mut add = |status: &str, response: utoipa::openapi::Response| {
+        operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert(utoipa::openapi::RefOr::T(response));
+    };
+    if has_input {
+        add(
+            "400",
+            problem("Malformed request: an unparsable id, query string, header or JSON body"),
+        );
+    }
+    if json_body {
+        add("413", problem("The JSON body is over 1 MiB"));
+    }
+    if !schemes.is_empty() {
+        add("401", problem("Missing, invalid or expired credential"));
+    }
+    if schemes.iter().any(|s| s == "api_token") {
+        add(
+            "429",
+            retry_after(problem(
+                "An API token over its requests per minute; retry after `Retry-After` seconds",
+            )),
+        );
+    }
+    if uses_database {
+        add(
+            "503",
+            retry_after(problem(
+                "The database is unreachable; retry after `Retry-After` seconds",
+            )),
+        );
+    }
+}
+
+/// A problem-details response (RFC 9457).
+fn problem(description: &str) -> utoipa::openapi::Response {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
+fn retry_after(mut response: utoipa::openapi::Response) -> utoipa::openapi::Response {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    response.headers.insert(
+        "Retry-After".to_owned(),
+        utoipa::openapi::header::HeaderBuilder::new()
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(0)),
+            ))
+            .description(Some("Seconds to wait before retrying"))
+            .build()
+            .into(),
+    );
+    response
 }
 
 /// The document as committed: pretty JSON with a final newline.

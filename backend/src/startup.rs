@@ -105,9 +105,7 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
                     .app_data(login.clone())
                     .app_data(webhooks.clone())
                     .app_data(token_limit.clone())
-                    .app_data(web::PathConfig::default().error_handler(|err, _| {
-                        ApiError::bad_request("invalid_path", err.to_string()).into()
-                    }))
+                    .app_data(web::PathConfig::default().error_handler(routes::path_error))
                     .app_data(web::QueryConfig::default().error_handler(|err, _| {
                         ApiError::bad_request("invalid_query", err.to_string()).into()
                     }))
@@ -129,8 +127,18 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
             .split_for_parts();
         let mut document = document;
         openapi::finish(&mut document);
+        // The documented routes outside `/api` (probes, the public page) answer other
+        // methods with 405 and `Allow`, as the API does, rather than falling to the web app.
+        let root_routes: Vec<String> = document
+            .paths
+            .paths
+            .keys()
+            .filter(|path| !path.starts_with("/api/"))
+            .cloned()
+            .collect();
         let document = web::Data::new(document);
         let app = app
+            .service(web::resource(root_routes).to(routes::no_route))
             .app_data(document)
             .route("/api/openapi.json", web::get().to(serve_openapi))
             // Interactive docs, served from the crate's vendored Swagger UI: no CDN.

@@ -228,6 +228,27 @@ async fn a_deactivated_account_is_refused_at_once() {
 }
 
 #[tokio::test]
+async fn nobody_resets_their_own_password_through_the_account_management() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let me: User = app.get_ok_as(&dg, "/api/v1/me").await;
+
+    // A stolen access token must not buy a new password: that needs the current one.
+    let response = app
+        .send_as(
+            reqwest::Method::POST,
+            Some(&dg),
+            &format!("/api/v1/users/{}/password-reset", me.id),
+            None,
+        )
+        .await;
+    let (status, _, problem) = problem_of(response).await;
+    assert_eq!((status, problem.code.as_str()), (403, "forbidden"));
+    assert_eq!(me_status(&app, &dg).await.0, 200, "the session goes on");
+    app.login("dg@cpas-a.example").await;
+}
+
+#[tokio::test]
 async fn refresh_rotates_and_a_reused_refresh_token_ends_the_session() {
     let app = spawn_app().await;
     let first = app.login("social@cpas-a.example").await;

@@ -91,3 +91,105 @@ async fn responses_carry_the_security_headers() {
         "every answer names its request"
     );
 }
+
+#[tokio::test]
+async fn a_whole_number_written_with_a_fraction_is_an_integer() {
+    let app = spawn_app().await;
+    let token = app.token("dg@cpas-a.example").await;
+
+    // JSON Schema, and so the API document, counts `2030.0` an integer.
+    let response = app
+        .send_as(
+            reqwest::Method::POST,
+            Some(&token),
+            "/api/v1/plans",
+            Some(&serde_json::json!({
+                "title": "PST 2031-2036",
+                "start_year": 2031.0,
+                "end_year": 2036.0,
+            })),
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        201,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+
+    // A fraction is still refused where an integer is expected.
+    let (status, problem) = problem(
+        app.send_as(
+            reqwest::Method::POST,
+            Some(&token),
+            "/api/v1/plans",
+            Some(&serde_json::json!({ "title": "PST", "start_year": 2031.5 })),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, problem.code.as_str()), (400, "invalid_json"));
+}
+
+#[tokio::test]
+async fn other_methods_on_the_routes_outside_the_api_are_405_naming_the_allowed_ones() {
+    let app = spawn_app().await;
+
+    for path in ["/healthz", "/readyz", "/public/cpas-a/plan"] {
+        let response = app.send_as(reqwest::Method::DELETE, None, path, None).await;
+        assert_eq!(
+            response
+                .headers()
+                .get("allow")
+                .and_then(|v| v.to_str().ok()),
+            Some("GET"),
+            "{path}"
+        );
+        let (status, problem) = problem(response).await;
+        assert_eq!((status, problem.code.as_str()), (405, "method_not_allowed"));
+    }
+}
+
+#[tokio::test]
+async fn a_method_a_fixed_route_lacks_is_405_even_where_a_parameter_route_would_match() {
+    let app = spawn_app().await;
+    let token = app.token("dg@cpas-a.example").await;
+
+    // `PATCH /plans/{plan_id}` exists, but `import` is no plan id: the route is the import's.
+    let response = app
+        .send_as(
+            reqwest::Method::PATCH,
+            Some(&token),
+            "/api/v1/plans/import",
+            Some(&serde_json::json!({})),
+        )
+        .await;
+    assert_eq!(
+        response
+            .headers()
+            .get("allow")
+            .and_then(|v| v.to_str().ok()),
+        Some("POST")
+    );
+    let (status, problem) = problem(response).await;
+    assert_eq!((status, problem.code.as_str()), (405, "method_not_allowed"));
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_an_object_is_refused_not_read_by_position() {
+    let app = spawn_app().await;
+    let token = app.token("dg@cpas-a.example").await;
+    let me: api_types::User = app.get_ok_as(&token, "/api/v1/me").await;
+
+    let (status, problem) = problem(
+        app.send_as(
+            reqwest::Method::PATCH,
+            Some(&token),
+            &format!("/api/v1/users/{}", me.id),
+            Some(&serde_json::json!([null, null])),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, problem.code.as_str()), (400, "invalid_json"));
+}

@@ -2,6 +2,7 @@
 //! and a project-local PostgreSQL cluster.
 
 pub mod backup;
+pub mod fuzz;
 pub mod pg;
 
 use std::path::{Path, PathBuf};
@@ -59,4 +60,12 @@ pub fn test_pg_port() -> u16 {
 /// Port of the development cluster of `cargo xtask run` (`PST_PG_PORT`).
 pub fn dev_pg_port() -> u16 {
     port_from_env("PST_PG_PORT", 5433)
+}
+
+/// `bytes` random bytes from the system, as hex.
+pub fn random_hex(bytes: usize) -> anyhow::Result<String> {
+    use std::io::Read;
+    let mut buffer = vec![0u8; bytes];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut buffer)?;
+    Ok(buffer.iter().map(|b| format!("{b:02x}")).collect())
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use xtask::pg::{Cluster, Durability};
-use xtask::{output, project_root, run};
+use xtask::{output, project_root, random_hex, run};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Password of the demo accounts in the browser tests' server.
@@ -30,8 +30,13 @@ enum Task {
         #[arg(long)]
         release: bool,
     },
-    /// Everything CI checks: fmt, clippy, unit tests, API tests on a real PostgreSQL.
-    Test,
+    /// Everything CI checks: fmt, clippy, unit tests, API tests on a real PostgreSQL,
+    /// browser tests, and a short schema fuzzing run.
+    Test {
+        /// Fuzz long (at least 5,000 requests) instead of the short run.
+        #[arg(long)]
+        fuzz: bool,
+    },
     /// Rewrite openapi/openapi.json from the code.
     Openapi,
     /// Build the web app into frontend/dist.
@@ -44,6 +49,13 @@ enum Task {
     /// Replace the database's content (DATABASE_URL, or the project's) with a backup, in one
     /// transaction. Stop the server first.
     Restore { file: PathBuf },
+    /// Only the schema fuzzing (Schemathesis against the real server); `cargo xtask test`
+    /// runs it too.
+    Fuzz {
+        /// At least 5,000 requests (as `cargo xtask test --fuzz`) instead of the short run.
+        #[arg(long)]
+        long: bool,
+    },
     /// Only the browser tests (a quicker loop while working on the web app); `cargo xtask
     /// test` runs them too.
     E2e {
@@ -58,7 +70,7 @@ fn main() -> anyhow::Result<()> {
     std::env::set_current_dir(&root)?;
     match cli.command {
         Task::Run { release } => run_server(&root, release),
-        Task::Test => test(&root),
+        Task::Test { fuzz } => test(&root, fuzz_length(fuzz)),
         Task::Openapi => {
             let json = output(
                 cargo()
@@ -98,6 +110,13 @@ fn main() -> anyhow::Result<()> {
             result?;
             eprintln!("xtask: {} restored", file.display());
             Ok(())
+        }
+        Task::Fuzz { long } => {
+            let venv = python_tools(&root)?;
+            let cluster = test_cluster(&root)?;
+            let result = schema_fuzz(&root, &cluster, &venv, fuzz_length(long));
+            cluster.stop()?;
+            result
         }
         Task::E2e { files } => {
             let dist = build_web(&root)?;
@@ -207,14 +226,15 @@ fn dev_jwt_secret(root: &Path) -> anyhow::Result<String> {
     Ok(secret)
 }
 
-fn random_hex(bytes: usize) -> anyhow::Result<String> {
-    use std::io::Read;
-    let mut buffer = vec![0u8; bytes];
-    std::fs::File::open("/dev/urandom")?.read_exact(&mut buffer)?;
-    Ok(buffer.iter().map(|b| format!("{b:02x}")).collect())
+fn fuzz_length(long: bool) -> xtask::fuzz::Length {
+    if long {
+        xtask::fuzz::Length::Long
+    } else {
+        xtask::fuzz::Length::Short
+    }
 }
 
-fn test(root: &Path) -> anyhow::Result<()> {
+fn test(root: &Path, fuzz: xtask::fuzz::Length) -> anyhow::Result<()> {
     step("rustfmt");
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
 
@@ -273,7 +293,8 @@ fn test(root: &Path) -> anyhow::Result<()> {
     let result = run(cargo()
         .args(["test", "--workspace", "--exclude", "frontend"])
         .env("PST_TEST_DATABASE_URL", cluster.url("postgres")))
-    .and_then(|()| browser_tests(root, &cluster, &dist, &[]));
+    .and_then(|()| browser_tests(root, &cluster, &dist, &[]))
+    .and_then(|()| schema_fuzz(root, &cluster, &venv, fuzz));
     let stopped = cluster.stop();
     result?;
     stopped?;
@@ -362,6 +383,19 @@ fn browser_tests(
         root.join("tests/e2e/artifacts").display()
     );
     Ok(())
+}
+
+/// Schemathesis against the real server binary on a fresh database (see `xtask::fuzz`).
+fn schema_fuzz(
+    root: &Path,
+    cluster: &Cluster,
+    venv: &Path,
+    length: xtask::fuzz::Length,
+) -> anyhow::Result<()> {
+    step(&format!("schema fuzzing (Schemathesis, {length:?} run)"));
+    run(cargo().args(["build", "-p", "backend", "--bin", "pst-server"]))?;
+    let binary = target_dir(root)?.join("debug").join("pst-server");
+    xtask::fuzz::run(root, cluster, &binary, venv, length)
 }
 
 fn target_dir(root: &Path) -> anyhow::Result<PathBuf> {

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, web};
 use api_types::{ActionDetail, ActionEdit, ActionPage, HistoryEntry, Problem};
 use serde_json::Value;
 
-use super::RequestDb;
+use super::{Json, RequestDb};
 use crate::auth::Authenticated;
 use crate::authz::{self, Permission, Scope};
 use crate::db::{actions, follow_up, search};
@@ -86,7 +86,8 @@ fn expected_version(
     security(("bearer" = [])),
     params(
         ("action_id" = uuid::Uuid, Path),
-        ("If-Match" = Option<String>, Header, description = "The ETag of the version edited"),
+        ("If-Match" = Option<String>, Header, description = "The ETag of the version edited",
+         pattern = r#"^\s*(W/)*"*[+-]?[0-9]{1,9}"*\s*$"#),
     ),
     request_body = ActionEdit,
     responses(
@@ -106,7 +107,7 @@ pub async fn edit_action(
     auth: Authenticated,
     req: HttpRequest,
     action_id: web::Path<ActionId>,
-    body: web::Json<Value>,
+    body: Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let action_id = action_id.into_inner();
     let body = ChangeBody::parse(&body, "version", false)?;
@@ -181,13 +182,17 @@ pub struct ActionQuery {
     /// Only actions not updated within the plan's cadence (`true`), or the others.
     pub stale: Option<bool>,
     /// Free text in codes, titles and organisation names; accents and case ignored.
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// `plan` (default), `code`, `title`, `status`, `progress`, `planned_end`, `updated`;
     /// a leading `-` sorts descending.
+    #[param(pattern = r"^\s*-?(plan|code|title|status|progress|planned_end|updated)\s*$")]
     pub sort: Option<String>,
     /// 1-based page number.
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     /// Actions per page: 50 by default, 200 at most.
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
 }
 

@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use api_types::{LoginRequest, Problem, RefreshRequest, TokenResponse};
 
-use super::RequestDb;
+use super::{Json, RequestDb};
 use crate::auth::tokens::JwtSecret;
 use crate::auth::{Authenticated, password};
 use crate::configuration::LoginSettings;
@@ -34,7 +34,7 @@ pub async fn login(
     req: HttpRequest,
     secret: web::Data<JwtSecret>,
     settings: web::Data<LoginSettings>,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
     let email = email.trim().to_lowercase();
@@ -89,7 +89,7 @@ pub async fn login(
 pub async fn refresh(
     db: RequestDb,
     secret: web::Data<JwtSecret>,
-    body: web::Json<RefreshRequest>,
+    body: Json<RefreshRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let token = body.into_inner().refresh_token;
     let tokens = db

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::RequestDb;
+use super::{Json, RequestDb};
 use crate::auth::Authenticated;
 use crate::authz::{self, Actor, Permission, Scope};
 use crate::db::follow_up::{self, ChangeRequestFilter};
@@ -40,7 +40,7 @@ pub async fn propose(
     db: RequestDb,
     auth: Authenticated,
     action_id: web::Path<ActionId>,
-    body: web::Json<Value>,
+    body: Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let action_id = action_id.into_inner();
     let body = ChangeBody::parse(&body, "base_version", true)?;
@@ -200,7 +200,7 @@ pub async fn approve(
     db: RequestDb,
     auth: Authenticated,
     id: web::Path<Uuid>,
-    body: Option<web::Json<Approval>>,
+    body: Option<Json<Approval>>,
 ) -> Result<web::Json<ChangeRequest>, ApiError> {
     let id = id.into_inner();
     let over_version = body.and_then(|b| b.into_inner().over_version);
@@ -235,7 +235,7 @@ pub async fn reject(
     db: RequestDb,
     auth: Authenticated,
     id: web::Path<Uuid>,
-    body: Option<web::Json<Value>>,
+    body: Option<Json<Value>>,
 ) -> Result<web::Json<ChangeRequest>, ApiError> {
     // `Rejection` documents the body; it is read by hand to name a missing reason.
     let _: Option<Rejection> = None;

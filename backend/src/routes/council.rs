@@ -11,7 +11,7 @@ use diesel::Connection;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::RequestDb;
+use super::{Json, RequestDb};
 use crate::auth::Authenticated;
 use crate::authz::{self, Actor, Permission, Scope};
 use crate::db::{self, council};
@@ -105,7 +105,7 @@ pub async fn readopt(
     db: RequestDb,
     auth: Authenticated,
     plan: web::Path<PlanId>,
-    body: web::Json<NewPlanVersion>,
+    body: Json<NewPlanVersion>,
 ) -> Result<HttpResponse, ApiError> {
     let (plan, input) = (plan.into_inner(), body.into_inner());
     let version = db
@@ -165,7 +165,7 @@ pub async fn create_evaluation(
     db: RequestDb,
     auth: Authenticated,
     plan: web::Path<PlanId>,
-    body: web::Json<NewEvaluation>,
+    body: Json<NewEvaluation>,
 ) -> Result<HttpResponse, ApiError> {
     let (plan, input) = (plan.into_inner(), body.into_inner());
     let evaluation = db

@@ -93,3 +93,162 @@ impl Default for TokenRateLimit {
         Self(600)
     }
 }
+
+/// A JSON request body: `web::Json` (same size limit, content type and errors, a key named
+/// twice refused), except that it must be an object, and that a whole number written with a fraction (`2.0`) is read as
+/// the integer it is: JSON Schema, and so the API document, counts `2.0` an integer, and a
+/// client's serialiser may write one.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let value = web::Json::<StrictValue>::from_request(req, payload);
+        Box::pin(async move {
+            let mut value = value.await?.into_inner().0;
+            // Every body of the API is an object; serde would also fill a struct from an
+            // array, by position.
+            if !value.is_object() {
+                return Err(ApiError::bad_request(
+                    "invalid_json",
+                    "the body must be a JSON object",
+                )
+                .into());
+            }
+            whole_numbers_as_integers(&mut value);
+            serde_json::from_value(value).map(Json).map_err(|error| {
+                ApiError::bad_request("invalid_json", format!("Json deserialize error: {error}"))
+                    .into()
+            })
+        })
+    }
+}
+
+/// A JSON value, refused when an object names a key twice (which of the two would count?).
+struct StrictValue(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for StrictValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor).map(StrictValue)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(StrictValue(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut fields = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let StrictValue(value) = map.next_value()?;
+            if fields.insert(key.clone(), value).is_some() {
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate field `{key}`"
+                )));
+            }
+        }
+        Ok(serde_json::Value::Object(fields))
+    }
+}
+
+/// Rewrites every whole float (`2.0`, `-1e3`) as an integer, where it is exactly one.
+fn whole_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    /// Beyond 2^53 a float no longer spells one integer.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match value {
+        Value::Number(number) => {
+            if let Some(float) = number.as_f64().filter(|_| number.is_f64())
+                && float.fract() == 0.0
+                && float.abs() <= EXACT
+            {
+                *number = serde_json::Number::from(float as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        Value::Null | Value::Bool(_) | Value::String(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{StrictValue, whole_numbers_as_integers};
+
+    #[test]
+    fn whole_floats_become_integers_and_others_stay() {
+        let mut value = serde_json::json!({"a": 2.0, "b": [-1e3, 1.5], "c": 7, "d": 1e300});
+        whole_numbers_as_integers(&mut value);
+        assert_eq!(
+            value.to_string(),
+            r#"{"a":2,"b":[-1000,1.5],"c":7,"d":1e+300}"#
+        );
+    }
+
+    #[test]
+    fn a_key_named_twice_is_refused_at_any_depth() {
+        let read = |json: &str| serde_json::from_str::<StrictValue>(json).map(|v| v.0);
+        assert!(read(r#"{"a": 1, "a": 2}"#).is_err());
+        assert!(read(r#"{"a": [{"b": 1, "b": 1}]}"#).is_err());
+        let value = read(r#"{"a": [1, {"b": null}], "c": "d"}"#).expect("valid");
+        assert_eq!(value.to_string(), r#"{"a":[1,{"b":null}],"c":"d"}"#);
+    }
+}

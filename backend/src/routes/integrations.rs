@@ -7,9 +7,9 @@ use api_types::{
 };
 use uuid::Uuid;
 
-use super::RequestDb;
 use super::organisations::tenant_of_request;
 use super::users::TenantFilter;
+use super::{Json, RequestDb};
 use crate::auth::Authenticated;
 use crate::authz::{self, Actor, Permission, Scope};
 use crate::configuration::WebhookSettings;
@@ -35,12 +35,13 @@ fn webhook_tenant(actor: &Actor) -> Result<TenantId, ApiError> {
     responses((status = 201, body = ApiTokenCreated),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such CPAS (or another one)", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[post("/api-tokens")]
 pub async fn create_api_token(
     db: RequestDb,
     auth: Authenticated,
-    body: web::Json<NewApiToken>,
+    body: Json<NewApiToken>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let created = db
@@ -61,7 +62,8 @@ pub async fn create_api_token(
 #[utoipa::path(tag = "integrations", security(("bearer" = [])), params(TenantFilter),
     responses((status = 200, body = Vec<ApiToken>),
         (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json")))]
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such CPAS (or another one)", body = Problem, content_type = "application/problem+json")))]
 #[get("/api-tokens")]
 pub async fn list_api_tokens(
     db: RequestDb,
@@ -110,7 +112,7 @@ pub async fn create_webhook(
     db: RequestDb,
     auth: Authenticated,
     settings: web::Data<WebhookSettings>,
-    body: web::Json<NewWebhook>,
+    body: Json<NewWebhook>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let url = integrations::parse_webhook_url(&input.url, settings.allow_loopback_http)?;
@@ -178,7 +180,7 @@ pub async fn update_webhook(
     auth: Authenticated,
     settings: web::Data<WebhookSettings>,
     id: web::Path<Uuid>,
-    body: web::Json<WebhookPatch>,
+    body: Json<WebhookPatch>,
 ) -> Result<web::Json<Webhook>, ApiError> {
     let (id, patch) = (id.into_inner(), body.into_inner());
     let url = patch

@@ -158,6 +158,7 @@ impl From<ApiError> for Ending {
         (status = 200, description = "The plan that would be created (dry run)", body = PlanTree),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such CPAS (or another one)", body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every problem of the file", body = Problem,
          content_type = "application/problem+json")))]

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, put, web};
 use api_types::{ActionRef, PasswordChange, Problem, User};
 use diesel::Connection;
 
-use super::RequestDb;
+use super::{Json, RequestDb};
 use crate::auth::{Authenticated, password};
 use crate::authz::{self, Permission, Scope};
 use crate::db::{accounts, actions};
@@ -45,7 +45,7 @@ pub async fn me(db: RequestDb, auth: Authenticated) -> Result<web::Json<User>, A
 pub async fn change_password(
     db: RequestDb,
     auth: Authenticated,
-    body: web::Json<PasswordChange>,
+    body: Json<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
     let PasswordChange {
         current_password,

@@ -15,7 +15,7 @@ pub mod plans;
 pub mod structure;
 pub mod users;
 
-pub use extract::{RequestDb, TokenRateLimit};
+pub use extract::{Json, RequestDb, TokenRateLimit};
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -128,6 +128,35 @@ pub async fn no_route(
     Ok(response)
 }
 
+/// A path whose parameter does not parse. When the path is itself a documented route of
+/// fixed segments (`PATCH /api/v1/plans/import` reached `PATCH /api/v1/plans/{plan_id}`),
+/// the method is what is wrong: 405 with `Allow`; otherwise 400.
+pub fn path_error(
+    error: actix_web::error::PathError,
+    req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    let fixed = req
+        .app_data::<actix_web::web::Data<utoipa::openapi::OpenApi>>()
+        .and_then(|doc| {
+            let item = doc.paths.paths.get(req.path())?;
+            Some(methods_of(item))
+        })
+        .filter(|methods| !methods.is_empty());
+    match fixed {
+        Some(allowed) => {
+            let mut response =
+                actix_web::ResponseError::error_response(&ApiError::MethodNotAllowed);
+            if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allowed.join(", ")) {
+                response
+                    .headers_mut()
+                    .insert(actix_web::http::header::ALLOW, value);
+            }
+            actix_web::error::InternalError::from_response(error, response).into()
+        }
+        None => ApiError::bad_request("invalid_path", error.to_string()).into(),
+    }
+}
+
 fn allowed_methods(document: &utoipa::openapi::OpenApi, path: &str) -> Vec<&'static str> {
     let matches = |template: &str| {
         let mut template = template.split('/');
@@ -148,6 +177,10 @@ fn allowed_methods(document: &utoipa::openapi::OpenApi, path: &str) -> Vec<&'sta
     else {
         return Vec::new();
     };
+    methods_of(item)
+}
+
+fn methods_of(item: &utoipa::openapi::PathItem) -> Vec<&'static str> {
     [
         ("GET", item.get.is_some()),
         ("POST", item.post.is_some()),

@@ -3,8 +3,8 @@
 use actix_web::{HttpResponse, get, post, web};
 use api_types::{NewOrganisation, NewTenant, OrganisationSummary, Problem, Role, TenantRef};
 
-use super::RequestDb;
 use super::users::TenantFilter;
+use super::{Json, RequestDb};
 use crate::auth::Authenticated;
 use crate::authz::{self, Actor, Permission, Scope};
 use crate::db::organisations;
@@ -69,6 +69,7 @@ pub async fn list_organisations(
         (status = 201, body = OrganisationSummary),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such CPAS (or another one)", body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
@@ -77,7 +78,7 @@ pub async fn list_organisations(
 pub async fn create_organisation(
     db: RequestDb,
     auth: Authenticated,
-    body: web::Json<NewOrganisation>,
+    body: Json<NewOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.into_inner();
     let name = Label::parse(&new.name, "name", 200)?;
@@ -143,7 +144,7 @@ pub async fn list_tenants(
 pub async fn create_tenant(
     db: RequestDb,
     auth: Authenticated,
-    body: web::Json<NewTenant>,
+    body: Json<NewTenant>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.into_inner();
     let slug = Slug::parse(&new.slug, "slug")?;

@@ -10,7 +10,7 @@ use api_types::{
 use diesel::{Connection, PgConnection};
 use uuid::Uuid;
 
-use super::RequestDb;
+use super::{Json, RequestDb};
 use crate::auth::Authenticated;
 use crate::authz::{self, Actor, Permission, Scope};
 use crate::db::{actions, plans, structure};
@@ -48,7 +48,7 @@ fn created<T: serde::Serialize>(location: String, body: &T) -> HttpResponse {
 pub async fn create_plan(
     db: RequestDb,
     auth: Authenticated,
-    body: web::Json<NewPlan>,
+    body: Json<NewPlan>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.into_inner();
     let title = Label::parse(&new.title, "title", 500)?;
@@ -75,7 +75,7 @@ pub async fn update_plan(
     db: RequestDb,
     auth: Authenticated,
     plan: web::Path<PlanId>,
-    body: web::Json<PlanPatch>,
+    body: Json<PlanPatch>,
 ) -> Result<web::Json<PlanTree>, ApiError> {
     let (plan, patch) = (plan.into_inner(), body.into_inner());
     let tree = db
@@ -100,7 +100,7 @@ pub async fn adopt_plan(
     db: RequestDb,
     auth: Authenticated,
     plan: web::Path<PlanId>,
-    body: web::Json<Adoption>,
+    body: Json<Adoption>,
 ) -> Result<web::Json<PlanTree>, ApiError> {
     let (plan, adoption) = (plan.into_inner(), body.into_inner());
     let tree = db
@@ -143,7 +143,7 @@ pub async fn close_plan(
     db: RequestDb,
     auth: Authenticated,
     plan: web::Path<PlanId>,
-    body: web::Json<VersionOnly>,
+    body: Json<VersionOnly>,
 ) -> Result<web::Json<PlanTree>, ApiError> {
     let (plan, version) = (plan.into_inner(), body.into_inner().version);
     let tree = db
@@ -169,7 +169,7 @@ pub async fn create_objective(
     db: RequestDb,
     auth: Authenticated,
     plan: web::Path<PlanId>,
-    body: web::Json<NewObjective>,
+    body: Json<NewObjective>,
 ) -> Result<HttpResponse, ApiError> {
     let (plan, new) = (plan.into_inner(), body.into_inner());
     let tree = db
@@ -195,7 +195,7 @@ pub async fn update_objective(
     db: RequestDb,
     auth: Authenticated,
     id: web::Path<Uuid>,
-    body: web::Json<ObjectivePatch>,
+    body: Json<ObjectivePatch>,
 ) -> Result<web::Json<PlanTree>, ApiError> {
     let (id, patch) = (id.into_inner(), body.into_inner());
     let tree = db
@@ -243,7 +243,7 @@ pub async fn create_action(
     db: RequestDb,
     auth: Authenticated,
     objective: web::Path<Uuid>,
-    body: web::Json<NewAction>,
+    body: Json<NewAction>,
 ) -> Result<HttpResponse, ApiError> {
     let (objective, new) = (objective.into_inner(), body.into_inner());
     let detail = db
@@ -272,7 +272,7 @@ pub async fn update_action_definition(
     db: RequestDb,
     auth: Authenticated,
     id: web::Path<ActionId>,
-    body: web::Json<ActionDefinitionPatch>,
+    body: Json<ActionDefinitionPatch>,
 ) -> Result<web::Json<ActionDetail>, ApiError> {
     let (id, patch) = (id.into_inner(), body.into_inner());
     let detail = db
@@ -298,7 +298,7 @@ pub async fn set_action_organisations(
     db: RequestDb,
     auth: Authenticated,
     id: web::Path<ActionId>,
-    body: web::Json<ActionOrganisations>,
+    body: Json<ActionOrganisations>,
 ) -> Result<web::Json<ActionDetail>, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let detail = db
@@ -344,7 +344,7 @@ pub async fn archive_action(
     db: RequestDb,
     auth: Authenticated,
     id: web::Path<ActionId>,
-    body: web::Json<VersionOnly>,
+    body: Json<VersionOnly>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, version) = (id.into_inner(), body.into_inner().version);
     db.run_as(&auth, move |conn, actor| {
@@ -372,7 +372,7 @@ pub async fn create_opinion(
     db: RequestDb,
     auth: Authenticated,
     plan: web::Path<PlanId>,
-    body: web::Json<OpinionInput>,
+    body: Json<OpinionInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (plan, input) = (plan.into_inner(), body.into_inner());
     let tree = db
@@ -397,7 +397,7 @@ pub async fn update_opinion(
     db: RequestDb,
     auth: Authenticated,
     id: web::Path<Uuid>,
-    body: web::Json<OpinionInput>,
+    body: Json<OpinionInput>,
 ) -> Result<web::Json<PlanTree>, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let tree = db
@@ -443,7 +443,7 @@ pub async fn create_indicator(
     db: RequestDb,
     auth: Authenticated,
     id: web::Path<ActionId>,
-    body: web::Json<IndicatorInput>,
+    body: Json<IndicatorInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let detail = db
@@ -471,7 +471,7 @@ pub async fn update_indicator(
     db: RequestDb,
     auth: Authenticated,
     id: web::Path<Uuid>,
-    body: web::Json<IndicatorInput>,
+    body: Json<IndicatorInput>,
 ) -> Result<web::Json<ActionDetail>, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let detail = db
@@ -516,7 +516,7 @@ pub async fn create_budget_line(
     db: RequestDb,
     auth: Authenticated,
     id: web::Path<ActionId>,
-    body: web::Json<BudgetLineInput>,
+    body: Json<BudgetLineInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let detail = db
@@ -544,7 +544,7 @@ pub async fn update_budget_line(
     db: RequestDb,
     auth: Authenticated,
     id: web::Path<Uuid>,
-    body: web::Json<BudgetLineInput>,
+    body: Json<BudgetLineInput>,
 ) -> Result<web::Json<ActionDetail>, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let detail = db

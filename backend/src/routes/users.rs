@@ -6,7 +6,7 @@ use diesel::Connection;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::RequestDb;
+use super::{Json, RequestDb};
 use crate::auth::{Authenticated, password};
 use crate::authz::{self, Actor, Permission, Scope};
 use crate::db::accounts::{self, NewUserRow, UserChanges};
@@ -38,6 +38,7 @@ fn account_scope(tenant: Option<TenantId>) -> (Permission, Scope<'static>) {
         (status = 200, body = Vec<User>),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such CPAS (or another one)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/users")]
@@ -76,6 +77,7 @@ pub async fn list_users(
         (status = 201, body = UserCreated),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such CPAS (or another one)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "E-mail already used", body = Problem,
          content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -85,7 +87,7 @@ pub async fn list_users(
 pub async fn create_user(
     db: RequestDb,
     auth: Authenticated,
-    body: web::Json<NewUser>,
+    body: Json<NewUser>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
     let new = body.into_inner();
     let email = Email::parse(&new.email, "email")?;
@@ -225,7 +227,7 @@ pub async fn update_user(
     db: RequestDb,
     auth: Authenticated,
     user_id: web::Path<UserId>,
-    body: web::Json<UserPatch>,
+    body: Json<UserPatch>,
 ) -> Result<web::Json<User>, ApiError> {
     let user_id = user_id.into_inner();
     let patch = body.into_inner();
@@ -272,7 +274,7 @@ pub async fn update_user(
     Ok(web::Json(user))
 }
 
-/// Gives an account a new generated password (returned once) and ends its sessions.
+/// Gives another account a new generated password (returned once) and ends its sessions.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
@@ -302,6 +304,13 @@ pub async fn reset_password(
         .run_as(&auth, move |conn, actor| {
             conn.transaction(|conn| {
                 load_managed(conn, actor, user_id)?;
+                // Else a stolen access token would buy the account for good: the answer has
+                // the new password. One's own password changes with the current one.
+                if user_id.get() == actor.user_id {
+                    return Err(ApiError::Forbidden(
+                        "you cannot reset your own password; change it with PUT /api/v1/me/password",
+                    ));
+                }
                 accounts::set_password(conn, user_id.get(), &hash, true)?;
                 accounts::revoke_sessions_of(conn, user_id.get(), None, "password_reset")?;
                 accounts::get_user(conn, user_id.get(), None)
