@@ -50,6 +50,9 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Print the argon2id hash (PHC string) of the password read from standard input, as
+    /// the server stores it (to load accounts in bulk, e.g. the benchmark's).
+    HashPassword,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -105,6 +108,20 @@ fn main() -> anyhow::Result<()> {
             let id = db::accounts::create_admin(&mut conn, &email, &name, &password)
                 .map_err(|e| anyhow::anyhow!("{:?}", e.problem()))?;
             tracing::info!(%id, %email, "administrator created");
+            Ok(())
+        }
+        Some(Command::HashPassword) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            let password = backend::auth::password::NewPassword::parse(
+                line.trim_end_matches(['\r', '\n']),
+                "password",
+            )
+            .map_err(|e| anyhow::anyhow!("{:?}", e.problem()))?;
+            let hash = password
+                .hash()
+                .map_err(|e| anyhow::anyhow!("{:?}", e.problem()))?;
+            println!("{hash}");
             Ok(())
         }
         Some(Command::Openapi) => {

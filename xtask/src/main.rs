@@ -1,5 +1,7 @@
-//! `cargo xtask run | test | openapi`: the project's commands, in Rust so they work the
-//! same on every machine.
+//! `cargo xtask run | test | openapi | bench`: the project's commands, in Rust so they work
+//! the same on every machine.
+
+mod bench;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -44,6 +46,9 @@ enum Task {
     /// Replace the database's content (DATABASE_URL, or the project's) with a backup, in one
     /// transaction. Stop the server first.
     Restore { file: PathBuf },
+    /// Generate a synthetic federation, drive the release server with wrk on loopback, and
+    /// print requests/s, latencies, memory, cold start and the cost curve (needs `wrk`).
+    Bench(bench::Options),
     /// Only the browser tests (a quicker loop while working on the web app); `cargo xtask
     /// test` runs them too.
     E2e {
@@ -99,6 +104,7 @@ fn main() -> anyhow::Result<()> {
             eprintln!("xtask: {} restored", file.display());
             Ok(())
         }
+        Task::Bench(options) => bench::run(&root, &options),
         Task::E2e { files } => {
             let dist = build_web(&root)?;
             let cluster = test_cluster(&root)?;
