@@ -52,6 +52,9 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Print the argon2id hash (PHC string) of the password read from standard input, as
+    /// the server stores it (to load accounts in bulk, e.g. the benchmark's).
+    HashPassword,
 }
 
 /// Parses the command line and runs it.
@@ -108,6 +111,20 @@ pub fn main() -> anyhow::Result<()> {
             let id = db::accounts::create_admin(&mut conn, &email, &name, &password)
                 .map_err(|e| anyhow::anyhow!("{:?}", e.problem()))?;
             tracing::info!(%id, %email, "administrator created");
+            Ok(())
+        }
+        Some(Command::HashPassword) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            let password = crate::auth::password::NewPassword::parse(
+                line.trim_end_matches(['\r', '\n']),
+                "password",
+            )
+            .map_err(|e| anyhow::anyhow!("{:?}", e.problem()))?;
+            let hash = password
+                .hash()
+                .map_err(|e| anyhow::anyhow!("{:?}", e.problem()))?;
+            println!("{hash}");
             Ok(())
         }
         Some(Command::Openapi) => {

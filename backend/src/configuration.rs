@@ -131,6 +131,12 @@ pub struct Settings {
     /// First retry delay of a failed delivery; doubled at each attempt (capped at 6 h).
     #[arg(long, env = "PST_WEBHOOK_RETRY_BASE_MS", default_value_t = 30_000)]
     pub webhook_retry_base_ms: u64,
+
+    /// Benchmarks only (`cargo xtask bench`): serve this file's bytes, read once at start,
+    /// at `GET /api/bench/ceiling` with no database and no authentication, to measure what
+    /// the HTTP stack alone can do. Never set in production; not in the API document.
+    #[arg(long, env = "PST_BENCH_CEILING_FILE", hide = true)]
+    pub bench_ceiling_file: Option<PathBuf>,
 }
 
 /// What the webhook routes need to know.

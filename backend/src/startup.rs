@@ -89,6 +89,12 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
     let token_limit = web::Data::new(routes::TokenRateLimit(settings.token_rate_limit));
     let static_dir = settings.static_dir.clone();
     let cors_origins = settings.cors_origins.clone();
+    let ceiling = match &settings.bench_ceiling_file {
+        Some(path) => Some(web::Bytes::from(std::fs::read(path).map_err(|e| {
+            anyhow::anyhow!("cannot read PST_BENCH_CEILING_FILE {}: {e}", path.display())
+        })?)),
+        None => None,
+    };
     let mut server = HttpServer::new(move || {
         let (app, document) = App::new()
             .into_utoipa_app()
@@ -141,6 +147,14 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
             .service(web::resource(root_routes).to(routes::no_route))
             .app_data(document)
             .route("/api/openapi.json", web::get().to(serve_openapi))
+            .configure(|cfg| {
+                if let Some(bytes) = ceiling.clone() {
+                    cfg.route(
+                        "/api/bench/ceiling",
+                        web::get().to(move || serve_ceiling(bytes.clone())),
+                    );
+                }
+            })
             // Interactive docs, served from the crate's vendored Swagger UI: no CDN.
             .service(
                 utoipa_swagger_ui::SwaggerUi::new("/api/docs/{_:.*}").config(
@@ -196,6 +210,14 @@ async fn serve_openapi(document: web::Data<utoipa::openapi::OpenApi>) -> HttpRes
     HttpResponse::Ok().json(document.get_ref())
 }
 
+/// The benchmark's ceiling (`PST_BENCH_CEILING_FILE`): the same middleware as every API
+/// answer, but the body comes from memory; outside the OpenAPI document on purpose.
+async fn serve_ceiling(bytes: web::Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(bytes)
+}
+
 /// Largest JSON body accepted (413 beyond).
 const JSON_LIMIT: usize = 1 << 20;
 
@@ -227,6 +249,7 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::IF_MATCH,
+            header::IF_NONE_MATCH,
             header::HeaderName::from_static("idempotency-key"),
         ])
         .expose_headers([

@@ -153,3 +153,106 @@ async fn the_report_and_the_workbook_take_as_many_queries_for_any_plan_size() {
     assert_eq!(workbook_a, workbook_b, "workbook: {counts:?}");
     assert!(report_a <= 12 && workbook_a <= 12, "{counts:?}");
 }
+
+#[tokio::test]
+async fn the_plan_tree_carries_an_etag_and_answers_304_while_unchanged() {
+    let app = spawn_app().await;
+    let token = app.token("dg@cpas-a.example").await;
+    let plans: Vec<PlanSummary> = app.get_ok_as(&token, "/api/v1/plans").await;
+    let path = format!("/api/v1/plans/{}", plans[0].id);
+
+    let first = app.get_as(&token, &path).await;
+    assert_eq!(first.status(), 200);
+    let header = |r: &reqwest::Response, name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let etag = header(&first, "etag").expect("an ETag");
+    assert!(etag.starts_with("W/\""), "a weak validator: {etag}");
+    assert_eq!(
+        header(&first, "cache-control").as_deref(),
+        Some("private, no-cache")
+    );
+    let tree: PlanTree = first.json().await.expect("the tree");
+
+    // Another account of the same CPAS reads the same content, hence the same validator.
+    let social = app.token("social@cpas-a.example").await;
+    let again = app.get_as(&social, &path).await;
+    assert_eq!(header(&again, "etag").as_deref(), Some(etag.as_str()));
+
+    let revalidated = app
+        .client
+        .get(app.url(&path))
+        .bearer_auth(&token)
+        .header("If-None-Match", format!("\"other\", {etag}"))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(revalidated.status(), 304);
+    assert_eq!(header(&revalidated, "etag").as_deref(), Some(etag.as_str()));
+    assert!(revalidated.bytes().await.expect("body").is_empty());
+
+    // A change of the plan's content gives another validator, and a full answer.
+    let action = &tree.objectives[0].operational_objectives[0].actions[0];
+    let edited = app
+        .send_as(
+            reqwest::Method::PATCH,
+            Some(&token),
+            &format!("/api/v1/actions/{}", action.id),
+            Some(&serde_json::json!({
+                "version": action.version,
+                "changes": { "progress": (action.progress + 7) % 100 },
+            })),
+        )
+        .await;
+    assert_eq!(edited.status(), 200);
+    let changed = app
+        .client
+        .get(app.url(&path))
+        .bearer_auth(&token)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(changed.status(), 200);
+    let new_etag = header(&changed, "etag").expect("an ETag");
+    assert_ne!(new_etag, etag);
+    let tree: PlanTree = changed.json().await.expect("the tree");
+    assert_eq!(
+        tree.objectives[0].operational_objectives[0].actions[0].progress,
+        (action.progress + 7) % 100
+    );
+
+    // A validator never reveals another CPAS's plan: 404 before any 304.
+    let other = app.token("dg@paliseul.example").await;
+    let foreign = app
+        .client
+        .get(app.url(&path))
+        .bearer_auth(&other)
+        .header("If-None-Match", "*")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(foreign.status(), 404);
+}
+
+#[tokio::test]
+async fn the_benchmark_ceiling_route_exists_only_when_configured() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/api/bench/ceiling").await.status(), 404);
+
+    let scratch = tests::ScratchDir::new("pst-ceiling");
+    let file = scratch.0.join("ceiling.json");
+    std::fs::write(&file, br#"{"served":"from memory"}"#).expect("written");
+    let mut settings = tests::test_settings(tests::fresh_database());
+    settings.settings.bench_ceiling_file = Some(file);
+    let app = tests::spawn_app_with(settings).await;
+    let response = app.get("/api/bench/ceiling").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.bytes().await.expect("body").as_ref(),
+        br#"{"served":"from memory"}"#
+    );
+}

@@ -173,6 +173,7 @@ pub fn test_settings(database_url: String) -> TestSettings {
         webhook_allow_loopback_http: true,
         webhook_interval_ms: 100,
         webhook_retry_base_ms: 200,
+        bench_ceiling_file: None,
     };
     TestSettings {
         settings,

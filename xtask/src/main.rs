@@ -1,5 +1,7 @@
-//! `cargo xtask run | test | openapi`: the project's commands, in Rust so they work the
-//! same on every machine.
+//! `cargo xtask run | test | openapi | bench`: the project's commands, in Rust so they work
+//! the same on every machine.
+
+mod bench;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -56,6 +58,9 @@ enum Task {
         #[arg(long)]
         long: bool,
     },
+    /// Generate a synthetic federation, drive the release server with wrk on loopback, and
+    /// print requests/s, latencies, memory, cold start and the cost curve (needs `wrk`).
+    Bench(bench::Options),
     /// Only the browser tests (a quicker loop while working on the web app); `cargo xtask
     /// test` runs them too.
     E2e {
@@ -118,6 +123,7 @@ fn main() -> anyhow::Result<()> {
             cluster.stop()?;
             result
         }
+        Task::Bench(options) => bench::run(&root, &options),
         Task::E2e { files } => {
             let dist = build_web(&root)?;
             let cluster = test_cluster(&root)?;

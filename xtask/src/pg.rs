@@ -198,6 +198,26 @@ impl Cluster {
         )
     }
 
+    /// Runs a SQL file on `database` with psql (stops at the first error).
+    pub fn psql_file(&self, database: &str, file: &Path) -> anyhow::Result<String> {
+        crate::output(
+            Command::new(self.bin_dir.join("psql"))
+                .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
+                .args(["-h", "127.0.0.1", "-U", "postgres"])
+                .arg("-p")
+                .arg(self.port.to_string())
+                .arg("-d")
+                .arg(database)
+                .arg("-f")
+                .arg(file),
+        )
+    }
+
+    /// Path of the server's log file.
+    pub fn log_file(&self) -> PathBuf {
+        self.data_dir.join("server.log")
+    }
+
     /// Creates `database` unless it exists.
     pub fn ensure_database(&self, database: &str) -> anyhow::Result<()> {
         let exists = self.psql(
@@ -234,7 +254,8 @@ pub fn wait_for_port(port: u16, timeout: Duration) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn free_port() -> anyhow::Result<u16> {
+/// A loopback port nobody listens on now.
+pub fn free_port() -> anyhow::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 

@@ -110,11 +110,12 @@ fn load_tree(
     tenant: TenantId,
     plan_id: Uuid,
 ) -> Result<wire::PlanTree, ApiError> {
+    let tenant_id = tenant.get();
     let head: Vec<(Plan, Tenant, Option<Opinion>, Option<Uuid>)> = plans::table
         .inner_join(tenants::table)
         .left_join(opinions::table.left_join(opinion_objectives::table))
         .filter(plans::id.eq(plan_id))
-        .filter(plans::tenant_id.eq(tenant.get()))
+        .filter(plans::tenant_id.eq(tenant_id))
         .order((
             opinions::position.nullable(),
             opinion_objectives::position.nullable(),
@@ -141,10 +142,13 @@ fn load_tree(
         .order((actions::position, actions::code))
         .select(Action::as_select())
         .load(conn)?;
+    // By the ids just read and the tenant: index probes, where a join on `plan_id` let the
+    // planner hash the whole federation's links and organisations (docs/benchmarks.md).
+    let action_ids: Vec<Uuid> = action_rows.iter().map(|a| a.id).collect();
     let links: Vec<(ActionOrganisation, Organisation)> = action_organisations::table
         .inner_join(organisations::table)
-        .inner_join(actions::table)
-        .filter(actions::plan_id.eq(plan_id))
+        .filter(action_organisations::action_id.eq_any(&action_ids))
+        .filter(organisations::tenant_id.eq(tenant_id))
         .order((
             action_organisations::action_id,
             action_organisations::position,

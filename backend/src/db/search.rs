@@ -213,6 +213,8 @@ pub fn list_actions(
     let links: Vec<(ActionOrganisation, Organisation)> = action_organisations::table
         .inner_join(organisations::table)
         .filter(action_organisations::action_id.eq_any(&ids))
+        // The CPAS's few organisations by index, not a hash of the whole federation's.
+        .filter(organisations::tenant_id.eq(tenant.get()))
         .order((
             action_organisations::action_id,
             action_organisations::position,

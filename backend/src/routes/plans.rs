@@ -1,7 +1,9 @@
 //! `/api/v1/plans`: the plans of the caller's CPAS and their trees.
 
-use actix_web::{get, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use api_types::{PlanStats, PlanSummary, PlanTree, Problem};
+use sha2::{Digest, Sha256};
 
 use super::RequestDb;
 use crate::auth::Authenticated;
@@ -39,12 +41,25 @@ pub async fn list_plans(
 /// One plan with its whole tree: strategic objectives → operational objectives →
 /// actions, with lead and collaborating organisations, and the DG's opinions. A plan of
 /// another CPAS is answered 404.
+///
+/// The answer carries a weak `ETag` derived from its content (which includes the `late`
+/// and `stale` flags of the day); sent back in `If-None-Match`, it gets a `304 Not
+/// Modified` without body while the tree is unchanged.
 #[utoipa::path(
     tag = "plans",
     security(("bearer" = []), ("api_token" = [])),
-    params(("plan_id" = uuid::Uuid, Path, description = "Id of the plan")),
+    params(
+        ("plan_id" = uuid::Uuid, Path, description = "Id of the plan"),
+        ("If-None-Match" = Option<String>, Header,
+         description = "The `ETag` of a copy already held: 304 if it is still current"),
+    ),
     responses(
-        (status = 200, body = PlanTree),
+        (status = 200, body = PlanTree, headers(
+            ("ETag" = String, description = "Weak validator of this content, e.g. `W/\"9f86d081884c7d65\"`"),
+            ("Cache-Control" = String, description = "`private, no-cache`: keep it, revalidate before use"),
+        )),
+        (status = 304, description = "Not modified: the copy whose `ETag` was sent is current; no body",
+         headers(("ETag" = String, description = "The same validator"))),
         (status = 400, description = "Malformed id", body = Problem,
          content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -57,8 +72,9 @@ pub async fn list_plans(
 pub async fn get_plan(
     db: RequestDb,
     auth: Authenticated,
+    req: HttpRequest,
     plan_id: web::Path<PlanId>,
-) -> Result<web::Json<PlanTree>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let plan_id = plan_id.into_inner();
     let tree = db
         .run_as(&auth, move |conn, actor| {
@@ -67,7 +83,38 @@ pub async fn get_plan(
             db::plans::plan_tree(conn, tenant, plan_id)
         })
         .await?;
-    Ok(web::Json(tree))
+    let body = serde_json::to_vec(&tree).map_err(|e| ApiError::Internal(e.into()))?;
+    let etag = content_etag(&body);
+    let cached = (header::CACHE_CONTROL, "private, no-cache");
+    if none_match_fails(&req, &etag) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .insert_header(cached)
+            .finish());
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag))
+        .insert_header(cached)
+        .content_type("application/json")
+        .body(body))
+}
+
+/// A weak validator of a JSON body: weak because `Compress` may re-encode the bytes.
+fn content_etag(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("W/\"{hex}\"")
+}
+
+/// Whether `If-None-Match` names `etag` (weak comparison, RFC 9110 §13.1.2) or is `*`.
+fn none_match_fails(req: &HttpRequest, etag: &str) -> bool {
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    let ours = opaque(etag);
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|tag| tag.trim() == "*" || opaque(tag) == ours)
 }
 
 /// The dashboard's figures: per objective and per organisation, the number of actions by
