@@ -102,6 +102,10 @@ pub struct Settings {
     #[arg(long, env = "PST_SHUTDOWN_TIMEOUT_SECS", default_value_t = 15)]
     pub shutdown_timeout_secs: u64,
 
+    /// Memory for the serialised plan trees this instance keeps (MiB); 0 keeps none.
+    #[arg(long, env = "PST_PLAN_CACHE_MB", default_value_t = 64)]
+    pub plan_cache_mb: u64,
+
     /// Number of HTTP worker threads (default: one per core).
     #[arg(long, env = "PST_WORKERS")]
     pub workers: Option<usize>,

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod authz;
+pub mod cache;
 pub mod cli;
 pub mod configuration;
 pub mod db;

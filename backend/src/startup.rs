@@ -87,6 +87,10 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
         allow_loopback_http: settings.webhook_allow_loopback_http,
     });
     let token_limit = web::Data::new(routes::TokenRateLimit(settings.token_rate_limit));
+    // One cache for all the workers of the instance.
+    let plan_trees = web::Data::new(crate::cache::PlanTreeCache::new(
+        settings.plan_cache_mb.saturating_mul(1 << 20),
+    ));
     let static_dir = settings.static_dir.clone();
     let cors_origins = settings.cors_origins.clone();
     let ceiling = match &settings.bench_ceiling_file {
@@ -111,6 +115,7 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
                     .app_data(login.clone())
                     .app_data(webhooks.clone())
                     .app_data(token_limit.clone())
+                    .app_data(plan_trees.clone())
                     .app_data(web::PathConfig::default().error_handler(routes::path_error))
                     .app_data(web::QueryConfig::default().error_handler(|err, _| {
                         ApiError::bad_request("invalid_query", err.to_string()).into()

@@ -168,6 +168,7 @@ pub fn test_settings(database_url: String) -> TestSettings {
         log_format: LogFormat::Pretty,
         workers: Some(1),
         shutdown_timeout_secs: 15,
+        plan_cache_mb: 16,
         token_rate_limit: 600,
         cors_origins: vec!["https://pcs.commune.example".to_owned()],
         webhook_allow_loopback_http: true,

@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use super::models::{Action, ActionOrganisation, Objective, Opinion, Organisation, Plan, Tenant};
 use super::schema::{
-    action_organisations, actions, objectives, opinion_objectives, opinions, organisations, plans,
-    tenants,
+    action_organisations, actions, content_revisions, objectives, opinion_objectives, opinions,
+    organisations, plans, tenants,
 };
 use super::stored;
 use crate::domain::{PlanId, TenantId};
@@ -81,6 +81,48 @@ pub fn plan_tree(
         .read_only()
         .repeatable_read()
         .run(|conn| load_tree(conn, tenant, id.get()))
+        .map(|(tree, _)| tree)
+}
+
+/// The content revision of a CPAS: raised at the commit of every change to what its plan
+/// trees show (triggers of migration `…000007_content_revisions`); 0 before any.
+pub fn content_revision(conn: &mut PgConnection, tenant: TenantId) -> Result<i64, ApiError> {
+    Ok(content_revisions::table
+        .find(tenant.get())
+        .select(content_revisions::revision)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// A plan tree with what a cache of it needs to know.
+pub struct TreeSnapshot {
+    pub tree: wire::PlanTree,
+    /// The CPAS's content revision the tree was read at.
+    pub revision: i64,
+    /// When a time-dependent flag next changes (`late` at midnight, `stale` when an action
+    /// passes its reporting deadline): the tree may differ after, even without a write.
+    pub fresh_until: chrono::DateTime<chrono::Utc>,
+}
+
+/// The plan tree and the revision it was read at, in one consistent snapshot.
+pub fn plan_tree_snapshot(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: PlanId,
+) -> Result<TreeSnapshot, ApiError> {
+    conn.build_transaction()
+        .read_only()
+        .repeatable_read()
+        .run(|conn| {
+            let revision = content_revision(conn, tenant)?;
+            let (tree, fresh_until) = load_tree(conn, tenant, id.get())?;
+            Ok(TreeSnapshot {
+                tree,
+                revision,
+                fresh_until,
+            })
+        })
 }
 
 /// 404 unless the plan exists in the CPAS.
@@ -102,14 +144,15 @@ pub fn plan_tree_within(
     tenant: TenantId,
     id: PlanId,
 ) -> Result<wire::PlanTree, ApiError> {
-    load_tree(conn, tenant, id.get())
+    load_tree(conn, tenant, id.get()).map(|(tree, _)| tree)
 }
 
+/// The tree, and until when its time-dependent flags hold.
 fn load_tree(
     conn: &mut PgConnection,
     tenant: TenantId,
     plan_id: Uuid,
-) -> Result<wire::PlanTree, ApiError> {
+) -> Result<(wire::PlanTree, chrono::DateTime<chrono::Utc>), ApiError> {
     let tenant_id = tenant.get();
     let head: Vec<(Plan, Tenant, Option<Opinion>, Option<Uuid>)> = plans::table
         .inner_join(tenants::table)
@@ -163,9 +206,11 @@ fn load_tree(
         .collect();
     let opinions = assemble_opinions(&head, &codes);
     let rule = StaleRule::of(&plan);
+    let now = chrono::Utc::now();
+    let fresh_until = rule.next_change(&action_rows, now).min(next_midnight(now));
     let objectives = assemble_objectives(&objective_rows, action_rows, links, &rule)?;
 
-    Ok(wire::PlanTree {
+    let tree = wire::PlanTree {
         id: plan.id,
         tenant: tenant_ref(tenant),
         title: plan.title,
@@ -179,7 +224,8 @@ fn load_tree(
         updated_at: plan.updated_at,
         objectives,
         opinions,
-    })
+    };
+    Ok((tree, fresh_until))
 }
 
 fn assemble_opinions(
@@ -310,9 +356,29 @@ impl StaleRule {
     }
 
     fn is_stale(&self, action: &Action) -> bool {
-        self.adopted
-            && !matches!(action.status.as_str(), "termine" | "annule_abandonne")
-            && action.last_reported_at.unwrap_or(self.reference) < chrono::Utc::now() - self.cadence
+        self.deadline(action)
+            .is_some_and(|deadline| deadline < chrono::Utc::now())
+    }
+
+    /// When the action becomes stale without a new report; `None` when it never does.
+    fn deadline(&self, action: &Action) -> Option<chrono::DateTime<chrono::Utc>> {
+        (self.adopted && !matches!(action.status.as_str(), "termine" | "annule_abandonne"))
+            .then(|| action.last_reported_at.unwrap_or(self.reference) + self.cadence)
+    }
+
+    /// The next instant after `now` at which one of `actions` becomes stale (or a far
+    /// future when none will).
+    fn next_change(
+        &self,
+        actions: &[Action],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> chrono::DateTime<chrono::Utc> {
+        actions
+            .iter()
+            .filter_map(|action| self.deadline(action))
+            .filter(|deadline| *deadline >= now)
+            .min()
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
     }
 }
 
@@ -358,6 +424,17 @@ fn is_late(action: &Action) -> bool {
         .date_naive();
     action.planned_end.is_some_and(|end| end < today)
         && !matches!(action.status.as_str(), "termine" | "annule_abandonne")
+}
+
+/// The next midnight of the Belgian day, when `late` flags may turn on.
+fn next_midnight(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    let local = now.with_timezone(&chrono_tz_brussels());
+    local
+        .date_naive()
+        .succ_opt()
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .and_then(|midnight| midnight.and_local_timezone(chrono_tz_brussels()).single())
+        .map_or(now, |midnight| midnight.with_timezone(&chrono::Utc))
 }
 
 /// Belgium is UTC+1 in winter, UTC+2 in summer; one hour of difference around midnight

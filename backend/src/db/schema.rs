@@ -1,6 +1,13 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    content_revisions (tenant_id) {
+        tenant_id -> Uuid,
+        revision -> Int8,
+    }
+}
+
+diesel::table! {
     action_organisations (action_id, organisation_id) {
         tenant_id -> Uuid,
         action_id -> Uuid,
@@ -393,6 +400,7 @@ diesel::joinable!(users -> tenants (tenant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     action_history,
+    content_revisions,
     api_token_usage,
     api_tokens,
     idempotency_keys,

@@ -3,11 +3,12 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use api_types::{PlanStats, PlanSummary, PlanTree, Problem};
-use sha2::{Digest, Sha256};
+use chrono::Utc;
 
 use super::RequestDb;
 use crate::auth::Authenticated;
 use crate::authz::{self, Permission, Scope};
+use crate::cache::PlanTreeCache;
 use crate::db;
 use crate::domain::PlanId;
 use crate::error::ApiError;
@@ -74,36 +75,35 @@ pub async fn get_plan(
     auth: Authenticated,
     req: HttpRequest,
     plan_id: web::Path<PlanId>,
+    cache: web::Data<PlanTreeCache>,
 ) -> Result<HttpResponse, ApiError> {
     let plan_id = plan_id.into_inner();
+    let cache = cache.into_inner();
     let tree = db
         .run_as(&auth, move |conn, actor| {
             let tenant = actor.tenant()?;
             authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
-            db::plans::plan_tree(conn, tenant, plan_id)
+            // One indexed row says whether the cached JSON is still the tree.
+            let revision = db::plans::content_revision(conn, tenant)?;
+            if let Some(tree) = cache.get(tenant, plan_id, revision, Utc::now()) {
+                return Ok(tree);
+            }
+            let snapshot = db::plans::plan_tree_snapshot(conn, tenant, plan_id)?;
+            cache.put(tenant, plan_id, snapshot)
         })
         .await?;
-    let body = serde_json::to_vec(&tree).map_err(|e| ApiError::Internal(e.into()))?;
-    let etag = content_etag(&body);
     let cached = (header::CACHE_CONTROL, "private, no-cache");
-    if none_match_fails(&req, &etag) {
+    if none_match_fails(&req, &tree.etag) {
         return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
+            .insert_header((header::ETAG, tree.etag.clone()))
             .insert_header(cached)
             .finish());
     }
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag))
+        .insert_header((header::ETAG, tree.etag.clone()))
         .insert_header(cached)
         .content_type("application/json")
-        .body(body))
-}
-
-/// A weak validator of a JSON body: weak because `Compress` may re-encode the bytes.
-fn content_etag(body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("W/\"{hex}\"")
+        .body(tree.body.clone()))
 }
 
 /// Whether `If-None-Match` names `etag` (weak comparison, RFC 9110 §13.1.2) or is `*`.
