@@ -62,6 +62,21 @@ pub struct PlanTree {
     pub opinions: Vec<Opinion>,
 }
 
+impl PlanTree {
+    /// Every action of the plan, in plan order.
+    pub fn actions(&self) -> impl Iterator<Item = &Action> {
+        self.objectives
+            .iter()
+            .flat_map(|os| &os.operational_objectives)
+            .flat_map(|oo| &oo.actions)
+    }
+
+    /// The action with this code (`Pe18`), if the plan has one.
+    pub fn action(&self, code: &str) -> Option<&Action> {
+        self.actions().find(|action| action.code == code)
+    }
+}
+
 /// A strategic objective (OS).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

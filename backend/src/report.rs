@@ -50,13 +50,6 @@ fn figure(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_owned(), |v| v.to_string().replace('.', ","))
 }
 
-fn actions(tree: &PlanTree) -> impl Iterator<Item = &Action> {
-    tree.objectives
-        .iter()
-        .flat_map(|o| &o.operational_objectives)
-        .flat_map(|o| &o.actions)
-}
-
 fn mean(items: &[&Action]) -> String {
     if items.is_empty() {
         return "—".to_owned();
@@ -126,7 +119,7 @@ pub fn html(report: &Report) -> String {
             .map(|d| format!(" le {}", date(d)))
             .unwrap_or_default(),
     );
-    let all: Vec<&Action> = actions(tree).collect();
+    let all: Vec<&Action> = tree.actions().collect();
     let done = all
         .iter()
         .filter(|a| a.status == ActionStatus::Termine)
@@ -279,7 +272,7 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, docx_rs::DocxError> {
             date(report.since),
             date(report.until)
         )));
-    let all: Vec<&Action> = actions(tree).collect();
+    let all: Vec<&Action> = tree.actions().collect();
     doc = doc
         .add_paragraph(
             Paragraph::new()

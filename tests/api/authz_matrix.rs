@@ -259,10 +259,7 @@ async fn arrange(app: &TestApp) -> Fixtures {
         .get_ok_as(&other_dg, &format!("/api/v1/plans/{}", other_plans[0].id))
         .await;
     let action_id = |tree: &PlanTree, code: &str| -> String {
-        tree.objectives
-            .iter()
-            .flat_map(|o| &o.operational_objectives)
-            .flat_map(|o| &o.actions)
+        tree.actions()
             .find(|a| a.code == code)
             .map(|a| a.id.to_string())
             .unwrap_or_else(|| panic!("no {code}"))

@@ -16,12 +16,7 @@ async fn send(app: &TestApp, token: &str, method: Method, path: &str, body: Valu
 }
 
 fn codes(tree: &PlanTree) -> Vec<String> {
-    tree.objectives
-        .iter()
-        .flat_map(|o| &o.operational_objectives)
-        .flat_map(|o| &o.actions)
-        .map(|a| a.code.clone())
-        .collect()
+    tree.actions().map(|a| a.code.clone()).collect()
 }
 
 /// A proposal with a note on Pe18 by the PCS, approved by the president.
@@ -29,13 +24,7 @@ async fn approved_note(app: &TestApp, note: &str) {
     let partner = app.token("pcs@cpas-a.example").await;
     let president = app.token("president@cpas-a.example").await;
     let tree = app.plan_of("cpas-a").await;
-    let pe18 = tree
-        .objectives
-        .iter()
-        .flat_map(|o| &o.operational_objectives)
-        .flat_map(|o| &o.actions)
-        .find(|a| a.code == "Pe18")
-        .expect("Pe18");
+    let pe18 = tree.action("Pe18").expect("Pe18");
     let (status, created) = send(
         app,
         &partner,

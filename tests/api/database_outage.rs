@@ -4,19 +4,11 @@
 use std::time::{Duration, Instant};
 
 use api_types::{PlanSummary, Problem};
-use tests::{ScratchDir, spawn_app_with, test_settings};
-use xtask::pg::Cluster;
+use tests::{own_cluster, spawn_app_with};
 
 #[tokio::test]
 async fn reads_answer_503_while_the_database_is_down_and_recover_when_it_returns() {
-    // A cluster of this test's own: stopping the shared one would break the other tests.
-    let dir = ScratchDir::new("pst-outage");
-    let cluster = Cluster::scratch(&dir.0).expect("scratch cluster");
-    cluster.ensure_running().expect("cluster starts");
-    cluster.ensure_database("pst").expect("database");
-    let mut settings = test_settings(cluster.url("pst"));
-    settings.settings.demo = true;
-    settings.settings.db_timeout_ms = 500;
+    let (_dir, cluster, settings) = own_cluster("pst-outage");
     let app = spawn_app_with(settings).await;
     let token = app.token("dg@cpas-a.example").await;
     let plans: Vec<PlanSummary> = app.get_ok_as(&token, "/api/v1/plans").await;

@@ -8,10 +8,9 @@ use std::time::{Duration, Instant};
 use diesel::RunQueryDsl;
 use diesel::connection::SimpleConnection;
 use tests::{
-    LoadOutcome, ScratchDir, ServerProcess, TestApp, WriteLoad, fresh_database, random_secret,
+    LoadOutcome, ServerProcess, TestApp, WriteLoad, fresh_database, own_cluster, random_secret,
     spawn_app_with, test_settings,
 };
-use xtask::pg::Cluster;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_pst-server-under-test");
 
@@ -19,13 +18,7 @@ const SERVER: &str = env!("CARGO_BIN_EXE_pst-server-under-test");
 async fn pe18(app: &TestApp) -> (String, String, i32) {
     let token = app.token("pcs@cpas-a.example").await;
     let tree = app.plan_of("cpas-a").await;
-    let action = tree
-        .objectives
-        .iter()
-        .flat_map(|o| &o.operational_objectives)
-        .flat_map(|o| &o.actions)
-        .find(|a| a.code == "Pe18")
-        .expect("Pe18");
+    let action = tree.action("Pe18").expect("Pe18");
     (token, action.id.to_string(), action.version)
 }
 
@@ -75,14 +68,7 @@ async fn wait_until(what: &str, timeout: Duration, mut check: impl AsyncFnMut() 
 
 #[tokio::test]
 async fn writes_get_503_while_postgresql_is_down_and_every_acknowledged_write_survives() {
-    // A cluster of this test's own: stopping the shared one would break the other tests.
-    let dir = ScratchDir::new("pst-outage-writes");
-    let cluster = Cluster::scratch(&dir.0).expect("scratch cluster");
-    cluster.ensure_running().expect("cluster starts");
-    cluster.ensure_database("pst").expect("database");
-    let mut settings = test_settings(cluster.url("pst"));
-    settings.settings.demo = true;
-    settings.settings.db_timeout_ms = 500;
+    let (_dir, cluster, mut settings) = own_cluster("pst-outage-writes");
     settings.settings.db_pool_size = 8;
     settings.settings.workers = Some(2);
     let app = spawn_app_with(settings).await;

@@ -11,10 +11,7 @@ use tests::{TestApp, spawn_app};
 /// The id of the action `code` in the plan of `slug`.
 async fn action_id(app: &TestApp, slug: &str, code: &str) -> String {
     let tree: PlanTree = app.plan_of(slug).await;
-    tree.objectives
-        .iter()
-        .flat_map(|o| &o.operational_objectives)
-        .flat_map(|o| &o.actions)
+    tree.actions()
         .find(|a| a.code == code)
         .map(|a| a.id.to_string())
         .unwrap_or_else(|| panic!("no {code}"))

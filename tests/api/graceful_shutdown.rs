@@ -115,13 +115,7 @@ async fn sigterm_finishes_the_webhook_being_sent_and_hands_the_rest_back_at_once
     // Five events queued at once: five proposals of the PCS partner on Pe18.
     let pcs = app.token("pcs@cpas-a.example").await;
     let tree = app.plan_of("cpas-a").await;
-    let pe18 = tree
-        .objectives
-        .iter()
-        .flat_map(|o| &o.operational_objectives)
-        .flat_map(|o| &o.actions)
-        .find(|a| a.code == "Pe18")
-        .expect("Pe18");
+    let pe18 = tree.action("Pe18").expect("Pe18");
     for progress in [10, 20, 30, 40, 50] {
         let response = app
             .send_as(

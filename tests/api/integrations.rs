@@ -32,10 +32,7 @@ async fn organisation(app: &TestApp, dg: &str, name: &str) -> String {
 
 async fn action_id(app: &TestApp, code: &str) -> (String, i32) {
     let tree = app.plan_of("cpas-a").await;
-    tree.objectives
-        .iter()
-        .flat_map(|o| &o.operational_objectives)
-        .flat_map(|o| &o.actions)
+    tree.actions()
         .find(|a| a.code == code)
         .map(|a| (a.id.to_string(), a.version))
         .unwrap_or_else(|| panic!("no {code}"))

@@ -59,12 +59,7 @@ async fn the_plan_tree_is_read_in_at_most_six_queries_whatever_its_size() {
     )
     .expect("copies inserted");
     let tree: PlanTree = app.get_ok_as(&token, &path).await;
-    let actions: usize = tree
-        .objectives
-        .iter()
-        .flat_map(|os| &os.operational_objectives)
-        .map(|oo| oo.actions.len())
-        .sum();
+    let actions: usize = tree.actions().count();
     assert_eq!(actions, 410);
     assert_eq!(queries_for(&app, &token, &path).await, before);
 }
@@ -104,13 +99,7 @@ async fn archived_actions_leave_the_tree_and_the_counts() {
     let token = app.token("president@cpas-a.example").await;
     let plans: Vec<PlanSummary> = app.get_ok_as(&token, "/api/v1/plans").await;
 
-    let codes: Vec<String> = tree
-        .objectives
-        .iter()
-        .flat_map(|os| &os.operational_objectives)
-        .flat_map(|oo| &oo.actions)
-        .map(|a| a.code.clone())
-        .collect();
+    let codes: Vec<String> = tree.actions().map(|a| a.code.clone()).collect();
     assert!(!codes.contains(&"Me5".to_owned()));
     assert_eq!(codes.len(), 40);
     assert_eq!(plans[0].action_count, 40);
@@ -127,12 +116,7 @@ async fn the_report_and_the_workbook_take_as_many_queries_for_any_plan_size() {
         let tree: PlanTree = app
             .get_ok_as(&token, &format!("/api/v1/plans/{plan}"))
             .await;
-        let actions: usize = tree
-            .objectives
-            .iter()
-            .flat_map(|o| &o.operational_objectives)
-            .map(|o| o.actions.len())
-            .sum();
+        let actions: usize = tree.actions().count();
         let (report, _) = queries_for(&app, &token, &format!("/api/v1/plans/{plan}/report")).await;
         let (workbook, _) = queries_for(
             &app,
@@ -267,10 +251,7 @@ async fn cpas_a_plan(app: &TestApp) -> (String, String) {
 
 /// The first action that has a lead entity.
 fn first_action(tree: &PlanTree) -> &api_types::Action {
-    tree.objectives
-        .iter()
-        .flat_map(|o| &o.operational_objectives)
-        .flat_map(|o| &o.actions)
+    tree.actions()
         .find(|a| a.lead.is_some())
         .expect("an action with a lead entity")
 }

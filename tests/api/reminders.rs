@@ -38,10 +38,7 @@ async fn actions_not_updated_within_the_cadence_are_stale_and_reminded_once() {
     assert!(stale.items.iter().all(|a| a.stale));
     let tree: PlanTree = app.plan_of("cpas-a").await;
     let flagged: Vec<&str> = tree
-        .objectives
-        .iter()
-        .flat_map(|o| &o.operational_objectives)
-        .flat_map(|o| &o.actions)
+        .actions()
         .filter(|a| a.stale)
         .map(|a| a.code.as_str())
         .collect();

@@ -8,11 +8,7 @@ const RESERVATION: &str = "Projet mis en place sous réserve de ressources humai
                            financières complémentaires à négocier";
 
 fn actions(tree: &PlanTree) -> Vec<&Action> {
-    tree.objectives
-        .iter()
-        .flat_map(|os| &os.operational_objectives)
-        .flat_map(|oo| &oo.actions)
-        .collect()
+    tree.actions().collect()
 }
 
 fn action<'a>(tree: &'a PlanTree, code: &str) -> &'a Action {

@@ -331,6 +331,20 @@ impl TestApp {
     }
 }
 
+/// A PostgreSQL cluster of the test's own, to stop and restart without disturbing the other
+/// tests, with an empty database `pst`; and settings of a server that loads the demo data
+/// there and gives up on the database after 500 ms. Keep the folder while the cluster runs.
+pub fn own_cluster(prefix: &str) -> (ScratchDir, xtask::pg::Cluster, TestSettings) {
+    let dir = ScratchDir::new(prefix);
+    let cluster = xtask::pg::Cluster::scratch(&dir.0).expect("scratch cluster");
+    cluster.ensure_running().expect("cluster starts");
+    cluster.ensure_database("pst").expect("database");
+    let mut settings = test_settings(cluster.url("pst"));
+    settings.settings.demo = true;
+    settings.settings.db_timeout_ms = 500;
+    (dir, cluster, settings)
+}
+
 /// A scratch folder under the system temp dir, removed when dropped.
 pub struct ScratchDir(pub PathBuf);
 

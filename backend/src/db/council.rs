@@ -88,12 +88,7 @@ pub fn public_view(tree: &wire::PlanTree) -> wire::PublicPlan {
         lead: a.lead.as_ref().map(|o| o.name.clone()),
         collaborators: a.collaborators.iter().map(|o| o.name.clone()).collect(),
     };
-    let all = || {
-        tree.objectives
-            .iter()
-            .flat_map(|o| &o.operational_objectives)
-            .flat_map(|o| &o.actions)
-    };
+    let all = || tree.actions();
     wire::PublicPlan {
         id: tree.id,
         cpas: tree.tenant.name.clone(),

@@ -266,13 +266,7 @@ pub async fn evaluation_report(
                 .since
                 .or(tree.adopted_on)
                 .unwrap_or_else(|| until - chrono::Duration::days(365));
-            let ids: Vec<_> = tree
-                .objectives
-                .iter()
-                .flat_map(|o| &o.operational_objectives)
-                .flat_map(|o| &o.actions)
-                .map(|action| action.id)
-                .collect();
+            let ids: Vec<_> = tree.actions().map(|action| action.id).collect();
             let measures = db::structure::measures_details(conn, &ids)?;
             let decisions = council::decisions(conn, tenant, plan, since, until)?;
             Ok(Report {

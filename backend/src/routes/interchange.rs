@@ -67,13 +67,7 @@ pub async fn export_plan(
             let extras = match format {
                 ExportFormat::Csv => Default::default(),
                 ExportFormat::Xlsx => {
-                    let ids: Vec<Uuid> = tree
-                        .objectives
-                        .iter()
-                        .flat_map(|o| &o.operational_objectives)
-                        .flat_map(|o| &o.actions)
-                        .map(|a| a.id)
-                        .collect();
+                    let ids: Vec<Uuid> = tree.actions().map(|a| a.id).collect();
                     db::interchange::extras(conn, &ids)?
                 }
             };
