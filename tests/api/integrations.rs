@@ -377,6 +377,104 @@ async fn approve_a_proposal(app: &TestApp) -> ChangeRequest {
     serde_json::from_value(approved).expect("approved")
 }
 
+/// `(own statements, account check)` of an answer's `Server-Timing`
+/// (`db;…;desc="N queries", auth;desc="M queries"`).
+fn statements(response: &reqwest::Response) -> (u32, u32) {
+    let timing = response
+        .headers()
+        .get("server-timing")
+        .and_then(|v| v.to_str().ok())
+        .expect("a Server-Timing header");
+    let count = |metric: &str| -> u32 {
+        timing
+            .split(',')
+            .map(str::trim)
+            .find(|m| m.starts_with(&format!("{metric};")))
+            .and_then(|m| m.split(';').find_map(|p| p.trim().strip_prefix("desc=\"")))
+            .and_then(|d| d.strip_suffix(" queries\""))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no {metric} count in Server-Timing: {timing}"))
+    };
+    (count("db"), count("auth"))
+}
+
+#[tokio::test]
+async fn a_proposal_is_one_read_and_one_write_with_its_notifications_and_its_event() {
+    use diesel::RunQueryDsl;
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let president = app.token("president@cpas-a.example").await;
+    let social = app.token("social@cpas-a.example").await;
+    let received: Received = Arc::default();
+    let port = free_port();
+    let _receiver = receiver(port, Arc::clone(&received)).await;
+    register(&app, &dg, port, &["change_request.created"]).await;
+    // Subscribed to other events only: nothing for it.
+    register(&app, &dg, free_port(), &["change_request.approved"]).await;
+
+    let (me1, version) = action_id(&app, "Me1").await;
+    let response = app
+        .send_as(
+            Method::POST,
+            Some(&social),
+            &format!("/api/v1/actions/{me1}/change-requests"),
+            Some(&json!({ "base_version": version, "changes": { "progress": 35 }, "note": "Mi-parcours" })),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    // A regression to a statement per step (14 before) fails here.
+    assert_eq!(
+        statements(&response),
+        (2, 1),
+        "the action with its carriers, measures and author; the proposal with the \
+         managers' notifications and the outbox; and the account check"
+    );
+    let created: Value = response.json().await.expect("a change request");
+
+    // What the API answered is what it stores.
+    let (status, read) = send(
+        &app,
+        &social,
+        Method::GET,
+        &format!(
+            "/api/v1/change-requests/{}",
+            created["id"].as_str().expect("id")
+        ),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(read, created);
+
+    // Both managers are told, once each.
+    for manager in [&president, &dg] {
+        let inbox: Vec<api_types::Notification> =
+            app.get_ok_as(manager, "/api/v1/notifications").await;
+        let told: Vec<_> = inbox
+            .iter()
+            .filter(|n| n.kind == "change_request_created")
+            .filter(|n| n.payload["change_request_id"] == created["id"])
+            .collect();
+        assert_eq!(told.len(), 1, "{inbox:?}");
+        assert_eq!(told[0].payload["action_code"], "Me1");
+    }
+
+    // The subscribed endpoint receives the proposal as answered, and only it.
+    let (_, body) = eventually("the delivery", async || {
+        received.lock().expect("lock").first().cloned()
+    })
+    .await;
+    let event: Value = serde_json::from_str(&body).expect("JSON body");
+    assert_eq!(event["type"], "change_request.created");
+    assert_eq!(event["data"]["change_request"], created);
+    let queued: i64 = diesel::dsl::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "(SELECT count(*) FROM webhook_deliveries)",
+    ))
+    .get_result(&mut app.connection())
+    .expect("count");
+    assert_eq!(queued, 1);
+}
+
 #[tokio::test]
 async fn an_approval_is_delivered_once_signed_and_can_be_redelivered() {
     let app = spawn_app().await;

@@ -52,6 +52,10 @@ pub struct Options {
     /// Skip the EXPLAIN (ANALYZE, BUFFERS) of the hot requests' statements.
     #[arg(long)]
     no_explain: bool,
+    /// Measure only the main rows whose name contains one of these words
+    /// (`--only propose,approve`); the others are skipped.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
 }
 
 pub fn run(root: &Path, options: &Options) -> anyhow::Result<()> {
@@ -386,7 +390,14 @@ impl Bench {
             cycle: Cycle::Repeat,
         };
         let conns = self.options.connections;
+        let wanted = |name: &str| {
+            let only = &self.options.only;
+            only.is_empty() || only.iter().any(|word| name.contains(word.as_str()))
+        };
         let measure = |name: &str, run: &wrk::Run<'_>, requests: &[Request]| {
+            if !wanted(name) {
+                return Ok(None);
+            }
             crate::step(&format!("load: {name}"));
             let sampler = RssSampler::start(server.pid());
             let outcome = run.go(name, requests);
@@ -399,16 +410,16 @@ impl Bench {
                     outcome.p99_ms,
                     outcome.errors
                 );
-                Row {
+                Some(Row {
                     name: name.to_owned(),
                     connections: run.connections,
                     outcome,
                     rss_peak_mb,
-                }
+                })
             })
         };
 
-        rows.push(measure(
+        rows.extend(measure(
             &format!("ceiling: the same plan-tree JSON ({tree_kb:.0} KiB) from memory, no DB"),
             &full(conns),
             &[Request::get("/api/bench/ceiling".to_owned(), None)],
@@ -422,7 +433,7 @@ impl Bench {
                 Request::get(format!("/api/v1/plans/{plan}"), Some(&social_tokens[i]))
             })
             .collect();
-        rows.push(measure(
+        rows.extend(measure(
             &format!(
                 "plan tree read ({} actions, {tree_kb:.0} KiB), authenticated",
                 shape.actions_per_plan
@@ -438,7 +449,7 @@ impl Bench {
                 ..r.clone()
             })
             .collect();
-        rows.push(measure(
+        rows.extend(measure(
             "plan tree revalidated: If-None-Match → 304",
             &full(conns),
             &revalidations,
@@ -467,7 +478,7 @@ impl Bench {
                 ));
             }
         }
-        rows.push(measure(
+        rows.extend(measure(
             "action list: plan + statuses + text search, 50 per page",
             &full(conns),
             &list,
@@ -483,7 +494,7 @@ impl Bench {
                 )
             })
             .collect();
-        rows.push(measure(
+        rows.extend(measure(
             "action page (detail, indicators, journal)",
             &full(conns),
             &pages,
@@ -504,7 +515,7 @@ impl Bench {
                 )
             })
             .collect();
-        rows.push(measure(
+        rows.extend(measure(
             "propose an update (write)",
             &full(conns),
             &proposals,
@@ -529,15 +540,14 @@ impl Bench {
             .collect();
         let mut approve_run = full(conns);
         approve_run.cycle = Cycle::Once;
-        let approved = measure(
+        rows.extend(measure(
             &format!(
                 "approve a proposal (write, transactional; {} pending, each once)",
                 approvals.len()
             ),
             &approve_run,
             &approvals,
-        )?;
-        rows.push(approved);
+        )?);
 
         let logins: Vec<Request> = sample
             .iter()
@@ -550,7 +560,7 @@ impl Bench {
                 )
             })
             .collect();
-        rows.push(measure(
+        rows.extend(measure(
             "login (argon2id, slow on purpose)",
             &full(LOGIN_CONNECTIONS),
             &logins,
@@ -1008,17 +1018,23 @@ fn machine(cluster: &Cluster) -> anyhow::Result<String> {
 }
 
 fn write_table(out: &mut String, rows: &[Row]) -> anyhow::Result<()> {
-    let ceiling = rows.first().map_or(0.0, |r| r.outcome.per_second());
+    // Absent when `--only` skipped it.
+    let ceiling = rows
+        .iter()
+        .find(|r| r.name.starts_with("ceiling"))
+        .map(|r| r.outcome.per_second());
     writeln!(
         out,
         "| scenario | conns | req/s | p50 ms | p99 ms | errors | vs ceiling | RSS peak MB |"
     )?;
     writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|")?;
-    for (i, row) in rows.iter().enumerate() {
+    for row in rows {
         let o = &row.outcome;
-        let ratio = if i == 0 {
+        let ratio = if row.name.starts_with("ceiling") {
             "100 %".to_owned()
-        } else if row.name.starts_with("plan tree") || row.name.starts_with("action") {
+        } else if let Some(ceiling) = ceiling
+            && (row.name.starts_with("plan tree") || row.name.starts_with("action"))
+        {
             format!(
                 "{:.1} %",
                 100.0 * o.per_second() / ceiling.max(f64::MIN_POSITIVE)

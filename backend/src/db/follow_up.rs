@@ -8,7 +8,12 @@ use std::collections::{HashMap, HashSet};
 
 use api_types as wire;
 use chrono::{DateTime, NaiveDate, Utc};
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::{
+    Array, BigInt, Date, Float8, Integer, Jsonb, Nullable, Record, Text, Timestamptz,
+    Uuid as SqlUuid,
+};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -64,16 +69,106 @@ struct ChangeRequestRow {
     created_at: DateTime<Utc>,
 }
 
-/// Records a proposal against the version the author saw, and tells the managers.
+/// What a proposal is checked against and answers with, read in one statement.
+pub struct ProposalBasis {
+    /// The action (not archived), as read: a proposal does not lock it.
+    pub action: Action,
+    plan_id: Uuid,
+    /// The organisations carrying it, for the authorization.
+    pub carriers: Vec<Uuid>,
+    measures: Measures,
+    /// The author, as proposals show them.
+    author: wire::PersonRef,
+    /// The database's clock: the proposal's creation time.
+    now: DateTime<Utc>,
+}
+
+/// Reads the action of a proposal, its carriers, its measures and the author in one
+/// statement (four before: one round trip each).
+pub fn proposal_basis(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: ActionId,
+    author: Uuid,
+) -> Result<ProposalBasis, ApiError> {
+    type Row = (
+        Action,
+        Uuid,
+        Vec<Uuid>,
+        Vec<(Uuid, Option<f64>, Option<NaiveDate>)>,
+        Vec<(Uuid, i64)>,
+        Option<(String, Option<String>)>,
+        DateTime<Utc>,
+    );
+    let row: Option<Row> = actions::table
+        .filter(actions::id.eq(id.get()))
+        .filter(actions::tenant_id.eq(tenant.get()))
+        .filter(actions::archived_at.is_null())
+        .select((
+            Action::as_select(),
+            actions::plan_id,
+            sql::<Array<SqlUuid>>(
+                "ARRAY(SELECT ao.organisation_id FROM action_organisations ao \
+                 WHERE ao.action_id = actions.id)",
+            ),
+            sql::<Array<Record<(SqlUuid, Nullable<Float8>, Nullable<Date>)>>>(
+                "ARRAY(SELECT ROW(i.id, i.current_value, i.measured_at) FROM indicators i \
+                 WHERE i.action_id = actions.id)",
+            ),
+            sql::<Array<Record<(SqlUuid, BigInt)>>>(
+                "ARRAY(SELECT ROW(b.id, b.spent_cents) FROM budget_lines b \
+                 WHERE b.action_id = actions.id)",
+            ),
+            sql::<Nullable<Record<(Text, Nullable<Text>)>>>(
+                "(SELECT ROW(u.display_name, o.name) FROM users u \
+                 LEFT JOIN organisations o ON o.id = u.organisation_id WHERE u.id = ",
+            )
+            .bind::<SqlUuid, _>(author)
+            .sql(")"),
+            sql::<Timestamptz>("now()"),
+        ))
+        .first(conn)
+        .optional()?;
+    let (action, plan_id, carriers, indicators, budget_lines, shown, now) =
+        row.ok_or(ApiError::NotFound { resource: "action" })?;
+    let measures = Measures {
+        indicators: indicators
+            .into_iter()
+            .map(|(id, value, at)| (id, (value, at)))
+            .collect(),
+        budget_lines: budget_lines.into_iter().collect(),
+    };
+    let author = match shown {
+        Some((display_name, organisation)) => wire::PersonRef {
+            id: author,
+            display_name,
+            organisation,
+        },
+        // As `people` shows an account it cannot find.
+        None => person(&HashMap::new(), author),
+    };
+    Ok(ProposalBasis {
+        action,
+        plan_id,
+        carriers,
+        measures,
+        author,
+        now,
+    })
+}
+
+/// Records a proposal against the version the author saw, and tells the managers: the
+/// proposal, the managers' notifications and the webhook outbox rows are written by one
+/// statement, so it needs no transaction of its own.
 pub fn propose(
     conn: &mut PgConnection,
     tenant: TenantId,
-    author: Uuid,
-    action: &Action,
+    basis: &ProposalBasis,
     base_version: i32,
     changes: &FollowUpChanges,
     note: Option<&str>,
 ) -> Result<wire::ChangeRequest, ApiError> {
+    let action = &basis.action;
     if base_version != action.version {
         return Err(ApiError::VersionConflict {
             detail: format!(
@@ -84,12 +179,9 @@ pub fn propose(
             conflict: None,
         });
     }
-    let measures = measures_of(conn, &[action.id])?
-        .remove(&action.id)
-        .unwrap_or_default();
     check_dates(action, changes)?;
-    check_measures(&measures, changes)?;
-    let current = snapshot(action, &measures);
+    check_measures(&basis.measures, changes)?;
+    let current = snapshot(action, &basis.measures);
     let before: Map<String, Value> = changes
         .entries()
         .into_iter()
@@ -98,38 +190,56 @@ pub fn propose(
             (field, value)
         })
         .collect();
-    let id: Uuid = diesel::insert_into(change_requests::table)
-        .values((
-            change_requests::tenant_id.eq(tenant.get()),
-            change_requests::action_id.eq(action.id),
-            change_requests::author_id.eq(author),
-            change_requests::base_version.eq(base_version),
-            change_requests::changes.eq(changes.to_json()),
-            change_requests::before.eq(Value::Object(before)),
-            change_requests::note.eq(note),
-        ))
-        .returning(change_requests::id)
-        .get_result(conn)?;
-    let managers: Vec<Uuid> = users::table
-        .filter(users::tenant_id.eq(tenant.get()))
-        .filter(users::role.eq_any(["president", "dg"]))
-        .filter(users::active.eq(true))
-        .select(users::id)
-        .load(conn)?;
-    notify(
-        conn,
-        tenant,
-        &managers,
-        "change_request_created",
-        &json!({ "change_request_id": id, "action_id": action.id, "action_code": action.code }),
-    )?;
-    let request = get(conn, tenant, id)?;
-    outbox(
-        conn,
-        tenant,
-        wire::WebhookEvent::ChangeRequestCreated,
-        &request,
-    )?;
+    let row = ChangeRequestRow {
+        id: Uuid::new_v4(),
+        action_id: action.id,
+        author_id: basis.author.id,
+        base_version,
+        changes: changes.to_json(),
+        before: Value::Object(before),
+        note: note.map(str::to_owned),
+        status: "pending".to_owned(),
+        decided_by: None,
+        decided_at: None,
+        reason: None,
+        created_at: basis.now,
+    };
+    let people = HashMap::from([(basis.author.id, basis.author.clone())]);
+    let request = wire_request(row.clone(), action, &basis.measures, basis.plan_id, &people)?;
+    let notification =
+        json!({ "change_request_id": row.id, "action_id": action.id, "action_code": action.code });
+    let event = wire::WebhookEvent::ChangeRequestCreated;
+    let (event_id, payload) =
+        super::integrations::event_payload(tenant, event, json!({ "change_request": request }));
+    // The managers and the subscribed endpoints are those of `notify` and
+    // `integrations::enqueue`.
+    diesel::sql_query(
+        "WITH request AS ( \
+             INSERT INTO change_requests (id, tenant_id, action_id, author_id, base_version, \
+                                          changes, before, note, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)), \
+         inbox AS ( \
+             INSERT INTO notifications (tenant_id, user_id, kind, payload) \
+             SELECT $2, u.id, 'change_request_created', $10 FROM users u \
+             WHERE u.tenant_id = $2 AND u.role IN ('president', 'dg') AND u.active) \
+         INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, event_type, payload) \
+         SELECT e.tenant_id, e.id, $11, $12, $13 FROM webhook_endpoints e \
+         WHERE e.tenant_id = $2 AND e.active AND e.events @> ARRAY[$12]",
+    )
+    .bind::<SqlUuid, _>(row.id)
+    .bind::<SqlUuid, _>(tenant.get())
+    .bind::<SqlUuid, _>(row.action_id)
+    .bind::<SqlUuid, _>(row.author_id)
+    .bind::<Integer, _>(row.base_version)
+    .bind::<Jsonb, _>(&row.changes)
+    .bind::<Jsonb, _>(&row.before)
+    .bind::<Nullable<Text>, _>(row.note.as_deref())
+    .bind::<Timestamptz, _>(row.created_at)
+    .bind::<Jsonb, _>(&notification)
+    .bind::<SqlUuid, _>(event_id)
+    .bind::<Text, _>(event.as_str())
+    .bind::<Jsonb, _>(&payload)
+    .execute(conn)?;
     Ok(request)
 }
 
@@ -654,34 +764,45 @@ fn to_wire(
             let action = actions
                 .get(&row.action_id)
                 .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("proposal without action")))?;
-            let changes = FollowUpChanges::from_stored(&row.changes)?;
-            let before = row.before.as_object().cloned().unwrap_or_default();
-            let conflict = conflict_of(
+            wire_request(
+                row,
                 action,
                 &measures.get(&action.id).cloned().unwrap_or_default(),
-                row.base_version,
-                &changes,
-                &before,
-            );
-            Ok(wire::ChangeRequest {
-                id: row.id,
-                action_id: action.id,
-                action_code: action.code.clone(),
-                action_title: action.title.clone(),
-                plan_id: plans.get(&action.id).copied().unwrap_or_default(),
-                author: person(&people, row.author_id),
-                status: stored(&row.status)?,
-                base_version: row.base_version,
-                current_version: action.version,
-                note: row.note,
-                diff: conflict.diff,
-                created_at: row.created_at,
-                decided_by: row.decided_by.map(|id| person(&people, id)),
-                decided_at: row.decided_at,
-                reason: row.reason,
-            })
+                plans.get(&action.id).copied().unwrap_or_default(),
+                &people,
+            )
         })
         .collect()
+}
+
+/// A proposal as the API shows it, with its per-field diff against the action now.
+fn wire_request(
+    row: ChangeRequestRow,
+    action: &Action,
+    measures: &Measures,
+    plan_id: Uuid,
+    people: &HashMap<Uuid, wire::PersonRef>,
+) -> Result<wire::ChangeRequest, ApiError> {
+    let changes = FollowUpChanges::from_stored(&row.changes)?;
+    let before = row.before.as_object().cloned().unwrap_or_default();
+    let conflict = conflict_of(action, measures, row.base_version, &changes, &before);
+    Ok(wire::ChangeRequest {
+        id: row.id,
+        action_id: action.id,
+        action_code: action.code.clone(),
+        action_title: action.title.clone(),
+        plan_id,
+        author: person(people, row.author_id),
+        status: stored(&row.status)?,
+        base_version: row.base_version,
+        current_version: action.version,
+        note: row.note,
+        diff: conflict.diff,
+        created_at: row.created_at,
+        decided_by: row.decided_by.map(|id| person(people, id)),
+        decided_at: row.decided_at,
+        reason: row.reason,
+    })
 }
 
 /// The history of an action, oldest first.

@@ -3,7 +3,7 @@
 use api_types as wire;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Integer, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Integer, Jsonb, Text, Timestamptz, Uuid as SqlUuid};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -551,23 +551,12 @@ pub fn redeliver(
     wire_delivery(row)
 }
 
-/// Queues `event` for every active endpoint of the CPAS that subscribed to it. Called in
-/// the transaction of the change, so an event is sent if and only if the change committed.
-pub fn enqueue(
-    conn: &mut PgConnection,
+/// An event as its deliveries carry it: a fresh id, and the payload the receivers get.
+pub(crate) fn event_payload(
     tenant: TenantId,
     event: wire::WebhookEvent,
     data: Value,
-) -> Result<(), ApiError> {
-    let endpoints: Vec<Uuid> = webhook_endpoints::table
-        .filter(webhook_endpoints::tenant_id.eq(tenant.get()))
-        .filter(webhook_endpoints::active.eq(true))
-        .filter(webhook_endpoints::events.contains(vec![event.as_str()]))
-        .select(webhook_endpoints::id)
-        .load(conn)?;
-    if endpoints.is_empty() {
-        return Ok(());
-    }
+) -> (Uuid, Value) {
     let event_id = Uuid::new_v4();
     let payload = json!({
         "id": event_id,
@@ -576,20 +565,41 @@ pub fn enqueue(
         "tenant_id": tenant.get(),
         "data": data,
     });
-    let rows: Vec<_> = endpoints
-        .into_iter()
-        .map(|endpoint| {
-            (
-                webhook_deliveries::tenant_id.eq(tenant.get()),
-                webhook_deliveries::endpoint_id.eq(endpoint),
-                webhook_deliveries::event_id.eq(event_id),
-                webhook_deliveries::event_type.eq(event.as_str()),
-                webhook_deliveries::payload.eq(payload.clone()),
-            )
-        })
-        .collect();
+    (event_id, payload)
+}
+
+/// Queues `event` for every active endpoint of the CPAS that subscribed to it, in one
+/// statement (`INSERT … SELECT`: nothing is written when none did). Called in the
+/// transaction of the change, so an event is sent if and only if the change committed.
+/// `follow_up::propose` writes the same rows inside its own statement.
+pub fn enqueue(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    event: wire::WebhookEvent,
+    data: Value,
+) -> Result<(), ApiError> {
+    let (event_id, payload) = event_payload(tenant, event, data);
     diesel::insert_into(webhook_deliveries::table)
-        .values(rows)
+        .values(
+            webhook_endpoints::table
+                .filter(webhook_endpoints::tenant_id.eq(tenant.get()))
+                .filter(webhook_endpoints::active.eq(true))
+                .filter(webhook_endpoints::events.contains(vec![event.as_str()]))
+                .select((
+                    webhook_endpoints::tenant_id,
+                    webhook_endpoints::id,
+                    event_id.into_sql::<SqlUuid>(),
+                    event.as_str().into_sql::<Text>(),
+                    payload.into_sql::<Jsonb>(),
+                )),
+        )
+        .into_columns((
+            webhook_deliveries::tenant_id,
+            webhook_deliveries::endpoint_id,
+            webhook_deliveries::event_id,
+            webhook_deliveries::event_type,
+            webhook_deliveries::payload,
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -599,13 +609,13 @@ pub fn enqueue(
 pub struct DueDelivery {
     #[diesel(sql_type = SqlUuid)]
     pub id: Uuid,
-    #[diesel(sql_type = diesel::sql_types::Text)]
+    #[diesel(sql_type = Text)]
     pub url: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
+    #[diesel(sql_type = Text)]
     pub secret: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
+    #[diesel(sql_type = Text)]
     pub event_type: String,
-    #[diesel(sql_type = diesel::sql_types::Jsonb)]
+    #[diesel(sql_type = Jsonb)]
     pub payload: Value,
     #[diesel(sql_type = Integer)]
     pub attempts: i32,

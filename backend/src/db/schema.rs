@@ -46,6 +46,7 @@ diesel::table! {
         sdgs -> Array<Int2>,
         last_reported_at -> Nullable<Timestamptz>,
         reminded_at -> Nullable<Timestamptz>,
+        search_text -> Text,
     }
 }
 

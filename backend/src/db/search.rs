@@ -1,14 +1,12 @@
 //! The actions list: filters, free-text search (accents and case ignored), sorting and
 //! pages.
 
-use std::collections::HashMap;
-
 use api_types as wire;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Integer, Text};
+use diesel::sql_types::{BigInt, Bool, Integer, Text, Uuid as SqlUuid};
 use uuid::Uuid;
 
 use super::models::{ActionOrganisation, Organisation};
@@ -112,11 +110,18 @@ fn filtered(tenant: TenantId, filter: &ActionFilter) -> Boxed<'static> {
         None => {}
     }
     if let Some(text) = filter.text.as_deref().filter(|t| !t.trim().is_empty()) {
+        // `search_text` is folded once per write (a stored generated column); the CPAS's
+        // few organisations are folded once per statement, not once per action row.
         let pattern = pattern(text);
         query = query.filter(
-            sql::<Bool>("(pst_fold(actions.code || ' ' || actions.title) LIKE pst_fold(")
+            sql::<Bool>("(actions.search_text LIKE pst_fold(")
                 .bind::<Text, _>(pattern.clone())
-                .sql(") OR EXISTS (SELECT 1 FROM action_organisations ao JOIN organisations o ON o.id = ao.organisation_id WHERE ao.action_id = actions.id AND pst_fold(o.name) LIKE pst_fold(")
+                .sql(
+                    ") OR actions.id IN (SELECT ao.action_id FROM action_organisations ao \
+                     JOIN organisations o ON o.id = ao.organisation_id WHERE o.tenant_id = ",
+                )
+                .bind::<SqlUuid, _>(tenant.get())
+                .sql(" AND pst_fold(o.name) LIKE pst_fold(")
                 .bind::<Text, _>(pattern)
                 .sql(")))"),
         );
@@ -137,11 +142,19 @@ struct ItemRow {
     updated_at: DateTime<Utc>,
     plan_id: Uuid,
     objective_id: Uuid,
+    objective_code: String,
     late: bool,
     stale: bool,
+    /// All the rows that match, whatever the page.
+    total: i64,
 }
 
-/// One page of the actions of the CPAS that match. Three statements.
+/// The objective's code, read by primary key for the page's rows only (the planner
+/// evaluates it after the sort and the limit).
+const OBJECTIVE_CODE: &str = "(SELECT o.code FROM objectives o WHERE o.id = actions.objective_id)";
+
+/// One page of the actions of the CPAS that match, with the count of all of them: one
+/// statement, plus one for the page's organisations (two when the page is past the end).
 pub fn list_actions(
     conn: &mut PgConnection,
     tenant: TenantId,
@@ -153,7 +166,6 @@ pub fn list_actions(
 ) -> Result<wire::ActionPage, ApiError> {
     let per_page = per_page.clamp(1, MAX_PER_PAGE);
     let page = page.max(1);
-    let total: i64 = filtered(tenant, filter).count().get_result(conn)?;
 
     let mut query = filtered(tenant, filter);
     query = match (sort, descending) {
@@ -197,19 +209,21 @@ pub fn list_actions(
             actions::updated_at,
             actions::plan_id,
             actions::objective_id,
+            sql::<Text>(OBJECTIVE_CODE),
             sql::<Bool>(LATE),
             sql::<Bool>(&stale_sql()),
+            // Counted over the filtered rows before the limit: no second pass.
+            sql::<BigInt>("count(*) OVER ()"),
         ))
         .load(conn)?;
+    let total = match rows.first() {
+        Some(row) => row.total,
+        // Past the last page the window has no row to report the count on.
+        None if page > 1 => filtered(tenant, filter).count().get_result(conn)?,
+        None => 0,
+    };
 
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let objective_ids: Vec<Uuid> = rows.iter().map(|r| r.objective_id).collect();
-    let codes: HashMap<Uuid, String> = objectives::table
-        .filter(objectives::id.eq_any(&objective_ids))
-        .select((objectives::id, objectives::code))
-        .load::<(Uuid, String)>(conn)?
-        .into_iter()
-        .collect();
     let links: Vec<(ActionOrganisation, Organisation)> = action_organisations::table
         .inner_join(organisations::table)
         .filter(action_organisations::action_id.eq_any(&ids))
@@ -240,7 +254,7 @@ pub fn list_actions(
                 planned_end: row.planned_end,
                 updated_at: row.updated_at,
                 plan_id: row.plan_id,
-                objective_code: codes.get(&row.objective_id).cloned().unwrap_or_default(),
+                objective_code: row.objective_code,
                 objective_id: row.objective_id,
                 lead,
                 collaborators,

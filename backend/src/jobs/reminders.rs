@@ -3,12 +3,6 @@
 //! management gets a weekly digest of the stale actions of the plan.
 
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text, Uuid as SqlUuid};
-use serde_json::json;
-use uuid::Uuid;
-
-use crate::db::follow_up::notify;
-use crate::domain::TenantId;
 
 /// The SQL condition "this action is stale", over `actions` joined to its plan `p`.
 pub const STALE: &str = "(p.status = 'adopted' \
@@ -25,123 +19,134 @@ pub struct ReminderReport {
     pub digests: usize,
 }
 
-#[derive(Debug, QueryableByName)]
-struct StaleRow {
-    #[diesel(sql_type = SqlUuid)]
-    id: Uuid,
-    #[diesel(sql_type = SqlUuid)]
-    tenant_id: Uuid,
-    #[diesel(sql_type = SqlUuid)]
-    plan_id: Uuid,
-    #[diesel(sql_type = Text)]
-    code: String,
-    #[diesel(sql_type = Text)]
-    title: String,
-    #[diesel(sql_type = Nullable<SqlUuid>)]
-    lead: Option<Uuid>,
-    #[diesel(sql_type = Nullable<Text>)]
-    lead_name: Option<String>,
-    #[diesel(sql_type = Text)]
-    plan_title: String,
-    #[diesel(sql_type = diesel::sql_types::Bool)]
-    due: bool,
-    #[diesel(sql_type = diesel::sql_types::Bool)]
-    digest_due: bool,
+/// Actions reminded, or plans digested, per transaction: row locks are held for one short
+/// statement, never for the whole federation's pass (approvals of an action wait for them).
+const BATCH: i64 = 500;
+
+/// What one batch handled: how many rows, and the last id (the next batch starts after it).
+#[derive(QueryableByName)]
+struct Batch {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Uuid>)]
+    last: Option<uuid::Uuid>,
 }
 
-#[derive(Debug, QueryableByName)]
-struct Recipient {
-    #[diesel(sql_type = SqlUuid)]
-    id: Uuid,
-}
-
-fn ids(recipients: &[Recipient]) -> Vec<Uuid> {
-    recipients.iter().map(|r| r.id).collect()
-}
-
-/// One pass over every CPAS; does nothing when another instance is at it.
+/// One pass over every CPAS, in batches of [`BATCH`], each its own transaction; stops when
+/// another instance is at it. Rows being changed meanwhile are skipped (`SKIP LOCKED`) and
+/// left to the next pass; a due condition re-checked under lock reminds nobody twice.
 pub fn run_once(conn: &mut PgConnection) -> anyhow::Result<ReminderReport> {
-    conn.transaction(|conn| {
-        #[derive(QueryableByName)]
-        struct Locked {
-            #[diesel(sql_type = diesel::sql_types::Bool)]
-            locked: bool,
+    let (reminded, busy) = in_batches(conn, &remind_sql())?;
+    let digests = if busy {
+        0
+    } else {
+        in_batches(conn, &digest_sql())?.0
+    };
+    Ok(ReminderReport { reminded, digests })
+}
+
+/// Runs `statement` (which handles at most `$1` rows of ids after `$2`, by id) until it
+/// handles fewer; `true` when another instance holds the reminders' lock.
+fn in_batches(conn: &mut PgConnection, statement: &str) -> anyhow::Result<(usize, bool)> {
+    let mut total = 0;
+    let mut after = uuid::Uuid::nil();
+    loop {
+        let batch = conn.transaction(|conn| -> anyhow::Result<Option<Batch>> {
+            #[derive(QueryableByName)]
+            struct Locked {
+                #[diesel(sql_type = diesel::sql_types::Bool)]
+                locked: bool,
+            }
+            let lock: Locked = diesel::sql_query(
+                "SELECT pg_try_advisory_xact_lock(hashtext('pst-reminders')) AS locked",
+            )
+            .get_result(conn)?;
+            if !lock.locked {
+                return Ok(None);
+            }
+            let batch: Batch = diesel::sql_query(statement)
+                .bind::<diesel::sql_types::BigInt, _>(BATCH)
+                .bind::<diesel::sql_types::Uuid, _>(after)
+                .get_result(conn)?;
+            Ok(Some(batch))
+        })?;
+        let Some(batch) = batch else {
+            return Ok((total, true));
+        };
+        total += usize::try_from(batch.n).unwrap_or(0);
+        match batch.last {
+            Some(last) if batch.n == BATCH => after = last,
+            _ => return Ok((total, false)),
         }
-        let lock: Locked = diesel::sql_query(
-            "SELECT pg_try_advisory_xact_lock(hashtext('pst-reminders')) AS locked",
-        )
-        .get_result(conn)?;
-        if !lock.locked {
-            return Ok(ReminderReport::default());
-        }
-        let stale: Vec<StaleRow> = diesel::sql_query(format!(
-            "SELECT actions.id, actions.tenant_id, actions.plan_id, actions.code, actions.title,
-                    lead.organisation_id AS lead, o.name AS lead_name, p.title AS plan_title,
-                    (actions.reminded_at IS NULL
-                     OR actions.reminded_at < now() - make_interval(days => p.update_cadence_days)) AS due,
-                    (p.digest_sent_at IS NULL OR p.digest_sent_at < now() - interval '7 days') AS digest_due
-             FROM actions
-             JOIN plans p ON p.id = actions.plan_id
+    }
+}
+
+/// Reminds the lead organisation's users of up to `$1` due stale actions, and marks them.
+fn remind_sql() -> String {
+    format!(
+        "WITH due AS (
+             SELECT actions.id, actions.tenant_id, actions.plan_id, actions.code, actions.title
+             FROM actions JOIN plans p ON p.id = actions.plan_id
+             WHERE actions.archived_at IS NULL AND {STALE}
+               AND (actions.reminded_at IS NULL
+                    OR actions.reminded_at < now() - make_interval(days => p.update_cadence_days))
+               AND actions.id > $2
+             ORDER BY actions.id
+             LIMIT $1
+             FOR UPDATE OF actions SKIP LOCKED),
+         notified AS (
+             INSERT INTO notifications (tenant_id, user_id, kind, payload)
+             SELECT due.tenant_id, u.id, 'action_stale',
+                    jsonb_build_object('action_id', due.id, 'action_code', due.code,
+                                       'action_title', due.title, 'plan_id', due.plan_id)
+             FROM due
+             JOIN action_organisations lead ON lead.action_id = due.id AND lead.role = 'lead'
+             JOIN users u ON u.organisation_id = lead.organisation_id AND u.active),
+         marked AS (
+             UPDATE actions SET reminded_at = now() FROM due WHERE actions.id = due.id
+             RETURNING 1)
+         SELECT (SELECT count(*) FROM marked) AS n,
+                (SELECT max(id::text)::uuid FROM due) AS last"
+    )
+}
+
+/// Sends the management of up to `$1` plans whose digest is due the list of their stale
+/// actions (by code), and marks the plans.
+fn digest_sql() -> String {
+    format!(
+        "WITH due AS (
+             SELECT p.id FROM plans p
+             WHERE (p.digest_sent_at IS NULL OR p.digest_sent_at < now() - interval '7 days')
+               AND EXISTS (SELECT 1 FROM actions
+                           WHERE actions.plan_id = p.id AND actions.archived_at IS NULL AND {STALE})
+               AND p.id > $2
+             ORDER BY p.id
+             LIMIT $1
+             FOR UPDATE OF p SKIP LOCKED),
+         digest AS (
+             SELECT p.id, p.tenant_id, p.title,
+                    jsonb_agg(jsonb_build_object('action_id', actions.id, 'code', actions.code,
+                                                 'title', actions.title, 'lead', o.name)
+                              ORDER BY actions.code) AS actions
+             FROM due
+             JOIN plans p ON p.id = due.id
+             JOIN actions ON actions.plan_id = p.id
              LEFT JOIN action_organisations lead ON lead.action_id = actions.id AND lead.role = 'lead'
              LEFT JOIN organisations o ON o.id = lead.organisation_id
              WHERE actions.archived_at IS NULL AND {STALE}
-             ORDER BY actions.plan_id, actions.code"
-        ))
-        .load(conn)?;
-
-        let mut report = ReminderReport::default();
-        for action in stale.iter().filter(|a| a.due) {
-            if let Some(lead) = action.lead {
-                let recipients: Vec<Recipient> = diesel::sql_query(
-                    "SELECT id FROM users WHERE organisation_id = $1 AND active",
-                )
-                .bind::<SqlUuid, _>(lead)
-                .load(conn)?;
-                notify(
-                    conn,
-                    TenantId::new(action.tenant_id),
-                    &ids(&recipients),
-                    "action_stale",
-                    &json!({
-                        "action_id": action.id,
-                        "action_code": action.code,
-                        "action_title": action.title,
-                        "plan_id": action.plan_id,
-                    }),
-                )?;
-            }
-            diesel::sql_query("UPDATE actions SET reminded_at = now() WHERE id = $1")
-                .bind::<SqlUuid, _>(action.id)
-                .execute(conn)?;
-            report.reminded += 1;
-        }
-
-        let mut plans: Vec<Uuid> = stale.iter().filter(|a| a.digest_due).map(|a| a.plan_id).collect();
-        plans.dedup();
-        for plan in plans {
-            let of_plan: Vec<&StaleRow> = stale.iter().filter(|a| a.plan_id == plan).collect();
-            let Some(first) = of_plan.first() else { continue };
-            let managers: Vec<Recipient> = diesel::sql_query(
-                "SELECT id FROM users WHERE tenant_id = $1 AND role IN ('president', 'dg') AND active",
-            )
-            .bind::<SqlUuid, _>(first.tenant_id)
-            .load(conn)?;
-            let actions: Vec<_> = of_plan
-                .iter()
-                .map(|a| json!({ "action_id": a.id, "code": a.code, "title": a.title, "lead": a.lead_name }))
-                .collect();
-            notify(
-                conn,
-                TenantId::new(first.tenant_id),
-                &ids(&managers),
-                "stale_digest",
-                &json!({ "plan_id": plan, "plan_title": first.plan_title, "actions": actions }),
-            )?;
-            diesel::sql_query("UPDATE plans SET digest_sent_at = now() WHERE id = $1")
-                .bind::<SqlUuid, _>(plan)
-                .execute(conn)?;
-            report.digests += 1;
-        }
-        Ok(report)
-    })
+             GROUP BY p.id, p.tenant_id, p.title),
+         notified AS (
+             INSERT INTO notifications (tenant_id, user_id, kind, payload)
+             SELECT digest.tenant_id, u.id, 'stale_digest',
+                    jsonb_build_object('plan_id', digest.id, 'plan_title', digest.title,
+                                       'actions', digest.actions)
+             FROM digest
+             JOIN users u ON u.tenant_id = digest.tenant_id AND u.role IN ('president', 'dg')
+                         AND u.active),
+         marked AS (
+             UPDATE plans SET digest_sent_at = now() FROM digest WHERE plans.id = digest.id
+             RETURNING 1)
+         SELECT (SELECT count(*) FROM marked) AS n,
+                (SELECT max(id::text)::uuid FROM due) AS last"
+    )
 }

@@ -47,27 +47,24 @@ pub async fn propose(
     let created = db
         .run_as(&auth, move |conn, actor| {
             let tenant = actor.tenant()?;
-            conn.build_transaction().run(|conn| {
-                let (action, carriers) =
-                    follow_up::action_for_change(conn, tenant, action_id, false)?;
-                authz::ensure(
-                    actor,
-                    Permission::ProposeChange,
-                    Scope::Action {
-                        tenant,
-                        organisations: &carriers,
-                    },
-                )?;
-                follow_up::propose(
-                    conn,
+            let basis = follow_up::proposal_basis(conn, tenant, action_id, actor.user_id)?;
+            authz::ensure(
+                actor,
+                Permission::ProposeChange,
+                Scope::Action {
                     tenant,
-                    actor.user_id,
-                    &action,
-                    body.version.unwrap_or_default(),
-                    &body.changes,
-                    body.note.as_deref(),
-                )
-            })
+                    organisations: &basis.carriers,
+                },
+            )?;
+            // One read, one write statement: no transaction needed.
+            follow_up::propose(
+                conn,
+                tenant,
+                &basis,
+                body.version.unwrap_or_default(),
+                &body.changes,
+                body.note.as_deref(),
+            )
         })
         .await?;
     Ok(HttpResponse::Created()
