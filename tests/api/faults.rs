@@ -66,6 +66,19 @@ async fn wait_until(what: &str, timeout: Duration, mut check: impl AsyncFnMut() 
     }
 }
 
+/// Waits until 50 more writes succeed after a restart (nobody helps the server), then stops
+/// the writers.
+async fn recovered(load: WriteLoad) -> LoadOutcome {
+    let back = load.created();
+    wait_until(
+        "writes after the restart",
+        Duration::from_secs(15),
+        async || load.created() >= back + 50,
+    )
+    .await;
+    load.finish().await
+}
+
 #[tokio::test]
 async fn writes_get_503_while_postgresql_is_down_and_every_acknowledged_write_survives() {
     let (_dir, cluster, mut settings) = own_cluster("pst-outage-writes");
@@ -90,14 +103,7 @@ async fn writes_get_503_while_postgresql_is_down_and_every_acknowledged_write_su
     cluster.start().expect("cluster restarts");
 
     // The server recovers by itself: writes succeed again, nobody restarted it.
-    let back = load.created();
-    wait_until(
-        "writes after the restart",
-        Duration::from_secs(15),
-        async || load.created() >= back + 50,
-    )
-    .await;
-    let outcome = load.finish().await;
+    let outcome = recovered(load).await;
 
     assert!(
         during_outage <= 8,
@@ -145,14 +151,7 @@ async fn after_kill_9_mid_load_a_restarted_server_has_every_acknowledged_write()
     server.kill();
     tokio::time::sleep(Duration::from_millis(300)).await;
     server.restart().await;
-    let back = load.created();
-    wait_until(
-        "writes after the restart",
-        Duration::from_secs(15),
-        async || load.created() >= back + 50,
-    )
-    .await;
-    let outcome = load.finish().await;
+    let outcome = recovered(load).await;
 
     assert!(
         outcome.others.get("connection").copied().unwrap_or(0) > 0,

@@ -185,32 +185,25 @@ impl Cluster {
 
     /// Runs SQL on `database` with psql, returning its unaligned output.
     pub fn psql(&self, database: &str, sql: &str) -> anyhow::Result<String> {
-        crate::output(
-            Command::new(self.bin_dir.join("psql"))
-                .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
-                .args(["-h", "127.0.0.1", "-U", "postgres"])
-                .arg("-p")
-                .arg(self.port.to_string())
-                .arg("-d")
-                .arg(database)
-                .arg("-c")
-                .arg(sql),
-        )
+        crate::output(self.psql_command(database).arg("-c").arg(sql))
     }
 
     /// Runs a SQL file on `database` with psql (stops at the first error).
     pub fn psql_file(&self, database: &str, file: &Path) -> anyhow::Result<String> {
-        crate::output(
-            Command::new(self.bin_dir.join("psql"))
-                .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
-                .args(["-h", "127.0.0.1", "-U", "postgres"])
-                .arg("-p")
-                .arg(self.port.to_string())
-                .arg("-d")
-                .arg(database)
-                .arg("-f")
-                .arg(file),
-        )
+        crate::output(self.psql_command(database).arg("-f").arg(file))
+    }
+
+    /// psql on `database`: unaligned tuples only, stopping at the first error.
+    fn psql_command(&self, database: &str) -> Command {
+        let mut command = Command::new(self.bin_dir.join("psql"));
+        command
+            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
+            .args(["-h", "127.0.0.1", "-U", "postgres"])
+            .arg("-p")
+            .arg(self.port.to_string())
+            .arg("-d")
+            .arg(database);
+        command
     }
 
     /// Path of the server's log file.
