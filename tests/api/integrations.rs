@@ -377,27 +377,6 @@ async fn approve_a_proposal(app: &TestApp) -> ChangeRequest {
     serde_json::from_value(approved).expect("approved")
 }
 
-/// `(own statements, account check)` of an answer's `Server-Timing`
-/// (`db;…;desc="N queries", auth;desc="M queries"`).
-fn statements(response: &reqwest::Response) -> (u32, u32) {
-    let timing = response
-        .headers()
-        .get("server-timing")
-        .and_then(|v| v.to_str().ok())
-        .expect("a Server-Timing header");
-    let count = |metric: &str| -> u32 {
-        timing
-            .split(',')
-            .map(str::trim)
-            .find(|m| m.starts_with(&format!("{metric};")))
-            .and_then(|m| m.split(';').find_map(|p| p.trim().strip_prefix("desc=\"")))
-            .and_then(|d| d.strip_suffix(" queries\""))
-            .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| panic!("no {metric} count in Server-Timing: {timing}"))
-    };
-    (count("db"), count("auth"))
-}
-
 #[tokio::test]
 async fn a_proposal_is_one_read_and_one_write_with_its_notifications_and_its_event() {
     use diesel::RunQueryDsl;
@@ -424,7 +403,7 @@ async fn a_proposal_is_one_read_and_one_write_with_its_notifications_and_its_eve
     assert_eq!(response.status(), 201);
     // A regression to a statement per step (14 before) fails here.
     assert_eq!(
-        statements(&response),
+        tests::statement_counts(&response),
         (2, 1),
         "the action with its carriers, measures and author; the proposal with the \
          managers' notifications and the outbox; and the account check"

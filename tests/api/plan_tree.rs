@@ -8,24 +8,7 @@ use tests::{TestApp, spawn_app};
 async fn queries_for(app: &TestApp, token: &str, path: &str) -> (u32, u32) {
     let response = app.get_as(token, path).await;
     assert_eq!(response.status(), 200);
-    let timing = response
-        .headers()
-        .get("server-timing")
-        .and_then(|v| v.to_str().ok())
-        .expect("a Server-Timing header")
-        .to_owned();
-    let count = |metric: &str| -> u32 {
-        timing
-            .split(',')
-            .map(str::trim)
-            .find(|m| m.starts_with(&format!("{metric};")))
-            .and_then(|m| m.split(';').find_map(|p| p.trim().strip_prefix("desc=\"")))
-            .and_then(|d| d.strip_suffix(" queries\""))
-            .unwrap_or_else(|| panic!("no {metric} in Server-Timing: {timing}"))
-            .parse()
-            .expect("a count")
-    };
-    (count("db"), count("auth"))
+    tests::statement_counts(&response)
 }
 
 #[tokio::test]

@@ -345,6 +345,27 @@ pub fn own_cluster(prefix: &str) -> (ScratchDir, xtask::pg::Cluster, TestSetting
     (dir, cluster, settings)
 }
 
+/// `(own statements, account check)` of an answer's `Server-Timing`
+/// (`db;…;desc="N queries", auth;desc="M queries"`).
+pub fn statement_counts(response: &reqwest::Response) -> (u32, u32) {
+    let timing = response
+        .headers()
+        .get("server-timing")
+        .and_then(|v| v.to_str().ok())
+        .expect("a Server-Timing header");
+    let count = |metric: &str| -> u32 {
+        timing
+            .split(',')
+            .map(str::trim)
+            .find(|m| m.starts_with(&format!("{metric};")))
+            .and_then(|m| m.split(';').find_map(|p| p.trim().strip_prefix("desc=\"")))
+            .and_then(|d| d.strip_suffix(" queries\""))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no {metric} count in Server-Timing: {timing}"))
+    };
+    (count("db"), count("auth"))
+}
+
 /// A scratch folder under the system temp dir, removed when dropped.
 pub struct ScratchDir(pub PathBuf);
 
