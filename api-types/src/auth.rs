@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
+    /// At most 254 characters (RFC 5321's longest address); a longer one is refused
+    /// before any work (422, `too_long`).
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
     pub email: String,
     pub password: String,
 }

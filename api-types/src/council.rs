@@ -1,6 +1,8 @@
 //! The public transparency page of a published plan: what citizens may see.
 
 use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::PlanDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -74,7 +76,7 @@ pub struct PlanVersion {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewPlanVersion {
-    pub adopted_on: NaiveDate,
+    pub adopted_on: PlanDate,
     #[serde(default)]
     pub deliberation: Option<String>,
 }
@@ -95,7 +97,7 @@ pub struct PlanEvaluation {
 #[serde(deny_unknown_fields)]
 pub struct NewEvaluation {
     pub kind: EvaluationKind,
-    pub as_of: NaiveDate,
+    pub as_of: PlanDate,
 }
 
 /// What changed between two states of a plan (versions, evaluations, or now).

@@ -1,6 +1,8 @@
 //! Follow-up of actions: proposals of change, their decision, the history, the inbox.
 
 use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::PlanDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -28,22 +30,22 @@ pub struct ActionChanges {
         with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
-    pub planned_start: Option<Option<NaiveDate>>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<PlanDate>))]
+    pub planned_start: Option<Option<PlanDate>>,
     #[serde(
         default,
         with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
-    pub planned_end: Option<Option<NaiveDate>>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<PlanDate>))]
+    pub planned_end: Option<Option<PlanDate>>,
     #[serde(
         default,
         with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
-    pub actual_end: Option<Option<NaiveDate>>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<PlanDate>))]
+    pub actual_end: Option<Option<PlanDate>>,
     /// The "responsable mandataire" (e.g. the president).
     #[serde(
         default,

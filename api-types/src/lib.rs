@@ -9,6 +9,7 @@
 
 mod auth;
 mod council;
+mod date;
 mod enums;
 mod follow_up;
 mod integrations;
@@ -19,6 +20,7 @@ mod users;
 
 pub use auth::*;
 pub use council::*;
+pub use date::*;
 pub use enums::*;
 pub use follow_up::*;
 pub use integrations::*;

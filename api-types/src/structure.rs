@@ -1,7 +1,7 @@
 //! Editing a plan's structure (the DG): plans, objectives, actions, organisations on
 //! actions, opinions.
 
-use chrono::NaiveDate;
+use crate::PlanDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -54,7 +54,7 @@ pub struct PlanPatch {
 pub struct Adoption {
     pub version: i32,
     /// Date of the council's deliberation.
-    pub adopted_on: NaiveDate,
+    pub adopted_on: PlanDate,
     /// Reference of the deliberation, e.g. "CAS 2025/014".
     #[serde(default)]
     pub deliberation: Option<String>,

@@ -41,6 +41,9 @@ pub enum ApiError {
     /// The body is larger than the server accepts.
     #[error("the request body is over {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    /// The query string is longer than the server reads (414).
+    #[error("the query string is over {limit} bytes")]
+    UriTooLong { limit: usize },
     /// The resource does not exist (or is not visible to the caller).
     #[error("{resource} not found")]
     NotFound { resource: &'static str },
@@ -92,6 +95,7 @@ impl ApiError {
             Self::PreconditionRequired => "precondition_required",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::UriTooLong { .. } => "uri_too_long",
             Self::NotFound { .. } => "not_found",
             Self::NoRoute => "no_route",
             Self::MethodNotAllowed => "method_not_allowed",
@@ -111,6 +115,7 @@ impl ApiError {
             Self::PreconditionRequired => "Precondition required",
             Self::TooManyRequests { .. } => "Too many requests",
             Self::PayloadTooLarge { .. } => "Request body too large",
+            Self::UriTooLong { .. } => "URI too long",
             Self::NotFound { .. } | Self::NoRoute => "Not found",
             Self::MethodNotAllowed => "Method not allowed",
             Self::Unavailable(_) => "Service unavailable",
@@ -158,6 +163,7 @@ impl ResponseError for ApiError {
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
             Self::NotFound { .. } | Self::NoRoute => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -106,6 +106,7 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
             .map(|app| {
                 app.wrap(from_fn(crate::idempotency::idempotency))
                     .wrap(from_fn(request_context))
+                    .wrap(from_fn(request_checks))
                     .wrap(cors(&cors_origins))
                     .wrap(Compress::default())
                     .wrap(security_headers())
@@ -268,6 +269,62 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
         cors = cors.allowed_origin(origin);
     }
     cors
+}
+
+/// The longest query string read (bytes). Every list's filters fit in a few hundred; a
+/// longer one is a mistake or an attack on the answer's `Link` header.
+pub const MAX_QUERY_BYTES: usize = 2048;
+
+/// Checks of the request line that no handler should have to repeat: a bounded query
+/// string (414), no control character in the decoded path or query (400, a NUL would
+/// reach PostgreSQL as an error), no `.`/`..` path segment (400: dot segments have no
+/// meaning in this API and would otherwise reach the static files as a plain-text 400).
+async fn request_checks(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, actix_web::Error> {
+    let refusal = request_line_problem(req.uri().path(), req.query_string());
+    match refusal {
+        Some(error) => Ok(req.error_response(error).map_into_right_body()),
+        None => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body),
+    }
+}
+
+/// What is wrong with a request line's path and query string, if anything.
+pub fn request_line_problem(path: &str, query: &str) -> Option<ApiError> {
+    use crate::routes::extract::has_control_character;
+    if query.len() > MAX_QUERY_BYTES {
+        return Some(ApiError::UriTooLong {
+            limit: MAX_QUERY_BYTES,
+        });
+    }
+    let decoded = |text: &str| {
+        percent_encoding::percent_decode_str(text)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    if path
+        .split('/')
+        .map(decoded)
+        .any(|segment| segment == "." || segment == ".." || has_control_character(&segment))
+    {
+        return Some(ApiError::bad_request(
+            "invalid_path",
+            "the path holds a control character or a `.`/`..` segment",
+        ));
+    }
+    if let Some((name, _)) = url::form_urlencoded::parse(query.as_bytes())
+        .find(|(name, value)| has_control_character(name) || has_control_character(value))
+    {
+        return Some(ApiError::bad_request(
+            "invalid_query",
+            format!("the query parameter `{name}` holds a control character"),
+        ));
+    }
+    None
 }
 
 /// Per-request context: names the request (`X-Request-Id`, the id in the logs) and reports

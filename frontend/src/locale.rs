@@ -73,6 +73,8 @@ pub fn field_error(code: &str) -> Option<&'static str> {
         "required" => tr!(error_required),
         "out_of_range" => tr!(error_out_of_range),
         "invalid_date" => tr!(error_invalid_date),
+        "date_out_of_range" => tr!(error_date_out_of_range),
+        "control_characters" => tr!(error_control_characters),
         "invalid_type" | "invalid_value" => tr!(error_invalid_value),
         "unknown_value" => tr!(error_unknown_value),
         "before_start" => tr!(error_before_start),

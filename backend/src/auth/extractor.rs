@@ -44,10 +44,10 @@ fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
     let token = header
         .to_str()
         .ok()
-        .and_then(|h| {
-            h.strip_prefix("Bearer ")
-                .or_else(|| h.strip_prefix("bearer "))
-        })
+        // The scheme is case-insensitive (RFC 7235 §2.1): `Bearer`, `bearer`, `BEARER`.
+        .and_then(|h| h.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token)
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or(ApiError::Unauthenticated("invalid_token"))?;

@@ -224,7 +224,7 @@ pub fn create_evaluation(
             plan_evaluations::tenant_id.eq(tenant.get()),
             plan_evaluations::plan_id.eq(plan.get()),
             plan_evaluations::kind.eq(input.kind.as_str()),
-            plan_evaluations::as_of.eq(input.as_of),
+            plan_evaluations::as_of.eq(input.as_of.get()),
             plan_evaluations::snapshot.eq(snapshot),
             plan_evaluations::created_by.eq(actor),
         ))
@@ -245,7 +245,7 @@ pub fn create_evaluation(
         })?;
     Ok(wire::PlanEvaluation {
         kind: input.kind,
-        as_of: input.as_of,
+        as_of: input.as_of.get(),
         created_at,
     })
 }

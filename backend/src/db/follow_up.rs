@@ -541,9 +541,9 @@ fn apply(
             &FollowUpChangeset {
                 status: c.status.map(|s| s.as_str().to_owned()),
                 progress: c.progress,
-                planned_start: c.planned_start,
-                planned_end: c.planned_end,
-                actual_end: c.actual_end,
+                planned_start: stored_date(c.planned_start),
+                planned_end: stored_date(c.planned_end),
+                actual_end: stored_date(c.actual_end),
                 political_lead: c.political_lead.clone(),
                 administrative_lead: c.administrative_lead.clone(),
                 staffing_fte: c.staffing_fte,
@@ -596,12 +596,17 @@ fn apply(
     )
 }
 
+/// A date change as the column stores it (unchanged, cleared or set).
+fn stored_date(change: Option<Option<api_types::PlanDate>>) -> Option<Option<NaiveDate>> {
+    change.map(|date| date.map(api_types::PlanDate::get))
+}
+
 /// The dates the action would have after `changes` must be in order.
 fn check_dates(action: &Action, changes: &FollowUpChanges) -> Result<(), ApiError> {
     let c = changes.get();
-    let start = c.planned_start.unwrap_or(action.planned_start);
-    let end = c.planned_end.unwrap_or(action.planned_end);
-    let actual = c.actual_end.unwrap_or(action.actual_end);
+    let start = stored_date(c.planned_start).unwrap_or(action.planned_start);
+    let end = stored_date(c.planned_end).unwrap_or(action.planned_end);
+    let actual = stored_date(c.actual_end).unwrap_or(action.actual_end);
     if let (Some(start), Some(end)) = (start, end)
         && end < start
     {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use api_types::{ActionChanges, ActionStatus, BudgetSpent, IndicatorMeasure};
+use api_types::{ActionChanges, ActionStatus, BudgetSpent, IndicatorMeasure, PlanDate};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -79,7 +79,7 @@ impl FollowUpChanges {
                         "planned_end" => changes.planned_end = Some(date),
                         _ => changes.actual_end = Some(date),
                     },
-                    Err(message) => error("invalid_date", message),
+                    Err((code, message)) => error(code, message),
                 },
                 "political_lead" | "administrative_lead" => {
                     let parsed = match value {
@@ -324,7 +324,7 @@ fn parse_measures(value: &Value) -> Result<Vec<IndicatorMeasure>, String> {
             };
             let measured_at = match entry.get("measured_at") {
                 None => None,
-                Some(date) => parse_date(date).ok()?,
+                Some(date) => parse_date(date).ok()?.map(PlanDate::get),
             };
             Some(IndicatorMeasure {
                 id,
@@ -350,13 +350,14 @@ fn parse_spent(value: &Value) -> Result<Vec<BudgetSpent>, String> {
     )
 }
 
-fn parse_date(value: &Value) -> Result<Option<NaiveDate>, String> {
+/// A date of a report: `null`, or a [`PlanDate`] (the one date rule of the API).
+fn parse_date(value: &Value) -> Result<Option<PlanDate>, (&'static str, String)> {
     match value {
         Value::Null => Ok(None),
-        Value::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        Value::String(s) => PlanDate::parse(s)
             .map(Some)
-            .map_err(|_| "a date as YYYY-MM-DD, or null".to_owned()),
-        _ => Err("a date as YYYY-MM-DD, or null".to_owned()),
+            .map_err(|e| (e.code(), format!("{e}, or null"))),
+        _ => Err(("invalid_date", "a date as YYYY-MM-DD, or null".to_owned())),
     }
 }
 

@@ -2,7 +2,7 @@
 
 pub mod follow_up;
 mod ids;
-mod text;
+pub mod text;
 
 pub use ids::*;
 pub use text::*;

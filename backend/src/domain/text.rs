@@ -7,9 +7,12 @@ use crate::error::ApiError;
 pub struct Email(String);
 
 impl Email {
+    /// The longest address, in bytes (RFC 5321).
+    pub const MAX_LEN: usize = 254;
+
     pub fn parse(raw: &str, field: &str) -> Result<Self, ApiError> {
         let email = raw.trim().to_lowercase();
-        let valid = email.len() <= 254
+        let valid = email.len() <= Self::MAX_LEN
             && !email.chars().any(|c| c.is_whitespace() || c.is_control())
             && email.split_once('@').is_some_and(|(local, domain)| {
                 !local.is_empty()

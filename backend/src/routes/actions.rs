@@ -197,6 +197,30 @@ pub struct ActionQuery {
 }
 
 impl ActionQuery {
+    /// The query's own parameters, in a fixed order and without the page: what the `Link`
+    /// header repeats. Built from the parsed query, never by echoing the raw one, so an
+    /// unknown or repeated parameter cannot grow the header.
+    fn link_pairs(&self) -> Vec<(&'static str, String)> {
+        let text = |value: &Option<String>| value.as_deref().map(str::trim).map(str::to_owned);
+        [
+            ("plan_id", self.plan_id.map(|id| id.to_string())),
+            ("objective_id", self.objective_id.map(|id| id.to_string())),
+            ("status", text(&self.status)),
+            (
+                "organisation_id",
+                self.organisation_id.map(|id| id.to_string()),
+            ),
+            ("late", self.late.map(|b| b.to_string())),
+            ("stale", self.stale.map(|b| b.to_string())),
+            ("q", self.q.clone()),
+            ("sort", text(&self.sort)),
+            ("per_page", self.per_page.map(|n| n.to_string())),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value?)))
+        .collect()
+    }
+
     fn parse(self) -> Result<(search::ActionFilter, search::Sort, bool, i64, i64), ApiError> {
         let mut errors = Vec::new();
         let mut bad = |field: &str, code: &str, message: &str| {
@@ -291,7 +315,9 @@ pub async fn list_actions(
     request: HttpRequest,
     query: web::Query<ActionQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (filter, sort, descending, page, per_page) = query.into_inner().parse()?;
+    let query = query.into_inner();
+    let link_pairs = query.link_pairs();
+    let (filter, sort, descending, page, per_page) = query.parse()?;
     let found = db
         .run_as(&auth, move |conn, actor| {
             let tenant = actor.tenant()?;
@@ -300,22 +326,18 @@ pub async fn list_actions(
         })
         .await?;
     let mut response = HttpResponse::Ok();
-    if let Some(links) = page_links(request.path(), request.query_string(), &found) {
+    if let Some(links) = page_links(request.path(), &link_pairs, &found) {
         response.insert_header((header::LINK, links));
     }
     Ok(response.json(found))
 }
 
 /// The `Link` header of a page: the same query with another `page`.
-fn page_links(path: &str, query: &str, page: &ActionPage) -> Option<String> {
+fn page_links(path: &str, kept: &[(&str, String)], page: &ActionPage) -> Option<String> {
     let last = ((page.total + page.per_page - 1) / page.per_page.max(1)).max(1);
-    let kept: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
-        .filter(|(name, _)| name != "page")
-        .map(|(n, v)| (n.into_owned(), v.into_owned()))
-        .collect();
     let link = |number: i64, rel: &str| {
         let query = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(&kept)
+            .extend_pairs(kept)
             .append_pair("page", &number.to_string())
             .finish();
         format!("<{path}?{query}>; rel=\"{rel}\"")

@@ -1,5 +1,6 @@
 //! `/api/v1/auth`: log in, refresh the tokens, log out.
 
+use crate::domain::text::Email;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use api_types::{LoginRequest, Problem, RefreshRequest, TokenResponse};
 
@@ -37,6 +38,14 @@ pub async fn login(
     body: Json<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
+    // Checked before the throttle's and the account's queries: no address is longer.
+    if email.len() > Email::MAX_LEN {
+        return Err(ApiError::invalid_field(
+            "email",
+            "too_long",
+            format!("at most {} characters", Email::MAX_LEN),
+        ));
+    }
     let email = email.trim().to_lowercase();
     let client_ip = client_ip(&req, settings.trust_proxy);
     let limits = settings.throttle;

@@ -3,10 +3,11 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
+use api_types::PlanDate;
 use api_types::{
     NewEvaluation, NewPlanVersion, PlanComparison, PlanEvaluation, PlanVersion, Problem, PublicPlan,
 };
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use diesel::Connection;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -123,7 +124,7 @@ pub async fn readopt(
                     conn,
                     tenant,
                     plan,
-                    input.adopted_on,
+                    input.adopted_on.get(),
                     input.deliberation.as_deref(),
                     actor.user_id,
                 )
@@ -232,9 +233,11 @@ pub struct ReportQuery {
     #[param(inline)]
     pub format: ReportFormat,
     /// Start of the period (decisions taken since): the adoption, or a year ago, by default.
-    pub since: Option<NaiveDate>,
+    #[param(value_type = Option<PlanDate>)]
+    pub since: Option<PlanDate>,
     /// The report's date: today by default.
-    pub until: Option<NaiveDate>,
+    #[param(value_type = Option<PlanDate>)]
+    pub until: Option<PlanDate>,
 }
 
 /// The council's evaluation report: per objective and action the status, progress and
@@ -261,9 +264,13 @@ pub async fn evaluation_report(
         .run_as(&auth, move |conn, actor| {
             let tenant = reader_tenant(actor)?;
             let tree = db::plans::plan_tree(conn, tenant, plan)?;
-            let until = query.until.unwrap_or_else(|| Utc::now().date_naive());
+            let until = query
+                .until
+                .map(PlanDate::get)
+                .unwrap_or_else(|| Utc::now().date_naive());
             let since = query
                 .since
+                .map(PlanDate::get)
                 .or(tree.adopted_on)
                 .unwrap_or_else(|| until - chrono::Duration::days(365));
             let ids: Vec<_> = tree.actions().map(|action| action.id).collect();

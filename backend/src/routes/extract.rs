@@ -133,11 +133,69 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Json<T> {
                 .into());
             }
             whole_numbers_as_integers(&mut value);
-            serde_json::from_value(value).map(Json).map_err(|error| {
-                ApiError::bad_request("invalid_json", format!("Json deserialize error: {error}"))
-                    .into()
-            })
+            if let Some(field) = control_character_at(&value, "") {
+                return Err(ApiError::invalid_field(
+                    field,
+                    "control_characters",
+                    "no control characters (only line feed, carriage return and tab in texts)",
+                )
+                .into());
+            }
+            serde_path_to_error::deserialize(value)
+                .map(Json)
+                .map_err(|error| body_error(error).into())
         })
+    }
+}
+
+/// The path (`a.b.0`) of the first key or text of `value` holding a control character.
+///
+/// Line feed, carriage return and tab are what multi-line texts (descriptions, notes)
+/// legitimately hold — clients on Windows send CRLF; single-line fields refuse them in
+/// their own parser. Every other control character (NUL first) has no place in a plan
+/// and breaks PostgreSQL, logs and documents.
+fn control_character_at(value: &serde_json::Value, path: &str) -> Option<String> {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::String(text) if has_control_character(text) => Some(path.to_owned()),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| control_character_at(item, &join(&i.to_string()))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(key, item)| {
+            if has_control_character(key) {
+                Some(join(key))
+            } else {
+                control_character_at(item, &join(key))
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// Does `text` hold a control character other than line feed, carriage return and tab?
+pub fn has_control_character(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
+/// The problem of a body that is JSON but not of the operation's shape: a refused date
+/// names its field (422); anything else is a malformed request (400).
+fn body_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let field = error.path().to_string();
+    let message = error.inner().to_string();
+    match api_types::PlanDateError::from_message(&message) {
+        Some(date) => ApiError::invalid_field(field, date.code(), date.to_string()),
+        None => ApiError::bad_request(
+            "invalid_json",
+            format!("Json deserialize error: {message} (at {field})"),
+        ),
     }
 }
 

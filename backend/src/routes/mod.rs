@@ -4,7 +4,7 @@ pub mod actions;
 pub mod auth;
 pub mod change_requests;
 pub mod council;
-mod extract;
+pub mod extract;
 pub mod health;
 pub mod integrations;
 pub mod interchange;
@@ -25,6 +25,11 @@ use crate::error::ApiError;
 /// so the spec cannot list a route the server lacks, or miss one it has.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
+        // Load balancers probe with HEAD as often as with GET.
+        .route(
+            "/healthz",
+            actix_web::web::head().to(actix_web::HttpResponse::Ok),
+        )
         .service(health::readyz)
         .service(council::public_page)
         .service(

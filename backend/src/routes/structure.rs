@@ -114,13 +114,13 @@ pub async fn adopt_plan(
                     plan,
                     adoption.version,
                     PlanStatus::Adopted,
-                    Some(adoption.adopted_on),
+                    Some(adoption.adopted_on.get()),
                 )?;
                 crate::db::council::freeze_version(
                     conn,
                     tenant,
                     plan,
-                    adoption.adopted_on,
+                    adoption.adopted_on.get(),
                     adoption.deliberation.as_deref(),
                     actor.user_id,
                 )

@@ -112,15 +112,18 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
             let parsed = if text.trim().is_empty() {
                 Ok(None)
             } else {
-                crate::format::iso_date(&text).map(Some).ok_or(())
+                // The API's own date rule, so the form says what the server would.
+                api_types::PlanDate::parse(text.trim()).map(Some)
             };
             match parsed {
-                Ok(date) if date != current => *slot = Some(date),
+                Ok(date) if date.map(api_types::PlanDate::get) != current => *slot = Some(date),
                 Ok(_) => {}
-                Err(_) => local.push(FieldError {
+                Err(error) => local.push(FieldError {
                     field: format!("changes/{name}"),
-                    code: "invalid_date".to_owned(),
-                    message: tr!(error_invalid_date).to_owned(),
+                    code: error.code().to_owned(),
+                    message: crate::locale::field_error(error.code())
+                        .unwrap_or(tr!(error_invalid_date))
+                        .to_owned(),
                 }),
             }
         }

@@ -211,7 +211,9 @@ fn AdoptForm(plan_id: String, version: i32, editor: Editor) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(adopted_on) = crate::format::iso_date(&date.get_untracked()) else {
+        let Some(adopted_on) = crate::format::iso_date(&date.get_untracked())
+            .and_then(|date| api_types::PlanDate::new(date).ok())
+        else {
             error.set(Some(tr!(error_invalid_date).to_owned()));
             return;
         };
