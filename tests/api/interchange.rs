@@ -347,3 +347,70 @@ async fn importing_500_actions_is_quick() {
         elapsed.as_millis()
     );
 }
+
+#[tokio::test]
+async fn formula_titles_leave_as_quoted_csv_cells_and_come_back_unchanged() {
+    let app = spawn_app().await;
+    let dg = empty_tenant(&app, "cpas-formules").await;
+    let titles = [
+        "=HYPERLINK(\"http://evil\",\"x\")",
+        "+cmd|' /C calc'!A0",
+        "@SUM(1)",
+        "-2+3",
+    ];
+    let mut file = format!(
+        "{HEADER}\nOS;OSe1;;Être accessible;;externe;;;;;;;\nOO;OOe1;OSe1;Accueillir;;externe;;;;;;;\n"
+    );
+    for (i, title) in titles.iter().enumerate() {
+        let quoted = title.replace('"', "\"\"");
+        file.push_str(&format!(
+            "action;Pe{};OOe1;\"{quoted}\";projet;;;;;;;;\n",
+            i + 1
+        ));
+    }
+    let response = import(&app, &dg, "Formules", false, "text/csv", file.into_bytes()).await;
+    let status = response.status().as_u16();
+    let body = response.text().await.expect("body");
+    assert_eq!(status, 201, "{body}");
+    let plan: PlanTree = serde_json::from_str(&body).expect("a plan");
+    let imported: Vec<String> = plan.actions().map(|a| a.title.clone()).collect();
+    assert_eq!(imported, titles);
+
+    let (_, csv) = export(&app, &dg, &plan.id.to_string(), "csv").await;
+    let csv = String::from_utf8(csv).expect("UTF-8");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .flexible(true)
+        .from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let cells: Vec<String> = reader
+        .records()
+        .map(|r| r.expect("a record"))
+        .filter(|r| r.get(0) == Some("action"))
+        .map(|r| r.get(3).expect("a title").to_owned())
+        .collect();
+    assert_eq!(cells.len(), titles.len(), "{csv}");
+    for (cell, title) in cells.iter().zip(titles) {
+        assert_eq!(
+            cell,
+            &format!("'{title}"),
+            "a spreadsheet must not run {title}"
+        );
+    }
+
+    // Read back by the import: the titles are the original ones.
+    let response = import(
+        &app,
+        &dg,
+        "Formules (retour)",
+        false,
+        "text/csv",
+        csv.into_bytes(),
+    )
+    .await;
+    let status = response.status().as_u16();
+    let body = response.text().await.expect("body");
+    assert_eq!(status, 201, "{body}");
+    let again: PlanTree = serde_json::from_str(&body).expect("a plan");
+    let titles_again: Vec<String> = again.actions().map(|a| a.title.clone()).collect();
+    assert_eq!(titles_again, titles);
+}

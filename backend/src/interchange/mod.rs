@@ -145,7 +145,12 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, Vec<RowError>> {
     let mut rows = Vec::new();
     for (index, record) in records.enumerate() {
         match record {
-            Ok(record) => rows.push(record.iter().map(str::to_owned).collect()),
+            Ok(record) => rows.push(
+                record
+                    .iter()
+                    .map(|cell| restore_formula(cell).to_owned())
+                    .collect(),
+            ),
             Err(e) => {
                 return Err(vec![error(
                     index + 2,
@@ -569,6 +574,38 @@ fn objective_row(level: &str, code: &str, parent: &str, title: &str, volet: Vole
     row
 }
 
+/// First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV
+/// injection"): `=`, `+`, `-`, `@`, tab, carriage return.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether `text`, once its leading apostrophes are set aside, starts like a formula.
+fn formula_like_after_apostrophes(text: &str) -> bool {
+    text.trim_start_matches('\'')
+        .starts_with(|c| FORMULA_STARTS.contains(&c))
+}
+
+/// A cell as the CSV export writes it: one leading apostrophe when it would start like a
+/// formula, so that a spreadsheet shows it as text instead of running it. Text already
+/// starting with apostrophes before such a character gets one more, so that
+/// [`restore_formula`] gives every text back exactly.
+pub fn neutralise_formula(text: &str) -> std::borrow::Cow<'_, str> {
+    if formula_like_after_apostrophes(text) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// A cell as the CSV import reads it: the apostrophe [`neutralise_formula`] added is
+/// removed (only one, and only before what starts like a formula); any other text is
+/// unchanged.
+pub fn restore_formula(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if formula_like_after_apostrophes(rest) => rest,
+        _ => text,
+    }
+}
+
 /// The plan as CSV: UTF-8 with a BOM (so Excel reads the accents), `;`-separated (what a
 /// French-language Excel expects), CRLF line ends.
 pub fn to_csv(tree: &PlanTree) -> Result<Vec<u8>, csv::Error> {
@@ -578,7 +615,7 @@ pub fn to_csv(tree: &PlanTree) -> Result<Vec<u8>, csv::Error> {
         .from_writer(b"\xEF\xBB\xBF".to_vec());
     writer.write_record(COLUMNS)?;
     for row in rows(tree) {
-        writer.write_record(&row)?;
+        writer.write_record(row.iter().map(|cell| neutralise_formula(cell).into_owned()))?;
     }
     writer
         .into_inner()
@@ -645,6 +682,58 @@ mod tests {
                 .as_deref()
                 .is_some_and(|d| d.contains("MyMinfin"))
         );
+    }
+
+    /// Texts, and the cell the export writes for each (which the import reads back).
+    const FORMULA_CELLS: [(&str, &str); 14] = [
+        (
+            "=HYPERLINK(\"http://evil\",\"x\")",
+            "'=HYPERLINK(\"http://evil\",\"x\")",
+        ),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("@SUM(1)", "'@SUM(1)"),
+        ("-2+3", "'-2+3"),
+        ("\tcaché", "'\tcaché"),
+        ("\rretour", "'\rretour"),
+        ("'=déjà protégé", "''=déjà protégé"),
+        ("''-deux", "'''-deux"),
+        ("Aider les familles", "Aider les familles"),
+        ("l'accueil = priorité", "l'accueil = priorité"),
+        ("'citation'", "'citation'"),
+        ("'", "'"),
+        ("", ""),
+        ("2 - 1", "2 - 1"),
+    ];
+
+    #[test]
+    fn cells_that_start_like_formulas_are_written_with_an_apostrophe() {
+        for (text, written) in FORMULA_CELLS {
+            assert_eq!(neutralise_formula(text), written, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_import_removes_exactly_the_apostrophe_the_export_added() {
+        for (text, written) in FORMULA_CELLS {
+            assert_eq!(restore_formula(written), text, "{written:?}");
+            assert_eq!(restore_formula(&neutralise_formula(text)), text, "{text:?}");
+        }
+        // An apostrophe the export would not have written stays.
+        assert_eq!(restore_formula("'1"), "'1");
+    }
+
+    #[test]
+    fn csv_cells_lose_the_export_s_apostrophe_when_read() {
+        let csv = format!(
+            "{HEADER}\nOS;OSe1;;'=1+1;;externe;;;;;;;\nOO;OOe1;OSe1;'@SUM(1);;externe;;;;;;;\n\
+             action;Pe1;OOe1;'-2+3;projet;;'+cmd;;;;;;\n"
+        );
+        let draft = parse(&table(&csv)).expect("valid");
+        assert_eq!(draft.strategic[0].title, "=1+1");
+        assert_eq!(draft.strategic[0].operational[0].title, "@SUM(1)");
+        let action = &draft.strategic[0].operational[0].actions[0];
+        assert_eq!(action.title, "-2+3");
+        assert_eq!(action.lead.as_deref(), Some("+cmd"));
     }
 
     #[test]
