@@ -40,8 +40,12 @@ pub struct NewUser {
     /// `admin`); a DG creates users in their own CPAS and may omit it.
     #[serde(default)]
     pub tenant_id: Option<Uuid>,
-    /// Initial password (≥ 12 characters). When omitted, one is generated and returned once.
+    /// Initial password: 12 to 256 characters, not a common one, and hard enough to guess
+    /// (zxcvbn score ≥ 3 over its first 64 characters, with the person's name and e-mail and
+    /// the CPAS's name as known words; else 422 `weak_password` with the reason in French).
+    /// When omitted, one is generated and returned once.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 256))]
     pub password: Option<String>,
 }
 
@@ -85,6 +89,10 @@ pub struct UserPatch {
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     pub current_password: String,
+    /// 12 to 256 characters, not a common one, and hard enough to guess (zxcvbn score ≥ 3
+    /// over its first 64 characters, with the person's name and e-mail and the CPAS's name
+    /// as known words; else 422 `weak_password` with the reason in French).
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 256))]
     pub new_password: String,
 }
 

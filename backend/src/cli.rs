@@ -119,6 +119,7 @@ pub fn main() -> anyhow::Result<()> {
             let password = crate::auth::password::NewPassword::parse(
                 line.trim_end_matches(['\r', '\n']),
                 "password",
+                &crate::auth::password::PasswordOwner::default(),
             )
             .map_err(|e| anyhow::anyhow!("{:?}", e.problem()))?;
             let hash = password

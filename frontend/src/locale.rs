@@ -69,7 +69,15 @@ impl LocaleContext {
 /// The message of an API field error code in the current language; `None` keeps the
 /// server's own text.
 pub fn field_error(code: &str) -> Option<&'static str> {
+    // The server explains a weak password in French, with the precise reason: better than
+    // the general sentence for French readers.
+    if code == "weak_password" && current() == Locale::fr {
+        return None;
+    }
     Some(match code {
+        "weak_password" => tr!(error_weak_password),
+        "too_common" => tr!(error_too_common),
+        "not_public_address" => tr!(error_not_public_address),
         "required" => tr!(error_required),
         "out_of_range" => tr!(error_out_of_range),
         "invalid_date" => tr!(error_invalid_date),

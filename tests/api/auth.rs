@@ -491,3 +491,81 @@ async fn the_first_administrator_is_created_from_the_command_line_code() {
     );
     assert!(again.is_err(), "one account per e-mail");
 }
+
+#[tokio::test]
+async fn guessable_passwords_are_refused_with_a_french_reason_wherever_a_password_is_set() {
+    let app = spawn_app().await;
+    let social = app.token("social@paliseul.example").await;
+    let (app, social_ref) = (&app, &social);
+    let change = |new_password: &'static str| async move {
+        app.send_as(
+            reqwest::Method::PUT,
+            Some(social_ref),
+            "/api/v1/me/password",
+            Some(&json!({ "current_password": PASSWORD, "new_password": new_password })),
+        )
+        .await
+    };
+
+    for weak in [
+        "            ",
+        "zzzzzzzzzzzz",
+        "abababababab",
+        "social@paliseul.example",
+        "Bruxelles2026",
+    ] {
+        let (status, _, problem) = problem_of(change(weak).await).await;
+        let error = &problem.errors[0];
+        assert_eq!(
+            (status, error.field.as_str(), error.code.as_str()),
+            (422, "new_password", "weak_password"),
+            "{weak:?}"
+        );
+        assert!(
+            error
+                .message
+                .starts_with("Ce mot de passe est trop facile à deviner : "),
+            "{weak:?}: {}",
+            error.message
+        );
+    }
+
+    // An account created by the DG: the CPAS's name and the person's own are known words.
+    let dg = app.token("dg@paliseul.example").await;
+    let create = |password: &'static str| {
+        let dg = dg.clone();
+        async move {
+            app.send_as(
+                reqwest::Method::POST,
+                Some(&dg),
+                "/api/v1/users",
+                Some(&json!({
+                    "email": "jeanne.lambert@paliseul.example",
+                    "display_name": "Jeanne Lambert",
+                    "role": "social_worker",
+                    "password": password,
+                })),
+            )
+            .await
+        }
+    };
+    let (status, _, problem) = problem_of(create("Paliseul2026!").await).await;
+    assert_eq!(
+        (status, problem.errors[0].code.as_str()),
+        (422, "weak_password")
+    );
+    assert!(
+        problem.errors[0].message.contains("nom de votre CPAS"),
+        "{}",
+        problem.errors[0].message
+    );
+    let (status, _, problem) = problem_of(create("JeanneLambert1").await).await;
+    assert_eq!(
+        (status, problem.errors[0].code.as_str()),
+        (422, "weak_password")
+    );
+    assert_eq!(create("le héron guette la carpe").await.status(), 201);
+
+    // A strong passphrase passes.
+    assert_eq!(change("le héron guette la carpe").await.status(), 204);
+}

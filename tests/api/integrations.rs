@@ -630,6 +630,15 @@ async fn webhook_urls_must_be_https() {
         "https://[::1]/pst",
         "https://[fd00::1]/pst",
         "https://[::ffff:10.0.0.1]/pst",
+        // The same written in the other IPv6 forms that lead there.
+        "https://[::a9fe:a9fe]/pst",
+        "https://[::ffff:0:a9fe:a9fe]/pst",
+        "https://[2002:a9fe:a9fe::]/pst",
+        "https://[fec0::1]/pst",
+        "https://[100::1]/pst",
+        "https://[::10.0.0.1]/pst",
+        "https://[64:ff9b::a9fe:a9fe]/pst",
+        "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/pst",
     ] {
         let (status, problem) = send(
             &app,
@@ -641,6 +650,21 @@ async fn webhook_urls_must_be_https() {
         .await;
         assert_eq!(status, 422, "{url}: {problem}");
         assert_eq!(problem["errors"][0]["field"], "url");
+        if url.starts_with("https://") && !url.contains('@') {
+            assert_eq!(problem["errors"][0]["code"], "not_public_address", "{url}");
+        }
+    }
+    // A public address written as an IP is fine, in either family.
+    for url in ["https://8.8.8.8/pst", "https://[2001:4860:4860::8888]/pst"] {
+        let (status, body) = send(
+            &app,
+            &dg,
+            Method::POST,
+            "/api/v1/webhooks",
+            json!({ "url": url, "events": ["plan.adopted"] }),
+        )
+        .await;
+        assert_eq!(status, 201, "{url}: {body}");
     }
     let (status, problem) = send(
         &app,

@@ -439,6 +439,15 @@ pub fn insert_user(conn: &mut PgConnection, new: &NewUserRow<'_>) -> Result<Uuid
 }
 
 /// The stored password hash of a user.
+/// The name of a CPAS, if it exists.
+pub fn tenant_name(conn: &mut PgConnection, tenant: TenantId) -> Result<Option<String>, ApiError> {
+    Ok(tenants::table
+        .find(tenant.get())
+        .select(tenants::name)
+        .first(conn)
+        .optional()?)
+}
+
 pub fn password_hash(conn: &mut PgConnection, user_id: Uuid) -> Result<String, ApiError> {
     Ok(users::table
         .find(user_id)
@@ -523,7 +532,12 @@ pub fn create_admin(
 ) -> Result<Uuid, ApiError> {
     let email = crate::domain::Email::parse(email, "email")?;
     let name = crate::domain::Label::parse(name, "name", 200)?;
-    let hash = crate::auth::password::NewPassword::parse(password, "password")?.hash()?;
+    let owner = crate::auth::password::PasswordOwner {
+        name: name.as_str(),
+        email: email.as_str(),
+        tenant_name: None,
+    };
+    let hash = crate::auth::password::NewPassword::parse(password, "password", &owner)?.hash()?;
     insert_user(
         conn,
         &NewUserRow {

@@ -313,15 +313,12 @@ pub fn parse_webhook_url(url: &str, allow_loopback_http: bool) -> Result<String,
         "http" => return Err(invalid("webhooks are sent over HTTPS only")),
         _ => return Err(invalid("an https:// URL")),
     }
-    // An IP written in the URL is never resolved, so it is checked here; names are checked
-    // at each send (see `jobs::egress`).
-    let literal = match parsed.host() {
-        Some(url::Host::Ipv4(ip)) => Some(std::net::IpAddr::V4(ip)),
-        Some(url::Host::Ipv6(ip)) => Some(std::net::IpAddr::V6(ip)),
-        _ => None,
-    };
-    if literal.is_some_and(|ip| !crate::jobs::egress::is_allowed(ip, allow_loopback_http)) {
-        return Err(invalid(
+    // An IP written in the URL is refused at once; names are checked at each send, when
+    // they are resolved (see `jobs::egress`).
+    if !crate::jobs::egress::literal_host_allowed(&parsed, allow_loopback_http) {
+        return Err(ApiError::invalid_field(
+            "url",
+            "not_public_address",
             "a public address: webhooks are not sent to private, local or reserved networks",
         ));
     }

@@ -43,6 +43,8 @@ pub fn start(
             allow_loopback,
         }))
         .redirect(reqwest::redirect::Policy::none())
+        // A proxy from the environment would resolve and connect itself, past our checks.
+        .no_proxy()
         .user_agent(concat!("PST-Webhooks/", env!("CARGO_PKG_VERSION")))
         .build()
     {
@@ -54,7 +56,7 @@ pub fn start(
     };
     Some(tokio::spawn(async move {
         loop {
-            match send_due(&db, &client, retry_base, &stopping).await {
+            match send_due(&db, &client, allow_loopback, retry_base, &stopping).await {
                 // A full batch: there may be more waiting.
                 Ok(sent) if sent as i64 == BATCH && !*stopping.borrow() => continue,
                 Ok(_) => {}
@@ -74,6 +76,7 @@ pub fn start(
 pub async fn send_due(
     db: &Db,
     client: &reqwest::Client,
+    allow_loopback: bool,
     retry_base: Duration,
     stopping: &Stopping,
 ) -> Result<usize, ApiError> {
@@ -84,7 +87,7 @@ pub async fn send_due(
     let mut sent = 0;
     let mut due = due.into_iter();
     for delivery in due.by_ref() {
-        let outcome = send(client, &delivery).await;
+        let outcome = send(client, allow_loopback, &delivery).await;
         let retry_in = match &outcome {
             Outcome::Failed { .. } if delivery.attempts < MAX_ATTEMPTS => {
                 Some(backoff(retry_base, delivery.attempts))
@@ -130,7 +133,19 @@ fn backoff(base: Duration, attempt: i32) -> TimeDelta {
     TimeDelta::from_std(delay).unwrap_or(TimeDelta::hours(6))
 }
 
-async fn send(client: &reqwest::Client, delivery: &DueDelivery) -> Outcome {
+async fn send(client: &reqwest::Client, allow_loopback: bool, delivery: &DueDelivery) -> Outcome {
+    // An IP in the URL is never resolved, so the resolver's check does not see it: checked
+    // here at each send too, since an endpoint registered under older rules may remain.
+    let allowed = url::Url::parse(&delivery.url)
+        .is_ok_and(|url| crate::jobs::egress::literal_host_allowed(&url, allow_loopback));
+    if !allowed {
+        return Outcome::Failed {
+            status: None,
+            error: "not a public address: webhooks are not sent to private, local or \
+                    reserved networks"
+                .to_owned(),
+        };
+    }
     let body = delivery.payload.to_string();
     let timestamp = chrono::Utc::now().timestamp();
     let result = client

@@ -51,13 +51,22 @@ pub async fn change_password(
         current_password,
         new_password,
     } = body.into_inner();
-    let new_password = password::NewPassword::parse(&new_password, "new_password")?;
-    let (actor, stored_hash) = db
+    let (actor, stored_hash, user) = db
         .run_as(&auth, |conn, actor| {
-            Ok((actor.clone(), accounts::password_hash(conn, actor.user_id)?))
+            Ok((
+                actor.clone(),
+                accounts::password_hash(conn, actor.user_id)?,
+                accounts::get_user(conn, actor.user_id, None)?,
+            ))
         })
         .await?;
     let new_hash = web::block(move || {
+        let owner = password::PasswordOwner {
+            name: &user.display_name,
+            email: &user.email,
+            tenant_name: user.tenant.as_ref().map(|tenant| tenant.name.as_str()),
+        };
+        let new_password = password::NewPassword::parse(&new_password, "new_password", &owner)?;
         if password::verify(&current_password, &stored_hash) {
             new_password.hash()
         } else {

@@ -92,6 +92,19 @@ pub async fn create_user(
     let new = body.into_inner();
     let email = Email::parse(&new.email, "email")?;
     let display_name = Label::parse(&new.display_name, "display_name", 200)?;
+    // Authorised before any hashing, and the CPAS's name: a word the password must avoid.
+    let (new, tenant_name) = db
+        .run_as(&auth, move |conn, actor| {
+            let tenant = target_tenant(actor, &new)?;
+            let (permission, scope) = account_scope(tenant);
+            authz::ensure(actor, permission, scope)?;
+            let tenant_name = match tenant {
+                Some(tenant) => accounts::tenant_name(conn, tenant)?,
+                None => None,
+            };
+            Ok((new, tenant_name))
+        })
+        .await?;
     let (password_text, temporary) = match new.password.clone() {
         Some(given) => (given, None),
         None => {
@@ -99,10 +112,17 @@ pub async fn create_user(
             (generated.clone(), Some(generated))
         }
     };
-    let chosen = password::NewPassword::parse(&password_text, "password")?;
-    let hash = web::block(move || chosen.hash())
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("hashing failed: {e}")))??;
+    let (owner_email, owner_name) = (email.as_str().to_owned(), display_name.as_str().to_owned());
+    let hash = web::block(move || {
+        let owner = password::PasswordOwner {
+            name: &owner_name,
+            email: &owner_email,
+            tenant_name: tenant_name.as_deref(),
+        };
+        password::NewPassword::parse(&password_text, "password", &owner)?.hash()
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("hashing failed: {e}")))??;
 
     let user = db
         .run_as(&auth, move |conn, actor| {
@@ -295,7 +315,12 @@ pub async fn reset_password(
     let user_id = user_id.into_inner();
     let temporary = password::generate()?;
     let hash = {
-        let new = password::NewPassword::parse(&temporary, "password")?;
+        // Twenty random characters: no word of the owner's can weaken them.
+        let new = password::NewPassword::parse(
+            &temporary,
+            "password",
+            &password::PasswordOwner::default(),
+        )?;
         web::block(move || new.hash())
             .await
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("hashing failed: {e}")))??
