@@ -352,3 +352,99 @@ async fn dot_segment_paths_get_a_problem() {
         assert_eq!(problem["code"], "invalid_path", "{target}");
     }
 }
+
+#[tokio::test]
+async fn the_date_migration_clears_and_reports_out_of_range_dates_and_then_refuses_them() {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::{BigInt, Text};
+    use diesel_migrations::MigrationHarness;
+
+    #[derive(diesel::QueryableByName, Debug, PartialEq)]
+    struct Repair {
+        #[diesel(sql_type = Text)]
+        table_name: String,
+        #[diesel(sql_type = Text)]
+        column_name: String,
+        #[diesel(sql_type = Text)]
+        old_value: String,
+        #[diesel(sql_type = Text)]
+        action: String,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+
+    let url = tests::fresh_database();
+    let mut conn = <diesel::PgConnection as diesel::Connection>::establish(&url).expect("db");
+    // Back to the schema before the rule, where such dates could be stored.
+    let reverted = conn
+        .revert_last_migration(backend::db::MIGRATIONS)
+        .expect("the last migration reverts")
+        .to_string();
+    assert_eq!(
+        reverted, "20261202000009",
+        "the date migration is the one reverted"
+    );
+    let mut bad = |sql: &str| {
+        diesel::sql_query(sql)
+            .execute(&mut conn)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    };
+    assert_eq!(
+        bad("UPDATE actions SET planned_end = '0050-06-01' \
+             WHERE id = (SELECT id FROM actions WHERE code = 'Pe18' LIMIT 1)"),
+        1
+    );
+    assert_eq!(
+        bad(
+            "UPDATE plans SET adopted_on = '10000-01-01' WHERE id = (SELECT id FROM plans LIMIT 1)"
+        ),
+        1
+    );
+    let evaluations = bad(
+        "INSERT INTO plan_evaluations (tenant_id, plan_id, kind, as_of, snapshot) \
+         SELECT tenant_id, id, 'mid_term', '1850-01-01', '{}'::jsonb FROM plans LIMIT 1",
+    );
+    assert_eq!(evaluations, 1);
+
+    backend::db::run_migrations(&mut conn).expect("the migrations run again");
+
+    let mut repairs: Vec<Repair> =
+        diesel::sql_query("SELECT table_name, column_name, old_value, action FROM data_repairs")
+            .load(&mut conn)
+            .expect("the report");
+    repairs.sort_by(|a, b| a.table_name.cmp(&b.table_name));
+    let report = |t: &str, c: &str, v: &str, a: &str| Repair {
+        table_name: t.to_owned(),
+        column_name: c.to_owned(),
+        old_value: v.to_owned(),
+        action: a.to_owned(),
+    };
+    assert_eq!(
+        repairs,
+        [
+            report("actions", "planned_end", "0050-06-01", "cleared"),
+            report("plan_evaluations", "as_of", "1850-01-01", "reported"),
+            report("plans", "adopted_on", "10000-01-01", "cleared"),
+        ]
+    );
+    let left: Count = diesel::sql_query(
+        "SELECT count(*) AS n FROM actions a JOIN plans p ON p.id = a.plan_id \
+         WHERE a.planned_end < '1900-01-01' OR p.adopted_on > '2999-12-31'",
+    )
+    .get_result(&mut conn)
+    .expect("count");
+    assert_eq!(left.n, 0, "the optional dates are cleared");
+    // The reported evaluation is left for a person; a new bad date is refused.
+    let refused =
+        diesel::sql_query("UPDATE actions SET actual_end = '3000-01-01' WHERE code = 'Pe18'")
+            .execute(&mut conn);
+    assert!(
+        refused
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("actual_end_range")),
+        "{refused:?}"
+    );
+}
