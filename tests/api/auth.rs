@@ -569,3 +569,40 @@ async fn guessable_passwords_are_refused_with_a_french_reason_wherever_a_passwor
     // A strong passphrase passes.
     assert_eq!(change("le héron guette la carpe").await.status(), 204);
 }
+
+#[tokio::test]
+async fn an_attackers_wrong_passwords_do_not_keep_the_real_user_out() {
+    let mut settings = tests::test_settings(tests::fresh_database());
+    // Behind a proxy: the client's address comes from `X-Forwarded-For`.
+    settings.settings.trust_proxy = true;
+    let app = tests::spawn_app_with(settings).await;
+    let app = &app;
+    let attempt = |from: &'static str, password: &'static str| async move {
+        app.client
+            .post(app.url("/api/v1/auth/login"))
+            .header("X-Forwarded-For", from)
+            .json(&json!({ "email": "dg@paliseul.example", "password": password }))
+            .send()
+            .await
+            .expect("answer")
+            .status()
+            .as_u16()
+    };
+    const ATTACKER: &str = "203.0.113.7";
+    const OWNER: &str = "198.51.100.20";
+    for n in 1..=10 {
+        assert_eq!(
+            attempt(ATTACKER, "wrong password!").await,
+            401,
+            "attempt {n}"
+        );
+    }
+    assert_eq!(attempt(ATTACKER, "wrong password!").await, 429);
+    // The attacker stays throttled, even with the right password.
+    assert_eq!(attempt(ATTACKER, PASSWORD).await, 429);
+    // The owner, from an address that has not failed, logs in.
+    assert_eq!(attempt(OWNER, PASSWORD).await, 200);
+    // A second guesser gets one try, then waits too.
+    assert_eq!(attempt("192.0.2.99", "another guess").await, 401);
+    assert_eq!(attempt("192.0.2.99", PASSWORD).await, 429);
+}

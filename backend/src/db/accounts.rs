@@ -69,7 +69,14 @@ fn window_start() -> DateTime<Utc> {
     Utc::now() - chrono::Duration::from_std(THROTTLE_WINDOW).unwrap_or_default()
 }
 
-/// Refuses with 429 when the account or the address failed too often in the window.
+/// Refuses with 429 when the address failed too often in the window, or when the account
+/// did and this address is among those that failed on it.
+///
+/// Why not lock the account outright: anyone who knows an e-mail could then keep its owner
+/// out with ten wrong passwords a minute. Instead, once an account is over its limit, only
+/// the addresses that took part in the guessing wait; its owner, from an address that has
+/// not failed on it, still logs in. Each address stays bounded by its own limit, so a
+/// guesser gains one try per new address and per window, no more.
 pub fn check_throttle(
     conn: &mut PgConnection,
     email: &str,
@@ -77,24 +84,33 @@ pub fn check_throttle(
     limits: ThrottleLimits,
 ) -> Result<(), ApiError> {
     let since = window_start();
-    let (by_email, by_ip, oldest): (i64, i64, Option<DateTime<Utc>>) = login_failures::table
-        .filter(login_failures::at.gt(since))
-        .filter(
-            login_failures::email
-                .eq(email)
-                .or(login_failures::client_ip.eq(client_ip)),
-        )
-        .select((
-            diesel::dsl::sql::<diesel::sql_types::BigInt>("count(*) FILTER (WHERE email = ")
-                .bind::<diesel::sql_types::Text, _>(email)
-                .sql(")"),
-            diesel::dsl::sql::<diesel::sql_types::BigInt>("count(*) FILTER (WHERE client_ip = ")
+    let (by_email, by_ip, by_both, oldest): (i64, i64, i64, Option<DateTime<Utc>>) =
+        login_failures::table
+            .filter(login_failures::at.gt(since))
+            .filter(
+                login_failures::email
+                    .eq(email)
+                    .or(login_failures::client_ip.eq(client_ip)),
+            )
+            .select((
+                diesel::dsl::sql::<diesel::sql_types::BigInt>("count(*) FILTER (WHERE email = ")
+                    .bind::<diesel::sql_types::Text, _>(email)
+                    .sql(")"),
+                diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                    "count(*) FILTER (WHERE client_ip = ",
+                )
                 .bind::<diesel::sql_types::Text, _>(client_ip)
                 .sql(")"),
-            diesel::dsl::min(login_failures::at),
-        ))
-        .first(conn)?;
-    if by_email >= limits.per_account || by_ip >= limits.per_address {
+                diesel::dsl::sql::<diesel::sql_types::BigInt>("count(*) FILTER (WHERE email = ")
+                    .bind::<diesel::sql_types::Text, _>(email)
+                    .sql(" AND client_ip = ")
+                    .bind::<diesel::sql_types::Text, _>(client_ip)
+                    .sql(")"),
+                diesel::dsl::min(login_failures::at),
+            ))
+            .first(conn)?;
+    let account_guessed_from_here = by_email >= limits.per_account && by_both > 0;
+    if account_guessed_from_here || by_ip >= limits.per_address {
         let retry_after = oldest.map_or(THROTTLE_WINDOW.as_secs(), |oldest| {
             let free_at = oldest + chrono::Duration::from_std(THROTTLE_WINDOW).unwrap_or_default();
             u64::try_from((free_at - Utc::now()).num_seconds()).unwrap_or(0) + 1
