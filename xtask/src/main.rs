@@ -525,8 +525,13 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
     Ok(dist)
 }
 
-/// Largest gzipped WASM we ship.
-const WASM_GZIP_BUDGET: usize = 400_000;
+/// Largest gzipped WASM we ship, as one file.
+///
+/// Raised from 400 KB to 410 KB when the input checks of issue 13 (one date rule shared with
+/// the server, the control-character and password texts in three languages) took the single
+/// file to 406.5 KB. This is a stopgap: issue 14.1 splits the WASM (branch `websplit`:
+/// initial set 325 KB gz today) and replaces this with a 300 KB budget on the initial set.
+const WASM_GZIP_BUDGET: usize = 410_000;
 
 fn gzip_len(bytes: &[u8]) -> anyhow::Result<usize> {
     use std::io::Write;
