@@ -69,10 +69,11 @@ impl PlanDate {
         Some(date) => date,
         None => panic!("2999-12-31 is a date"),
     };
-    /// The shape of the accepted texts, as the OpenAPI document states it (with
-    /// `format: date`, which also excludes days such as `2026-02-30`).
-    pub const PATTERN: &'static str =
-        r"^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+    /// The shape of the accepted texts, as the OpenAPI document states it: only real days
+    /// (OpenAPI 3.1 takes `format` as an annotation, so generators follow the pattern). It
+    /// leaves out 29 February, which the server accepts in leap years: a schema may be
+    /// stricter than the server, never looser.
+    pub const PATTERN: &'static str = r"^(19[0-9]{2}|2[0-9]{3})-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)$";
 
     /// A date within the accepted range.
     pub fn new(date: NaiveDate) -> Result<Self, PlanDateError> {

@@ -175,6 +175,15 @@ fn shared_responses(operation: &mut utoipa::openapi::path::Operation) {
             problem("Malformed request: an unparsable id, query string, header or JSON body"),
         );
     }
+    if has_input {
+        add(
+            "422",
+            problem(
+                "A field breaks a rule (its name and code in `errors`): a control character \
+                 in a text, path or query parameter, a date outside 1900–2999…",
+            ),
+        );
+    }
     if json_body {
         add("413", problem("The JSON body is over 1 MiB"));
     }

@@ -306,22 +306,35 @@ pub fn request_line_problem(path: &str, query: &str) -> Option<ApiError> {
             .decode_utf8_lossy()
             .into_owned()
     };
-    if path
-        .split('/')
-        .map(decoded)
-        .any(|segment| segment == "." || segment == ".." || has_control_character(&segment))
+    let segments: Vec<String> = path.split('/').map(decoded).collect();
+    if segments
+        .iter()
+        .any(|segment| segment == "." || segment == "..")
     {
         return Some(ApiError::bad_request(
             "invalid_path",
-            "the path holds a control character or a `.`/`..` segment",
+            "the path holds a `.` or `..` segment",
+        ));
+    }
+    // A control character is a field that breaks a rule (422, like a body's), not a
+    // request that does not parse.
+    if segments
+        .iter()
+        .any(|segment| has_control_character(segment))
+    {
+        return Some(ApiError::invalid_field(
+            "path",
+            "control_characters",
+            "no control characters in the path",
         ));
     }
     if let Some((name, _)) = url::form_urlencoded::parse(query.as_bytes())
         .find(|(name, value)| has_control_character(name) || has_control_character(value))
     {
-        return Some(ApiError::bad_request(
-            "invalid_query",
-            format!("the query parameter `{name}` holds a control character"),
+        return Some(ApiError::invalid_field(
+            name.into_owned(),
+            "control_characters",
+            "no control characters in a query parameter",
         ));
     }
     None

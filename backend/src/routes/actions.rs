@@ -86,7 +86,7 @@ fn expected_version(
     security(("bearer" = [])),
     params(
         ("action_id" = uuid::Uuid, Path),
-        ("If-Match" = Option<String>, Header, description = "The ETag of the version edited",
+        ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag of the version edited",
          pattern = r#"^\s*(W/)*"*[+-]?[0-9]{1,9}"*\s*$"#),
     ),
     request_body = ActionEdit,

@@ -39,7 +39,7 @@ pub async fn login(
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
     // Checked before the throttle's and the account's queries: no address is longer.
-    if email.len() > Email::MAX_LEN {
+    if email.chars().count() > Email::MAX_LEN {
         return Err(ApiError::invalid_field(
             "email",
             "too_long",
