@@ -295,7 +295,7 @@ async fn request_checks(
 
 /// What is wrong with a request line's path and query string, if anything.
 pub fn request_line_problem(path: &str, query: &str) -> Option<ApiError> {
-    use crate::routes::extract::has_control_character;
+    use crate::domain::text::has_control_character;
     if query.len() > MAX_QUERY_BYTES {
         return Some(ApiError::UriTooLong {
             limit: MAX_QUERY_BYTES,

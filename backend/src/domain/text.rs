@@ -85,10 +85,7 @@ impl Label {
                 format!("at most {max_chars} characters"),
             ));
         }
-        if text
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-        {
+        if has_control_character(text) {
             return Err(ApiError::invalid_field(
                 field,
                 "control_characters",
@@ -161,6 +158,17 @@ impl Slug {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Does `text` hold a control character other than line feed, carriage return and tab?
+///
+/// Line breaks and tabs are what multi-line texts (descriptions, notes) hold — clients on
+/// Windows send CRLF; single-line labels refuse them in their own parser. Every other
+/// control character (NUL first) has no place in a plan and breaks PostgreSQL, logs and
+/// documents.
+pub fn has_control_character(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use diesel::PgConnection;
 use crate::auth::Authenticated;
 use crate::authz::Actor;
 use crate::db::{Db, QueryStats, accounts, integrations};
+use crate::domain::text::has_control_character;
 use crate::error::ApiError;
 
 /// The database, bound to the current request so its statements are counted for the
@@ -148,12 +149,8 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
-/// The path (`a.b.0`) of the first key or text of `value` holding a control character.
-///
-/// Line feed, carriage return and tab are what multi-line texts (descriptions, notes)
-/// legitimately hold — clients on Windows send CRLF; single-line fields refuse them in
-/// their own parser. Every other control character (NUL first) has no place in a plan
-/// and breaks PostgreSQL, logs and documents.
+/// The path (`a.b.0`) of the first key or text of `value` holding a control character
+/// ([`has_control_character`]: line breaks and tabs are allowed).
 fn control_character_at(value: &serde_json::Value, path: &str) -> Option<String> {
     let join = |key: &str| {
         if path.is_empty() {
@@ -177,12 +174,6 @@ fn control_character_at(value: &serde_json::Value, path: &str) -> Option<String>
         }),
         _ => None,
     }
-}
-
-/// Does `text` hold a control character other than line feed, carriage return and tab?
-pub fn has_control_character(text: &str) -> bool {
-    text.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
 /// The problem of a body that is JSON but not of the operation's shape: a refused date

@@ -4,7 +4,7 @@ pub mod actions;
 pub mod auth;
 pub mod change_requests;
 pub mod council;
-pub mod extract;
+mod extract;
 pub mod health;
 pub mod integrations;
 pub mod interchange;
