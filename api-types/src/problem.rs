@@ -27,9 +27,13 @@ pub struct Problem {
     pub detail: Option<String>,
     /// Stable machine-readable code, e.g. `not_found`, `invalid_id`.
     pub code: String,
-    /// Per-field problems of a rejected input.
+    /// Per-field problems of a rejected input (the first 200).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 200))]
     pub errors: Vec<FieldError>,
+    /// How many field problems there are in all, when `errors` lists only the first 200.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_errors: Option<usize>,
     /// For `version_conflict`: what changed since the version the request was based on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict: Option<Conflict>,

@@ -124,6 +124,10 @@ pub struct Settings {
     #[arg(long, env = "PST_TOKEN_RATE_LIMIT", default_value_t = 600)]
     pub token_rate_limit: u32,
 
+    /// Plan imports one instance runs at a time; more are answered 429 with `Retry-After`.
+    #[arg(long, env = "PST_IMPORT_CONCURRENCY", default_value_t = 2)]
+    pub import_concurrency: usize,
+
     /// Accept webhooks to plain `http://` on loopback (development and tests only).
     #[arg(long, env = "PST_WEBHOOK_ALLOW_LOOPBACK_HTTP", default_value_t = false)]
     pub webhook_allow_loopback_http: bool,

@@ -5,6 +5,9 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use api_types::{FieldError, Problem};
 
+/// Field errors listed in one answer; `total_errors` counts them all.
+pub const MAX_LISTED_ERRORS: usize = 200;
+
 /// Everything a handler can fail with. Each variant has one status and one stable `code`.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -41,6 +44,10 @@ pub enum ApiError {
     /// The body is larger than the server accepts.
     #[error("the request body is over {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    /// An uploaded file, or a part of it once inflated, is over a limit the detail names
+    /// (413).
+    #[error("{detail}")]
+    FileTooLarge { detail: String },
     /// The query string is longer than the server reads (414).
     #[error("the query string is over {limit} bytes")]
     UriTooLong { limit: usize },
@@ -95,6 +102,7 @@ impl ApiError {
             Self::PreconditionRequired => "precondition_required",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::FileTooLarge { .. } => "file_too_large",
             Self::UriTooLong { .. } => "uri_too_long",
             Self::NotFound { .. } => "not_found",
             Self::NoRoute => "no_route",
@@ -115,6 +123,7 @@ impl ApiError {
             Self::PreconditionRequired => "Precondition required",
             Self::TooManyRequests { .. } => "Too many requests",
             Self::PayloadTooLarge { .. } => "Request body too large",
+            Self::FileTooLarge { .. } => "File too large",
             Self::UriTooLong { .. } => "URI too long",
             Self::NotFound { .. } | Self::NoRoute => "Not found",
             Self::MethodNotAllowed => "Method not allowed",
@@ -139,9 +148,16 @@ impl ApiError {
             status: self.status_code().as_u16(),
             detail,
             code: self.code().to_owned(),
+            // A file can have thousands of problems: the first ones tell what to fix.
             errors: match self {
-                Self::Validation(errors) => errors.clone(),
+                Self::Validation(errors) => {
+                    errors.iter().take(MAX_LISTED_ERRORS).cloned().collect()
+                }
                 _ => Vec::new(),
+            },
+            total_errors: match self {
+                Self::Validation(errors) if errors.len() > MAX_LISTED_ERRORS => Some(errors.len()),
+                _ => None,
             },
             conflict: match self {
                 Self::VersionConflict { conflict, .. } => conflict.as_deref().cloned(),
@@ -162,7 +178,9 @@ impl ResponseError for ApiError {
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge { .. } | Self::FileTooLarge { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
             Self::NotFound { .. } | Self::NoRoute => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,

@@ -87,6 +87,10 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
         allow_loopback_http: settings.webhook_allow_loopback_http,
     });
     let token_limit = web::Data::new(routes::TokenRateLimit(settings.token_rate_limit));
+    // One set of import slots for all the workers of the instance.
+    let import_slots = web::Data::new(routes::interchange::ImportSlots::new(
+        settings.import_concurrency,
+    ));
     // One cache for all the workers of the instance.
     let plan_trees = web::Data::new(crate::cache::PlanTreeCache::new(
         settings.plan_cache_mb.saturating_mul(1 << 20),
@@ -116,13 +120,16 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
                     .app_data(login.clone())
                     .app_data(webhooks.clone())
                     .app_data(token_limit.clone())
+                    .app_data(import_slots.clone())
                     .app_data(plan_trees.clone())
                     .app_data(web::PathConfig::default().error_handler(routes::path_error))
                     .app_data(web::QueryConfig::default().error_handler(|err, _| {
                         ApiError::bad_request("invalid_query", err.to_string()).into()
                     }))
-                    // Raw bodies are imported files: a few thousand actions fit well under 10 MB.
-                    .app_data(web::PayloadConfig::new(10 << 20))
+                    // Raw bodies are imported files (read within the import's own limits).
+                    .app_data(web::PayloadConfig::new(
+                        crate::interchange::limits::MAX_FILE_BYTES,
+                    ))
                     .app_data(web::JsonConfig::default().limit(JSON_LIMIT).error_handler(
                         |err, _| match err {
                             JsonPayloadError::Overflow { .. }

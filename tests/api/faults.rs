@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use diesel::RunQueryDsl;
 use diesel::connection::SimpleConnection;
 use tests::{
-    LoadOutcome, ServerProcess, TestApp, WriteLoad, fresh_database, own_cluster, random_secret,
-    spawn_app_with, test_settings,
+    LoadOutcome, ServerProcess, TestApp, WriteLoad, fresh_database, memory_mib, own_cluster,
+    random_secret, spawn_app_with, test_settings,
 };
 
 const SERVER: &str = env!("CARGO_BIN_EXE_pst-server-under-test");
@@ -257,23 +257,6 @@ async fn an_exhausted_pool_answers_503_quickly_instead_of_piling_up() {
     }
     let plans: Vec<api_types::PlanSummary> = app.get_ok_as(&token, "/api/v1/plans").await;
     assert!(!plans.is_empty());
-}
-
-/// A figure of `/proc/<pid>/status`, in MiB.
-fn memory_mib(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix(field))
-        .and_then(|rest| {
-            rest.trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<u64>()
-                .ok()
-        })
-        .map(|kib| kib / 1024)
-        .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"))
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ mod follow_up;
 mod graceful_shutdown;
 mod hardening;
 mod health;
+mod import_limits;
 mod input_checks;
 mod integrations;
 mod interchange;

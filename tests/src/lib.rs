@@ -11,6 +11,8 @@ use diesel::{Connection, PgConnection, RunQueryDsl};
 use serde::de::DeserializeOwned;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+pub mod workbook;
+
 /// Password of every demo account in the test databases.
 pub const PASSWORD: &str = "test-password-2026";
 
@@ -170,6 +172,7 @@ pub fn test_settings(database_url: String) -> TestSettings {
         shutdown_timeout_secs: 15,
         plan_cache_mb: 16,
         token_rate_limit: 600,
+        import_concurrency: 2,
         cors_origins: vec!["https://pcs.commune.example".to_owned()],
         webhook_allow_loopback_http: true,
         webhook_interval_ms: 100,
@@ -489,8 +492,19 @@ impl ServerProcess {
     /// Starts the server on `database_url` (already migrated: a template clone) and waits
     /// until it is ready.
     pub async fn start(binary: &str, database_url: &str, jwt_secret: &str) -> Self {
+        Self::start_with(binary, database_url, jwt_secret, &[]).await
+    }
+
+    /// Starts the server as [`ServerProcess::start`] does, with more environment variables
+    /// (settings of `backend::configuration::Settings`).
+    pub async fn start_with(
+        binary: &str,
+        database_url: &str,
+        jwt_secret: &str,
+        extra_env: &[(&str, &str)],
+    ) -> Self {
         let port = free_port();
-        let env = vec![
+        let mut env = vec![
             ("DATABASE_URL".to_owned(), database_url.to_owned()),
             ("PST_JWT_SECRET".to_owned(), jwt_secret.to_owned()),
             ("PST_BIND".to_owned(), format!("127.0.0.1:{port}")),
@@ -503,6 +517,11 @@ impl ServerProcess {
             ),
             ("PST_WEBHOOK_INTERVAL_MS".to_owned(), "100".to_owned()),
         ];
+        env.extend(
+            extra_env
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
         let mut server = Self {
             child: Self::spawn(Path::new(binary), &env),
             binary: PathBuf::from(binary),
@@ -782,4 +801,21 @@ impl WriteLoad {
         }
         std::mem::take(&mut *self.outcome.lock().expect("lock"))
     }
+}
+
+/// A figure of `/proc/<pid>/status` (`VmRSS:`, `VmHWM:`…), in MiB.
+pub fn memory_mib(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field))
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
+        .map(|kib| kib / 1024)
+        .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"))
 }

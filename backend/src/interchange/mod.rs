@@ -7,6 +7,7 @@
 //! Reading validates everything and reports every problem at once, by row and column, in
 //! French: a file is imported whole or not at all.
 
+pub mod limits;
 pub mod xlsx;
 
 use std::collections::{HashMap, HashSet};
@@ -51,6 +52,96 @@ fn error(row: usize, column: &str, code: &'static str, message: impl Into<String
         code,
         message: message.into(),
     }
+}
+
+/// Why a file cannot be imported.
+#[derive(Debug)]
+pub enum Refusal {
+    /// The file, or a part of it once inflated, is larger than the server reads (413); the
+    /// French sentence names the limit.
+    TooLarge(String),
+    /// What is wrong in the file, by row and column (422).
+    Problems(Vec<RowError>),
+}
+
+impl From<Vec<RowError>> for Refusal {
+    fn from(problems: Vec<RowError>) -> Self {
+        Self::Problems(problems)
+    }
+}
+
+/// The plan a CSV or XLSX file describes. Runs for as long as the file is large (up to
+/// [`limits`]): call it off the request workers.
+pub fn read_plan(bytes: &[u8], is_xlsx: bool) -> Result<Draft, Refusal> {
+    let table = if is_xlsx {
+        xlsx::read_xlsx(bytes)?
+    } else {
+        read_csv(bytes)?
+    };
+    Ok(parse(&table)?)
+}
+
+/// The one problem of a file past a limit on its rows, columns or cells.
+fn over_limit(row: usize, code: &'static str, message: String) -> Refusal {
+    Refusal::Problems(vec![error(row, "", code, message)])
+}
+
+/// Checks one more row of `columns` cells against the limits, `cells` counting the
+/// non-empty cells so far. `row` is 1-based, as a spreadsheet numbers rows.
+fn check_row<'a>(
+    row: usize,
+    texts: impl Iterator<Item = &'a str>,
+    cells: &mut usize,
+) -> Result<(), Refusal> {
+    if row > limits::MAX_ROWS {
+        return Err(over_limit(
+            row,
+            "too_many_rows",
+            format!(
+                "Le fichier a plus de {} lignes : un plan en compte quelques centaines.",
+                limits::MAX_ROWS
+            ),
+        ));
+    }
+    for (column, text) in texts.enumerate() {
+        if column >= limits::MAX_COLUMNS {
+            return Err(over_limit(
+                row,
+                "too_many_columns",
+                format!("La ligne {row} a plus de {} colonnes.", limits::MAX_COLUMNS),
+            ));
+        }
+        if text.is_empty() {
+            continue;
+        }
+        *cells += 1;
+        if *cells > limits::MAX_CELLS {
+            return Err(over_limit(
+                row,
+                "too_many_cells",
+                format!(
+                    "Le fichier a plus de {} cellules remplies.",
+                    limits::MAX_CELLS
+                ),
+            ));
+        }
+        // Bytes bound characters from above: count characters only when it may matter.
+        if text.len() > limits::MAX_CELL_CHARS && text.chars().count() > limits::MAX_CELL_CHARS {
+            return Err(over_limit(
+                row,
+                "cell_too_long",
+                format!(
+                    "La cellule {} dépasse {} caractères.",
+                    limits::cell_reference(
+                        u32::try_from(row - 1).unwrap_or(u32::MAX),
+                        u32::try_from(column).unwrap_or(u32::MAX)
+                    ),
+                    limits::MAX_CELL_CHARS
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A file's cells: a header and data rows of text.
@@ -116,15 +207,18 @@ impl Draft {
 
 /// Reads a CSV file: UTF-8 with or without BOM, `;` or `,` as separator (whichever the
 /// header uses).
-pub fn read_csv(bytes: &[u8]) -> Result<Table, Vec<RowError>> {
+pub fn read_csv(bytes: &[u8]) -> Result<Table, Refusal> {
+    if bytes.len() > limits::MAX_FILE_BYTES {
+        return Err(Refusal::TooLarge(file_too_large()));
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return Err(vec![error(
+        return Err(Refusal::from(vec![error(
             1,
             "",
             "not_utf8",
             "Le fichier n’est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».",
-        )]);
+        )]));
     };
     let first_line = text.lines().next().unwrap_or_default();
     let separator = if first_line.matches(';').count() >= first_line.matches(',').count() {
@@ -138,30 +232,53 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, Vec<RowError>> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(record)) => record.iter().map(str::to_owned).collect(),
-        _ => return Err(vec![error(1, "", "empty", "Le fichier est vide.")]),
+    let mut cells = 0;
+    let header: Vec<String> = match records.next() {
+        Some(Ok(record)) => {
+            check_row(1, record.iter(), &mut cells)?;
+            record.iter().map(str::to_owned).collect()
+        }
+        _ => {
+            return Err(Refusal::from(vec![error(
+                1,
+                "",
+                "empty",
+                "Le fichier est vide.",
+            )]));
+        }
     };
     let mut rows = Vec::new();
     for (index, record) in records.enumerate() {
+        let row = index + 2;
         match record {
-            Ok(record) => rows.push(
-                record
-                    .iter()
-                    .map(|cell| restore_formula(cell).to_owned())
-                    .collect(),
-            ),
+            Ok(record) => {
+                check_row(row, record.iter(), &mut cells)?;
+                rows.push(
+                    record
+                        .iter()
+                        .map(|cell| restore_formula(cell).to_owned())
+                        .collect(),
+                );
+            }
             Err(e) => {
-                return Err(vec![error(
-                    index + 2,
+                return Err(Refusal::from(vec![error(
+                    row,
                     "",
                     "unreadable",
                     format!("Ligne illisible : {e}."),
-                )]);
+                )]));
             }
         }
     }
     Ok(Table { header, rows })
+}
+
+/// The sentence of a file over [`limits::MAX_FILE_BYTES`].
+pub fn file_too_large() -> String {
+    format!(
+        "Le fichier dépasse {} Mo : un plan en fait rarement plus d’un.",
+        limits::MAX_FILE_BYTES >> 20
+    )
 }
 
 /// The plan a table describes, or every problem found in it.

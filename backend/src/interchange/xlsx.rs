@@ -1,14 +1,15 @@
 //! The plan as an Excel workbook, and the interchange columns read from one.
 
 use std::collections::HashMap;
-use std::io::Cursor;
+use std::io::{BufReader, Cursor, Read};
 
 use api_types::{ActionStatus, PlanTree};
 use calamine::{Data, DataType, Reader, Xlsx};
+use quick_xml::events::Event;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 use uuid::Uuid;
 
-use super::{RowError, Table, error, status_label};
+use super::{Refusal, Table, error, limits, over_limit, status_label};
 
 /// What the workbook shows of an action beyond the interchange columns.
 #[derive(Debug, Clone, Default)]
@@ -254,32 +255,233 @@ fn sheet_name(title: &str) -> String {
     }
 }
 
-/// The first sheet of a workbook as text cells (dates as `YYYY-MM-DD`).
-pub fn read_xlsx(bytes: &[u8]) -> Result<Table, Vec<RowError>> {
-    let unreadable = |e: &dyn std::fmt::Display| {
-        vec![error(
+/// The first sheet of a workbook as text cells (dates as `YYYY-MM-DD`), read within
+/// [`limits`]: the package is measured before calamine opens it, and the sheet is read
+/// cell by cell, so that neither a padded part nor a far-away cell costs memory.
+pub fn read_xlsx(bytes: &[u8]) -> Result<Table, Refusal> {
+    if bytes.len() > limits::MAX_FILE_BYTES {
+        return Err(Refusal::TooLarge(super::file_too_large()));
+    }
+    check_package(bytes)?;
+    // calamine asserts on some malformed sheets (a dimension such as `B2:A1`): a file that
+    // makes a library panic is an unreadable file, not a server error.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_first_sheet(bytes)))
+        .unwrap_or_else(|_| Err(unreadable(&"structure invalide")))
+}
+
+fn unreadable(e: &dyn std::fmt::Display) -> Refusal {
+    Refusal::Problems(vec![error(
+        1,
+        "",
+        "unreadable",
+        format!("Classeur illisible : {e}."),
+    )])
+}
+
+/// Every part of the package within [`limits::MAX_PART_BYTES`] once inflated (measured by
+/// inflating it, as declared sizes can lie), all of them within
+/// [`limits::MAX_PACKAGE_BYTES`], and the shared strings within [`limits::MAX_CELLS`]
+/// (calamine reserves room for as many as the file announces).
+fn check_package(bytes: &[u8]) -> Result<(), Refusal> {
+    let mut package = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    if package.len() > limits::MAX_PARTS {
+        return Err(Refusal::TooLarge(format!(
+            "Le classeur a plus de {} parties.",
+            limits::MAX_PARTS
+        )));
+    }
+    let mut total = 0;
+    for index in 0..package.len() {
+        let part = package.by_index(index).map_err(|e| unreadable(&e))?;
+        let name = part.name().map_err(|e| unreadable(&e))?.into_owned();
+        let too_large = || {
+            Refusal::TooLarge(format!(
+                "La partie « {name} » du classeur dépasse {} Mo une fois décompressée.",
+                limits::MAX_PART_BYTES >> 20
+            ))
+        };
+        if part.size() > limits::MAX_PART_BYTES {
+            return Err(too_large());
+        }
+        let mut inflated = part.take(limits::MAX_PART_BYTES + 1);
+        let size = if name.ends_with("sharedStrings.xml") {
+            count_shared_strings(&mut inflated)?
+        } else {
+            std::io::copy(&mut inflated, &mut std::io::sink()).map_err(|e| unreadable(&e))?
+        };
+        if size > limits::MAX_PART_BYTES {
+            return Err(too_large());
+        }
+        total += size;
+        if total > limits::MAX_PACKAGE_BYTES {
+            return Err(Refusal::TooLarge(format!(
+                "Le classeur dépasse {} Mo une fois décompressé.",
+                limits::MAX_PACKAGE_BYTES >> 20
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Reads the shared strings part to its end (or its limit), refusing more strings than
+/// [`limits::MAX_CELLS`], announced or present. Answers the bytes read.
+fn count_shared_strings(part: &mut impl Read) -> Result<u64, Refusal> {
+    let too_many = || {
+        over_limit(
             1,
-            "",
-            "unreadable",
-            format!("Classeur illisible : {e}."),
-        )]
+            "too_many_cells",
+            format!("Le classeur partage plus de {} textes.", limits::MAX_CELLS),
+        )
     };
+    let mut counted = CountingReader {
+        inner: part,
+        read: 0,
+    };
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(&mut counted));
+    let mut buffer = Vec::with_capacity(1024);
+    let mut strings = 0_usize;
+    loop {
+        buffer.clear();
+        match xml.read_event_into(&mut buffer) {
+            Ok(Event::Start(element) | Event::Empty(element)) => {
+                match element.local_name().as_ref() {
+                    "sst" => {
+                        let announced = element
+                            .try_get_attribute("uniqueCount")
+                            .ok()
+                            .flatten()
+                            .and_then(|a| a.value.parse::<u64>().ok());
+                        if announced.is_some_and(|n| n > limits::MAX_CELLS as u64) {
+                            return Err(too_many());
+                        }
+                    }
+                    "si" => {
+                        strings += 1;
+                        if strings > limits::MAX_CELLS {
+                            return Err(too_many());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            // Malformed XML: calamine says so in its own words when it reads the part.
+            Err(_) => break,
+        }
+    }
+    drop(xml);
+    // Whatever the XML reader left unread still counts towards the part's size.
+    std::io::copy(&mut counted, &mut std::io::sink()).map_err(|e| unreadable(&e))?;
+    Ok(counted.read)
+}
+
+/// Counts the bytes read through it.
+struct CountingReader<R> {
+    inner: R,
+    read: u64,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buffer)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// The first sheet's cells, from the first row and column that hold something.
+fn read_first_sheet(bytes: &[u8]) -> Result<Table, Refusal> {
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
-    let Some(range) = workbook.worksheet_range_at(0) else {
-        return Err(vec![error(
+    let Some(name) = workbook.sheet_names().first().cloned() else {
+        return Err(Refusal::from(vec![error(
             1,
             "",
             "empty",
             "Le classeur n’a pas de feuille.",
-        )]);
+        )]));
     };
-    let range = range.map_err(|e| unreadable(&e))?;
-    let mut rows = range
-        .rows()
-        .map(|row| row.iter().map(cell_text).collect::<Vec<String>>());
-    let header = rows
-        .next()
-        .ok_or_else(|| vec![error(1, "", "empty", "La feuille est vide.")])?;
+    let mut reader = workbook
+        .worksheet_cells_reader(&name)
+        .map_err(|e| unreadable(&e))?;
+    let declared = reader.dimensions();
+    let (last_row, last_column) = (
+        declared.start.0.max(declared.end.0),
+        declared.start.1.max(declared.end.1),
+    );
+    if last_row as usize >= limits::MAX_ROWS || last_column as usize >= limits::MAX_COLUMNS {
+        return Err(over_limit(
+            1,
+            "sheet_too_large",
+            format!(
+                "La feuille « {name} » s’étend jusqu’à {} : au plus {} lignes et {} colonnes.",
+                limits::cell_reference(last_row, last_column),
+                limits::MAX_ROWS,
+                limits::MAX_COLUMNS
+            ),
+        ));
+    }
+    let mut cells: Vec<(u32, u32, String)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+        let (row, column) = cell.get_position();
+        if row as usize >= limits::MAX_ROWS || column as usize >= limits::MAX_COLUMNS {
+            return Err(over_limit(
+                usize::try_from(row).map_or(usize::MAX, |r| r.saturating_add(1)),
+                "sheet_too_large",
+                format!(
+                    "La cellule {} est hors de la feuille lue : au plus {} lignes et {} colonnes.",
+                    limits::cell_reference(row, column),
+                    limits::MAX_ROWS,
+                    limits::MAX_COLUMNS
+                ),
+            ));
+        }
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        if text.len() > limits::MAX_CELL_CHARS && text.chars().count() > limits::MAX_CELL_CHARS {
+            return Err(over_limit(
+                row as usize + 1,
+                "cell_too_long",
+                format!(
+                    "La cellule {} dépasse {} caractères.",
+                    limits::cell_reference(row, column),
+                    limits::MAX_CELL_CHARS
+                ),
+            ));
+        }
+        if cells.len() == limits::MAX_CELLS {
+            return Err(over_limit(
+                row as usize + 1,
+                "too_many_cells",
+                format!(
+                    "La feuille a plus de {} cellules remplies.",
+                    limits::MAX_CELLS
+                ),
+            ));
+        }
+        cells.push((row, column, text));
+    }
+    // Within the limits: a dense table of at most MAX_ROWS × MAX_COLUMNS cells.
+    let first_row = cells.iter().map(|c| c.0).min();
+    let first_column = cells.iter().map(|c| c.1).min().unwrap_or(0);
+    let Some(first_row) = first_row else {
+        return Err(Refusal::from(vec![error(
+            1,
+            "",
+            "empty",
+            "La feuille est vide.",
+        )]));
+    };
+    let height = cells.iter().map(|c| c.0).max().unwrap_or(first_row) - first_row + 1;
+    let width = cells.iter().map(|c| c.1).max().unwrap_or(first_column) - first_column + 1;
+    let mut grid = vec![vec![String::new(); width as usize]; height as usize];
+    for (row, column, text) in cells {
+        grid[(row - first_row) as usize][(column - first_column) as usize] = text;
+    }
+    let mut rows = grid.into_iter();
+    let header = rows.next().unwrap_or_default();
     Ok(Table {
         header,
         rows: rows.collect(),

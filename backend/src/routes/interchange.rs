@@ -1,11 +1,15 @@
 //! `/api/v1/plans/{id}/export` and `/api/v1/plans/import`: the plan as a spreadsheet, and
 //! a plan brought in from one.
 
+use std::sync::Arc;
+
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use api_types::{FieldError, PlanTree, Problem};
 use diesel::Connection;
+use futures_util::StreamExt;
 use serde::Deserialize;
+use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use super::RequestDb;
@@ -15,7 +19,7 @@ use crate::authz::{self, Permission, Scope};
 use crate::db;
 use crate::domain::{Label, PlanId};
 use crate::error::ApiError;
-use crate::interchange::{self, RowError, xlsx};
+use crate::interchange::{self, Refusal, RowError, limits, xlsx};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -136,14 +140,36 @@ impl From<ApiError> for Ending {
     }
 }
 
+/// How many imports one instance runs at a time (`PST_IMPORT_CONCURRENCY`): each holds a
+/// file of up to 10 MB and a transaction; more wait for a free slot as 429s.
+#[derive(Clone)]
+pub struct ImportSlots(Arc<Semaphore>);
+
+impl ImportSlots {
+    pub fn new(concurrent: usize) -> Self {
+        Self(Arc::new(Semaphore::new(concurrent.max(1))))
+    }
+}
+
+/// Seconds a client is asked to wait when every import slot is taken.
+const IMPORT_RETRY_AFTER_SECS: u64 = 5;
+
 /// Creates a draft plan from a CSV (`text/csv`: UTF-8, `;` or `,`) or an `.xlsx` file in
 /// the interchange columns (see `docs/modele-import.csv`). The whole file is checked first:
 /// a file with problems answers 422 listing each one (`field`: `rows/<row>/<column>`,
-/// French message) and writes nothing. `dry_run=true` answers the plan that would be
-/// created. Organisations the CPAS does not have yet are created.
+/// French message; the first 200, `total_errors` counting them all) and writes nothing.
+/// `dry_run=true` answers the plan that would be created. Organisations the CPAS does not
+/// have yet are created.
+///
+/// Limits, each refused as soon as it is crossed with a French message naming it: the
+/// file 10 MB (413); a workbook's parts 20 MB each and 50 MB in all once inflated, 500
+/// parts (413); 5,000 rows (the header included), 64 columns, 100,000 filled cells,
+/// 10,000 characters a cell, the sheet's declared extent and every cell reference within
+/// 5,000 rows and 64 columns (422). An instance runs a few imports at a time; past that,
+/// 429 with `Retry-After`.
 #[utoipa::path(tag = "plans", security(("bearer" = [])),
     params(ImportQuery),
-    request_body(description = "The file", content(
+    request_body(description = "The file (at most 10 MB)", content(
         (String = "text/csv"),
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     )),
@@ -153,36 +179,58 @@ impl From<ApiError> for Ending {
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such CPAS (or another one)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Every problem of the file", body = Problem,
-         content_type = "application/problem+json")))]
+        (status = 413, description = "The file, or a part of the workbook once inflated, is over its limit",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every problem of the file (the first 200)", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 429, description = "Every import slot of the instance is taken; retry after `Retry-After` seconds",
+         body = Problem, content_type = "application/problem+json")))]
 #[post("/plans/import")]
 pub async fn import_plan(
     db: RequestDb,
     auth: Authenticated,
+    slots: web::Data<ImportSlots>,
     request: HttpRequest,
     query: web::Query<ImportQuery>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let title = Label::parse(&query.title, "title", 500)?;
+    // Who may import is settled before a byte of the file is read.
+    let requested = query.tenant_id;
+    let tenant = db
+        .run_as(&auth, move |_, actor| {
+            let tenant = tenant_of_request(actor, requested)?;
+            authz::ensure(actor, Permission::ImportPlans, Scope::Tenant(tenant))?;
+            Ok(tenant)
+        })
+        .await?;
+    // Held until the plan is written: the file, its parsing and the transaction.
+    let _slot = slots
+        .0
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ApiError::TooManyRequests {
+            retry_after: IMPORT_RETRY_AFTER_SECS,
+        })?;
+    let body = read_file(&request, payload).await?;
     let is_xlsx = body.starts_with(b"PK\x03\x04")
         || request
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with(XLSX));
-    let table = if is_xlsx {
-        xlsx::read_xlsx(&body)
-    } else {
-        interchange::read_csv(&body)
-    };
-    let draft = table.and_then(|t| interchange::parse(&t)).map_err(report)?;
+    // Reading a large workbook takes a while: not on a request worker.
+    let draft = web::block(move || interchange::read_plan(&body, is_xlsx))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(|refusal| match refusal {
+            Refusal::TooLarge(detail) => ApiError::FileTooLarge { detail },
+            Refusal::Problems(problems) => report(problems),
+        })?;
     let dry_run = query.dry_run;
-    let requested = query.tenant_id;
     let ended = db
         .run_as(&auth, move |conn, actor| {
-            let tenant = tenant_of_request(actor, requested)?;
             authz::ensure(actor, Permission::ImportPlans, Scope::Tenant(tenant))?;
             let outcome = conn.transaction::<PlanTree, Ending, _>(|conn| {
                 let plan = db::interchange::import_plan(conn, tenant, &title, &draft)?;
@@ -194,19 +242,51 @@ pub async fn import_plan(
                     Ok(tree)
                 }
             });
-            match outcome {
-                Ok(tree) => Ok((tree, false)),
-                Err(Ending::Preview(tree)) => Ok((*tree, true)),
-                Err(Ending::Failed(error)) => Err(error),
-            }
+            // The plan of a large file is a large answer: written here, off the workers.
+            let (tree, dry_run) = match outcome {
+                Ok(tree) => (tree, false),
+                Err(Ending::Preview(tree)) => (*tree, true),
+                Err(Ending::Failed(error)) => return Err(error),
+            };
+            let json = serde_json::to_vec(&tree).map_err(|e| ApiError::Internal(e.into()))?;
+            Ok((tree.id, json, dry_run))
         })
         .await?;
+    let json = (header::CONTENT_TYPE, "application/json");
     match ended {
-        (tree, true) => Ok(HttpResponse::Ok().json(tree)),
-        (tree, false) => Ok(HttpResponse::Created()
-            .insert_header((header::LOCATION, format!("/api/v1/plans/{}", tree.id)))
-            .json(tree)),
+        (_, body, true) => Ok(HttpResponse::Ok().insert_header(json).body(body)),
+        (plan, body, false) => Ok(HttpResponse::Created()
+            .insert_header(json)
+            .insert_header((header::LOCATION, format!("/api/v1/plans/{plan}")))
+            .body(body)),
     }
+}
+
+/// The uploaded file, refused (413) as soon as it is known to be over
+/// [`limits::MAX_FILE_BYTES`]: by its `Content-Length`, or while it arrives.
+async fn read_file(
+    request: &HttpRequest,
+    mut payload: web::Payload,
+) -> Result<web::Bytes, ApiError> {
+    let too_large = || ApiError::FileTooLarge {
+        detail: interchange::file_too_large(),
+    };
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if announced.is_some_and(|n| n > limits::MAX_FILE_BYTES) {
+        return Err(too_large());
+    }
+    let mut body = web::BytesMut::with_capacity(announced.unwrap_or(0));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::bad_request("unreadable_body", e.to_string()))?;
+        if body.len() + chunk.len() > limits::MAX_FILE_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// Every problem of a file, as the fields of one 422 answer.

@@ -237,12 +237,16 @@ fn ImportForm() -> impl IntoView {
             match api::import_plan(&token, name.trim(), false, chosen).await {
                 Ok(plan) => navigate(&format!("/plans/{}/structure", plan.id), Default::default()),
                 Err(failure) => {
-                    let listed: Vec<String> = failure
+                    let mut listed: Vec<String> = failure
                         .problem
                         .iter()
                         .flat_map(|p| &p.errors)
                         .map(|e| e.message.clone())
                         .collect();
+                    // The server lists the first 200 problems of a file, and says how many.
+                    if let Some(total) = failure.problem.as_ref().and_then(|p| p.total_errors) {
+                        listed.push(format!("… {total} {}", tr!(import_more_problems)));
+                    }
                     error.set(Some(if listed.is_empty() {
                         crate::components::failure::explain(&failure)
                     } else {
