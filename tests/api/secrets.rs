@@ -464,3 +464,54 @@ fn a_malformed_key_stops_the_server_at_start_without_repeating_it() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[tokio::test]
+async fn reverting_the_sealing_migration_pauses_the_endpoints_and_the_next_start_seals_them_again()
+{
+    use diesel_migrations::MigrationHarness;
+    let database = fresh_database();
+    let app = spawn_app_with(test_settings(database.clone())).await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let WebhookCreated { webhook, secret } =
+        register(&app, &dg, free_port(), &["plan.adopted"]).await;
+
+    // Down: SQL cannot open the sealed key, so the endpoint gets a new one and is paused
+    // (the older version shows it, so its owner can give it to the receiver).
+    let mut conn = app.connection();
+    loop {
+        let reverted = conn
+            .revert_last_migration(backend::db::MIGRATIONS)
+            .expect("the last migration reverts")
+            .to_string();
+        if reverted == "20261202000010" {
+            break;
+        }
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Reverted {
+        #[diesel(sql_type = Text)]
+        secret: String,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        active: bool,
+    }
+    let reverted: Reverted =
+        diesel::sql_query("SELECT secret, active FROM webhook_endpoints WHERE id = $1")
+            .bind::<SqlUuid, _>(webhook.id)
+            .get_result(&mut conn)
+            .expect("the endpoint is kept");
+    assert!(reverted.secret.starts_with("whsec_") && reverted.secret.len() > 60);
+    assert_ne!(reverted.secret, secret);
+    assert!(
+        !reverted.active,
+        "paused: the receiver does not know the new key"
+    );
+
+    // Up again, and the next start seals it.
+    backend::db::run_migrations(&mut conn).expect("the migrations run again");
+    drop(conn);
+    let _restarted = spawn_app_with(test_settings(database)).await;
+    let stored = stored_secret(&app, webhook.id);
+    assert_eq!(stored.secret, None);
+    assert_eq!(stored.secret_key_id, Some(key_id(test_secrets_key())));
+    assert_eq!(rows_holding(&app, "webhook_endpoints", &reverted.secret), 0);
+}
