@@ -34,7 +34,8 @@ pub struct Settings {
     /// Key sealing the secrets kept in the database (webhook signing keys, answers kept for
     /// idempotent replays): 32 random bytes in base64. Environment only.
     #[arg(long, env = "PST_SECRETS_KEY", hide_env_values = true, hide = true,
-        value_name = "PST_SECRETS_KEY", value_parser = QuietParser(SecretKey::parse, "PST_SECRETS_KEY"))]
+        value_name = "PST_SECRETS_KEY",
+        value_parser = QuietParser(SecretKey::parse, "PST_SECRETS_KEY"))]
     pub secrets_key: SecretKey,
 
     /// Keys that sealed secrets before the current one, comma-separated: they still open

@@ -206,9 +206,11 @@ async fn a_sealed_secret_copied_into_another_row_does_not_open() {
     let mine = register(&app, &dg, port, &["change_request.approved"]).await;
     let theirs = register(&app, &dg, free_port(), &["plan.adopted"]).await;
 
-    // Someone with write access to the database swaps the sealed keys.
+    // Someone with write access to the database copies the other endpoint's sealed key,
+    // which they can read, into this one's row.
     diesel::sql_query(
-        "UPDATE webhook_endpoints SET secret_sealed = (SELECT secret_sealed FROM webhook_endpoints WHERE id = $2)
+        "UPDATE webhook_endpoints
+            SET secret_sealed = (SELECT secret_sealed FROM webhook_endpoints WHERE id = $2)
           WHERE id = $1",
     )
     .bind::<SqlUuid, _>(mine.webhook.id)
@@ -324,22 +326,29 @@ async fn a_secret_stored_in_clear_before_sealing_is_sealed_at_start() {
     // A database as the migration leaves it: an endpoint registered earlier keeps its
     // secret in clear, and a kept answer its body.
     let database = fresh_database();
+    // The receiver holds its port from now on: a port merely found free could be given to
+    // the server's own listener meanwhile.
+    let received: Received = Arc::default();
     let port = free_port();
+    let _receiver = receiver(port, Arc::clone(&received)).await;
     let legacy = "whsec_registered_before_sealing_existed";
     {
         let mut conn = <diesel::PgConnection as diesel::Connection>::establish(&database)
             .expect("the test database");
         diesel::sql_query(
             "INSERT INTO webhook_endpoints (tenant_id, url, secret, events)
-             SELECT id, $1, $2, ARRAY['change_request.approved'] FROM tenants WHERE slug = 'cpas-a'",
+             SELECT id, $1, $2, ARRAY['change_request.approved']
+               FROM tenants WHERE slug = 'cpas-a'",
         )
         .bind::<Text, _>(format!("http://127.0.0.1:{port}/pst"))
         .bind::<Text, _>(legacy)
         .execute(&mut conn)
         .expect("a plaintext endpoint");
         diesel::sql_query(
-            "INSERT INTO idempotency_keys (principal, key, request_hash, status_code, content_type, response_body)
-             VALUES ('user:someone', 'k', '\\x00', 201, 'application/json', convert_to($1, 'UTF8'))",
+            "INSERT INTO idempotency_keys
+                    (principal, key, request_hash, status_code, content_type, response_body)
+             VALUES ('user:someone', 'k', '\\x00', 201, 'application/json',
+                     convert_to($1, 'UTF8'))",
         )
         .bind::<Text, _>(format!(r#"{{"secret":"{legacy}"}}"#))
         .execute(&mut conn)
@@ -360,8 +369,6 @@ async fn a_secret_stored_in_clear_before_sealing_is_sealed_at_start() {
     assert_eq!(sealed, 1);
 
     // It still signs with the secret its receiver holds.
-    let received: Received = Arc::default();
-    let _receiver = receiver(port, Arc::clone(&received)).await;
     approve_a_proposal(&app).await;
     eventually("the delivery", async || {
         (received.lock().expect("lock").len() == 1).then_some(())

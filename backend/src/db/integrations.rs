@@ -493,7 +493,9 @@ pub fn seal_stored_secrets(
         for (id, plaintext, sealed, key_id) in rows {
             let aad = secret_aad(id);
             let outcome = match (plaintext, sealed, key_id) {
-                (Some(plaintext), _, _) => keyring.seal(plaintext.as_bytes(), &aad).map(|s| (s, true)),
+                (Some(plaintext), _, _) => {
+                    keyring.seal(plaintext.as_bytes(), &aad).map(|s| (s, true))
+                }
                 (None, Some(bytes), Some(key_id)) => keyring
                     .reseal(&Sealed { key_id, bytes }, &aad)
                     .map(|s| (s, false)),
@@ -502,7 +504,11 @@ pub fn seal_stored_secrets(
             let (sealed, was_plaintext) = match outcome {
                 Ok(done) => done,
                 Err(error) => {
-                    tracing::error!(endpoint = %id, %error, "a webhook secret cannot be re-sealed; rotate it");
+                    tracing::error!(
+                        endpoint = %id,
+                        %error,
+                        "a webhook secret cannot be re-sealed; rotate it"
+                    );
                     continue;
                 }
             };

@@ -169,7 +169,11 @@ async fn send(
     let key = match delivery.signing_key(keyring) {
         Ok(key) => key,
         Err(error) => {
-            tracing::error!(delivery = %delivery.id, %error, "a webhook's signing key does not open");
+            tracing::error!(
+                delivery = %delivery.id,
+                %error,
+                "a webhook's signing key does not open"
+            );
             return Outcome::Failed {
                 status: None,
                 error: format!(
