@@ -96,10 +96,29 @@ pub struct Webhook {
     pub description: Option<String>,
     pub events: Vec<WebhookEvent>,
     pub active: bool,
-    /// The HMAC-SHA256 key of the `PST-Signature` header.
-    pub secret: String,
     pub created_at: DateTime<Utc>,
     pub version: i32,
+}
+
+/// Answer to a webhook's registration: the signing key, shown this once (it is stored
+/// sealed, and no list or read shows it again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookCreated {
+    pub webhook: Webhook,
+    /// The HMAC-SHA256 key of the `PST-Signature` header (`whsec_…`). It cannot be shown
+    /// again: `POST /api/v1/webhooks/{webhook_id}/rotate-secret` replaces it.
+    pub secret: String,
+}
+
+/// Answer to a rotation: the endpoint's new signing key, shown this once. Deliveries signed
+/// from now on use it; the previous key no longer signs anything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookSecretRotated {
+    pub webhook: Webhook,
+    /// The new HMAC-SHA256 key of the `PST-Signature` header (`whsec_…`).
+    pub secret: String,
 }
 
 /// One delivery of an event to an endpoint, with its outcome.

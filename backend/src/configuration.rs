@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use crate::auth::tokens::JwtSecret;
 use crate::db::PoolOptions;
 use crate::db::accounts::ThrottleLimits;
+use crate::secrets::{Keyring, PreviousKeys, SecretKey};
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -29,6 +30,21 @@ pub struct Settings {
     /// Key that signs access tokens (HS256): at least 32 random bytes. Environment only.
     #[arg(long, env = "PST_JWT_SECRET", hide_env_values = true, hide = true)]
     pub jwt_secret: JwtSecret,
+
+    /// Key sealing the secrets kept in the database (webhook signing keys, answers kept for
+    /// idempotent replays): 32 random bytes in base64. Environment only.
+    #[arg(long, env = "PST_SECRETS_KEY", hide_env_values = true, hide = true,
+        value_name = "PST_SECRETS_KEY",
+        value_parser = QuietParser(SecretKey::parse, "PST_SECRETS_KEY"))]
+    pub secrets_key: SecretKey,
+
+    /// Keys that sealed secrets before the current one, comma-separated: they still open
+    /// what they sealed, and the server re-seals it under `PST_SECRETS_KEY` at start.
+    /// Environment only.
+    #[arg(long, env = "PST_SECRETS_PREVIOUS_KEYS", hide_env_values = true, hide = true,
+        default_value = "", value_name = "PST_SECRETS_PREVIOUS_KEYS",
+        value_parser = QuietParser(PreviousKeys::parse, "PST_SECRETS_PREVIOUS_KEYS"))]
+    pub secrets_previous_keys: PreviousKeys,
 
     /// Address and port to listen on.
     #[arg(long, env = "PST_BIND", default_value = "127.0.0.1:8080")]
@@ -147,6 +163,31 @@ pub struct Settings {
     pub bench_ceiling_file: Option<PathBuf>,
 }
 
+/// Parses a key setting without repeating its value in the error (clap's own message quotes
+/// the value, and a malformed key may still be most of a real one).
+#[derive(Clone)]
+struct QuietParser<T>(fn(&str) -> Result<T, String>, &'static str);
+
+impl<T: Clone + Send + Sync + 'static> clap::builder::TypedValueParser for QuietParser<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        _command: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let refused = |why: &str| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("{} {why}\n", self.1),
+            )
+        };
+        let text = value.to_str().ok_or_else(|| refused("is not UTF-8"))?;
+        (self.0)(text).map_err(|why| refused(&why))
+    }
+}
+
 /// What the webhook routes need to know.
 #[derive(Debug, Clone, Copy)]
 pub struct WebhookSettings {
@@ -171,7 +212,13 @@ impl Settings {
             webhook_interval: Duration::from_millis(self.webhook_interval_ms.max(50)),
             webhook_retry_base: Duration::from_millis(self.webhook_retry_base_ms.max(10)),
             webhook_allow_loopback: self.webhook_allow_loopback_http,
+            keyring: self.keyring(),
         }
+    }
+
+    /// The keys that seal and open the secrets kept in the database.
+    pub fn keyring(&self) -> Keyring {
+        Keyring::new(self.secrets_key.clone(), self.secrets_previous_keys.clone())
     }
 
     pub fn login_settings(&self) -> LoginSettings {

@@ -6,6 +6,9 @@
 //! instance replays it; a key reused with a different request is refused (422), and one
 //! whose first request is still running answers 409. Answers are kept 24 hours. A 5xx is
 //! not recorded: the retry runs again.
+//!
+//! A kept answer may hold a secret shown once (a new API token's, a webhook's signing key),
+//! so its body is stored sealed (`crate::secrets`), bound to its caller and key.
 
 use actix_web::body::{BoxBody, MessageBody, to_bytes};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -19,6 +22,7 @@ use crate::auth::tokens::{API_TOKEN_PREFIX, JwtSecret, verify_access};
 use crate::db::schema::idempotency_keys;
 use crate::db::{Db, QueryStats};
 use crate::error::ApiError;
+use crate::secrets::{self, Keyring, Sealed};
 
 const HEADER: &str = "idempotency-key";
 
@@ -48,8 +52,10 @@ pub async fn idempotency(
     let Some((principal, tenant)) = principal(&req) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let (Some(db), stats) = (
+    let (Some(db), Some(keyring), stats) = (
         req.app_data::<web::Data<Db>>().map(|d| d.get_ref().clone()),
+        req.app_data::<web::Data<Keyring>>()
+            .map(|k| k.get_ref().clone()),
         req.extensions()
             .get::<QueryStats>()
             .cloned()
@@ -70,8 +76,9 @@ pub async fn idempotency(
 
     let claim = {
         let (principal, key, hash) = (principal.clone(), key.clone(), hash.clone());
+        let keyring = keyring.clone();
         db.run(&stats, move |conn| {
-            claim(conn, &principal, &key, tenant, &hash)
+            claim(conn, &keyring, &principal, &key, tenant, &hash)
         })
         .await
     };
@@ -93,7 +100,7 @@ pub async fn idempotency(
             };
             let _ = db
                 .run(&stats, move |conn| {
-                    remember(conn, &principal, &key, &stored)
+                    remember(conn, &keyring, &principal, &key, &stored)
                 })
                 .await;
             let mut rebuilt = HttpResponse::build(status);
@@ -147,8 +154,17 @@ struct Stored {
     body: Vec<u8>,
 }
 
+/// Associated data of a kept answer: it opens for its own caller and key only.
+fn answer_aad(principal: &str, key: &str) -> Vec<u8> {
+    secrets::aad(
+        "idempotency_keys.response_body",
+        &[principal.as_bytes(), key.as_bytes()],
+    )
+}
+
 fn claim(
     conn: &mut PgConnection,
+    keyring: &Keyring,
     principal: &str,
     key: &str,
     tenant: Option<uuid::Uuid>,
@@ -172,8 +188,9 @@ fn claim(
         Option<String>,
         Option<String>,
         Option<Vec<u8>>,
+        Option<String>,
     );
-    let (stored_hash, status, content_type, location, body): Row = idempotency_keys::table
+    let (stored_hash, status, content_type, location, body, key_id): Row = idempotency_keys::table
         .find((principal, key))
         .select((
             idempotency_keys::request_hash,
@@ -181,6 +198,7 @@ fn claim(
             idempotency_keys::content_type,
             idempotency_keys::location,
             idempotency_keys::response_body,
+            idempotency_keys::response_key_id,
         ))
         .first(conn)?;
     if stored_hash != hash {
@@ -198,11 +216,20 @@ fn claim(
                 .to_owned(),
         }));
     };
+    let body = match (body, key_id) {
+        (Some(bytes), Some(key_id)) => keyring
+            .open(&key_id, &bytes, &answer_aad(principal, key))
+            .map_err(|e| ApiError::Internal(e.into()))?
+            .to_vec(),
+        // Kept in clear before answers were sealed (sealed at the next start).
+        (Some(bytes), None) => bytes,
+        (None, _) => Vec::new(),
+    };
     Ok(Claim::Replay(Stored {
         status: status.as_u16(),
         content_type,
         location,
-        body: body.unwrap_or_default(),
+        body,
     }))
 }
 
@@ -222,22 +249,108 @@ fn replay(stored: Stored) -> HttpResponse {
 
 fn remember(
     conn: &mut PgConnection,
+    keyring: &Keyring,
     principal: &str,
     key: &str,
     stored: &Stored,
 ) -> Result<(), ApiError> {
     let row = idempotency_keys::table.find((principal, key));
-    if stored.status >= 500 {
-        diesel::delete(row).execute(conn)?;
+    let sealed = if stored.status >= 500 {
+        None
     } else {
-        diesel::update(row)
-            .set((
-                idempotency_keys::status_code.eq(i32::from(stored.status)),
-                idempotency_keys::content_type.eq(&stored.content_type),
-                idempotency_keys::location.eq(&stored.location),
-                idempotency_keys::response_body.eq(&stored.body),
-            ))
-            .execute(conn)?;
+        keyring
+            .seal(&stored.body, &answer_aad(principal, key))
+            .inspect_err(|error| tracing::error!(%error, "an idempotent answer cannot be sealed"))
+            .ok()
+    };
+    match sealed {
+        // Not kept: the retry runs the request again rather than wait on a claim forever.
+        None => {
+            diesel::delete(row).execute(conn)?;
+        }
+        Some(sealed) => {
+            diesel::update(row)
+                .set((
+                    idempotency_keys::status_code.eq(i32::from(stored.status)),
+                    idempotency_keys::content_type.eq(&stored.content_type),
+                    idempotency_keys::location.eq(&stored.location),
+                    idempotency_keys::response_body.eq(&sealed.bytes),
+                    idempotency_keys::response_key_id.eq(&sealed.key_id),
+                ))
+                .execute(conn)?;
+        }
     }
     Ok(())
+}
+
+/// At start: seals the kept answers still in clear (kept before sealing existed) and
+/// re-seals under the current key those a previous key sealed. One that does not open is
+/// forgotten: its retry runs the request again, as after the 24 hours. Returns how many
+/// were sealed.
+pub fn seal_stored_answers(conn: &mut PgConnection, keyring: &Keyring) -> Result<usize, ApiError> {
+    const BATCH: i64 = 200;
+    type Row = (String, String, Vec<u8>, Option<String>);
+    let previous: Vec<String> = keyring
+        .key_ids()
+        .into_iter()
+        .filter(|id| *id != keyring.current_key_id())
+        .map(str::to_owned)
+        .collect();
+    let mut done = 0;
+    loop {
+        // Each row of a batch leaves the selection (sealed under the current key, or
+        // deleted), so the loop ends; rows another instance holds are skipped.
+        let selected = conn.transaction(|conn| {
+            let rows: Vec<Row> = idempotency_keys::table
+                .filter(idempotency_keys::response_body.is_not_null())
+                .filter(
+                    idempotency_keys::response_key_id
+                        .is_null()
+                        .or(idempotency_keys::response_key_id.eq_any(&previous)),
+                )
+                .select((
+                    idempotency_keys::principal,
+                    idempotency_keys::key,
+                    idempotency_keys::response_body.assume_not_null(),
+                    idempotency_keys::response_key_id,
+                ))
+                .limit(BATCH)
+                .for_update()
+                .skip_locked()
+                .load(conn)?;
+            for (principal, key, bytes, key_id) in &rows {
+                let aad = answer_aad(principal, key);
+                let sealed = match key_id {
+                    None => keyring.seal(bytes, &aad),
+                    Some(key_id) => keyring.reseal(
+                        &Sealed {
+                            key_id: key_id.clone(),
+                            bytes: bytes.clone(),
+                        },
+                        &aad,
+                    ),
+                };
+                let row = idempotency_keys::table.find((principal, key));
+                match sealed {
+                    Ok(sealed) => {
+                        diesel::update(row)
+                            .set((
+                                idempotency_keys::response_body.eq(&sealed.bytes),
+                                idempotency_keys::response_key_id.eq(&sealed.key_id),
+                            ))
+                            .execute(conn)?;
+                        done += 1;
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "a kept idempotent answer does not open: forgotten");
+                        diesel::delete(row).execute(conn)?;
+                    }
+                }
+            }
+            Ok::<_, ApiError>(rows.len())
+        })?;
+        if i64::try_from(selected).unwrap_or(i64::MAX) < BATCH {
+            return Ok(done);
+        }
+    }
 }

@@ -15,5 +15,6 @@ pub mod jobs;
 pub mod openapi;
 pub mod report;
 pub mod routes;
+pub mod secrets;
 pub mod startup;
 pub mod telemetry;

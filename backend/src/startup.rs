@@ -38,6 +38,7 @@ impl Application {
             if !applied.is_empty() {
                 tracing::info!(?applied, "migrations applied");
             }
+            seal_stored_secrets(&mut conn, &settings.keyring())?;
             if settings.demo {
                 let report = db::seed::load_demo_plans(&mut conn)?;
                 let accounts = db::seed::load_demo_accounts(&mut conn, &settings.demo_password)?;
@@ -79,9 +80,42 @@ impl Application {
     }
 }
 
+/// Seals what is still stored in clear and re-seals under the current key what a previous
+/// key sealed (the key rotation: see the README). Secrets no key of this instance opens are
+/// reported, not fatal: their endpoints' deliveries fail, visibly in the delivery log, until
+/// the key is given back or the secret rotated.
+fn seal_stored_secrets(
+    conn: &mut diesel::PgConnection,
+    keyring: &crate::secrets::Keyring,
+) -> anyhow::Result<()> {
+    let webhooks = db::integrations::seal_stored_secrets(conn, keyring)
+        .map_err(|e| anyhow::anyhow!("sealing the webhook secrets: {e:?}"))?;
+    let answers = crate::idempotency::seal_stored_answers(conn, keyring)
+        .map_err(|e| anyhow::anyhow!("sealing the idempotent answers: {e:?}"))?;
+    if webhooks.sealed + webhooks.resealed + answers > 0 {
+        tracing::info!(
+            key = keyring.current_key_id(),
+            webhook_secrets_sealed = webhooks.sealed,
+            webhook_secrets_resealed = webhooks.resealed,
+            idempotent_answers_sealed = answers,
+            "stored secrets sealed under the current key"
+        );
+    }
+    for (key, count) in &webhooks.unknown_keys {
+        tracing::error!(
+            key,
+            count,
+            "webhook secrets are sealed with a key this instance does not have: put it back \
+             in PST_SECRETS_PREVIOUS_KEYS, or rotate those endpoints' secrets"
+        );
+    }
+    Ok(())
+}
+
 fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<Server> {
     let db = web::Data::new(db);
     let secret = web::Data::new(settings.jwt_secret.clone());
+    let keyring = web::Data::new(settings.keyring());
     let login = web::Data::new(settings.login_settings());
     let webhooks = web::Data::new(crate::configuration::WebhookSettings {
         allow_loopback_http: settings.webhook_allow_loopback_http,
@@ -117,6 +151,7 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
                     .wrap(TracingLogger::default())
                     .app_data(db.clone())
                     .app_data(secret.clone())
+                    .app_data(keyring.clone())
                     .app_data(login.clone())
                     .app_data(webhooks.clone())
                     .app_data(token_limit.clone())

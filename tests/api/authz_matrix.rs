@@ -238,6 +238,8 @@ fn rows() -> Vec<Row> {
         row(M::GET, "/api/v1/webhooks/{webhook_id}", Other,                       [401, 403, 403, 404, 403, 403]),
         row(M::PATCH, "/api/v1/webhooks/{webhook_id}", Own,                       [401, 403, 403, 200, 403, 403]),
         row(M::PATCH, "/api/v1/webhooks/{webhook_id}", Other,                     [401, 403, 403, 404, 403, 403]),
+        row(M::POST, "/api/v1/webhooks/{webhook_id}/rotate-secret", Own,          [401, 403, 403, 200, 403, 403]),
+        row(M::POST, "/api/v1/webhooks/{webhook_id}/rotate-secret", Other,        [401, 403, 403, 404, 403, 403]),
         row(M::DELETE, "/api/v1/webhooks/{webhook_id}", Own,                      [401, 403, 403, 204, 403, 403]),
         row(M::DELETE, "/api/v1/webhooks/{webhook_id}", Other,                    [401, 403, 403, 404, 403, 403]),
         row(M::GET, "/api/v1/webhooks/{webhook_id}/deliveries", Own,              [401, 403, 403, 200, 403, 403]),
@@ -318,6 +320,7 @@ async fn fresh_integration(app: &TestApp, dg: &str, organisation: &str, kind: &s
     created["id"]
         .as_str()
         .or_else(|| created["token"]["id"].as_str())
+        .or_else(|| created["webhook"]["id"].as_str())
         .expect("an id")
         .to_owned()
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use api_types::{Webhook, WebhookDelivery};
+use api_types::{WebhookCreated, WebhookDelivery};
 use diesel::connection::SimpleConnection;
 use reqwest::Method;
 use serde_json::json;
@@ -100,7 +100,7 @@ async fn sigterm_finishes_the_webhook_being_sent_and_hands_the_rest_back_at_once
     let received: Received = Arc::default();
     let port = free_port();
     let _receiver = slow_receiver(port, Arc::clone(&received), Duration::from_secs(1)).await;
-    let webhook: Webhook = {
+    let webhook = {
         let response = app
             .send_as(
                 Method::POST,
@@ -110,7 +110,11 @@ async fn sigterm_finishes_the_webhook_being_sent_and_hands_the_rest_back_at_once
             )
             .await;
         assert_eq!(response.status(), 201);
-        response.json().await.expect("a webhook")
+        response
+            .json::<WebhookCreated>()
+            .await
+            .expect("a webhook")
+            .webhook
     };
     // Five events queued at once: five proposals of the PCS partner on Pe18.
     let pcs = app.token("pcs@cpas-a.example").await;

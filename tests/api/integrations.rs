@@ -4,7 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use api_types::{ApiToken, ApiTokenCreated, ChangeRequest, PlanSummary, Webhook, WebhookDelivery};
+use api_types::{
+    ApiToken, ApiTokenCreated, ChangeRequest, PlanSummary, WebhookCreated, WebhookDelivery,
+};
 use hmac::{Hmac, Mac};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -13,7 +15,13 @@ use tests::{
     Received, TestApp, eventually, free_port, receiver, spawn_app, spawn_app_with, test_settings,
 };
 
-async fn send(app: &TestApp, token: &str, method: Method, path: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn send(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Value,
+) -> (u16, Value) {
     let response = app.send_as(method, Some(token), path, Some(&body)).await;
     let status = response.status().as_u16();
     let text = response.text().await.unwrap_or_default();
@@ -38,7 +46,7 @@ async fn action_id(app: &TestApp, code: &str) -> (String, i32) {
         .unwrap_or_else(|| panic!("no {code}"))
 }
 
-async fn new_token(
+pub(crate) async fn new_token(
     app: &TestApp,
     dg: &str,
     scopes: &[&str],
@@ -301,7 +309,7 @@ async fn replaying_a_post_with_the_same_idempotency_key_returns_the_first_answer
 
 // --- webhooks ------------------------------------------------------------------------
 
-fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
         .find(|(n, _)| n == name)
@@ -309,7 +317,7 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
 }
 
 /// Checks `PST-Signature: t=…,v1=…` as a receiver would, with its own HMAC.
-fn signature_is_valid(secret: &str, headers: &[(String, String)], body: &str) -> bool {
+pub(crate) fn signature_is_valid(secret: &str, headers: &[(String, String)], body: &str) -> bool {
     let Some(value) = header(headers, "pst-signature") else {
         return false;
     };
@@ -337,7 +345,13 @@ fn signature_is_valid(secret: &str, headers: &[(String, String)], body: &str) ->
     expected == signature && (0..300).contains(&age)
 }
 
-async fn register(app: &TestApp, dg: &str, port: u16, events: &[&str]) -> Webhook {
+/// Registers a receiver on `port`; the answer carries the signing key, shown this once.
+pub(crate) async fn register(
+    app: &TestApp,
+    dg: &str,
+    port: u16,
+    events: &[&str],
+) -> WebhookCreated {
     let (status, body) = send(
         app,
         dg,
@@ -347,11 +361,11 @@ async fn register(app: &TestApp, dg: &str, port: u16, events: &[&str]) -> Webhoo
     )
     .await;
     assert_eq!(status, 201, "{body}");
-    serde_json::from_value(body).expect("a webhook")
+    serde_json::from_value(body).expect("a webhook and its secret")
 }
 
 /// A proposal on Me1 by the social worker, approved by the president.
-async fn approve_a_proposal(app: &TestApp) -> ChangeRequest {
+pub(crate) async fn approve_a_proposal(app: &TestApp) -> ChangeRequest {
     let social = app.token("social@cpas-a.example").await;
     let president = app.token("president@cpas-a.example").await;
     let (me1, version) = action_id(app, "Me1").await;
@@ -461,8 +475,9 @@ async fn an_approval_is_delivered_once_signed_and_can_be_redelivered() {
     let received: Received = Arc::default();
     let port = free_port();
     let _receiver = receiver(port, Arc::clone(&received)).await;
-    let webhook = register(&app, &dg, port, &["change_request.approved"]).await;
-    assert!(webhook.secret.starts_with("whsec_"));
+    let WebhookCreated { webhook, secret } =
+        register(&app, &dg, port, &["change_request.approved"]).await;
+    assert!(secret.starts_with("whsec_"));
 
     let approved = approve_a_proposal(&app).await;
     let (headers, body) = eventually("the delivery", async || {
@@ -470,7 +485,7 @@ async fn an_approval_is_delivered_once_signed_and_can_be_redelivered() {
     })
     .await;
     assert!(
-        signature_is_valid(&webhook.secret, &headers, &body),
+        signature_is_valid(&secret, &headers, &body),
         "signature of {body}"
     );
     assert_eq!(
@@ -535,7 +550,7 @@ async fn a_delivery_is_retried_while_the_receiver_is_down_and_arrives_when_it_is
     let app = spawn_app().await;
     let dg = app.token("dg@cpas-a.example").await;
     let port = free_port();
-    let webhook = register(
+    let WebhookCreated { webhook, secret } = register(
         &app,
         &dg,
         port,
@@ -567,7 +582,7 @@ async fn a_delivery_is_retried_while_the_receiver_is_down_and_arrives_when_it_is
         .expect("lock")
         .iter()
         .map(|(h, b)| {
-            assert!(signature_is_valid(&webhook.secret, h, b));
+            assert!(signature_is_valid(&secret, h, b));
             header(h, "pst-event").unwrap_or_default().to_owned()
         })
         .collect();
@@ -730,7 +745,7 @@ async fn a_name_that_resolves_inside_is_not_called() {
     approve_a_proposal(&app).await;
     let path = format!(
         "/api/v1/webhooks/{}/deliveries",
-        webhook["id"].as_str().expect("id")
+        webhook["webhook"]["id"].as_str().expect("id")
     );
     let failed: WebhookDelivery = eventually("a failed attempt", async || {
         let deliveries: Vec<WebhookDelivery> = app.get_ok_as(&dg, &path).await;

@@ -19,6 +19,7 @@ mod openapi;
 mod plan_tree;
 mod reminders;
 mod search;
+mod secrets;
 mod seed_plans;
 mod structure;
 mod web_app;

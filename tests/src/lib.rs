@@ -141,6 +141,14 @@ pub fn random_secret() -> String {
     )
 }
 
+/// The key sealing stored secrets (`PST_SECRETS_KEY`) of every test server of this run,
+/// in-process or child process: servers that share a database (a restart, a second
+/// instance) must open each other's secrets, as in production.
+pub fn test_secrets_key() -> &'static str {
+    static KEY: OnceLock<String> = OnceLock::new();
+    KEY.get_or_init(|| backend::secrets::generate_key().expect("a random key"))
+}
+
 /// Settings of a test server, with its signing key in clear (to forge tokens).
 pub struct TestSettings {
     pub settings: Settings,
@@ -153,6 +161,8 @@ pub fn test_settings(database_url: String) -> TestSettings {
     let settings = Settings {
         database_url,
         jwt_secret: jwt_secret.parse().expect("a strong secret"),
+        secrets_key: backend::secrets::SecretKey::parse(test_secrets_key()).expect("a valid key"),
+        secrets_previous_keys: backend::secrets::PreviousKeys::default(),
         demo_password: PASSWORD.to_owned(),
         login_max_failures: 10,
         login_max_failures_per_ip: 50,
@@ -507,6 +517,7 @@ impl ServerProcess {
         let mut env = vec![
             ("DATABASE_URL".to_owned(), database_url.to_owned()),
             ("PST_JWT_SECRET".to_owned(), jwt_secret.to_owned()),
+            ("PST_SECRETS_KEY".to_owned(), test_secrets_key().to_owned()),
             ("PST_BIND".to_owned(), format!("127.0.0.1:{port}")),
             ("PST_WORKERS".to_owned(), "2".to_owned()),
             ("PST_DB_POOL_SIZE".to_owned(), "8".to_owned()),
@@ -613,6 +624,13 @@ impl ServerProcess {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Changes an environment variable of the next [`Self::restart`] (e.g. a new
+    /// `PST_SECRETS_KEY`, the old one moved to `PST_SECRETS_PREVIOUS_KEYS`).
+    pub fn set_env(&mut self, name: &str, value: &str) {
+        self.env.retain(|(n, _)| n != name);
+        self.env.push((name.to_owned(), value.to_owned()));
     }
 
     /// Starts the same server again (same port, database and key) after it died.

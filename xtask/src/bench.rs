@@ -304,6 +304,7 @@ impl Bench {
             .env("DATABASE_URL", self.cluster.url(database))
             .env("PST_BIND", format!("127.0.0.1:{port}"))
             .env("PST_JWT_SECRET", crate::random_hex(32)?)
+            .env("PST_SECRETS_KEY", crate::random_secrets_key()?)
             .env("PST_LOG_FORMAT", "json")
             .env_remove("PST_BENCH_CEILING_FILE")
             .stdout(log.try_clone()?)

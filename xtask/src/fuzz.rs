@@ -72,6 +72,7 @@ pub fn run(
         .env("PST_DEMO", "true")
         .env("PST_DEMO_PASSWORD", PASSWORD)
         .env("PST_JWT_SECRET", crate::random_hex(32)?)
+        .env("PST_SECRETS_KEY", crate::random_secrets_key()?)
         .env("PST_LOG", "warn")
         // Thousands of requests a minute from one client, and fuzzed logins that fail, are
         // the point here, not abuse; the limits would also refuse Schemathesis's own

@@ -64,8 +64,21 @@ pub fn dev_pg_port() -> u16 {
 
 /// `bytes` random bytes from the system, as hex.
 pub fn random_hex(bytes: usize) -> anyhow::Result<String> {
+    Ok(random_bytes(bytes)?
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+/// A fresh `PST_SECRETS_KEY`: 32 random bytes in base64.
+pub fn random_secrets_key() -> anyhow::Result<String> {
+    use base64::Engine;
+    Ok(base64::engine::general_purpose::STANDARD.encode(random_bytes(32)?))
+}
+
+fn random_bytes(bytes: usize) -> anyhow::Result<Vec<u8>> {
     use std::io::Read;
     let mut buffer = vec![0u8; bytes];
     std::fs::File::open("/dev/urandom")?.read_exact(&mut buffer)?;
-    Ok(buffer.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(buffer)
 }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use xtask::pg::{Cluster, Durability};
-use xtask::{output, project_root, random_hex, run};
+use xtask::{output, project_root, random_hex, random_secrets_key, run};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Password of the demo accounts in the browser tests' server.
@@ -185,6 +185,7 @@ fn run_server(root: &Path, release: bool) -> anyhow::Result<()> {
     server
         .arg("serve")
         .env("PST_JWT_SECRET", dev_jwt_secret(root)?)
+        .env("PST_SECRETS_KEY", dev_secrets_key(root)?)
         .env("DATABASE_URL", &database_url)
         .env("PST_STATIC_DIR", &dist)
         .env("PST_DEMO", "true");
@@ -230,6 +231,25 @@ fn dev_jwt_secret(root: &Path) -> anyhow::Result<String> {
     std::fs::create_dir_all(root.join(".data"))?;
     std::fs::write(&path, &secret)?;
     Ok(secret)
+}
+
+/// The development key sealing stored secrets: made once, kept in `.data/secrets-key` so
+/// that the webhooks' secrets still open after a restart. Production sets `PST_SECRETS_KEY`
+/// itself (and `PST_SECRETS_PREVIOUS_KEYS` when rotating, passed through from here).
+fn dev_secrets_key(root: &Path) -> anyhow::Result<String> {
+    if let Ok(key) = std::env::var("PST_SECRETS_KEY") {
+        return Ok(key);
+    }
+    let path = root.join(".data/secrets-key");
+    if let Ok(key) = std::fs::read_to_string(&path)
+        && !key.trim().is_empty()
+    {
+        return Ok(key.trim().to_owned());
+    }
+    let key = random_secrets_key()?;
+    std::fs::create_dir_all(root.join(".data"))?;
+    std::fs::write(&path, &key)?;
+    Ok(key)
 }
 
 fn fuzz_length(long: bool) -> xtask::fuzz::Length {
@@ -364,6 +384,7 @@ fn browser_tests(
         .env("PST_DEMO", "true")
         .env("PST_DEMO_PASSWORD", E2E_PASSWORD)
         .env("PST_JWT_SECRET", random_hex(32)?)
+        .env("PST_SECRETS_KEY", random_secrets_key()?)
         .env("PST_LOG", "warn")
         .spawn()
         .context("cannot start pst-server")?;

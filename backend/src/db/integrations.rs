@@ -3,7 +3,7 @@
 use api_types as wire;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Integer, Jsonb, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Bytea, Integer, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -16,6 +16,7 @@ use crate::auth::tokens::new_api_token;
 use crate::authz::Actor;
 use crate::domain::{Label, TenantId};
 use crate::error::ApiError;
+use crate::secrets::{self, Keyring, Sealed, SecretsError};
 
 // ---------------------------------------------------------------------------------------
 // API tokens
@@ -276,7 +277,6 @@ struct EndpointRow {
     id: Uuid,
     url: String,
     description: Option<String>,
-    secret: String,
     events: Vec<String>,
     active: bool,
     created_at: DateTime<Utc>,
@@ -294,7 +294,6 @@ fn wire_webhook(row: EndpointRow) -> Result<wire::Webhook, ApiError> {
             .map(|e| stored(e))
             .collect::<Result<_, _>>()?,
         active: row.active,
-        secret: row.secret,
         created_at: row.created_at,
         version: row.version,
     })
@@ -351,6 +350,20 @@ fn events_of(events: &[wire::WebhookEvent]) -> Result<Vec<&'static str>, ApiErro
     Ok(names)
 }
 
+/// Associated data of an endpoint's sealed secret: it opens in its own row only.
+fn secret_aad(endpoint: Uuid) -> Vec<u8> {
+    secrets::aad("webhook_endpoints.secret", &[endpoint.as_bytes()])
+}
+
+/// A new signing key, and its sealed form for `endpoint`'s row.
+fn new_sealed_secret(keyring: &Keyring, endpoint: Uuid) -> Result<(String, Sealed), ApiError> {
+    let secret = new_secret()?;
+    let sealed = keyring
+        .seal(secret.as_bytes(), &secret_aad(endpoint))
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok((secret, sealed))
+}
+
 fn new_secret() -> Result<String, ApiError> {
     use base64::Engine;
     let mut bytes = [0u8; 24];
@@ -362,13 +375,15 @@ fn new_secret() -> Result<String, ApiError> {
     ))
 }
 
+/// Registers an endpoint. Its signing key is returned here and stored sealed.
 pub fn create_webhook(
     conn: &mut PgConnection,
+    keyring: &Keyring,
     tenant: TenantId,
     creator: Uuid,
     url: &str,
     input: &wire::NewWebhook,
-) -> Result<wire::Webhook, ApiError> {
+) -> Result<wire::WebhookCreated, ApiError> {
     let events = events_of(&input.events)?;
     let description = input
         .description
@@ -377,18 +392,154 @@ pub fn create_webhook(
         .filter(|d| !d.is_empty())
         .map(|d| Label::parse_text(d, "description", 500))
         .transpose()?;
+    // The id is chosen here: the sealed secret is bound to it.
+    let id = Uuid::new_v4();
+    let (secret, sealed) = new_sealed_secret(keyring, id)?;
     let row: EndpointRow = diesel::insert_into(webhook_endpoints::table)
         .values((
+            webhook_endpoints::id.eq(id),
             webhook_endpoints::tenant_id.eq(tenant.get()),
             webhook_endpoints::url.eq(url),
             webhook_endpoints::description.eq(description),
-            webhook_endpoints::secret.eq(new_secret()?),
+            webhook_endpoints::secret_sealed.eq(&sealed.bytes),
+            webhook_endpoints::secret_key_id.eq(&sealed.key_id),
             webhook_endpoints::events.eq(&events),
             webhook_endpoints::created_by.eq(creator),
         ))
         .returning(EndpointRow::as_returning())
         .get_result(conn)?;
-    wire_webhook(row)
+    Ok(wire::WebhookCreated {
+        webhook: wire_webhook(row)?,
+        secret,
+    })
+}
+
+/// Gives an endpoint a new signing key, returned here only; the previous one signs nothing
+/// more (deliveries are signed when sent, so those still queued get the new one).
+pub fn rotate_webhook_secret(
+    conn: &mut PgConnection,
+    keyring: &Keyring,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<wire::WebhookSecretRotated, ApiError> {
+    let (secret, sealed) = new_sealed_secret(keyring, id)?;
+    let row: EndpointRow = diesel::update(
+        webhook_endpoints::table
+            .filter(webhook_endpoints::id.eq(id))
+            .filter(webhook_endpoints::tenant_id.eq(tenant.get())),
+    )
+    .set((
+        webhook_endpoints::secret.eq(None::<String>),
+        webhook_endpoints::secret_sealed.eq(&sealed.bytes),
+        webhook_endpoints::secret_key_id.eq(&sealed.key_id),
+        webhook_endpoints::updated_at.eq(diesel::dsl::now),
+        webhook_endpoints::version.eq(webhook_endpoints::version + 1),
+    ))
+    .returning(EndpointRow::as_returning())
+    .get_result(conn)
+    .optional()?
+    .ok_or(ApiError::NotFound {
+        resource: "webhook",
+    })?;
+    Ok(wire::WebhookSecretRotated {
+        webhook: wire_webhook(row)?,
+        secret,
+    })
+}
+
+/// What [`seal_stored_secrets`] did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SealReport {
+    /// Plaintext secrets (from before sealing) now sealed.
+    pub sealed: usize,
+    /// Secrets sealed by a previous key, now under the current one.
+    pub resealed: usize,
+    /// Key ids of secrets this instance cannot open (the key is in no setting), with counts.
+    pub unknown_keys: Vec<(String, i64)>,
+}
+
+/// At start: seals the endpoints' secrets still in clear (stored before sealing existed,
+/// or by an older instance during an upgrade), re-seals under the current key those a
+/// previous key sealed (the rotation), and counts those no key of this instance opens.
+/// Rows another instance is handling at the same moment are skipped (it handles them).
+pub fn seal_stored_secrets(
+    conn: &mut PgConnection,
+    keyring: &Keyring,
+) -> Result<SealReport, ApiError> {
+    type Row = (Uuid, Option<String>, Option<Vec<u8>>, Option<String>);
+    let mut report = SealReport::default();
+    let previous: Vec<String> = keyring
+        .key_ids()
+        .into_iter()
+        .filter(|id| *id != keyring.current_key_id())
+        .map(str::to_owned)
+        .collect();
+    conn.transaction(|conn| {
+        let rows: Vec<Row> = webhook_endpoints::table
+            .filter(
+                webhook_endpoints::secret
+                    .is_not_null()
+                    .or(webhook_endpoints::secret_key_id.eq_any(&previous)),
+            )
+            .select((
+                webhook_endpoints::id,
+                webhook_endpoints::secret,
+                webhook_endpoints::secret_sealed,
+                webhook_endpoints::secret_key_id,
+            ))
+            .for_update()
+            .skip_locked()
+            .load(conn)?;
+        for (id, plaintext, sealed, key_id) in rows {
+            let aad = secret_aad(id);
+            let outcome = match (plaintext, sealed, key_id) {
+                (Some(plaintext), _, _) => {
+                    keyring.seal(plaintext.as_bytes(), &aad).map(|s| (s, true))
+                }
+                (None, Some(bytes), Some(key_id)) => keyring
+                    .reseal(&Sealed { key_id, bytes }, &aad)
+                    .map(|s| (s, false)),
+                _ => Err(SecretsError::Refused),
+            };
+            let (sealed, was_plaintext) = match outcome {
+                Ok(done) => done,
+                Err(error) => {
+                    tracing::error!(
+                        endpoint = %id,
+                        %error,
+                        "a webhook secret cannot be re-sealed; rotate it"
+                    );
+                    continue;
+                }
+            };
+            diesel::update(webhook_endpoints::table.find(id))
+                .set((
+                    webhook_endpoints::secret.eq(None::<String>),
+                    webhook_endpoints::secret_sealed.eq(&sealed.bytes),
+                    webhook_endpoints::secret_key_id.eq(&sealed.key_id),
+                ))
+                .execute(conn)?;
+            if was_plaintext {
+                report.sealed += 1;
+            } else {
+                report.resealed += 1;
+            }
+        }
+        Ok::<_, ApiError>(())
+    })?;
+    let known = keyring.key_ids();
+    report.unknown_keys = webhook_endpoints::table
+        .filter(webhook_endpoints::secret_key_id.is_not_null())
+        .filter(diesel::dsl::not(
+            webhook_endpoints::secret_key_id.eq_any(&known),
+        ))
+        .group_by(webhook_endpoints::secret_key_id)
+        .select((
+            webhook_endpoints::secret_key_id.assume_not_null(),
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?;
+    Ok(report)
 }
 
 pub fn list_webhooks(
@@ -602,20 +753,55 @@ pub fn enqueue(
 }
 
 /// A delivery claimed by a worker.
-#[derive(Debug, QueryableByName)]
+#[derive(QueryableByName)]
 pub struct DueDelivery {
     #[diesel(sql_type = SqlUuid)]
     pub id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    endpoint_id: Uuid,
     #[diesel(sql_type = Text)]
     pub url: String,
-    #[diesel(sql_type = Text)]
-    pub secret: String,
+    /// The endpoint's key as stored: sealed, or in clear for an endpoint not sealed yet.
+    #[diesel(sql_type = Nullable<Text>)]
+    secret: Option<String>,
+    #[diesel(sql_type = Nullable<Bytea>)]
+    secret_sealed: Option<Vec<u8>>,
+    #[diesel(sql_type = Nullable<Text>)]
+    secret_key_id: Option<String>,
     #[diesel(sql_type = Text)]
     pub event_type: String,
     #[diesel(sql_type = Jsonb)]
     pub payload: Value,
     #[diesel(sql_type = Integer)]
     pub attempts: i32,
+}
+
+impl std::fmt::Debug for DueDelivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DueDelivery")
+            .field("id", &self.id)
+            .field("endpoint_id", &self.endpoint_id)
+            .field("url", &self.url)
+            .field("event_type", &self.event_type)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DueDelivery {
+    /// The endpoint's signing key, opened with the keyring.
+    pub fn signing_key(
+        &self,
+        keyring: &Keyring,
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, SecretsError> {
+        match (&self.secret, &self.secret_sealed, &self.secret_key_id) {
+            (_, Some(bytes), Some(key_id)) => {
+                keyring.open(key_id, bytes, &secret_aad(self.endpoint_id))
+            }
+            (Some(plaintext), _, _) => Ok(zeroize::Zeroizing::new(plaintext.as_bytes().to_vec())),
+            _ => Err(SecretsError::Refused),
+        }
+    }
 }
 
 /// Claims up to `limit` due deliveries for `lease`: other instances skip them meanwhile,
@@ -637,7 +823,8 @@ pub fn claim_due(
                  ORDER BY next_attempt_at
                  LIMIT $2
                    FOR UPDATE SKIP LOCKED)
-      RETURNING d.id, e.url, e.secret, d.event_type, d.payload, d.attempts",
+      RETURNING d.id, e.id AS endpoint_id, e.url, e.secret, e.secret_sealed, e.secret_key_id,
+                d.event_type, d.payload, d.attempts",
     )
     .bind::<Timestamptz, _>(until)
     .bind::<diesel::sql_types::BigInt, _>(limit)

@@ -320,13 +320,15 @@ diesel::table! {
         tenant_id -> Uuid,
         url -> Text,
         description -> Nullable<Text>,
-        secret -> Text,
+        secret -> Nullable<Text>,
         events -> Array<Text>,
         active -> Bool,
         created_by -> Nullable<Uuid>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        secret_sealed -> Nullable<Bytea>,
+        secret_key_id -> Nullable<Text>,
     }
 }
 
@@ -361,6 +363,7 @@ diesel::table! {
         location -> Nullable<Text>,
         response_body -> Nullable<Bytea>,
         created_at -> Timestamptz,
+        response_key_id -> Nullable<Text>,
     }
 }
 

@@ -25,6 +25,8 @@ pub struct JobSettings {
     pub webhook_retry_base: Duration,
     /// Webhooks may go to loopback (development and tests only).
     pub webhook_allow_loopback: bool,
+    /// Opens the endpoints' signing keys.
+    pub keyring: crate::secrets::Keyring,
 }
 
 /// The running workers of an instance, to stop them at shutdown.
@@ -76,6 +78,7 @@ pub fn start(db: Db, settings: JobSettings) -> Workers {
         settings.webhook_interval,
         settings.webhook_retry_base,
         settings.webhook_allow_loopback,
+        settings.keyring.clone(),
         stopping.clone(),
     ));
     let reminders_db = db.clone();

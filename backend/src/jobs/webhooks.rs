@@ -6,7 +6,8 @@
 //! event id.
 //!
 //! Signature (like Stripe's): `PST-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
-//! "<t>.<body>" with the endpoint's secret>`.
+//! "<t>.<body>" with the endpoint's secret>`. The secret is stored sealed
+//! (`crate::secrets`) and opened only to sign.
 
 use std::time::Duration;
 
@@ -18,6 +19,7 @@ use crate::db::integrations::{self, DueDelivery, Outcome};
 use crate::db::{Db, QueryStats};
 use crate::error::ApiError;
 use crate::jobs::Stopping;
+use crate::secrets::Keyring;
 
 /// Attempts before a delivery is marked failed (about two days at the default base).
 pub const MAX_ATTEMPTS: i32 = 12;
@@ -35,6 +37,7 @@ pub fn start(
     interval: Duration,
     retry_base: Duration,
     allow_loopback: bool,
+    keyring: Keyring,
     mut stopping: Stopping,
 ) -> Option<tokio::task::JoinHandle<()>> {
     let client = match reqwest::Client::builder()
@@ -56,7 +59,16 @@ pub fn start(
     };
     Some(tokio::spawn(async move {
         loop {
-            match send_due(&db, &client, allow_loopback, retry_base, &stopping).await {
+            match send_due(
+                &db,
+                &client,
+                &keyring,
+                allow_loopback,
+                retry_base,
+                &stopping,
+            )
+            .await
+            {
                 // A full batch: there may be more waiting.
                 Ok(sent) if sent as i64 == BATCH && !*stopping.borrow() => continue,
                 Ok(_) => {}
@@ -76,6 +88,7 @@ pub fn start(
 pub async fn send_due(
     db: &Db,
     client: &reqwest::Client,
+    keyring: &Keyring,
     allow_loopback: bool,
     retry_base: Duration,
     stopping: &Stopping,
@@ -87,7 +100,7 @@ pub async fn send_due(
     let mut sent = 0;
     let mut due = due.into_iter();
     for delivery in due.by_ref() {
-        let outcome = send(client, allow_loopback, &delivery).await;
+        let outcome = send(client, keyring, allow_loopback, &delivery).await;
         let retry_in = match &outcome {
             Outcome::Failed { .. } if delivery.attempts < MAX_ATTEMPTS => {
                 Some(backoff(retry_base, delivery.attempts))
@@ -133,7 +146,12 @@ fn backoff(base: Duration, attempt: i32) -> TimeDelta {
     TimeDelta::from_std(delay).unwrap_or(TimeDelta::hours(6))
 }
 
-async fn send(client: &reqwest::Client, allow_loopback: bool, delivery: &DueDelivery) -> Outcome {
+async fn send(
+    client: &reqwest::Client,
+    keyring: &Keyring,
+    allow_loopback: bool,
+    delivery: &DueDelivery,
+) -> Outcome {
     // An IP in the URL is never resolved, so the resolver's check does not see it: checked
     // here at each send too, since an endpoint registered under older rules may remain.
     let allowed = url::Url::parse(&delivery.url)
@@ -146,6 +164,24 @@ async fn send(client: &reqwest::Client, allow_loopback: bool, delivery: &DueDeli
                 .to_owned(),
         };
     }
+    // A key this instance cannot open is an attempt that failed (and is retried): another
+    // instance, or this one once configured, may open it; the log says why meanwhile.
+    let key = match delivery.signing_key(keyring) {
+        Ok(key) => key,
+        Err(error) => {
+            tracing::error!(
+                delivery = %delivery.id,
+                %error,
+                "a webhook's signing key does not open"
+            );
+            return Outcome::Failed {
+                status: None,
+                error: format!(
+                    "the endpoint's signing key cannot be opened by this server: {error}"
+                ),
+            };
+        }
+    };
     let body = delivery.payload.to_string();
     let timestamp = chrono::Utc::now().timestamp();
     let result = client
@@ -153,10 +189,7 @@ async fn send(client: &reqwest::Client, allow_loopback: bool, delivery: &DueDeli
         .header("Content-Type", "application/json")
         .header("PST-Event", &delivery.event_type)
         .header("PST-Delivery", delivery.id.to_string())
-        .header(
-            "PST-Signature",
-            signature(&delivery.secret, timestamp, &body),
-        )
+        .header("PST-Signature", signature(&key, timestamp, &body))
         .body(body)
         .send()
         .await;
@@ -181,9 +214,9 @@ async fn send(client: &reqwest::Client, allow_loopback: bool, delivery: &DueDeli
 }
 
 /// The `PST-Signature` header value for `body` sent at `timestamp`.
-pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
+pub fn signature(secret: &[u8], timestamp: i64, body: &str) -> String {
     // HMAC accepts keys of any length.
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else {
         return String::new();
     };
     mac.update(timestamp.to_string().as_bytes());
@@ -202,7 +235,7 @@ mod tests {
     fn the_signature_is_hmac_sha256_of_timestamp_dot_body() {
         // Reference value computed with: printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac whsec_test
         assert_eq!(
-            signature("whsec_test", 1_700_000_000, r#"{"a":1}"#),
+            signature(b"whsec_test", 1_700_000_000, r#"{"a":1}"#),
             "t=1700000000,v1=38877139021993b830af32feea6e18a8da83eb2f6e49ee50bd9e4cf4ca4d3789"
         );
     }

@@ -2,8 +2,8 @@
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use api_types::{
-    ApiToken, ApiTokenCreated, NewApiToken, NewWebhook, Problem, Webhook, WebhookDelivery,
-    WebhookPatch,
+    ApiToken, ApiTokenCreated, NewApiToken, NewWebhook, Problem, Webhook, WebhookCreated,
+    WebhookDelivery, WebhookPatch, WebhookSecretRotated,
 };
 use uuid::Uuid;
 
@@ -16,6 +16,7 @@ use crate::configuration::WebhookSettings;
 use crate::db::integrations;
 use crate::domain::TenantId;
 use crate::error::ApiError;
+use crate::secrets::Keyring;
 
 fn token_tenant(actor: &Actor, requested: Option<Uuid>) -> Result<TenantId, ApiError> {
     let tenant = tenant_of_request(actor, requested)?;
@@ -101,9 +102,12 @@ pub async fn revoke_api_token(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Registers an endpoint for some events. Its secret signs every delivery (`PST-Signature`).
+/// Registers an endpoint for some events.
+///
+/// Its secret signs every delivery (`PST-Signature`). The secret is in this answer only: it
+/// is stored sealed and never listed; `rotate-secret` replaces it.
 #[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])), request_body = NewWebhook,
-    responses((status = 201, body = Webhook),
+    responses((status = 201, body = WebhookCreated),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -112,18 +116,50 @@ pub async fn create_webhook(
     db: RequestDb,
     auth: Authenticated,
     settings: web::Data<WebhookSettings>,
+    keyring: web::Data<Keyring>,
     body: Json<NewWebhook>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let url = integrations::parse_webhook_url(&input.url, settings.allow_loopback_http)?;
     let created = db
         .run_as(&auth, move |conn, actor| {
-            integrations::create_webhook(conn, webhook_tenant(actor)?, actor.user_id, &url, &input)
+            let tenant = webhook_tenant(actor)?;
+            integrations::create_webhook(conn, &keyring, tenant, actor.user_id, &url, &input)
         })
         .await?;
     Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/webhooks/{}", created.id)))
+        .insert_header((
+            "Location",
+            format!("/api/v1/webhooks/{}", created.webhook.id),
+        ))
         .json(created))
+}
+
+/// Replaces an endpoint's signing key.
+///
+/// The new key is in this answer only (after a leak, or when the first answer was lost).
+/// Deliveries signed from now on, retries of earlier events included, use it; the previous
+/// key signs nothing more.
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+    params(("webhook_id" = Uuid, Path)),
+    responses((status = 200, body = WebhookSecretRotated),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[post("/webhooks/{webhook_id}/rotate-secret")]
+pub async fn rotate_webhook_secret(
+    db: RequestDb,
+    auth: Authenticated,
+    keyring: web::Data<Keyring>,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<WebhookSecretRotated>, ApiError> {
+    let id = id.into_inner();
+    let rotated = db
+        .run_as(&auth, move |conn, actor| {
+            integrations::rotate_webhook_secret(conn, &keyring, webhook_tenant(actor)?, id)
+        })
+        .await?;
+    Ok(web::Json(rotated))
 }
 
 /// The CPAS's webhook endpoints.

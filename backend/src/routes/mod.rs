@@ -104,6 +104,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(integrations::list_webhooks)
                 .service(integrations::get_webhook)
                 .service(integrations::update_webhook)
+                .service(integrations::rotate_webhook_secret)
                 .service(integrations::delete_webhook)
                 .service(integrations::list_deliveries)
                 .service(integrations::redeliver)
