@@ -290,12 +290,7 @@ fn remember(
 pub fn seal_stored_answers(conn: &mut PgConnection, keyring: &Keyring) -> Result<usize, ApiError> {
     const BATCH: i64 = 200;
     type Row = (String, String, Vec<u8>, Option<String>);
-    let previous: Vec<String> = keyring
-        .key_ids()
-        .into_iter()
-        .filter(|id| *id != keyring.current_key_id())
-        .map(str::to_owned)
-        .collect();
+    let previous = keyring.previous_key_ids();
     let mut done = 0;
     loop {
         // Each row of a batch leaves the selection (sealed under the current key, or

@@ -177,6 +177,12 @@ impl Keyring {
             .collect()
     }
 
+    /// The ids of the previous keys: what a value sealed under one of them must be
+    /// re-sealed from.
+    pub fn previous_key_ids(&self) -> Vec<String> {
+        self.previous.iter().map(|k| k.id.clone()).collect()
+    }
+
     /// Seals `plaintext` under the current key, bound to `aad` (see [`aad`]).
     pub fn seal(&self, plaintext: &[u8], aad: &[u8]) -> Result<Sealed, SecretsError> {
         let mut nonce = [0u8; NONCE_BYTES];

@@ -468,12 +468,7 @@ pub fn seal_stored_secrets(
 ) -> Result<SealReport, ApiError> {
     type Row = (Uuid, Option<String>, Option<Vec<u8>>, Option<String>);
     let mut report = SealReport::default();
-    let previous: Vec<String> = keyring
-        .key_ids()
-        .into_iter()
-        .filter(|id| *id != keyring.current_key_id())
-        .map(str::to_owned)
-        .collect();
+    let previous = keyring.previous_key_ids();
     conn.transaction(|conn| {
         let rows: Vec<Row> = webhook_endpoints::table
             .filter(

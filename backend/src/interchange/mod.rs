@@ -34,6 +34,8 @@ pub const COLUMNS: [&str; 14] = [
 ];
 /// Columns a file must have (`description` may be left out).
 const REQUIRED: usize = 13;
+/// The columns a file must have, in the order we write them.
+pub const REQUIRED_COLUMNS: &[&str] = COLUMNS.split_at(REQUIRED).0;
 
 /// One problem of an imported file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -290,7 +292,7 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
         .enumerate()
         .map(|(i, name)| (normalise(name), i))
         .collect();
-    let missing: Vec<RowError> = COLUMNS[..REQUIRED]
+    let missing: Vec<RowError> = REQUIRED_COLUMNS
         .iter()
         .filter(|c| !positions.contains_key(**c))
         .map(|c| {
