@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 pub struct LoginRequest {
     /// At most 254 characters (RFC 5321's longest address); a longer one is refused
     /// before any work (422, `too_long`).
-    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::any_text::<254>))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::plain_text))]
     pub password: String,
 }
 
@@ -17,6 +18,7 @@ pub struct LoginRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefreshRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::plain_text))]
     pub refresh_token: String,
 }
 

@@ -52,7 +52,7 @@ pub struct ActionChanges {
         with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::nullable_line::<200>))]
     pub political_lead: Option<Option<String>>,
     /// The administrative lead.
     #[serde(
@@ -60,7 +60,7 @@ pub struct ActionChanges {
         with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::nullable_line::<200>))]
     pub administrative_lead: Option<Option<String>>,
     /// Staffing in full-time equivalents (ETP).
     #[serde(
@@ -68,11 +68,11 @@ pub struct ActionChanges {
         with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>, minimum = 0, maximum = 9999))]
     pub staffing_fte: Option<Option<f64>>,
     /// UN Sustainable Development Goals (ODD), 1–17.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::sdgs))]
     pub sdgs: Option<Vec<i16>>,
     /// New measurements of some of the action's indicators.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -88,6 +88,7 @@ pub struct ActionChanges {
 pub struct IndicatorMeasure {
     pub id: Uuid,
     pub current_value: Option<f64>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<PlanDate>))]
     pub measured_at: Option<NaiveDate>,
 }
 
@@ -96,6 +97,7 @@ pub struct IndicatorMeasure {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BudgetSpent {
     pub id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub spent_cents: i64,
 }
 
@@ -120,10 +122,13 @@ pub struct Indicator {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorInput {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<300>))]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<50>))]
     pub unit: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1990, maximum = 2200))]
     pub year: Option<i32>,
     #[serde(default)]
     pub baseline: Option<f64>,
@@ -152,13 +157,17 @@ pub struct BudgetLine {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BudgetLineInput {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1990, maximum = 2200))]
     pub year: i32,
     pub service: crate::BudgetService,
     pub direction: crate::BudgetDirection,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<50>))]
     pub article: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub planned_cents: i64,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<200>))]
     pub funding_source: Option<String>,
 }
 
@@ -176,6 +185,7 @@ pub struct NewChangeRequest {
     pub changes: ActionChanges,
     /// A note for the journal, e.g. what was done.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::any_text::<10000>))]
     pub note: Option<String>,
 }
 
@@ -188,6 +198,7 @@ pub struct ActionEdit {
     pub version: Option<i32>,
     pub changes: ActionChanges,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::any_text::<10000>))]
     pub note: Option<String>,
 }
 
@@ -287,6 +298,7 @@ pub struct Approval {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rejection {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::text::<5000>))]
     pub reason: String,
 }
 

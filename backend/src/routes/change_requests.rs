@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use api_types::{
-    Approval, ChangeRequest, ChangeRequestStatus, NewChangeRequest, Problem, Rejection,
+    Approval, ChangeRequest, ChangeRequestStatus, NewChangeRequest, Problem, ProblemCode, Rejection,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -20,8 +20,9 @@ use crate::error::ApiError;
 /// Proposes a change of an action's follow-up, against the version the author saw.
 /// Partners may propose on the actions their organisation carries; social workers on any.
 #[utoipa::path(
+    operation_id = "propose_change",
     tag = "change-requests",
-    security(("bearer" = []), ("api_token" = [])),
+    security(("bearer" = []), ("api_token" = ["actions:propose"])),
     params(("action_id" = Uuid, Path)),
     request_body = NewChangeRequest,
     responses(
@@ -94,8 +95,9 @@ const MAX_CHANGE_REQUESTS: i64 = 500;
 /// The proposals: the management queue for the president and the DG (`?status=pending`),
 /// one's own proposals for everyone else. Oldest first, at most 500.
 #[utoipa::path(
+    operation_id = "list_change_requests",
     tag = "change-requests",
-    security(("bearer" = []), ("api_token" = [])),
+    security(("bearer" = []), ("api_token" = ["plans:read"])),
     params(ChangeRequestQuery),
     responses(
         (status = 200, body = Vec<ChangeRequest>),
@@ -141,8 +143,9 @@ fn is_manager(actor: &Actor, tenant: crate::domain::TenantId) -> bool {
 /// One proposal, with the per-field diff (value when proposed, now, proposed). Visible to
 /// the president, the DG and its author.
 #[utoipa::path(
+    operation_id = "get_change_request",
     tag = "change-requests",
-    security(("bearer" = []), ("api_token" = [])),
+    security(("bearer" = []), ("api_token" = ["plans:read"])),
     params(("change_request_id" = Uuid, Path)),
     responses(
         (status = 200, body = ChangeRequest),
@@ -178,6 +181,7 @@ pub async fn get_one(
 /// history row naming its author and the approver. 409 with both versions when the action
 /// changed since; approve again with `over_version` to apply it anyway.
 #[utoipa::path(
+    operation_id = "approve_change_request",
     tag = "change-requests",
     security(("bearer" = [])),
     params(("change_request_id" = Uuid, Path)),
@@ -213,6 +217,7 @@ pub async fn approve(
 
 /// Rejects a pending proposal; the reason is required and sent to its author.
 #[utoipa::path(
+    operation_id = "reject_change_request",
     tag = "change-requests",
     security(("bearer" = [])),
     params(("change_request_id" = Uuid, Path)),
@@ -244,7 +249,11 @@ pub async fn reject(
         .map(|r| Label::parse_text(r, "reason", 5000))
         .transpose()?
         .ok_or_else(|| {
-            ApiError::invalid_field("reason", "required", "say why the proposal is rejected")
+            ApiError::invalid_field(
+                "reason",
+                ProblemCode::Required,
+                "say why the proposal is rejected",
+            )
         })?;
     let decided = db
         .run_as(&auth, move |conn, actor| {
@@ -258,8 +267,9 @@ pub async fn reject(
 
 /// Withdraws one's own pending proposal.
 #[utoipa::path(
+    operation_id = "withdraw_change_request",
     tag = "change-requests",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = ["actions:propose"])),
     params(("change_request_id" = Uuid, Path)),
     responses(
         (status = 200, body = ChangeRequest),
@@ -279,7 +289,7 @@ pub async fn withdraw(
     let withdrawn = db
         .run_as(&auth, move |conn, actor| {
             let tenant = actor.tenant()?;
-            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
+            authz::ensure(actor, Permission::WithdrawChange, Scope::Tenant(tenant))?;
             follow_up::withdraw(conn, tenant, actor.user_id, id)
         })
         .await?;

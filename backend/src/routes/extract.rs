@@ -4,6 +4,7 @@ use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use api_types::ProblemCode;
 use diesel::PgConnection;
 
 use crate::auth::Authenticated;
@@ -128,7 +129,7 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Json<T> {
             // array, by position.
             if !value.is_object() {
                 return Err(ApiError::bad_request(
-                    "invalid_json",
+                    ProblemCode::InvalidJson,
                     "the body must be a JSON object",
                 )
                 .into());
@@ -137,7 +138,7 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Json<T> {
             if let Some(field) = control_character_at(&value, "") {
                 return Err(ApiError::invalid_field(
                     field,
-                    "control_characters",
+                    ProblemCode::ControlCharacters,
                     "no control characters (only line feed, carriage return and tab in texts)",
                 )
                 .into());
@@ -184,7 +185,7 @@ fn body_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
     match api_types::PlanDateError::from_message(&message) {
         Some(date) => ApiError::invalid_field(field, date.code(), date.to_string()),
         None => ApiError::bad_request(
-            "invalid_json",
+            ProblemCode::InvalidJson,
             format!("Json deserialize error: {message} (at {field})"),
         ),
     }

@@ -102,7 +102,7 @@ pub async fn revoke_api_token(
 }
 
 /// Registers an endpoint for some events. Its secret signs every delivery (`PST-Signature`).
-#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])), request_body = NewWebhook,
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])), request_body = NewWebhook,
     responses((status = 201, body = Webhook),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -127,7 +127,7 @@ pub async fn create_webhook(
 }
 
 /// The CPAS's webhook endpoints.
-#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     responses((status = 200, body = Vec<Webhook>),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json")))]
@@ -144,7 +144,8 @@ pub async fn list_webhooks(
     Ok(web::Json(list))
 }
 
-#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+/// One webhook of the caller's CPAS: its address, events and state.
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     params(("webhook_id" = Uuid, Path)),
     responses((status = 200, body = Webhook),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -166,7 +167,7 @@ pub async fn get_webhook(
 }
 
 /// Changes the URL or the events, or pauses (`active: false`) an endpoint.
-#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     params(("webhook_id" = Uuid, Path)), request_body = WebhookPatch,
     responses((status = 200, body = Webhook),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -197,7 +198,7 @@ pub async fn update_webhook(
 }
 
 /// Removes an endpoint and its delivery log.
-#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     params(("webhook_id" = Uuid, Path)),
     responses((status = 204, description = "Deleted"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -218,7 +219,8 @@ pub async fn delete_webhook(
 }
 
 /// The delivery log of an endpoint: the last 100 deliveries, newest first.
-#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+#[utoipa::path(
+    operation_id = "list_webhook_deliveries",tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     params(("webhook_id" = Uuid, Path)),
     responses((status = 200, body = Vec<WebhookDelivery>),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -240,7 +242,8 @@ pub async fn list_deliveries(
 }
 
 /// Sends a delivery again, now (whether it failed or not).
-#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+#[utoipa::path(
+    operation_id = "redeliver_webhook_delivery",tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     params(("webhook_id" = Uuid, Path), ("delivery_id" = Uuid, Path)),
     responses((status = 202, body = WebhookDelivery),
         (status = 401, body = Problem, content_type = "application/problem+json"),

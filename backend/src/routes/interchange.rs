@@ -41,7 +41,7 @@ pub struct ExportQuery {
 
 /// The plan as a spreadsheet: `csv` in the interchange columns (importable as is), or an
 /// `xlsx` workbook (also importable: its first sheet has the same columns).
-#[utoipa::path(tag = "plans", security(("bearer" = []), ("api_token" = [])),
+#[utoipa::path(tag = "plans", security(("bearer" = []), ("api_token" = ["plans:read"])),
     params(("plan_id" = Uuid, Path), ExportQuery),
     responses(
         (status = 200, description = "The file", content(
@@ -220,7 +220,10 @@ fn report(errors: Vec<RowError>) -> ApiError {
                 } else {
                     format!("rows/{}/{}", e.row, e.column)
                 },
-                code: e.code.to_owned(),
+                code: api_types::ProblemCode::from_wire(e.code).unwrap_or_else(|| {
+                    tracing::warn!(code = e.code, "an import error code that ProblemCode lacks");
+                    api_types::ProblemCode::InvalidValue
+                }),
                 message: format!("Ligne {} : {}", e.row, e.message),
             })
             .collect(),

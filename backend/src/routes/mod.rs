@@ -17,6 +17,7 @@ pub mod users;
 
 pub use extract::{Json, RequestDb, TokenRateLimit};
 
+use api_types::ProblemCode;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::ApiError;
@@ -158,7 +159,7 @@ pub fn path_error(
             }
             actix_web::error::InternalError::from_response(error, response).into()
         }
-        None => ApiError::bad_request("invalid_path", error.to_string()).into(),
+        None => ApiError::bad_request(ProblemCode::InvalidPath, error.to_string()).into(),
     }
 }
 
