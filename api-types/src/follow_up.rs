@@ -13,6 +13,7 @@ use crate::ActionStatus;
 /// it is; `null` clears a date, a lead or the staffing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ActionChanges {
     // Absent leaves these as they are; unlike the dates and leads, they cannot be cleared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,6 +86,7 @@ pub struct ActionChanges {
 /// A measurement of an indicator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct IndicatorMeasure {
     pub id: Uuid,
     pub current_value: Option<f64>,
@@ -95,6 +97,7 @@ pub struct IndicatorMeasure {
 /// What was spent on a budget line, in euro cents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct BudgetSpent {
     pub id: Uuid,
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]
@@ -179,26 +182,28 @@ pub struct BudgetLineInput {
     "changes": { "status": "en_cours", "progress": 40 },
     "note": "Première réunion avec le PCS tenue le 12 mars."
 })))]
+#[serde(deny_unknown_fields)]
 pub struct NewChangeRequest {
     /// The action's `version` the proposal was made against.
     pub base_version: i32,
     pub changes: ActionChanges,
     /// A note for the journal, e.g. what was done.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::any_text::<10000>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::any_text_or_null::<10000>))]
     pub note: Option<String>,
 }
 
 /// `PATCH /api/v1/actions/{id}` (president, DG): a direct change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ActionEdit {
     /// The version edited; or send `If-Match: "<version>"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
     pub changes: ActionChanges,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::any_text::<10000>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::any_text_or_null::<10000>))]
     pub note: Option<String>,
 }
 
@@ -287,6 +292,7 @@ pub struct ChangeRequest {
 /// `POST /api/v1/change-requests/{id}/approve`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Approval {
     /// Approve over a newer version of the action, after seeing the conflict: give the
     /// action's current version. Absent: the proposal's own base version.
@@ -297,6 +303,7 @@ pub struct Approval {
 /// `POST /api/v1/change-requests/{id}/reject`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Rejection {
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::text::<5000>))]
     pub reason: String,

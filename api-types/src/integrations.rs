@@ -85,10 +85,10 @@ pub struct NewWebhook {
 pub struct WebhookPatch {
     pub version: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::https_url))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::https_url_or_null))]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(min_items = 1, nullable = false))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub events: Option<Vec<WebhookEvent>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,

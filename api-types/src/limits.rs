@@ -42,6 +42,17 @@ pub fn label<const MAX: usize>() -> Object {
     schema
 }
 
+/// A label a patch may leave out, or send as `null`: unchanged.
+pub fn label_or_null<const MAX: usize>() -> Object {
+    nullable(label::<MAX>())
+}
+
+/// `schema`, or `null` (an optional field the server reads as absent when it is `null`).
+fn nullable(mut schema: Object) -> Object {
+    schema.schema_type = SchemaType::Array(vec![Type::String, Type::Null]);
+    schema
+}
+
 /// A text of several lines (a reason, an opinion): not blank, at most `MAX` characters.
 pub fn text<const MAX: usize>() -> Object {
     let mut schema = string(
@@ -53,9 +64,9 @@ pub fn text<const MAX: usize>() -> Object {
     schema
 }
 
-/// An optional line (a unit, a reference): blank counts as none.
+/// An optional line (a unit, a reference): blank or `null` count as none.
 pub fn optional_line<const MAX: usize>() -> Object {
-    string(MAX, format!("^{LINE_CHAR}*$"), false)
+    string(MAX, format!("^{LINE_CHAR}*$"), true)
 }
 
 /// An optional line that `null` clears (a lead).
@@ -63,9 +74,9 @@ pub fn nullable_line<const MAX: usize>() -> Object {
     string(MAX, format!("^{LINE_CHAR}*$"), true)
 }
 
-/// An optional text of several lines: blank counts as none.
+/// An optional text of several lines: blank or `null` count as none.
 pub fn optional_text<const MAX: usize>() -> Object {
-    string(MAX, format!("^{TEXT_CHAR}*$"), false)
+    string(MAX, format!("^{TEXT_CHAR}*$"), true)
 }
 
 /// An optional text of several lines that `null` clears.
@@ -109,11 +120,21 @@ pub fn new_password() -> Object {
     schema
 }
 
+/// A password an account may be created with, or none (`null`): the person sets it.
+pub fn new_password_or_null() -> Object {
+    nullable(new_password())
+}
+
 /// An e-mail address: visible ASCII, one `@`, a domain with a dot inside it.
 pub fn email() -> Object {
     let local = r"[!-?A-~]+";
     let domain = r"[!-\-/-?A-~][!-?A-~]*\.[!-?A-~]*[!-\-/-?A-~]";
     string(254, format!("^{local}@{domain}$"), false)
+}
+
+/// A code a patch may leave out or send as `null`: unchanged.
+pub fn code_or_null() -> Object {
+    nullable(code())
 }
 
 /// A CPAS's URL name: lowercase letters and digits in words joined by single dashes.
@@ -131,18 +152,27 @@ pub fn code() -> Object {
     schema
 }
 
-/// A webhook's address: `https://`, a host name (not an IP address, no credentials), an
-/// optional port and path. Whether the name resolves to a public address is checked when
-/// sending.
+/// A webhook's address: `https://`, a host name (no credentials), an optional port, and a
+/// path (at least `/`) of characters a URL keeps as they are, so that the address stored is
+/// as long as the one sent: 2000 characters at most. Whether the host resolves to a public
+/// address is the server's check (422 `not_public_address`, or `invalid_url`).
 pub fn https_url() -> Object {
-    let host = r"([A-Za-z0-9-]+\.)*[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*";
-    let port = r"(:[0-9]{1,4})?";
-    let rest = r"([/?][A-Za-z0-9._~!$&()*+,;=:@/%?-]*)?";
-    let mut schema = string(1990, format!("^https://{host}{port}{rest}$"), false);
-    schema.format = Some(utoipa::openapi::schema::SchemaFormat::Custom(
-        "uri".to_owned(),
-    ));
-    schema
+    string(
+        2000,
+        r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[!$-&(-;=?-\[\]-_a-z|~]*$".to_owned(),
+        false,
+    )
+}
+
+/// A webhook's new address, or `null`: unchanged.
+pub fn https_url_or_null() -> Object {
+    nullable(https_url())
+}
+
+/// A note or a password: any text without control characters but line breaks and tabs;
+/// `null` counts as none.
+pub fn any_text_or_null<const MAX: usize>() -> Object {
+    nullable(any_text::<MAX>())
 }
 
 #[cfg(test)]

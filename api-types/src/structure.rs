@@ -30,7 +30,7 @@ pub struct PlanPatch {
     /// The version edited.
     pub version: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<500>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label_or_null::<500>))]
     pub title: Option<String>,
     #[serde(
         default,
@@ -102,10 +102,10 @@ pub struct NewObjective {
 pub struct ObjectivePatch {
     pub version: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::code))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::code_or_null))]
     pub code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<1000>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label_or_null::<1000>))]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volet: Option<Volet>,
@@ -128,8 +128,10 @@ pub struct NewAction {
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<1000>))]
     pub title: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_text::<10000>))]
     pub description: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_text::<2000>))]
     pub reservation: Option<String>,
     #[serde(default)]
     pub transversal: bool,
@@ -144,7 +146,7 @@ pub struct NewAction {
 pub struct ActionDefinitionPatch {
     pub version: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::code))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::code_or_null))]
     pub code: Option<String>,
     #[serde(
         default,
@@ -154,14 +156,14 @@ pub struct ActionDefinitionPatch {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<ActionKind>))]
     pub kind: Option<Option<ActionKind>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<1000>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label_or_null::<1000>))]
     pub title: Option<String>,
     #[serde(
         default,
         with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::nullable_text::<10000>))]
     pub description: Option<Option<String>>,
     /// e.g. "Projet mis en place sous réserve de ressources…"; `null` lifts it.
     #[serde(
@@ -169,7 +171,7 @@ pub struct ActionDefinitionPatch {
         with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::nullable_text::<2000>))]
     pub reservation: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transversal: Option<bool>,
@@ -198,6 +200,7 @@ pub struct ActionOrganisations {
 #[serde(deny_unknown_fields)]
 pub struct OpinionInput {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_text::<1000>))]
     pub heading: Option<String>,
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::text::<50000>))]
     pub body: String,

@@ -47,7 +47,7 @@ pub struct NewUser {
     /// the CPAS's name as known words; else 422 `weak_password` with the reason in French).
     /// When omitted, one is generated and returned once.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::new_password))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::new_password_or_null))]
     pub password: Option<String>,
 }
 
@@ -66,7 +66,7 @@ pub struct UserCreated {
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<200>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label_or_null::<200>))]
     pub display_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,

@@ -300,6 +300,7 @@ fn measure_json(value: Option<f64>, at: Option<NaiveDate>) -> Value {
 /// Parses a list of objects each naming an `id` once, with `item` reading the rest.
 fn parse_items<T>(
     value: &Value,
+    keys: &[&str],
     message: &str,
     duplicate: &str,
     item: impl Fn(Uuid, &Value) -> Option<T>,
@@ -308,6 +309,13 @@ fn parse_items<T>(
     let mut seen = Vec::new();
     let mut parsed = Vec::new();
     for entry in items {
+        // Unknown fields are refused, as everywhere in the API (and as the schema says).
+        if entry
+            .as_object()
+            .is_some_and(|object| object.keys().any(|key| !keys.contains(&key.as_str())))
+        {
+            return Err(message.to_owned());
+        }
         let id = entry
             .get("id")
             .and_then(Value::as_str)
@@ -325,6 +333,7 @@ fn parse_items<T>(
 fn parse_measures(value: &Value) -> Result<Vec<IndicatorMeasure>, String> {
     parse_items(
         value,
+        &["id", "current_value", "measured_at"],
         "a list of { id, current_value, measured_at }",
         "an indicator is measured twice",
         |id, entry| {
@@ -348,6 +357,7 @@ fn parse_measures(value: &Value) -> Result<Vec<IndicatorMeasure>, String> {
 fn parse_spent(value: &Value) -> Result<Vec<BudgetSpent>, String> {
     parse_items(
         value,
+        &["id", "spent_cents"],
         "a list of { id, spent_cents } with whole, non-negative cents",
         "a budget line is given twice",
         |id, entry| {

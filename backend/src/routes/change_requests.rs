@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{Json, RequestDb};
+use super::{Json, OptionalJson, RequestDb};
 use crate::auth::Authenticated;
 use crate::authz::{self, Actor, Permission, Scope};
 use crate::db::follow_up::{self, ChangeRequestFilter};
@@ -201,10 +201,10 @@ pub async fn approve(
     db: RequestDb,
     auth: Authenticated,
     id: web::Path<Uuid>,
-    body: Option<Json<Approval>>,
+    body: OptionalJson<Approval>,
 ) -> Result<web::Json<ChangeRequest>, ApiError> {
     let id = id.into_inner();
-    let over_version = body.and_then(|b| b.into_inner().over_version);
+    let over_version = body.0.and_then(|b| b.over_version);
     let decided = db
         .run_as(&auth, move |conn, actor| {
             let tenant = actor.tenant()?;
@@ -237,14 +237,23 @@ pub async fn reject(
     db: RequestDb,
     auth: Authenticated,
     id: web::Path<Uuid>,
-    body: Option<Json<Value>>,
+    body: Json<Value>,
 ) -> Result<web::Json<ChangeRequest>, ApiError> {
     // `Rejection` documents the body; it is read by hand to name a missing reason.
     let _: Option<Rejection> = None;
     let id = id.into_inner();
+    if let Some(unknown) = body
+        .as_object()
+        .and_then(|object| object.keys().find(|key| key.as_str() != "reason"))
+    {
+        return Err(ApiError::invalid_field(
+            unknown.clone(),
+            ProblemCode::UnknownField,
+            "the body has only `reason`",
+        ));
+    }
     let reason = body
-        .as_ref()
-        .and_then(|b| b.get("reason"))
+        .get("reason")
         .and_then(Value::as_str)
         .map(|r| Label::parse_text(r, "reason", 5000))
         .transpose()?

@@ -188,9 +188,11 @@ pub async fn create_evaluation(
 #[into_params(parameter_in = Query)]
 pub struct CompareQuery {
     /// `version:<n>`, `evaluation:mid_term`, `evaluation:final` or `current`.
+    #[param(pattern = r"^(current|version:[+-]?[0-9]{1,9}|evaluation:(mid_term|final))$")]
     pub from: String,
     /// The same; `current` by default.
     #[serde(default)]
+    #[param(pattern = r"^(current|version:[+-]?[0-9]{1,9}|evaluation:(mid_term|final))$")]
     pub to: Option<String>,
 }
 
@@ -320,7 +322,7 @@ pub async fn evaluation_report(
 
 /// A published plan as open data: no login, no names, no notes.
 #[utoipa::path(
-    operation_id = "get_public_plan",tag = "public", params(("tenant" = String, Path, description = "The CPAS's slug"), ("plan_id" = Uuid, Path)),
+    operation_id = "get_public_plan",tag = "public", params(("tenant" = String, Path, description = "The CPAS's slug", pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 63), ("plan_id" = Uuid, Path)),
     responses((status = 200, body = PublicPlan),
         (status = 404, description = "No such published plan", body = Problem, content_type = "application/problem+json")))]
 #[get("/public/{tenant}/plans/{plan_id}")]
@@ -339,7 +341,7 @@ pub async fn public_plan_json(
 
 /// The public transparency page of a published plan (server-rendered HTML).
 #[utoipa::path(
-    operation_id = "get_public_page",tag = "public", params(("tenant" = String, Path, description = "The CPAS's slug"), ("plan_id" = Uuid, Path)),
+    operation_id = "get_public_page",tag = "public", params(("tenant" = String, Path, description = "The CPAS's slug", pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 63), ("plan_id" = Uuid, Path)),
     responses((status = 200, description = "The page", content_type = "text/html", body = String),
         (status = 404, description = "No such published plan", body = Problem, content_type = "application/problem+json")))]
 #[get("/public/{tenant}/{plan_id}")]

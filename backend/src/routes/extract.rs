@@ -150,6 +150,32 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
+/// An optional JSON body: `None` when the request has none (no `Content-Length`, or 0, and
+/// no chunked body); otherwise a [`Json`], with its errors: a malformed body is refused, not
+/// taken for an absent one.
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        use actix_web::http::header;
+        let length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let chunked = req.headers().contains_key(header::TRANSFER_ENCODING);
+        if length.unwrap_or(0) == 0 && !chunked {
+            return Box::pin(async { Ok(Self(None)) });
+        }
+        let body = Json::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(Self(Some(body.await?.into_inner()))) })
+    }
+}
+
 /// The path (`a.b.0`) of the first key or text of `value` holding a control character
 /// ([`has_control_character`]: line breaks and tabs are allowed).
 fn control_character_at(value: &serde_json::Value, path: &str) -> Option<String> {

@@ -108,7 +108,12 @@ fn file_name(tree: &PlanTree) -> String {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportQuery {
-    /// The new plan's title.
+    /// The new plan's title: one line, not blank (as `api_types::limits::label`).
+    #[param(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub title: String,
     /// Validate and answer the plan that would be created, without creating it.
     #[serde(default)]
