@@ -158,6 +158,7 @@ pub fn finish(document: &mut utoipa::openapi::OpenApi) {
             }
         }
     }
+    examples(document);
     webhooks(document);
     document.servers = Some(vec![
         utoipa::openapi::server::ServerBuilder::new()
@@ -371,6 +372,86 @@ fn binary_bodies(operation: &mut utoipa::openapi::path::Operation) {
         for (media_type, content) in &mut response.content {
             if let (true, RefOr::T(content)) = (is_file(media_type), content) {
                 content.schema = Some(binary());
+            }
+        }
+    }
+}
+
+/// Real answers of the demo server (ids and all, trimmed where long), as the examples of
+/// the main operations: `backend/src/openapi_examples/<operationId>_<status>.json`.
+const EXAMPLES: &[(&str, &str, &str)] = &[
+    (
+        "login",
+        "200",
+        include_str!("openapi_examples/login_200.json"),
+    ),
+    (
+        "login",
+        "401",
+        include_str!("openapi_examples/login_401.json"),
+    ),
+    (
+        "get_plan",
+        "200",
+        include_str!("openapi_examples/get_plan_200.json"),
+    ),
+    (
+        "get_action",
+        "200",
+        include_str!("openapi_examples/get_action_200.json"),
+    ),
+    (
+        "propose_change",
+        "201",
+        include_str!("openapi_examples/propose_change_201.json"),
+    ),
+    (
+        "propose_change",
+        "409",
+        include_str!("openapi_examples/propose_change_409.json"),
+    ),
+    (
+        "propose_change",
+        "422",
+        include_str!("openapi_examples/propose_change_422.json"),
+    ),
+    (
+        "approve_change_request",
+        "200",
+        include_str!("openapi_examples/approve_change_request_200.json"),
+    ),
+    (
+        "list_change_requests",
+        "200",
+        include_str!("openapi_examples/list_change_requests_200.json"),
+    ),
+];
+
+/// Puts each of [`EXAMPLES`] on its operation's response (every media type of it).
+fn examples(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    for item in document.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let id = operation.operation_id.clone().unwrap_or_default();
+            for (_, status, json) in EXAMPLES.iter().filter(|(op, _, _)| *op == id) {
+                let example: serde_json::Value =
+                    serde_json::from_str(json).expect("the examples are JSON");
+                let Some(RefOr::T(response)) = operation.responses.responses.get_mut(*status)
+                else {
+                    continue;
+                };
+                for content in response.content.values_mut() {
+                    if let RefOr::T(content) = content {
+                        content.example = Some(example.clone());
+                    }
+                }
             }
         }
     }

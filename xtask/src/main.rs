@@ -455,6 +455,9 @@ fn python_client(root: &Path, cluster: &Cluster, venv: &Path) -> anyhow::Result<
         bail!("openapi-python-client did not generate a clean client:\n{said}");
     }
     eprintln!("xtask: client generated in {}", folder.display());
+    run(Command::new(venv.join("bin/python"))
+        .arg(root.join("tests/python/check_examples.py"))
+        .arg(root.join("openapi/openapi.json")))?;
 
     run(cargo().args(["build", "-p", "backend", "--bin", "pst-server"]))?;
     let binary = target_dir(root)?.join("debug").join("pst-server");
