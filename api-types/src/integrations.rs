@@ -133,6 +133,7 @@ pub struct WebhookDelivery {
 /// What a webhook delivery of `change_request.created`, `.approved` or `.rejected` carries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ChangeRequestEventData {
     /// The proposal, as `GET /api/v1/change-requests/{id}` shows it at that moment.
     pub change_request: crate::ChangeRequest,
@@ -142,6 +143,7 @@ pub struct ChangeRequestEventData {
 /// follow-up (a direct edit, or an approved proposal).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ActionUpdatedData {
     pub action_id: Uuid,
     pub action_code: String,
@@ -156,6 +158,7 @@ pub struct ActionUpdatedData {
 /// What a webhook delivery of `plan.adopted` carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct PlanAdoptedData {
     pub plan_id: Uuid,
     pub title: String,
@@ -170,6 +173,7 @@ macro_rules! webhook_payloads {
             $(#[doc = $doc])*
             #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
             #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+            #[serde(deny_unknown_fields)]
             pub struct $name {
                 /// The event's id: the same on every retry of its delivery, so a receiver
                 /// de-duplicates with it.
