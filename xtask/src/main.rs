@@ -604,9 +604,11 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 ///
 /// Raised from 400 KB to 410 KB when the input checks of issue 13 (one date rule shared with
 /// the server, the control-character and password texts in three languages) took the single
-/// file to 406.5 KB. This is a stopgap: issue 14.1 splits the WASM (branch `websplit`:
-/// initial set 325 KB gz today) and replaces this with a 300 KB budget on the initial set.
-const WASM_GZIP_BUDGET: usize = 410_000;
+/// file to 406.5 KB; then to 416 KB when the problem codes became a typed registry (issue
+/// 13.10: the serde of an 87-code enum and its exhaustive translation in three languages,
+/// 414 KB). This is a stopgap: issue 14.1 splits the WASM (branch `websplit`: initial set
+/// 325 KB gz then) and replaces this with a 300 KB budget on the initial set.
+const WASM_GZIP_BUDGET: usize = 416_000;
 
 fn gzip_len(bytes: &[u8]) -> anyhow::Result<usize> {
     use std::io::Write;
