@@ -5,18 +5,22 @@ use serde::{Deserialize, Serialize};
 /// `POST /api/v1/auth/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// At most 254 characters (RFC 5321's longest address); a longer one is refused
     /// before any work (422, `too_long`).
-    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::any_text::<254>))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::plain_text))]
     pub password: String,
 }
 
 /// `POST /api/v1/auth/refresh` and `POST /api/v1/auth/logout`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::plain_text))]
     pub refresh_token: String,
 }
 

@@ -78,6 +78,7 @@ pub struct PlanVersion {
 pub struct NewPlanVersion {
     pub adopted_on: PlanDate,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<200>))]
     pub deliberation: Option<String>,
 }
 

@@ -28,10 +28,10 @@ pub enum PlanDateError {
 
 impl PlanDateError {
     /// The stable field-error code of the API.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> crate::ProblemCode {
         match self {
-            Self::Invalid => "invalid_date",
-            Self::OutOfRange => "date_out_of_range",
+            Self::Invalid => crate::ProblemCode::InvalidDate,
+            Self::OutOfRange => crate::ProblemCode::DateOutOfRange,
         }
     }
 

@@ -13,6 +13,7 @@ use crate::ActionStatus;
 /// it is; `null` clears a date, a lead or the staffing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ActionChanges {
     // Absent leaves these as they are; unlike the dates and leads, they cannot be cleared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,7 +53,7 @@ pub struct ActionChanges {
         with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::nullable_line::<200>))]
     pub political_lead: Option<Option<String>>,
     /// The administrative lead.
     #[serde(
@@ -60,7 +61,7 @@ pub struct ActionChanges {
         with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::nullable_line::<200>))]
     pub administrative_lead: Option<Option<String>>,
     /// Staffing in full-time equivalents (ETP).
     #[serde(
@@ -68,11 +69,11 @@ pub struct ActionChanges {
         with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>, minimum = 0, maximum = 9999))]
     pub staffing_fte: Option<Option<f64>>,
     /// UN Sustainable Development Goals (ODD), 1–17.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::sdgs))]
     pub sdgs: Option<Vec<i16>>,
     /// New measurements of some of the action's indicators.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -85,17 +86,21 @@ pub struct ActionChanges {
 /// A measurement of an indicator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct IndicatorMeasure {
     pub id: Uuid,
     pub current_value: Option<f64>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<PlanDate>))]
     pub measured_at: Option<NaiveDate>,
 }
 
 /// What was spent on a budget line, in euro cents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct BudgetSpent {
     pub id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub spent_cents: i64,
 }
 
@@ -120,10 +125,13 @@ pub struct Indicator {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorInput {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<300>))]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<50>))]
     pub unit: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1990, maximum = 2200))]
     pub year: Option<i32>,
     #[serde(default)]
     pub baseline: Option<f64>,
@@ -152,13 +160,17 @@ pub struct BudgetLine {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BudgetLineInput {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1990, maximum = 2200))]
     pub year: i32,
     pub service: crate::BudgetService,
     pub direction: crate::BudgetDirection,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<50>))]
     pub article: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub planned_cents: i64,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<200>))]
     pub funding_source: Option<String>,
 }
 
@@ -170,24 +182,28 @@ pub struct BudgetLineInput {
     "changes": { "status": "en_cours", "progress": 40 },
     "note": "Première réunion avec le PCS tenue le 12 mars."
 })))]
+#[serde(deny_unknown_fields)]
 pub struct NewChangeRequest {
     /// The action's `version` the proposal was made against.
     pub base_version: i32,
     pub changes: ActionChanges,
     /// A note for the journal, e.g. what was done.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::any_text_or_null::<10000>))]
     pub note: Option<String>,
 }
 
 /// `PATCH /api/v1/actions/{id}` (president, DG): a direct change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ActionEdit {
     /// The version edited; or send `If-Match: "<version>"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
     pub changes: ActionChanges,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::any_text_or_null::<10000>))]
     pub note: Option<String>,
 }
 
@@ -276,6 +292,7 @@ pub struct ChangeRequest {
 /// `POST /api/v1/change-requests/{id}/approve`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Approval {
     /// Approve over a newer version of the action, after seeing the conflict: give the
     /// action's current version. Absent: the proposal's own base version.
@@ -286,7 +303,9 @@ pub struct Approval {
 /// `POST /api/v1/change-requests/{id}/reject`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Rejection {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::text::<5000>))]
     pub reason: String,
 }
 

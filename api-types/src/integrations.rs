@@ -18,10 +18,12 @@ use crate::{ApiScope, DeliveryStatus, OrganisationSummary, WebhookEvent};
 #[serde(deny_unknown_fields)]
 pub struct NewApiToken {
     /// What the integration is, e.g. "Reporting du PCS".
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<200>))]
     pub name: String,
     /// The organisation the token acts for; its proposals are limited to the actions this
     /// organisation carries (unless it is the CPAS itself).
     pub organisation_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub scopes: Vec<ApiScope>,
     /// After this instant the token is refused; none: until revoked.
     #[serde(default)]
@@ -67,9 +69,12 @@ pub struct ApiTokenCreated {
 #[serde(deny_unknown_fields)]
 pub struct NewWebhook {
     /// An `https://` URL (plain `http://` only to loopback, when the server allows it).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::https_url))]
     pub url: String,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub events: Vec<WebhookEvent>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_text::<500>))]
     pub description: Option<String>,
 }
 
@@ -80,8 +85,10 @@ pub struct NewWebhook {
 pub struct WebhookPatch {
     pub version: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::https_url_or_null))]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub events: Option<Vec<WebhookEvent>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
@@ -140,4 +147,88 @@ pub struct WebhookDelivery {
     /// The JSON body that is (or was) sent.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub payload: serde_json::Value,
+}
+
+/// What a webhook delivery of `change_request.created`, `.approved` or `.rejected` carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRequestEventData {
+    /// The proposal, as `GET /api/v1/change-requests/{id}` shows it at that moment.
+    pub change_request: crate::ChangeRequest,
+}
+
+/// What a webhook delivery of `action.updated` carries: one new version of an action's
+/// follow-up (a direct edit, or an approved proposal).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ActionUpdatedData {
+    pub action_id: Uuid,
+    pub action_code: String,
+    /// The action's version after the change.
+    pub version: i32,
+    /// Each field changed: its value before and after.
+    pub changes: Vec<crate::FieldChange>,
+    /// The proposal approved, when the change came from one.
+    pub change_request_id: Option<Uuid>,
+}
+
+/// What a webhook delivery of `plan.adopted` carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PlanAdoptedData {
+    pub plan_id: Uuid,
+    pub title: String,
+    /// The council's deliberation date, when given.
+    pub adopted_on: Option<chrono::NaiveDate>,
+}
+
+/// Declares the body of each webhook event: the same envelope, typed `data`.
+macro_rules! webhook_payloads {
+    ($($(#[doc = $doc:literal])* $name:ident($data:ty) = $event:ident;)+) => {
+        $(
+            $(#[doc = $doc])*
+            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+            #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+            #[serde(deny_unknown_fields)]
+            pub struct $name {
+                /// The event's id: the same on every retry of its delivery, so a receiver
+                /// de-duplicates with it.
+                pub id: Uuid,
+                /// The event type (also in the `PST-Event` header).
+                #[serde(rename = "type")]
+                pub event: WebhookEvent,
+                pub created_at: DateTime<Utc>,
+                /// The CPAS it happened in.
+                pub tenant_id: Uuid,
+                pub data: $data,
+            }
+
+            impl $name {
+                /// The event this body is sent for.
+                pub const EVENT: WebhookEvent = WebhookEvent::$event;
+            }
+        )+
+
+        /// Every webhook body's schema name with its event, for the OpenAPI `webhooks`.
+        pub const WEBHOOK_PAYLOADS: &[(&str, WebhookEvent)] = &[
+            $((stringify!($name), WebhookEvent::$event),)+
+        ];
+    };
+}
+
+webhook_payloads! {
+    /// Body of the `change_request.created` webhook: a proposal was made.
+    ChangeRequestCreatedEvent(ChangeRequestEventData) = ChangeRequestCreated;
+    /// Body of the `change_request.approved` webhook: a proposal was approved (an
+    /// `action.updated` follows for the change itself).
+    ChangeRequestApprovedEvent(ChangeRequestEventData) = ChangeRequestApproved;
+    /// Body of the `change_request.rejected` webhook: a proposal was rejected, with a reason.
+    ChangeRequestRejectedEvent(ChangeRequestEventData) = ChangeRequestRejected;
+    /// Body of the `action.updated` webhook: an action's follow-up changed.
+    ActionUpdatedEvent(ActionUpdatedData) = ActionUpdated;
+    /// Body of the `plan.adopted` webhook: the council adopted a plan.
+    PlanAdoptedEvent(PlanAdoptedData) = PlanAdopted;
 }

@@ -13,6 +13,8 @@ mod date;
 mod enums;
 mod follow_up;
 mod integrations;
+#[cfg(feature = "openapi")]
+pub mod limits;
 mod plan;
 mod problem;
 mod structure;

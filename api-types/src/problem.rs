@@ -25,8 +25,8 @@ pub struct Problem {
     /// Human explanation of this occurrence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// Stable machine-readable code, e.g. `not_found`, `invalid_id`.
-    pub code: String,
+    /// Stable machine-readable code: what a client branches on (the `detail` is for people).
+    pub code: ProblemCode,
     /// Per-field problems of a rejected input (the first 200).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "openapi", schema(max_items = 200))]
@@ -58,6 +58,277 @@ pub struct FieldError {
     /// The field, as a JSON pointer-like path (`progress`, `indicators/0/value`).
     pub field: String,
     /// Stable code, e.g. `out_of_range`.
-    pub code: String,
+    pub code: ProblemCode,
+    /// Human explanation (English, or French where a person must act on it).
     pub message: String,
+}
+
+/// Declares [`ProblemCode`] once: each variant with its wire text, so `as_str`, the serde
+/// form and the schema's enum come from one list.
+macro_rules! problem_codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $text:literal,)+) => {
+        /// Every stable code the API answers with, in `Problem.code` and in
+        /// `FieldError.code`. A client branches on these, never on `detail` or `message`;
+        /// the web app has a translation for each (an exhaustive `match`, so a new code
+        /// without one does not compile).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum ProblemCode {
+            $($(#[doc = $doc])* $variant,)+
+        }
+
+        impl ProblemCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [ProblemCode] = &[$(ProblemCode::$variant,)+];
+
+            /// The code written `text` on the wire, if there is one.
+            pub fn from_wire(text: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|code| code.as_str() == text)
+            }
+
+            /// The code as it is written on the wire.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(ProblemCode::$variant => $text,)+
+                }
+            }
+        }
+    };
+}
+
+problem_codes! {
+    // 400: the request does not parse.
+    /// A path parameter does not parse (not a UUID…) or the path has dot segments.
+    InvalidPath = "invalid_path",
+    /// The query string does not parse.
+    InvalidQuery = "invalid_query",
+    /// The body is not the JSON object the operation reads.
+    InvalidJson = "invalid_json",
+    /// `If-Match` is not a quoted version number.
+    InvalidIfMatch = "invalid_if_match",
+    /// `Idempotency-Key` is not 1–255 visible ASCII characters.
+    InvalidIdempotencyKey = "invalid_idempotency_key",
+    // 401
+    /// No `Authorization` header.
+    MissingToken = "missing_token",
+    /// The credential is not one the server issued.
+    InvalidToken = "invalid_token",
+    /// The access token has expired: refresh it.
+    TokenExpired = "token_expired",
+    /// The account changed (role, CPAS) since the token was issued: refresh it.
+    TokenStale = "token_stale",
+    /// The API token was revoked, or its integration account deactivated.
+    TokenRevoked = "token_revoked",
+    /// The session was ended (logout, password change, an administrator).
+    SessionRevoked = "session_revoked",
+    /// Wrong e-mail or password.
+    InvalidCredentials = "invalid_credentials",
+    /// The account is deactivated.
+    AccountDeactivated = "account_deactivated",
+    /// The refresh token is unknown, expired, or its session ended.
+    InvalidRefreshToken = "invalid_refresh_token",
+    /// The refresh token was already used: the session is ended (it may have been stolen).
+    RefreshTokenReused = "refresh_token_reused",
+    // 403
+    /// The caller's role or organisation may not do this.
+    Forbidden = "forbidden",
+    /// The API token lacks the scope the operation needs (`x-required-scopes`).
+    InsufficientScope = "insufficient_scope",
+    /// The operation is for people only: it refuses API tokens.
+    ApiTokenNotAllowed = "api_token_not_allowed",
+    // 404, 405
+    /// The resource does not exist, or is not the caller's to see.
+    NotFound = "not_found",
+    /// No route has this path.
+    NoRoute = "no_route",
+    /// The path exists for other methods (see `Allow`).
+    MethodNotAllowed = "method_not_allowed",
+    // 409
+    /// The resource changed since the version the request was based on (see `conflict`).
+    VersionConflict = "version_conflict",
+    /// The `version` sent is not the current one.
+    StaleVersion = "stale_version",
+    /// The proposal was already approved, rejected or withdrawn.
+    AlreadyDecided = "already_decided",
+    /// The plan's state does not allow this step (e.g. closing a draft).
+    InvalidTransition = "invalid_transition",
+    /// The plan is not adopted yet.
+    NotAdopted = "not_adopted",
+    /// An evaluation of this kind already exists.
+    EvaluationExists = "evaluation_exists",
+    /// The item has a history and cannot be deleted (archive it).
+    HasHistory = "has_history",
+    /// The item still holds others and cannot be deleted.
+    NotEmpty = "not_empty",
+    /// The e-mail address is already used by an account.
+    EmailTaken = "email_taken",
+    /// The name is already used in this CPAS.
+    NameTaken = "name_taken",
+    /// The code is already used in this plan.
+    CodeTaken = "code_taken",
+    /// The slug is already used by another CPAS.
+    SlugTaken = "slug_taken",
+    /// A request with this `Idempotency-Key` is still running.
+    IdempotencyInProgress = "idempotency_in_progress",
+    // 412, 413, 414, 428, 429
+    /// `If-Match` names another version than the current one.
+    PreconditionFailed = "precondition_failed",
+    /// The edit names no version: send `If-Match` or `version`.
+    PreconditionRequired = "precondition_required",
+    /// The body is over the size the operation accepts.
+    PayloadTooLarge = "payload_too_large",
+    /// An uploaded file, or a part of a workbook once inflated, is over its limit.
+    FileTooLarge = "file_too_large",
+    /// The query string is over the length the server reads.
+    UriTooLong = "uri_too_long",
+    /// Too many requests or attempts: retry after `Retry-After` seconds.
+    TooManyRequests = "too_many_requests",
+    // 422: the problem's own code; the fields carry theirs.
+    /// Fields break rules: each is named in `errors`.
+    ValidationFailed = "validation_failed",
+    // 500, 503
+    /// An unexpected failure (logged on the server).
+    InternalError = "internal_error",
+    /// The database is unreachable: retry after `Retry-After` seconds.
+    ServiceUnavailable = "service_unavailable",
+
+    // Codes of a field (`FieldError.code`).
+    /// The field is missing or empty.
+    Required = "required",
+    /// The JSON value has the wrong type.
+    InvalidType = "invalid_type",
+    /// The value is not one the field accepts.
+    InvalidValue = "invalid_value",
+    /// The value is not among the allowed ones.
+    UnknownValue = "unknown_value",
+    /// The field is not one the operation reads.
+    UnknownField = "unknown_field",
+    /// A number outside the allowed range.
+    OutOfRange = "out_of_range",
+    /// A text over its maximum length.
+    TooLong = "too_long",
+    /// A text under its minimum length.
+    TooShort = "too_short",
+    /// A text holding a control character (NUL, escape…).
+    ControlCharacters = "control_characters",
+    /// Not a date `YYYY-MM-DD`.
+    InvalidDate = "invalid_date",
+    /// A date outside 1900-01-01 – 2999-12-31.
+    DateOutOfRange = "date_out_of_range",
+    /// An end date before the start.
+    BeforeStart = "before_start",
+    /// A date that must be in the future is not.
+    InThePast = "in_the_past",
+    /// Not an e-mail address.
+    InvalidEmail = "invalid_email",
+    /// Not a valid objective or action code.
+    InvalidCode = "invalid_code",
+    /// Not a valid slug (lowercase letters, digits and hyphens).
+    InvalidSlug = "invalid_slug",
+    /// Not an HTTPS URL without credentials.
+    InvalidUrl = "invalid_url",
+    /// The URL's host is not a public address.
+    NotPublicAddress = "not_public_address",
+    /// The field is not allowed in this case.
+    NotAllowed = "not_allowed",
+    /// A value named twice.
+    Duplicate = "duplicate",
+    /// Nothing to change.
+    Empty = "empty",
+    /// The objective is not an operational objective.
+    NotOperational = "not_operational",
+    /// The structure breaks a rule of the plan.
+    InvalidStructure = "invalid_structure",
+    /// A referenced item does not exist here.
+    UnknownReference = "unknown_reference",
+    /// No such organisation in this CPAS.
+    UnknownOrganisation = "unknown_organisation",
+    /// No such CPAS.
+    UnknownTenant = "unknown_tenant",
+    /// No such objective in this plan.
+    UnknownObjective = "unknown_objective",
+    /// No such indicator on this action.
+    UnknownIndicator = "unknown_indicator",
+    /// No such budget line on this action.
+    UnknownBudgetLine = "unknown_budget_line",
+    /// No such state to compare.
+    UnknownState = "unknown_state",
+    /// The current password is not correct.
+    WrongPassword = "wrong_password",
+    /// The password is too easy to guess.
+    WeakPassword = "weak_password",
+    /// The password is one of the most used.
+    TooCommon = "too_common",
+    /// This `Idempotency-Key` was used for another request.
+    IdempotencyKeyReused = "idempotency_key_reused",
+
+    // Codes of a row of an imported file (`rows/<row>/<column>`).
+    /// The file is neither UTF-8 text nor a workbook.
+    NotUtf8 = "not_utf8",
+    /// The file cannot be read.
+    Unreadable = "unreadable",
+    /// A column of the interchange format is missing.
+    MissingColumn = "missing_column",
+    /// The level is not OS, OO or action.
+    InvalidLevel = "invalid_level",
+    /// The volet is not interne or externe.
+    InvalidVolet = "invalid_volet",
+    /// The status is not one of the list.
+    InvalidStatus = "invalid_status",
+    /// The progress is not a number from 0 to 100.
+    InvalidProgress = "invalid_progress",
+    /// The text of a cell breaks a rule.
+    InvalidText = "invalid_text",
+    /// A code used twice in the file.
+    DuplicateCode = "duplicate_code",
+    /// The parent code is not in the file.
+    UnknownParent = "unknown_parent",
+    /// A row of this level has no parent.
+    UnexpectedParent = "unexpected_parent",
+    /// The parent is not of the level this row needs.
+    WrongParent = "wrong_parent",
+    /// The file has more rows than an import reads.
+    TooManyRows = "too_many_rows",
+    /// A row has more columns than an import reads.
+    TooManyColumns = "too_many_columns",
+    /// The file has more filled cells (or shared texts) than an import reads.
+    TooManyCells = "too_many_cells",
+    /// A cell holds more characters than an import reads.
+    CellTooLong = "cell_too_long",
+    /// The sheet's declared extent, or a cell, lies beyond the rows and columns read.
+    SheetTooLarge = "sheet_too_large",
+}
+
+impl std::fmt::Display for ProblemCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for ProblemCode {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for ProblemCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProblemCode;
+
+    #[test]
+    fn the_wire_text_of_each_code_is_its_serde_form() {
+        for code in ProblemCode::ALL {
+            let json = serde_json::to_string(code).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            let back: ProblemCode = serde_json::from_str(&json).expect("deserialises");
+            assert_eq!(back, *code);
+        }
+    }
 }

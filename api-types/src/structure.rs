@@ -12,10 +12,13 @@ use crate::{ActionKind, ObjectiveLevel, Volet};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewPlan {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<500>))]
     pub title: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1990, maximum = 2200))]
     pub start_year: Option<i32>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1990, maximum = 2200))]
     pub end_year: Option<i32>,
 }
 
@@ -27,23 +30,25 @@ pub struct PlanPatch {
     /// The version edited.
     pub version: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label_or_null::<500>))]
     pub title: Option<String>,
     #[serde(
         default,
         with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<i32>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i32>, minimum = 1990, maximum = 2200))]
     pub start_year: Option<Option<i32>>,
     #[serde(
         default,
         with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<i32>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i32>, minimum = 1990, maximum = 2200))]
     pub end_year: Option<Option<i32>>,
     /// Days within which each action should be updated (7–366).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 7, maximum = 366))]
     pub update_cadence_days: Option<i32>,
 }
 
@@ -57,6 +62,7 @@ pub struct Adoption {
     pub adopted_on: PlanDate,
     /// Reference of the deliberation, e.g. "CAS 2025/014".
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<200>))]
     pub deliberation: Option<String>,
 }
 
@@ -79,7 +85,9 @@ pub struct NewObjective {
     pub parent_id: Option<Uuid>,
     pub volet: Volet,
     /// Unique within the plan, e.g. `OOe11`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::code))]
     pub code: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<1000>))]
     pub title: String,
     /// Place among its siblings (0 first); at the end when absent.
     #[serde(default)]
@@ -94,8 +102,10 @@ pub struct NewObjective {
 pub struct ObjectivePatch {
     pub version: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::code_or_null))]
     pub code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label_or_null::<1000>))]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volet: Option<Volet>,
@@ -111,13 +121,17 @@ pub struct ObjectivePatch {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewAction {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::code))]
     pub code: String,
     #[serde(default)]
     pub kind: Option<ActionKind>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<1000>))]
     pub title: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_text::<10000>))]
     pub description: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_text::<2000>))]
     pub reservation: Option<String>,
     #[serde(default)]
     pub transversal: bool,
@@ -132,6 +146,7 @@ pub struct NewAction {
 pub struct ActionDefinitionPatch {
     pub version: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::code_or_null))]
     pub code: Option<String>,
     #[serde(
         default,
@@ -141,13 +156,14 @@ pub struct ActionDefinitionPatch {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<ActionKind>))]
     pub kind: Option<Option<ActionKind>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label_or_null::<1000>))]
     pub title: Option<String>,
     #[serde(
         default,
         with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::nullable_text::<10000>))]
     pub description: Option<Option<String>>,
     /// e.g. "Projet mis en place sous réserve de ressources…"; `null` lifts it.
     #[serde(
@@ -155,7 +171,7 @@ pub struct ActionDefinitionPatch {
         with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::nullable_text::<2000>))]
     pub reservation: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transversal: Option<bool>,
@@ -184,7 +200,9 @@ pub struct ActionOrganisations {
 #[serde(deny_unknown_fields)]
 pub struct OpinionInput {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_text::<1000>))]
     pub heading: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::text::<50000>))]
     pub body: String,
     /// The objectives it discusses; none: the plan as a whole.
     #[serde(default)]

@@ -30,7 +30,9 @@ pub struct User {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::email))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<200>))]
     pub display_name: String,
     pub role: Role,
     /// Required for `partner`; must belong to the user's tenant.
@@ -45,7 +47,7 @@ pub struct NewUser {
     /// the CPAS's name as known words; else 422 `weak_password` with the reason in French).
     /// When omitted, one is generated and returned once.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 256))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::new_password_or_null))]
     pub password: Option<String>,
 }
 
@@ -64,6 +66,7 @@ pub struct UserCreated {
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label_or_null::<200>))]
     pub display_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
@@ -88,11 +91,12 @@ pub struct UserPatch {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::plain_text))]
     pub current_password: String,
     /// 12 to 256 characters, not a common one, and hard enough to guess (zxcvbn score ≥ 3
     /// over its first 64 characters, with the person's name and e-mail and the CPAS's name
     /// as known words; else 422 `weak_password` with the reason in French).
-    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 256))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::new_password))]
     pub new_password: String,
 }
 
@@ -110,6 +114,7 @@ pub struct OrganisationSummary {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewOrganisation {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<200>))]
     pub name: String,
     pub kind: OrganisationKind,
     /// Platform administrators name the CPAS; a DG's organisations go to their own.
@@ -123,6 +128,8 @@ pub struct NewOrganisation {
 #[serde(deny_unknown_fields)]
 pub struct NewTenant {
     /// Lowercase letters, digits and dashes, e.g. `paliseul`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::slug))]
     pub slug: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<200>))]
     pub name: String,
 }

@@ -4,7 +4,7 @@
 //! first: what belongs to another CPAS is answered "not found" (404), so that its existence
 //! is not revealed; what the actor can see but not do is "forbidden" (403).
 
-use api_types::{ApiScope, Role};
+use api_types::{ApiScope, ProblemCode, Role};
 use uuid::Uuid;
 
 use crate::domain::TenantId;
@@ -40,6 +40,8 @@ pub enum Permission {
     ReadPlans,
     /// Propose a change to an action's follow-up.
     ProposeChange,
+    /// Withdraw one's own pending proposal (that it is one's own, the use case checks).
+    WithdrawChange,
     /// Approve or reject proposals.
     DecideChanges,
     /// Change an action's follow-up directly.
@@ -62,7 +64,9 @@ impl Permission {
     fn scope(self) -> Option<ApiScope> {
         match self {
             Permission::ReadPlans => Some(ApiScope::PlansRead),
-            Permission::ProposeChange => Some(ApiScope::ActionsPropose),
+            Permission::ProposeChange | Permission::WithdrawChange => {
+                Some(ApiScope::ActionsPropose)
+            }
             Permission::ManageWebhooks => Some(ApiScope::WebhooksManage),
             _ => None,
         }
@@ -89,6 +93,10 @@ pub enum Decision {
     Allow,
     /// Visible but not allowed: 403.
     Forbid(&'static str),
+    /// An API token asking for what only people do: 403 `api_token_not_allowed`.
+    TokenNotAllowed,
+    /// An API token without the scope this needs: 403 `insufficient_scope`.
+    MissingScope(ApiScope),
     /// Not the actor's to see: 404.
     Hide,
 }
@@ -98,6 +106,18 @@ pub fn ensure(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Result
     match decide(actor, permission, scope) {
         Decision::Allow => Ok(()),
         Decision::Forbid(reason) => Err(ApiError::Forbidden(reason)),
+        Decision::TokenNotAllowed => Err(ApiError::TokenForbidden {
+            code: ProblemCode::ApiTokenNotAllowed,
+            detail: "API tokens cannot do this; a person must sign in",
+        }),
+        Decision::MissingScope(scope) => Err(ApiError::TokenForbidden {
+            code: ProblemCode::InsufficientScope,
+            detail: match scope {
+                ApiScope::PlansRead => "the API token lacks the scope plans:read",
+                ApiScope::ActionsPropose => "the API token lacks the scope actions:propose",
+                ApiScope::WebhooksManage => "the API token lacks the scope webhooks:manage",
+            },
+        }),
         Decision::Hide => Err(ApiError::NotFound {
             resource: "resource",
         }),
@@ -134,17 +154,15 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
     // An API token: its scopes first, then the rights of the account it acts through.
     if let Some(scopes) = &actor.scopes {
         match permission.scope() {
-            None => return Decision::Forbid("API tokens cannot do this"),
-            Some(needed) if !scopes.contains(&needed) => {
-                return Decision::Forbid("the API token lacks the scope this needs");
-            }
+            None => return Decision::TokenNotAllowed,
+            Some(needed) if !scopes.contains(&needed) => return Decision::MissingScope(needed),
             Some(ApiScope::WebhooksManage) => return Decision::Allow,
             Some(_) => {}
         }
     }
 
     let allowed = match (permission, actor.role) {
-        (P::ReadPlans, _) => true,
+        (P::ReadPlans | P::WithdrawChange, _) => true,
         (P::ProposeChange, R::SocialWorker) => true,
         (P::ProposeChange, R::Partner) => match scope {
             Scope::Action { organisations, .. } => actor
@@ -172,6 +190,7 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
             P::ProposeChange => {
                 "only the organisations that carry an action, and social workers, propose changes to it"
             }
+            P::WithdrawChange => "withdrawing proposals is not allowed",
             P::DecideChanges => "only the president and the Directeur général decide on proposals",
             P::EditFollowUp => "only the president and the Directeur général edit actions directly",
             P::EditPlanStructure => "only the Directeur général edits the plan's structure",
@@ -322,10 +341,10 @@ mod tests {
             decide(&reader, Permission::ReadPlans, Scope::Tenant(TENANT)),
             Decision::Allow
         );
-        assert!(matches!(
+        assert_eq!(
             decide(&reader, Permission::ProposeChange, on(&own_org)),
-            Decision::Forbid(_)
-        ));
+            Decision::MissingScope(ApiScope::ActionsPropose)
+        );
 
         let proposer = token(&[ApiScope::PlansRead, ApiScope::ActionsPropose]);
         assert_eq!(
@@ -351,10 +370,10 @@ mod tests {
             decide(&hooks, Permission::ManageWebhooks, Scope::Tenant(TENANT)),
             Decision::Allow
         );
-        assert!(matches!(
+        assert_eq!(
             decide(&hooks, Permission::ReadPlans, Scope::Tenant(TENANT)),
-            Decision::Forbid(_)
-        ));
+            Decision::MissingScope(ApiScope::PlansRead)
+        );
 
         // Whatever its scopes, a token never edits, decides or manages people.
         let everything = token(ApiScope::ALL);
@@ -365,10 +384,10 @@ mod tests {
             Permission::ManageUsers,
             Permission::ManageApiTokens,
         ] {
-            assert!(matches!(
+            assert_eq!(
                 decide(&everything, permission, Scope::Tenant(TENANT)),
-                Decision::Forbid(_)
-            ));
+                Decision::TokenNotAllowed
+            );
         }
     }
 }

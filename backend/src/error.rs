@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use api_types::{FieldError, Problem};
+use api_types::{FieldError, Problem, ProblemCode};
 
 /// Field errors listed in one answer; `total_errors` counts them all.
 pub const MAX_LISTED_ERRORS: usize = 200;
@@ -13,19 +13,26 @@ pub const MAX_LISTED_ERRORS: usize = 200;
 pub enum ApiError {
     /// The request is malformed (unparsable id, JSON, query string…).
     #[error("{detail}")]
-    BadRequest { code: &'static str, detail: String },
+    BadRequest { code: ProblemCode, detail: String },
     /// The request is well-formed but some fields are invalid.
     #[error("the request has invalid fields")]
     Validation(Vec<FieldError>),
     /// No valid credentials: missing, malformed, expired or revoked token, or a failed login.
     #[error("authentication required ({0})")]
-    Unauthenticated(&'static str),
+    Unauthenticated(ProblemCode),
     /// Authenticated, but this actor may not do this.
     #[error("{0}")]
     Forbidden(&'static str),
+    /// An API token that may not do this: the operation is for people only
+    /// (`api_token_not_allowed`), or the token lacks its scope (`insufficient_scope`).
+    #[error("{detail}")]
+    TokenForbidden {
+        code: ProblemCode,
+        detail: &'static str,
+    },
     /// The request conflicts with the current state (a taken e-mail, a stale version…).
     #[error("{detail}")]
-    Conflict { code: &'static str, detail: String },
+    Conflict { code: ProblemCode, detail: String },
     /// The resource changed since the version the request was based on (409).
     #[error("{detail}")]
     VersionConflict {
@@ -69,7 +76,7 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn bad_request(code: ProblemCode, detail: impl Into<String>) -> Self {
         Self::BadRequest {
             code,
             detail: detail.into(),
@@ -79,36 +86,38 @@ impl ApiError {
     /// One invalid field.
     pub fn invalid_field(
         field: impl Into<String>,
-        code: impl Into<String>,
+        code: ProblemCode,
         message: impl Into<String>,
     ) -> Self {
         Self::Validation(vec![FieldError {
             field: field.into(),
-            code: code.into(),
+            code,
             message: message.into(),
         }])
     }
 
     /// The stable machine-readable code of the problem.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ProblemCode {
+        use ProblemCode as C;
         match self {
-            Self::BadRequest { code, .. } => code,
-            Self::Validation(_) => "validation_failed",
-            Self::Unauthenticated(code) => code,
-            Self::Forbidden(_) => "forbidden",
-            Self::Conflict { code, .. } => code,
-            Self::VersionConflict { .. } => "version_conflict",
-            Self::PreconditionFailed => "precondition_failed",
-            Self::PreconditionRequired => "precondition_required",
-            Self::TooManyRequests { .. } => "too_many_requests",
-            Self::PayloadTooLarge { .. } => "payload_too_large",
-            Self::FileTooLarge { .. } => "file_too_large",
-            Self::UriTooLong { .. } => "uri_too_long",
-            Self::NotFound { .. } => "not_found",
-            Self::NoRoute => "no_route",
-            Self::MethodNotAllowed => "method_not_allowed",
-            Self::Unavailable(_) => "service_unavailable",
-            Self::Internal(_) => "internal_error",
+            Self::BadRequest { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::TokenForbidden { code, .. } => *code,
+            Self::Unauthenticated(code) => *code,
+            Self::Validation(_) => C::ValidationFailed,
+            Self::Forbidden(_) => C::Forbidden,
+            Self::VersionConflict { .. } => C::VersionConflict,
+            Self::PreconditionFailed => C::PreconditionFailed,
+            Self::PreconditionRequired => C::PreconditionRequired,
+            Self::TooManyRequests { .. } => C::TooManyRequests,
+            Self::PayloadTooLarge { .. } => C::PayloadTooLarge,
+            Self::FileTooLarge { .. } => C::FileTooLarge,
+            Self::UriTooLong { .. } => C::UriTooLong,
+            Self::NotFound { .. } => C::NotFound,
+            Self::NoRoute => C::NoRoute,
+            Self::MethodNotAllowed => C::MethodNotAllowed,
+            Self::Unavailable(_) => C::ServiceUnavailable,
+            Self::Internal(_) => C::InternalError,
         }
     }
 
@@ -117,7 +126,7 @@ impl ApiError {
             Self::BadRequest { .. } => "Bad request",
             Self::Validation(_) => "Invalid fields",
             Self::Unauthenticated(_) => "Unauthorized",
-            Self::Forbidden(_) => "Forbidden",
+            Self::Forbidden(_) | Self::TokenForbidden { .. } => "Forbidden",
             Self::Conflict { .. } | Self::VersionConflict { .. } => "Conflict",
             Self::PreconditionFailed => "Precondition failed",
             Self::PreconditionRequired => "Precondition required",
@@ -147,7 +156,7 @@ impl ApiError {
             title: self.title().to_owned(),
             status: self.status_code().as_u16(),
             detail,
-            code: self.code().to_owned(),
+            code: self.code(),
             // A file can have thousands of problems: the first ones tell what to fix.
             errors: match self {
                 Self::Validation(errors) => {
@@ -173,7 +182,7 @@ impl ResponseError for ApiError {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::TokenForbidden { .. } => StatusCode::FORBIDDEN,
             Self::Conflict { .. } | Self::VersionConflict { .. } => StatusCode::CONFLICT,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -209,13 +218,25 @@ impl ResponseError for ApiError {
             }
             Self::Unauthenticated(code) => {
                 // RFC 6750: tell the client which scheme, and whether the token was the issue.
-                let challenge = match *code {
-                    "missing_token" | "invalid_credentials" => "Bearer realm=\"pst\"".to_owned(),
+                let challenge = match code {
+                    ProblemCode::MissingToken | ProblemCode::InvalidCredentials => {
+                        "Bearer realm=\"pst\"".to_owned()
+                    }
                     other => format!(
                         "Bearer realm=\"pst\", error=\"invalid_token\", error_description=\"{other}\""
                     ),
                 };
                 response.insert_header((header::WWW_AUTHENTICATE, challenge));
+            }
+            Self::TokenForbidden {
+                code: ProblemCode::InsufficientScope,
+                ..
+            } => {
+                // RFC 6750 §3.1: the token is good, its scope is not enough.
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"pst\", error=\"insufficient_scope\""),
+                ));
             }
             _ => {}
         }

@@ -15,6 +15,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{StatusCode, header};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
+use api_types::ProblemCode;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -43,7 +44,7 @@ pub async fn idempotency(
         .map(str::to_owned)
     else {
         let error = ApiError::bad_request(
-            "invalid_idempotency_key",
+            ProblemCode::InvalidIdempotencyKey,
             "Idempotency-Key: 1 to 255 visible ASCII characters",
         );
         return Ok(req.into_response(error.error_response()));
@@ -204,14 +205,14 @@ fn claim(
     if stored_hash != hash {
         return Ok(Claim::Refused(ApiError::invalid_field(
             "Idempotency-Key",
-            "idempotency_key_reused",
+            ProblemCode::IdempotencyKeyReused,
             "this key was used for another request; use a new key for a new request",
         )));
     }
     let Some(status) = status.and_then(|s| StatusCode::from_u16(u16::try_from(s).ok()?).ok())
     else {
         return Ok(Claim::Refused(ApiError::Conflict {
-            code: "idempotency_in_progress",
+            code: ProblemCode::IdempotencyInProgress,
             detail: "the first request with this key is still running; retry in a moment"
                 .to_owned(),
         }));

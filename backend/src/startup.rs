@@ -10,6 +10,7 @@ use actix_web::error::JsonPayloadError;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{Compress, DefaultHeaders, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
+use api_types::ProblemCode;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_actix_web::AppExt;
 
@@ -159,20 +160,24 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
                     .app_data(plan_trees.clone())
                     .app_data(web::PathConfig::default().error_handler(routes::path_error))
                     .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                        ApiError::bad_request("invalid_query", err.to_string()).into()
+                        ApiError::bad_request(ProblemCode::InvalidQuery, err.to_string()).into()
                     }))
                     // Raw bodies are imported files (read within the import's own limits).
                     .app_data(web::PayloadConfig::new(
                         crate::interchange::limits::MAX_FILE_BYTES,
                     ))
                     .app_data(web::JsonConfig::default().limit(JSON_LIMIT).error_handler(
-                        |err, _| match err {
-                            JsonPayloadError::Overflow { .. }
-                            | JsonPayloadError::OverflowKnownLength { .. } => {
-                                ApiError::PayloadTooLarge { limit: JSON_LIMIT }.into()
-                            }
-                            other => {
-                                ApiError::bad_request("invalid_json", other.to_string()).into()
+                        |err, _| {
+                            match err {
+                                JsonPayloadError::Overflow { .. }
+                                | JsonPayloadError::OverflowKnownLength { .. } => {
+                                    ApiError::PayloadTooLarge { limit: JSON_LIMIT }.into()
+                                }
+                                other => ApiError::bad_request(
+                                    ProblemCode::InvalidJson,
+                                    other.to_string(),
+                                )
+                                .into(),
                             }
                         },
                     ))
@@ -210,6 +215,16 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
                         .persist_authorization(true)
                         .try_it_out_enabled(true),
                 ),
+            )
+            // The docs' address as people type it: to the page itself (its relative links
+            // need the final slash).
+            .route(
+                "/api/docs",
+                web::get().to(|| async {
+                    HttpResponse::PermanentRedirect()
+                        .insert_header((header::LOCATION, "/api/docs/"))
+                        .finish()
+                }),
             )
             .service(web::scope("/api").default_service(web::to(routes::no_route)));
         with_web_app(app, static_dir.clone())
@@ -354,7 +369,7 @@ pub fn request_line_problem(path: &str, query: &str) -> Option<ApiError> {
         .any(|segment| segment == "." || segment == "..")
     {
         return Some(ApiError::bad_request(
-            "invalid_path",
+            ProblemCode::InvalidPath,
             "the path holds a `.` or `..` segment",
         ));
     }
@@ -366,7 +381,7 @@ pub fn request_line_problem(path: &str, query: &str) -> Option<ApiError> {
     {
         return Some(ApiError::invalid_field(
             "path",
-            "control_characters",
+            ProblemCode::ControlCharacters,
             "no control characters in the path",
         ));
     }
@@ -375,7 +390,7 @@ pub fn request_line_problem(path: &str, query: &str) -> Option<ApiError> {
     {
         return Some(ApiError::invalid_field(
             name.into_owned(),
-            "control_characters",
+            ProblemCode::ControlCharacters,
             "no control characters in a query parameter",
         ));
     }

@@ -409,10 +409,8 @@ async fn failure(response: Response) -> ApiFailure {
     match response.json::<Problem>().await {
         Ok(problem) => ApiFailure {
             status,
-            message: problem
-                .detail
-                .clone()
-                .unwrap_or_else(|| problem.title.clone()),
+            // The code in the reader's language; the `detail` is the server's English.
+            message: crate::locale::problem_message(problem.code).to_owned(),
             problem: Some(problem),
         },
         Err(_) => ApiFailure {

@@ -5,6 +5,7 @@
 
 use std::cell::Cell;
 
+use api_types::ProblemCode;
 use leptos::prelude::*;
 
 use leptos_i18n::Locale as _;
@@ -66,27 +67,115 @@ impl LocaleContext {
     }
 }
 
-/// The message of an API field error code in the current language; `None` keeps the
-/// server's own text.
-pub fn field_error(code: &str) -> Option<&'static str> {
-    // The server explains a weak password in French, with the precise reason: better than
-    // the general sentence for French readers.
-    if code == "weak_password" && current() == Locale::fr {
-        return None;
+/// The message of an API problem or field-error code in the current language. Exhaustive
+/// on purpose: a code added to [`ProblemCode`] without a translation does not compile.
+pub fn problem_message(code: ProblemCode) -> &'static str {
+    use ProblemCode as C;
+    match code {
+        C::InvalidPath => tr!(problem_bad_request),
+        C::InvalidQuery => tr!(problem_bad_request),
+        C::InvalidJson => tr!(problem_bad_request),
+        C::InvalidIfMatch => tr!(problem_bad_request),
+        C::InvalidIdempotencyKey => tr!(problem_bad_request),
+        C::MissingToken => tr!(problem_missing_token),
+        C::InvalidToken => tr!(problem_session_ended),
+        C::TokenExpired => tr!(problem_session_ended),
+        C::TokenStale => tr!(problem_session_ended),
+        C::TokenRevoked => tr!(problem_token_revoked),
+        C::SessionRevoked => tr!(problem_session_ended),
+        C::InvalidCredentials => tr!(problem_invalid_credentials),
+        C::AccountDeactivated => tr!(problem_account_deactivated),
+        C::InvalidRefreshToken => tr!(problem_session_ended),
+        C::RefreshTokenReused => tr!(problem_session_ended),
+        C::Forbidden => tr!(problem_forbidden),
+        C::InsufficientScope => tr!(problem_insufficient_scope),
+        C::ApiTokenNotAllowed => tr!(problem_api_token_not_allowed),
+        C::NotFound => tr!(problem_not_found),
+        C::NoRoute => tr!(problem_no_route),
+        C::MethodNotAllowed => tr!(problem_no_route),
+        C::VersionConflict => tr!(problem_version_conflict),
+        C::StaleVersion => tr!(problem_version_conflict),
+        C::AlreadyDecided => tr!(problem_already_decided),
+        C::InvalidTransition => tr!(problem_invalid_transition),
+        C::NotAdopted => tr!(problem_not_adopted),
+        C::EvaluationExists => tr!(problem_evaluation_exists),
+        C::HasHistory => tr!(problem_has_history),
+        C::NotEmpty => tr!(problem_not_empty),
+        C::EmailTaken => tr!(problem_email_taken),
+        C::NameTaken => tr!(problem_name_taken),
+        C::CodeTaken => tr!(problem_code_taken),
+        C::SlugTaken => tr!(problem_slug_taken),
+        C::IdempotencyInProgress => tr!(problem_idempotency_in_progress),
+        C::PreconditionFailed => tr!(problem_version_conflict),
+        C::PreconditionRequired => tr!(problem_precondition_required),
+        C::PayloadTooLarge => tr!(problem_payload_too_large),
+        C::FileTooLarge => tr!(problem_file_too_large),
+        C::UriTooLong => tr!(problem_uri_too_long),
+        C::TooManyRequests => tr!(problem_too_many_requests),
+        C::ValidationFailed => tr!(problem_validation_failed),
+        C::InternalError => tr!(problem_internal_error),
+        C::ServiceUnavailable => tr!(problem_service_unavailable),
+        C::Required => tr!(error_required),
+        C::InvalidType => tr!(error_invalid_value),
+        C::InvalidValue => tr!(error_invalid_value),
+        C::UnknownValue => tr!(error_unknown_value),
+        C::UnknownField => tr!(problem_unknown_field),
+        C::OutOfRange => tr!(error_out_of_range),
+        C::TooLong => tr!(error_too_long),
+        C::TooShort => tr!(problem_too_short),
+        C::ControlCharacters => tr!(error_control_characters),
+        C::InvalidDate => tr!(error_invalid_date),
+        C::DateOutOfRange => tr!(error_date_out_of_range),
+        C::BeforeStart => tr!(error_before_start),
+        C::InThePast => tr!(problem_in_the_past),
+        C::InvalidEmail => tr!(problem_invalid_email),
+        C::InvalidCode => tr!(problem_invalid_code),
+        C::InvalidSlug => tr!(problem_invalid_slug),
+        C::InvalidUrl => tr!(problem_invalid_url),
+        C::NotPublicAddress => tr!(error_not_public_address),
+        C::NotAllowed => tr!(problem_not_allowed),
+        C::Duplicate => tr!(problem_duplicate),
+        C::Empty => tr!(problem_empty),
+        C::NotOperational => tr!(problem_not_operational),
+        C::InvalidStructure => tr!(problem_invalid_structure),
+        C::UnknownReference => tr!(problem_unknown_reference),
+        C::UnknownOrganisation => tr!(problem_unknown_reference),
+        C::UnknownTenant => tr!(problem_unknown_reference),
+        C::UnknownObjective => tr!(problem_unknown_reference),
+        C::UnknownIndicator => tr!(problem_unknown_reference),
+        C::UnknownBudgetLine => tr!(problem_unknown_reference),
+        C::UnknownState => tr!(problem_unknown_reference),
+        C::WrongPassword => tr!(problem_wrong_password),
+        C::WeakPassword => tr!(error_weak_password),
+        C::TooCommon => tr!(error_too_common),
+        C::IdempotencyKeyReused => tr!(problem_idempotency_key_reused),
+        C::NotUtf8 => tr!(problem_import_row),
+        C::Unreadable => tr!(problem_import_row),
+        C::MissingColumn => tr!(problem_import_row),
+        C::InvalidLevel => tr!(problem_import_row),
+        C::InvalidVolet => tr!(problem_import_row),
+        C::InvalidStatus => tr!(problem_import_row),
+        C::InvalidProgress => tr!(problem_import_row),
+        C::InvalidText => tr!(problem_import_row),
+        C::DuplicateCode => tr!(problem_import_row),
+        C::UnknownParent => tr!(problem_import_row),
+        C::UnexpectedParent => tr!(problem_import_row),
+        C::WrongParent => tr!(problem_import_row),
+        C::TooManyRows
+        | C::TooManyColumns
+        | C::TooManyCells
+        | C::CellTooLong
+        | C::SheetTooLarge => tr!(problem_import_limit),
     }
-    Some(match code {
-        "weak_password" => tr!(error_weak_password),
-        "too_common" => tr!(error_too_common),
-        "not_public_address" => tr!(error_not_public_address),
-        "required" => tr!(error_required),
-        "out_of_range" => tr!(error_out_of_range),
-        "invalid_date" => tr!(error_invalid_date),
-        "date_out_of_range" => tr!(error_date_out_of_range),
-        "control_characters" => tr!(error_control_characters),
-        "invalid_type" | "invalid_value" => tr!(error_invalid_value),
-        "unknown_value" => tr!(error_unknown_value),
-        "before_start" => tr!(error_before_start),
-        "too_long" => tr!(error_too_long),
-        _ => return None,
-    })
+}
+
+/// The message of a field error for a person: the server's own French explanation of a
+/// weak password (it names the precise reason) for French readers, the translation of the
+/// code otherwise.
+pub fn field_error_message(error: &api_types::FieldError) -> String {
+    if error.code == ProblemCode::WeakPassword && current() == Locale::fr {
+        error.message.clone()
+    } else {
+        problem_message(error.code).to_owned()
+    }
 }

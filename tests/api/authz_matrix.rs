@@ -742,6 +742,131 @@ fn request(
 
 const IMPORT_FILE: &str = "niveau;code;parent;intitule;type;volet;porteur;collaborations;reserve;statut;avancement;debut;echeance\nOS;OSe1;;Un objectif;;externe;;;;;;;\n";
 
+/// The accounts that arrange what a row's request needs (proposals, tokens, scratch plans).
+struct Arrangers {
+    own_dg: String,
+    other_dg: String,
+    own_social: String,
+    other_social: String,
+}
+
+impl Arrangers {
+    async fn new(app: &TestApp) -> Self {
+        Self {
+            own_dg: app.token("dg@cpas-a.example").await,
+            other_dg: app.token("dg@paliseul.example").await,
+            own_social: app.token("social@cpas-a.example").await,
+            other_social: app.token("social@paliseul.example").await,
+        }
+    }
+}
+
+/// What every request of the table is sent within.
+#[derive(Clone, Copy)]
+struct Setting<'a> {
+    app: &'a TestApp,
+    fixtures: &'a Fixtures,
+    arrangers: &'a Arrangers,
+}
+
+/// Arranges what `row` needs and sends its request with `token` (the body as `caller`
+/// would send it; `refresh_token` for the refresh route). `n` keeps created names apart.
+async fn send_row(
+    setting: Setting<'_>,
+    row: &Row,
+    caller: Caller,
+    token: Option<&str>,
+    refresh_token: Option<String>,
+    n: usize,
+) -> reqwest::Response {
+    let Setting {
+        app,
+        fixtures,
+        arrangers,
+    } = setting;
+    let unique = format!("m{n}-{}", uuid::Uuid::new_v4().simple());
+    let other = row.target == Target::OtherTenant;
+    let (dg, social) = if other {
+        (&arrangers.other_dg, &arrangers.other_social)
+    } else {
+        (&arrangers.own_dg, &arrangers.own_social)
+    };
+    let action = match row.target {
+        Target::OtherTenant => &fixtures.other_tenant_action,
+        Target::OtherOrganisation => &fixtures.other_org_action,
+        _ => &fixtures.own_org_action,
+    };
+    let mut dynamic = Dynamic {
+        refresh_token,
+        ..Dynamic::default()
+    };
+    if row.route.contains("{change_request_id}") {
+        // Proposals are made on actions nobody else edits in this table.
+        let target = if other {
+            &fixtures.other_tenant_action
+        } else {
+            &fixtures.other_org_action
+        };
+        dynamic.change_request = Some(fresh_proposal(app, social, dg, target).await);
+    }
+    let organisation = if other {
+        &fixtures.other_organisation
+    } else {
+        &fixtures.own_organisation
+    };
+    if row.route.contains("{token_id}") {
+        dynamic.token = Some(fresh_integration(app, dg, organisation, "token").await);
+    }
+    if row.route.contains("{webhook_id}") {
+        dynamic.webhook = Some(fresh_integration(app, dg, organisation, "webhook").await);
+    }
+    if uses_scratch(&row.method, row.route) {
+        let adopted = row.route.ends_with("/close");
+        dynamic.scratch = Some(scratch(app, dg, adopted).await);
+    }
+    if row.route.starts_with("/api/v1/actions/{action_id}") && row.method != Method::GET {
+        dynamic.version = version_of(app, dg, action).await;
+    }
+    let (path, body) = request(row, caller, fixtures, &dynamic, &unique);
+    let token = if row.route == "/api/v1/auth/refresh" {
+        None
+    } else {
+        token
+    };
+    if row.route == "/api/v1/plans/import" {
+        // A file, not JSON.
+        let mut request = app
+            .client
+            .post(app.url(&path))
+            .header("content-type", "text/csv")
+            .body(IMPORT_FILE);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("the server answers")
+    } else {
+        app.send_as(row.method.clone(), token, &path, body.as_ref())
+            .await
+    }
+}
+
+/// The statuses the OpenAPI document declares for each `METHOD /route`.
+fn declared_statuses() -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    let document: Value =
+        serde_json::from_str(&backend::openapi::document_json()).expect("the document is JSON");
+    let mut declared = std::collections::BTreeMap::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let statuses = operation["responses"]
+                .as_object()
+                .map(|r| r.keys().cloned().collect())
+                .unwrap_or_default();
+            declared.insert(format!("{} {path}", method.to_uppercase()), statuses);
+        }
+    }
+    declared
+}
+
 #[tokio::test]
 async fn every_route_answers_every_caller_as_the_policy_says() {
     let app = spawn_app().await;
@@ -753,11 +878,9 @@ async fn every_route_answers_every_caller_as_the_policy_says() {
             None => None,
         });
     }
+    let arrangers = Arrangers::new(&app).await;
+    let declared = declared_statuses();
 
-    let own_dg = app.token("dg@cpas-a.example").await;
-    let other_dg = app.token("dg@paliseul.example").await;
-    let own_social = app.token("social@cpas-a.example").await;
-    let other_social = app.token("social@paliseul.example").await;
     let mut failures = Vec::new();
     let mut n = 0;
     for row in rows() {
@@ -771,76 +894,174 @@ async fn every_route_answers_every_caller_as_the_policy_says() {
                 _ => None,
             };
             let session = fresh.as_ref().or(tokens[index].as_ref());
-            let unique = format!("m{n}-{}", uuid::Uuid::new_v4().simple());
-            let other = row.target == Target::OtherTenant;
-            let (dg, social) = if other {
-                (&other_dg, &other_social)
-            } else {
-                (&own_dg, &own_social)
-            };
-            let action = match row.target {
-                Target::OtherTenant => &fixtures.other_tenant_action,
-                Target::OtherOrganisation => &fixtures.other_org_action,
-                _ => &fixtures.own_org_action,
-            };
-            let mut dynamic = Dynamic {
-                refresh_token: session.map(|s| s.refresh_token.clone()),
-                ..Dynamic::default()
-            };
-            if row.route.contains("{change_request_id}") {
-                // Proposals are made on actions nobody else edits in this table.
-                let target = if other {
-                    &fixtures.other_tenant_action
-                } else {
-                    &fixtures.other_org_action
-                };
-                dynamic.change_request = Some(fresh_proposal(&app, social, dg, target).await);
-            }
-            let organisation = if other {
-                &fixtures.other_organisation
-            } else {
-                &fixtures.own_organisation
-            };
-            if row.route.contains("{token_id}") {
-                dynamic.token = Some(fresh_integration(&app, dg, organisation, "token").await);
-            }
-            if row.route.contains("{webhook_id}") {
-                dynamic.webhook = Some(fresh_integration(&app, dg, organisation, "webhook").await);
-            }
-            if uses_scratch(&row.method, row.route) {
-                let adopted = row.route.ends_with("/close");
-                dynamic.scratch = Some(scratch(&app, dg, adopted).await);
-            }
-            if row.route.starts_with("/api/v1/actions/{action_id}") && row.method != Method::GET {
-                dynamic.version = version_of(&app, dg, action).await;
-            }
-            let (path, body) = request(&row, *caller, &fixtures, &dynamic, &unique);
-            let token = if row.route == "/api/v1/auth/refresh" {
-                None
-            } else {
-                session.map(|s| s.access_token.as_str())
-            };
-            let response = if row.route == "/api/v1/plans/import" {
-                // A file, not JSON.
-                let mut request = app
-                    .client
-                    .post(app.url(&path))
-                    .header("content-type", "text/csv")
-                    .body(IMPORT_FILE);
-                if let Some(token) = token {
-                    request = request.bearer_auth(token);
-                }
-                request.send().await.expect("the server answers")
-            } else {
-                app.send_as(row.method.clone(), token, &path, body.as_ref())
-                    .await
-            };
+            let response = send_row(
+                Setting {
+                    app: &app,
+                    fixtures: &fixtures,
+                    arrangers: &arrangers,
+                },
+                &row,
+                *caller,
+                session.map(|s| s.access_token.as_str()),
+                session.map(|s| s.refresh_token.clone()),
+                n,
+            )
+            .await;
             let status = response.status().as_u16();
+            let operation = format!("{} {}", row.method, row.route);
+            // What the server answers, the document must declare (a generated client
+            // fails on an undeclared status).
+            if !declared
+                .get(&operation)
+                .is_some_and(|statuses| statuses.contains(&status.to_string()))
+            {
+                failures.push(format!(
+                    "{operation} ({:?}) as {caller:?}: {status} is not declared",
+                    row.target
+                ));
+            }
             if status != row.expected[index] {
                 let text = response.text().await.unwrap_or_default();
                 failures.push(format!(
-                    "{} {} ({:?}) as {caller:?}: expected {}, got {status}: {text}",
-                    row.method, row.route, row.target, row.expected[index]
+                    "{operation} ({:?}) as {caller:?}: expected {}, got {status}: {text}",
+                    row.target, row.expected[index]
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The document's promise about API tokens, for one operation: `None` when the operation
+/// is public or for people only, otherwise the scopes a token needs.
+fn token_scopes(operation: &Value) -> Option<Vec<String>> {
+    operation["security"]
+        .as_array()?
+        .iter()
+        .find_map(|requirement| requirement.get("api_token"))
+        .and_then(Value::as_array)
+        .map(|scopes| {
+            scopes
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+}
+
+/// Every operation, called with API tokens of each scope, answers as its `security` and
+/// `x-required-scopes` say: a token lacking a named scope gets 403 `insufficient_scope`, one
+/// holding them is let through (whatever the role rules then decide), and an operation that
+/// does not list `api_token` refuses every token with 403 `api_token_not_allowed`. The
+/// statuses are declared, too.
+#[tokio::test]
+async fn api_tokens_are_accepted_exactly_where_the_document_says() {
+    let app = spawn_app().await;
+    let fixtures = arrange(&app).await;
+    let arrangers = Arrangers::new(&app).await;
+    let document: Value =
+        serde_json::from_str(&backend::openapi::document_json()).expect("the document is JSON");
+    // The PCS's organisation leads Pe18, the action of the `OwnOrganisation` rows.
+    let partner = app.token("pcs@cpas-a.example").await;
+    let me: User = app.get_ok_as(&partner, "/api/v1/me").await;
+    let pcs = me.organisation.expect("the PCS has an organisation").id;
+    const SCOPES: [&str; 3] = ["plans:read", "actions:propose", "webhooks:manage"];
+    let mut tokens = Vec::new();
+    for scopes in SCOPES.iter().map(|s| vec![*s]).chain([SCOPES.to_vec()]) {
+        let response = app
+            .send_as(
+                Method::POST,
+                Some(&arrangers.own_dg),
+                "/api/v1/api-tokens",
+                Some(&json!({ "name": format!("Jeton {scopes:?}"), "organisation_id": pcs, "scopes": scopes })),
+            )
+            .await;
+        assert_eq!(response.status(), 201);
+        let created: api_types::ApiTokenCreated = response.json().await.expect("a token");
+        tokens.push((scopes, created.secret));
+    }
+
+    let mut seen = BTreeSet::new();
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for row in rows() {
+        // One request per operation, on something of the token's own CPAS.
+        let own = matches!(
+            row.target,
+            Target::None | Target::OwnTenant | Target::OwnOrganisation
+        );
+        if !own || !seen.insert(format!("{} {}", row.method, row.route)) {
+            continue;
+        }
+        let operation = &document["paths"][row.route][row.method.as_str().to_lowercase()];
+        let Some(security) = operation["security"].as_array() else {
+            failures.push(format!("{} {}: no `security`", row.method, row.route));
+            continue;
+        };
+        if security.is_empty() {
+            continue; // Public: a credential changes nothing.
+        }
+        let needed = token_scopes(operation);
+        let extension: Option<Vec<String>> =
+            serde_json::from_value(operation["x-required-scopes"].clone()).ok();
+        if needed.is_some() && needed != extension {
+            failures.push(format!(
+                "{} {}: x-required-scopes {extension:?} differs from the security's {needed:?}",
+                row.method, row.route
+            ));
+        }
+        for (scopes, secret) in &tokens {
+            n += 1;
+            let response = send_row(
+                Setting {
+                    app: &app,
+                    fixtures: &fixtures,
+                    arrangers: &arrangers,
+                },
+                &row,
+                Caller::Partner,
+                Some(secret),
+                None,
+                n,
+            )
+            .await;
+            let status = response.status().as_u16();
+            let problem: Value = response.json().await.unwrap_or_default();
+            let code = problem["code"].as_str().unwrap_or_default().to_owned();
+            let refused_as_token = status == 403
+                && matches!(
+                    code.as_str(),
+                    "insufficient_scope" | "api_token_not_allowed"
+                );
+            let expected_refusal = match &needed {
+                None => Some("api_token_not_allowed"),
+                Some(needed) if !needed.iter().all(|s| scopes.contains(&s.as_str())) => {
+                    Some("insufficient_scope")
+                }
+                Some(_) => None,
+            };
+            let ok = match expected_refusal {
+                Some(expected) => status == 403 && code == expected,
+                None => status != 401 && !refused_as_token,
+            };
+            if !ok {
+                failures.push(format!(
+                    "{} {} with a token of {scopes:?}: the document says {}, the server answered {status} {code}",
+                    row.method,
+                    row.route,
+                    expected_refusal.unwrap_or("accepted"),
+                ));
+            }
+            let declared = operation["responses"].get(status.to_string()).is_some();
+            if !declared {
+                failures.push(format!(
+                    "{} {} with a token of {scopes:?}: {status} is not declared",
+                    row.method, row.route
                 ));
             }
         }

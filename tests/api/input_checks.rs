@@ -37,7 +37,7 @@ fn field_codes(problem: &Problem) -> Vec<(String, String)> {
     problem
         .errors
         .iter()
-        .map(|e| (e.field.clone(), e.code.clone()))
+        .map(|e| (e.field.clone(), e.code.as_str().to_owned()))
         .collect()
 }
 

@@ -457,6 +457,9 @@ async fn a_proposal_is_one_read_and_one_write_with_its_notifications_and_its_eve
         received.lock().expect("lock").first().cloned()
     })
     .await;
+    let typed: api_types::ChangeRequestCreatedEvent =
+        serde_json::from_str(&body).expect("the typed change_request.created body");
+    assert_eq!(typed.event, api_types::ChangeRequestCreatedEvent::EVENT);
     let event: Value = serde_json::from_str(&body).expect("JSON body");
     assert_eq!(event["type"], "change_request.created");
     assert_eq!(event["data"]["change_request"], created);
@@ -583,7 +586,22 @@ async fn a_delivery_is_retried_while_the_receiver_is_down_and_arrives_when_it_is
         .iter()
         .map(|(h, b)| {
             assert!(signature_is_valid(&secret, h, b));
-            header(h, "pst-event").unwrap_or_default().to_owned()
+            let event = header(h, "pst-event").unwrap_or_default().to_owned();
+            // Each body is exactly the typed envelope the document's `webhooks` declares.
+            match event.as_str() {
+                "action.updated" => {
+                    let body: api_types::ActionUpdatedEvent =
+                        serde_json::from_str(b).expect("an action.updated body");
+                    assert_eq!(body.event, api_types::ActionUpdatedEvent::EVENT);
+                    assert!(!body.data.changes.is_empty());
+                }
+                _ => {
+                    let body: api_types::ChangeRequestApprovedEvent =
+                        serde_json::from_str(b).expect("a change_request.approved body");
+                    assert_eq!(body.event, api_types::ChangeRequestApprovedEvent::EVENT);
+                }
+            }
+            event
         })
         .collect();
     events.sort();

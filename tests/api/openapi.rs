@@ -173,3 +173,223 @@ async fn the_running_server_routes_every_documented_operation() {
         .await;
     assert_eq!(response.status().as_u16(), 404);
 }
+
+fn document() -> serde_json::Value {
+    serde_json::from_str(&backend::openapi::document_json()).expect("JSON")
+}
+
+/// Every operation of the document, as `(METHOD /path, operation)`.
+fn operations(document: &serde_json::Value) -> Vec<(String, serde_json::Value)> {
+    let mut all = Vec::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            all.push((
+                format!("{} {path}", method.to_uppercase()),
+                operation.clone(),
+            ));
+        }
+    }
+    all
+}
+
+#[test]
+fn operation_ids_read_as_client_method_names() {
+    let document = document();
+    let mut seen = BTreeSet::new();
+    let mut bad = Vec::new();
+    for (operation, body) in operations(&document) {
+        let id = body["operationId"].as_str().unwrap_or_default().to_owned();
+        // A verb and what it acts on (`list_change_requests`, `get_me`); `login` and
+        // `logout` say it in one word.
+        let reads_well = id.contains('_') || matches!(id.as_str(), "login" | "logout");
+        if !reads_well || !id.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            bad.push(format!("{operation}: `{id}`"));
+        }
+        if !seen.insert(id.clone()) {
+            bad.push(format!("{operation}: `{id}` is used twice"));
+        }
+    }
+    assert!(bad.is_empty(), "operationIds:\n{}", bad.join("\n"));
+}
+
+#[test]
+fn every_operation_says_who_may_call_it() {
+    let document = document();
+    let mut bad = Vec::new();
+    for (operation, body) in operations(&document) {
+        let description = body["description"].as_str().unwrap_or_default();
+        if description.trim().is_empty() || body["summary"].as_str().unwrap_or_default().is_empty()
+        {
+            bad.push(format!("{operation}: no summary or description"));
+        }
+        let Some(security) = body["security"].as_array() else {
+            bad.push(format!("{operation}: no `security` (public ones say `[]`)"));
+            continue;
+        };
+        let token = security.iter().find_map(|s| s.get("api_token"));
+        match token {
+            Some(scopes) => {
+                if body["x-required-scopes"] != *scopes
+                    || scopes.as_array().is_none_or(Vec::is_empty)
+                {
+                    bad.push(format!(
+                        "{operation}: x-required-scopes {} against the security's {scopes}",
+                        body["x-required-scopes"]
+                    ));
+                }
+                for scope in scopes.as_array().into_iter().flatten() {
+                    let scope = scope.as_str().unwrap_or_default();
+                    if !description.contains(&format!("`{scope}`")) {
+                        bad.push(format!(
+                            "{operation}: the description does not name `{scope}`"
+                        ));
+                    }
+                }
+            }
+            None if !security.is_empty() && !description.contains("api_token_not_allowed") => {
+                bad.push(format!(
+                    "{operation}: the description does not say tokens are refused"
+                ));
+            }
+            None => {}
+        }
+        if !security.is_empty() && body["responses"]["403"].is_null() {
+            bad.push(format!("{operation}: no 403 declared"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn problem_codes_are_an_enum_of_every_code() {
+    let document = document();
+    let schemas = &document["components"]["schemas"];
+    assert_eq!(
+        schemas["Problem"]["properties"]["code"]["$ref"],
+        "#/components/schemas/ProblemCode"
+    );
+    let listed: Vec<&str> = schemas["ProblemCode"]["enum"]
+        .as_array()
+        .expect("an enum")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    let all: Vec<&str> = api_types::ProblemCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    assert_eq!(listed, all);
+}
+
+#[test]
+fn files_are_bytes_and_optional_bodies_plain_references() {
+    let document = document();
+    let paths = &document["paths"];
+    let binary = serde_json::json!({ "type": "string", "format": "binary" });
+    let import = &paths["/api/v1/plans/import"]["post"]["requestBody"]["content"];
+    for media_type in [
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ] {
+        assert_eq!(
+            import[media_type]["schema"], binary,
+            "import as {media_type}"
+        );
+        assert_eq!(
+            paths["/api/v1/plans/{plan_id}/export"]["get"]["responses"]["200"]["content"]
+                [media_type]["schema"],
+            binary,
+            "export as {media_type}"
+        );
+    }
+    let approve =
+        &paths["/api/v1/change-requests/{change_request_id}/approve"]["post"]["requestBody"];
+    assert_eq!(
+        approve["content"]["application/json"]["schema"],
+        serde_json::json!({ "$ref": "#/components/schemas/Approval" })
+    );
+    assert_ne!(approve["required"], true);
+}
+
+#[test]
+fn creations_take_an_idempotency_key_and_say_when_they_replay() {
+    let document = document();
+    let propose = &document["paths"]["/api/v1/actions/{action_id}/change-requests"]["post"];
+    let parameters = propose["parameters"].as_array().expect("parameters");
+    assert!(
+        parameters
+            .iter()
+            .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header")
+    );
+    assert!(propose["responses"]["201"]["headers"]["Idempotent-Replayed"].is_object());
+    // Every authenticated POST: the middleware honours the key on each.
+    for (operation, body) in operations(&document) {
+        let secured = body["security"].as_array().is_some_and(|s| !s.is_empty());
+        if operation.starts_with("POST /api/v1/") && secured {
+            let declared = body["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|p| p["name"] == "Idempotency-Key");
+            assert!(declared, "{operation} does not declare Idempotency-Key");
+        }
+    }
+}
+
+#[test]
+fn the_webhooks_are_typed_per_event_and_signed() {
+    let document = document();
+    let webhooks = document["webhooks"]
+        .as_object()
+        .expect("a webhooks section");
+    for event in [
+        "change_request.created",
+        "change_request.approved",
+        "change_request.rejected",
+        "action.updated",
+        "plan.adopted",
+    ] {
+        let operation = &webhooks[event]["post"];
+        let schema = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{event}: no body"));
+        let name = schema.rsplit('/').next().expect("a name");
+        let body = &document["components"]["schemas"][name];
+        assert_eq!(
+            body["properties"]["type"]["enum"],
+            serde_json::json!([event]),
+            "{event}"
+        );
+        assert!(
+            body["properties"]["data"].is_object(),
+            "{event}: typed data"
+        );
+        assert!(
+            operation["parameters"]
+                .as_array()
+                .expect("headers")
+                .iter()
+                .any(|p| p["name"] == "PST-Signature"),
+            "{event}: the signature header"
+        );
+    }
+    assert!(document["servers"][0]["url"].is_string());
+}
+
+#[tokio::test]
+async fn the_docs_address_without_a_slash_leads_to_the_docs() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+    let response = client
+        .get(app.url("/api/docs"))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(response.status().as_u16(), 308);
+    assert_eq!(response.headers()["location"], "/api/docs/");
+    let page = app.get("/api/docs/").await;
+    assert_eq!(page.status().as_u16(), 200);
+}

@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod fuzz;
+pub mod http;
 pub mod pg;
 
 use std::path::{Path, PathBuf};

@@ -51,16 +51,21 @@ enum Task {
     /// Replace the database's content (DATABASE_URL, or the project's) with a backup, in one
     /// transaction. Stop the server first.
     Restore { file: PathBuf },
-    /// Only the schema fuzzing (Schemathesis against the real server); `cargo xtask test`
-    /// runs it too.
+    /// Only the schema fuzzing (Schemathesis against the real server, as the DG, a partner,
+    /// an API token and nobody); `cargo xtask test` runs it too.
     Fuzz {
-        /// At least 5,000 requests (as `cargo xtask test --fuzz`) instead of the short run.
+        /// At least 5,000 requests per identity, with the stateful phase (as `cargo xtask
+        /// test --fuzz`), instead of the short run.
         #[arg(long)]
         long: bool,
     },
     /// Generate a synthetic federation, drive the release server with wrk on loopback, and
     /// print requests/s, latencies, memory, cold start and the cost curve (needs `wrk`).
     Bench(bench::Options),
+    /// Generate a Python client from openapi/openapi.json with openapi-python-client (no
+    /// warning allowed) and run tests/python/integration.py, written with it, against the
+    /// real server; `cargo xtask test` runs it too.
+    PythonClient,
     /// Only the browser tests (a quicker loop while working on the web app); `cargo xtask
     /// test` runs them too.
     E2e {
@@ -120,6 +125,13 @@ fn main() -> anyhow::Result<()> {
             let venv = python_tools(&root)?;
             let cluster = test_cluster(&root)?;
             let result = schema_fuzz(&root, &cluster, &venv, fuzz_length(long));
+            cluster.stop()?;
+            result
+        }
+        Task::PythonClient => {
+            let venv = python_tools(&root)?;
+            let cluster = test_cluster(&root)?;
+            let result = python_client(&root, &cluster, &venv);
             cluster.stop()?;
             result
         }
@@ -320,7 +332,8 @@ fn test(root: &Path, fuzz: xtask::fuzz::Length) -> anyhow::Result<()> {
         .args(["test", "--workspace", "--exclude", "frontend"])
         .env("PST_TEST_DATABASE_URL", cluster.url("postgres")))
     .and_then(|()| browser_tests(root, &cluster, &dist, &[]))
-    .and_then(|()| schema_fuzz(root, &cluster, &venv, fuzz));
+    .and_then(|()| schema_fuzz(root, &cluster, &venv, fuzz))
+    .and_then(|()| python_client(root, &cluster, &venv));
     let stopped = cluster.stop();
     result?;
     stopped?;
@@ -423,6 +436,68 @@ fn schema_fuzz(
     run(cargo().args(["build", "-p", "backend", "--bin", "pst-server"]))?;
     let binary = target_dir(root)?.join("debug").join("pst-server");
     xtask::fuzz::run(root, cluster, &binary, venv, length)
+}
+
+/// What an integrator does: generates a Python client from the committed document with
+/// openapi-python-client (any warning fails: a warning is an operation or a type the client
+/// lacks), then runs `tests/python/integration.py`, written only with that client, against
+/// the real server binary with the demo data.
+fn python_client(root: &Path, cluster: &Cluster, venv: &Path) -> anyhow::Result<()> {
+    step("generated Python client (openapi-python-client)");
+    let folder = root.join(".data/python-client");
+    if folder.exists() {
+        std::fs::remove_dir_all(&folder)?;
+    }
+    std::fs::create_dir_all(&folder)?;
+    // ruff (installed with the generator) formats the generated code.
+    let path = format!(
+        "{}:{}",
+        venv.join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let generated = Command::new(venv.join("bin/openapi-python-client"))
+        .arg("generate")
+        .arg("--path")
+        .arg(root.join("openapi/openapi.json"))
+        .arg("--config")
+        .arg(root.join("tests/python/openapi-python-client.yaml"))
+        .args(["--meta", "none", "--overwrite", "--fail-on-warning"])
+        .arg("--output-path")
+        .arg(folder.join("pst_client"))
+        .env("PATH", &path)
+        .output()
+        .context("cannot start openapi-python-client")?;
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&generated.stdout),
+        String::from_utf8_lossy(&generated.stderr)
+    );
+    if !generated.status.success() || said.to_lowercase().contains("warning") {
+        bail!("openapi-python-client did not generate a clean client:\n{said}");
+    }
+    eprintln!("xtask: client generated in {}", folder.display());
+    run(Command::new(venv.join("bin/python"))
+        .arg(root.join("tests/python/check_examples.py"))
+        .arg(root.join("openapi/openapi.json")))?;
+
+    run(cargo().args(["build", "-p", "backend", "--bin", "pst-server"]))?;
+    let binary = target_dir(root)?.join("debug").join("pst-server");
+    let server = xtask::fuzz::DemoServer::start(
+        cluster,
+        &binary,
+        "pst_python_client",
+        &folder.join("server.log"),
+    )?;
+    let result = run(Command::new(venv.join("bin/python"))
+        .arg(root.join("tests/python/integration.py"))
+        .env("PST_BASE_URL", server.url())
+        .env("PST_DEMO_PASSWORD", server.password)
+        .env("PYTHONPATH", &folder)
+        .env("PATH", &path)
+        .current_dir(root));
+    let stopped = server.stop();
+    result?;
+    stopped
 }
 
 fn target_dir(root: &Path) -> anyhow::Result<PathBuf> {
@@ -550,9 +625,11 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 ///
 /// Raised from 400 KB to 410 KB when the input checks of issue 13 (one date rule shared with
 /// the server, the control-character and password texts in three languages) took the single
-/// file to 406.5 KB. This is a stopgap: issue 14.1 splits the WASM (branch `websplit`:
-/// initial set 325 KB gz today) and replaces this with a 300 KB budget on the initial set.
-const WASM_GZIP_BUDGET: usize = 410_000;
+/// file to 406.5 KB; then to 416 KB when the problem codes became a typed registry (issue
+/// 13.10: the serde of an 87-code enum and its exhaustive translation in three languages,
+/// 414 KB). This is a stopgap: issue 14.1 splits the WASM (branch `websplit`: initial set
+/// 325 KB gz then) and replaces this with a 300 KB budget on the initial set.
+const WASM_GZIP_BUDGET: usize = 416_000;
 
 fn gzip_len(bytes: &[u8]) -> anyhow::Result<usize> {
     use std::io::Write;

@@ -7,6 +7,7 @@ use std::future::{Ready, ready};
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
+use api_types::ProblemCode;
 
 use super::tokens::{
     API_TOKEN_PREFIX, Claims, JwtSecret, TokenError, hash_refresh_token, verify_access,
@@ -40,7 +41,7 @@ fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
     let header = req
         .headers()
         .get(header::AUTHORIZATION)
-        .ok_or(ApiError::Unauthenticated("missing_token"))?;
+        .ok_or(ApiError::Unauthenticated(ProblemCode::MissingToken))?;
     let token = header
         .to_str()
         .ok()
@@ -50,14 +51,44 @@ fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
         .map(|(_, token)| token)
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or(ApiError::Unauthenticated("invalid_token"))?;
+        .ok_or(ApiError::Unauthenticated(ProblemCode::InvalidToken))?;
     if token.starts_with(API_TOKEN_PREFIX) {
         return Ok(Authenticated::ApiToken(hash_refresh_token(token)));
     }
     verify_access(secret, token)
         .map(Authenticated::User)
         .map_err(|e| match e {
-            TokenError::Expired => ApiError::Unauthenticated("token_expired"),
-            TokenError::Invalid => ApiError::Unauthenticated("invalid_token"),
+            TokenError::Expired => ApiError::Unauthenticated(ProblemCode::TokenExpired),
+            TokenError::Invalid => ApiError::Unauthenticated(ProblemCode::InvalidToken),
         })
+}
+
+/// A person's verified access token. The operations about a person (their account, their
+/// password, their inbox, their session) take this instead of [`Authenticated`], so their
+/// signature shows it: an API token gets 403 `api_token_not_allowed`, as their OpenAPI
+/// `security` (bearer only) says.
+#[derive(Debug, Clone)]
+pub struct Person(Authenticated);
+
+impl std::ops::Deref for Person {
+    type Target = Authenticated;
+
+    fn deref(&self) -> &Authenticated {
+        &self.0
+    }
+}
+
+impl FromRequest for Person {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).and_then(|auth| match auth {
+            Authenticated::User(_) => Ok(Self(auth)),
+            Authenticated::ApiToken(_) => Err(ApiError::TokenForbidden {
+                code: ProblemCode::ApiTokenNotAllowed,
+                detail: "this operation is for a signed-in person, not an API token",
+            }),
+        }))
+    }
 }

@@ -5,4 +5,4 @@ mod extractor;
 pub mod password;
 pub mod tokens;
 
-pub use extractor::Authenticated;
+pub use extractor::{Authenticated, Person};

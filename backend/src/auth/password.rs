@@ -6,6 +6,7 @@ use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 use crate::error::ApiError;
+use api_types::ProblemCode;
 
 /// Minimum length of a password, in characters.
 pub const MIN_LENGTH: usize = 12;
@@ -159,16 +160,22 @@ impl NewPassword {
     ) -> Result<Self, ApiError> {
         let length = candidate.chars().count();
         let problem = if length < MIN_LENGTH {
-            Some(("too_short", format!("at least {MIN_LENGTH} characters")))
+            Some((
+                ProblemCode::TooShort,
+                format!("at least {MIN_LENGTH} characters"),
+            ))
         } else if length > MAX_LENGTH {
-            Some(("too_long", format!("at most {MAX_LENGTH} characters")))
+            Some((
+                ProblemCode::TooLong,
+                format!("at most {MAX_LENGTH} characters"),
+            ))
         } else if is_common(candidate) {
             Some((
-                "too_common",
+                ProblemCode::TooCommon,
                 "this password is among the most used ones; choose another".to_owned(),
             ))
         } else {
-            weakness(candidate, owner).map(|reason| ("weak_password", reason))
+            weakness(candidate, owner).map(|reason| (ProblemCode::WeakPassword, reason))
         };
         match problem {
             Some((code, message)) => Err(ApiError::invalid_field(field, code, message)),

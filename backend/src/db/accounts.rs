@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use api_types as wire;
+use api_types::ProblemCode;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -219,7 +220,7 @@ pub fn refresh(
 ) -> Result<wire::TokenResponse, ApiError> {
     enum Outcome {
         Issued(wire::TokenResponse),
-        Refused(&'static str),
+        Refused(ProblemCode),
     }
     let hash = tokens::hash_refresh_token(refresh_token);
     let outcome = conn.transaction(|conn| -> Result<Outcome, ApiError> {
@@ -234,11 +235,11 @@ pub fn refresh(
             .first(conn)
             .optional()?;
         let Some((used_at, expires_at, session_id)) = found else {
-            return Ok(Outcome::Refused("invalid_refresh_token"));
+            return Ok(Outcome::Refused(ProblemCode::InvalidRefreshToken));
         };
         if used_at.is_some() {
             revoke_session(conn, session_id, "refresh_token_reuse")?;
-            return Ok(Outcome::Refused("refresh_token_reused"));
+            return Ok(Outcome::Refused(ProblemCode::RefreshTokenReused));
         }
         let (session_open, user): (bool, Credentials) = sessions::table
             .inner_join(users::table)
@@ -251,7 +252,7 @@ pub fn refresh(
             ))
             .first(conn)?;
         if !session_open || !user.active || expires_at <= Utc::now() {
-            return Ok(Outcome::Refused("invalid_refresh_token"));
+            return Ok(Outcome::Refused(ProblemCode::InvalidRefreshToken));
         }
         diesel::update(refresh_tokens::table.find(&hash))
             .set(refresh_tokens::used_at.eq(Utc::now()))
@@ -330,15 +331,15 @@ pub fn load_actor(conn: &mut PgConnection, claims: &Claims) -> Result<Actor, Api
         .first(conn)
         .optional()?;
     let Some((tenant, organisation, role, active)) = found else {
-        return Err(ApiError::Unauthenticated("session_revoked"));
+        return Err(ApiError::Unauthenticated(ProblemCode::SessionRevoked));
     };
     if !active {
-        return Err(ApiError::Unauthenticated("account_deactivated"));
+        return Err(ApiError::Unauthenticated(ProblemCode::AccountDeactivated));
     }
     let role: wire::Role = stored(&role)?;
     if tenant != claims.tenant || organisation != claims.org || role != claims.role {
         // The account changed since the token was issued: get a fresh one by refreshing.
-        return Err(ApiError::Unauthenticated("token_stale"));
+        return Err(ApiError::Unauthenticated(ProblemCode::TokenStale));
     }
     Ok(Actor {
         user_id: claims.sub,
@@ -439,7 +440,7 @@ pub fn insert_user(conn: &mut PgConnection, new: &NewUserRow<'_>) -> Result<Uuid
                 diesel::result::DatabaseErrorKind::UniqueViolation,
                 _,
             ) => ApiError::Conflict {
-                code: "email_taken",
+                code: ProblemCode::EmailTaken,
                 detail: "an account with this e-mail already exists".to_owned(),
             },
             diesel::result::Error::DatabaseError(
@@ -447,7 +448,7 @@ pub fn insert_user(conn: &mut PgConnection, new: &NewUserRow<'_>) -> Result<Uuid
                 _,
             ) => ApiError::invalid_field(
                 "organisation_id",
-                "unknown_organisation",
+                ProblemCode::UnknownOrganisation,
                 "no such organisation in this CPAS",
             ),
             other => other.into(),
@@ -517,7 +518,7 @@ pub fn update_user(
                 _,
             ) => ApiError::invalid_field(
                 "organisation_id",
-                "unknown_organisation",
+                ProblemCode::UnknownOrganisation,
                 "no such organisation in this CPAS",
             ),
             diesel::result::Error::DatabaseError(
@@ -525,14 +526,14 @@ pub fn update_user(
                 _,
             ) => ApiError::invalid_field(
                 "organisation_id",
-                "required",
+                ProblemCode::Required,
                 "partners must belong to an organisation",
             ),
             other => other.into(),
         })?;
     if updated == 0 {
         return Err(ApiError::Conflict {
-            code: "version_conflict",
+            code: ProblemCode::VersionConflict,
             detail: "the account changed since you read it; reload and try again".to_owned(),
         });
     }

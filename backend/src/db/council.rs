@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use api_types as wire;
+use api_types::ProblemCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -32,7 +33,7 @@ pub fn set_published(
         .ok_or(ApiError::NotFound { resource: "plan" })?;
     if published && status == "draft" {
         return Err(ApiError::Conflict {
-            code: "not_adopted",
+            code: ProblemCode::NotAdopted,
             detail: "only a plan adopted by the council can be published".to_owned(),
         });
     }
@@ -143,7 +144,7 @@ pub fn freeze_version(
     if deliberation.is_some_and(|d| d.chars().count() > 200) {
         return Err(ApiError::invalid_field(
             "deliberation",
-            "too_long",
+            ProblemCode::TooLong,
             "at most 200 characters",
         ));
     }
@@ -214,7 +215,7 @@ pub fn create_evaluation(
     let tree = plans::plan_tree(conn, tenant, plan)?;
     if tree.status == wire::PlanStatus::Draft {
         return Err(ApiError::Conflict {
-            code: "not_adopted",
+            code: ProblemCode::NotAdopted,
             detail: "a plan is evaluated once the council adopted it".to_owned(),
         });
     }
@@ -235,7 +236,7 @@ pub fn create_evaluation(
                 diesel::result::DatabaseErrorKind::UniqueViolation,
                 _,
             ) => ApiError::Conflict {
-                code: "evaluation_exists",
+                code: ProblemCode::EvaluationExists,
                 detail: format!(
                     "the {} evaluation of this plan is already frozen",
                     input.kind
@@ -287,7 +288,7 @@ pub fn state(
     let unknown = || {
         ApiError::invalid_field(
             "from",
-            "unknown_state",
+            ProblemCode::UnknownState,
             "version:<n>, evaluation:mid_term|final, or current",
         )
     };

@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use api_types as wire;
+use api_types::ProblemCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::dsl::sql;
 use diesel::prelude::*;
@@ -209,8 +210,13 @@ pub fn propose(
     let notification =
         json!({ "change_request_id": row.id, "action_id": action.id, "action_code": action.code });
     let event = wire::WebhookEvent::ChangeRequestCreated;
-    let (event_id, payload) =
-        super::integrations::event_payload(tenant, event, json!({ "change_request": request }));
+    let (event_id, payload) = super::integrations::event_payload(
+        tenant,
+        event,
+        wire::ChangeRequestEventData {
+            change_request: request.clone(),
+        },
+    );
     // The managers and the subscribed endpoints are those of `notify` and
     // `integrations::enqueue`.
     diesel::sql_query(
@@ -250,7 +256,9 @@ fn outbox(
     event: wire::WebhookEvent,
     request: &wire::ChangeRequest,
 ) -> Result<(), ApiError> {
-    let data = json!({ "change_request": request });
+    let data = wire::ChangeRequestEventData {
+        change_request: request.clone(),
+    };
     super::integrations::enqueue(conn, tenant, event, data)
 }
 
@@ -335,7 +343,7 @@ fn pending_for_update(
         })?;
     if row.status != "pending" {
         return Err(ApiError::Conflict {
-            code: "already_decided",
+            code: ProblemCode::AlreadyDecided,
             detail: format!("this proposal is already {}", row.status),
         });
     }
@@ -525,13 +533,15 @@ fn apply(
     check_measures(&measures, changes)?;
     let c = changes.get();
     let before = snapshot(action, &measures);
-    let differences: Vec<Value> = changes
+    let differences: Vec<wire::FieldChange> = changes
         .entries()
         .into_iter()
         .filter(|(field, after)| before.get(field) != Some(after))
-        .map(
-            |(field, after)| json!({ "field": field, "before": before.get(&field), "after": after }),
-        )
+        .map(|(field, after)| wire::FieldChange {
+            before: before.get(&field).cloned().unwrap_or(Value::Null),
+            field,
+            after,
+        })
         .collect();
     if differences.is_empty() {
         return Ok(());
@@ -579,20 +589,21 @@ fn apply(
             action_history::proposed_by.eq(proposal.map(|(author, _)| author)),
             action_history::change_request_id.eq(proposal.map(|(_, id)| id)),
             action_history::version.eq(version),
-            action_history::changes.eq(Value::Array(differences.clone())),
+            action_history::changes
+                .eq(serde_json::to_value(&differences).map_err(|e| ApiError::Internal(e.into()))?),
         ))
         .execute(conn)?;
     super::integrations::enqueue(
         conn,
         tenant,
         wire::WebhookEvent::ActionUpdated,
-        json!({
-            "action_id": action.id,
-            "action_code": action.code,
-            "version": version,
-            "changes": differences,
-            "change_request_id": proposal.map(|(_, id)| id),
-        }),
+        wire::ActionUpdatedData {
+            action_id: action.id,
+            action_code: action.code.clone(),
+            version,
+            changes: differences,
+            change_request_id: proposal.map(|(_, id)| id),
+        },
     )
 }
 
@@ -612,7 +623,7 @@ fn check_dates(action: &Action, changes: &FollowUpChanges) -> Result<(), ApiErro
     {
         return Err(ApiError::invalid_field(
             "changes/planned_end",
-            "before_start",
+            ProblemCode::BeforeStart,
             "the planned end comes before the planned start",
         ));
     }
@@ -621,7 +632,7 @@ fn check_dates(action: &Action, changes: &FollowUpChanges) -> Result<(), ApiErro
     {
         return Err(ApiError::invalid_field(
             "changes/actual_end",
-            "before_start",
+            ProblemCode::BeforeStart,
             "the actual end comes before the planned start",
         ));
     }
@@ -933,7 +944,7 @@ fn check_measures(measures: &Measures, changes: &FollowUpChanges) -> Result<(), 
     {
         return Err(ApiError::invalid_field(
             "changes/indicators",
-            "unknown_indicator",
+            ProblemCode::UnknownIndicator,
             "an indicator of another action",
         ));
     }
@@ -943,7 +954,7 @@ fn check_measures(measures: &Measures, changes: &FollowUpChanges) -> Result<(), 
     {
         return Err(ApiError::invalid_field(
             "changes/budget_lines",
-            "unknown_budget_line",
+            ProblemCode::UnknownBudgetLine,
             "a budget line of another action",
         ));
     }

@@ -1,6 +1,7 @@
 //! API tokens, webhooks and their outbox of deliveries.
 
 use api_types as wire;
+use api_types::ProblemCode;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Bytea, Integer, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
@@ -60,14 +61,14 @@ pub fn load_token_actor(
         .first(conn)
         .optional()?;
     let Some((token, role, kind, active)) = row else {
-        return Err(ApiError::Unauthenticated("invalid_token"));
+        return Err(ApiError::Unauthenticated(ProblemCode::InvalidToken));
     };
     let now = Utc::now();
     if token.revoked_at.is_some() || !active || kind != "integration" {
-        return Err(ApiError::Unauthenticated("token_revoked"));
+        return Err(ApiError::Unauthenticated(ProblemCode::TokenRevoked));
     }
     if token.expires_at.is_some_and(|at| at <= now) {
-        return Err(ApiError::Unauthenticated("token_expired"));
+        return Err(ApiError::Unauthenticated(ProblemCode::TokenExpired));
     }
     count_request(conn, &token, now, per_minute)?;
     // Recorded at most once a minute: a busy integration does not write on every request.
@@ -158,14 +159,14 @@ pub fn create_token(
     if input.scopes.is_empty() {
         return Err(ApiError::invalid_field(
             "scopes",
-            "required",
+            ProblemCode::Required,
             "give at least one scope",
         ));
     }
     if input.expires_at.is_some_and(|at| at <= Utc::now()) {
         return Err(ApiError::invalid_field(
             "expires_at",
-            "in_the_past",
+            ProblemCode::InThePast,
             "the expiry must be in the future",
         ));
     }
@@ -184,7 +185,7 @@ pub fn create_token(
             .ok_or_else(|| {
                 ApiError::invalid_field(
                     "organisation_id",
-                    "unknown",
+                    ProblemCode::UnknownOrganisation,
                     "no such organisation in this CPAS",
                 )
             })?;
@@ -301,7 +302,7 @@ fn wire_webhook(row: EndpointRow) -> Result<wire::Webhook, ApiError> {
 
 /// A webhook's target: `https://`, or `http://` to loopback when allowed (development).
 pub fn parse_webhook_url(url: &str, allow_loopback_http: bool) -> Result<String, ApiError> {
-    let invalid = |message: &str| ApiError::invalid_field("url", "invalid_url", message);
+    let invalid = |message: &str| ApiError::invalid_field("url", ProblemCode::InvalidUrl, message);
     let parsed = reqwest::Url::parse(url.trim()).map_err(|_| invalid("not a URL"))?;
     let loopback = matches!(parsed.host(), Some(url::Host::Domain("localhost")))
         || matches!(parsed.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
@@ -317,7 +318,7 @@ pub fn parse_webhook_url(url: &str, allow_loopback_http: bool) -> Result<String,
     if !crate::jobs::egress::literal_host_allowed(&parsed, allow_loopback_http) {
         return Err(ApiError::invalid_field(
             "url",
-            "not_public_address",
+            ProblemCode::NotPublicAddress,
             "a public address: webhooks are not sent to private, local or reserved networks",
         ));
     }
@@ -329,7 +330,7 @@ pub fn parse_webhook_url(url: &str, allow_loopback_http: bool) -> Result<String,
     if parsed.as_str().len() > 2000 {
         return Err(ApiError::invalid_field(
             "url",
-            "too_long",
+            ProblemCode::TooLong,
             "at most 2000 characters",
         ));
     }
@@ -340,7 +341,7 @@ fn events_of(events: &[wire::WebhookEvent]) -> Result<Vec<&'static str>, ApiErro
     if events.is_empty() {
         return Err(ApiError::invalid_field(
             "events",
-            "required",
+            ProblemCode::Required,
             "subscribe to at least one event",
         ));
     }
@@ -580,7 +581,7 @@ pub fn update_webhook(
         let current = get_webhook(conn, tenant, id)?;
         if current.version != patch.version {
             return Err(ApiError::Conflict {
-                code: "stale_version",
+                code: ProblemCode::StaleVersion,
                 detail: "the webhook changed since you read it; reload it".to_owned(),
             });
         }
@@ -698,7 +699,7 @@ pub fn redeliver(
 pub(crate) fn event_payload(
     tenant: TenantId,
     event: wire::WebhookEvent,
-    data: Value,
+    data: impl serde::Serialize,
 ) -> (Uuid, Value) {
     let event_id = Uuid::new_v4();
     let payload = json!({
@@ -719,7 +720,7 @@ pub fn enqueue(
     conn: &mut PgConnection,
     tenant: TenantId,
     event: wire::WebhookEvent,
-    data: Value,
+    data: impl serde::Serialize,
 ) -> Result<(), ApiError> {
     let (event_id, payload) = event_payload(tenant, event, data);
     diesel::insert_into(webhook_deliveries::table)

@@ -1,6 +1,7 @@
 //! Organisations and tenants.
 
 use api_types as wire;
+use api_types::ProblemCode;
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -48,7 +49,7 @@ pub fn create_organisation(
                 diesel::result::DatabaseErrorKind::UniqueViolation,
                 _,
             ) => ApiError::Conflict {
-                code: "name_taken",
+                code: ProblemCode::NameTaken,
                 detail: "this CPAS already has an organisation of that name".to_owned(),
             },
             other => other.into(),
@@ -95,7 +96,7 @@ pub fn create_tenant(
                     diesel::result::DatabaseErrorKind::UniqueViolation,
                     _,
                 ) => ApiError::Conflict {
-                    code: "slug_taken",
+                    code: ProblemCode::SlugTaken,
                     detail: "a CPAS with this slug already exists".to_owned(),
                 },
                 other => other.into(),

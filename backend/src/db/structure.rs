@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use api_types as wire;
+use api_types::ProblemCode;
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -29,7 +30,7 @@ fn constraint(error: DieselError) -> ApiError {
                 .is_some_and(|c| c.ends_with("_code_unique")) =>
         {
             ApiError::Conflict {
-                code: "code_taken",
+                code: ProblemCode::CodeTaken,
                 detail: "another objective or action of this plan already has this code".to_owned(),
             }
         }
@@ -39,12 +40,16 @@ fn constraint(error: DieselError) -> ApiError {
                 Some("actions_objective_operational") => "objective_id",
                 _ => "",
             };
-            ApiError::invalid_field(field, "invalid_structure", info.message().to_owned())
+            ApiError::invalid_field(
+                field,
+                ProblemCode::InvalidStructure,
+                info.message().to_owned(),
+            )
         }
         DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
             ApiError::invalid_field(
                 "",
-                "unknown_reference",
+                ProblemCode::UnknownReference,
                 "a referenced item is not in this plan",
             )
         }
@@ -100,7 +105,7 @@ fn check_years(start: Option<i32>, end: Option<i32>) -> Result<(), ApiError> {
         if year.is_some_and(|y| !(1990..=2200).contains(&y)) {
             return Err(ApiError::invalid_field(
                 field,
-                "out_of_range",
+                ProblemCode::OutOfRange,
                 "a year between 1990 and 2200",
             ));
         }
@@ -110,7 +115,7 @@ fn check_years(start: Option<i32>, end: Option<i32>) -> Result<(), ApiError> {
     {
         return Err(ApiError::invalid_field(
             "end_year",
-            "before_start",
+            ProblemCode::BeforeStart,
             "the plan ends before it starts",
         ));
     }
@@ -134,7 +139,7 @@ pub fn update_plan(
     {
         return Err(ApiError::invalid_field(
             "update_cadence_days",
-            "out_of_range",
+            ProblemCode::OutOfRange,
             "between 7 and 366 days",
         ));
     }
@@ -186,7 +191,7 @@ pub fn transition(
         );
         if !allowed {
             return Err(ApiError::Conflict {
-                code: "invalid_transition",
+                code: ProblemCode::InvalidTransition,
                 detail: format!("a {status} plan cannot become {to}"),
             });
         }
@@ -206,7 +211,11 @@ pub fn transition(
                 conn,
                 tenant,
                 wire::WebhookEvent::PlanAdopted,
-                json!({ "plan_id": plan.get(), "title": title, "adopted_on": adopted_on }),
+                wire::PlanAdoptedData {
+                    plan_id: plan.get(),
+                    title,
+                    adopted_on,
+                },
             )?;
         }
         Ok(())
@@ -287,14 +296,14 @@ pub fn create_objective(
         (wire::ObjectiveLevel::Strategic, Some(_)) => {
             return Err(ApiError::invalid_field(
                 "parent_id",
-                "not_allowed",
+                ProblemCode::NotAllowed,
                 "a strategic objective has no parent",
             ));
         }
         (wire::ObjectiveLevel::Operational, None) => {
             return Err(ApiError::invalid_field(
                 "parent_id",
-                "required",
+                ProblemCode::Required,
                 "an operational objective sits under a strategic one",
             ));
         }
@@ -361,7 +370,7 @@ pub fn update_objective(
         if patch.parent_id.is_some() && level == "strategic" {
             return Err(ApiError::invalid_field(
                 "parent_id",
-                "not_allowed",
+                ProblemCode::NotAllowed,
                 "a strategic objective has no parent",
             ));
         }
@@ -415,7 +424,7 @@ pub fn delete_objective(
             .get_result(conn)?;
         if children + held > 0 {
             return Err(ApiError::Conflict {
-                code: "not_empty",
+                code: ProblemCode::NotEmpty,
                 detail: "move or delete its objectives and actions first".to_owned(),
             });
         }
@@ -450,7 +459,7 @@ pub fn create_action(
         if level != "operational" {
             return Err(ApiError::invalid_field(
                 "objective_id",
-                "not_operational",
+                ProblemCode::NotOperational,
                 "actions sit under operational objectives",
             ));
         }
@@ -599,14 +608,14 @@ pub fn update_action_definition(
             Some(_) => {
                 return Err(ApiError::invalid_field(
                     "objective_id",
-                    "not_operational",
+                    ProblemCode::NotOperational,
                     "actions sit under operational objectives",
                 ));
             }
             None => {
                 return Err(ApiError::invalid_field(
                     "objective_id",
-                    "unknown_objective",
+                    ProblemCode::UnknownObjective,
                     "no such objective in this plan",
                 ));
             }
@@ -676,7 +685,7 @@ pub fn set_action_organisations(
         if Some(*organisation) == input.lead {
             return Err(ApiError::invalid_field(
                 "collaborators",
-                "duplicate",
+                ProblemCode::Duplicate,
                 "the lead entity is not also a collaborator",
             ));
         }
@@ -698,7 +707,7 @@ pub fn set_action_organisations(
         if names.len() != wanted.len() {
             return Err(ApiError::invalid_field(
                 "collaborators",
-                "unknown_organisation",
+                ProblemCode::UnknownOrganisation,
                 "every organisation must belong to this CPAS",
             ));
         }
@@ -772,7 +781,7 @@ pub fn delete_action(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> Res
             .get_result(conn)?;
         if history + proposals > 0 {
             return Err(ApiError::Conflict {
-                code: "has_history",
+                code: ProblemCode::HasHistory,
                 detail: "this action has a history: archive it instead".to_owned(),
             });
         }
@@ -891,14 +900,14 @@ pub fn save_opinion(
                 DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                     ApiError::invalid_field(
                         "objective_ids",
-                        "unknown_objective",
+                        ProblemCode::UnknownObjective,
                         "every objective must belong to the plan",
                     )
                 }
                 DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                     ApiError::invalid_field(
                         "objective_ids",
-                        "duplicate",
+                        ProblemCode::Duplicate,
                         "an objective is named twice",
                     )
                 }
@@ -1100,7 +1109,7 @@ fn indicator_fields(input: &wire::IndicatorInput) -> Result<IndicatorFields, Api
     if input.year.is_some_and(|y| !(1990..=2200).contains(&y)) {
         return Err(ApiError::invalid_field(
             "year",
-            "out_of_range",
+            ProblemCode::OutOfRange,
             "a year between 1990 and 2200",
         ));
     }
@@ -1108,7 +1117,7 @@ fn indicator_fields(input: &wire::IndicatorInput) -> Result<IndicatorFields, Api
         if value.is_some_and(|v| !v.is_finite()) {
             return Err(ApiError::invalid_field(
                 field,
-                "invalid_value",
+                ProblemCode::InvalidValue,
                 "a finite number",
             ));
         }
@@ -1206,14 +1215,14 @@ fn budget_fields(
     if !(1990..=2200).contains(&input.year) {
         return Err(ApiError::invalid_field(
             "year",
-            "out_of_range",
+            ProblemCode::OutOfRange,
             "a year between 1990 and 2200",
         ));
     }
     if input.planned_cents < 0 {
         return Err(ApiError::invalid_field(
             "planned_cents",
-            "out_of_range",
+            ProblemCode::OutOfRange,
             "whole cents, not negative",
         ));
     }

@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use api_types::{ActionChanges, ActionStatus, BudgetSpent, IndicatorMeasure, PlanDate};
+use api_types::{
+    ActionChanges, ActionStatus, BudgetSpent, IndicatorMeasure, PlanDate, ProblemCode,
+};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -36,17 +38,17 @@ impl FollowUpChanges {
         let Some(object) = value.and_then(Value::as_object) else {
             return Err(ApiError::invalid_field(
                 at,
-                "required",
+                ProblemCode::Required,
                 "an object of fields to change",
             ));
         };
         let mut changes = ActionChanges::default();
         for (key, value) in object {
             let field = format!("{at}/{key}");
-            let mut error = |code: &str, message: String| {
+            let mut error = |code: ProblemCode, message: String| {
                 errors.push(FieldError {
                     field: field.clone(),
-                    code: code.to_owned(),
+                    code,
                     message,
                 });
             };
@@ -54,7 +56,7 @@ impl FollowUpChanges {
                 "status" => match value.as_str().map(str::parse::<ActionStatus>) {
                     Some(Ok(status)) => changes.status = Some(status),
                     _ => error(
-                        "unknown_value",
+                        ProblemCode::UnknownValue,
                         format!(
                             "one of {}",
                             ActionStatus::ALL
@@ -67,9 +69,9 @@ impl FollowUpChanges {
                 },
                 "progress" => match value.as_i64() {
                     Some(p @ 0..=100) => changes.progress = i16::try_from(p).ok(),
-                    Some(_) => error("out_of_range", "between 0 and 100".to_owned()),
+                    Some(_) => error(ProblemCode::OutOfRange, "between 0 and 100".to_owned()),
                     None => error(
-                        "invalid_type",
+                        ProblemCode::InvalidType,
                         "a whole number between 0 and 100".to_owned(),
                     ),
                 },
@@ -93,7 +95,7 @@ impl FollowUpChanges {
                     match parsed {
                         Ok(lead) if key == "political_lead" => changes.political_lead = Some(lead),
                         Ok(lead) => changes.administrative_lead = Some(lead),
-                        Err(message) => error("invalid_value", message),
+                        Err(message) => error(ProblemCode::InvalidValue, message),
                     }
                 }
                 "staffing_fte" => match value {
@@ -102,10 +104,10 @@ impl FollowUpChanges {
                         Some(fte) if (0.0..=9999.0).contains(&fte) => {
                             changes.staffing_fte = Some(Some((fte * 100.0).round() / 100.0));
                         }
-                        _ => error("out_of_range", "between 0 and 9999".to_owned()),
+                        _ => error(ProblemCode::OutOfRange, "between 0 and 9999".to_owned()),
                     },
                     _ => error(
-                        "invalid_type",
+                        ProblemCode::InvalidType,
                         "a number of full-time equivalents, or null".to_owned(),
                     ),
                 },
@@ -125,20 +127,20 @@ impl FollowUpChanges {
                         changes.sdgs = Some(goals);
                     }
                     _ => error(
-                        "invalid_value",
+                        ProblemCode::InvalidValue,
                         "a list of goals between 1 and 17".to_owned(),
                     ),
                 },
                 "indicators" => match parse_measures(value) {
                     Ok(measures) => changes.indicators = measures,
-                    Err(message) => error("invalid_value", message),
+                    Err(message) => error(ProblemCode::InvalidValue, message),
                 },
                 "budget_lines" => match parse_spent(value) {
                     Ok(spent) => changes.budget_lines = spent,
-                    Err(message) => error("invalid_value", message),
+                    Err(message) => error(ProblemCode::InvalidValue, message),
                 },
                 _ => error(
-                    "unknown_field",
+                    ProblemCode::UnknownField,
                     format!(
                         "not a follow-up field; one of {}, indicators, budget_lines",
                         FIELDS.join(", ")
@@ -147,7 +149,11 @@ impl FollowUpChanges {
             }
         }
         if errors.is_empty() && object.is_empty() {
-            return Err(ApiError::invalid_field(at, "empty", "nothing to change"));
+            return Err(ApiError::invalid_field(
+                at,
+                ProblemCode::Empty,
+                "nothing to change",
+            ));
         }
         if errors.is_empty() {
             Ok(Self(changes))
@@ -214,14 +220,18 @@ impl ChangeBody {
         version_required: bool,
     ) -> Result<Self, ApiError> {
         let Some(object) = body.as_object() else {
-            return Err(ApiError::invalid_field("", "invalid_type", "a JSON object"));
+            return Err(ApiError::invalid_field(
+                "",
+                ProblemCode::InvalidType,
+                "a JSON object",
+            ));
         };
         let mut errors = Vec::new();
         for key in object.keys() {
             if key != version_key && key != "changes" && key != "note" {
                 errors.push(FieldError {
                     field: key.clone(),
-                    code: "unknown_field".to_owned(),
+                    code: ProblemCode::UnknownField,
                     message: format!("expected {version_key}, changes and note"),
                 });
             }
@@ -233,7 +243,7 @@ impl ChangeBody {
                 None => {
                     errors.push(FieldError {
                         field: version_key.to_owned(),
-                        code: "invalid_type".to_owned(),
+                        code: ProblemCode::InvalidType,
                         message: "the version number of the action you read".to_owned(),
                     });
                     None
@@ -242,7 +252,7 @@ impl ChangeBody {
             None => {
                 errors.push(FieldError {
                     field: version_key.to_owned(),
-                    code: "required".to_owned(),
+                    code: ProblemCode::Required,
                     message: "the version number of the action you read".to_owned(),
                 });
                 None
@@ -255,7 +265,7 @@ impl ChangeBody {
             Some(_) => {
                 errors.push(FieldError {
                     field: "note".to_owned(),
-                    code: "invalid_value".to_owned(),
+                    code: ProblemCode::InvalidValue,
                     message: "a text of at most 10 000 characters".to_owned(),
                 });
                 None
@@ -290,6 +300,7 @@ fn measure_json(value: Option<f64>, at: Option<NaiveDate>) -> Value {
 /// Parses a list of objects each naming an `id` once, with `item` reading the rest.
 fn parse_items<T>(
     value: &Value,
+    keys: &[&str],
     message: &str,
     duplicate: &str,
     item: impl Fn(Uuid, &Value) -> Option<T>,
@@ -298,6 +309,13 @@ fn parse_items<T>(
     let mut seen = Vec::new();
     let mut parsed = Vec::new();
     for entry in items {
+        // Unknown fields are refused, as everywhere in the API (and as the schema says).
+        if entry
+            .as_object()
+            .is_some_and(|object| object.keys().any(|key| !keys.contains(&key.as_str())))
+        {
+            return Err(message.to_owned());
+        }
         let id = entry
             .get("id")
             .and_then(Value::as_str)
@@ -315,6 +333,7 @@ fn parse_items<T>(
 fn parse_measures(value: &Value) -> Result<Vec<IndicatorMeasure>, String> {
     parse_items(
         value,
+        &["id", "current_value", "measured_at"],
         "a list of { id, current_value, measured_at }",
         "an indicator is measured twice",
         |id, entry| {
@@ -338,6 +357,7 @@ fn parse_measures(value: &Value) -> Result<Vec<IndicatorMeasure>, String> {
 fn parse_spent(value: &Value) -> Result<Vec<BudgetSpent>, String> {
     parse_items(
         value,
+        &["id", "spent_cents"],
         "a list of { id, spent_cents } with whole, non-negative cents",
         "a budget line is given twice",
         |id, entry| {
@@ -351,13 +371,16 @@ fn parse_spent(value: &Value) -> Result<Vec<BudgetSpent>, String> {
 }
 
 /// A date of a report: `null`, or a [`PlanDate`] (the one date rule of the API).
-fn parse_date(value: &Value) -> Result<Option<PlanDate>, (&'static str, String)> {
+fn parse_date(value: &Value) -> Result<Option<PlanDate>, (ProblemCode, String)> {
     match value {
         Value::Null => Ok(None),
         Value::String(s) => PlanDate::parse(s)
             .map(Some)
             .map_err(|e| (e.code(), format!("{e}, or null"))),
-        _ => Err(("invalid_date", "a date as YYYY-MM-DD, or null".to_owned())),
+        _ => Err((
+            ProblemCode::InvalidDate,
+            "a date as YYYY-MM-DD, or null".to_owned(),
+        )),
     }
 }
 
@@ -413,9 +436,10 @@ mod tests {
 
     fn errors(value: Value) -> Vec<(String, String)> {
         match FollowUpChanges::parse(Some(&value), "changes") {
-            Err(ApiError::Validation(errors)) => {
-                errors.into_iter().map(|e| (e.field, e.code)).collect()
-            }
+            Err(ApiError::Validation(errors)) => errors
+                .into_iter()
+                .map(|e| (e.field, e.code.as_str().to_owned()))
+                .collect(),
             other => panic!("expected field errors, got {other:?}"),
         }
     }

@@ -1,8 +1,9 @@
 //! Text values with rules: built only by `parse`, which names the offending field.
 
 use crate::error::ApiError;
+use api_types::ProblemCode;
 
-/// A lowercased e-mail address of plausible shape.
+/// A lowercased e-mail address of plausible shape, in visible ASCII.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
 
@@ -13,7 +14,9 @@ impl Email {
     pub fn parse(raw: &str, field: &str) -> Result<Self, ApiError> {
         let email = raw.trim().to_lowercase();
         let valid = email.len() <= Self::MAX_LEN
-            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+            // Visible ASCII only, as the document's pattern says: its length in bytes is then
+            // its length in characters.
+            && email.bytes().all(|b| b.is_ascii_graphic())
             && email.split_once('@').is_some_and(|(local, domain)| {
                 !local.is_empty()
                     && !domain.contains('@')
@@ -26,7 +29,7 @@ impl Email {
         } else {
             Err(ApiError::invalid_field(
                 field,
-                "invalid_email",
+                ProblemCode::InvalidEmail,
                 "not an e-mail address",
             ))
         }
@@ -47,21 +50,21 @@ impl Label {
         if label.is_empty() {
             return Err(ApiError::invalid_field(
                 field,
-                "required",
+                ProblemCode::Required,
                 "must not be empty",
             ));
         }
         if label.chars().count() > max_chars {
             return Err(ApiError::invalid_field(
                 field,
-                "too_long",
+                ProblemCode::TooLong,
                 format!("at most {max_chars} characters"),
             ));
         }
         if label.chars().any(char::is_control) {
             return Err(ApiError::invalid_field(
                 field,
-                "control_characters",
+                ProblemCode::ControlCharacters,
                 "must not contain control characters",
             ));
         }
@@ -74,21 +77,21 @@ impl Label {
         if text.is_empty() {
             return Err(ApiError::invalid_field(
                 field,
-                "required",
+                ProblemCode::Required,
                 "must not be empty",
             ));
         }
         if text.chars().count() > max_chars {
             return Err(ApiError::invalid_field(
                 field,
-                "too_long",
+                ProblemCode::TooLong,
                 format!("at most {max_chars} characters"),
             ));
         }
         if has_control_character(text) {
             return Err(ApiError::invalid_field(
                 field,
-                "control_characters",
+                ProblemCode::ControlCharacters,
                 "must not contain control characters",
             ));
         }
@@ -120,7 +123,7 @@ impl Code {
         } else {
             Err(ApiError::invalid_field(
                 field,
-                "invalid_code",
+                ProblemCode::InvalidCode,
                 "letters, digits, '.', '_' or '-', at most 32, starting with a letter or digit",
             ))
         }
@@ -149,7 +152,7 @@ impl Slug {
         } else {
             Err(ApiError::invalid_field(
                 field,
-                "invalid_slug",
+                ProblemCode::InvalidSlug,
                 "lowercase letters, digits and single dashes, at most 63 characters",
             ))
         }

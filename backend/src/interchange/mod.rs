@@ -12,7 +12,7 @@ pub mod xlsx;
 
 use std::collections::{HashMap, HashSet};
 
-use api_types::{ActionKind, ActionStatus, PlanTree, Volet};
+use api_types::{ActionKind, ActionStatus, PlanTree, ProblemCode, Volet};
 use chrono::NaiveDate;
 
 /// The columns, in the order we write them.
@@ -43,11 +43,11 @@ pub struct RowError {
     /// 1 is the header row, 2 the first data row (as a spreadsheet numbers them).
     pub row: usize,
     pub column: String,
-    pub code: &'static str,
+    pub code: ProblemCode,
     pub message: String,
 }
 
-fn error(row: usize, column: &str, code: &'static str, message: impl Into<String>) -> RowError {
+fn error(row: usize, column: &str, code: ProblemCode, message: impl Into<String>) -> RowError {
     RowError {
         row,
         column: column.to_owned(),
@@ -84,7 +84,7 @@ pub fn read_plan(bytes: &[u8], is_xlsx: bool) -> Result<Draft, Refusal> {
 }
 
 /// The one problem of a file past a limit on its rows, columns or cells.
-fn over_limit(row: usize, code: &'static str, message: String) -> Refusal {
+fn over_limit(row: usize, code: ProblemCode, message: String) -> Refusal {
     Refusal::Problems(vec![error(row, "", code, message)])
 }
 
@@ -98,7 +98,7 @@ fn check_row<'a>(
     if row > limits::MAX_ROWS {
         return Err(over_limit(
             row,
-            "too_many_rows",
+            ProblemCode::TooManyRows,
             format!(
                 "Le fichier a plus de {} lignes : un plan en compte quelques centaines.",
                 limits::MAX_ROWS
@@ -109,7 +109,7 @@ fn check_row<'a>(
         if column >= limits::MAX_COLUMNS {
             return Err(over_limit(
                 row,
-                "too_many_columns",
+                ProblemCode::TooManyColumns,
                 format!("La ligne {row} a plus de {} colonnes.", limits::MAX_COLUMNS),
             ));
         }
@@ -120,7 +120,7 @@ fn check_row<'a>(
         if *cells > limits::MAX_CELLS {
             return Err(over_limit(
                 row,
-                "too_many_cells",
+                ProblemCode::TooManyCells,
                 format!(
                     "Le fichier a plus de {} cellules remplies.",
                     limits::MAX_CELLS
@@ -131,7 +131,7 @@ fn check_row<'a>(
         if text.len() > limits::MAX_CELL_CHARS && text.chars().count() > limits::MAX_CELL_CHARS {
             return Err(over_limit(
                 row,
-                "cell_too_long",
+                ProblemCode::CellTooLong,
                 format!(
                     "La cellule {} dépasse {} caractères.",
                     limits::cell_reference(
@@ -218,7 +218,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, Refusal> {
         return Err(Refusal::from(vec![error(
             1,
             "",
-            "not_utf8",
+            ProblemCode::NotUtf8,
             "Le fichier n’est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».",
         )]));
     };
@@ -244,7 +244,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, Refusal> {
             return Err(Refusal::from(vec![error(
                 1,
                 "",
-                "empty",
+                ProblemCode::Empty,
                 "Le fichier est vide.",
             )]));
         }
@@ -266,7 +266,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, Refusal> {
                 return Err(Refusal::from(vec![error(
                     row,
                     "",
-                    "unreadable",
+                    ProblemCode::Unreadable,
                     format!("Ligne illisible : {e}."),
                 )]));
             }
@@ -299,7 +299,7 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
             error(
                 1,
                 c,
-                "missing_column",
+                ProblemCode::MissingColumn,
                 format!("La colonne « {c} » manque."),
             )
         })
@@ -346,7 +346,7 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
                 errors.push(error(
                     line,
                     "niveau",
-                    "invalid_level",
+                    ProblemCode::InvalidLevel,
                     format!("« {other} » : attendu OS, OO ou action."),
                 ));
                 continue;
@@ -354,10 +354,10 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
         };
         let code = cell("code");
         match crate::domain::Code::parse(code, "code") {
-            Err(_) => errors.push(error(line, "code", "invalid_code", format!("« {code} » : un code de lettres et chiffres (ex. OSe1, Pe17), 32 caractères au plus."))),
+            Err(_) => errors.push(error(line, "code", ProblemCode::InvalidCode, format!("« {code} » : un code de lettres et chiffres (ex. OSe1, Pe17), 32 caractères au plus."))),
             Ok(_) => {
                 if let Some(first) = seen.insert(code.to_owned(), line) {
-                    errors.push(error(line, "code", "duplicate_code", format!("Le code « {code} » est déjà utilisé ligne {first}.")));
+                    errors.push(error(line, "code", ProblemCode::DuplicateCode, format!("Le code « {code} » est déjà utilisé ligne {first}.")));
                 }
             }
         }
@@ -366,14 +366,14 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
             errors.push(error(
                 line,
                 "intitule",
-                "required",
+                ProblemCode::Required,
                 "L’intitulé est obligatoire.",
             ));
         } else if title.chars().count() > 1000 || title.chars().any(|c| c.is_control()) {
             errors.push(error(
                 line,
                 "intitule",
-                "invalid_text",
+                ProblemCode::InvalidText,
                 "L’intitulé fait au plus 1000 caractères, sans caractères de contrôle.",
             ));
         }
@@ -385,7 +385,7 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
                 errors.push(error(
                     line,
                     "volet",
-                    "invalid_volet",
+                    ProblemCode::InvalidVolet,
                     format!("« {other} » : attendu externe ou interne."),
                 ));
                 None
@@ -401,26 +401,26 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
             (None, false) => errors.push(error(
                 line,
                 "parent",
-                "unexpected_parent",
+                ProblemCode::UnexpectedParent,
                 "Un objectif stratégique n’a pas de parent.",
             )),
             (Some(wanted), true) => errors.push(error(
                 line,
                 "parent",
-                "required",
+                ProblemCode::Required,
                 format!("Le parent (un {wanted}) est obligatoire."),
             )),
             (Some(wanted), false) => match codes.get(parent) {
                 None => errors.push(error(
                     line,
                     "parent",
-                    "unknown_parent",
+                    ProblemCode::UnknownParent,
                     format!("Le parent « {parent} » n’existe pas dans le fichier."),
                 )),
                 Some((_, kind)) if *kind != wanted => errors.push(error(
                     line,
                     "parent",
-                    "wrong_parent",
+                    ProblemCode::WrongParent,
                     format!("Le parent « {parent} » doit être un {wanted}."),
                 )),
                 Some(_) => {}
@@ -503,14 +503,14 @@ fn parse_action(
             errors.push(error(
                 line,
                 "type",
-                "invalid_type",
+                ProblemCode::InvalidType,
                 format!("« {other} » : attendu mission ou projet."),
             ));
             None
         }
     };
     let status = parse_status(cell("statut")).unwrap_or_else(|| {
-        errors.push(error(line, "statut", "invalid_status", format!(
+        errors.push(error(line, "statut", ProblemCode::InvalidStatus, format!(
             "« {} » : attendu non commencé, en cours, en attente, problème, terminé ou annulé/abandonné.",
             cell("statut")
         )));
@@ -530,7 +530,7 @@ fn parse_action(
                 errors.push(error(
                     line,
                     "avancement",
-                    "invalid_progress",
+                    ProblemCode::InvalidProgress,
                     format!(
                         "« {} » : un pourcentage entre 0 et 100.",
                         cell("avancement")
@@ -552,7 +552,7 @@ fn parse_action(
             errors.push(error(
                 line,
                 column,
-                "invalid_date",
+                ProblemCode::InvalidDate,
                 format!("« {text} » : une date jj/mm/aaaa ou aaaa-mm-jj."),
             ));
         }
@@ -566,7 +566,7 @@ fn parse_action(
         errors.push(error(
             line,
             "echeance",
-            "before_start",
+            ProblemCode::BeforeStart,
             "L’échéance précède le début.",
         ));
     }
@@ -583,7 +583,7 @@ fn parse_action(
             errors.push(error(
                 line,
                 "porteur",
-                "too_long",
+                ProblemCode::TooLong,
                 "Un nom d’organisation fait au plus 200 caractères.",
             ));
         }
@@ -775,7 +775,7 @@ mod tests {
         let errors = parse(&table(&csv)).expect_err("three problems");
         let found: Vec<(usize, &str, &str)> = errors
             .iter()
-            .map(|e| (e.row, e.column.as_str(), e.code))
+            .map(|e| (e.row, e.column.as_str(), e.code.as_str()))
             .collect();
         assert_eq!(
             found,

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::io::{BufReader, Cursor, Read};
 
-use api_types::{ActionStatus, PlanTree};
+use api_types::{ActionStatus, PlanTree, ProblemCode};
 use calamine::{Data, DataType, Reader, Xlsx};
 use quick_xml::events::Event;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
@@ -273,7 +273,7 @@ fn unreadable(e: &dyn std::fmt::Display) -> Refusal {
     Refusal::Problems(vec![error(
         1,
         "",
-        "unreadable",
+        ProblemCode::Unreadable,
         format!("Classeur illisible : {e}."),
     )])
 }
@@ -329,7 +329,7 @@ fn count_shared_strings(part: &mut impl Read) -> Result<u64, Refusal> {
     let too_many = || {
         over_limit(
             1,
-            "too_many_cells",
+            ProblemCode::TooManyCells,
             format!("Le classeur partage plus de {} textes.", limits::MAX_CELLS),
         )
     };
@@ -397,7 +397,7 @@ fn read_first_sheet(bytes: &[u8]) -> Result<Table, Refusal> {
         return Err(Refusal::from(vec![error(
             1,
             "",
-            "empty",
+            ProblemCode::Empty,
             "Le classeur n’a pas de feuille.",
         )]));
     };
@@ -412,7 +412,7 @@ fn read_first_sheet(bytes: &[u8]) -> Result<Table, Refusal> {
     if last_row as usize >= limits::MAX_ROWS || last_column as usize >= limits::MAX_COLUMNS {
         return Err(over_limit(
             1,
-            "sheet_too_large",
+            ProblemCode::SheetTooLarge,
             format!(
                 "La feuille « {name} » s’étend jusqu’à {} : au plus {} lignes et {} colonnes.",
                 limits::cell_reference(last_row, last_column),
@@ -427,7 +427,7 @@ fn read_first_sheet(bytes: &[u8]) -> Result<Table, Refusal> {
         if row as usize >= limits::MAX_ROWS || column as usize >= limits::MAX_COLUMNS {
             return Err(over_limit(
                 usize::try_from(row).map_or(usize::MAX, |r| r.saturating_add(1)),
-                "sheet_too_large",
+                ProblemCode::SheetTooLarge,
                 format!(
                     "La cellule {} est hors de la feuille lue : au plus {} lignes et {} colonnes.",
                     limits::cell_reference(row, column),
@@ -443,7 +443,7 @@ fn read_first_sheet(bytes: &[u8]) -> Result<Table, Refusal> {
         if text.len() > limits::MAX_CELL_CHARS && text.chars().count() > limits::MAX_CELL_CHARS {
             return Err(over_limit(
                 row as usize + 1,
-                "cell_too_long",
+                ProblemCode::CellTooLong,
                 format!(
                     "La cellule {} dépasse {} caractères.",
                     limits::cell_reference(row, column),
@@ -454,7 +454,7 @@ fn read_first_sheet(bytes: &[u8]) -> Result<Table, Refusal> {
         if cells.len() == limits::MAX_CELLS {
             return Err(over_limit(
                 row as usize + 1,
-                "too_many_cells",
+                ProblemCode::TooManyCells,
                 format!(
                     "La feuille a plus de {} cellules remplies.",
                     limits::MAX_CELLS
@@ -470,7 +470,7 @@ fn read_first_sheet(bytes: &[u8]) -> Result<Table, Refusal> {
         return Err(Refusal::from(vec![error(
             1,
             "",
-            "empty",
+            ProblemCode::Empty,
             "La feuille est vide.",
         )]));
     };

@@ -2,7 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, web};
-use api_types::{ActionDetail, ActionEdit, ActionPage, HistoryEntry, Problem};
+use api_types::{ActionDetail, ActionEdit, ActionPage, HistoryEntry, Problem, ProblemCode};
 use serde_json::Value;
 
 use super::{Json, RequestDb};
@@ -22,7 +22,7 @@ fn etag(version: i32) -> String {
 /// `ETag` carries its version, for `If-Match` on edits.
 #[utoipa::path(
     tag = "actions",
-    security(("bearer" = []), ("api_token" = [])),
+    security(("bearer" = []), ("api_token" = ["plans:read"])),
     params(("action_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, body = ActionDetail, headers(("ETag" = String, description = "The action's version"))),
@@ -63,7 +63,10 @@ fn expected_version(
             .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
             .and_then(|v| v.parse().ok())
             .ok_or_else(|| {
-                ApiError::bad_request("invalid_if_match", "If-Match must be an ETag such as \"3\"")
+                ApiError::bad_request(
+                    ProblemCode::InvalidIfMatch,
+                    "If-Match must be an ETag such as \"3\"",
+                )
             })?;
         return Ok((version, ApiError::PreconditionFailed));
     }
@@ -139,8 +142,9 @@ pub async fn edit_action(
 /// Every applied change of the action, oldest first: who applied it, who proposed it,
 /// and each field before and after.
 #[utoipa::path(
+    operation_id = "get_action_history",
     tag = "actions",
-    security(("bearer" = []), ("api_token" = [])),
+    security(("bearer" = []), ("api_token" = ["plans:read"])),
     params(("action_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, body = Vec<HistoryEntry>),
@@ -174,6 +178,9 @@ pub struct ActionQuery {
     /// An operational objective, or a strategic one (with all its operational ones).
     pub objective_id: Option<uuid::Uuid>,
     /// One status or several, comma-separated: `en_cours,probleme`.
+    #[param(
+        pattern = r"^ *(non_commence|en_cours|en_attente|probleme|termine|annule_abandonne)? *(, *(non_commence|en_cours|en_attente|probleme|termine|annule_abandonne)? *)*$"
+    )]
     pub status: Option<String>,
     /// Actions this organisation leads or collaborates on.
     pub organisation_id: Option<uuid::Uuid>,
@@ -182,11 +189,11 @@ pub struct ActionQuery {
     /// Only actions not updated within the plan's cadence (`true`), or the others.
     pub stale: Option<bool>,
     /// Free text in codes, titles and organisation names; accents and case ignored.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub q: Option<String>,
     /// `plan` (default), `code`, `title`, `status`, `progress`, `planned_end`, `updated`;
     /// a leading `-` sorts descending.
-    #[param(pattern = r"^\s*-?(plan|code|title|status|progress|planned_end|updated)\s*$")]
+    #[param(pattern = r"^ *-?(plan|code|title|status|progress|planned_end|updated) *$")]
     pub sort: Option<String>,
     /// 1-based page number.
     #[param(minimum = 1)]
@@ -223,10 +230,10 @@ impl ActionQuery {
 
     fn parse(self) -> Result<(search::ActionFilter, search::Sort, bool, i64, i64), ApiError> {
         let mut errors = Vec::new();
-        let mut bad = |field: &str, code: &str, message: &str| {
+        let mut bad = |field: &str, code: ProblemCode, message: &str| {
             errors.push(api_types::FieldError {
                 field: field.to_owned(),
-                code: code.to_owned(),
+                code,
                 message: message.to_owned(),
             });
         };
@@ -240,7 +247,11 @@ impl ActionQuery {
         {
             match part.parse::<api_types::ActionStatus>() {
                 Ok(status) => statuses.push(status),
-                Err(_) => bad("status", "unknown_value", "a status of the eComptes list"),
+                Err(_) => bad(
+                    "status",
+                    ProblemCode::UnknownValue,
+                    "a status of the eComptes list",
+                ),
             }
         }
         let (descending, key) = match self.sort.as_deref().map(str::trim) {
@@ -259,7 +270,7 @@ impl ActionQuery {
             _ => {
                 bad(
                     "sort",
-                    "unknown_value",
+                    ProblemCode::UnknownValue,
                     "plan, code, title, status, progress, planned_end or updated",
                 );
                 search::Sort::Plan
@@ -267,14 +278,14 @@ impl ActionQuery {
         };
         let page = self.page.unwrap_or(1);
         if page < 1 {
-            bad("page", "out_of_range", "pages start at 1");
+            bad("page", ProblemCode::OutOfRange, "pages start at 1");
         }
         let per_page = self.per_page.unwrap_or(50);
         if !(1..=search::MAX_PER_PAGE).contains(&per_page) {
-            bad("per_page", "out_of_range", "between 1 and 200");
+            bad("per_page", ProblemCode::OutOfRange, "between 1 and 200");
         }
         if self.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
-            bad("q", "too_long", "at most 200 characters");
+            bad("q", ProblemCode::TooLong, "at most 200 characters");
         }
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
@@ -295,7 +306,7 @@ impl ActionQuery {
 /// The actions of the caller's CPAS, filtered, searched, sorted and paged.
 #[utoipa::path(
     tag = "actions",
-    security(("bearer" = []), ("api_token" = [])),
+    security(("bearer" = []), ("api_token" = ["plans:read"])),
     params(ActionQuery),
     responses(
         (status = 200, description = "A page of actions", body = ActionPage, headers(

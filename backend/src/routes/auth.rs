@@ -2,11 +2,11 @@
 
 use crate::domain::text::Email;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use api_types::{LoginRequest, Problem, RefreshRequest, TokenResponse};
+use api_types::{LoginRequest, Problem, ProblemCode, RefreshRequest, TokenResponse};
 
 use super::{Json, RequestDb};
 use crate::auth::tokens::JwtSecret;
-use crate::auth::{Authenticated, password};
+use crate::auth::{Person, password};
 use crate::configuration::LoginSettings;
 use crate::db::accounts;
 use crate::error::ApiError;
@@ -18,6 +18,7 @@ const MAX_PASSWORD_BYTES: usize = 1024;
 /// in about the same time. After 10 failures in a minute for an account (or 50 from one
 /// address) the answer is 429 with `Retry-After`.
 #[utoipa::path(
+    operation_id = "login",
     tag = "auth",
     request_body = LoginRequest,
     responses(
@@ -42,7 +43,7 @@ pub async fn login(
     if email.chars().count() > Email::MAX_LEN {
         return Err(ApiError::invalid_field(
             "email",
-            "too_long",
+            ProblemCode::TooLong,
             format!("at most {} characters", Email::MAX_LEN),
         ));
     }
@@ -79,7 +80,7 @@ pub async fn login(
         _ => {
             db.run(move |conn| accounts::record_failure(conn, &email, &client_ip))
                 .await?;
-            Err(ApiError::Unauthenticated("invalid_credentials"))
+            Err(ApiError::Unauthenticated(ProblemCode::InvalidCredentials))
         }
     }
 }
@@ -87,6 +88,7 @@ pub async fn login(
 /// Trades a refresh token for a new pair. Each refresh token works once: presenting a used
 /// one again ends the session (it was stolen, or the client is confused).
 #[utoipa::path(
+    operation_id = "refresh_tokens",
     tag = "auth",
     request_body = RefreshRequest,
     responses(
@@ -109,6 +111,7 @@ pub async fn refresh(
 
 /// Ends the caller's session: its access and refresh tokens are refused from now on.
 #[utoipa::path(
+    operation_id = "logout",
     tag = "auth",
     security(("bearer" = [])),
     responses(
@@ -117,7 +120,7 @@ pub async fn refresh(
     )
 )]
 #[post("/auth/logout")]
-pub async fn logout(db: RequestDb, auth: Authenticated) -> Result<HttpResponse, ApiError> {
+pub async fn logout(db: RequestDb, auth: Person) -> Result<HttpResponse, ApiError> {
     db.run_as(&auth, |conn, actor| {
         accounts::revoke_session(conn, actor.session_id, "logout")
     })

@@ -3,13 +3,13 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use api_types::{
-    Approval, ChangeRequest, ChangeRequestStatus, NewChangeRequest, Problem, Rejection,
+    Approval, ChangeRequest, ChangeRequestStatus, NewChangeRequest, Problem, ProblemCode, Rejection,
 };
 use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{Json, RequestDb};
+use super::{Json, OptionalJson, RequestDb};
 use crate::auth::Authenticated;
 use crate::authz::{self, Actor, Permission, Scope};
 use crate::db::follow_up::{self, ChangeRequestFilter};
@@ -20,8 +20,9 @@ use crate::error::ApiError;
 /// Proposes a change of an action's follow-up, against the version the author saw.
 /// Partners may propose on the actions their organisation carries; social workers on any.
 #[utoipa::path(
+    operation_id = "propose_change",
     tag = "change-requests",
-    security(("bearer" = []), ("api_token" = [])),
+    security(("bearer" = []), ("api_token" = ["actions:propose"])),
     params(("action_id" = Uuid, Path)),
     request_body = NewChangeRequest,
     responses(
@@ -94,8 +95,9 @@ const MAX_CHANGE_REQUESTS: i64 = 500;
 /// The proposals: the management queue for the president and the DG (`?status=pending`),
 /// one's own proposals for everyone else. Oldest first, at most 500.
 #[utoipa::path(
+    operation_id = "list_change_requests",
     tag = "change-requests",
-    security(("bearer" = []), ("api_token" = [])),
+    security(("bearer" = []), ("api_token" = ["plans:read"])),
     params(ChangeRequestQuery),
     responses(
         (status = 200, body = Vec<ChangeRequest>),
@@ -141,8 +143,9 @@ fn is_manager(actor: &Actor, tenant: crate::domain::TenantId) -> bool {
 /// One proposal, with the per-field diff (value when proposed, now, proposed). Visible to
 /// the president, the DG and its author.
 #[utoipa::path(
+    operation_id = "get_change_request",
     tag = "change-requests",
-    security(("bearer" = []), ("api_token" = [])),
+    security(("bearer" = []), ("api_token" = ["plans:read"])),
     params(("change_request_id" = Uuid, Path)),
     responses(
         (status = 200, body = ChangeRequest),
@@ -178,6 +181,7 @@ pub async fn get_one(
 /// history row naming its author and the approver. 409 with both versions when the action
 /// changed since; approve again with `over_version` to apply it anyway.
 #[utoipa::path(
+    operation_id = "approve_change_request",
     tag = "change-requests",
     security(("bearer" = [])),
     params(("change_request_id" = Uuid, Path)),
@@ -197,10 +201,10 @@ pub async fn approve(
     db: RequestDb,
     auth: Authenticated,
     id: web::Path<Uuid>,
-    body: Option<Json<Approval>>,
+    body: OptionalJson<Approval>,
 ) -> Result<web::Json<ChangeRequest>, ApiError> {
     let id = id.into_inner();
-    let over_version = body.and_then(|b| b.into_inner().over_version);
+    let over_version = body.0.and_then(|b| b.over_version);
     let decided = db
         .run_as(&auth, move |conn, actor| {
             let tenant = actor.tenant()?;
@@ -213,6 +217,7 @@ pub async fn approve(
 
 /// Rejects a pending proposal; the reason is required and sent to its author.
 #[utoipa::path(
+    operation_id = "reject_change_request",
     tag = "change-requests",
     security(("bearer" = [])),
     params(("change_request_id" = Uuid, Path)),
@@ -232,19 +237,32 @@ pub async fn reject(
     db: RequestDb,
     auth: Authenticated,
     id: web::Path<Uuid>,
-    body: Option<Json<Value>>,
+    body: Json<Value>,
 ) -> Result<web::Json<ChangeRequest>, ApiError> {
     // `Rejection` documents the body; it is read by hand to name a missing reason.
     let _: Option<Rejection> = None;
     let id = id.into_inner();
+    if let Some(unknown) = body
+        .as_object()
+        .and_then(|object| object.keys().find(|key| key.as_str() != "reason"))
+    {
+        return Err(ApiError::invalid_field(
+            unknown.clone(),
+            ProblemCode::UnknownField,
+            "the body has only `reason`",
+        ));
+    }
     let reason = body
-        .as_ref()
-        .and_then(|b| b.get("reason"))
+        .get("reason")
         .and_then(Value::as_str)
         .map(|r| Label::parse_text(r, "reason", 5000))
         .transpose()?
         .ok_or_else(|| {
-            ApiError::invalid_field("reason", "required", "say why the proposal is rejected")
+            ApiError::invalid_field(
+                "reason",
+                ProblemCode::Required,
+                "say why the proposal is rejected",
+            )
         })?;
     let decided = db
         .run_as(&auth, move |conn, actor| {
@@ -258,8 +276,9 @@ pub async fn reject(
 
 /// Withdraws one's own pending proposal.
 #[utoipa::path(
+    operation_id = "withdraw_change_request",
     tag = "change-requests",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = ["actions:propose"])),
     params(("change_request_id" = Uuid, Path)),
     responses(
         (status = 200, body = ChangeRequest),
@@ -279,7 +298,7 @@ pub async fn withdraw(
     let withdrawn = db
         .run_as(&auth, move |conn, actor| {
             let tenant = actor.tenant()?;
-            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
+            authz::ensure(actor, Permission::WithdrawChange, Scope::Tenant(tenant))?;
             follow_up::withdraw(conn, tenant, actor.user_id, id)
         })
         .await?;

@@ -5,7 +5,8 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use api_types::PlanDate;
 use api_types::{
-    NewEvaluation, NewPlanVersion, PlanComparison, PlanEvaluation, PlanVersion, Problem, PublicPlan,
+    NewEvaluation, NewPlanVersion, PlanComparison, PlanEvaluation, PlanVersion, Problem,
+    ProblemCode, PublicPlan,
 };
 use chrono::Utc;
 use diesel::Connection;
@@ -33,7 +34,8 @@ fn editor_tenant(actor: &Actor) -> Result<TenantId, ApiError> {
 }
 
 /// Puts an adopted plan on the public transparency page (`/public/{cpas}/{plan}`).
-#[utoipa::path(tag = "council", security(("bearer" = [])), params(("plan_id" = Uuid, Path)),
+#[utoipa::path(
+    operation_id = "publish_plan",tag = "council", security(("bearer" = [])), params(("plan_id" = Uuid, Path)),
     responses((status = 204, description = "Published"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -54,7 +56,8 @@ pub async fn publish(
 }
 
 /// Takes a plan off the public page, at once.
-#[utoipa::path(tag = "council", security(("bearer" = [])), params(("plan_id" = Uuid, Path)),
+#[utoipa::path(
+    operation_id = "unpublish_plan",tag = "council", security(("bearer" = [])), params(("plan_id" = Uuid, Path)),
     responses((status = 204, description = "Unpublished"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -74,7 +77,8 @@ pub async fn unpublish(
 }
 
 /// The adopted versions of a plan.
-#[utoipa::path(tag = "council", security(("bearer" = []), ("api_token" = [])), params(("plan_id" = Uuid, Path)),
+#[utoipa::path(
+    operation_id = "list_plan_versions",tag = "council", security(("bearer" = []), ("api_token" = ["plans:read"])), params(("plan_id" = Uuid, Path)),
     responses((status = 200, body = Vec<PlanVersion>),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -94,7 +98,8 @@ pub async fn list_versions(
 }
 
 /// The council adopted the actualised plan: it is frozen as the next version.
-#[utoipa::path(tag = "council", security(("bearer" = [])), params(("plan_id" = Uuid, Path)), request_body = NewPlanVersion,
+#[utoipa::path(
+    operation_id = "create_plan_version",tag = "council", security(("bearer" = [])), params(("plan_id" = Uuid, Path)), request_body = NewPlanVersion,
     responses((status = 201, body = PlanVersion),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -116,7 +121,7 @@ pub async fn readopt(
                 let tree = db::plans::plan_tree_within(conn, tenant, plan)?;
                 if tree.status != api_types::PlanStatus::Adopted {
                     return Err(ApiError::Conflict {
-                        code: "not_adopted",
+                        code: ProblemCode::NotAdopted,
                         detail: "only an adopted plan is actualised; adopt it first".to_owned(),
                     });
                 }
@@ -135,7 +140,8 @@ pub async fn readopt(
 }
 
 /// The frozen evaluations of a plan.
-#[utoipa::path(tag = "council", security(("bearer" = []), ("api_token" = [])), params(("plan_id" = Uuid, Path)),
+#[utoipa::path(
+    operation_id = "list_plan_evaluations",tag = "council", security(("bearer" = []), ("api_token" = ["plans:read"])), params(("plan_id" = Uuid, Path)),
     responses((status = 200, body = Vec<PlanEvaluation>),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -155,7 +161,8 @@ pub async fn list_evaluations(
 }
 
 /// Freezes all the follow-up data as the mid-term or the final evaluation.
-#[utoipa::path(tag = "council", security(("bearer" = [])), params(("plan_id" = Uuid, Path)), request_body = NewEvaluation,
+#[utoipa::path(
+    operation_id = "create_plan_evaluation",tag = "council", security(("bearer" = [])), params(("plan_id" = Uuid, Path)), request_body = NewEvaluation,
     responses((status = 201, body = PlanEvaluation),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -181,15 +188,18 @@ pub async fn create_evaluation(
 #[into_params(parameter_in = Query)]
 pub struct CompareQuery {
     /// `version:<n>`, `evaluation:mid_term`, `evaluation:final` or `current`.
+    #[param(pattern = r"^(current|version:[+-]?[0-9]{1,9}|evaluation:(mid_term|final))$")]
     pub from: String,
     /// The same; `current` by default.
     #[serde(default)]
+    #[param(pattern = r"^(current|version:[+-]?[0-9]{1,9}|evaluation:(mid_term|final))$")]
     pub to: Option<String>,
 }
 
 /// What changed between two states of the plan: actions added, removed, changed (which
 /// fields), and the progress before and after.
-#[utoipa::path(tag = "council", security(("bearer" = []), ("api_token" = [])), params(("plan_id" = Uuid, Path), CompareQuery),
+#[utoipa::path(
+    operation_id = "compare_plan_states",tag = "council", security(("bearer" = []), ("api_token" = ["plans:read"])), params(("plan_id" = Uuid, Path), CompareQuery),
     responses((status = 200, body = PlanComparison),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -243,7 +253,8 @@ pub struct ReportQuery {
 /// The council's evaluation report: per objective and action the status, progress and
 /// indicators against targets, the late actions, the decisions of the period, the DG's
 /// opinions.
-#[utoipa::path(tag = "council", security(("bearer" = [])), params(("plan_id" = Uuid, Path), ReportQuery),
+#[utoipa::path(
+    operation_id = "get_plan_report",tag = "council", security(("bearer" = []), ("api_token" = ["plans:read"])), params(("plan_id" = Uuid, Path), ReportQuery),
     responses(
         (status = 200, description = "The report", content(
             (String = "text/html"),
@@ -310,7 +321,8 @@ pub async fn evaluation_report(
 }
 
 /// A published plan as open data: no login, no names, no notes.
-#[utoipa::path(tag = "public", params(("tenant" = String, Path, description = "The CPAS's slug"), ("plan_id" = Uuid, Path)),
+#[utoipa::path(
+    operation_id = "get_public_plan",tag = "public", params(("tenant" = String, Path, description = "The CPAS's slug", pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 63), ("plan_id" = Uuid, Path)),
     responses((status = 200, body = PublicPlan),
         (status = 404, description = "No such published plan", body = Problem, content_type = "application/problem+json")))]
 #[get("/public/{tenant}/plans/{plan_id}")]
@@ -328,7 +340,8 @@ pub async fn public_plan_json(
 }
 
 /// The public transparency page of a published plan (server-rendered HTML).
-#[utoipa::path(tag = "public", params(("tenant" = String, Path, description = "The CPAS's slug"), ("plan_id" = Uuid, Path)),
+#[utoipa::path(
+    operation_id = "get_public_page",tag = "public", params(("tenant" = String, Path, description = "The CPAS's slug", pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 63), ("plan_id" = Uuid, Path)),
     responses((status = 200, description = "The page", content_type = "text/html", body = String),
         (status = 404, description = "No such published plan", body = Problem, content_type = "application/problem+json")))]
 #[get("/public/{tenant}/{plan_id}")]

@@ -4,6 +4,7 @@ use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use api_types::ProblemCode;
 use diesel::PgConnection;
 
 use crate::auth::Authenticated;
@@ -128,7 +129,7 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Json<T> {
             // array, by position.
             if !value.is_object() {
                 return Err(ApiError::bad_request(
-                    "invalid_json",
+                    ProblemCode::InvalidJson,
                     "the body must be a JSON object",
                 )
                 .into());
@@ -137,7 +138,7 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Json<T> {
             if let Some(field) = control_character_at(&value, "") {
                 return Err(ApiError::invalid_field(
                     field,
-                    "control_characters",
+                    ProblemCode::ControlCharacters,
                     "no control characters (only line feed, carriage return and tab in texts)",
                 )
                 .into());
@@ -146,6 +147,32 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Json<T> {
                 .map(Json)
                 .map_err(|error| body_error(error).into())
         })
+    }
+}
+
+/// An optional JSON body: `None` when the request has none (no `Content-Length`, or 0, and
+/// no chunked body); otherwise a [`Json`], with its errors: a malformed body is refused, not
+/// taken for an absent one.
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        use actix_web::http::header;
+        let length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let chunked = req.headers().contains_key(header::TRANSFER_ENCODING);
+        if length.unwrap_or(0) == 0 && !chunked {
+            return Box::pin(async { Ok(Self(None)) });
+        }
+        let body = Json::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(Self(Some(body.await?.into_inner()))) })
     }
 }
 
@@ -184,7 +211,7 @@ fn body_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
     match api_types::PlanDateError::from_message(&message) {
         Some(date) => ApiError::invalid_field(field, date.code(), date.to_string()),
         None => ApiError::bad_request(
-            "invalid_json",
+            ProblemCode::InvalidJson,
             format!("Json deserialize error: {message} (at {field})"),
         ),
     }

@@ -8,7 +8,8 @@ use super::RequestDb;
 use crate::error::ApiError;
 
 /// The process is up and answering. Does not touch the database.
-#[utoipa::path(tag = "health", responses((status = 200, body = Health)))]
+#[utoipa::path(
+    operation_id = "check_health",tag = "health", responses((status = 200, body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> web::Json<Health> {
     web::Json(Health {
@@ -18,6 +19,7 @@ pub async fn healthz() -> web::Json<Health> {
 
 /// The instance can serve: the database answers.
 #[utoipa::path(
+    operation_id = "check_readiness",
     tag = "health",
     responses(
         (status = 200, body = Health),

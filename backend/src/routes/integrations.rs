@@ -106,7 +106,7 @@ pub async fn revoke_api_token(
 ///
 /// Its secret signs every delivery (`PST-Signature`). The secret is in this answer only: it
 /// is stored sealed and never listed; `rotate-secret` replaces it.
-#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])), request_body = NewWebhook,
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])), request_body = NewWebhook,
     responses((status = 201, body = WebhookCreated),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -140,7 +140,7 @@ pub async fn create_webhook(
 /// The new key is in this answer only (after a leak, or when the first answer was lost).
 /// Deliveries signed from now on, retries of earlier events included, use it; the previous
 /// key signs nothing more.
-#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     params(("webhook_id" = Uuid, Path)),
     responses((status = 200, body = WebhookSecretRotated),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -163,7 +163,7 @@ pub async fn rotate_webhook_secret(
 }
 
 /// The CPAS's webhook endpoints.
-#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     responses((status = 200, body = Vec<Webhook>),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json")))]
@@ -180,7 +180,8 @@ pub async fn list_webhooks(
     Ok(web::Json(list))
 }
 
-#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+/// One webhook of the caller's CPAS: its address, events and state.
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     params(("webhook_id" = Uuid, Path)),
     responses((status = 200, body = Webhook),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -202,7 +203,7 @@ pub async fn get_webhook(
 }
 
 /// Changes the URL or the events, or pauses (`active: false`) an endpoint.
-#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     params(("webhook_id" = Uuid, Path)), request_body = WebhookPatch,
     responses((status = 200, body = Webhook),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -233,7 +234,7 @@ pub async fn update_webhook(
 }
 
 /// Removes an endpoint and its delivery log.
-#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     params(("webhook_id" = Uuid, Path)),
     responses((status = 204, description = "Deleted"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -254,7 +255,8 @@ pub async fn delete_webhook(
 }
 
 /// The delivery log of an endpoint: the last 100 deliveries, newest first.
-#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+#[utoipa::path(
+    operation_id = "list_webhook_deliveries",tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     params(("webhook_id" = Uuid, Path)),
     responses((status = 200, body = Vec<WebhookDelivery>),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -276,7 +278,8 @@ pub async fn list_deliveries(
 }
 
 /// Sends a delivery again, now (whether it failed or not).
-#[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = [])),
+#[utoipa::path(
+    operation_id = "redeliver_webhook_delivery",tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     params(("webhook_id" = Uuid, Path), ("delivery_id" = Uuid, Path)),
     responses((status = 202, body = WebhookDelivery),
         (status = 401, body = Problem, content_type = "application/problem+json"),

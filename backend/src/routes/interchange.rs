@@ -45,7 +45,7 @@ pub struct ExportQuery {
 
 /// The plan as a spreadsheet: `csv` in the interchange columns (importable as is), or an
 /// `xlsx` workbook (also importable: its first sheet has the same columns).
-#[utoipa::path(tag = "plans", security(("bearer" = []), ("api_token" = [])),
+#[utoipa::path(tag = "plans", security(("bearer" = []), ("api_token" = ["plans:read"])),
     params(("plan_id" = Uuid, Path), ExportQuery),
     responses(
         (status = 200, description = "The file", content(
@@ -112,7 +112,12 @@ fn file_name(tree: &PlanTree) -> String {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportQuery {
-    /// The new plan's title.
+    /// The new plan's title: one line, not blank (as `api_types::limits::label`).
+    #[param(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub title: String,
     /// Validate and answer the plan that would be created, without creating it.
     #[serde(default)]
@@ -280,7 +285,9 @@ async fn read_file(
     }
     let mut body = web::BytesMut::with_capacity(announced.unwrap_or(0));
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request("unreadable_body", e.to_string()))?;
+        let chunk = chunk.map_err(|e| {
+            ApiError::bad_request(api_types::ProblemCode::Unreadable, e.to_string())
+        })?;
         if body.len() + chunk.len() > limits::MAX_FILE_BYTES {
             return Err(too_large());
         }
@@ -300,7 +307,7 @@ fn report(errors: Vec<RowError>) -> ApiError {
                 } else {
                     format!("rows/{}/{}", e.row, e.column)
                 },
-                code: e.code.to_owned(),
+                code: e.code,
                 message: format!("Ligne {} : {}", e.row, e.message),
             })
             .collect(),

@@ -1,17 +1,18 @@
 //! `/api/v1/me`: the caller's own account.
 
 use actix_web::{HttpResponse, get, put, web};
-use api_types::{ActionRef, PasswordChange, Problem, User};
+use api_types::{ActionRef, PasswordChange, Problem, ProblemCode, User};
 use diesel::Connection;
 
 use super::{Json, RequestDb};
-use crate::auth::{Authenticated, password};
+use crate::auth::{Authenticated, Person, password};
 use crate::authz::{self, Permission, Scope};
 use crate::db::{accounts, actions};
 use crate::error::ApiError;
 
 /// The caller's account.
 #[utoipa::path(
+    operation_id = "get_me",
     tag = "me",
     security(("bearer" = [])),
     responses(
@@ -20,7 +21,7 @@ use crate::error::ApiError;
     )
 )]
 #[get("/me")]
-pub async fn me(db: RequestDb, auth: Authenticated) -> Result<web::Json<User>, ApiError> {
+pub async fn me(db: RequestDb, auth: Person) -> Result<web::Json<User>, ApiError> {
     let user = db
         .run_as(&auth, |conn, actor| {
             accounts::get_user(conn, actor.user_id, None)
@@ -31,6 +32,7 @@ pub async fn me(db: RequestDb, auth: Authenticated) -> Result<web::Json<User>, A
 
 /// Changes the caller's password; their other sessions end.
 #[utoipa::path(
+    operation_id = "change_password",
     tag = "me",
     security(("bearer" = [])),
     request_body = PasswordChange,
@@ -44,7 +46,7 @@ pub async fn me(db: RequestDb, auth: Authenticated) -> Result<web::Json<User>, A
 #[put("/me/password")]
 pub async fn change_password(
     db: RequestDb,
-    auth: Authenticated,
+    auth: Person,
     body: Json<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
     let PasswordChange {
@@ -72,7 +74,7 @@ pub async fn change_password(
         } else {
             Err(ApiError::invalid_field(
                 "current_password",
-                "wrong_password",
+                ProblemCode::WrongPassword,
                 "the current password is not correct",
             ))
         }
@@ -97,8 +99,9 @@ pub async fn change_password(
 /// "My actions": the actions that the caller's organisation leads or collaborates on, in
 /// every plan of their CPAS.
 #[utoipa::path(
+    operation_id = "list_my_actions",
     tag = "me",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = ["plans:read"])),
     responses(
         (status = 200, body = Vec<ActionRef>),
         (status = 401, body = Problem, content_type = "application/problem+json"),

@@ -15,8 +15,9 @@ pub mod plans;
 pub mod structure;
 pub mod users;
 
-pub use extract::{Json, RequestDb, TokenRateLimit};
+pub use extract::{Json, OptionalJson, RequestDb, TokenRateLimit};
 
+use api_types::ProblemCode;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::ApiError;
@@ -159,7 +160,7 @@ pub fn path_error(
             }
             actix_web::error::InternalError::from_response(error, response).into()
         }
-        None => ApiError::bad_request("invalid_path", error.to_string()).into(),
+        None => ApiError::bad_request(ProblemCode::InvalidPath, error.to_string()).into(),
     }
 }
 

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::RequestDb;
-use crate::auth::Authenticated;
+use crate::auth::Person;
 use crate::db::follow_up;
 use crate::error::ApiError;
 
@@ -20,6 +20,7 @@ pub struct InboxQuery {
 
 /// The caller's notifications, newest first (at most 200).
 #[utoipa::path(
+    operation_id = "list_notifications",
     tag = "notifications",
     security(("bearer" = [])),
     params(InboxQuery),
@@ -31,7 +32,7 @@ pub struct InboxQuery {
 #[get("/notifications")]
 pub async fn inbox(
     db: RequestDb,
-    auth: Authenticated,
+    auth: Person,
     query: web::Query<InboxQuery>,
 ) -> Result<web::Json<Vec<Notification>>, ApiError> {
     let unread = query.unread;
@@ -45,6 +46,7 @@ pub async fn inbox(
 
 /// Marks one of the caller's notifications as read.
 #[utoipa::path(
+    operation_id = "mark_notification_read",
     tag = "notifications",
     security(("bearer" = [])),
     params(("notification_id" = Uuid, Path)),
@@ -57,7 +59,7 @@ pub async fn inbox(
 #[post("/notifications/{notification_id}/read")]
 pub async fn mark_read(
     db: RequestDb,
-    auth: Authenticated,
+    auth: Person,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
@@ -81,6 +83,7 @@ pub async fn mark_read(
 
 /// Marks all the caller's notifications as read.
 #[utoipa::path(
+    operation_id = "mark_all_notifications_read",
     tag = "notifications",
     security(("bearer" = [])),
     responses(
@@ -89,7 +92,7 @@ pub async fn mark_read(
     )
 )]
 #[post("/notifications/read-all")]
-pub async fn mark_all_read(db: RequestDb, auth: Authenticated) -> Result<HttpResponse, ApiError> {
+pub async fn mark_all_read(db: RequestDb, auth: Person) -> Result<HttpResponse, ApiError> {
     db.run_as(&auth, |conn, actor| {
         follow_up::mark_read(conn, actor.user_id, None)
     })

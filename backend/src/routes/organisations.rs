@@ -1,7 +1,9 @@
 //! `/api/v1/organisations` and `/api/v1/tenants`.
 
 use actix_web::{HttpResponse, get, post, web};
-use api_types::{NewOrganisation, NewTenant, OrganisationSummary, Problem, Role, TenantRef};
+use api_types::{
+    NewOrganisation, NewTenant, OrganisationSummary, Problem, ProblemCode, Role, TenantRef,
+};
 
 use super::users::TenantFilter;
 use super::{Json, RequestDb};
@@ -20,7 +22,7 @@ pub(crate) fn tenant_of_request(
         (_, Some(tenant)) => Ok(TenantId::new(tenant)),
         (Role::Admin, None) => Err(ApiError::invalid_field(
             "tenant_id",
-            "required",
+            ProblemCode::Required,
             "name the CPAS",
         )),
         (_, None) => actor.tenant(),
@@ -30,7 +32,7 @@ pub(crate) fn tenant_of_request(
 /// The organisations of a CPAS: itself and its partners.
 #[utoipa::path(
     tag = "organisations",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = ["plans:read"])),
     params(TenantFilter),
     responses(
         (status = 200, body = Vec<OrganisationSummary>),
@@ -93,7 +95,7 @@ pub async fn create_organisation(
             if !organisations::tenant_exists(conn, tenant)? {
                 return Err(ApiError::invalid_field(
                     "tenant_id",
-                    "unknown_tenant",
+                    ProblemCode::UnknownTenant,
                     "no such CPAS",
                 ));
             }

@@ -16,7 +16,7 @@ use crate::error::ApiError;
 /// Lists the plans of the caller's CPAS.
 #[utoipa::path(
     tag = "plans",
-    security(("bearer" = []), ("api_token" = [])),
+    security(("bearer" = []), ("api_token" = ["plans:read"])),
     responses(
         (status = 200, body = Vec<PlanSummary>),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -48,7 +48,7 @@ pub async fn list_plans(
 /// Modified` without body while the tree is unchanged.
 #[utoipa::path(
     tag = "plans",
-    security(("bearer" = []), ("api_token" = [])),
+    security(("bearer" = []), ("api_token" = ["plans:read"])),
     params(
         ("plan_id" = uuid::Uuid, Path, description = "Id of the plan"),
         ("If-None-Match" = Option<String>, Header,
@@ -120,8 +120,9 @@ fn none_match_fails(req: &HttpRequest, etag: &str) -> bool {
 /// The dashboard's figures: per objective and per organisation, the number of actions by
 /// status, the mean progress and the late ones; computed in SQL.
 #[utoipa::path(
+    operation_id = "get_plan_summary",
     tag = "plans",
-    security(("bearer" = []), ("api_token" = [])),
+    security(("bearer" = []), ("api_token" = ["plans:read"])),
     params(("plan_id" = uuid::Uuid, Path, description = "Id of the plan")),
     responses(
         (status = 200, body = PlanStats),

@@ -1,7 +1,7 @@
 //! `/api/v1/users`: accounts, managed by a CPAS's DG and by platform administrators.
 
 use actix_web::{get, patch, post, web};
-use api_types::{NewUser, Problem, Role, User, UserCreated, UserPatch};
+use api_types::{NewUser, Problem, ProblemCode, Role, User, UserCreated, UserPatch};
 use diesel::Connection;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -132,14 +132,14 @@ pub async fn create_user(
             if new.role == Role::Partner && new.organisation_id.is_none() {
                 return Err(ApiError::invalid_field(
                     "organisation_id",
-                    "required",
+                    ProblemCode::Required,
                     "a partner belongs to an organisation",
                 ));
             }
             if new.role == Role::Admin && new.organisation_id.is_some() {
                 return Err(ApiError::invalid_field(
                     "organisation_id",
-                    "not_allowed",
+                    ProblemCode::NotAllowed,
                     "administrators belong to no organisation",
                 ));
             }
@@ -171,7 +171,7 @@ fn target_tenant(actor: &Actor, new: &NewUser) -> Result<Option<TenantId>, ApiEr
         if new.tenant_id.is_some() {
             return Err(ApiError::invalid_field(
                 "tenant_id",
-                "not_allowed",
+                ProblemCode::NotAllowed,
                 "administrators belong to no CPAS",
             ));
         }
@@ -181,7 +181,7 @@ fn target_tenant(actor: &Actor, new: &NewUser) -> Result<Option<TenantId>, ApiEr
         (_, Some(tenant)) => Ok(Some(TenantId::new(tenant))),
         (Role::Admin, None) => Err(ApiError::invalid_field(
             "tenant_id",
-            "required",
+            ProblemCode::Required,
             "name the CPAS of the new account",
         )),
         (_, None) => actor.tenant().map(Some),
@@ -273,7 +273,7 @@ pub async fn update_user(
                 {
                     return Err(ApiError::invalid_field(
                         "role",
-                        "not_allowed",
+                        ProblemCode::NotAllowed,
                         "an account cannot move between the platform and a CPAS",
                     ));
                 }

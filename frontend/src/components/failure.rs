@@ -24,11 +24,7 @@ pub fn explain(failure: &ApiFailure) -> String {
         .problem
         .iter()
         .flat_map(|p| &p.errors)
-        .map(|e| {
-            let message = crate::locale::field_error(&e.code)
-                .map_or_else(|| e.message.clone(), str::to_owned);
-            format!("{} : {message}", e.field)
-        })
+        .map(|e| format!("{} : {}", e.field, crate::locale::field_error_message(e)))
         .collect();
     if fields.is_empty() {
         failure.message.clone()

@@ -58,10 +58,7 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
             errors.with(|all| {
                 all.iter()
                     .find(|e| e.field == format!("changes/{field}") || e.field == field)
-                    .map(|e| {
-                        crate::locale::field_error(&e.code)
-                            .map_or_else(|| e.message.clone(), str::to_owned)
-                    })
+                    .map(crate::locale::field_error_message)
             })
         }
     };
@@ -84,7 +81,7 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
             Ok(_) => {}
             Err(_) => local.push(FieldError {
                 field: "changes/progress".to_owned(),
-                code: "invalid_type".to_owned(),
+                code: api_types::ProblemCode::InvalidType,
                 message: tr!(not_a_number).to_owned(),
             }),
         }
@@ -120,10 +117,8 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
                 Ok(_) => {}
                 Err(error) => local.push(FieldError {
                     field: format!("changes/{name}"),
-                    code: error.code().to_owned(),
-                    message: crate::locale::field_error(error.code())
-                        .unwrap_or(tr!(error_invalid_date))
-                        .to_owned(),
+                    code: error.code(),
+                    message: crate::locale::problem_message(error.code()).to_owned(),
                 }),
             }
         }
@@ -156,7 +151,7 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
                 (Ok(_), Ok(_)) => {}
                 _ => local.push(FieldError {
                     field: "changes/indicators".to_owned(),
-                    code: "invalid_value".to_owned(),
+                    code: api_types::ProblemCode::InvalidValue,
                     message: tr!(error_invalid_value).to_owned(),
                 }),
             }
@@ -178,7 +173,7 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
                 }
                 _ => local.push(FieldError {
                     field: "changes/budget_lines".to_owned(),
-                    code: "invalid_value".to_owned(),
+                    code: api_types::ProblemCode::InvalidValue,
                     message: tr!(error_invalid_value).to_owned(),
                 }),
             }
