@@ -237,11 +237,13 @@ pub async fn reject(
     db: RequestDb,
     auth: Authenticated,
     id: web::Path<Uuid>,
-    body: Json<Value>,
+    body: OptionalJson<Value>,
 ) -> Result<web::Json<ChangeRequest>, ApiError> {
-    // `Rejection` documents the body; it is read by hand to name a missing reason.
+    // `Rejection` documents the body; it is read by hand to name a missing reason (a request
+    // without a body too). A malformed body is refused as such, not read as no reason.
     let _: Option<Rejection> = None;
     let id = id.into_inner();
+    let body = body.0.unwrap_or_default();
     if let Some(unknown) = body
         .as_object()
         .and_then(|object| object.keys().find(|key| key.as_str() != "reason"))
