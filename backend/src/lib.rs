@@ -17,3 +17,4 @@ pub mod report;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;
+pub mod web_app;
