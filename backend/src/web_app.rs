@@ -7,8 +7,8 @@
 //! `Content-Encoding`, leaves them alone. The folder is read once at start: a few MB, and
 //! a deployment replaces the folder and restarts the server anyway.
 //!
-//! Files whose name carries a content hash (`-` and 16 hex digits, as the xtask names
-//! them) never change under their name: they are cached for a year, `immutable`.
+//! Files whose path carries a content hash (`-` and 16 hex digits: the xtask puts the
+//! build in `app-<hash>/`) never change under their name: they are cached for a year, `immutable`.
 //! Everything else, `index.html` first, is revalidated on each use (`no-cache`, with an
 //! `ETag`), so a new version reaches browsers on their next load.
 
@@ -100,11 +100,12 @@ fn read_folder(
         };
         let digest = Sha256::digest(&identity);
         let tag: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+        let url = format!("{prefix}/{name}");
         files.insert(
-            format!("{prefix}/{name}"),
+            url.clone(),
             Asset {
                 content_type: HeaderValue::from_static(content_type(&name)),
-                cache_control: if is_hashed(&name) {
+                cache_control: if is_hashed(&url) {
                     IMMUTABLE
                 } else {
                     REVALIDATE
@@ -119,16 +120,17 @@ fn read_folder(
     Ok(())
 }
 
-/// Whether a file name carries a content hash: `-` then 16 lowercase hex digits, then
-/// `.` or `_` (`style-0123456789abcdef.css`, `pst-0123456789abcdef_bg.wasm`).
-pub fn is_hashed(name: &str) -> bool {
-    name.match_indices('-').any(|(at, _)| {
-        let rest = &name.as_bytes()[at + 1..];
-        rest.len() > 16
+/// Whether a file's path carries a content hash: `-` then 16 lowercase hex digits, then
+/// `.`, `_`, `/` or the end (`/app-0123456789abcdef/pst_bg.wasm`,
+/// `/style-0123456789abcdef.css`).
+pub fn is_hashed(path: &str) -> bool {
+    path.match_indices('-').any(|(at, _)| {
+        let rest = &path.as_bytes()[at + 1..];
+        rest.len() >= 16
             && rest[..16]
                 .iter()
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
-            && matches!(rest[16], b'.' | b'_')
+            && matches!(rest.get(16), None | Some(b'.' | b'_' | b'/'))
     })
 }
 
@@ -257,6 +259,8 @@ mod tests {
     fn a_content_hash_in_the_name_makes_a_file_immutable() {
         assert!(is_hashed("pst-0123456789abcdef_bg.wasm"));
         assert!(is_hashed("style-0123456789abcdef.css"));
+        assert!(is_hashed("/app-0123456789abcdef/__wasm_split.js"));
+        assert!(!is_hashed("/app-0123456789abcdefa/pst.js"));
         assert!(!is_hashed("index.html"));
         assert!(!is_hashed("style.css"));
         assert!(!is_hashed("pst-0123456789abcdeg.js"));

@@ -41,10 +41,11 @@ async fn the_web_app_is_served_with_deep_links_falling_back_to_index_html() {
     assert_eq!(api.headers()["content-type"], "application/problem+json");
 }
 
-/// A built web app: a hashed WASM with its `.br` and `.gz` made at build time (distinct
+/// A built web app: a WASM in a hashed folder with its `.br` and `.gz` made at build time (distinct
 /// bytes here, to see which one is sent), and `index.html`.
 fn built_web_app() -> ScratchDir {
     let dir = ScratchDir::new("pst-web-built");
+    std::fs::create_dir_all(dir.0.join("app-0123456789abcdef")).expect("folder");
     let write = |name: &str, bytes: &[u8]| std::fs::write(dir.0.join(name), bytes).expect(name);
     write("index.html", b"<!doctype html><title>PST</title>");
     write("index.html.br", b"index-br");
@@ -55,7 +56,8 @@ fn built_web_app() -> ScratchDir {
     dir
 }
 
-const WASM: &str = "pst-0123456789abcdef_bg.wasm";
+/// As `cargo xtask build-web` lays it out: the build in a folder named after its content.
+const WASM: &str = "app-0123456789abcdef/pst_bg.wasm";
 
 #[tokio::test]
 async fn the_wasm_is_sent_precompressed_as_the_client_accepts_and_cached_for_a_year() {

@@ -937,33 +937,40 @@ impl Ids {
 /// The web app's files by URL path, with their raw and brotli sizes (`index.html` as `/`).
 fn static_files(dist: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(dist)? {
-        let path = entry?.path();
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        if !path.is_file() || name.ends_with(".br") || name.ends_with(".gz") {
-            continue;
+    let mut folders = vec![dist.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let name = path.to_string_lossy().into_owned();
+            if name.ends_with(".br") || name.ends_with(".gz") {
+                continue;
+            }
+            let raw = std::fs::metadata(&path)?.len();
+            let br = std::fs::metadata(format!("{name}.br"))
+                .map(|m| m.len())
+                .unwrap_or(raw);
+            let relative = path
+                .strip_prefix(dist)?
+                .to_string_lossy()
+                .replace('\\', "/");
+            let url = if relative == "index.html" {
+                "/".to_owned()
+            } else {
+                format!("/{relative}")
+            };
+            files.push((
+                url,
+                format!(
+                    "{:.1} KB raw, {:.1} KB sent",
+                    raw as f64 / 1e3,
+                    br as f64 / 1e3
+                ),
+            ));
         }
-        let raw = std::fs::metadata(&path)?.len();
-        let br = std::fs::metadata(dist.join(format!("{name}.br")))
-            .map(|m| m.len())
-            .unwrap_or(raw);
-        let url = if name == "index.html" {
-            "/".to_owned()
-        } else {
-            format!("/{name}")
-        };
-        files.push((
-            url,
-            format!(
-                "{:.1} KB raw, {:.1} KB sent",
-                raw as f64 / 1e3,
-                br as f64 / 1e3
-            ),
-        ));
     }
     files.sort();
     Ok(files)

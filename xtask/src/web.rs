@@ -1,7 +1,7 @@
-//! What `cargo xtask build-web` does to the files after the WASM build: content-hashed
-//! names, precompressed `.br` and `.gz` beside each file, and their sizes.
+//! What `cargo xtask build-web` does to the WASM build: the split at lazy routes, a folder
+//! named after the content, precompressed `.br` and `.gz` beside each file, their sizes.
 //!
-//! The server (`backend::web_app`) caches a file for a year when its name carries a
+//! The server (`backend::web_app`) caches a file for a year when its path carries a
 //! content hash (`-` and 16 hex digits), and answers with the `.br` or `.gz` the client
 //! accepts, so compression happens here once, at the highest levels, not per request.
 
@@ -21,36 +21,57 @@ pub struct Sizes {
     pub brotli: usize,
 }
 
-/// A file to rename after its content: `name` in `dist`, the files that refer to it by
-/// that name are rewritten first (`refs` are renames already done).
-///
-/// `stem` and `tail` make the new name: `{stem}-{hash}{tail}`.
-pub struct Rename {
-    pub name: &'static str,
-    pub stem: &'static str,
-    pub tail: &'static str,
+/// Splits the release WASM at its lazy functions (`#[lazy]`, `#[lazy_route]`): the chunks
+/// and their loader (`__wasm_split.js`) go to `dist`, the main module to `main_out`, for
+/// wasm-bindgen. Returns the chunks' paths.
+pub fn split(input: &Path, dist: &Path, main_out: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let wasm = std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?;
+    if let Some(folder) = main_out.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    let split = wasm_split_cli_support::transform({
+        let mut options = wasm_split_cli_support::Options::new(&wasm);
+        options.output_dir = dist;
+        options.main_out_path = main_out;
+        options.main_module = "./pst.js";
+        options.link_name = "./__wasm_split.js";
+        options
+    })
+    .map_err(|e| anyhow::anyhow!("cannot split the WASM: {e:?}"))?;
+    Ok(split.split_modules)
 }
 
-/// Renames the files in order, each after its content once the earlier renames are
-/// written into it; then writes the renames into `index.html` (which keeps its name: it is
-/// the page's address). Fails when a file does not mention a name it must load.
-pub fn fingerprint(
-    dist: &Path,
-    files: &[Rename],
-    index_refs: &[&str],
-) -> anyhow::Result<Vec<(String, String)>> {
-    let mut renames: Vec<(String, String)> = Vec::new();
-    for file in files {
-        let path = dist.join(file.name);
-        let mut bytes =
-            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        if !file.name.ends_with(".wasm") {
-            bytes = rewrite(&bytes, &renames).into_bytes();
-        }
-        let name = format!("{}-{}{}", file.stem, content_hash(&bytes), file.tail);
-        std::fs::write(dist.join(&name), &bytes)?;
-        std::fs::remove_file(&path)?;
-        renames.push((file.name.to_owned(), name));
+/// Moves every file of `dist` but `index.html` into `app-<hash>/`, the hash taken over
+/// all their names and contents, and points `index.html` and `boot.js` (which load by
+/// absolute path) there. The others load each other by relative paths, unchanged. Fails
+/// when `index.html` does not load one of `index_refs`.
+pub fn into_versioned_folder(dist: &Path, index_refs: &[&str]) -> anyhow::Result<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dist)?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<Result<_, _>>()?;
+    names.retain(|n| n != "index.html");
+    names.sort();
+    let mut hasher = Sha256::new();
+    for name in &names {
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        hasher.update(std::fs::read(dist.join(name))?);
+    }
+    let digest = hasher.finalize();
+    let folder = format!(
+        "app-{}",
+        digest[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    std::fs::create_dir_all(dist.join(&folder))?;
+    let renames: Vec<(String, String)> = names
+        .iter()
+        .map(|n| (n.clone(), format!("{folder}/{n}")))
+        .collect();
+    for name in &names {
+        std::fs::rename(dist.join(name), dist.join(&folder).join(name))?;
     }
     let index = dist.join("index.html");
     let html = std::fs::read(&index)?;
@@ -60,11 +81,19 @@ pub fn fingerprint(
         }
     }
     std::fs::write(&index, rewrite(&html, &renames))?;
-    Ok(renames)
+    let boot = dist.join(&folder).join("boot.js");
+    let script = std::fs::read(&boot)?;
+    for needed in ["pst.js", "pst_bg.wasm"] {
+        if !String::from_utf8_lossy(&script).contains(&format!("/{needed}")) {
+            bail!("boot.js does not load /{needed}");
+        }
+    }
+    std::fs::write(&boot, rewrite(&script, &renames))?;
+    Ok(folder)
 }
 
-/// The text with every `/old` or `'old` replaced by the new name (paths in `index.html`
-/// and `boot.js`, the default URL in wasm-bindgen's glue).
+/// The text with every `/old`, `'old` or `"old` replaced by the new name (the paths in
+/// `index.html` and `boot.js`).
 fn rewrite(bytes: &[u8], renames: &[(String, String)]) -> String {
     let mut text = String::from_utf8_lossy(bytes).into_owned();
     for (old, new) in renames {
@@ -73,14 +102,6 @@ fn rewrite(bytes: &[u8], renames: &[(String, String)]) -> String {
         }
     }
     text
-}
-
-/// 16 hex digits of the SHA-256 of the content.
-pub fn content_hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Writes `x.gz` (gzip 9) and `x.br` (brotli 11) beside every file `x` of `dir` (and of
