@@ -18,3 +18,4 @@ pub mod routes;
 pub mod secrets;
 pub mod startup;
 pub mod telemetry;
+pub mod web_app;

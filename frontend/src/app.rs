@@ -3,19 +3,18 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 
 use crate::api;
 use crate::components::require_session::RequireSession;
 use crate::i18n::Locale;
 use crate::locale::LocaleContext;
-use crate::pages::admin::{
-    AdminHome, AdminTenant, is_administrator, organisations::OrganisationsPage,
-    structure::StructurePage, users::UsersPage,
+use crate::pages::admin::{AdminTenant, is_administrator};
+use crate::pages::lazy_pages::{
+    Administration, Approvals, Dashboard, Organisations, Structure, Users, prefetch_when_idle,
 };
 use crate::pages::{
-    action_page::ActionPage, approvals_page::ApprovalsPage, dashboard_page::DashboardPage,
-    login_page::LoginPage, plan_page::PlanPage, plans_page::PlansPage,
+    action_page::ActionPage, login_page::LoginPage, plan_page::PlanPage, plans_page::PlansPage,
 };
 use crate::session::SessionContext;
 use api_types::Role;
@@ -25,6 +24,12 @@ pub fn App() -> impl IntoView {
     let session = SessionContext::provide();
     let locale = LocaleContext::provide();
     AdminTenant::provide();
+    // The chunks of the pages this user's role uses, fetched once the browser is idle.
+    Effect::new(move |_| {
+        if let Some(role) = session.state.with(|s| s.as_ref().map(|s| s.user.role)) {
+            prefetch_when_idle(role);
+        }
+    });
     view! {
         <Router>
             // Everything is drawn again in the chosen language; the session and the URL stay.
@@ -43,13 +48,13 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/connexion") view=LoginPage/>
                             <Route path=path!("/") view=|| view! { <RequireSession><PlansPage/></RequireSession> }/>
                             <Route path=path!("/plans/:id") view=|| view! { <RequireSession><PlanPage/></RequireSession> }/>
-                            <Route path=path!("/plans/:id/tableau-de-bord") view=|| view! { <RequireSession><DashboardPage/></RequireSession> }/>
+                            <Route path=path!("/plans/:id/tableau-de-bord") view={Lazy::<Dashboard>::new()}/>
                             <Route path=path!("/actions/:id") view=|| view! { <RequireSession><ActionPage/></RequireSession> }/>
-                            <Route path=path!("/approbations") view=|| view! { <RequireSession><ApprovalsPage/></RequireSession> }/>
-                            <Route path=path!("/administration") view=|| view! { <RequireSession><AdminHome/></RequireSession> }/>
-                            <Route path=path!("/administration/utilisateurs") view=|| view! { <RequireSession><UsersPage/></RequireSession> }/>
-                            <Route path=path!("/administration/organisations") view=|| view! { <RequireSession><OrganisationsPage/></RequireSession> }/>
-                            <Route path=path!("/plans/:id/structure") view=|| view! { <RequireSession><StructurePage/></RequireSession> }/>
+                            <Route path=path!("/approbations") view={Lazy::<Approvals>::new()}/>
+                            <Route path=path!("/administration") view={Lazy::<Administration>::new()}/>
+                            <Route path=path!("/administration/utilisateurs") view={Lazy::<Users>::new()}/>
+                            <Route path=path!("/administration/organisations") view={Lazy::<Organisations>::new()}/>
+                            <Route path=path!("/plans/:id/structure") view={Lazy::<Structure>::new()}/>
                         </Routes>
                     </main>
                 }

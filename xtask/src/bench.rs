@@ -64,6 +64,8 @@ pub fn run(root: &Path, options: &Options) -> anyhow::Result<()> {
     }
     wrk::ensure_installed()?;
     let started = Instant::now();
+    // The static rows serve the web app as `cargo xtask build-web` makes it.
+    let dist = crate::build_web(root)?;
 
     crate::step("building the release server");
     xtask::run(crate::cargo().args([
@@ -95,6 +97,7 @@ pub fn run(root: &Path, options: &Options) -> anyhow::Result<()> {
     cluster.ensure_running()?;
     let bench = Bench {
         binary,
+        dist,
         cluster: cluster.clone(),
         work: work.clone(),
         options: options.clone(),
@@ -108,6 +111,8 @@ pub fn run(root: &Path, options: &Options) -> anyhow::Result<()> {
 
 struct Bench {
     binary: PathBuf,
+    /// The built web app (`frontend/dist`), served by every benchmark server.
+    dist: PathBuf,
     cluster: Cluster,
     work: PathBuf,
     options: Options,
@@ -306,6 +311,7 @@ impl Bench {
             .env("PST_JWT_SECRET", crate::random_hex(32)?)
             .env("PST_SECRETS_KEY", crate::random_secrets_key()?)
             .env("PST_LOG_FORMAT", "json")
+            .env("PST_STATIC_DIR", &self.dist)
             .env_remove("PST_BENCH_CEILING_FILE")
             .stdout(log.try_clone()?)
             .stderr(log);
@@ -442,6 +448,25 @@ impl Bench {
             &full(conns),
             &tree_requests,
         )?);
+        // One connection, kept alive: a browser's loading of the app. The static files must
+        // not wait on the connection (a two-part write without TCP_NODELAY meets the
+        // client's delayed ACK: ~40 ms each); the JSON row is the yardstick.
+        let one = full(1);
+        rows.extend(measure(
+            &format!("one connection: plan tree JSON ({tree_kb:.0} KiB), authenticated"),
+            &one,
+            &tree_requests,
+        )?);
+        for (path, sizes) in static_files(&self.dist)? {
+            rows.extend(measure(
+                &format!("one connection: static {path} (br, {sizes})"),
+                &one,
+                &[Request {
+                    accept_encoding: Some("gzip, deflate, br".to_owned()),
+                    ..Request::get(path, None)
+                }],
+            )?);
+        }
         let revalidations: Vec<Request> = tree_requests
             .iter()
             .zip(&etags)
@@ -910,6 +935,48 @@ impl Ids {
 }
 
 /// Tenants spread evenly over the federation.
+/// The web app's files by URL path, with their raw and brotli sizes (`index.html` as `/`).
+fn static_files(dist: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let mut files = Vec::new();
+    let mut folders = vec![dist.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let name = path.to_string_lossy().into_owned();
+            if name.ends_with(".br") || name.ends_with(".gz") {
+                continue;
+            }
+            let raw = std::fs::metadata(&path)?.len();
+            let br = std::fs::metadata(format!("{name}.br"))
+                .map(|m| m.len())
+                .unwrap_or(raw);
+            let relative = path
+                .strip_prefix(dist)?
+                .to_string_lossy()
+                .replace('\\', "/");
+            let url = if relative == "index.html" {
+                "/".to_owned()
+            } else {
+                format!("/{relative}")
+            };
+            files.push((
+                url,
+                format!(
+                    "{:.1} KB raw, {:.1} KB sent",
+                    raw as f64 / 1e3,
+                    br as f64 / 1e3
+                ),
+            ));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 fn sample_tenants(tenants: u32) -> Vec<u32> {
     let k = SAMPLE_TENANTS.min(tenants);
     (0..k)
@@ -1113,6 +1180,26 @@ fn write_targets(
             tree.outcome.p99_ms,
             verdict(tree.outcome.p99_ms <= 20.0)
         )?;
+    }
+    if let Some(json) = find("one connection: plan tree") {
+        let slowest = main
+            .rows
+            .iter()
+            .filter(|r| r.name.starts_with("one connection: static"))
+            .min_by(|a, b| a.outcome.per_second().total_cmp(&b.outcome.per_second()));
+        if let Some(file) = slowest {
+            let ratio =
+                file.outcome.per_second() / json.outcome.per_second().max(f64::MIN_POSITIVE);
+            writeln!(
+                out,
+                "- every static file, one connection, ≥ half the plan-tree JSON's rate: slowest \
+                 {:.0} req/s vs {:.0} ({:.0} %) — {}",
+                file.outcome.per_second(),
+                json.outcome.per_second(),
+                100.0 * ratio,
+                verdict(ratio >= 0.5)
+            )?;
+        }
     }
     if let Some(propose) = find("propose") {
         let o = &propose.outcome;

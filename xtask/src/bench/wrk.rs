@@ -15,6 +15,8 @@ pub struct Request {
     /// Access token, sent as `Authorization: Bearer …`.
     pub token: Option<String>,
     pub if_none_match: Option<String>,
+    /// `Accept-Encoding`, as a browser sends it for the static files.
+    pub accept_encoding: Option<String>,
     /// JSON body, on one line.
     pub body: Option<String>,
 }
@@ -26,6 +28,7 @@ impl Request {
             path,
             token: token.map(str::to_owned),
             if_none_match: None,
+            accept_encoding: None,
             body: None,
         }
     }
@@ -36,6 +39,7 @@ impl Request {
             path,
             token: token.map(str::to_owned),
             if_none_match: None,
+            accept_encoding: None,
             body: Some(body),
         }
     }
@@ -121,10 +125,11 @@ function init(args)
   local n = 0
   for line in io.lines(DATA) do
     if not ONCE or n % THREADS == tid then
-      local m, p, auth, inm, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
+      local m, p, auth, inm, ae, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
       local headers = {}
       if auth ~= "" then headers["Authorization"] = "Bearer " .. auth end
       if inm ~= "" then headers["If-None-Match"] = inm end
+      if ae ~= "" then headers["Accept-Encoding"] = ae end
       if body ~= "" then headers["Content-Type"] = "application/json" else body = nil end
       reqs[#reqs + 1] = wrk.format(m, p, headers, body)
     end
@@ -189,6 +194,7 @@ impl Run<'_> {
                 r.path.as_str(),
                 r.token.as_deref().unwrap_or(""),
                 r.if_none_match.as_deref().unwrap_or(""),
+                r.accept_encoding.as_deref().unwrap_or(""),
             ] {
                 lines.push_str(field);
                 lines.push('\t');

@@ -1,0 +1,125 @@
+//! The pages a partner does not need on a first load: each is a lazy route, its code in a
+//! WASM chunk of its own (`cargo xtask build-web` splits them out), fetched on the first
+//! visit and, for the roles that use them, prefetched when the browser is idle.
+//!
+//! One `impl` per page, written out: `#[lazy_route]` names a chunk after the type, and a
+//! macro generating them would give every chunk the same call site.
+
+use api_types::Role;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::{LazyRoute, lazy_route};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use crate::components::require_session::RequireSession;
+use crate::pages::admin::{
+    AdminHome, is_administrator, organisations::OrganisationsPage, structure::StructurePage,
+    users::UsersPage,
+};
+use crate::pages::{approvals_page::ApprovalsPage, dashboard_page::DashboardPage};
+
+pub struct Dashboard;
+
+#[lazy_route]
+impl LazyRoute for Dashboard {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireSession><DashboardPage/></RequireSession> }.into_any()
+    }
+}
+
+pub struct Approvals;
+
+#[lazy_route]
+impl LazyRoute for Approvals {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireSession><ApprovalsPage/></RequireSession> }.into_any()
+    }
+}
+
+pub struct Administration;
+
+#[lazy_route]
+impl LazyRoute for Administration {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireSession><AdminHome/></RequireSession> }.into_any()
+    }
+}
+
+pub struct Users;
+
+#[lazy_route]
+impl LazyRoute for Users {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireSession><UsersPage/></RequireSession> }.into_any()
+    }
+}
+
+pub struct Organisations;
+
+#[lazy_route]
+impl LazyRoute for Organisations {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireSession><OrganisationsPage/></RequireSession> }.into_any()
+    }
+}
+
+pub struct Structure;
+
+#[lazy_route]
+impl LazyRoute for Structure {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireSession><StructurePage/></RequireSession> }.into_any()
+    }
+}
+
+/// Once the browser is idle, fetches the chunks of the pages this role uses (a partner's
+/// browser fetches none: they cannot use them).
+pub fn prefetch_when_idle(role: Role) {
+    let manager = matches!(role, Role::President | Role::Dg);
+    let administrator = is_administrator(role);
+    if !manager && !administrator {
+        return;
+    }
+    let prefetch = Closure::once_into_js(move || {
+        spawn_local(async move {
+            if manager {
+                Dashboard::preload().await;
+                Approvals::preload().await;
+            }
+            if administrator {
+                Administration::preload().await;
+                Users::preload().await;
+                Organisations::preload().await;
+                Structure::preload().await;
+            }
+        });
+    });
+    if let Some(window) = web_sys::window() {
+        let _ = window.request_idle_callback(prefetch.unchecked_ref());
+    }
+}
