@@ -82,11 +82,6 @@ macro_rules! problem_codes {
             /// Every code, in declaration order.
             pub const ALL: &'static [ProblemCode] = &[$(ProblemCode::$variant,)+];
 
-            /// The code written `text` on the wire, if there is one.
-            pub fn from_wire(text: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|code| code.as_str() == text)
-            }
-
             /// The code as it is written on the wire.
             pub const fn as_str(self) -> &'static str {
                 match self {
