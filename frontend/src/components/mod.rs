@@ -1,4 +1,5 @@
 pub mod action_item;
+pub mod confirm_dialog;
 pub mod failure;
 pub mod plan_documents;
 pub mod progress_bar;

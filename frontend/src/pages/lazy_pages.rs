@@ -17,7 +17,9 @@ use crate::pages::admin::{
     AdminHome, is_administrator, organisations::OrganisationsPage, structure::StructurePage,
     users::UsersPage,
 };
-use crate::pages::{approvals_page::ApprovalsPage, dashboard_page::DashboardPage};
+use crate::pages::{
+    account_page::AccountPage, approvals_page::ApprovalsPage, dashboard_page::DashboardPage,
+};
 
 pub struct Dashboard;
 
@@ -94,6 +96,19 @@ impl LazyRoute for Structure {
 
     fn view(_this: Self) -> AnyView {
         view! { <RequireSession><StructurePage/></RequireSession> }.into_any()
+    }
+}
+
+pub struct Account;
+
+#[lazy_route]
+impl LazyRoute for Account {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireSession><AccountPage/></RequireSession> }.into_any()
     }
 }
 
