@@ -99,14 +99,16 @@ fn UserRow(
     let error = RwSignal::new(None::<String>);
     let password = RwSignal::new(None::<String>);
     let id = user.id.to_string();
-    let version = user.version;
+    // A new password changes the account's version without redrawing the row (its
+    // temporary password stays on screen): the next save must send the new one.
+    let version = RwSignal::new(user.version);
     let name = user.display_name.clone();
     let save = {
         let id = id.clone();
         move |patch: UserPatch| {
             let (id, token) = (id.clone(), session.token().unwrap_or_default());
             let patch = UserPatch {
-                version: Some(version),
+                version: Some(version.get_untracked()),
                 ..patch
             };
             spawn_local(async move {
@@ -199,7 +201,10 @@ fn UserRow(
                 let (id, token) = (id.clone(), session.token().unwrap_or_default());
                 spawn_local(async move {
                     match api::reset_password(&token, &id).await {
-                        Ok(created) => password.set(created.temporary_password),
+                        Ok(created) => {
+                            version.set(created.user.version);
+                            password.set(created.temporary_password);
+                        }
                         Err(failure) => error.set(Some(explain(&failure))),
                     }
                 });
