@@ -15,6 +15,9 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
             view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any()
         } else if session.state.with(Option::is_some) {
             children().into_any()
+        } else if location.pathname.get_untracked() == "/connexion" {
+            // A logout already went to the login page: nothing to come back to.
+            ().into_any()
         } else {
             let here = format!(
                 "{}{}",
