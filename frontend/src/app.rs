@@ -98,9 +98,12 @@ fn LanguagePicker(locale: LocaleContext) -> impl IntoView {
     }
 }
 
-/// The signed-in user's name and the logout button.
+/// The signed-in user's links, name and logout button. On a phone they fold behind one
+/// "Menu" button (the header stays one row high), closed again by any click in it.
 #[component]
 fn UserMenu(session: SessionContext) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let navigate = leptos_router::hooks::use_navigate();
     let logout = move |_| {
         if let Some(token) = session.token() {
             spawn_local(async move {
@@ -109,6 +112,9 @@ fn UserMenu(session: SessionContext) -> impl IntoView {
             });
         }
         session.sign_out();
+        // To the login page itself, not back here: whoever signs in next starts at home,
+        // not on the page the previous person left open.
+        navigate("/connexion", Default::default());
     };
     move || {
         session.state.with(|s| {
@@ -118,8 +124,15 @@ fn UserMenu(session: SessionContext) -> impl IntoView {
                 let working = !s.user.must_change_password;
                 let manager = working && matches!(s.user.role, Role::President | Role::Dg);
                 let administrator = working && is_administrator(s.user.role);
+                let logout = logout.clone();
                 view! {
-                    <nav class="user-menu" aria-label=tr!(app_name)>
+                    <button type="button" class="link-button menu-toggle" aria-controls="site-menu"
+                        aria-expanded=move || open.get().to_string()
+                        on:click=move |_| open.update(|o| *o = !*o)>
+                        {tr!(menu)}
+                    </button>
+                    <nav id="site-menu" class="user-menu" class:open=open aria-label=tr!(app_name)
+                        on:click=move |_| open.set(false)>
                         {manager.then(|| view! { <ApprovalsLink session/> })}
                         {administrator.then(|| view! { <A href="/administration" attr:class="nav-link">{tr!(administration)}</A> })}
                         <span class="user-name">{name}</span>
