@@ -24,6 +24,7 @@ use api_types::Role;
 pub fn App() -> impl IntoView {
     let session = SessionContext::provide();
     let locale = LocaleContext::provide();
+    Decisions::provide();
     AdminTenant::provide();
     // The chunks of the pages this user's role uses, fetched once the browser is idle.
     Effect::new(move |_| {
@@ -145,13 +146,36 @@ fn UserMenu(session: SessionContext) -> impl IntoView {
     }
 }
 
+/// Bumped by every decision on a proposal, so that what counts pending proposals counts
+/// again at once, without waiting for a navigation.
+#[derive(Debug, Clone, Copy)]
+pub struct Decisions(RwSignal<u32>);
+
+impl Decisions {
+    fn provide() {
+        provide_context(Self(RwSignal::new(0)));
+    }
+
+    /// Taken when a component is made (contexts are not reachable from an async task).
+    pub fn get() -> Self {
+        expect_context::<Self>()
+    }
+
+    /// A proposal was approved, rejected or withdrawn.
+    pub fn record(self) {
+        self.0.update(|n| *n += 1);
+    }
+}
+
 /// The approvals link, with the number of pending proposals.
 #[component]
 fn ApprovalsLink(session: SessionContext) -> impl IntoView {
     let location = leptos_router::hooks::use_location();
+    let decisions = Decisions::get();
     let pending = crate::loader::loader(move || {
-        // Counted again on every navigation, so a decision shows at once.
+        // Counted again on every navigation and after every decision.
         location.pathname.track();
+        decisions.0.track();
         let token = session.token().unwrap_or_default();
         Box::pin(async move { api::pending_change_requests(&token).await.map(|l| l.len()) })
     });

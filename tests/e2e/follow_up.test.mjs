@@ -48,6 +48,8 @@ test('a partner proposes 40 % on Pe18, the president approves, the partner sees 
   assert.equal(await proposal.getByRole('button', { name: 'Refuser la proposition sur Pe18', exact: true }).count(), 1);
   await proposal.getByRole('button', { name: 'Approuver la proposition sur Pe18', exact: true }).click();
   await president.getByText('Aucune proposition en attente.').waitFor();
+  // The header's count follows the decision without a navigation.
+  await president.locator('header .badge.count').waitFor({ state: 'detached' });
   await screenshot(president, 'story-3-approved');
 
   // A reload keeps the session (the refresh token is in the tab's session storage).

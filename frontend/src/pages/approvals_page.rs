@@ -21,7 +21,9 @@ pub fn ApprovalsPage() -> impl IntoView {
         Box::pin(async move { api::pending_change_requests(&token).await })
     });
     let outcome = RwSignal::new(None::<String>);
+    let decisions = crate::app::Decisions::get();
     let decided = Callback::new(move |message: String| {
+        decisions.record();
         outcome.set(Some(message));
         reload.update(|n| *n += 1);
     });
