@@ -23,6 +23,21 @@ before(async () => {
   action = found.items.find((a) => a.code === 'Pe13');
   const published = await fetch(`${BASE_URL}/api/v1/plans/${plan.id}/publish`, { method: 'POST', ...auth });
   assert.equal(published.status, 204);
+  // Its widest tables: an indicator and a budget line with long names and large figures.
+  const post = (path, body) => fetch(`${BASE_URL}/api/v1/actions/${action.id}/${path}`, {
+    method: 'POST',
+    headers: { ...auth.headers, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const indicator = await post('indicators', {
+    name: 'Bénéficiaires accompagnés vers une formation qualifiante', unit: 'personnes',
+    baseline: 1250, target: 987654.25, year: 2026,
+  });
+  assert.equal(indicator.status, 201);
+  const line = await post('budget-lines', {
+    year: 2026, service: 'ordinaire', direction: 'depense', article: '84401/124-48', planned_cents: 123456789012,
+  });
+  assert.equal(line.status, 201);
 });
 after(async () => {
   const { access_token: dg } = await login('dg@cpas-a.example');
