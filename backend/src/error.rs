@@ -33,6 +33,12 @@ pub enum ApiError {
     /// The request conflicts with the current state (a taken e-mail, a stale version…).
     #[error("{detail}")]
     Conflict { code: ProblemCode, detail: String },
+    /// The author already has a pending proposal on the action (409): the one to replace
+    /// (`replaces`) or withdraw.
+    #[error(
+        "you already have a pending proposal on this action ({pending}); send \"replaces\": \"{pending}\" to replace it, or withdraw it"
+    )]
+    ProposalPending { pending: uuid::Uuid },
     /// The resource changed since the version the request was based on (409).
     #[error("{detail}")]
     VersionConflict {
@@ -107,6 +113,7 @@ impl ApiError {
             Self::Validation(_) => C::ValidationFailed,
             Self::Forbidden(_) => C::Forbidden,
             Self::VersionConflict { .. } => C::VersionConflict,
+            Self::ProposalPending { .. } => C::ProposalAlreadyPending,
             Self::PreconditionFailed => C::PreconditionFailed,
             Self::PreconditionRequired => C::PreconditionRequired,
             Self::TooManyRequests { .. } => C::TooManyRequests,
@@ -127,7 +134,9 @@ impl ApiError {
             Self::Validation(_) => "Invalid fields",
             Self::Unauthenticated(_) => "Unauthorized",
             Self::Forbidden(_) | Self::TokenForbidden { .. } => "Forbidden",
-            Self::Conflict { .. } | Self::VersionConflict { .. } => "Conflict",
+            Self::Conflict { .. } | Self::VersionConflict { .. } | Self::ProposalPending { .. } => {
+                "Conflict"
+            }
             Self::PreconditionFailed => "Precondition failed",
             Self::PreconditionRequired => "Precondition required",
             Self::TooManyRequests { .. } => "Too many requests",
@@ -172,6 +181,10 @@ impl ApiError {
                 Self::VersionConflict { conflict, .. } => conflict.as_deref().cloned(),
                 _ => None,
             },
+            pending_change_request_id: match self {
+                Self::ProposalPending { pending } => Some(*pending),
+                _ => None,
+            },
         }
     }
 }
@@ -183,7 +196,9 @@ impl ResponseError for ApiError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) | Self::TokenForbidden { .. } => StatusCode::FORBIDDEN,
-            Self::Conflict { .. } | Self::VersionConflict { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. } | Self::VersionConflict { .. } | Self::ProposalPending { .. } => {
+                StatusCode::CONFLICT
+            }
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
