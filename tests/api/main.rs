@@ -17,6 +17,7 @@ mod input_checks;
 mod integrations;
 mod interchange;
 mod openapi;
+mod partner_loop;
 mod plan_tree;
 mod reminders;
 mod search;
