@@ -6,12 +6,14 @@ use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{Lazy, path};
 
 use crate::api;
+use crate::components::inbox::{Inbox, InboxRefresh};
 use crate::components::require_session::RequireSession;
 use crate::i18n::Locale;
 use crate::locale::LocaleContext;
 use crate::pages::admin::{AdminTenant, is_administrator};
 use crate::pages::lazy_pages::{
-    Administration, Approvals, Dashboard, Organisations, Structure, Users, prefetch_when_idle,
+    Administration, Approvals, Dashboard, MyProposals, Organisations, Structure, Users,
+    prefetch_when_idle,
 };
 use crate::pages::{
     action_page::ActionPage, login_page::LoginPage, plan_page::PlanPage, plans_page::PlansPage,
@@ -24,6 +26,7 @@ pub fn App() -> impl IntoView {
     let session = SessionContext::provide();
     let locale = LocaleContext::provide();
     AdminTenant::provide();
+    let inbox = InboxRefresh::provide();
     // The chunks of the pages this user's role uses, fetched once the browser is idle.
     Effect::new(move |_| {
         if let Some(role) = session.state.with(|s| s.as_ref().map(|s| s.user.role)) {
@@ -40,7 +43,7 @@ pub fn App() -> impl IntoView {
                     <header class="site-header">
                         <A href="/" attr:class="brand">{tr!(app_name)}</A>
                         <span class="tagline">{tr!(tagline)}</span>
-                        <UserMenu session/>
+                        <UserMenu session inbox/>
                         <LanguagePicker locale/>
                     </header>
                     <main id="contenu" tabindex="-1">
@@ -51,6 +54,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/plans/:id/tableau-de-bord") view={Lazy::<Dashboard>::new()}/>
                             <Route path=path!("/actions/:id") view=|| view! { <RequireSession><ActionPage/></RequireSession> }/>
                             <Route path=path!("/approbations") view={Lazy::<Approvals>::new()}/>
+                            <Route path=path!("/mes-propositions") view={Lazy::<MyProposals>::new()}/>
                             <Route path=path!("/administration") view={Lazy::<Administration>::new()}/>
                             <Route path=path!("/administration/utilisateurs") view={Lazy::<Users>::new()}/>
                             <Route path=path!("/administration/organisations") view={Lazy::<Organisations>::new()}/>
@@ -98,7 +102,7 @@ fn LanguagePicker(locale: LocaleContext) -> impl IntoView {
 
 /// The signed-in user's name and the logout button.
 #[component]
-fn UserMenu(session: SessionContext) -> impl IntoView {
+fn UserMenu(session: SessionContext, inbox: InboxRefresh) -> impl IntoView {
     let logout = move |_| {
         if let Some(token) = session.token() {
             spawn_local(async move {
@@ -114,9 +118,13 @@ fn UserMenu(session: SessionContext) -> impl IntoView {
                 let name = s.user.display_name.clone();
                 let manager = matches!(s.user.role, Role::President | Role::Dg);
                 let administrator = is_administrator(s.user.role);
+                let proposer = matches!(s.user.role, Role::Partner | Role::SocialWorker);
+                let works_on_plans = s.user.tenant.is_some();
                 view! {
                     <nav class="user-menu" aria-label=tr!(app_name)>
                         {manager.then(|| view! { <ApprovalsLink session/> })}
+                        {proposer.then(|| view! { <A href="/mes-propositions" attr:class="nav-link">{tr!(my_proposals)}</A> })}
+                        {works_on_plans.then(|| view! { <Inbox session refresh=inbox/> })}
                         {administrator.then(|| view! { <A href="/administration" attr:class="nav-link">{tr!(administration)}</A> })}
                         <span class="user-name">{name}</span>
                         <button type="button" class="link-button" on:click=logout>{tr!(logout)}</button>

@@ -1,7 +1,9 @@
 pub mod action_item;
 pub mod failure;
+pub mod inbox;
 pub mod plan_documents;
 pub mod progress_bar;
+pub mod proposal_diff;
 pub mod propose_form;
 pub mod require_session;
 pub mod status_chip;

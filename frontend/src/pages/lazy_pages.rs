@@ -17,7 +17,10 @@ use crate::pages::admin::{
     AdminHome, is_administrator, organisations::OrganisationsPage, structure::StructurePage,
     users::UsersPage,
 };
-use crate::pages::{approvals_page::ApprovalsPage, dashboard_page::DashboardPage};
+use crate::pages::{
+    approvals_page::ApprovalsPage, dashboard_page::DashboardPage,
+    my_proposals_page::MyProposalsPage,
+};
 
 pub struct Dashboard;
 
@@ -42,6 +45,19 @@ impl LazyRoute for Approvals {
 
     fn view(_this: Self) -> AnyView {
         view! { <RequireSession><ApprovalsPage/></RequireSession> }.into_any()
+    }
+}
+
+pub struct MyProposals;
+
+#[lazy_route]
+impl LazyRoute for MyProposals {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireSession><MyProposalsPage/></RequireSession> }.into_any()
     }
 }
 
