@@ -111,8 +111,8 @@ test('a note alone is a report: approved, it is in the journal, and the inbox sa
   });
   await page.getByRole('link', { name: 'PST', exact: true }).click();
   const inbox = page.getByRole('button', { name: /^Notifications/ });
-  await page.waitForFunction(() => /non lues : 1$/.test(document.querySelector('.inbox-button')?.getAttribute('aria-label') ?? ''));
-  assert.equal(await inbox.getAttribute('aria-label'), 'Notifications, non lues : 1');
+  await page.waitForFunction(() => / 1 non lues$/.test(document.querySelector('.inbox-button')?.getAttribute('aria-label') ?? ''));
+  assert.equal(await inbox.getAttribute('aria-label'), 'Notifications 1 non lues');
   assert.equal(await inbox.getAttribute('aria-expanded'), 'false');
   await page.getByRole('link', { name: 'Mes propositions' }).click();
   await page.getByRole('heading', { name: 'Mes propositions' }).waitFor();
@@ -134,7 +134,7 @@ test('a note alone is a report: approved, it is in the journal, and the inbox sa
   await item.click();
   await page.getByRole('heading', { name: /A12/ }).waitFor();
   assert.match(await page.locator('.journal').innerText(), /Réunion tenue avec le PCS\./);
-  await page.waitForFunction(() => document.querySelector('.inbox-button')?.getAttribute('aria-label') === 'Notifications, non lues : 0');
+  await page.waitForFunction(() => document.querySelector('.inbox-button')?.getAttribute('aria-label') === 'Notifications 0 non lues');
   assert.deepEqual(page.errors, []);
 });
 
@@ -168,7 +168,7 @@ test('"Mes propositions" shows the reason of a rejection, and withdraws a pendin
   await item.waitFor();
   assert.match(await item.innerText(), /Motif : Chiffre à vérifier avec le CPAS\./);
   await page.getByRole('button', { name: 'Tout marquer comme lu' }).click();
-  await page.waitForFunction(() => document.querySelector('.inbox-button')?.getAttribute('aria-label') === 'Notifications, non lues : 0');
+  await page.waitForFunction(() => document.querySelector('.inbox-button')?.getAttribute('aria-label') === 'Notifications 0 non lues');
   assert.deepEqual(page.errors, []);
 });
 
