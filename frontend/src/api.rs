@@ -100,6 +100,70 @@ pub async fn pending_change_requests(token: &str) -> Result<Vec<ChangeRequest>, 
     get("/api/v1/change-requests?status=pending", token).await
 }
 
+/// The caller's own proposals (the API lists only theirs to a partner or a social
+/// worker), oldest first; `action` narrows them to one action's pending ones.
+pub async fn my_change_requests(
+    token: &str,
+    pending_on: Option<&str>,
+) -> Result<Vec<ChangeRequest>, ApiFailure> {
+    let url = match pending_on {
+        Some(action) => format!("/api/v1/change-requests?status=pending&action_id={action}"),
+        None => "/api/v1/change-requests".to_owned(),
+    };
+    get(&url, token).await
+}
+
+pub async fn withdraw(token: &str, id: &str) -> Result<(), ApiFailure> {
+    let url = format!("/api/v1/change-requests/{id}/withdraw");
+    exchange(Method::POST, &url, Some(token), None)
+        .await
+        .map(drop)
+}
+
+// "My actions" and the inbox are read as JSON values, field by field: a typed list would
+// compile a deserializer of its own into the initial WASM, over its budget.
+
+/// `GET /api/v1/me/actions`: `ActionRef` objects.
+pub async fn my_actions(token: &str) -> Result<Vec<serde_json::Value>, ApiFailure> {
+    let list: serde_json::Value = get("/api/v1/me/actions", token).await?;
+    Ok(list.as_array().cloned().unwrap_or_default())
+}
+
+/// The inbox (`Notification` objects), unless it is still the one whose `ETag` is `held`
+/// (`Ok(None)`: 304).
+pub async fn notifications(
+    token: &str,
+    held: Option<&str>,
+) -> Result<Option<(Vec<serde_json::Value>, Option<String>)>, ApiFailure> {
+    let mut request = RequestBuilder::new("/api/v1/notifications")
+        .header("Accept", "application/json")
+        .header("Authorization", &format!("Bearer {token}"));
+    if let Some(etag) = held {
+        request = request.header("If-None-Match", etag);
+    }
+    let response = request.send().await.map_err(network)?;
+    match response.status() {
+        304 => Ok(None),
+        _ if response.ok() => {
+            let etag = response.headers().get("etag");
+            let list: serde_json::Value = parse(&response.text().await.map_err(network)?)?;
+            Ok(Some((list.as_array().cloned().unwrap_or_default(), etag)))
+        }
+        _ => Err(failure(response).await),
+    }
+}
+
+/// Marks one notification read (`Some`), or all of them.
+pub async fn mark_read(token: &str, id: Option<&str>) -> Result<(), ApiFailure> {
+    let url = match id {
+        Some(id) => format!("/api/v1/notifications/{id}/read"),
+        None => "/api/v1/notifications/read-all".to_owned(),
+    };
+    exchange(Method::POST, &url, Some(token), None)
+        .await
+        .map(drop)
+}
+
 pub async fn propose(
     token: &str,
     action: &str,

@@ -6,12 +6,13 @@ use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{Lazy, path};
 
 use crate::api;
+use crate::components::inbox::{Inbox, InboxRefresh};
 use crate::components::require_session::RequireSession;
 use crate::i18n::Locale;
 use crate::locale::LocaleContext;
 use crate::pages::admin::{AdminTenant, is_administrator};
 use crate::pages::lazy_pages::{
-    Account, Administration, Approvals, Dashboard, Organisations, Structure, Users,
+    Account, Administration, Approvals, Dashboard, MyProposals, Organisations, Structure, Users,
     prefetch_when_idle,
 };
 use crate::pages::{
@@ -24,8 +25,8 @@ use api_types::Role;
 pub fn App() -> impl IntoView {
     let session = SessionContext::provide();
     let locale = LocaleContext::provide();
-    Decisions::provide();
     AdminTenant::provide();
+    let inbox = InboxRefresh::provide();
     // The chunks of the pages this user's role uses, fetched once the browser is idle.
     Effect::new(move |_| {
         if let Some(role) = session.state.with(|s| s.as_ref().map(|s| s.user.role)) {
@@ -42,7 +43,7 @@ pub fn App() -> impl IntoView {
                     <header class="site-header">
                         <A href="/" attr:class="brand">{tr!(app_name)}</A>
                         <span class="tagline">{tr!(tagline)}</span>
-                        <UserMenu session/>
+                        <UserMenu session inbox/>
                         <LanguagePicker locale/>
                     </header>
                     <main id="contenu" tabindex="-1">
@@ -53,6 +54,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/plans/:id/tableau-de-bord") view={Lazy::<Dashboard>::new()}/>
                             <Route path=path!("/actions/:id") view=|| view! { <RequireSession><ActionPage/></RequireSession> }/>
                             <Route path=path!("/approbations") view={Lazy::<Approvals>::new()}/>
+                            <Route path=path!("/mes-propositions") view={Lazy::<MyProposals>::new()}/>
                             <Route path=path!("/administration") view={Lazy::<Administration>::new()}/>
                             <Route path=path!("/administration/utilisateurs") view={Lazy::<Users>::new()}/>
                             <Route path=path!("/administration/organisations") view={Lazy::<Organisations>::new()}/>
@@ -102,7 +104,7 @@ fn LanguagePicker(locale: LocaleContext) -> impl IntoView {
 /// The signed-in user's links, name and logout button. On a phone they fold behind one
 /// "Menu" button (the header stays one row high), closed again by any click in it.
 #[component]
-fn UserMenu(session: SessionContext) -> impl IntoView {
+fn UserMenu(session: SessionContext, inbox: InboxRefresh) -> impl IntoView {
     let open = RwSignal::new(false);
     let navigate = leptos_router::hooks::use_navigate();
     let logout = move |_| {
@@ -125,6 +127,8 @@ fn UserMenu(session: SessionContext) -> impl IntoView {
                 let working = !s.user.must_change_password;
                 let manager = working && matches!(s.user.role, Role::President | Role::Dg);
                 let administrator = working && is_administrator(s.user.role);
+                let proposer = working && matches!(s.user.role, Role::Partner | Role::SocialWorker);
+                let works_on_plans = working && s.user.tenant.is_some();
                 let logout = logout.clone();
                 view! {
                     <button type="button" class="link-button menu-toggle" aria-controls="site-menu"
@@ -135,6 +139,8 @@ fn UserMenu(session: SessionContext) -> impl IntoView {
                     <nav id="site-menu" class="user-menu" class:open=open aria-label=tr!(app_name)
                         on:click=move |_| open.set(false)>
                         {manager.then(|| view! { <ApprovalsLink session/> })}
+                        {proposer.then(|| view! { <A href="/mes-propositions" attr:class="nav-link">{tr!(my_proposals)}</A> })}
+                        {works_on_plans.then(|| view! { <Inbox session refresh=inbox/> })}
                         {administrator.then(|| view! { <A href="/administration" attr:class="nav-link">{tr!(administration)}</A> })}
                         <span class="user-name">{name}</span>
                         <A href="/mon-compte" attr:class="nav-link">{tr!(my_account)}</A>
@@ -146,36 +152,18 @@ fn UserMenu(session: SessionContext) -> impl IntoView {
     }
 }
 
-/// Bumped by every decision on a proposal, so that what counts pending proposals counts
-/// again at once, without waiting for a navigation.
-#[derive(Debug, Clone, Copy)]
-pub struct Decisions(RwSignal<u32>);
-
-impl Decisions {
-    fn provide() {
-        provide_context(Self(RwSignal::new(0)));
-    }
-
-    /// Taken when a component is made (contexts are not reachable from an async task).
-    pub fn get() -> Self {
-        expect_context::<Self>()
-    }
-
-    /// A proposal was approved, rejected or withdrawn.
-    pub fn record(self) {
-        self.0.update(|n| *n += 1);
-    }
-}
-
 /// The approvals link, with the number of pending proposals.
 #[component]
 fn ApprovalsLink(session: SessionContext) -> impl IntoView {
     let location = leptos_router::hooks::use_location();
-    let decisions = Decisions::get();
+    let decisions = InboxRefresh::get();
     let pending = crate::loader::loader(move || {
-        // Counted again on every navigation and after every decision.
+        // Counted again on every navigation and after every decision (which also refreshes
+        // the inbox).
         location.pathname.track();
-        decisions.0.track();
+        if let Some(decisions) = decisions {
+            decisions.track();
+        }
         let token = session.token().unwrap_or_default();
         Box::pin(async move { api::pending_change_requests(&token).await.map(|l| l.len()) })
     });

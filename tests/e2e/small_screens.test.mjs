@@ -131,6 +131,7 @@ for (const locale of ['fr-BE', 'nl-BE', 'en-GB']) {
     await check(page, '/', '.plan-list', `${language}-partner-home`);
     await check(page, `/plans/${plan.id}`, 'li.action', `${language}-partner-tree`);
     await check(page, `/actions/${action.id}`, 'form.propose-form', `${language}-partner-action`);
+    await check(page, '/mes-propositions', 'main h1', `${language}-my-proposals`);
     await page.context().close();
   });
 

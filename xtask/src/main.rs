@@ -667,8 +667,10 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// registry of issue 13.10 (87 codes' serde and their exhaustive translation in three
 /// languages) brought it to 340 KB; the forced password change (every page sends such an
 /// account to "Mon compte"), the phone menu, the stale filter and the empty-result notice
-/// to 345.3 KB, hence 350 KB. Issue 14.1 asks for 300 KB, which needs more of the main
+/// to 345.3 KB; the partner's loop (the header's inbox, "Mes actions" on the home page, the
+/// pending proposal in place on the action page, about 23 KB measured by switching each
+/// off) to 368.3 KB, hence 370 KB. Issue 14.1 asks for 300 KB, which needs more of the main
 /// module on demand (measured with twiggy on the unsplit module: the plan tree and action
 /// page components are the largest functions, then serde's deserializers of the API types,
 /// chrono's parser and core's float formatting).
-const INITIAL_GZIP_BUDGET: usize = 350_000;
+const INITIAL_GZIP_BUDGET: usize = 370_000;

@@ -1,8 +1,10 @@
 pub mod action_item;
 pub mod confirm_dialog;
 pub mod failure;
+pub mod inbox;
 pub mod plan_documents;
 pub mod progress_bar;
+pub mod proposal_diff;
 pub mod propose_form;
 pub mod require_session;
 pub mod status_chip;

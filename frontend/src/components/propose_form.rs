@@ -1,34 +1,84 @@
-use api_types::{ActionChanges, ActionDetail, ActionStatus, FieldError, NewChangeRequest};
+use api_types::{
+    ActionChanges, ActionDetail, ActionStatus, ChangeRequest, FieldError, NewChangeRequest,
+};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde_json::Value;
 
 use crate::api;
 use crate::components::status_chip::status_label;
 use crate::session::SessionContext;
 
 /// The form a partner or a social worker fills to propose an update of an action. Only the
-/// fields they changed are sent; the API's per-field errors are shown under the fields.
+/// fields they changed are sent; a note alone is a report too. The API's per-field errors
+/// are shown under the fields. When it `replaces` the author's pending proposal, it starts
+/// from that proposal's values and names it in the request.
 #[component]
-pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView {
+pub fn ProposeForm(
+    detail: ActionDetail,
+    #[prop(optional_no_strip)] replaces: Option<ChangeRequest>,
+    /// Called with the confirmation to show once the proposal is recorded.
+    on_sent: Callback<String>,
+    /// Going back to the pending proposal without replacing it.
+    #[prop(optional_no_strip)]
+    on_cancel: Option<Callback<()>>,
+) -> impl IntoView {
     let session = SessionContext::get();
     let action = detail.action.clone();
+    // The values the form starts from: the action's, or those of the proposal it replaces.
+    let proposed = |field: &str| -> Option<Value> {
+        replaces
+            .as_ref()?
+            .diff
+            .iter()
+            .find(|d| d.field == field)
+            .map(|d| d.proposed.clone())
+    };
     let date_text = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let status = RwSignal::new(action.status.as_str().to_owned());
-    let progress = RwSignal::new(action.progress.to_string());
-    let planned_start = RwSignal::new(date_text(action.planned_start));
-    let planned_end = RwSignal::new(date_text(action.planned_end));
-    let actual_end = RwSignal::new(date_text(action.actual_end));
-    let note = RwSignal::new(String::new());
+    let start_date = |field: &str, current: Option<NaiveDate>| match proposed(field) {
+        Some(Value::String(date)) => date,
+        Some(_) => String::new(),
+        None => date_text(current),
+    };
+    let status = RwSignal::new(
+        proposed("status")
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_else(|| action.status.as_str().to_owned()),
+    );
+    let progress = RwSignal::new(
+        proposed("progress")
+            .and_then(|v| v.as_i64())
+            .map_or_else(|| action.progress.to_string(), |p| p.to_string()),
+    );
+    let planned_start = RwSignal::new(start_date("planned_start", action.planned_start));
+    let planned_end = RwSignal::new(start_date("planned_end", action.planned_end));
+    let actual_end = RwSignal::new(start_date("actual_end", action.actual_end));
+    let note = RwSignal::new(
+        replaces
+            .as_ref()
+            .and_then(|r| r.note.clone())
+            .unwrap_or_default(),
+    );
+    let replaced_id = replaces.as_ref().map(|r| r.id);
     // One value and date per indicator, one amount (in euros) per budget line.
     let measures: Vec<(api_types::Indicator, RwSignal<String>, RwSignal<String>)> = detail
         .indicators
         .iter()
         .map(|i| {
+            let (value, at) = match proposed(&format!("indicator:{}", i.id)) {
+                Some(m) => (
+                    m.get("current_value").and_then(Value::as_f64),
+                    m.get("measured_at")
+                        .and_then(Value::as_str)
+                        .and_then(crate::format::iso_date),
+                ),
+                None => (i.current_value, i.measured_at),
+            };
             (
                 i.clone(),
-                RwSignal::new(i.current_value.map(|v| v.to_string()).unwrap_or_default()),
-                RwSignal::new(date_text(i.measured_at)),
+                RwSignal::new(value.map(|v| v.to_string()).unwrap_or_default()),
+                RwSignal::new(date_text(at)),
             )
         })
         .collect();
@@ -36,13 +86,12 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
         .budget_lines
         .iter()
         .map(|b| {
+            let cents = proposed(&format!("budget_line:{}", b.id))
+                .and_then(|v| v.as_i64())
+                .unwrap_or(b.spent_cents);
             (
                 b.clone(),
-                RwSignal::new(format!(
-                    "{}.{:02}",
-                    b.spent_cents / 100,
-                    b.spent_cents % 100
-                )),
+                RwSignal::new(format!("{}.{:02}", cents / 100, cents % 100)),
             )
         })
         .collect();
@@ -194,7 +243,7 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
             base_version: before.version,
             changes,
             note: (!note_text.trim().is_empty()).then_some(note_text),
-            replaces: None,
+            replaces: replaced_id,
         };
         let token = session.token().unwrap_or_default();
         let id = before.id.to_string();
@@ -205,9 +254,15 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
             match result {
                 Ok(_) => {
                     errors.set(Vec::new());
-                    note.set(String::new());
                     message.set(None);
-                    on_sent.run(());
+                    on_sent.run(
+                        if replaced_id.is_some() {
+                            tr!(proposal_replaced)
+                        } else {
+                            tr!(proposal_sent)
+                        }
+                        .to_owned(),
+                    );
                 }
                 Err(failure) => {
                     let fields = failure
@@ -249,7 +304,9 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
 
     view! {
         <form class="propose-form" on:submit=on_submit aria-labelledby="propose-title">
-            <h2 id="propose-title">{tr!(propose_title)}</h2>
+            <h2 id="propose-title">
+                {if replaced_id.is_some() { tr!(replace_title) } else { tr!(propose_title) }}
+            </h2>
             <div class="field">
                 <label for="propose-status">{tr!(field_status)}</label>
                 <select id="propose-status" prop:value=status
@@ -330,7 +387,14 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
                 let class = if ok { "notice success" } else { "notice error" };
                 view! { <p class=class role="status">{text}</p> }
             })}
-            <button type="submit" class="primary" prop:disabled=busy>{tr!(submit_proposal)}</button>
+            <div class="buttons">
+                <button type="submit" class="primary" prop:disabled=busy>
+                    {if replaced_id.is_some() { tr!(submit_replacement) } else { tr!(submit_proposal) }}
+                </button>
+                {on_cancel.map(|cancel| view! {
+                    <button type="button" on:click=move |_| cancel.run(())>{tr!(cancel)}</button>
+                })}
+            </div>
         </form>
     }
 }

@@ -1,11 +1,14 @@
-use api_types::{ActionDetail, HistoryEntry, Role};
+use api_types::{ActionDetail, ChangeRequest, HistoryEntry, Role};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
-use crate::components::failure::Failure;
+use crate::components::failure::{ErrorText, Failure};
+use crate::components::inbox::InboxRefresh;
 use crate::components::progress_bar::ProgressBar;
+use crate::components::proposal_diff::ProposalDiff;
 use crate::components::propose_form::ProposeForm;
 use crate::components::status_chip::StatusChip;
 use crate::format;
@@ -13,36 +16,53 @@ use crate::loader::loader;
 use crate::session::SessionContext;
 
 /// One action: every follow-up field, indicators against their targets, budget, journal,
-/// history; and the proposal form for those who may propose.
+/// history; and, for those who may propose, their pending proposal or the proposal form.
 #[component]
 pub fn ActionPage() -> impl IntoView {
     let params = use_params_map();
     let session = SessionContext::get();
+    let inbox = InboxRefresh::get();
     let reload = RwSignal::new(0_u32);
     let id = move || params.read().get("id").unwrap_or_default();
+    let proposer = session.state.with_untracked(|s| {
+        s.as_ref()
+            .is_some_and(|s| matches!(s.user.role, Role::Partner | Role::SocialWorker))
+    });
+    // The action and the caller's pending proposal on it arrive together, so the page
+    // never shows the form for a moment where the pending proposal belongs.
     let detail = loader(move || {
         reload.track();
         let (id, token) = (id(), session.token().unwrap_or_default());
-        Box::pin(async move { api::get_action(&token, &id).await })
+        Box::pin(async move {
+            let detail = api::get_action(&token, &id).await?;
+            let mine = if proposer {
+                api::my_change_requests(&token, Some(&id)).await?
+            } else {
+                Vec::new()
+            };
+            Ok((detail, mine.into_iter().next()))
+        })
     });
     let history = loader(move || {
         reload.track();
         let (id, token) = (id(), session.token().unwrap_or_default());
         Box::pin(async move { api::action_history(&token, &id).await })
     });
-    // The confirmation lives here: the form is drawn anew with the reloaded action.
-    let sent = RwSignal::new(false);
-    let on_sent = Callback::new(move |()| {
-        sent.set(true);
+    // The confirmation lives here: the report panel is drawn anew with the reloaded action.
+    let confirmation = RwSignal::new(None::<String>);
+    let on_sent = Callback::new(move |message: String| {
+        confirmation.set(Some(message));
         reload.update(|n| *n += 1);
+        if let Some(inbox) = inbox {
+            inbox.bump();
+        }
     });
     view! {
-        {move || sent.get().then(|| view! { <p class="notice success" role="status">{tr!(proposal_sent)}</p> })}
         {move || match detail.get() {
             None => view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any(),
             Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
-            Some(Ok(detail)) => {
-                view! { <ActionView detail history on_sent/> }.into_any()
+            Some(Ok((detail, mine))) => {
+                view! { <ActionView detail mine history confirmation on_sent/> }.into_any()
             }
         }}
     }
@@ -69,10 +89,13 @@ fn may_propose(session: SessionContext, detail: &ActionDetail) -> bool {
 #[component]
 fn ActionView(
     detail: ActionDetail,
+    /// The caller's pending proposal on the action.
+    mine: Option<ChangeRequest>,
     // A resource, read only by the history section: when it arrives, nothing else is drawn
     // again (the form keeps what the user is typing).
     history: ReadSignal<Option<Result<Vec<HistoryEntry>, api::ApiFailure>>>,
-    on_sent: Callback<()>,
+    confirmation: RwSignal<Option<String>>,
+    on_sent: Callback<String>,
 ) -> impl IntoView {
     let session = SessionContext::get();
     let can_propose = may_propose(session, &detail);
@@ -90,9 +113,8 @@ fn ActionView(
         detail.objective_title.clone(),
     );
     let pending = !detail.pending_change_requests.is_empty();
-    let form = can_propose.then(
-        || view! { <section class="card"><ProposeForm detail=detail.clone() on_sent/></section> },
-    );
+    let form = can_propose
+        .then(|| view! { <ReportPanel detail=detail.clone() mine confirmation on_sent/> });
     view! {
         <p><A href=format!("/plans/{plan_id}")>"← " {plan_title}</A></p>
         <h1>
@@ -231,6 +253,89 @@ fn ActionView(
                 }.into_any()
             }
             }}
+        </section>
+    }
+}
+
+/// Where the caller reports on the action: their pending proposal, shown with its values
+/// and with "Retirer" and "Remplacer", or the form. The confirmation of what they just did
+/// is announced here, next to it, and takes the focus.
+#[component]
+fn ReportPanel(
+    detail: ActionDetail,
+    mine: Option<ChangeRequest>,
+    confirmation: RwSignal<Option<String>>,
+    on_sent: Callback<String>,
+) -> impl IntoView {
+    let session = SessionContext::get();
+    let replacing = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let status = NodeRef::<leptos::html::P>::new();
+    let section = NodeRef::<leptos::html::Section>::new();
+    // "Faire le point" links here (`#faire-le-point`): bring the panel into view.
+    let hash = leptos_router::hooks::use_location().hash;
+    Effect::new(move |_| {
+        if let Some(element) = section.get()
+            && hash.get_untracked().trim_start_matches('#') == "faire-le-point"
+            && confirmation.with_untracked(Option::is_none)
+        {
+            element.scroll_into_view();
+            let _ = element.focus();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(element) = status.get()
+            && confirmation.with(Option::is_some)
+        {
+            let _ = element.focus();
+        }
+    });
+    let withdraw = move |id: String| {
+        let token = session.token().unwrap_or_default();
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::withdraw(&token, &id).await;
+            busy.set(false);
+            match result {
+                Ok(_) => on_sent.run(tr!(proposal_withdrawn).to_owned()),
+                Err(failure) => error.set(Some(failure.message)),
+            }
+        });
+    };
+    let panel = move || match (mine.clone(), replacing.get()) {
+        (Some(request), false) => {
+            let id = request.id.to_string();
+            view! {
+                <div class="pending-proposal">
+                    <h2 id="propose-title">{tr!(my_pending_title)}</h2>
+                    <p class="meta">
+                        {tr!(proposed_on)} " " {format::date(&request.created_at.date_naive().to_string())}
+                        " · " {tr!(awaiting_decision)}
+                    </p>
+                    <ProposalDiff request/>
+                    <ErrorText error/>
+                    <div class="buttons">
+                        <button type="button" prop:disabled=busy on:click=move |_| withdraw(id.clone())>{tr!(withdraw)}</button>
+                        <button type="button" class="primary" prop:disabled=busy on:click=move |_| replacing.set(true)>{tr!(replace)}</button>
+                    </div>
+                </div>
+            }
+            .into_any()
+        }
+        (replaces, _) => {
+            let on_cancel = replaces
+                .is_some()
+                .then(|| Callback::new(move |()| replacing.set(false)));
+            view! { <ProposeForm detail=detail.clone() replaces on_sent on_cancel/> }.into_any()
+        }
+    };
+    view! {
+        <section class="card report" id="faire-le-point" aria-labelledby="propose-title" tabindex="-1" node_ref=section>
+            <p class="report-status" role="status" aria-live="polite" tabindex="-1" node_ref=status>
+                {move || confirmation.get()}
+            </p>
+            {panel}
         </section>
     }
 }

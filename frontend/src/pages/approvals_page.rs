@@ -21,11 +21,13 @@ pub fn ApprovalsPage() -> impl IntoView {
         Box::pin(async move { api::pending_change_requests(&token).await })
     });
     let outcome = RwSignal::new(None::<String>);
-    let decisions = crate::app::Decisions::get();
+    let inbox = crate::components::inbox::InboxRefresh::get();
     let decided = Callback::new(move |message: String| {
-        decisions.record();
         outcome.set(Some(message));
         reload.update(|n| *n += 1);
+        if let Some(inbox) = inbox {
+            inbox.bump();
+        }
     });
     let manager = session.state.with(|s| {
         s.as_ref()

@@ -19,6 +19,7 @@ use crate::pages::admin::{
 };
 use crate::pages::{
     account_page::AccountPage, approvals_page::ApprovalsPage, dashboard_page::DashboardPage,
+    my_proposals_page::MyProposalsPage,
 };
 
 pub struct Dashboard;
@@ -44,6 +45,19 @@ impl LazyRoute for Approvals {
 
     fn view(_this: Self) -> AnyView {
         view! { <RequireSession><ApprovalsPage/></RequireSession> }.into_any()
+    }
+}
+
+pub struct MyProposals;
+
+#[lazy_route]
+impl LazyRoute for MyProposals {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireSession><MyProposalsPage/></RequireSession> }.into_any()
     }
 }
 

@@ -5,5 +5,6 @@ pub mod approvals_page;
 pub mod dashboard_page;
 pub mod lazy_pages;
 pub mod login_page;
+pub mod my_proposals_page;
 pub mod plan_page;
 pub mod plans_page;
