@@ -190,7 +190,7 @@ pub struct NewChangeRequest {
     /// A note for the journal, e.g. what was done. A note alone, with no field changed,
     /// is a valid report: approved, it goes to the action's journal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::any_text_or_null::<10000>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::any_text_or_null::<{ crate::NOTE_MAX_CHARS }>))]
     pub note: Option<String>,
     /// The id of the author's pending proposal on this action that this one replaces: it
     /// becomes `replaced`, in the same transaction. Without it, a second pending proposal
@@ -209,7 +209,7 @@ pub struct ActionEdit {
     pub version: Option<i32>,
     pub changes: ActionChanges,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::any_text_or_null::<10000>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::any_text_or_null::<{ crate::NOTE_MAX_CHARS }>))]
     pub note: Option<String>,
 }
 

@@ -59,3 +59,7 @@ pub(crate) mod double_option {
         Option::<T>::deserialize(deserializer).map(Some)
     }
 }
+
+/// Longest note of a proposal or an edit, in characters: the server's rule, stated in the
+/// schema and counted down by the web app's form.
+pub const NOTE_MAX_CHARS: usize = 10_000;

@@ -18,15 +18,21 @@ pub fn date(iso: &str) -> String {
 pub fn euros(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let cents = cents.unsigned_abs();
-    let units = (cents / 100).to_string();
+    let grouped = thousands(cents / 100);
+    decimal_comma(format!("{sign}{grouped}.{:02}\u{a0}€", cents % 100))
+}
+
+/// A count with its thousands apart: `12000` → `12 000` (a narrow no-break space).
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
     let mut grouped = String::new();
-    for (i, digit) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i).is_multiple_of(3) {
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push('\u{202f}');
         }
         grouped.push(digit);
     }
-    decimal_comma(format!("{sign}{grouped}.{:02}\u{a0}€", cents % 100))
+    grouped
 }
 
 /// A number with a decimal comma.

@@ -49,7 +49,7 @@ test('a partner proposes 40 % on Pe18, the president approves, the partner sees 
   await proposal.getByRole('button', { name: 'Approuver la proposition sur Pe18', exact: true }).click();
   await president.getByText('Aucune proposition en attente.').waitFor();
   // The header's count follows the decision without a navigation.
-  await president.locator('header .badge.count').waitFor({ state: 'detached' });
+  await approvals.locator('.badge.count').waitFor({ state: 'detached' });
   await screenshot(president, 'story-3-approved');
 
   // A reload keeps the session (the refresh token is in the tab's session storage).
@@ -91,6 +91,48 @@ test('invalid values are explained next to the field', async () => {
 
   await page.locator('#propose-planned_end-error').filter({ hasText: /précède la date de début/ }).waitFor();
   assert.equal(await page.getByLabel('Échéance prévue').getAttribute('aria-invalid'), 'true');
+});
+
+test('the form explains its own limits: a percentage, a note\'s length, "Terminé" below 100 %', async () => {
+  const token = await apiToken('social@cpas-a.example');
+  const found = await (await fetch(`${BASE_URL}/api/v1/actions?q=Pe20`, { headers: { authorization: `Bearer ${token}` } })).json();
+  const pe20 = found.items.find((a) => a.code === 'Pe20');
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/actions/${pe20.id}`);
+  await signIn(page, 'social@cpas-a.example');
+  const send = page.getByRole('button', { name: 'Envoyer la proposition' });
+  await send.waitFor();
+
+  // 150 %: the app's message names the limit (no browser bubble: the form is novalidate).
+  await page.getByLabel('Avancement (%)').fill('150');
+  await send.click();
+  await page.locator('#propose-progress-error').filter({ hasText: 'Un pourcentage entier entre 0 et 100.' }).waitFor();
+  assert.equal(await page.getByLabel('Avancement (%)').getAttribute('aria-invalid'), 'true');
+
+  // 12,000 characters: the counter shows it, the message states the limit and the count.
+  await page.getByLabel('Avancement (%)').fill('30');
+  await page.getByLabel('Note pour le journal').fill('x'.repeat(12000));
+  assert.equal(await page.locator('#propose-note-count').innerText(), '12\u202f000 / 10\u202f000 caractères');
+  await send.click();
+  await page.locator('#propose-note-error').filter({ hasText: 'Au plus 10\u202f000 caractères (12\u202f000 saisis).' }).waitFor();
+  assert.equal(await page.getByLabel('Note pour le journal').getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(await accessibilityViolations(page), []);
+
+  // "Terminé" at 30 %: asked once; "100 %" fixes the figure and sends.
+  await page.getByLabel('Note pour le journal').fill('Clôturé avec le PCS.');
+  await page.getByLabel('Statut').selectOption('termine');
+  await send.click();
+  await page.getByText('Le statut « Terminé » avec un avancement de 30 % : mettre l’avancement à 100 % ?').waitFor();
+  assert.deepEqual(await accessibilityViolations(page), []);
+  await page.getByRole('button', { name: 'Mettre 100 % et envoyer' }).click();
+  await page.locator('.pending-proposal, [role=status]').filter({ hasText: /100 %/ }).first().waitFor();
+  const mine = await (await fetch(`${BASE_URL}/api/v1/change-requests?status=pending`, { headers: { authorization: `Bearer ${await apiToken('dg@cpas-a.example')}` } })).json();
+  const sent = mine.find((r) => r.action_code === 'Pe20');
+  assert.ok(sent, 'the proposal is pending');
+  assert.deepEqual(
+    Object.fromEntries(sent.diff.filter((d) => ['status', 'progress'].includes(d.field)).map((d) => [d.field, d.proposed])),
+    { status: 'termine', progress: 100 },
+  );
 });
 
 test('indicator values and amounts spent are proposed in the same form', async () => {

@@ -293,7 +293,9 @@ impl ChangeBody {
         let note = match object.get("note") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) if s.trim().is_empty() => None,
-            Some(Value::String(s)) if s.chars().count() <= 10_000 => Some(s.trim().to_owned()),
+            Some(Value::String(s)) if s.chars().count() <= api_types::NOTE_MAX_CHARS => {
+                Some(s.trim().to_owned())
+            }
             Some(_) => {
                 errors.push(FieldError {
                     field: "note".to_owned(),

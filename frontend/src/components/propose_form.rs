@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::api;
 use crate::components::status_chip::status_label;
+use crate::format;
 use crate::session::SessionContext;
 
 /// The form a partner or a social worker fills to propose an update of an action. Only the
@@ -71,7 +72,7 @@ pub fn ProposeForm(
                     m.get("current_value").and_then(Value::as_f64),
                     m.get("measured_at")
                         .and_then(Value::as_str)
-                        .and_then(crate::format::iso_date),
+                        .and_then(format::iso_date),
                 ),
                 None => (i.current_value, i.measured_at),
             };
@@ -102,15 +103,28 @@ pub fn ProposeForm(
     let busy = RwSignal::new(false);
     let original = StoredValue::new(action.clone());
 
+    // The form's own errors carry their message in the user's language (with the limit);
+    // the server's are shown by their code (its `message` is for API users).
+    let errors_are_local = RwSignal::new(false);
     let error_of = move |field: &'static str| {
         move || {
             errors.with(|all| {
                 all.iter()
                     .find(|e| e.field == format!("changes/{field}") || e.field == field)
-                    .map(crate::locale::field_error_message)
+                    .map(|e| {
+                        if errors_are_local.get() {
+                            e.message.clone()
+                        } else {
+                            crate::locale::field_error_message(e)
+                        }
+                    })
             })
         }
     };
+
+    let form = NodeRef::<leptos::html::Form>::new();
+    let done_below_100_asked = RwSignal::new(false);
+    let done_below_100_confirmed = RwSignal::new(false);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -125,15 +139,45 @@ pub fn ProposeForm(
         {
             changes.status = Some(chosen);
         }
-        match progress.get_untracked().trim().parse::<i16>() {
+        // The app's own messages, with the limits (the form is `novalidate`: the browser's
+        // bubble is in the browser's language and names no limit).
+        let chosen_progress = progress.get_untracked().trim().parse::<i16>();
+        match chosen_progress {
+            Ok(p) if !(0..=100).contains(&p) => local.push(FieldError {
+                field: "changes/progress".to_owned(),
+                code: api_types::ProblemCode::OutOfRange,
+                message: tr!(progress_range).to_owned(),
+            }),
             Ok(p) if p != before.progress => changes.progress = Some(p),
             Ok(_) => {}
             Err(_) => local.push(FieldError {
                 field: "changes/progress".to_owned(),
                 code: api_types::ProblemCode::InvalidType,
-                message: tr!(not_a_number).to_owned(),
+                message: tr!(progress_range).to_owned(),
             }),
         }
+        let note_length = note.with_untracked(|n| n.chars().count());
+        if note_length > api_types::NOTE_MAX_CHARS {
+            local.push(FieldError {
+                field: "note".to_owned(),
+                code: api_types::ProblemCode::TooLong,
+                message: tr!(
+                    note_too_long,
+                    max = format::thousands(api_types::NOTE_MAX_CHARS as u64),
+                    typed = format::thousands(note_length as u64)
+                ),
+            });
+        }
+        // "Terminé" below 100 % is most often a slip: asked once, either way is fine.
+        let done = status.get_untracked() == ActionStatus::Termine.as_str();
+        if done
+            && matches!(chosen_progress, Ok(p) if p < 100)
+            && !done_below_100_confirmed.get_untracked()
+        {
+            done_below_100_asked.set(true);
+            return;
+        }
+        done_below_100_asked.set(false);
         for (signal, current, slot, name) in [
             (
                 planned_start,
@@ -172,6 +216,7 @@ pub fn ProposeForm(
             }
         }
         if !local.is_empty() {
+            errors_are_local.set(true);
             errors.set(local);
             message.set(Some((false, tr!(fix_fields).to_owned())));
             return;
@@ -187,7 +232,7 @@ pub fn ProposeForm(
             let parsed_date = if text.trim().is_empty() {
                 Ok(None)
             } else {
-                crate::format::iso_date(&text).map(Some).ok_or(())
+                format::iso_date(&text).map(Some).ok_or(())
             };
             match (parsed_value, parsed_date) {
                 (Ok(v), Ok(d)) if v != indicator.current_value || d != indicator.measured_at => {
@@ -228,6 +273,7 @@ pub fn ProposeForm(
             }
         }
         if !local.is_empty() {
+            errors_are_local.set(true);
             errors.set(local);
             message.set(Some((false, tr!(fix_fields).to_owned())));
             return;
@@ -275,6 +321,7 @@ pub fn ProposeForm(
                     } else {
                         tr!(fix_fields).to_owned()
                     };
+                    errors_are_local.set(false);
                     errors.set(fields);
                     message.set(Some((false, text)));
                 }
@@ -301,9 +348,26 @@ pub fn ProposeForm(
     };
     let progress_error = error_of("progress");
     let status_error = error_of("status");
+    let note_error = error_of("note");
+    let note_count = move || {
+        tr!(
+            characters_count,
+            typed = format::thousands(note.with(|n| n.chars().count()) as u64),
+            max = format::thousands(api_types::NOTE_MAX_CHARS as u64)
+        )
+    };
+    let set_full = move |_| {
+        progress.set("100".to_owned());
+        done_below_100_asked.set(false);
+        submit_again(form);
+    };
+    let keep_partial = move |_| {
+        done_below_100_confirmed.set(true);
+        submit_again(form);
+    };
 
     view! {
-        <form class="propose-form" on:submit=on_submit aria-labelledby="propose-title">
+        <form class="propose-form" novalidate node_ref=form on:submit=on_submit aria-labelledby="propose-title">
             <h2 id="propose-title">
                 {if replaced_id.is_some() { tr!(replace_title) } else { tr!(propose_title) }}
             </h2>
@@ -381,7 +445,25 @@ pub fn ProposeForm(
             <div class="field">
                 <label for="propose-note">{tr!(note)}</label>
                 <textarea id="propose-note" rows="3" prop:value=note
+                    aria-invalid=move || note_error().is_some().to_string()
+                    aria-describedby="propose-note-count propose-note-error"
                     on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                <p class="hint" id="propose-note-count">{note_count}</p>
+                <p class="field-error" id="propose-note-error" aria-live="polite">{note_error}</p>
+            </div>
+            <div role="status" class="sr-status">
+                {move || done_below_100_asked.get().then(|| {
+                    let figure = progress.get_untracked();
+                    view! {
+                        <div class="notice">
+                            <p>{tr!(done_below_100, progress = figure.clone())}</p>
+                            <div class="buttons">
+                                <button type="button" class="primary" on:click=set_full>{tr!(set_100)}</button>
+                                <button type="button" on:click=keep_partial>{tr!(keep_progress, progress = figure)}</button>
+                            </div>
+                        </div>
+                    }
+                })}
             </div>
             {move || message.get().map(|(ok, text)| {
                 let class = if ok { "notice success" } else { "notice error" };
@@ -396,5 +478,12 @@ pub fn ProposeForm(
                 })}
             </div>
         </form>
+    }
+}
+
+/// Sends the form again, as its submit button would (after the "Terminé" question).
+fn submit_again(form: NodeRef<leptos::html::Form>) {
+    if let Some(form) = form.get_untracked() {
+        let _ = form.request_submit();
     }
 }
