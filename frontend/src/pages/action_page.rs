@@ -5,6 +5,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::failure::Failure;
+use crate::components::manager_tools::ManagerTools;
 use crate::components::progress_bar::ProgressBar;
 use crate::components::propose_form::ProposeForm;
 use crate::components::status_chip::StatusChip;
@@ -36,13 +37,14 @@ pub fn ActionPage() -> impl IntoView {
         sent.set(true);
         reload.update(|n| *n += 1);
     });
+    let on_changed = Callback::new(move |()| reload.update(|n| *n += 1));
     view! {
         {move || sent.get().then(|| view! { <p class="notice success" role="status">{tr!(proposal_sent)}</p> })}
         {move || match detail.get() {
             None => view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any(),
             Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
             Some(Ok(detail)) => {
-                view! { <ActionView detail history on_sent/> }.into_any()
+                view! { <ActionView detail history on_sent on_changed/> }.into_any()
             }
         }}
     }
@@ -73,6 +75,7 @@ fn ActionView(
     // again (the form keeps what the user is typing).
     history: ReadSignal<Option<Result<Vec<HistoryEntry>, api::ApiFailure>>>,
     on_sent: Callback<()>,
+    on_changed: Callback<()>,
 ) -> impl IntoView {
     let session = SessionContext::get();
     let can_propose = may_propose(session, &detail);
@@ -93,6 +96,7 @@ fn ActionView(
     let form = can_propose.then(
         || view! { <section class="card"><ProposeForm detail=detail.clone() on_sent/></section> },
     );
+    let tools = view! { <ManagerTools detail=detail.clone() on_changed/> };
     view! {
         <p><A href=format!("/plans/{plan_id}")>"← " {plan_title}</A></p>
         <h1>
@@ -125,6 +129,7 @@ fn ActionView(
             </section>
             {form}
         </div>
+        {tools}
         <section class="card" aria-labelledby="indicators-title">
             <h2 id="indicators-title">{tr!(indicators)}</h2>
             {if indicators.is_empty() {

@@ -17,7 +17,10 @@ use crate::pages::admin::{
     AdminHome, is_administrator, organisations::OrganisationsPage, structure::StructurePage,
     users::UsersPage,
 };
-use crate::pages::{approvals_page::ApprovalsPage, dashboard_page::DashboardPage};
+use crate::pages::{
+    approvals_page::ApprovalsPage, dashboard_page::DashboardPage,
+    evaluations_page::EvaluationsPage, versions_page::VersionsPage,
+};
 
 pub struct Dashboard;
 
@@ -97,6 +100,32 @@ impl LazyRoute for Structure {
     }
 }
 
+pub struct Evaluations;
+
+#[lazy_route]
+impl LazyRoute for Evaluations {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireSession><EvaluationsPage/></RequireSession> }.into_any()
+    }
+}
+
+pub struct Versions;
+
+#[lazy_route]
+impl LazyRoute for Versions {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireSession><VersionsPage/></RequireSession> }.into_any()
+    }
+}
+
 /// Once the browser is idle, fetches the chunks of the pages this role uses (a partner's
 /// browser fetches none: they cannot use them).
 pub fn prefetch_when_idle(role: Role) {
@@ -110,6 +139,9 @@ pub fn prefetch_when_idle(role: Role) {
             if manager {
                 Dashboard::preload().await;
                 Approvals::preload().await;
+                crate::components::manager_tools::preload().await;
+                Evaluations::preload().await;
+                Versions::preload().await;
             }
             if administrator {
                 Administration::preload().await;
