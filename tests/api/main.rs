@@ -15,6 +15,7 @@ mod import_limits;
 mod input_checks;
 mod integrations;
 mod interchange;
+mod measures;
 mod openapi;
 mod plan_tree;
 mod reminders;

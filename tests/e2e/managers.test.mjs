@@ -94,7 +94,7 @@ test('a conflict shows both versions and “keep mine” wins', async () => {
   assert.deepEqual(page.errors, []);
 });
 
-test('the DG defines an indicator and a budget line, DEFITS reports on them, it is approved', async () => {
+test('the DG defines an indicator and a budget line, DEFITS reports on them, it is approved, the indicator is archived', async () => {
   const page = await newPage(browser);
   const id = await openAction(page, 'dg@cpas-a.example', 'Pe13');
 
@@ -140,6 +140,18 @@ test('the DG defines an indicator and a budget line, DEFITS reports on them, it 
   assert.equal(detail.indicators.find((i) => i.name === 'Personnes accompagnées').current_value, 12);
   assert.equal(detail.budget_lines.find((b) => b.article === '84010/124-02').spent_cents, 30000);
   assert.equal(detail.budget_lines.find((b) => b.article === '84010/124-02').planned_cents, 250000);
+
+  // The DG stops following the indicator: archived after a second step, the history keeps its value.
+  await page.reload();
+  await page.getByRole('button', { name: 'Archiver — Personnes accompagnées' }).click();
+  const confirm = page.getByRole('button', { name: 'Confirmer l’archivage — Personnes accompagnées' });
+  await confirm.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'indicator-confirm-archive');
+  assert.deepEqual(await accessibilityViolations(page), []);
+  await confirm.click();
+  await page.getByText('Indicateur archivé.').waitFor();
+  assert.doesNotMatch(await page.locator('section[aria-labelledby="indicators-title"]').innerText(), /Personnes accompagnées/);
+  assert.match(await page.locator('.timeline').innerText(), /Indicateur : .* → 12 \(31\/03\/2026\)/);
   assert.deepEqual(page.errors, []);
   assert.deepEqual(partner.errors, []);
 });

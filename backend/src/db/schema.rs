@@ -217,6 +217,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        archived_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -256,6 +257,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        archived_at -> Nullable<Timestamptz>,
     }
 }
 

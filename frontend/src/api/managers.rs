@@ -62,7 +62,8 @@ pub async fn update_indicator(
     .await
 }
 
-pub async fn delete_indicator(token: &str, id: &str) -> Result<(), ApiFailure> {
+/// Archives the indicator (the API's `DELETE` keeps the row for the history).
+pub async fn archive_indicator(token: &str, id: &str) -> Result<(), ApiFailure> {
     let url = format!("/api/v1/indicators/{id}");
     exchange(Method::DELETE, &url, Some(token), None)
         .await
@@ -96,7 +97,8 @@ pub async fn update_budget_line(
     .await
 }
 
-pub async fn delete_budget_line(token: &str, id: &str) -> Result<(), ApiFailure> {
+/// Archives the budget line (the API's `DELETE` keeps the row for the history).
+pub async fn archive_budget_line(token: &str, id: &str) -> Result<(), ApiFailure> {
     let url = format!("/api/v1/budget-lines/{id}");
     exchange(Method::DELETE, &url, Some(token), None)
         .await

@@ -1,6 +1,7 @@
 //! The DG defines an action's budget lines: year, service (ordinaire / extraordinaire),
-//! direction (dépense / recette), article, planned amount and funding; edits them; deletes
-//! one after a second, explicit step (the history keeps the amounts reported).
+//! direction (dépense / recette), article, planned amount and funding; edits them; archives
+//! one after a second, explicit step (it leaves the action; the history keeps the amounts
+//! reported).
 
 use api_types::{ActionDetail, BudgetDirection, BudgetLine, BudgetLineInput, BudgetService};
 use leptos::prelude::*;
@@ -150,7 +151,7 @@ pub fn BudgetLinesEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl
     let form = Form::new();
     let errors = FieldErrors::new();
     let editing = RwSignal::new(Editing::Closed);
-    let deleting = RwSignal::new(None::<Uuid>);
+    let archiving = RwSignal::new(None::<Uuid>);
     let message = RwSignal::new(take_notice("budget").map(|t| (true, t)));
     if message.get_untracked().is_some() {
         focus_later("budget-message");
@@ -204,7 +205,7 @@ pub fn BudgetLinesEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl
         });
     };
     let open = move |target: Editing| {
-        deleting.set(None);
+        archiving.set(None);
         message.set(None);
         errors.set(Vec::new());
         let chosen = match target {
@@ -217,13 +218,13 @@ pub fn BudgetLinesEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl
         editing.set(target);
         focus_later("budget-year");
     };
-    let delete = move |id: Uuid| {
+    let archive = move |id: Uuid| {
         let token = session.token().unwrap_or_default();
         busy.set(true);
         spawn_local(async move {
-            let result = api::managers::delete_budget_line(&token, &id.to_string()).await;
+            let result = api::managers::archive_budget_line(&token, &id.to_string()).await;
             busy.set(false);
-            done(result, tr!(budget_line_deleted));
+            done(result, tr!(budget_line_archived));
         });
     };
 
@@ -240,10 +241,10 @@ pub fn BudgetLinesEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl
                 l.article.clone().map(|a| format!(" {a}")).unwrap_or_default()
             );
             let summary = format!("{} {}", tr!(planned), format::euros(l.planned_cents));
-            let (edit_label, delete_label, confirm_label) = (
+            let (edit_label, archive_label, confirm_label) = (
                 format!("{} — {name}", tr!(edit)),
-                format!("{} — {name}", tr!(delete)),
-                format!("{} — {name}", tr!(confirm_delete)),
+                format!("{} — {name}", tr!(archive)),
+                format!("{} — {name}", tr!(confirm_archive)),
             );
             view! {
                 <li class="measure-row">
@@ -252,16 +253,16 @@ pub fn BudgetLinesEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl
                         <button type="button" class="secondary" on:click=move |_| open(Editing::Existing(id))>{edit_label}</button>
                         <button type="button" class="secondary" on:click=move |_| {
                             editing.set(Editing::Closed);
-                            deleting.set(Some(id));
-                            focus_later("budget-confirm-delete");
-                        }>{delete_label}</button>
+                            archiving.set(Some(id));
+                            focus_later("budget-confirm-archive");
+                        }>{archive_label}</button>
                     </span>
-                    {move || (deleting.get() == Some(id)).then(|| view! {
+                    {move || (archiving.get() == Some(id)).then(|| view! {
                         <div class="confirm" role="group" aria-label=confirm_label.clone()>
-                            <p>{tr!(delete_budget_line_warning)}</p>
-                            <button type="button" class="danger" id="budget-confirm-delete" prop:disabled=busy
-                                on:click=move |_| delete(id)>{confirm_label.clone()}</button>
-                            <button type="button" on:click=move |_| deleting.set(None)>{tr!(cancel)}</button>
+                            <p>{tr!(archive_budget_line_warning)}</p>
+                            <button type="button" class="danger" id="budget-confirm-archive" prop:disabled=busy
+                                on:click=move |_| archive(id)>{confirm_label.clone()}</button>
+                            <button type="button" on:click=move |_| archiving.set(None)>{tr!(cancel)}</button>
                         </div>
                     })}
                 </li>

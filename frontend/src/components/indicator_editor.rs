@@ -1,6 +1,6 @@
 //! The DG defines an action's indicators: name, unit, year (recurring ones), baseline and
-//! target; edits them; deletes one after a second, explicit step (the API deletes it with
-//! its measurement; the history keeps the values reported).
+//! target; edits them; archives one after a second, explicit step (it leaves the action;
+//! the history keeps the values reported).
 
 use api_types::{ActionDetail, Indicator, IndicatorInput};
 use leptos::prelude::*;
@@ -123,7 +123,7 @@ pub fn IndicatorsEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl 
     let form = Form::new();
     let errors = FieldErrors::new();
     let editing = RwSignal::new(Editing::Closed);
-    let deleting = RwSignal::new(None::<Uuid>);
+    let archiving = RwSignal::new(None::<Uuid>);
     let message = RwSignal::new(take_notice("indicators").map(|t| (true, t)));
     if message.get_untracked().is_some() {
         focus_later("indicators-message");
@@ -175,7 +175,7 @@ pub fn IndicatorsEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl 
         });
     };
     let open = move |target: Editing| {
-        deleting.set(None);
+        archiving.set(None);
         message.set(None);
         errors.set(Vec::new());
         let chosen = match target {
@@ -188,13 +188,13 @@ pub fn IndicatorsEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl 
         editing.set(target);
         focus_later("indicator-name");
     };
-    let delete = move |id: Uuid| {
+    let archive = move |id: Uuid| {
         let token = session.token().unwrap_or_default();
         busy.set(true);
         spawn_local(async move {
-            let result = api::managers::delete_indicator(&token, &id.to_string()).await;
+            let result = api::managers::archive_indicator(&token, &id.to_string()).await;
             busy.set(false);
-            done(result, tr!(indicator_deleted));
+            done(result, tr!(indicator_archived));
         });
     };
 
@@ -213,10 +213,10 @@ pub fn IndicatorsEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl 
                 show(indicator.target),
             );
             let unit = indicator.unit.clone().map(|u| format!(" ({u})")).unwrap_or_default();
-            let (edit_label, delete_label, confirm_label) = (
+            let (edit_label, archive_label, confirm_label) = (
                 format!("{} — {name}", tr!(edit)),
-                format!("{} — {name}", tr!(delete)),
-                format!("{} — {name}", tr!(confirm_delete)),
+                format!("{} — {name}", tr!(archive)),
+                format!("{} — {name}", tr!(confirm_archive)),
             );
             view! {
                 <li class="measure-row">
@@ -225,16 +225,16 @@ pub fn IndicatorsEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl 
                         <button type="button" class="secondary" on:click=move |_| open(Editing::Existing(id))>{edit_label}</button>
                         <button type="button" class="secondary" on:click=move |_| {
                             editing.set(Editing::Closed);
-                            deleting.set(Some(id));
-                            focus_later("indicator-confirm-delete");
-                        }>{delete_label}</button>
+                            archiving.set(Some(id));
+                            focus_later("indicator-confirm-archive");
+                        }>{archive_label}</button>
                     </span>
-                    {move || (deleting.get() == Some(id)).then(|| view! {
+                    {move || (archiving.get() == Some(id)).then(|| view! {
                         <div class="confirm" role="group" aria-label=confirm_label.clone()>
-                            <p>{tr!(delete_indicator_warning)}</p>
-                            <button type="button" class="danger" id="indicator-confirm-delete" prop:disabled=busy
-                                on:click=move |_| delete(id)>{confirm_label.clone()}</button>
-                            <button type="button" on:click=move |_| deleting.set(None)>{tr!(cancel)}</button>
+                            <p>{tr!(archive_indicator_warning)}</p>
+                            <button type="button" class="danger" id="indicator-confirm-archive" prop:disabled=busy
+                                on:click=move |_| archive(id)>{confirm_label.clone()}</button>
+                            <button type="button" on:click=move |_| archiving.set(None)>{tr!(cancel)}</button>
                         </div>
                     })}
                 </li>
