@@ -325,8 +325,8 @@ fn ComparisonView(comparison: PlanComparison, title: String) -> impl IntoView {
     let progress = format!(
         "{} : {} % → {} %",
         tr!(mean_progress_label),
-        format::fixed(comparison.progress_before, 1),
-        format::fixed(comparison.progress_after, 1)
+        format::number(comparison.progress_before),
+        format::number(comparison.progress_after)
     );
     let empty = groups.is_empty();
     view! {
