@@ -115,8 +115,8 @@ pub fn sdgs() -> utoipa::openapi::schema::Array {
 /// A password to set: 12 to 256 characters (their strength is checked by the server: 422
 /// `weak_password` or `too_common`).
 pub fn new_password() -> Object {
-    let mut schema = any_text::<256>();
-    schema.min_length = Some(12);
+    let mut schema = any_text::<{ crate::PASSWORD_MAX_CHARS }>();
+    schema.min_length = Some(crate::PASSWORD_MIN_CHARS);
     schema
 }
 

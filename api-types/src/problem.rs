@@ -132,6 +132,10 @@ problem_codes! {
     InsufficientScope = "insufficient_scope",
     /// The operation is for people only: it refuses API tokens.
     ApiTokenNotAllowed = "api_token_not_allowed",
+    /// The account's password was given to it (a new account, a reset): until the person
+    /// chooses their own with `PUT /api/v1/me/password`, their token may only read `/me`,
+    /// change the password, list or end their sessions, and log out.
+    PasswordChangeRequired = "password_change_required",
     // 404, 405
     /// The resource does not exist, or is not the caller's to see.
     NotFound = "not_found",
@@ -251,6 +255,8 @@ problem_codes! {
     UnknownState = "unknown_state",
     /// The current password is not correct.
     WrongPassword = "wrong_password",
+    /// The new password is the current one.
+    SamePassword = "same_password",
     /// The password is too easy to guess.
     WeakPassword = "weak_password",
     /// The password is one of the most used.

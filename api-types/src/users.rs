@@ -86,6 +86,11 @@ pub struct UserPatch {
     pub version: Option<i32>,
 }
 
+/// Fewest characters of a password the server accepts.
+pub const PASSWORD_MIN_CHARS: usize = 12;
+/// Most characters of a password the server accepts.
+pub const PASSWORD_MAX_CHARS: usize = 256;
+
 /// `PUT /api/v1/me/password`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -98,6 +103,24 @@ pub struct PasswordChange {
     /// as known words; else 422 `weak_password` with the reason in French).
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::new_password))]
     pub new_password: String,
+}
+
+/// One of the caller's open sessions (a browser or device signed in), from
+/// `GET /api/v1/me/sessions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    pub id: Uuid,
+    /// When the person signed in.
+    pub started_at: DateTime<Utc>,
+    /// The last sign-in or token refresh: a client refreshes its tokens before their 15
+    /// minutes run out while it is in use, so this is when it was last used, within 15
+    /// minutes.
+    pub last_used_at: DateTime<Utc>,
+    /// The browser's `User-Agent` at sign-in (its first 300 characters), if it sent one.
+    pub user_agent: Option<String>,
+    /// The session of the request's own token.
+    pub current: bool,
 }
 
 /// An organisation of a CPAS: the CPAS itself or a partner.

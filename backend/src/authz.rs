@@ -22,6 +22,10 @@ pub struct Actor {
     /// An integration's API token: what it may do on top of its organisation's rights.
     /// `None` for a person.
     pub scopes: Option<Vec<ApiScope>>,
+    /// The person's password was given to them (a new account, a reset): until they
+    /// choose their own, [`crate::routes::RequestDb::run_as`] refuses their requests.
+    /// Always `false` for an API token: its integration account never signs in.
+    pub must_change_password: bool,
 }
 
 impl Actor {
@@ -223,6 +227,7 @@ mod tests {
             organisation: (role == Role::Partner).then_some(ORG),
             session_id: Uuid::from_u128(200),
             scopes: None,
+            must_change_password: false,
         }
     }
 

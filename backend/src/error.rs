@@ -30,6 +30,13 @@ pub enum ApiError {
         code: ProblemCode,
         detail: &'static str,
     },
+    /// The account must choose its own password before anything else (403
+    /// `password_change_required`): see [`crate::routes::RequestDb::run_as`].
+    #[error(
+        "this account's password was given to it: choose your own with PUT /api/v1/me/password \
+         before anything else"
+    )]
+    PasswordChangeRequired,
     /// The request conflicts with the current state (a taken e-mail, a stale version…).
     #[error("{detail}")]
     Conflict { code: ProblemCode, detail: String },
@@ -106,6 +113,7 @@ impl ApiError {
             Self::Unauthenticated(code) => *code,
             Self::Validation(_) => C::ValidationFailed,
             Self::Forbidden(_) => C::Forbidden,
+            Self::PasswordChangeRequired => C::PasswordChangeRequired,
             Self::VersionConflict { .. } => C::VersionConflict,
             Self::PreconditionFailed => C::PreconditionFailed,
             Self::PreconditionRequired => C::PreconditionRequired,
@@ -126,7 +134,9 @@ impl ApiError {
             Self::BadRequest { .. } => "Bad request",
             Self::Validation(_) => "Invalid fields",
             Self::Unauthenticated(_) => "Unauthorized",
-            Self::Forbidden(_) | Self::TokenForbidden { .. } => "Forbidden",
+            Self::Forbidden(_) | Self::TokenForbidden { .. } | Self::PasswordChangeRequired => {
+                "Forbidden"
+            }
             Self::Conflict { .. } | Self::VersionConflict { .. } => "Conflict",
             Self::PreconditionFailed => "Precondition failed",
             Self::PreconditionRequired => "Precondition required",
@@ -182,7 +192,9 @@ impl ResponseError for ApiError {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) | Self::TokenForbidden { .. } => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::TokenForbidden { .. } | Self::PasswordChangeRequired => {
+                StatusCode::FORBIDDEN
+            }
             Self::Conflict { .. } | Self::VersionConflict { .. } => StatusCode::CONFLICT,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,

@@ -4,8 +4,8 @@
 //! The key belongs to the caller (a person or an API token): the same key from someone else
 //! is another key. The first request with a key records its answer in PostgreSQL, so every
 //! instance replays it; a key reused with a different request is refused (422), and one
-//! whose first request is still running answers 409. Answers are kept 24 hours. A 5xx is
-//! not recorded: the retry runs again.
+//! whose first request is still running answers 409. Answers are kept 24 hours. A 5xx, a
+//! 401 or a 403 is not recorded: the retry runs again.
 //!
 //! A kept answer may hold a secret shown once (a new API token's, a webhook's signing key),
 //! so its body is stored sealed (`crate::secrets`), bound to its caller and key.
@@ -256,7 +256,9 @@ fn remember(
     stored: &Stored,
 ) -> Result<(), ApiError> {
     let row = idempotency_keys::table.find((principal, key));
-    let sealed = if stored.status >= 500 {
+    // A refusal about the caller (a credential, a role, a password to change first) created
+    // nothing and may not hold on the retry: it runs again, like a 5xx.
+    let sealed = if stored.status >= 500 || matches!(stored.status, 401 | 403) {
         None
     } else {
         keyring

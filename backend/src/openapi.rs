@@ -67,7 +67,11 @@ impl utoipa::Modify for BearerSecurity {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some(
-                        "Access token from `POST /api/v1/auth/login`, valid 15 minutes.",
+                        "Access token from `POST /api/v1/auth/login`, valid 15 minutes. While \
+                         the account's password is one it was given (`must_change_password` \
+                         in `GET /api/v1/me`), the token only reads `/me`, changes the \
+                         password, lists and ends the person's sessions and logs out: \
+                         anything else is 403 `password_change_required`.",
                     ))
                     .build(),
             ),
@@ -601,8 +605,9 @@ fn shared_responses(operation: &mut utoipa::openapi::path::Operation) {
             "403",
             problem(
                 "The caller may not do this: their role or organisation (`forbidden`), an API \
-                 token where only people may act (`api_token_not_allowed`), or one without \
-                 the scope this needs (`insufficient_scope`)",
+                 token where only people may act (`api_token_not_allowed`), one without the \
+                 scope this needs (`insufficient_scope`), or a person who must first choose \
+                 their own password (`password_change_required`: see `GET /api/v1/me`)",
             ),
         );
     }

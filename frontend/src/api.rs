@@ -3,9 +3,9 @@
 use api_types::{
     ActionDefinitionPatch, ActionDetail, ActionOrganisations, Adoption, Approval, ChangeRequest,
     HistoryEntry, LoginRequest, NewAction, NewChangeRequest, NewObjective, NewOrganisation,
-    NewPlan, NewUser, ObjectivePatch, OpinionInput, OrganisationSummary, PlanStats, PlanSummary,
-    PlanTree, Problem, RefreshRequest, Rejection, TenantRef, TokenResponse, User, UserCreated,
-    UserPatch,
+    NewPlan, NewUser, ObjectivePatch, OpinionInput, OrganisationSummary, PasswordChange, PlanStats,
+    PlanSummary, PlanTree, Problem, ProblemCode, RefreshRequest, Rejection, SessionInfo, TenantRef,
+    TokenResponse, User, UserCreated, UserPatch,
 };
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -46,6 +46,36 @@ pub async fn logout(token: &str) -> Result<(), ApiFailure> {
 
 pub async fn me(token: &str) -> Result<User, ApiFailure> {
     get("/api/v1/me", token).await
+}
+
+/// Changes the signed-in person's password; their other sessions end.
+pub async fn change_password(token: &str, change: &PasswordChange) -> Result<(), ApiFailure> {
+    let body = json(change)?;
+    exchange(Method::PUT, "/api/v1/me/password", Some(token), Some(body))
+        .await
+        .map(drop)
+}
+
+pub async fn my_sessions(token: &str) -> Result<Vec<SessionInfo>, ApiFailure> {
+    get("/api/v1/me/sessions", token).await
+}
+
+pub async fn end_my_session(token: &str, id: &str) -> Result<(), ApiFailure> {
+    let url = format!("/api/v1/me/sessions/{id}");
+    exchange(Method::DELETE, &url, Some(token), None)
+        .await
+        .map(drop)
+}
+
+pub async fn end_my_other_sessions(token: &str) -> Result<(), ApiFailure> {
+    exchange(
+        Method::POST,
+        "/api/v1/me/sessions/end-others",
+        Some(token),
+        None,
+    )
+    .await
+    .map(drop)
 }
 
 pub async fn list_plans(token: &str) -> Result<Vec<PlanSummary>, ApiFailure> {
@@ -409,12 +439,18 @@ async fn exchange(
 async fn failure(response: Response) -> ApiFailure {
     let status = response.status();
     match response.json::<Problem>().await {
-        Ok(problem) => ApiFailure {
-            status,
-            // The code in the reader's language; the `detail` is the server's English.
-            message: crate::locale::problem_message(problem.code).to_owned(),
-            problem: Some(problem),
-        },
+        Ok(problem) => {
+            if problem.code == ProblemCode::PasswordChangeRequired {
+                // Whatever was asked, the person must first choose their own password.
+                crate::session::password_change_required();
+            }
+            ApiFailure {
+                status,
+                // The code in the reader's language; the `detail` is the server's English.
+                message: crate::locale::problem_message(problem.code).to_owned(),
+                problem: Some(problem),
+            }
+        }
         Err(_) => ApiFailure {
             status,
             message: response.status_text(),

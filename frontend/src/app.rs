@@ -11,8 +11,8 @@ use crate::i18n::Locale;
 use crate::locale::LocaleContext;
 use crate::pages::admin::{AdminTenant, is_administrator};
 use crate::pages::lazy_pages::{
-    Administration, Approvals, Dashboard, Evaluations, Organisations, Structure, Users, Versions,
-    prefetch_when_idle,
+    Account, Administration, Approvals, Dashboard, Evaluations, Organisations, Structure, Users,
+    Versions, prefetch_when_idle,
 };
 use crate::pages::{
     action_page::ActionPage, login_page::LoginPage, plan_page::PlanPage, plans_page::PlansPage,
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/plans/:id/structure") view={Lazy::<Structure>::new()}/>
                             <Route path=path!("/plans/:id/evaluations") view={Lazy::<Evaluations>::new()}/>
                             <Route path=path!("/plans/:id/versions") view={Lazy::<Versions>::new()}/>
+                            <Route path=path!("/mon-compte") view={Lazy::<Account>::new()}/>
                         </Routes>
                     </main>
                 }
@@ -115,13 +116,16 @@ fn UserMenu(session: SessionContext) -> impl IntoView {
         session.state.with(|s| {
             s.as_ref().map(|s| {
                 let name = s.user.display_name.clone();
-                let manager = matches!(s.user.role, Role::President | Role::Dg);
-                let administrator = is_administrator(s.user.role);
+                // Until a given password is changed, the server refuses the rest.
+                let working = !s.user.must_change_password;
+                let manager = working && matches!(s.user.role, Role::President | Role::Dg);
+                let administrator = working && is_administrator(s.user.role);
                 view! {
                     <nav class="user-menu" aria-label=tr!(app_name)>
                         {manager.then(|| view! { <ApprovalsLink session/> })}
                         {administrator.then(|| view! { <A href="/administration" attr:class="nav-link">{tr!(administration)}</A> })}
                         <span class="user-name">{name}</span>
+                        <A href="/mon-compte" attr:class="nav-link">{tr!(my_account)}</A>
                         <button type="button" class="link-button" on:click=logout>{tr!(logout)}</button>
                     </nav>
                 }

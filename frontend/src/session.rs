@@ -32,6 +32,23 @@ pub struct SessionContext {
     pub restoring: RwSignal<bool>,
 }
 
+thread_local! {
+    /// The app's session context, for what happens outside any component: an API answer
+    /// saying the password must be changed first.
+    static CONTEXT: std::cell::Cell<Option<SessionContext>> = const { std::cell::Cell::new(None) };
+}
+
+/// The server refused a request until the person chooses their own password (403
+/// `password_change_required`): the session says so, and [`RequireSession`] takes them to
+/// the page where they do.
+///
+/// [`RequireSession`]: crate::components::require_session::RequireSession
+pub fn password_change_required() {
+    if let Some(context) = CONTEXT.with(std::cell::Cell::get) {
+        context.set_must_change_password(true);
+    }
+}
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?
 }
@@ -58,6 +75,7 @@ impl SessionContext {
             restoring: RwSignal::new(stored.is_some()),
         };
         provide_context(context);
+        CONTEXT.with(|c| c.set(Some(context)));
         if let Some(refresh_token) = stored {
             spawn_local(async move {
                 context.resume(refresh_token).await;
@@ -108,6 +126,26 @@ impl SessionContext {
             refresh_token: tokens.refresh_token,
             user,
         }));
+    }
+
+    /// Whether the person must choose their own password before anything else.
+    pub fn must_change_password(&self) -> bool {
+        self.state
+            .with(|s| s.as_ref().is_some_and(|s| s.user.must_change_password))
+    }
+
+    pub fn set_must_change_password(&self, must: bool) {
+        let differs = self.state.with_untracked(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.user.must_change_password != must)
+        });
+        if differs {
+            self.state.update(|s| {
+                if let Some(s) = s {
+                    s.user.must_change_password = must;
+                }
+            });
+        }
     }
 
     pub fn sign_out(&self) {

@@ -21,16 +21,23 @@ enum Caller {
     SocialWorker,
     /// `pcs@cpas-a.example`: lead of Pe17–Pe20.
     Partner,
+    /// A social worker of CPAS A whose password was given to them (`must_change_password`):
+    /// until they choose their own, only `/me`, the password, their sessions and logout.
+    Newcomer,
 }
 
-const CALLERS: [Caller; 6] = [
+const CALLERS: [Caller; 7] = [
     Caller::Anonymous,
     Caller::Admin,
     Caller::President,
     Caller::Dg,
     Caller::SocialWorker,
     Caller::Partner,
+    Caller::Newcomer,
 ];
+
+/// The [`Caller::Newcomer`]'s account, made by `arrange`.
+const NEWCOMER: &str = "newcomer@cpas-a.example";
 
 impl Caller {
     fn email(self) -> Option<&'static str> {
@@ -41,6 +48,7 @@ impl Caller {
             Caller::Dg => Some("dg@cpas-a.example"),
             Caller::SocialWorker => Some("social@cpas-a.example"),
             Caller::Partner => Some("pcs@cpas-a.example"),
+            Caller::Newcomer => Some(NEWCOMER),
         }
     }
 }
@@ -76,6 +84,8 @@ struct Fixtures {
     /// An organisation of each CPAS, for API tokens.
     own_organisation: String,
     other_organisation: String,
+    /// An open session of Paliseul's social worker: nobody else's to end.
+    foreign_session: String,
 }
 
 struct Row {
@@ -84,7 +94,7 @@ struct Row {
     route: &'static str,
     target: Target,
     /// Expected status for [`CALLERS`], in order.
-    expected: [u16; 6],
+    expected: [u16; 7],
 }
 
 #[rustfmt::skip]
@@ -94,158 +104,165 @@ fn rows() -> Vec<Row> {
         OwnTenant as Own,
     };
     use Method as M;
-    let row = |method: Method, route: &'static str, target: Target, expected: [u16; 6]| Row {
+    let row = |method: Method, route: &'static str, target: Target, expected: [u16; 7]| Row {
         method,
         route,
         target,
         expected,
     };
     vec![
-        //                                                                        anon admin pres  dg  social partner
-        row(M::GET, "/healthz", N,                                                [200, 200, 200, 200, 200, 200]),
-        row(M::GET, "/readyz", N,                                                 [200, 200, 200, 200, 200, 200]),
+        // The newcomer (last column) must change their password first: 403 everywhere but on
+        // the routes that let them do so, where they answer as the social worker.
+        //                                                                        anon admin pres  dg  social partner newcomer
+        row(M::GET, "/healthz", N,                                                [200, 200, 200, 200, 200, 200, 200]),
+        row(M::GET, "/readyz", N,                                                 [200, 200, 200, 200, 200, 200, 200]),
         // Login and refresh are public; their bodies decide (own credentials here).
-        row(M::POST, "/api/v1/auth/login", N,                                     [401, 200, 200, 200, 200, 200]),
-        row(M::POST, "/api/v1/auth/refresh", N,                                   [401, 200, 200, 200, 200, 200]),
-        row(M::POST, "/api/v1/auth/logout", N,                                    [401, 204, 204, 204, 204, 204]),
-        row(M::GET, "/api/v1/me", N,                                              [401, 200, 200, 200, 200, 200]),
+        row(M::POST, "/api/v1/auth/login", N,                                     [401, 200, 200, 200, 200, 200, 200]),
+        row(M::POST, "/api/v1/auth/refresh", N,                                   [401, 200, 200, 200, 200, 200, 200]),
+        row(M::POST, "/api/v1/auth/logout", N,                                    [401, 204, 204, 204, 204, 204, 204]),
+        row(M::GET, "/api/v1/me", N,                                              [401, 200, 200, 200, 200, 200, 200]),
         // A wrong current password: the route is reachable, the body is refused.
-        row(M::PUT, "/api/v1/me/password", N,                                     [401, 422, 422, 422, 422, 422]),
-        row(M::GET, "/api/v1/me/actions", N,                                      [401, 403, 200, 200, 200, 200]),
-        row(M::GET, "/api/v1/plans", N,                                           [401, 403, 200, 200, 200, 200]),
-        row(M::GET, "/api/v1/plans/{plan_id}", Own,                               [401, 403, 200, 200, 200, 200]),
-        row(M::GET, "/api/v1/plans/{plan_id}", Other,                             [401, 403, 404, 404, 404, 404]),
-        row(M::GET, "/api/v1/plans/{plan_id}/summary", Own,                       [401, 403, 200, 200, 200, 200]),
-        row(M::GET, "/api/v1/plans/{plan_id}/summary", Other,                     [401, 403, 404, 404, 404, 404]),
-        row(M::GET, "/api/v1/actions", N,                                         [401, 403, 200, 200, 200, 200]),
-        row(M::GET, "/api/v1/actions/{action_id}", OwnOrg,                        [401, 403, 200, 200, 200, 200]),
-        row(M::GET, "/api/v1/actions/{action_id}", OtherOrg,                      [401, 403, 200, 200, 200, 200]),
-        row(M::GET, "/api/v1/actions/{action_id}", Other,                         [401, 403, 404, 404, 404, 404]),
-        row(M::PATCH, "/api/v1/actions/{action_id}", OwnOrg,                      [401, 403, 200, 200, 403, 403]),
+        row(M::PUT, "/api/v1/me/password", N,                                     [401, 422, 422, 422, 422, 422, 422]),
+        row(M::GET, "/api/v1/me/sessions", N,                                     [401, 200, 200, 200, 200, 200, 200]),
+        // Someone else's session (Paliseul's social worker's) is not found.
+        row(M::DELETE, "/api/v1/me/sessions/{session_id}", N,                     [401, 404, 404, 404, 404, 404, 404]),
+        row(M::GET, "/api/v1/me/actions", N,                                      [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/plans", N,                                           [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}", Own,                               [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}", Other,                             [401, 403, 404, 404, 404, 404, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/summary", Own,                       [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/summary", Other,                     [401, 403, 404, 404, 404, 404, 403]),
+        row(M::GET, "/api/v1/actions", N,                                         [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/actions/{action_id}", OwnOrg,                        [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/actions/{action_id}", OtherOrg,                      [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/actions/{action_id}", Other,                         [401, 403, 404, 404, 404, 404, 403]),
+        row(M::PATCH, "/api/v1/actions/{action_id}", OwnOrg,                      [401, 403, 200, 200, 403, 403, 403]),
         // A role that may never do this gets 403 before any lookup: the same answer for any
         // id, so it reveals nothing about the other CPAS.
-        row(M::PATCH, "/api/v1/actions/{action_id}", Other,                       [401, 403, 404, 404, 403, 403]),
-        row(M::GET, "/api/v1/actions/{action_id}/history", OwnOrg,                [401, 403, 200, 200, 200, 200]),
-        row(M::GET, "/api/v1/actions/{action_id}/history", Other,                 [401, 403, 404, 404, 404, 404]),
+        row(M::PATCH, "/api/v1/actions/{action_id}", Other,                       [401, 403, 404, 404, 403, 403, 403]),
+        row(M::GET, "/api/v1/actions/{action_id}/history", OwnOrg,                [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/actions/{action_id}/history", Other,                 [401, 403, 404, 404, 404, 404, 403]),
         // Partners propose on the actions their organisation carries; social workers on all.
-        row(M::POST, "/api/v1/actions/{action_id}/change-requests", OwnOrg,       [401, 403, 403, 403, 201, 201]),
-        row(M::POST, "/api/v1/actions/{action_id}/change-requests", OtherOrg,     [401, 403, 403, 403, 201, 403]),
-        row(M::POST, "/api/v1/actions/{action_id}/change-requests", Other,        [401, 403, 404, 404, 404, 404]),
-        row(M::GET, "/api/v1/change-requests", N,                                 [401, 403, 200, 200, 200, 200]),
+        row(M::POST, "/api/v1/actions/{action_id}/change-requests", OwnOrg,       [401, 403, 403, 403, 201, 201, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/change-requests", OtherOrg,     [401, 403, 403, 403, 201, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/change-requests", Other,        [401, 403, 404, 404, 404, 404, 403]),
+        row(M::GET, "/api/v1/change-requests", N,                                 [401, 403, 200, 200, 200, 200, 403]),
         // The proposals acted upon are the social worker's.
-        row(M::GET, "/api/v1/change-requests/{change_request_id}", Own,           [401, 403, 200, 200, 200, 403]),
-        row(M::GET, "/api/v1/change-requests/{change_request_id}", Other,         [401, 403, 404, 404, 404, 404]),
-        row(M::POST, "/api/v1/change-requests/{change_request_id}/approve", Own,  [401, 403, 200, 200, 403, 403]),
-        row(M::POST, "/api/v1/change-requests/{change_request_id}/approve", Other,[401, 403, 404, 404, 403, 403]),
-        row(M::POST, "/api/v1/change-requests/{change_request_id}/reject", Own,   [401, 403, 200, 200, 403, 403]),
-        row(M::POST, "/api/v1/change-requests/{change_request_id}/reject", Other, [401, 403, 404, 404, 403, 403]),
-        row(M::POST, "/api/v1/change-requests/{change_request_id}/withdraw", Own, [401, 403, 403, 403, 200, 403]),
-        row(M::POST, "/api/v1/change-requests/{change_request_id}/withdraw", Other, [401, 403, 404, 404, 404, 404]),
-        row(M::GET, "/api/v1/notifications", N,                                   [401, 200, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/change-requests/{change_request_id}", Own,           [401, 403, 200, 200, 200, 403, 403]),
+        row(M::GET, "/api/v1/change-requests/{change_request_id}", Other,         [401, 403, 404, 404, 404, 404, 403]),
+        row(M::POST, "/api/v1/change-requests/{change_request_id}/approve", Own,  [401, 403, 200, 200, 403, 403, 403]),
+        row(M::POST, "/api/v1/change-requests/{change_request_id}/approve", Other,[401, 403, 404, 404, 403, 403, 403]),
+        row(M::POST, "/api/v1/change-requests/{change_request_id}/reject", Own,   [401, 403, 200, 200, 403, 403, 403]),
+        row(M::POST, "/api/v1/change-requests/{change_request_id}/reject", Other, [401, 403, 404, 404, 403, 403, 403]),
+        row(M::POST, "/api/v1/change-requests/{change_request_id}/withdraw", Own, [401, 403, 403, 403, 200, 403, 403]),
+        row(M::POST, "/api/v1/change-requests/{change_request_id}/withdraw", Other, [401, 403, 404, 404, 404, 404, 403]),
+        row(M::GET, "/api/v1/notifications", N,                                   [401, 200, 200, 200, 200, 200, 403]),
         // Someone else's notification is not found.
-        row(M::POST, "/api/v1/notifications/{notification_id}/read", N,           [401, 404, 404, 404, 404, 404]),
-        row(M::POST, "/api/v1/notifications/read-all", N,                         [401, 204, 204, 204, 204, 204]),
+        row(M::POST, "/api/v1/notifications/{notification_id}/read", N,           [401, 404, 404, 404, 404, 404, 403]),
+        row(M::POST, "/api/v1/notifications/read-all", N,                         [401, 204, 204, 204, 204, 204, 403]),
         // Structure: the DG only. Other roles get 403 before any lookup; the DG gets 404 for
         // another CPAS's plan. Each request works on a fresh scratch plan.
-        row(M::POST, "/api/v1/plans", N,                                          [401, 403, 403, 201, 403, 403]),
-        row(M::PATCH, "/api/v1/plans/{plan_id}", Own,                             [401, 403, 403, 200, 403, 403]),
-        row(M::PATCH, "/api/v1/plans/{plan_id}", Other,                           [401, 403, 403, 404, 403, 403]),
-        row(M::POST, "/api/v1/plans/{plan_id}/adopt", Own,                        [401, 403, 403, 200, 403, 403]),
-        row(M::POST, "/api/v1/plans/{plan_id}/adopt", Other,                      [401, 403, 403, 404, 403, 403]),
-        row(M::POST, "/api/v1/plans/{plan_id}/close", Own,                        [401, 403, 403, 200, 403, 403]),
-        row(M::POST, "/api/v1/plans/{plan_id}/close", Other,                      [401, 403, 403, 404, 403, 403]),
-        row(M::POST, "/api/v1/plans/{plan_id}/objectives", Own,                   [401, 403, 403, 201, 403, 403]),
-        row(M::POST, "/api/v1/plans/{plan_id}/objectives", Other,                 [401, 403, 403, 404, 403, 403]),
-        row(M::PATCH, "/api/v1/objectives/{objective_id}", Own,                   [401, 403, 403, 200, 403, 403]),
-        row(M::PATCH, "/api/v1/objectives/{objective_id}", Other,                 [401, 403, 403, 404, 403, 403]),
-        row(M::DELETE, "/api/v1/objectives/{objective_id}", Own,                  [401, 403, 403, 204, 403, 403]),
-        row(M::DELETE, "/api/v1/objectives/{objective_id}", Other,                [401, 403, 403, 404, 403, 403]),
-        row(M::POST, "/api/v1/objectives/{objective_id}/actions", Own,            [401, 403, 403, 201, 403, 403]),
-        row(M::POST, "/api/v1/objectives/{objective_id}/actions", Other,          [401, 403, 403, 404, 403, 403]),
-        row(M::PATCH, "/api/v1/actions/{action_id}/definition", Own,              [401, 403, 403, 200, 403, 403]),
-        row(M::PATCH, "/api/v1/actions/{action_id}/definition", Other,            [401, 403, 403, 404, 403, 403]),
-        row(M::PUT, "/api/v1/actions/{action_id}/organisations", Own,             [401, 403, 403, 200, 403, 403]),
-        row(M::PUT, "/api/v1/actions/{action_id}/organisations", Other,           [401, 403, 403, 404, 403, 403]),
-        row(M::DELETE, "/api/v1/actions/{action_id}", Own,                        [401, 403, 403, 204, 403, 403]),
-        row(M::DELETE, "/api/v1/actions/{action_id}", Other,                      [401, 403, 403, 404, 403, 403]),
-        row(M::POST, "/api/v1/actions/{action_id}/archive", Own,                  [401, 403, 403, 204, 403, 403]),
-        row(M::POST, "/api/v1/actions/{action_id}/archive", Other,                [401, 403, 403, 404, 403, 403]),
-        row(M::POST, "/api/v1/actions/{action_id}/indicators", Own,               [401, 403, 403, 201, 403, 403]),
-        row(M::POST, "/api/v1/actions/{action_id}/indicators", Other,             [401, 403, 403, 404, 403, 403]),
-        row(M::PUT, "/api/v1/indicators/{indicator_id}", Own,                     [401, 403, 403, 200, 403, 403]),
-        row(M::PUT, "/api/v1/indicators/{indicator_id}", Other,                   [401, 403, 403, 404, 403, 403]),
-        row(M::DELETE, "/api/v1/indicators/{indicator_id}", Own,                  [401, 403, 403, 204, 403, 403]),
-        row(M::DELETE, "/api/v1/indicators/{indicator_id}", Other,                [401, 403, 403, 404, 403, 403]),
-        row(M::POST, "/api/v1/actions/{action_id}/budget-lines", Own,             [401, 403, 403, 201, 403, 403]),
-        row(M::POST, "/api/v1/actions/{action_id}/budget-lines", Other,           [401, 403, 403, 404, 403, 403]),
-        row(M::PUT, "/api/v1/budget-lines/{budget_line_id}", Own,                 [401, 403, 403, 200, 403, 403]),
-        row(M::PUT, "/api/v1/budget-lines/{budget_line_id}", Other,               [401, 403, 403, 404, 403, 403]),
-        row(M::DELETE, "/api/v1/budget-lines/{budget_line_id}", Own,              [401, 403, 403, 204, 403, 403]),
-        row(M::DELETE, "/api/v1/budget-lines/{budget_line_id}", Other,            [401, 403, 403, 404, 403, 403]),
-        row(M::POST, "/api/v1/plans/{plan_id}/opinions", Own,                     [401, 403, 403, 201, 403, 403]),
-        row(M::POST, "/api/v1/plans/{plan_id}/opinions", Other,                   [401, 403, 403, 404, 403, 403]),
-        row(M::PUT, "/api/v1/opinions/{opinion_id}", Own,                         [401, 403, 403, 200, 403, 403]),
-        row(M::PUT, "/api/v1/opinions/{opinion_id}", Other,                       [401, 403, 403, 404, 403, 403]),
-        row(M::DELETE, "/api/v1/opinions/{opinion_id}", Own,                      [401, 403, 403, 204, 403, 403]),
-        row(M::DELETE, "/api/v1/opinions/{opinion_id}", Other,                    [401, 403, 403, 404, 403, 403]),
-        row(M::GET, "/api/v1/users", Own,                                         [401, 200, 403, 200, 403, 403]),
-        row(M::GET, "/api/v1/users", Other,                                       [401, 200, 404, 404, 404, 404]),
-        row(M::POST, "/api/v1/users", Own,                                        [401, 201, 403, 201, 403, 403]),
-        row(M::POST, "/api/v1/users", Other,                                      [401, 201, 404, 404, 404, 404]),
-        row(M::GET, "/api/v1/users/{user_id}", Own,                               [401, 200, 403, 200, 403, 403]),
-        row(M::GET, "/api/v1/users/{user_id}", Other,                             [401, 200, 404, 404, 404, 404]),
-        row(M::PATCH, "/api/v1/users/{user_id}", Own,                             [401, 200, 403, 200, 403, 403]),
-        row(M::PATCH, "/api/v1/users/{user_id}", Other,                           [401, 200, 404, 404, 404, 404]),
-        row(M::POST, "/api/v1/users/{user_id}/password-reset", Own,               [401, 200, 403, 200, 403, 403]),
-        row(M::POST, "/api/v1/users/{user_id}/password-reset", Other,             [401, 200, 404, 404, 404, 404]),
-        row(M::GET, "/api/v1/organisations", Own,                                 [401, 200, 200, 200, 200, 200]),
-        row(M::GET, "/api/v1/organisations", Other,                               [401, 200, 404, 404, 404, 404]),
-        row(M::POST, "/api/v1/organisations", Own,                                [401, 201, 403, 201, 403, 403]),
-        row(M::POST, "/api/v1/organisations", Other,                              [401, 201, 404, 404, 404, 404]),
-        row(M::GET, "/api/v1/tenants", N,                                         [401, 200, 403, 403, 403, 403]),
-        row(M::POST, "/api/v1/tenants", N,                                        [401, 201, 403, 403, 403, 403]),
-        row(M::GET, "/api/v1/plans/{plan_id}/export", Own,                        [401, 403, 200, 200, 200, 200]),
-        row(M::GET, "/api/v1/plans/{plan_id}/export", Other,                      [401, 403, 404, 404, 404, 404]),
-        row(M::POST, "/api/v1/plans/import", Own,                                 [401, 201, 403, 201, 403, 403]),
-        row(M::POST, "/api/v1/plans/import", Other,                               [401, 201, 404, 404, 404, 404]),
-        row(M::GET, "/public/{tenant}/{plan_id}", Own,                            [404, 404, 404, 404, 404, 404]),
-        row(M::GET, "/api/v1/public/{tenant}/plans/{plan_id}", Own,               [404, 404, 404, 404, 404, 404]),
-        row(M::POST, "/api/v1/plans/{plan_id}/publish", Own,                      [401, 403, 403, 204, 403, 403]),
-        row(M::POST, "/api/v1/plans/{plan_id}/publish", Other,                    [401, 403, 403, 404, 403, 403]),
-        row(M::POST, "/api/v1/plans/{plan_id}/unpublish", Own,                    [401, 403, 403, 204, 403, 403]),
-        row(M::POST, "/api/v1/plans/{plan_id}/unpublish", Other,                  [401, 403, 403, 404, 403, 403]),
-        row(M::GET, "/api/v1/plans/{plan_id}/versions", Own,                      [401, 403, 200, 200, 200, 200]),
-        row(M::GET, "/api/v1/plans/{plan_id}/versions", Other,                    [401, 403, 404, 404, 404, 404]),
-        row(M::POST, "/api/v1/plans/{plan_id}/versions", Own,                     [401, 403, 403, 201, 403, 403]),
-        row(M::POST, "/api/v1/plans/{plan_id}/versions", Other,                   [401, 403, 403, 404, 403, 403]),
-        row(M::GET, "/api/v1/plans/{plan_id}/evaluations", Own,                   [401, 403, 200, 200, 200, 200]),
-        row(M::GET, "/api/v1/plans/{plan_id}/evaluations", Other,                 [401, 403, 404, 404, 404, 404]),
-        row(M::POST, "/api/v1/plans/{plan_id}/evaluations", Own,                  [401, 403, 403, 201, 403, 403]),
-        row(M::POST, "/api/v1/plans/{plan_id}/evaluations", Other,                [401, 403, 403, 404, 403, 403]),
-        row(M::GET, "/api/v1/plans/{plan_id}/compare", Own,                       [401, 403, 200, 200, 200, 200]),
-        row(M::GET, "/api/v1/plans/{plan_id}/compare", Other,                     [401, 403, 404, 404, 404, 404]),
-        row(M::GET, "/api/v1/plans/{plan_id}/report", Own,                        [401, 403, 200, 200, 200, 200]),
-        row(M::GET, "/api/v1/plans/{plan_id}/report", Other,                      [401, 403, 404, 404, 404, 404]),
-        row(M::POST, "/api/v1/api-tokens", Own,                                   [401, 201, 403, 201, 403, 403]),
-        row(M::POST, "/api/v1/api-tokens", Other,                                 [401, 201, 404, 404, 404, 404]),
-        row(M::GET, "/api/v1/api-tokens", Own,                                    [401, 200, 403, 200, 403, 403]),
-        row(M::GET, "/api/v1/api-tokens", Other,                                  [401, 200, 404, 404, 404, 404]),
-        row(M::DELETE, "/api/v1/api-tokens/{token_id}", Own,                      [401, 204, 403, 204, 403, 403]),
-        row(M::DELETE, "/api/v1/api-tokens/{token_id}", Other,                    [401, 204, 404, 404, 404, 404]),
-        row(M::POST, "/api/v1/webhooks", Own,                                     [401, 403, 403, 201, 403, 403]),
-        row(M::GET, "/api/v1/webhooks", Own,                                      [401, 403, 403, 200, 403, 403]),
-        row(M::GET, "/api/v1/webhooks/{webhook_id}", Own,                         [401, 403, 403, 200, 403, 403]),
-        row(M::GET, "/api/v1/webhooks/{webhook_id}", Other,                       [401, 403, 403, 404, 403, 403]),
-        row(M::PATCH, "/api/v1/webhooks/{webhook_id}", Own,                       [401, 403, 403, 200, 403, 403]),
-        row(M::PATCH, "/api/v1/webhooks/{webhook_id}", Other,                     [401, 403, 403, 404, 403, 403]),
-        row(M::POST, "/api/v1/webhooks/{webhook_id}/rotate-secret", Own,          [401, 403, 403, 200, 403, 403]),
-        row(M::POST, "/api/v1/webhooks/{webhook_id}/rotate-secret", Other,        [401, 403, 403, 404, 403, 403]),
-        row(M::DELETE, "/api/v1/webhooks/{webhook_id}", Own,                      [401, 403, 403, 204, 403, 403]),
-        row(M::DELETE, "/api/v1/webhooks/{webhook_id}", Other,                    [401, 403, 403, 404, 403, 403]),
-        row(M::GET, "/api/v1/webhooks/{webhook_id}/deliveries", Own,              [401, 403, 403, 200, 403, 403]),
-        row(M::GET, "/api/v1/webhooks/{webhook_id}/deliveries", Other,            [401, 403, 403, 404, 403, 403]),
-        row(M::POST, "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver", Own,   [401, 403, 403, 404, 403, 403]),
-        row(M::POST, "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver", Other, [401, 403, 403, 404, 403, 403]),
+        row(M::POST, "/api/v1/plans", N,                                          [401, 403, 403, 201, 403, 403, 403]),
+        row(M::PATCH, "/api/v1/plans/{plan_id}", Own,                             [401, 403, 403, 200, 403, 403, 403]),
+        row(M::PATCH, "/api/v1/plans/{plan_id}", Other,                           [401, 403, 403, 404, 403, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/adopt", Own,                        [401, 403, 403, 200, 403, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/adopt", Other,                      [401, 403, 403, 404, 403, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/close", Own,                        [401, 403, 403, 200, 403, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/close", Other,                      [401, 403, 403, 404, 403, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/objectives", Own,                   [401, 403, 403, 201, 403, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/objectives", Other,                 [401, 403, 403, 404, 403, 403, 403]),
+        row(M::PATCH, "/api/v1/objectives/{objective_id}", Own,                   [401, 403, 403, 200, 403, 403, 403]),
+        row(M::PATCH, "/api/v1/objectives/{objective_id}", Other,                 [401, 403, 403, 404, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/objectives/{objective_id}", Own,                  [401, 403, 403, 204, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/objectives/{objective_id}", Other,                [401, 403, 403, 404, 403, 403, 403]),
+        row(M::POST, "/api/v1/objectives/{objective_id}/actions", Own,            [401, 403, 403, 201, 403, 403, 403]),
+        row(M::POST, "/api/v1/objectives/{objective_id}/actions", Other,          [401, 403, 403, 404, 403, 403, 403]),
+        row(M::PATCH, "/api/v1/actions/{action_id}/definition", Own,              [401, 403, 403, 200, 403, 403, 403]),
+        row(M::PATCH, "/api/v1/actions/{action_id}/definition", Other,            [401, 403, 403, 404, 403, 403, 403]),
+        row(M::PUT, "/api/v1/actions/{action_id}/organisations", Own,             [401, 403, 403, 200, 403, 403, 403]),
+        row(M::PUT, "/api/v1/actions/{action_id}/organisations", Other,           [401, 403, 403, 404, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/actions/{action_id}", Own,                        [401, 403, 403, 204, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/actions/{action_id}", Other,                      [401, 403, 403, 404, 403, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/archive", Own,                  [401, 403, 403, 204, 403, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/archive", Other,                [401, 403, 403, 404, 403, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/indicators", Own,               [401, 403, 403, 201, 403, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/indicators", Other,             [401, 403, 403, 404, 403, 403, 403]),
+        row(M::PUT, "/api/v1/indicators/{indicator_id}", Own,                     [401, 403, 403, 200, 403, 403, 403]),
+        row(M::PUT, "/api/v1/indicators/{indicator_id}", Other,                   [401, 403, 403, 404, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/indicators/{indicator_id}", Own,                  [401, 403, 403, 204, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/indicators/{indicator_id}", Other,                [401, 403, 403, 404, 403, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/budget-lines", Own,             [401, 403, 403, 201, 403, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/budget-lines", Other,           [401, 403, 403, 404, 403, 403, 403]),
+        row(M::PUT, "/api/v1/budget-lines/{budget_line_id}", Own,                 [401, 403, 403, 200, 403, 403, 403]),
+        row(M::PUT, "/api/v1/budget-lines/{budget_line_id}", Other,               [401, 403, 403, 404, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/budget-lines/{budget_line_id}", Own,              [401, 403, 403, 204, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/budget-lines/{budget_line_id}", Other,            [401, 403, 403, 404, 403, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/opinions", Own,                     [401, 403, 403, 201, 403, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/opinions", Other,                   [401, 403, 403, 404, 403, 403, 403]),
+        row(M::PUT, "/api/v1/opinions/{opinion_id}", Own,                         [401, 403, 403, 200, 403, 403, 403]),
+        row(M::PUT, "/api/v1/opinions/{opinion_id}", Other,                       [401, 403, 403, 404, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/opinions/{opinion_id}", Own,                      [401, 403, 403, 204, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/opinions/{opinion_id}", Other,                    [401, 403, 403, 404, 403, 403, 403]),
+        row(M::GET, "/api/v1/users", Own,                                         [401, 200, 403, 200, 403, 403, 403]),
+        row(M::GET, "/api/v1/users", Other,                                       [401, 200, 404, 404, 404, 404, 403]),
+        row(M::POST, "/api/v1/users", Own,                                        [401, 201, 403, 201, 403, 403, 403]),
+        row(M::POST, "/api/v1/users", Other,                                      [401, 201, 404, 404, 404, 404, 403]),
+        row(M::GET, "/api/v1/users/{user_id}", Own,                               [401, 200, 403, 200, 403, 403, 403]),
+        row(M::GET, "/api/v1/users/{user_id}", Other,                             [401, 200, 404, 404, 404, 404, 403]),
+        row(M::PATCH, "/api/v1/users/{user_id}", Own,                             [401, 200, 403, 200, 403, 403, 403]),
+        row(M::PATCH, "/api/v1/users/{user_id}", Other,                           [401, 200, 404, 404, 404, 404, 403]),
+        row(M::POST, "/api/v1/users/{user_id}/password-reset", Own,               [401, 200, 403, 200, 403, 403, 403]),
+        row(M::POST, "/api/v1/users/{user_id}/password-reset", Other,             [401, 200, 404, 404, 404, 404, 403]),
+        row(M::GET, "/api/v1/organisations", Own,                                 [401, 200, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/organisations", Other,                               [401, 200, 404, 404, 404, 404, 403]),
+        row(M::POST, "/api/v1/organisations", Own,                                [401, 201, 403, 201, 403, 403, 403]),
+        row(M::POST, "/api/v1/organisations", Other,                              [401, 201, 404, 404, 404, 404, 403]),
+        row(M::GET, "/api/v1/tenants", N,                                         [401, 200, 403, 403, 403, 403, 403]),
+        row(M::POST, "/api/v1/tenants", N,                                        [401, 201, 403, 403, 403, 403, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/export", Own,                        [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/export", Other,                      [401, 403, 404, 404, 404, 404, 403]),
+        row(M::POST, "/api/v1/plans/import", Own,                                 [401, 201, 403, 201, 403, 403, 403]),
+        row(M::POST, "/api/v1/plans/import", Other,                               [401, 201, 404, 404, 404, 404, 403]),
+        row(M::GET, "/public/{tenant}/{plan_id}", Own,                            [404, 404, 404, 404, 404, 404, 404]),
+        row(M::GET, "/api/v1/public/{tenant}/plans/{plan_id}", Own,               [404, 404, 404, 404, 404, 404, 404]),
+        row(M::POST, "/api/v1/plans/{plan_id}/publish", Own,                      [401, 403, 403, 204, 403, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/publish", Other,                    [401, 403, 403, 404, 403, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/unpublish", Own,                    [401, 403, 403, 204, 403, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/unpublish", Other,                  [401, 403, 403, 404, 403, 403, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/versions", Own,                      [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/versions", Other,                    [401, 403, 404, 404, 404, 404, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/versions", Own,                     [401, 403, 403, 201, 403, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/versions", Other,                   [401, 403, 403, 404, 403, 403, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/evaluations", Own,                   [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/evaluations", Other,                 [401, 403, 404, 404, 404, 404, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/evaluations", Own,                  [401, 403, 403, 201, 403, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/evaluations", Other,                [401, 403, 403, 404, 403, 403, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/compare", Own,                       [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/compare", Other,                     [401, 403, 404, 404, 404, 404, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/report", Own,                        [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/report", Other,                      [401, 403, 404, 404, 404, 404, 403]),
+        row(M::POST, "/api/v1/api-tokens", Own,                                   [401, 201, 403, 201, 403, 403, 403]),
+        row(M::POST, "/api/v1/api-tokens", Other,                                 [401, 201, 404, 404, 404, 404, 403]),
+        row(M::GET, "/api/v1/api-tokens", Own,                                    [401, 200, 403, 200, 403, 403, 403]),
+        row(M::GET, "/api/v1/api-tokens", Other,                                  [401, 200, 404, 404, 404, 404, 403]),
+        row(M::DELETE, "/api/v1/api-tokens/{token_id}", Own,                      [401, 204, 403, 204, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/api-tokens/{token_id}", Other,                    [401, 204, 404, 404, 404, 404, 403]),
+        row(M::POST, "/api/v1/webhooks", Own,                                     [401, 403, 403, 201, 403, 403, 403]),
+        row(M::GET, "/api/v1/webhooks", Own,                                      [401, 403, 403, 200, 403, 403, 403]),
+        row(M::GET, "/api/v1/webhooks/{webhook_id}", Own,                         [401, 403, 403, 200, 403, 403, 403]),
+        row(M::GET, "/api/v1/webhooks/{webhook_id}", Other,                       [401, 403, 403, 404, 403, 403, 403]),
+        row(M::PATCH, "/api/v1/webhooks/{webhook_id}", Own,                       [401, 403, 403, 200, 403, 403, 403]),
+        row(M::PATCH, "/api/v1/webhooks/{webhook_id}", Other,                     [401, 403, 403, 404, 403, 403, 403]),
+        row(M::POST, "/api/v1/webhooks/{webhook_id}/rotate-secret", Own,          [401, 403, 403, 200, 403, 403, 403]),
+        row(M::POST, "/api/v1/webhooks/{webhook_id}/rotate-secret", Other,        [401, 403, 403, 404, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/webhooks/{webhook_id}", Own,                      [401, 403, 403, 204, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/webhooks/{webhook_id}", Other,                    [401, 403, 403, 404, 403, 403, 403]),
+        row(M::GET, "/api/v1/webhooks/{webhook_id}/deliveries", Own,              [401, 403, 403, 200, 403, 403, 403]),
+        row(M::GET, "/api/v1/webhooks/{webhook_id}/deliveries", Other,            [401, 403, 403, 404, 403, 403, 403]),
+        row(M::POST, "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver", Own,   [401, 403, 403, 404, 403, 403, 403]),
+        row(M::POST, "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver", Other, [401, 403, 403, 404, 403, 403, 403]),
+        // Last: it ends the caller's other sessions, the arranging accounts' among them.
+        row(M::POST, "/api/v1/me/sessions/end-others", N,                         [401, 204, 204, 204, 204, 204, 204]),
     ]
 }
 
@@ -278,7 +295,35 @@ async fn arrange(app: &TestApp) -> Fixtures {
             .map(|u| u.id.to_string())
             .unwrap_or_else(|| panic!("no {email}"))
     };
+    // The newcomer: an account whose password was given to it.
+    let created = app
+        .send_as(
+            Method::POST,
+            Some(&dg),
+            "/api/v1/users",
+            Some(&json!({
+                "email": NEWCOMER,
+                "display_name": "Nouvelle Venue",
+                "role": "social_worker",
+                "password": tests::PASSWORD,
+            })),
+        )
+        .await;
+    assert_eq!(created.status(), 201, "arranging the newcomer");
+    {
+        use diesel::RunQueryDsl;
+        let flagged = diesel::sql_query(format!(
+            "UPDATE users SET must_change_password = true WHERE email = '{NEWCOMER}'"
+        ))
+        .execute(&mut app.connection())
+        .expect("the flag is set");
+        assert_eq!(flagged, 1);
+    }
+    let foreign = app.token("social@paliseul.example").await;
+    let sessions: Vec<api_types::SessionInfo> =
+        app.get_ok_as(&foreign, "/api/v1/me/sessions").await;
     Fixtures {
+        foreign_session: sessions[0].id.to_string(),
         own_plan: own_plans[0].id.to_string(),
         other_plan: other_plans[0].id.to_string(),
         own_org_action: action_id(&own_tree, "Pe18"),
@@ -577,6 +622,7 @@ fn request(
         .replace("{token_id}", dynamic.token.as_deref().unwrap_or("-"))
         .replace("{webhook_id}", dynamic.webhook.as_deref().unwrap_or("-"))
         .replace("{delivery_id}", &uuid::Uuid::new_v4().to_string())
+        .replace("{session_id}", &fixtures.foreign_session)
         .replace("{tenant}", "cpas-a");
     let organisation = if own {
         &fixtures.own_organisation

@@ -1,5 +1,6 @@
 //! API tests: the server in-process, a fresh PostgreSQL database per test, HTTP in, JSON out.
 
+mod account;
 mod auth;
 mod authz_matrix;
 mod backup;

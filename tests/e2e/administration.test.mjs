@@ -73,7 +73,9 @@ test('the DG adds an organisation and invites a partner, then deactivates them',
   });
   assert.equal(login.status, 200);
 
+  // Deactivation asks first (tests/e2e/account.test.mjs tests the dialog itself).
   await row.getByRole('button', { name: /Désactiver/ }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Désactiver le compte de Paul Partenaire' }).click();
   await page.getByRole('row', { name: /Paul Partenaire/ }).getByRole('button', { name: /Réactiver/ }).waitFor();
   const refused = await fetch(`${BASE_URL}/api/v1/auth/login`, {
     method: 'POST',
@@ -148,7 +150,8 @@ test('the DG builds a plan: objectives, actions, lead and collaborators, reserva
 
   // Adoption by the council.
   await page.getByLabel('Date de la délibération').fill('2025-01-30');
-  await page.getByRole('button', { name: 'Adopter' }).click();
+  await page.getByRole('button', { name: 'Adopter', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Adopter « PST 2025-2030 »' }).click();
   await page.getByText(/Adopté/).first().waitFor();
   assert.equal(await page.getByRole('button', { name: 'Adopter' }).count(), 0);
 
@@ -200,7 +203,8 @@ test('the DG imports a plan from a CSV file, publishes it, and downloads it as E
   // Adopted, then published: the public page answers without login.
   await page.getByLabel('Date de la délibération').fill('2026-01-29');
   await page.getByLabel('Référence de la délibération').fill('CAS 2026/004');
-  await page.getByRole('button', { name: 'Adopter' }).click();
+  await page.getByRole('button', { name: 'Adopter', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Adopter « Plan importé »' }).click();
   await page.getByRole('button', { name: 'Publier sur la page publique' }).click();
   const link = page.getByRole('link', { name: /voir la page publique/ });
   await link.waitFor();

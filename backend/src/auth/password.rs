@@ -9,8 +9,8 @@ use crate::error::ApiError;
 use api_types::ProblemCode;
 
 /// Minimum length of a password, in characters.
-pub const MIN_LENGTH: usize = 12;
-const MAX_LENGTH: usize = 256;
+pub const MIN_LENGTH: usize = api_types::PASSWORD_MIN_CHARS;
+const MAX_LENGTH: usize = api_types::PASSWORD_MAX_CHARS;
 
 /// Passwords that are long enough but guessed first by every attacker.
 const COMMON: &str = include_str!("common-passwords.txt");

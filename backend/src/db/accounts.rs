@@ -154,10 +154,12 @@ pub fn find_credentials(
 }
 
 /// Opens a session for a user who just proved who they are; returns the tokens.
+/// `user_agent` is the browser's, already shortened, shown in the person's list of sessions.
 pub fn open_session(
     conn: &mut PgConnection,
     secret: &tokens::JwtSecret,
     user: &Credentials,
+    user_agent: Option<&str>,
 ) -> Result<wire::TokenResponse, ApiError> {
     conn.transaction(|conn| {
         let expires_at = refresh_expiry();
@@ -166,6 +168,7 @@ pub fn open_session(
                 sessions::user_id.eq(user.id),
                 sessions::tenant_id.eq(user.tenant_id),
                 sessions::expires_at.eq(expires_at),
+                sessions::user_agent.eq(user_agent),
             ))
             .returning(sessions::id)
             .get_result(conn)?;
@@ -312,25 +315,106 @@ pub fn revoke_sessions_of(
     Ok(())
 }
 
+/// The open sessions of a user, the most recently used first; `current` is the caller's.
+pub fn list_sessions(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    current: Uuid,
+) -> Result<Vec<wire::SessionInfo>, ApiError> {
+    let rows: Vec<SessionRow> = sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(Utc::now()))
+        .order((sessions::refreshed_at.desc(), sessions::id))
+        .select(SessionRow::as_select())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| wire::SessionInfo {
+            id: row.id,
+            started_at: row.created_at,
+            // Refreshed whenever the client trades its refresh token: within 15 minutes
+            // of its last use.
+            last_used_at: row.refreshed_at,
+            user_agent: row.user_agent,
+            current: row.id == current,
+        })
+        .collect())
+}
+
+/// A session as its owner's list shows it.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = sessions, check_for_backend(diesel::pg::Pg))]
+struct SessionRow {
+    id: Uuid,
+    created_at: DateTime<Utc>,
+    refreshed_at: DateTime<Utc>,
+    user_agent: Option<String>,
+}
+
+/// Ends one open session of `user_id`: its access tokens are refused from the next request
+/// ([`load_actor`]) and its refresh token no longer buys a pair ([`refresh`]). Anyone
+/// else's session, or one already ended, is not found.
+pub fn end_own_session(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    session_id: Uuid,
+) -> Result<(), ApiError> {
+    let ended = diesel::update(
+        sessions::table
+            .find(session_id)
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::expires_at.gt(Utc::now())),
+    )
+    .set((
+        sessions::revoked_at.eq(Utc::now()),
+        sessions::revoked_reason.eq(ENDED_BY_OWNER),
+    ))
+    .execute(conn)?;
+    if ended == 0 {
+        return Err(ApiError::NotFound {
+            resource: "session",
+        });
+    }
+    Ok(())
+}
+
+/// Why a session ended when its owner ended it from another one (`sessions.revoked_reason`).
+pub const ENDED_BY_OWNER: &str = "ended_by_owner";
+
+/// What [`load_actor`] reads of the account.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+struct ActorRow {
+    tenant_id: Option<Uuid>,
+    organisation_id: Option<Uuid>,
+    role: String,
+    active: bool,
+    must_change_password: bool,
+}
+
 /// The actor behind verified claims, as the database knows them now: the account must be
 /// active, the session open, and the token's tenant, role and organisation current.
 /// One statement.
 pub fn load_actor(conn: &mut PgConnection, claims: &Claims) -> Result<Actor, ApiError> {
-    let found: Option<(Option<Uuid>, Option<Uuid>, String, bool)> = users::table
+    let found: Option<ActorRow> = users::table
         .inner_join(sessions::table)
         .filter(users::id.eq(claims.sub))
         .filter(sessions::id.eq(claims.sid))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(Utc::now()))
-        .select((
-            users::tenant_id,
-            users::organisation_id,
-            users::role,
-            users::active,
-        ))
+        .select(ActorRow::as_select())
         .first(conn)
         .optional()?;
-    let Some((tenant, organisation, role, active)) = found else {
+    let Some(ActorRow {
+        tenant_id: tenant,
+        organisation_id: organisation,
+        role,
+        active,
+        must_change_password,
+    }) = found
+    else {
         return Err(ApiError::Unauthenticated(ProblemCode::SessionRevoked));
     };
     if !active {
@@ -348,6 +432,7 @@ pub fn load_actor(conn: &mut PgConnection, claims: &Claims) -> Result<Actor, Api
         organisation,
         session_id: claims.sid,
         scopes: None,
+        must_change_password,
     })
 }
 

@@ -87,6 +87,9 @@ pub fn load_token_actor(
         organisation: Some(token.organisation_id),
         session_id: token.id,
         scopes: Some(scopes_of(&token.scopes)?),
+        // An integration account has no password to change: it never signs in, and a
+        // reset of its password (which sets the flag) does not stop its tokens.
+        must_change_password: false,
     })
 }
 

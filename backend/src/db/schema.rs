@@ -165,6 +165,7 @@ diesel::table! {
         expires_at -> Timestamptz,
         revoked_at -> Nullable<Timestamptz>,
         revoked_reason -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
     }
 }
 

@@ -50,3 +50,7 @@ id_type!(
     /// Identifies an action.
     ActionId
 );
+id_type!(
+    /// Identifies a session (one sign-in of a person).
+    SessionId
+);

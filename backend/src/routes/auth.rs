@@ -49,6 +49,7 @@ pub async fn login(
     }
     let email = email.trim().to_lowercase();
     let client_ip = client_ip(&req, settings.trust_proxy);
+    let user_agent = user_agent(&req);
     let limits = settings.throttle;
 
     let credentials = {
@@ -73,7 +74,9 @@ pub async fn login(
     match credentials {
         Some(user) if matches && user.active => {
             let tokens = db
-                .run(move |conn| accounts::open_session(conn, &secret, &user))
+                .run(move |conn| {
+                    accounts::open_session(conn, &secret, &user, user_agent.as_deref())
+                })
                 .await?;
             Ok(web::Json(tokens))
         }
@@ -121,11 +124,26 @@ pub async fn refresh(
 )]
 #[post("/auth/logout")]
 pub async fn logout(db: RequestDb, auth: Person) -> Result<HttpResponse, ApiError> {
-    db.run_as(&auth, |conn, actor| {
+    db.run_as_before_password_change(&auth, |conn, actor| {
         accounts::revoke_session(conn, actor.session_id, "logout")
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The browser's `User-Agent`, to tell the person's sessions apart in their list: its first
+/// 300 characters, without control characters; `None` when absent or blank.
+fn user_agent(req: &HttpRequest) -> Option<String> {
+    /// As `sessions.user_agent` allows.
+    const MAX_CHARS: usize = 300;
+    let header = req.headers().get(actix_web::http::header::USER_AGENT)?;
+    let text: String = String::from_utf8_lossy(header.as_bytes())
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_CHARS)
+        .collect();
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
 }
 
 fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {

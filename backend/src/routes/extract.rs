@@ -36,7 +36,42 @@ impl RequestDb {
     /// Runs one unit of work on behalf of the token's user: first, on the same connection,
     /// the account is loaded and checked (active, session open, claims current), so a
     /// deactivation or a logout takes effect on the very next request.
+    ///
+    /// A person whose password was given to them (`must_change_password`) is refused here,
+    /// 403 `password_change_required`: every authenticated request passes through this one
+    /// place, so no route can forget the rule. The few routes such a person needs use
+    /// [`Self::run_as_before_password_change`] instead.
     pub async fn run_as<T, F>(&self, auth: &Authenticated, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut PgConnection, &Actor) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run_authenticated(auth, PendingPasswordChange::Refused, f)
+            .await
+    }
+
+    /// [`Self::run_as`] that also lets through a person who must still change their
+    /// password: only for what they need to do so — read `/me`, change the password, see
+    /// and end their own sessions, log out.
+    pub async fn run_as_before_password_change<T, F>(
+        &self,
+        auth: &Authenticated,
+        f: F,
+    ) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut PgConnection, &Actor) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run_authenticated(auth, PendingPasswordChange::Allowed, f)
+            .await
+    }
+
+    async fn run_authenticated<T, F>(
+        &self,
+        auth: &Authenticated,
+        pending: PendingPasswordChange,
+        f: F,
+    ) -> Result<T, ApiError>
     where
         F: FnOnce(&mut PgConnection, &Actor) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
@@ -52,11 +87,21 @@ impl RequestDb {
                         integrations::load_token_actor(conn, hash, limit)?
                     }
                 };
+                if actor.must_change_password && pending == PendingPasswordChange::Refused {
+                    return Err(ApiError::PasswordChangeRequired);
+                }
                 stats.mark_authenticated();
                 f(conn, &actor)
             })
             .await
     }
+}
+
+/// Whether a unit of work runs for a person who must still change their password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PendingPasswordChange {
+    Refused,
+    Allowed,
 }
 
 impl FromRequest for RequestDb {

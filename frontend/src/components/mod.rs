@@ -1,6 +1,7 @@
 pub mod action_editor;
 pub mod action_item;
 pub mod budget_editor;
+pub mod confirm_dialog;
 pub mod failure;
 pub mod form_field;
 pub mod indicator_editor;

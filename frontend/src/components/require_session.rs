@@ -4,8 +4,12 @@ use leptos_router::hooks::use_location;
 
 use crate::session::SessionContext;
 
+/// Where a person whose password was given to them chooses their own.
+pub const ACCOUNT_PAGE: &str = "/mon-compte";
+
 /// Shows its children to a signed-in user; sends anyone else to the login page, to come
-/// back here afterwards.
+/// back here afterwards. A person who must first change their password (the server would
+/// refuse everything else) is sent to [`ACCOUNT_PAGE`].
 #[component]
 pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
     let session = SessionContext::get();
@@ -13,6 +17,10 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
     move || {
         if session.restoring.get() {
             view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any()
+        } else if session.must_change_password()
+            && location.pathname.get_untracked() != ACCOUNT_PAGE
+        {
+            view! { <Redirect path=ACCOUNT_PAGE/> }.into_any()
         } else if session.state.with(Option::is_some) {
             children().into_any()
         } else {

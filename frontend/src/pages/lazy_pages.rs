@@ -18,7 +18,7 @@ use crate::pages::admin::{
     users::UsersPage,
 };
 use crate::pages::{
-    approvals_page::ApprovalsPage, dashboard_page::DashboardPage,
+    account_page::AccountPage, approvals_page::ApprovalsPage, dashboard_page::DashboardPage,
     evaluations_page::EvaluationsPage, versions_page::VersionsPage,
 };
 
@@ -123,6 +123,19 @@ impl LazyRoute for Versions {
 
     fn view(_this: Self) -> AnyView {
         view! { <RequireSession><VersionsPage/></RequireSession> }.into_any()
+    }
+}
+
+pub struct Account;
+
+#[lazy_route]
+impl LazyRoute for Account {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireSession><AccountPage/></RequireSession> }.into_any()
     }
 }
 

@@ -4,6 +4,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::components::failure::ErrorText;
+use crate::components::require_session::ACCOUNT_PAGE;
 use crate::session::SessionContext;
 
 /// Sign in with e-mail and password, then go back where the user was headed.
@@ -39,6 +40,12 @@ pub fn LoginPage() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok((tokens, user)) => {
+                    // A password given by someone else is changed before anything else.
+                    let next = if user.must_change_password {
+                        ACCOUNT_PAGE.to_owned()
+                    } else {
+                        next
+                    };
                     session.sign_in(tokens, user);
                     navigate(&next, Default::default());
                 }

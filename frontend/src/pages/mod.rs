@@ -1,3 +1,4 @@
+pub mod account_page;
 pub mod action_page;
 pub mod admin;
 pub mod approvals_page;

@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use super::AdminFrame;
 use crate::api::{self, ApiFailure};
+use crate::components::confirm_dialog::{Confirm, ConfirmDialog, Confirmation, fill};
 use crate::components::failure::{ErrorText, Failure, explain};
 use crate::loader::loader;
 use crate::pages::plans_page::status_label;
@@ -163,7 +164,7 @@ fn PlanStructure(tree: PlanTree, editor: Editor) -> impl IntoView {
         <p><A href=format!("/plans/{}", tree.id)>{tr!(back_to_plan)}</A></p>
         <h2 class="plan-title">{tree.title.clone()}</h2>
         <p class="plan-meta">{status_label(tree.status)} " · " {tr!(version)} " " {tree.version}</p>
-        {(tree.status == PlanStatus::Draft).then(|| view! { <AdoptForm plan_id=plan_id.clone() version=tree.version editor/> })}
+        {(tree.status == PlanStatus::Draft).then(|| view! { <AdoptForm plan_id=plan_id.clone() title=tree.title.clone() version=tree.version editor/> })}
         {(tree.status != PlanStatus::Draft).then(|| view! {
             <Publication plan_id=plan_id.clone() slug=tree.tenant.slug.clone() published=tree.published_at.is_some() editor/>
         })}
@@ -203,12 +204,14 @@ fn PlanStructure(tree: PlanTree, editor: Editor) -> impl IntoView {
     }
 }
 
-/// The council adopted the plan: its date.
+/// The council adopted the plan: its date. Confirmed first: there is no way back to a
+/// draft.
 #[component]
-fn AdoptForm(plan_id: String, version: i32, editor: Editor) -> impl IntoView {
+fn AdoptForm(plan_id: String, title: String, version: i32, editor: Editor) -> impl IntoView {
     let date = RwSignal::new(String::new());
     let deliberation = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let confirm = Confirm::default();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(adopted_on) = crate::format::iso_date(&date.get_untracked())
@@ -217,27 +220,40 @@ fn AdoptForm(plan_id: String, version: i32, editor: Editor) -> impl IntoView {
             error.set(Some(tr!(error_invalid_date).to_owned()));
             return;
         };
-        let (plan, token) = (plan_id.clone(), editor.token());
+        let plan = plan_id.clone();
         let deliberation =
             Some(deliberation.get_untracked().trim().to_owned()).filter(|d| !d.is_empty());
-        editor.save(
-            error,
-            Box::pin(async move {
-                api::adopt_plan(
-                    &token,
-                    &plan,
-                    &Adoption {
-                        version,
-                        adopted_on,
-                        deliberation,
-                    },
-                )
-                .await
-                .map(drop)
-            }),
-        );
+        let on_confirm = Callback::new(move |()| {
+            let (plan, token, deliberation) = (plan.clone(), editor.token(), deliberation.clone());
+            editor.save(
+                error,
+                Box::pin(async move {
+                    api::adopt_plan(
+                        &token,
+                        &plan,
+                        &Adoption {
+                            version,
+                            adopted_on,
+                            deliberation,
+                        },
+                    )
+                    .await
+                    .map(drop)
+                }),
+            );
+        });
+        let day = crate::format::date(&adopted_on.to_string());
+        let holes = [("plan", title.as_str()), ("date", day.as_str())];
+        confirm.ask(Confirmation {
+            title: tr!(confirm_adopt_title).to_owned(),
+            text: fill(tr!(confirm_adopt_text), &holes),
+            act: fill(tr!(confirm_adopt_act), &holes),
+            on_confirm,
+            on_cancel: None,
+        });
     };
     view! {
+        <ConfirmDialog confirm/>
         <form class="card inline-form" on:submit=submit>
             <h2>{tr!(adopt_plan)}</h2>
             <p class="field">

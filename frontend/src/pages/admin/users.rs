@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 
 use super::{AdminFrame, AdminTenant, role_label};
 use crate::api;
+use crate::components::confirm_dialog::{Confirm, ConfirmDialog, Confirmation, fill};
 use crate::components::failure::{ErrorText, Failure, explain};
 use crate::format;
 use crate::loader::loader;
@@ -45,7 +46,9 @@ fn Users() -> impl IntoView {
     });
     // Outside the reloaded part, so the password stays on screen after the list refreshes.
     let created = RwSignal::new(None::<(String, String)>);
+    let confirm = Confirm::default();
     view! {
+        <ConfirmDialog confirm/>
         <p role="status" class="sr-status">{move || status.get()}</p>
         {move || created.get().map(|(email, password)| view! {
             <p class="notice success" role="alert">
@@ -72,7 +75,7 @@ fn Users() -> impl IntoView {
                                 <th scope="col">{tr!(account)}</th>
                             </tr></thead>
                             <tbody>
-                                {users.into_iter().map(|user| view! { <UserRow user organisations changed/> }).collect_view()}
+                                {users.into_iter().map(|user| view! { <UserRow user organisations changed confirm/> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -83,25 +86,29 @@ fn Users() -> impl IntoView {
     }
 }
 
-/// Role and organisation pickers that save on change, and the account's buttons.
+/// Role and organisation pickers that save on change, and the account's buttons. A role
+/// change, a deactivation and a new password are confirmed first.
 #[component]
 fn UserRow(
     user: User,
     organisations: StoredValue<Vec<OrganisationSummary>>,
     changed: Callback<String>,
+    confirm: Confirm,
 ) -> impl IntoView {
     let session = SessionContext::get();
     let error = RwSignal::new(None::<String>);
     let password = RwSignal::new(None::<String>);
     let id = user.id.to_string();
-    let version = user.version;
+    // A new password changes the account's version without redrawing the row (its
+    // temporary password stays on screen): the next save must send the new one.
+    let version = RwSignal::new(user.version);
     let name = user.display_name.clone();
     let save = {
         let id = id.clone();
         move |patch: UserPatch| {
             let (id, token) = (id.clone(), session.token().unwrap_or_default());
             let patch = UserPatch {
-                version: Some(version),
+                version: Some(version.get_untracked()),
                 ..patch
             };
             spawn_local(async move {
@@ -117,15 +124,97 @@ fn UserRow(
     let current_organisation = user.organisation.as_ref().map(|o| o.id);
     let active = user.active;
     let (save_role, save_org, save_active) = (save.clone(), save.clone(), save);
+    let named = |template: &str| fill(template, &[("name", name.as_str())]);
+    let current_role = user.role;
+    let role_select = NodeRef::<leptos::html::Select>::new();
+    let change_role = {
+        let (title, act, name) = (
+            tr!(confirm_role_title),
+            named(tr!(confirm_role_act)),
+            name.clone(),
+        );
+        move |role: Role| {
+            let text = fill(
+                tr!(confirm_role_text),
+                &[
+                    ("name", name.as_str()),
+                    ("from", role_label(current_role)),
+                    ("to", role_label(role)),
+                ],
+            );
+            let save_role = save_role.clone();
+            confirm.ask(Confirmation {
+                title: title.to_owned(),
+                text,
+                act: act.clone(),
+                on_confirm: Callback::new(move |()| {
+                    save_role(UserPatch {
+                        role: Some(role),
+                        ..UserPatch::default()
+                    })
+                }),
+                // The picker shows the role the account still has.
+                on_cancel: Some(Callback::new(move |()| {
+                    if let Some(select) = role_select.get_untracked() {
+                        select.set_value(current_role.as_str());
+                    }
+                })),
+            });
+        }
+    };
+    let deactivate = {
+        let (text, act) = (
+            named(tr!(confirm_deactivate_text)),
+            named(tr!(confirm_deactivate_act)),
+        );
+        move || {
+            let save_active = save_active.clone();
+            let on_confirm = Callback::new(move |()| {
+                save_active(UserPatch {
+                    active: Some(!active),
+                    ..UserPatch::default()
+                })
+            });
+            if active {
+                confirm.ask(Confirmation {
+                    title: tr!(confirm_deactivate_title).to_owned(),
+                    text: text.clone(),
+                    act: act.clone(),
+                    on_confirm,
+                    on_cancel: None,
+                });
+            } else {
+                // Giving access back needs no second thought.
+                on_confirm.run(());
+            }
+        }
+    };
     let reset = {
         let id = id.clone();
+        let (text, act) = (
+            named(tr!(confirm_reset_text)),
+            named(tr!(confirm_reset_act)),
+        );
         move |_| {
-            let (id, token) = (id.clone(), session.token().unwrap_or_default());
-            spawn_local(async move {
-                match api::reset_password(&token, &id).await {
-                    Ok(created) => password.set(created.temporary_password),
-                    Err(failure) => error.set(Some(explain(&failure))),
-                }
+            let id = id.clone();
+            let on_confirm = Callback::new(move |()| {
+                let (id, token) = (id.clone(), session.token().unwrap_or_default());
+                spawn_local(async move {
+                    match api::reset_password(&token, &id).await {
+                        Ok(created) => {
+                            version.set(created.user.version);
+                            password.set(created.temporary_password);
+                        }
+                        Err(failure) => error.set(Some(explain(&failure))),
+                    }
+                });
+            });
+            confirm.ask(Confirmation {
+                title: tr!(confirm_reset_title).to_owned(),
+                text: text.clone(),
+                act: act.clone(),
+                on_confirm,
+                on_cancel: None,
             });
         }
     };
@@ -137,9 +226,10 @@ fn UserRow(
                 <label class="visually-hidden" for=role_id.clone()>{tr!(role)} " — " {name.clone()}</label>
                 <select
                     id=role_id
+                    node_ref=role_select
                     on:change=move |ev| {
                         if let Ok(role) = event_target_value(&ev).parse::<Role>() {
-                            save_role(UserPatch { role: Some(role), ..UserPatch::default() });
+                            change_role(role);
                         }
                     }
                 >
@@ -169,7 +259,7 @@ fn UserRow(
                     type="button"
                     class=if active { "secondary danger" } else { "secondary" }
                     aria-label=format!("{} — {name}", if active { tr!(deactivate) } else { tr!(reactivate) })
-                    on:click=move |_| save_active(UserPatch { active: Some(!active), ..UserPatch::default() })
+                    on:click=move |_| deactivate()
                 >
                     {if active { tr!(deactivate) } else { tr!(reactivate) }}
                 </button>
