@@ -1,6 +1,6 @@
 // The managers' screens (issue 14.3): the DG edits an action directly, and settles a
 // conflict; defines an indicator and a budget line a partner then reports on; picks the
-// report's period; freezes an evaluation; compares two versions of the plan.
+// report's period (on the evaluations page); freezes an evaluation; compares two versions of the plan.
 // CPAS A's actions used here (Me21, Me22, Pe13, Pe25) are used by no other browser test.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -158,19 +158,21 @@ test('the DG defines an indicator and a budget line, DEFITS reports on them, it 
 
 test('the report period picker sets the downloaded report’s period', async () => {
   const page = await newPage(browser);
-  await page.goto(`${BASE_URL}/plans/${plan.id}`);
+  await page.goto(`${BASE_URL}/plans/${plan.id}/evaluations`);
   await signIn(page, 'president@cpas-a.example');
-  await page.locator('li.action').first().waitFor();
+  const section = page.locator('section[aria-labelledby="report-title"]');
+  await section.waitFor();
 
-  await page.getByLabel('Du', { exact: true }).fill('2026-07-01');
-  await page.getByLabel('au', { exact: true }).fill('2026-06-30');
-  await page.getByRole('button', { name: 'Rapport d’évaluation (à imprimer)' }).click();
-  await page.getByRole('alert').filter({ hasText: 'La fin de la période précède son début.' }).waitFor();
+  await section.getByLabel('Du', { exact: true }).fill('2026-07-01');
+  await section.getByLabel('Au', { exact: true }).fill('2026-06-30');
+  await section.getByRole('button', { name: 'Rapport d’évaluation (à imprimer)' }).click();
+  await page.locator('#report-until-error').filter({ hasText: 'La fin de la période précède son début.' }).waitFor();
+  assert.equal(await section.getByLabel('Au', { exact: true }).getAttribute('aria-invalid'), 'true');
   assert.deepEqual(await accessibilityViolations(page), []);
 
-  await page.getByLabel('Du', { exact: true }).fill('2026-01-01');
+  await section.getByLabel('Du', { exact: true }).fill('2026-01-01');
   const answer = page.waitForResponse((r) => r.url().includes('/report?'));
-  await page.getByRole('button', { name: 'Rapport d’évaluation (à imprimer)' }).click();
+  await section.getByRole('button', { name: 'Rapport d’évaluation (à imprimer)' }).click();
   const response = await answer;
   assert.match(response.url(), /since=2026-01-01&until=2026-06-30/);
   assert.equal(response.status(), 200);

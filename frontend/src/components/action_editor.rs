@@ -264,7 +264,6 @@ pub fn ActionEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl Into
     view! {
         <section class="card direct-edit" aria-labelledby="direct-edit-title">
             <h2 id="direct-edit-title">{tr!(edit_action_title)}</h2>
-            <p class="hint">{tr!(edit_action_help)}</p>
             <form novalidate on:submit=on_submit>
                 <div class="field">
                     <label for="edit-status">{tr!(field_status)}</label>

@@ -259,7 +259,7 @@ pub fn BudgetLinesEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl
                     </span>
                     {move || (archiving.get() == Some(id)).then(|| view! {
                         <div class="confirm" role="group" aria-label=confirm_label.clone()>
-                            <p>{tr!(archive_budget_line_warning)}</p>
+                            <p>{tr!(archive_warning)}</p>
                             <button type="button" class="danger" id="budget-confirm-archive" prop:disabled=busy
                                 on:click=move |_| archive(id)>{confirm_label.clone()}</button>
                             <button type="button" on:click=move |_| archiving.set(None)>{tr!(cancel)}</button>

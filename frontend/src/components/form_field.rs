@@ -167,18 +167,3 @@ pub fn line(text: &str, max: usize) -> Result<Option<String>, String> {
     }
     Ok((!text.is_empty()).then(|| text.to_owned()))
 }
-
-/// Today, `YYYY-MM-DD` (UTC), as a date input shows it.
-pub fn today() -> String {
-    let iso = String::from(js_sys::Date::new_0().to_iso_string());
-    iso.get(..10).unwrap_or_default().to_owned()
-}
-
-/// The class of a form's message: a success, an error, or an empty live region.
-pub fn message_class(message: Option<&(bool, String)>) -> &'static str {
-    match message {
-        Some((true, _)) => "notice success",
-        Some((false, _)) => "notice error",
-        None => "sr-status",
-    }
-}

@@ -9,9 +9,9 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::failure::Failure;
-use crate::components::form_field::{FieldErrors, InputField, focus_later, message_class, today};
 use crate::format;
 use crate::loader::loader;
+use crate::pages::council_form::{FieldErrors, InputField, focus_later, message_class, today};
 use crate::session::SessionContext;
 
 pub fn kind_label(kind: EvaluationKind) -> &'static str {
@@ -39,13 +39,13 @@ pub fn EvaluationsPage() -> impl IntoView {
     view! {
         <p><A href=move || format!("/plans/{}", id())>{tr!(back_to_plan)}</A></p>
         <h1>{tr!(evaluations_title)}</h1>
-        <p>{tr!(evaluations_help)}</p>
         {(!manager).then(|| view! { <p class="notice error" role="alert">{tr!(managers_only)}</p> })}
         {move || manager.then(|| match list.get() {
             None => view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any(),
             Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
             Some(Ok(evaluations)) => view! { <EvaluationList evaluations/> }.into_any(),
         })}
+        {manager.then(|| view! { <ReportPeriod plan_id=id()/> })}
         {match role {
             Some(Role::Dg) => view! { <FreezeForm plan_id=id() reload/> }.into_any(),
             Some(Role::President) => view! { <p class="hint">{tr!(evaluation_dg_only)}</p> }.into_any(),
@@ -181,6 +181,98 @@ fn FreezeForm(plan_id: String, reload: RwSignal<u32>) -> impl IntoView {
                 }
             })}
             <p id="freeze-message" tabindex="-1" role="status" class=move || message.with(|m| message_class(m.as_ref()))>
+                {move || message.get().map(|(_, text)| text)}
+            </p>
+        </section>
+    }
+}
+
+/// The council's evaluation report for the period the user picks; empty dates are the
+/// API's defaults (since the adoption, or a year, until today).
+#[component]
+fn ReportPeriod(plan_id: String) -> impl IntoView {
+    let session = SessionContext::get();
+    let plan_id = StoredValue::new(plan_id);
+    let since = RwSignal::new(String::new());
+    let until = RwSignal::new(String::new());
+    let errors = FieldErrors::new();
+    let message = RwSignal::new(None::<(bool, String)>);
+    // `&since=…&until=…`, or the errors by field.
+    let period = move || -> Result<(String, String), Vec<(String, String)>> {
+        let mut query = String::new();
+        let mut found = Vec::new();
+        let mut dates = Vec::new();
+        for (name, text) in [
+            ("since", since.get_untracked()),
+            ("until", until.get_untracked()),
+        ] {
+            if text.trim().is_empty() {
+                continue;
+            }
+            match PlanDate::parse(text.trim()) {
+                Ok(date) => {
+                    query.push_str(&format!("&{name}={}", date.get()));
+                    dates.push(date.get());
+                }
+                Err(error) => found.push((
+                    name.to_owned(),
+                    crate::locale::problem_message(error.code()).to_owned(),
+                )),
+            }
+        }
+        if let [from, to] = dates.as_slice()
+            && to < from
+        {
+            found.push(("until".to_owned(), tr!(error_period_order).to_owned()));
+        }
+        if found.is_empty() {
+            let stem = dates
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("-");
+            Ok((query, stem))
+        } else {
+            Err(found)
+        }
+    };
+    let download = move |format: &'static str| {
+        move |_| match period() {
+            Err(found) => {
+                errors.set(found);
+                message.set(Some((false, tr!(fix_fields).to_owned())));
+                focus_later("report-message");
+            }
+            Ok((query, stem)) => {
+                errors.set(Vec::new());
+                message.set(None);
+                let url = format!(
+                    "/api/v1/plans/{}/report?format={format}{query}",
+                    plan_id.get_value()
+                );
+                let name = (format == "docx").then(|| format!("rapport-pst-{stem}.docx"));
+                let token = session.token().unwrap_or_default();
+                spawn_local(async move {
+                    if let Err(failure) = api::download(&token, &url, name.as_deref()).await {
+                        message.set(Some((false, crate::components::failure::explain(&failure))));
+                        focus_later("report-message");
+                    }
+                });
+            }
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="report-title">
+            <h2 id="report-title">{tr!(report_period)}</h2>
+            <div class="inline-form">
+                <InputField id="report-since".to_owned() label=tr!(period_since).to_owned() kind="date"
+                    value=since error=errors.of("since")/>
+                <InputField id="report-until".to_owned() label=tr!(period_until).to_owned() kind="date"
+                    value=until error=errors.of("until")/>
+                <button type="button" on:click=download("html")>{tr!(report_print)}</button>
+                <button type="button" on:click=download("docx")>{tr!(report_word)}</button>
+            </div>
+            <p id="report-message" tabindex="-1" role="status" class=move || message.with(|m| message_class(m.as_ref()))>
                 {move || message.get().map(|(_, text)| text)}
             </p>
         </section>

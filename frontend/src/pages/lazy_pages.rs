@@ -100,29 +100,25 @@ impl LazyRoute for Structure {
     }
 }
 
-pub struct Evaluations;
+/// A plan's evaluations and its versions: one chunk for both pages, which managers use
+/// together (each lazy route adds its share of router code to the initial set).
+pub struct Council;
 
 #[lazy_route]
-impl LazyRoute for Evaluations {
+impl LazyRoute for Council {
     fn data() -> Self {
         Self
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <RequireSession><EvaluationsPage/></RequireSession> }.into_any()
-    }
-}
-
-pub struct Versions;
-
-#[lazy_route]
-impl LazyRoute for Versions {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <RequireSession><VersionsPage/></RequireSession> }.into_any()
+        let path = leptos_router::hooks::use_location()
+            .pathname
+            .get_untracked();
+        if path.ends_with("/versions") {
+            view! { <RequireSession><VersionsPage/></RequireSession> }.into_any()
+        } else {
+            view! { <RequireSession><EvaluationsPage/></RequireSession> }.into_any()
+        }
     }
 }
 
@@ -153,8 +149,7 @@ pub fn prefetch_when_idle(role: Role) {
                 Dashboard::preload().await;
                 Approvals::preload().await;
                 crate::components::manager_tools::preload().await;
-                Evaluations::preload().await;
-                Versions::preload().await;
+                Council::preload().await;
             }
             if administrator {
                 Administration::preload().await;

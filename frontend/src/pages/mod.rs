@@ -2,6 +2,7 @@ pub mod account_page;
 pub mod action_page;
 pub mod admin;
 pub mod approvals_page;
+pub mod council_form;
 pub mod dashboard_page;
 pub mod evaluations_page;
 pub mod lazy_pages;

@@ -13,11 +13,11 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::failure::Failure;
-use crate::components::form_field::{
-    FieldErrors, InputField, focus_later, line, message_class, today,
-};
 use crate::format;
 use crate::loader::loader;
+use crate::pages::council_form::{
+    FieldErrors, InputField, focus_later, line, message_class, today,
+};
 use crate::pages::evaluations_page::kind_label;
 use crate::session::SessionContext;
 
@@ -45,7 +45,6 @@ pub fn VersionsPage() -> impl IntoView {
     view! {
         <p><A href=move || format!("/plans/{}", id())>{tr!(back_to_plan)}</A></p>
         <h1>{tr!(versions_title)}</h1>
-        <p>{tr!(versions_help)}</p>
         {(!manager).then(|| view! { <p class="notice error" role="alert">{tr!(managers_only)}</p> })}
         {move || manager.then(|| match states.get() {
             None => view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any(),
@@ -154,7 +153,6 @@ fn NewVersionForm(plan_id: String, reload: RwSignal<u32>) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="new-version-title">
             <h2 id="new-version-title">{tr!(new_version)}</h2>
-            <p class="hint">{tr!(new_version_help)}</p>
             <form novalidate class="inline-form" on:submit=on_submit>
                 <InputField id="version-adopted-on".to_owned() label=tr!(council_date).to_owned() kind="date"
                     value=adopted_on error=errors.of("adopted_on") hint=tr!(required).to_owned()/>
