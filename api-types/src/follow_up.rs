@@ -187,10 +187,16 @@ pub struct NewChangeRequest {
     /// The action's `version` the proposal was made against.
     pub base_version: i32,
     pub changes: ActionChanges,
-    /// A note for the journal, e.g. what was done.
+    /// A note for the journal, e.g. what was done. A note alone, with no field changed,
+    /// is a valid report: approved, it goes to the action's journal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::any_text_or_null::<10000>))]
     pub note: Option<String>,
+    /// The id of the author's pending proposal on this action that this one replaces: it
+    /// becomes `replaced`, in the same transaction. Without it, a second pending proposal
+    /// of the same author on the same action is refused (409 `proposal_already_pending`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<Uuid>,
 }
 
 /// `PATCH /api/v1/actions/{id}` (president, DG): a direct change.
@@ -216,6 +222,8 @@ pub enum ChangeRequestStatus {
     Approved,
     Rejected,
     Withdrawn,
+    /// Its author replaced it by a newer proposal (`replaced_by`).
+    Replaced,
 }
 
 impl ChangeRequestStatus {
@@ -225,6 +233,7 @@ impl ChangeRequestStatus {
             Self::Approved => "approved",
             Self::Rejected => "rejected",
             Self::Withdrawn => "withdrawn",
+            Self::Replaced => "replaced",
         }
     }
 }
@@ -237,6 +246,7 @@ impl std::str::FromStr for ChangeRequestStatus {
             "approved" => Ok(Self::Approved),
             "rejected" => Ok(Self::Rejected),
             "withdrawn" => Ok(Self::Withdrawn),
+            "replaced" => Ok(Self::Replaced),
             other => Err(crate::UnknownVariant {
                 kind: "ChangeRequestStatus",
                 value: other.to_owned(),
@@ -287,6 +297,8 @@ pub struct ChangeRequest {
     pub decided_at: Option<DateTime<Utc>>,
     /// Why it was rejected.
     pub reason: Option<String>,
+    /// The author's newer proposal that replaced this one.
+    pub replaced_by: Option<Uuid>,
 }
 
 /// `POST /api/v1/change-requests/{id}/approve`.

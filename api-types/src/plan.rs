@@ -193,6 +193,10 @@ pub struct ActionRef {
     pub objective_code: String,
     /// The role of the caller's organisation on the action.
     pub role: crate::OrgRole,
+    /// Past its planned end and neither done nor abandoned (as in the plan tree).
+    pub late: bool,
+    /// Not reported on for longer than the plan's update cadence (as in the plan tree).
+    pub stale: bool,
 }
 
 /// `GET /api/v1/actions/{id}`: an action and where it sits in its plan.

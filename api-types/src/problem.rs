@@ -37,6 +37,10 @@ pub struct Problem {
     /// For `version_conflict`: what changed since the version the request was based on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict: Option<Conflict>,
+    /// For `proposal_already_pending`: the caller's pending proposal on the action, to
+    /// withdraw, or to name in `replaces`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_change_request_id: Option<uuid::Uuid>,
 }
 
 /// Two versions of an action that a change request or an edit collides on.
@@ -148,8 +152,11 @@ problem_codes! {
     VersionConflict = "version_conflict",
     /// The `version` sent is not the current one.
     StaleVersion = "stale_version",
-    /// The proposal was already approved, rejected or withdrawn.
+    /// The proposal was already approved, rejected, withdrawn or replaced.
     AlreadyDecided = "already_decided",
+    /// The caller already has a pending proposal on this action
+    /// (`pending_change_request_id`): replace it (`replaces`) or withdraw it.
+    ProposalAlreadyPending = "proposal_already_pending",
     /// The plan's state does not allow this step (e.g. closing a draft).
     InvalidTransition = "invalid_transition",
     /// The plan is not adopted yet.
@@ -253,6 +260,8 @@ problem_codes! {
     UnknownBudgetLine = "unknown_budget_line",
     /// No such state to compare.
     UnknownState = "unknown_state",
+    /// `replaces` names a proposal of the caller on another action.
+    NotReplaceable = "not_replaceable",
     /// The current password is not correct.
     WrongPassword = "wrong_password",
     /// The new password is the current one.

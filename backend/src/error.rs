@@ -40,6 +40,12 @@ pub enum ApiError {
     /// The request conflicts with the current state (a taken e-mail, a stale version…).
     #[error("{detail}")]
     Conflict { code: ProblemCode, detail: String },
+    /// The author already has a pending proposal on the action (409): the one to replace
+    /// (`replaces`) or withdraw.
+    #[error(
+        "you already have a pending proposal on this action ({pending}); send \"replaces\": \"{pending}\" to replace it, or withdraw it"
+    )]
+    ProposalPending { pending: uuid::Uuid },
     /// The resource changed since the version the request was based on (409).
     #[error("{detail}")]
     VersionConflict {
@@ -115,6 +121,7 @@ impl ApiError {
             Self::Forbidden(_) => C::Forbidden,
             Self::PasswordChangeRequired => C::PasswordChangeRequired,
             Self::VersionConflict { .. } => C::VersionConflict,
+            Self::ProposalPending { .. } => C::ProposalAlreadyPending,
             Self::PreconditionFailed => C::PreconditionFailed,
             Self::PreconditionRequired => C::PreconditionRequired,
             Self::TooManyRequests { .. } => C::TooManyRequests,
@@ -137,7 +144,9 @@ impl ApiError {
             Self::Forbidden(_) | Self::TokenForbidden { .. } | Self::PasswordChangeRequired => {
                 "Forbidden"
             }
-            Self::Conflict { .. } | Self::VersionConflict { .. } => "Conflict",
+            Self::Conflict { .. } | Self::VersionConflict { .. } | Self::ProposalPending { .. } => {
+                "Conflict"
+            }
             Self::PreconditionFailed => "Precondition failed",
             Self::PreconditionRequired => "Precondition required",
             Self::TooManyRequests { .. } => "Too many requests",
@@ -182,6 +191,10 @@ impl ApiError {
                 Self::VersionConflict { conflict, .. } => conflict.as_deref().cloned(),
                 _ => None,
             },
+            pending_change_request_id: match self {
+                Self::ProposalPending { pending } => Some(*pending),
+                _ => None,
+            },
         }
     }
 }
@@ -195,7 +208,9 @@ impl ResponseError for ApiError {
             Self::Forbidden(_) | Self::TokenForbidden { .. } | Self::PasswordChangeRequired => {
                 StatusCode::FORBIDDEN
             }
-            Self::Conflict { .. } | Self::VersionConflict { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. } | Self::VersionConflict { .. } | Self::ProposalPending { .. } => {
+                StatusCode::CONFLICT
+            }
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -428,8 +428,8 @@ pub fn public_html(plan: &PublicPlan, json_url: &str) -> String {
             for a in &oo.actions {
                 let _ = write!(
                     out,
-                    "<tr><th scope=\"row\"><span class=\"code\">{code}</span> {title}</th><td>{lead}</td><td>{status}{late}</td>\
-                     <td><span class=\"bar\" aria-hidden=\"true\"><span style=\"width:{progress}%\"></span></span> {progress} %</td></tr>",
+                    "<tr><th scope=\"row\"><span class=\"code\">{code}</span> {title}</th><td data-label=\"Porteur\">{lead}</td><td data-label=\"Statut\">{status}{late}</td>\
+                     <td data-label=\"Avancement\"><span class=\"bar\" aria-hidden=\"true\"><span style=\"width:{progress}%\"></span></span> {progress} %</td></tr>",
                     code = escape(&a.code),
                     title = escape(&a.title),
                     lead = escape(a.lead.as_deref().unwrap_or("—")),
@@ -468,4 +468,13 @@ thead th { background: #f4f6f8; }
 .bar span { display: block; height: 100%; background: #0b4f8a; }
 a { color: #0b4f8a; }
 @media print { .bar { display: none; } }
+/* Phones: each action becomes a card, its cells labelled (the column headings are hidden). */
+@media (max-width: 40rem) {
+  body { padding: .75rem .75rem 2rem; }
+  table, tbody, tr, th, td { display: block; }
+  thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  tr { border-bottom: 1px solid #d5dae1; padding: .35rem 0; }
+  th, td { border: 0; padding: .1rem 0; }
+  td[data-label]::before { content: attr(data-label) " : "; color: #4a5361; }
+}
 "#;

@@ -24,6 +24,7 @@ use api_types::Role;
 pub fn App() -> impl IntoView {
     let session = SessionContext::provide();
     let locale = LocaleContext::provide();
+    Decisions::provide();
     AdminTenant::provide();
     // The chunks of the pages this user's role uses, fetched once the browser is idle.
     Effect::new(move |_| {
@@ -100,9 +101,12 @@ fn LanguagePicker(locale: LocaleContext) -> impl IntoView {
     }
 }
 
-/// The signed-in user's name and the logout button.
+/// The signed-in user's links, name and logout button. On a phone they fold behind one
+/// "Menu" button (the header stays one row high), closed again by any click in it.
 #[component]
 fn UserMenu(session: SessionContext) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let navigate = leptos_router::hooks::use_navigate();
     let logout = move |_| {
         if let Some(token) = session.token() {
             spawn_local(async move {
@@ -111,6 +115,9 @@ fn UserMenu(session: SessionContext) -> impl IntoView {
             });
         }
         session.sign_out();
+        // To the login page itself, not back here: whoever signs in next starts at home,
+        // not on the page the previous person left open.
+        navigate("/connexion", Default::default());
     };
     move || {
         session.state.with(|s| {
@@ -120,8 +127,15 @@ fn UserMenu(session: SessionContext) -> impl IntoView {
                 let working = !s.user.must_change_password;
                 let manager = working && matches!(s.user.role, Role::President | Role::Dg);
                 let administrator = working && is_administrator(s.user.role);
+                let logout = logout.clone();
                 view! {
-                    <nav class="user-menu" aria-label=tr!(app_name)>
+                    <button type="button" class="link-button menu-toggle" aria-controls="site-menu"
+                        aria-expanded=move || open.get().to_string()
+                        on:click=move |_| open.update(|o| *o = !*o)>
+                        {tr!(menu)}
+                    </button>
+                    <nav id="site-menu" class="user-menu" class:open=open aria-label=tr!(app_name)
+                        on:click=move |_| open.set(false)>
                         {manager.then(|| view! { <ApprovalsLink session/> })}
                         {administrator.then(|| view! { <A href="/administration" attr:class="nav-link">{tr!(administration)}</A> })}
                         <span class="user-name">{name}</span>
@@ -134,13 +148,36 @@ fn UserMenu(session: SessionContext) -> impl IntoView {
     }
 }
 
+/// Bumped by every decision on a proposal, so that what counts pending proposals counts
+/// again at once, without waiting for a navigation.
+#[derive(Debug, Clone, Copy)]
+pub struct Decisions(RwSignal<u32>);
+
+impl Decisions {
+    fn provide() {
+        provide_context(Self(RwSignal::new(0)));
+    }
+
+    /// Taken when a component is made (contexts are not reachable from an async task).
+    pub fn get() -> Self {
+        expect_context::<Self>()
+    }
+
+    /// A proposal was approved, rejected or withdrawn.
+    pub fn record(self) {
+        self.0.update(|n| *n += 1);
+    }
+}
+
 /// The approvals link, with the number of pending proposals.
 #[component]
 fn ApprovalsLink(session: SessionContext) -> impl IntoView {
     let location = leptos_router::hooks::use_location();
+    let decisions = Decisions::get();
     let pending = crate::loader::loader(move || {
-        // Counted again on every navigation, so a decision shows at once.
+        // Counted again on every navigation and after every decision.
         location.pathname.track();
+        decisions.0.track();
         let token = session.token().unwrap_or_default();
         Box::pin(async move { api::pending_change_requests(&token).await.map(|l| l.len()) })
     });

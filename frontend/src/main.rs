@@ -12,10 +12,14 @@ mod generated {
 }
 use generated::i18n;
 
-/// A text of the interface in the current language: `tr!(login_title)`.
+/// A text of the interface in the current language: `tr!(login_title)`; with values for its
+/// `{{ … }}` placeholders, a `String`: `tr!(approve_proposal_on, code = …)`.
 macro_rules! tr {
     ($key:ident) => {
         leptos_i18n::td_string!($crate::locale::current(), $key)
+    };
+    ($key:ident, $($name:ident = $value:expr),+) => {
+        leptos_i18n::td_string!($crate::locale::current(), $key, $($name = $value),+)
     };
 }
 

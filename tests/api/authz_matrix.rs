@@ -537,15 +537,26 @@ async fn version_of(app: &TestApp, dg: &str, action: &str) -> i32 {
         .version
 }
 
-/// A pending proposal of the CPAS's social worker on `action`.
+/// A pending proposal of the CPAS's social worker on `action`, replacing the one they
+/// still have there (one pending proposal per author and action).
 async fn fresh_proposal(app: &TestApp, social: &str, dg: &str, action: &str) -> String {
     let version = version_of(app, dg, action).await;
+    let pending: Vec<api_types::ChangeRequest> = app
+        .get_ok_as(
+            social,
+            &format!("/api/v1/change-requests?status=pending&action_id={action}"),
+        )
+        .await;
+    let mut body = json!({ "base_version": version, "changes": { "progress": 21 } });
+    if let Some(previous) = pending.first() {
+        body["replaces"] = json!(previous.id);
+    }
     let response = app
         .send_as(
             Method::POST,
             Some(social),
             &format!("/api/v1/actions/{action}/change-requests"),
-            Some(&json!({ "base_version": version, "changes": { "progress": 21 } })),
+            Some(&body),
         )
         .await;
     assert_eq!(response.status(), 201, "arranging a proposal");

@@ -171,16 +171,6 @@ async fn approving_a_stale_proposal_is_a_409_with_both_versions() {
     let dg = app.token("dg@cpas-a.example").await;
     let me1 = action_id(&app, "cpas-a", "Me1").await;
     let version = detail(&app, &social, &me1).await.action.version;
-    let first = created(
-        propose(
-            &app,
-            &social,
-            &me1,
-            json!({ "base_version": version, "changes": { "progress": 30 } }),
-        )
-        .await,
-    )
-    .await;
     let second = created(
         propose(
             &app,
@@ -191,13 +181,17 @@ async fn approving_a_stale_proposal_is_a_409_with_both_versions() {
         .await,
     )
     .await;
+    // The action moves on meanwhile (the DG edits it directly).
+    let edited = app
+        .send_as(
+            Method::PATCH,
+            Some(&dg),
+            &format!("/api/v1/actions/{me1}"),
+            Some(&json!({ "version": version, "changes": { "progress": 30 } })),
+        )
+        .await;
+    assert_eq!(edited.status(), 200);
 
-    assert_eq!(
-        decide(&app, &dg, &first.id.to_string(), "approve", None)
-            .await
-            .status(),
-        200
-    );
     let (status, conflict) =
         problem(decide(&app, &dg, &second.id.to_string(), "approve", None).await).await;
 

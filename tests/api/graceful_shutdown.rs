@@ -116,20 +116,27 @@ async fn sigterm_finishes_the_webhook_being_sent_and_hands_the_rest_back_at_once
             .expect("a webhook")
             .webhook
     };
-    // Five events queued at once: five proposals of the PCS partner on Pe18.
+    // Five events queued at once: five proposals of the PCS partner on Pe18, each
+    // replacing the one before (one pending proposal per author and action).
     let pcs = app.token("pcs@cpas-a.example").await;
     let tree = app.plan_of("cpas-a").await;
     let pe18 = tree.action("Pe18").expect("Pe18");
+    let mut previous: Option<String> = None;
     for progress in [10, 20, 30, 40, 50] {
         let response = app
             .send_as(
                 Method::POST,
                 Some(&pcs),
                 &format!("/api/v1/actions/{}/change-requests", pe18.id),
-                Some(&json!({ "base_version": pe18.version, "changes": { "progress": progress } })),
+                Some(
+                    &json!({ "base_version": pe18.version, "changes": { "progress": progress },
+                              "replaces": previous }),
+                ),
             )
             .await;
         assert_eq!(response.status(), 201);
+        let created: serde_json::Value = response.json().await.expect("a proposal");
+        previous = created["id"].as_str().map(str::to_owned);
     }
     let deliveries_path = format!("/api/v1/webhooks/{}/deliveries", webhook.id);
     let queued: Vec<WebhookDelivery> = app.get_ok_as(&dg, &deliveries_path).await;

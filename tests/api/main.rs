@@ -18,6 +18,7 @@ mod integrations;
 mod interchange;
 mod measures;
 mod openapi;
+mod partner_loop;
 mod plan_tree;
 mod reminders;
 mod search;

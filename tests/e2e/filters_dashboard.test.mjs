@@ -25,7 +25,7 @@ test('the tree filters by text (accents ignored), status and organisation, in th
   await page.waitForFunction(() => document.querySelectorAll('li.action:not([hidden])').length === 2);
   assert.deepEqual(await visibleCodes(page), ['Pe13', 'Pe17']);
   assert.match(page.url(), /q=d%C3%A9fits/);
-  assert.match(await page.locator('.filter-count').innerText(), /^2 actions/);
+  assert.match(await page.locator('.filter-count').innerText(), /^Actions : 2$/);
 
   // The link carries the filter: a reload (the session survives) shows the same.
   await page.reload();
@@ -39,6 +39,41 @@ test('the tree filters by text (accents ignored), status and organisation, in th
   assert.equal(await page.locator('#objectif-OSe3').isHidden(), true, 'objectives without a match are hidden');
   await screenshot(page, 'tree-filtered');
   assert.deepEqual(await accessibilityViolations(page), []);
+});
+
+test('an empty result says so and offers to clear the filters', async () => {
+  const page = await newPage(browser);
+  await openPlanA(page, 'dg@cpas-a.example');
+
+  await page.getByLabel('Rechercher').fill('aucune action ne porte ce nom');
+
+  await page.getByText('Aucune action ne correspond à ces filtres.').waitFor();
+  assert.deepEqual(await accessibilityViolations(page), []);
+  await page.getByRole('button', { name: 'Effacer les filtres' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('li.action:not([hidden])').length === 41);
+  assert.equal(new URL(page.url()).search, '');
+  assert.equal(await page.getByLabel('Rechercher').inputValue(), '');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'filter-q');
+});
+
+test('the stale filter shows the actions nobody has reported on, as the server flags them', async () => {
+  const token = await apiToken('dg@cpas-a.example');
+  const auth = { headers: { authorization: `Bearer ${token}` } };
+  const plans = await (await fetch(`${BASE_URL}/api/v1/plans`, auth)).json();
+  const tree = await (await fetch(`${BASE_URL}/api/v1/plans/${plans[0].id}`, auth)).json();
+  const stale = tree.objectives
+    .flatMap((os) => os.operational_objectives)
+    .flatMap((oo) => oo.actions)
+    .filter((a) => a.stale)
+    .map((a) => a.code);
+  const page = await newPage(browser);
+  await openPlanA(page, 'dg@cpas-a.example');
+
+  await page.getByLabel('Sans mise à jour seulement').check();
+
+  await page.waitForFunction((n) => document.querySelectorAll('li.action:not([hidden])').length === n, stale.length);
+  assert.deepEqual((await visibleCodes(page)).sort(), stale.sort());
+  assert.match(page.url(), /stale=1/);
 });
 
 test('a partner finds "my actions" in one click', async () => {
@@ -60,7 +95,7 @@ test('the dashboard shows progress per objective and the actions by status', asy
 
   await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
   await page.locator('.big-figures').waitFor();
-  assert.match(await page.locator('.big-figures').innerText(), /41\s+actions/);
+  assert.match(await page.locator('.big-figures').innerText(), /Actions :\s+41/);
   assert.equal(await page.locator('svg.progress-chart g').count(), 13, '3 strategic and 10 operational objectives');
   assert.match(await page.locator('section').filter({ hasText: 'Par organisation' }).innerText(), /Commune \(PCS\)/);
   await screenshot(page, 'dashboard');

@@ -44,8 +44,12 @@ test('a partner proposes 40 % on Pe18, the president approves, the partner sees 
   assert.match(await proposal.innerText(), /Atelier tricot relancé/);
   assert.deepEqual(await accessibilityViolations(president), []);
   await screenshot(president, 'story-2-queue');
-  await proposal.getByRole('button', { name: 'Approuver' }).click();
+  // Each button names its action, for whoever lists the page's buttons.
+  assert.equal(await proposal.getByRole('button', { name: 'Refuser la proposition sur Pe18', exact: true }).count(), 1);
+  await proposal.getByRole('button', { name: 'Approuver la proposition sur Pe18', exact: true }).click();
   await president.getByText('Aucune proposition en attente.').waitFor();
+  // The header's count follows the decision without a navigation.
+  await president.locator('header .badge.count').waitFor({ state: 'detached' });
   await screenshot(president, 'story-3-approved');
 
   // A reload keeps the session (the refresh token is in the tab's session storage).

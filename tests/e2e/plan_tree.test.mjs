@@ -40,7 +40,7 @@ test('the DG of CPAS A signs in and sees only their plan with its counts', async
   const text = await page.locator('.plan-list').innerText();
   assert.match(text, /CPAS A/);
   assert.doesNotMatch(text, /Paliseul/);
-  assert.match(text, /3 objectifs stratégiques · 10 objectifs opérationnels · 41 actions/);
+  assert.match(text, /Objectifs stratégiques : 3 · Objectifs opérationnels : 10 · Actions : 41/);
   assert.match(await page.locator('.user-name').innerText(), /Direction générale/);
   assert.equal(await page.getAttribute('html', 'lang'), 'fr');
   await screenshot(page, 'plans');
@@ -89,15 +89,21 @@ test('a deep link survives the login and opens Paliseul with the DG opinions', a
   assert.deepEqual(await accessibilityViolations(page), []);
 });
 
-test('logging out returns to the login page', async () => {
+test('logging out returns to the login page, and the next person starts at home', async () => {
   const page = await newPage(browser);
   await page.goto(`${BASE_URL}/`);
   await signIn(page, 'president@cpas-a.example');
-  await page.locator('.plan-card').first().waitFor();
+  await page.locator('.plan-card a').first().click();
+  await page.locator('li.action').first().waitFor();
 
   await page.getByRole('button', { name: 'Se déconnecter' }).click();
 
   await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/connexion');
+  assert.equal(new URL(page.url()).search, '', 'no way back to the previous person\'s page');
+  await signIn(page, 'social@cpas-a.example');
+  await page.getByRole('heading', { name: 'Plans' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/');
 });
 
 test('the language switches FR → NL → EN and is remembered after a reload', async () => {
@@ -118,8 +124,8 @@ test('the language switches FR → NL → EN and is remembered after a reload', 
   await page.getByLabel('E-mail address').fill('dg@cpas-a.example');
   await page.getByLabel('Password').fill(process.env.PST_E2E_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText(/3 strategic objectives · 10 operational objectives · 41 actions/).waitFor();
+  await page.getByText(/Strategic objectives: 3 · Operational objectives: 10 · Actions: 41/).waitFor();
   assert.deepEqual(await accessibilityViolations(page), []);
   await page.getByLabel('Language').selectOption('fr');
-  await page.getByText(/3 objectifs stratégiques/).waitFor();
+  await page.getByText(/Objectifs stratégiques : 3/).waitFor();
 });

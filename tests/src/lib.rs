@@ -720,7 +720,10 @@ impl LoadOutcome {
 }
 
 /// `writers` concurrent clients proposing changes to `action` until `stop` is set. Each
-/// request has a 10 s deadline: a hang shows up as an "unexpected" answer.
+/// request has a 10 s deadline: a hang shows up as an "unexpected" answer. They share one
+/// author, who has one pending proposal per action: each proposal replaces the pending one
+/// (`replaces`), and a writer told another is pending (or that the one it replaces is no
+/// longer) sends again naming the right one; those 409s are the rule at work, not counted.
 pub struct WriteLoad {
     stop: Arc<std::sync::atomic::AtomicBool>,
     outcome: Arc<Mutex<LoadOutcome>>,
@@ -753,12 +756,14 @@ impl WriteLoad {
                 );
                 tokio::spawn(async move {
                     let mut n = 0;
+                    let mut replaces: Option<String> = None;
                     while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                         n += 1;
                         let body = serde_json::json!({
                             "base_version": base_version,
                             "changes": { "progress": (n % 100) },
                             "note": format!("Charge : rédacteur {writer}, proposition {n}."),
+                            "replaces": replaces,
                         });
                         let started = std::time::Instant::now();
                         let answer = match client
@@ -788,6 +793,30 @@ impl WriteLoad {
                                 }
                             }
                         };
+                        if let Answer::Status {
+                            status: 409 | 201,
+                            text,
+                            ..
+                        } = &answer
+                        {
+                            let answered: serde_json::Value =
+                                serde_json::from_str(text).unwrap_or_default();
+                            match answered["code"].as_str() {
+                                Some("proposal_already_pending") => {
+                                    replaces = answered["pending_change_request_id"]
+                                        .as_str()
+                                        .map(str::to_owned);
+                                    continue;
+                                }
+                                Some("already_decided") => {
+                                    replaces = None;
+                                    continue;
+                                }
+                                _ => {
+                                    replaces = answered["id"].as_str().map(str::to_owned);
+                                }
+                            }
+                        }
                         let failed = outcome
                             .lock()
                             .expect("lock")

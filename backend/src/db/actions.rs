@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::models::{Action, ActionOrganisation, Organisation, Plan};
-use super::plans::{StaleRule, group_organisations, wire_action};
+use super::plans::{StaleRule, group_organisations, is_late, wire_action};
 use super::schema::{action_organisations, actions, objectives, organisations, plans};
 use super::stored;
 use crate::domain::{ActionId, TenantId};
@@ -69,19 +69,14 @@ pub fn load_action(
     ))
 }
 
-/// The actions an organisation leads or collaborates on, in plan order.
+/// The actions an organisation leads or collaborates on, in plan order, with their
+/// `late` and `stale` flags.
 pub fn of_organisation(
     conn: &mut PgConnection,
     tenant: TenantId,
     organisation: Uuid,
 ) -> Result<Vec<wire::ActionRef>, ApiError> {
-    type Row = (
-        (Uuid, String, String, Option<String>, String, i16),
-        (Uuid, String),
-        String,
-        String,
-    );
-    let rows: Vec<Row> = action_organisations::table
+    let rows: Vec<(Action, Plan, String, String)> = action_organisations::table
         .inner_join(actions::table.inner_join(objectives::table))
         .inner_join(plans::table.on(plans::id.eq(actions::plan_id)))
         .filter(action_organisations::organisation_id.eq(organisation))
@@ -94,40 +89,29 @@ pub fn of_organisation(
             actions::code,
         ))
         .select((
-            (
-                actions::id,
-                actions::code,
-                actions::title,
-                actions::kind,
-                actions::status,
-                actions::progress,
-            ),
-            (plans::id, plans::title),
+            Action::as_select(),
+            Plan::as_select(),
             objectives::code,
             action_organisations::role,
         ))
         .load(conn)?;
     rows.into_iter()
-        .map(
-            |(
-                (id, code, title, kind, status, progress),
-                (plan_id, plan_title),
+        .map(|(action, plan, objective_code, role)| {
+            let stale = StaleRule::of(&plan).is_stale(&action);
+            Ok(wire::ActionRef {
+                late: is_late(&action),
+                stale,
+                kind: action.kind.as_deref().map(stored).transpose()?,
+                status: stored(&action.status)?,
+                id: action.id,
+                code: action.code,
+                title: action.title,
+                progress: action.progress,
+                plan_id: plan.id,
+                plan_title: plan.title,
                 objective_code,
-                role,
-            )| {
-                Ok(wire::ActionRef {
-                    id,
-                    code,
-                    title,
-                    kind: kind.as_deref().map(stored).transpose()?,
-                    status: stored(&status)?,
-                    progress,
-                    plan_id,
-                    plan_title,
-                    objective_code,
-                    role: stored(&role)?,
-                })
-            },
-        )
+                role: stored(&role)?,
+            })
+        })
         .collect()
 }

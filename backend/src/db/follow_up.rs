@@ -68,6 +68,7 @@ struct ChangeRequestRow {
     decided_at: Option<DateTime<Utc>>,
     reason: Option<String>,
     created_at: DateTime<Utc>,
+    replaced_by: Option<Uuid>,
 }
 
 /// What a proposal is checked against and answers with, read in one statement.
@@ -158,17 +159,62 @@ pub fn proposal_basis(
     })
 }
 
+/// A proposal to record.
+pub struct Proposal<'a> {
+    /// The action's version the author saw.
+    pub base_version: i32,
+    /// Empty for a note alone.
+    pub changes: &'a FollowUpChanges,
+    pub note: Option<&'a str>,
+    /// The author's pending proposal on this action that this one replaces.
+    pub replaces: Option<Uuid>,
+}
+
+/// Why a proposal was not recorded: the one-pending rule (the unique index
+/// `change_requests_one_pending_idx`), told apart from any other failure so that the
+/// answer can name the pending proposal once the failed statement is over.
+enum Refusal {
+    AlreadyPending,
+    Other(ApiError),
+}
+
+impl From<diesel::result::Error> for Refusal {
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match &error {
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info)
+                if info.constraint_name() == Some("change_requests_one_pending_idx") =>
+            {
+                Self::AlreadyPending
+            }
+            _ => Self::Other(error.into()),
+        }
+    }
+}
+
+impl From<ApiError> for Refusal {
+    fn from(error: ApiError) -> Self {
+        Self::Other(error)
+    }
+}
+
 /// Records a proposal against the version the author saw, and tells the managers: the
 /// proposal, the managers' notifications and the webhook outbox rows are written by one
-/// statement, so it needs no transaction of its own.
+/// statement, so a new proposal needs no transaction of its own. A replacement sets its
+/// predecessor aside in the same transaction. One author has one pending proposal per
+/// action: a second one is refused with `proposal_already_pending`, naming the first.
 pub fn propose(
     conn: &mut PgConnection,
     tenant: TenantId,
     basis: &ProposalBasis,
-    base_version: i32,
-    changes: &FollowUpChanges,
-    note: Option<&str>,
+    proposal: &Proposal<'_>,
 ) -> Result<wire::ChangeRequest, ApiError> {
+    let Proposal {
+        base_version,
+        changes,
+        note,
+        replaces,
+    } = *proposal;
     let action = &basis.action;
     if base_version != action.version {
         return Err(ApiError::VersionConflict {
@@ -204,6 +250,7 @@ pub fn propose(
         decided_at: None,
         reason: None,
         created_at: basis.now,
+        replaced_by: None,
     };
     let people = HashMap::from([(basis.author.id, basis.author.clone())]);
     let request = wire_request(row.clone(), action, &basis.measures, basis.plan_id, &people)?;
@@ -219,7 +266,7 @@ pub fn propose(
     );
     // The managers and the subscribed endpoints are those of `notify` and
     // `integrations::enqueue`.
-    diesel::sql_query(
+    let insert = diesel::sql_query(
         "WITH request AS ( \
              INSERT INTO change_requests (id, tenant_id, action_id, author_id, base_version, \
                                           changes, before, note, created_at, updated_at) \
@@ -244,9 +291,93 @@ pub fn propose(
     .bind::<Jsonb, _>(&notification)
     .bind::<SqlUuid, _>(event_id)
     .bind::<Text, _>(event.as_str())
-    .bind::<Jsonb, _>(&payload)
-    .execute(conn)?;
-    Ok(request)
+    .bind::<Jsonb, _>(&payload);
+    let recorded = match replaces {
+        None => insert.execute(conn).map(drop).map_err(Refusal::from),
+        Some(replaced) => conn.transaction(|conn| {
+            set_aside(conn, tenant, basis, replaced, row.id)?;
+            insert.execute(conn)?;
+            Ok::<_, Refusal>(())
+        }),
+    };
+    match recorded {
+        Ok(()) => Ok(request),
+        Err(Refusal::Other(error)) => Err(error),
+        // Read after the failed statement (and its transaction) is over.
+        Err(Refusal::AlreadyPending) => {
+            let pending: Option<Uuid> = change_requests::table
+                .filter(change_requests::action_id.eq(action.id))
+                .filter(change_requests::author_id.eq(basis.author.id))
+                .filter(change_requests::status.eq("pending"))
+                .select(change_requests::id)
+                .first(conn)
+                .optional()?;
+            match pending {
+                Some(pending) => Err(ApiError::ProposalPending { pending }),
+                // Decided in between: the author may simply send again.
+                None => Err(ApiError::Conflict {
+                    code: ProblemCode::AlreadyDecided,
+                    detail: "your pending proposal was decided meanwhile; send yours again"
+                        .to_owned(),
+                }),
+            }
+        }
+    }
+}
+
+/// Marks the author's pending proposal `replaced` by `by`, after checking that `replaced`
+/// is theirs, on this action, and still pending. Someone else's proposal is answered as an
+/// unknown one: proposals are visible to their author and the management only.
+fn set_aside(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    basis: &ProposalBasis,
+    replaced: Uuid,
+    by: Uuid,
+) -> Result<(), ApiError> {
+    let found: Option<(Uuid, Uuid, String)> = change_requests::table
+        .filter(change_requests::id.eq(replaced))
+        .filter(change_requests::tenant_id.eq(tenant.get()))
+        .select((
+            change_requests::action_id,
+            change_requests::author_id,
+            change_requests::status,
+        ))
+        .for_update()
+        .first(conn)
+        .optional()?;
+    match found {
+        Some((_, author, _)) if author != basis.author.id => {}
+        None => {}
+        Some((action, _, _)) if action != basis.action.id => {
+            return Err(ApiError::invalid_field(
+                "replaces",
+                ProblemCode::NotReplaceable,
+                "your proposal on another action: a proposal replaces one on its own action",
+            ));
+        }
+        Some((_, _, status)) if status != "pending" => {
+            return Err(ApiError::Conflict {
+                code: ProblemCode::AlreadyDecided,
+                detail: format!("the proposal named in `replaces` is already {status}"),
+            });
+        }
+        Some(_) => {
+            diesel::update(change_requests::table.find(replaced))
+                .set((
+                    change_requests::status.eq("replaced"),
+                    change_requests::replaced_by.eq(by),
+                    change_requests::version.eq(change_requests::version + 1),
+                ))
+                .execute(conn)?;
+            return Ok(());
+        }
+    }
+    Err(ApiError::invalid_field(
+        "replaces",
+        ProblemCode::UnknownReference,
+        "no proposal of yours with this id",
+    ))
 }
 
 /// Queues the webhook deliveries of a decision on a proposal, in its transaction.
@@ -365,7 +496,9 @@ pub fn approve(
         let (action, _) = action_for_change(conn, tenant, ActionId::new(row.action_id), true)?;
         let changes = FollowUpChanges::from_stored(&row.changes)?;
         let expected = over_version.unwrap_or(row.base_version);
-        if action.version != expected {
+        // A note alone changes no field: nothing of it can conflict.
+        let note_only = changes.entries().is_empty();
+        if action.version != expected && !note_only {
             let before = row.before.as_object().cloned().unwrap_or_default();
             return Err(ApiError::VersionConflict {
                 detail: format!(
@@ -385,6 +518,9 @@ pub fn approve(
         apply(conn, tenant, &action, &changes, approver, Some((row.author_id, row.id)))?;
         if let Some(note) = &row.note {
             add_journal(conn, tenant, action.id, row.author_id, row.created_at.date_naive(), note)?;
+        }
+        if note_only {
+            mark_reported(conn, action.id)?;
         }
         diesel::update(change_requests::table.find(row.id))
             .set((
@@ -497,6 +633,9 @@ pub fn edit(
                 Utc::now().date_naive(),
                 note,
             )?;
+        }
+        if edit.changes.entries().is_empty() {
+            mark_reported(conn, action.id)?;
         }
         Ok(())
     })
@@ -636,6 +775,15 @@ fn check_dates(action: &Action, changes: &FollowUpChanges) -> Result<(), ApiErro
             "the actual end comes before the planned start",
         ));
     }
+    Ok(())
+}
+
+/// A report that changed no field (a note alone) still counts as one: the action is no
+/// longer stale. Its version, which guards the follow-up fields, stays.
+fn mark_reported(conn: &mut PgConnection, action: Uuid) -> Result<(), ApiError> {
+    diesel::update(actions::table.find(action))
+        .set(actions::last_reported_at.eq(Utc::now()))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -818,6 +966,7 @@ fn wire_request(
         decided_by: row.decided_by.map(|id| person(people, id)),
         decided_at: row.decided_at,
         reason: row.reason,
+        replaced_by: row.replaced_by,
     })
 }
 
@@ -1009,6 +1158,37 @@ pub fn inbox(
             },
         )
         .collect())
+}
+
+/// A weak validator of what [`inbox`] answers for this user: notifications are only
+/// added or marked read, so their number, the unread ones, the newest and the last read
+/// change whenever the list does. One indexed aggregate.
+pub fn inbox_etag(
+    conn: &mut PgConnection,
+    user: Uuid,
+    unread_only: bool,
+) -> Result<String, ApiError> {
+    use sha2::{Digest, Sha256};
+    type Row = (i64, i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+    let (count, unread, newest, last_read): Row = notifications::table
+        .filter(notifications::user_id.eq(user))
+        .select(sql::<(
+            BigInt,
+            BigInt,
+            Nullable<Timestamptz>,
+            Nullable<Timestamptz>,
+        )>(
+            "count(*), count(*) FILTER (WHERE read_at IS NULL), max(created_at), max(read_at)",
+        ))
+        .first(conn)?;
+    let state = format!(
+        "{unread_only}:{count}:{unread}:{:?}:{:?}",
+        newest.map(|t| t.timestamp_micros()),
+        last_read.map(|t| t.timestamp_micros())
+    );
+    let digest = Sha256::digest(state.as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("W/\"{hex}\""))
 }
 
 /// Marks one notification (`Some`) or all of a user's (`None`) as read.

@@ -355,7 +355,7 @@ impl StaleRule {
         }
     }
 
-    fn is_stale(&self, action: &Action) -> bool {
+    pub(super) fn is_stale(&self, action: &Action) -> bool {
         self.deadline(action)
             .is_some_and(|deadline| deadline < chrono::Utc::now())
     }
@@ -418,7 +418,7 @@ pub(super) fn wire_action(
 }
 
 /// Planned end passed, and neither done nor abandoned (Belgian calendar day).
-fn is_late(action: &Action) -> bool {
+pub(super) fn is_late(action: &Action) -> bool {
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz_brussels())
         .date_naive();

@@ -239,6 +239,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        replaced_by -> Nullable<Uuid>,
     }
 }
 

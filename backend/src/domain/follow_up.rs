@@ -203,22 +203,40 @@ impl FollowUpChanges {
     }
 }
 
-/// A parsed proposal or edit body: `{ "<version_key>": n, "changes": {…}, "note": "…" }`.
+/// Which body [`ChangeBody::parse`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// A proposal: `base_version` required, and `replaces` allowed.
+    Proposal,
+    /// A direct edit: `version` optional (`If-Match` may carry it).
+    Edit,
+}
+
+/// A parsed proposal or edit body:
+/// `{ "base_version" | "version": n, "changes": {…}, "note": "…", "replaces": "<id>" }`.
+///
+/// A note alone is a report: `changes` may be empty (`{}`) when there is a note; empty
+/// changes without a note are refused (`changes`: `empty`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeBody {
     pub version: Option<i32>,
     pub changes: FollowUpChanges,
     pub note: Option<String>,
+    /// The author's pending proposal this one replaces (proposals only).
+    pub replaces: Option<Uuid>,
 }
 
 impl ChangeBody {
-    /// Parses the body, naming every bad field; `version_key` is `base_version` for a
-    /// proposal (required) or `version` for an edit (optional: `If-Match` may carry it).
-    pub fn parse(
-        body: &Value,
-        version_key: &str,
-        version_required: bool,
-    ) -> Result<Self, ApiError> {
+    /// Parses the body, naming every bad field.
+    pub fn parse(body: &Value, kind: ChangeKind) -> Result<Self, ApiError> {
+        let (version_key, version_required, keys): (&str, bool, &[&str]) = match kind {
+            ChangeKind::Proposal => (
+                "base_version",
+                true,
+                &["base_version", "changes", "note", "replaces"],
+            ),
+            ChangeKind::Edit => ("version", false, &["version", "changes", "note"]),
+        };
         let Some(object) = body.as_object() else {
             return Err(ApiError::invalid_field(
                 "",
@@ -228,14 +246,28 @@ impl ChangeBody {
         };
         let mut errors = Vec::new();
         for key in object.keys() {
-            if key != version_key && key != "changes" && key != "note" {
+            if !keys.contains(&key.as_str()) {
                 errors.push(FieldError {
                     field: key.clone(),
                     code: ProblemCode::UnknownField,
-                    message: format!("expected {version_key}, changes and note"),
+                    message: format!("expected {}", keys.join(", ")),
                 });
             }
         }
+        let replaces = match object.get("replaces") {
+            None | Some(Value::Null) => None,
+            Some(value) => match value.as_str().and_then(|id| id.parse::<Uuid>().ok()) {
+                Some(id) => Some(id),
+                None => {
+                    errors.push(FieldError {
+                        field: "replaces".to_owned(),
+                        code: ProblemCode::InvalidType,
+                        message: "the id of your pending proposal on this action".to_owned(),
+                    });
+                    None
+                }
+            },
+        };
         let version = match object.get(version_key) {
             None | Some(Value::Null) if !version_required => None,
             Some(v) => match v.as_i64().and_then(|v| i32::try_from(v).ok()) {
@@ -273,6 +305,14 @@ impl ChangeBody {
         };
         let changes = match FollowUpChanges::parse(object.get("changes"), "changes") {
             Ok(changes) => Some(changes),
+            // A note alone is a report of its own.
+            Err(ApiError::Validation(more))
+                if note.is_some()
+                    && more.iter().all(|e| e.code == ProblemCode::Empty)
+                    && object.get("changes").is_some_and(Value::is_object) =>
+            {
+                Some(FollowUpChanges::default())
+            }
             Err(ApiError::Validation(more)) => {
                 errors.extend(more);
                 None
@@ -284,6 +324,7 @@ impl ChangeBody {
                 version,
                 changes,
                 note,
+                replaces,
             }),
             _ => Err(ApiError::Validation(errors)),
         }
@@ -468,6 +509,40 @@ mod tests {
         );
         let negative = json!({ "budget_lines": [{ "id": id, "spent_cents": -5 }] });
         assert_eq!(errors(negative)[0].0, "changes/budget_lines");
+    }
+
+    #[test]
+    fn a_note_alone_is_a_report_but_nothing_at_all_is_not() {
+        let note_only = json!({ "base_version": 3, "changes": {}, "note": "Réunion tenue." });
+        let body = ChangeBody::parse(&note_only, ChangeKind::Proposal).expect("a report");
+        assert_eq!(body.changes, FollowUpChanges::default());
+        assert_eq!(body.note.as_deref(), Some("Réunion tenue."));
+        for nothing in [
+            json!({ "base_version": 3, "changes": {} }),
+            json!({ "base_version": 3, "changes": {}, "note": "   " }),
+        ] {
+            match ChangeBody::parse(&nothing, ChangeKind::Proposal) {
+                Err(ApiError::Validation(errors)) => {
+                    assert_eq!(errors[0].field, "changes");
+                    assert_eq!(errors[0].code, ProblemCode::Empty);
+                }
+                other => panic!("expected `changes: empty`, got {other:?}"),
+            }
+        }
+        let replacing = json!({
+            "base_version": 3, "changes": { "progress": 5 },
+            "replaces": "6f1e0c3a-1f0e-4b8e-9a57-2f8f0f6b7c11",
+        });
+        assert!(
+            ChangeBody::parse(&replacing, ChangeKind::Proposal)
+                .expect("a replacement")
+                .replaces
+                .is_some()
+        );
+        assert!(
+            ChangeBody::parse(&replacing, ChangeKind::Edit).is_err(),
+            "an edit replaces nothing"
+        );
     }
 
     #[test]

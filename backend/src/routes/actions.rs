@@ -10,7 +10,7 @@ use crate::auth::Authenticated;
 use crate::authz::{self, Permission, Scope};
 use crate::db::{actions, follow_up, search};
 use crate::domain::ActionId;
-use crate::domain::follow_up::ChangeBody;
+use crate::domain::follow_up::{ChangeBody, ChangeKind};
 use crate::error::ApiError;
 
 /// The ETag of an action at `version`.
@@ -113,7 +113,7 @@ pub async fn edit_action(
     body: Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let action_id = action_id.into_inner();
-    let body = ChangeBody::parse(&body, "version", false)?;
+    let body = ChangeBody::parse(&body, ChangeKind::Edit)?;
     let (expected, stale) = expected_version(&req, body.version)?;
     let detail = db
         .run_as(&auth, move |conn, actor| {

@@ -13,12 +13,17 @@ use super::{Json, OptionalJson, RequestDb};
 use crate::auth::Authenticated;
 use crate::authz::{self, Actor, Permission, Scope};
 use crate::db::follow_up::{self, ChangeRequestFilter};
-use crate::domain::follow_up::ChangeBody;
+use crate::domain::follow_up::{ChangeBody, ChangeKind};
 use crate::domain::{ActionId, Label};
 use crate::error::ApiError;
 
 /// Proposes a change of an action's follow-up, against the version the author saw.
 /// Partners may propose on the actions their organisation carries; social workers on any.
+///
+/// A note alone (`"changes": {}` with a `note`) is a report too: approved, the note goes to
+/// the action's journal. One author has at most one pending proposal per action: another
+/// one is refused (409 `proposal_already_pending`, with `pending_change_request_id`)
+/// unless it names the pending one in `replaces`, which it then replaces.
 #[utoipa::path(
     operation_id = "propose_change",
     tag = "change-requests",
@@ -30,10 +35,14 @@ use crate::error::ApiError;
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The action changed since `base_version`", body = Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named", body = Problem,
-         content_type = "application/problem+json"),
+        (status = 409, description = "The action changed since `base_version` \
+         (`version_conflict`); the author already has a pending proposal on it \
+         (`proposal_already_pending`, naming it in `pending_change_request_id`); or the \
+         proposal named in `replaces` is no longer pending (`already_decided`)",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named; `replaces` naming no \
+         proposal of the caller (`unknown_reference`) or one on another action \
+         (`not_replaceable`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/actions/{action_id}/change-requests")]
@@ -44,7 +53,7 @@ pub async fn propose(
     body: Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let action_id = action_id.into_inner();
-    let body = ChangeBody::parse(&body, "base_version", true)?;
+    let body = ChangeBody::parse(&body, ChangeKind::Proposal)?;
     let created = db
         .run_as(&auth, move |conn, actor| {
             let tenant = actor.tenant()?;
@@ -57,14 +66,16 @@ pub async fn propose(
                     organisations: &basis.carriers,
                 },
             )?;
-            // One read, one write statement: no transaction needed.
             follow_up::propose(
                 conn,
                 tenant,
                 &basis,
-                body.version.unwrap_or_default(),
-                &body.changes,
-                body.note.as_deref(),
+                &follow_up::Proposal {
+                    base_version: body.version.unwrap_or_default(),
+                    changes: &body.changes,
+                    note: body.note.as_deref(),
+                    replaces: body.replaces,
+                },
             )
         })
         .await?;

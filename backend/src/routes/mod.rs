@@ -116,6 +116,31 @@ pub fn configure(cfg: &mut ServiceConfig) {
         );
 }
 
+/// The validators a client holds (`If-None-Match`), read before the database work so the
+/// check can be made inside it.
+#[derive(Debug, Clone, Default)]
+pub struct IfNoneMatch(Vec<String>);
+
+impl IfNoneMatch {
+    pub fn of(req: &actix_web::HttpRequest) -> Self {
+        Self(
+            req.headers()
+                .get_all(actix_web::http::header::IF_NONE_MATCH)
+                .filter_map(|value| value.to_str().ok())
+                .flat_map(|value| value.split(','))
+                .map(|tag| tag.trim().to_owned())
+                .collect(),
+        )
+    }
+
+    /// Whether the client holds `etag` (weak comparison, RFC 9110 §13.1.2), or sent `*`.
+    pub fn holds(&self, etag: &str) -> bool {
+        let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+        let ours = opaque(etag);
+        self.0.iter().any(|tag| tag == "*" || opaque(tag) == ours)
+    }
+}
+
 /// Unknown paths under `/api`: a problem, never the web app's index.html. A path the API
 /// knows with other methods is a 405 naming them in `Allow`, found from the OpenAPI
 /// document, which lists exactly the registered routes.

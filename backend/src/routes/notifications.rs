@@ -1,11 +1,12 @@
 //! `/api/v1/notifications`: the caller's in-app inbox.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use api_types::{Notification, Problem};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::RequestDb;
+use super::{IfNoneMatch, RequestDb};
 use crate::auth::Person;
 use crate::db::follow_up;
 use crate::error::ApiError;
@@ -19,13 +20,26 @@ pub struct InboxQuery {
 }
 
 /// The caller's notifications, newest first (at most 200).
+///
+/// The answer carries a weak `ETag`; sent back in `If-None-Match`, it gets a `304 Not
+/// Modified` without body while no notification arrived or was read: a client polls its
+/// inbox for the price of one indexed count.
 #[utoipa::path(
     operation_id = "list_notifications",
     tag = "notifications",
     security(("bearer" = [])),
-    params(InboxQuery),
+    params(
+        InboxQuery,
+        ("If-None-Match" = Option<String>, Header,
+         description = "The `ETag` of a copy already held: 304 if it is still current"),
+    ),
     responses(
-        (status = 200, body = Vec<Notification>),
+        (status = 200, body = Vec<Notification>, headers(
+            ("ETag" = String, description = "Weak validator of this inbox, e.g. `W/\"9f86d081884c7d65\"`"),
+            ("Cache-Control" = String, description = "`private, no-cache`: keep it, revalidate before use"),
+        )),
+        (status = 304, description = "Not modified: the copy whose `ETag` was sent is current; no body",
+         headers(("ETag" = String, description = "The same validator"))),
         (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -33,15 +47,32 @@ pub struct InboxQuery {
 pub async fn inbox(
     db: RequestDb,
     auth: Person,
+    req: HttpRequest,
     query: web::Query<InboxQuery>,
-) -> Result<web::Json<Vec<Notification>>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let unread = query.unread;
-    let list = db
+    let held = IfNoneMatch::of(&req);
+    let (etag, list) = db
         .run_as(&auth, move |conn, actor| {
-            follow_up::inbox(conn, actor.user_id, unread, 200)
+            let etag = follow_up::inbox_etag(conn, actor.user_id, unread)?;
+            if held.holds(&etag) {
+                return Ok((etag, None));
+            }
+            let list = follow_up::inbox(conn, actor.user_id, unread, 200)?;
+            Ok((etag, Some(list)))
         })
         .await?;
-    Ok(web::Json(list))
+    let cached = (header::CACHE_CONTROL, "private, no-cache");
+    Ok(match list {
+        None => HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .insert_header(cached)
+            .finish(),
+        Some(list) => HttpResponse::Ok()
+            .insert_header((header::ETAG, etag))
+            .insert_header(cached)
+            .json(list),
+    })
 }
 
 /// Marks one of the caller's notifications as read.

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use api_types::{PlanStats, PlanSummary, PlanTree, Problem};
 use chrono::Utc;
 
-use super::RequestDb;
+use super::{IfNoneMatch, RequestDb};
 use crate::auth::Authenticated;
 use crate::authz::{self, Permission, Scope};
 use crate::cache::PlanTreeCache;
@@ -93,7 +93,7 @@ pub async fn get_plan(
         })
         .await?;
     let cached = (header::CACHE_CONTROL, "private, no-cache");
-    if none_match_fails(&req, &tree.etag) {
+    if IfNoneMatch::of(&req).holds(&tree.etag) {
         return Ok(HttpResponse::NotModified()
             .insert_header((header::ETAG, tree.etag.clone()))
             .insert_header(cached)
@@ -104,17 +104,6 @@ pub async fn get_plan(
         .insert_header(cached)
         .content_type("application/json")
         .body(tree.body.clone()))
-}
-
-/// Whether `If-None-Match` names `etag` (weak comparison, RFC 9110 §13.1.2) or is `*`.
-fn none_match_fails(req: &HttpRequest, etag: &str) -> bool {
-    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
-    let ours = opaque(etag);
-    req.headers()
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .any(|tag| tag.trim() == "*" || opaque(tag) == ours)
 }
 
 /// The dashboard's figures: per objective and per organisation, the number of actions by

@@ -183,16 +183,18 @@ pub fn ProposeForm(detail: ActionDetail, on_sent: Callback<()>) -> impl IntoView
             message.set(Some((false, tr!(fix_fields).to_owned())));
             return;
         }
-        if changes == ActionChanges::default() {
+        let note_text = note.get_untracked();
+        // A note alone is a report; nothing at all is not.
+        if changes == ActionChanges::default() && note_text.trim().is_empty() {
             errors.set(Vec::new());
             message.set(Some((false, tr!(nothing_changed).to_owned())));
             return;
         }
-        let note_text = note.get_untracked();
         let proposal = NewChangeRequest {
             base_version: before.version,
             changes,
             note: (!note_text.trim().is_empty()).then_some(note_text),
+            replaces: None,
         };
         let token = session.token().unwrap_or_default();
         let id = before.id.to_string();

@@ -23,6 +23,9 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
             view! { <Redirect path=ACCOUNT_PAGE/> }.into_any()
         } else if session.state.with(Option::is_some) {
             children().into_any()
+        } else if location.pathname.get_untracked() == "/connexion" {
+            // A logout already went to the login page: nothing to come back to.
+            ().into_any()
         } else {
             let here = format!(
                 "{}{}",

@@ -1,4 +1,4 @@
-//! Filters of a plan's tree, kept in the URL (`?q=…&status=…&org=…&late=1&mine=1`) so that
+//! Filters of a plan's tree, kept in the URL (`?q=…&status=…&org=…&late=1&stale=1&mine=1`) so that
 //! a filtered view can be bookmarked and shared.
 
 use api_types::{Action, ActionStatus, OrganisationRef};
@@ -16,6 +16,8 @@ pub struct TreeFilter {
     pub status: Option<ActionStatus>,
     pub organisation: Option<Uuid>,
     pub late: bool,
+    /// Only the actions nobody has reported on for too long (the server's `stale` flag).
+    pub stale: bool,
     /// Only the actions of the signed-in user's organisation.
     pub mine: Option<Uuid>,
 }
@@ -63,6 +65,7 @@ impl TreeFilter {
                 .organisation
                 .is_none_or(|o| carriers().any(|c| c.id == o))
             && (!self.late || action.late)
+            && (!self.stale || action.stale)
             && self.mine.is_none_or(|o| carriers().any(|c| c.id == o))
     }
 }
@@ -76,6 +79,7 @@ pub fn use_tree_filter(my_organisation: Option<Uuid>) -> Memo<TreeFilter> {
             status: q.get("status").and_then(|s| s.parse().ok()),
             organisation: q.get("org").and_then(|o| o.parse().ok()),
             late: q.get("late").as_deref() == Some("1"),
+            stale: q.get("stale").as_deref() == Some("1"),
             mine: (q.get("mine").as_deref() == Some("1"))
                 .then_some(my_organisation)
                 .flatten(),
@@ -92,11 +96,12 @@ pub fn FilterBar(
     shown: Signal<usize>,
 ) -> impl IntoView {
     let navigate = use_navigate();
+    let clear_navigate = navigate.clone();
     let location = use_location();
     let query = use_query_map();
     let set = move |key: &'static str, value: String| {
         let mut params: Vec<(String, String)> = query.with_untracked(|q| {
-            ["q", "status", "org", "late", "mine"]
+            ["q", "status", "org", "late", "stale", "mine"]
                 .iter()
                 .filter(|k| **k != key)
                 .filter_map(|k| q.get(k).map(|v| ((*k).to_owned(), v)))
@@ -127,19 +132,38 @@ pub fn FilterBar(
     };
     let statuses = ActionStatus::ALL
         .iter()
-        .map(|s| view! { <option value=s.as_str() selected=move || filter.with(|f| f.status == Some(*s))>{status_label(*s)}</option> })
+        .map(|s| view! { <option value=s.as_str() prop:selected=move || filter.with(|f| f.status == Some(*s))>{status_label(*s)}</option> })
         .collect_view();
     let organisation_options = organisations
         .into_iter()
         .map(|o| {
             let id = o.id;
-            view! { <option value=id.to_string() selected=move || filter.with(|f| f.organisation == Some(id))>{o.name}</option> }
+            view! { <option value=id.to_string() prop:selected=move || filter.with(|f| f.organisation == Some(id))>{o.name}</option> }
         })
         .collect_view();
     let set_text = set.clone();
     let set_status = set.clone();
     let set_org = set.clone();
     let set_late = set.clone();
+    let set_stale = set.clone();
+    let clear = move |_| {
+        clear_navigate(
+            &location.pathname.get_untracked(),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+        // Back to the search box: the person goes on from where they filter.
+        if let Some(input) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("filter-q"))
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = input.focus();
+        }
+    };
     view! {
         <form class="filter-bar" role="search" on:submit=|ev| ev.prevent_default()>
             <div class="field">
@@ -166,6 +190,11 @@ pub fn FilterBar(
                     on:change=move |ev| set_late("late", if event_target_checked(&ev) { "1".to_owned() } else { String::new() })/>
                 {tr!(filter_late)}
             </label>
+            <label class="check">
+                <input type="checkbox" prop:checked=move || filter.with(|f| f.stale)
+                    on:change=move |ev| set_stale("stale", if event_target_checked(&ev) { "1".to_owned() } else { String::new() })/>
+                {tr!(filter_stale)}
+            </label>
             {has_organisation.then(|| view! {
                 <label class="check">
                     <input type="checkbox" prop:checked=move || filter.with(|f| f.mine.is_some())
@@ -173,7 +202,13 @@ pub fn FilterBar(
                     {tr!(filter_mine)}
                 </label>
             })}
-            <p class="filter-count" aria-live="polite">{move || shown.get()} " " {tr!(actions)}</p>
+            <p class="filter-count" aria-live="polite">{move || tr!(count_actions, count = shown.get())}</p>
         </form>
+        {move || (shown.get() == 0 && filter.with(TreeFilter::is_active)).then(|| view! {
+            <p class="notice empty-result">
+                {tr!(no_matching_action)} " "
+                <button type="button" on:click=clear.clone()>{tr!(clear_filters)}</button>
+            </p>
+        })}
     }
 }

@@ -21,7 +21,9 @@ pub fn ApprovalsPage() -> impl IntoView {
         Box::pin(async move { api::pending_change_requests(&token).await })
     });
     let outcome = RwSignal::new(None::<String>);
+    let decisions = crate::app::Decisions::get();
     let decided = Callback::new(move |message: String| {
+        decisions.record();
         outcome.set(Some(message));
         reload.update(|n| *n += 1);
     });
@@ -64,6 +66,12 @@ fn Proposal(request: ChangeRequest, decided: Callback<String>) -> impl IntoView 
     let busy = RwSignal::new(false);
     let stale = request.current_version != request.base_version;
     let heading_id = format!("proposal-{}", request.id);
+    // Each button names its action: a screen reader's list of buttons tells them apart.
+    let code = request.action_code.clone();
+    let approve_label = tr!(approve_proposal_on, code = code.clone());
+    let approve_anyway_label = tr!(approve_anyway_on, code = code.clone());
+    let reject_label = tr!(reject_proposal_on, code = code.clone());
+    let confirm_reject_label = tr!(confirm_reject_on, code = code);
     let reason_id = format!("reason-{}", request.id);
 
     let approve = {
@@ -153,28 +161,29 @@ fn Proposal(request: ChangeRequest, decided: Callback<String>) -> impl IntoView 
                     Some(current) => {
                         let approve = approve.clone();
                         view! {
-                            <button type="button" class="primary" prop:disabled=busy
+                            <button type="button" class="primary" prop:disabled=busy aria-label=approve_anyway_label.clone()
                                 on:click=move |_| approve(Some(current))>{tr!(approve_anyway)}</button>
                         }.into_any()
                     }
                     None => {
                         let approve = approve_first.clone();
                         view! {
-                            <button type="button" class="primary" prop:disabled=busy
+                            <button type="button" class="primary" prop:disabled=busy aria-label=approve_label.clone()
                                 on:click=move |_| approve(None)>{tr!(approve)}</button>
                         }.into_any()
                     }
                 }}
-                <button type="button" prop:disabled=busy on:click=move |_| rejecting.set(true)>{tr!(reject)}</button>
+                <button type="button" prop:disabled=busy aria-label=reject_label on:click=move |_| rejecting.set(true)>{tr!(reject)}</button>
             </div>
             {move || rejecting.get().then(|| {
                 let reason_id = reason_id.clone();
+                let confirm_reject_label = confirm_reject_label.clone();
                 view! {
                     <form class="reject-form" on:submit=reject.clone()>
                         <label for=reason_id.clone()>{tr!(reason)}</label>
                         <textarea id=reason_id rows="2" required
                             prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
-                        <button type="submit" prop:disabled=busy>{tr!(confirm_reject)}</button>
+                        <button type="submit" prop:disabled=busy aria-label=confirm_reject_label>{tr!(confirm_reject)}</button>
                     </form>
                 }
             })}

@@ -109,7 +109,7 @@ fn Dashboard(stats: PlanStats) -> impl IntoView {
         <section class="card" aria-labelledby="total-title">
             <h2 id="total-title">{tr!(whole_plan)}</h2>
             <p class="big-figures">
-                <span><strong>{total.actions}</strong> " " {tr!(actions)}</span>
+                <span>{tr!(actions_label)} " " <strong>{total.actions}</strong></span>
                 <span><strong>{format::number(total.mean_progress)} " %"</strong> " " {tr!(mean_progress)}</span>
                 <span><strong>{total.late}</strong> " " {tr!(late_actions)}</span>
             </p>
@@ -126,6 +126,7 @@ fn Dashboard(stats: PlanStats) -> impl IntoView {
             <svg class="progress-chart" viewBox=format!("0 0 440 {height}") role="img" aria-label=progress_label>
                 {bars}
             </svg>
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="objectives-title">
             <table>
                 <thead><tr>
                     <th scope="col">{tr!(objective_column)}</th><th scope="col">{tr!(actions)}</th>
@@ -144,9 +145,13 @@ fn Dashboard(stats: PlanStats) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </section>
         <section class="card" aria-labelledby="organisations-title">
             <h2 id="organisations-title">{tr!(by_organisation)}</h2>
+            // Wide tables scroll in their own box on a phone, never the page; focusable so
+            // the keyboard can scroll it too.
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="organisations-title">
             <table>
                 <thead><tr>
                     <th scope="col">{tr!(filter_organisation)}</th><th scope="col">{tr!(leads_column)}</th>
@@ -155,7 +160,7 @@ fn Dashboard(stats: PlanStats) -> impl IntoView {
                 </tr></thead>
                 <tbody>
                     {stats.organisations.into_iter().map(|o| {
-                        let label = format!("{} : {} {}", o.organisation.name, o.rollup.actions, tr!(actions));
+                        let label = format!("{} · {}", o.organisation.name, tr!(count_actions, count = o.rollup.actions));
                         view! {
                             <tr>
                                 <th scope="row">{o.organisation.name.clone()}</th>
@@ -169,6 +174,7 @@ fn Dashboard(stats: PlanStats) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </section>
     }
 }

@@ -27,7 +27,8 @@ pub fn LoginPage() -> impl IntoView {
         error.set(None);
         let next = query
             .with_untracked(|q| q.get("next"))
-            .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+            // Only our own pages, and never the login page itself.
+            .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/connexion"))
             .unwrap_or_else(|| "/".to_owned());
         let navigate = navigate.clone();
         spawn_local(async move {

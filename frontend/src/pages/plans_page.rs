@@ -42,9 +42,9 @@ fn PlanCard(plan: PlanSummary) -> impl IntoView {
                 {period(plan.start_year, plan.end_year)} " · " {status_label(plan.status)}
             </p>
             <p class="plan-counts">
-                {plan.strategic_objective_count} " " {tr!(strategic)} " · "
-                {plan.operational_objective_count} " " {tr!(operational)} " · "
-                {plan.action_count} " " {tr!(actions)}
+                {tr!(count_strategic, count = plan.strategic_objective_count)} " · "
+                {tr!(count_operational, count = plan.operational_objective_count)} " · "
+                {tr!(count_actions, count = plan.action_count)}
             </p>
         </li>
     }

@@ -427,8 +427,11 @@ pub fn pending_proposals(tenants: &[u32]) -> String {
         .iter()
         .map(|t| format!("md5('t-{t}')::uuid"))
         .collect();
+    // One pending proposal per author and action: those the write runs left are set aside.
     format!(
-        "INSERT INTO change_requests (tenant_id, action_id, author_id, base_version, changes, before, note)
+        "UPDATE change_requests SET status = 'withdrawn', version = version + 1
+          WHERE status = 'pending' AND tenant_id IN ({list});
+         INSERT INTO change_requests (tenant_id, action_id, author_id, base_version, changes, before, note)
          SELECT a.tenant_id, a.id, u.id, a.version,
                 jsonb_build_object('progress', least(a.progress + 5, 100)),
                 jsonb_build_object('progress', a.progress),
@@ -436,9 +439,9 @@ pub fn pending_proposals(tenants: &[u32]) -> String {
          FROM actions a
          JOIN users u ON u.tenant_id = a.tenant_id AND u.role = 'social_worker'
                      AND u.email LIKE 'u2.%'
-         WHERE a.tenant_id IN ({})
+         WHERE a.tenant_id IN ({list})
            AND a.status NOT IN ('termine', 'annule_abandonne') AND a.archived_at IS NULL
          RETURNING id, (SELECT slug FROM tenants WHERE id = tenant_id)",
-        list.join(", ")
+        list = list.join(", ")
     )
 }
