@@ -119,14 +119,21 @@ pub struct PlanComparison {
 }
 
 /// One action in a comparison.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComparedAction {
     pub code: String,
     pub title: String,
+    /// The operational objective the action is under (in the later state; in the earlier
+    /// one for a removed action), e.g. `OOe1`.
+    pub objective_code: String,
+    pub objective_title: String,
     /// The fields that differ: `title`, `kind`, `objective`, `lead`, `collaborators`,
     /// `reservation`, `status`, `progress`.
     pub fields: Vec<String>,
+    /// The same fields with their values before and after (`objective` and `lead` by code
+    /// and name, `collaborators` as a list of names).
+    pub changes: Vec<crate::FieldChange>,
     pub progress_before: Option<i16>,
     pub progress_after: Option<i16>,
 }

@@ -10,6 +10,8 @@ use api_types::{
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
+pub mod managers;
+
 /// A failed call, ready to show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiFailure {

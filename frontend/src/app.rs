@@ -12,8 +12,8 @@ use crate::i18n::Locale;
 use crate::locale::LocaleContext;
 use crate::pages::admin::{AdminTenant, is_administrator};
 use crate::pages::lazy_pages::{
-    Account, Administration, Approvals, Dashboard, MyProposals, Organisations, Structure, Users,
-    prefetch_when_idle,
+    Account, Administration, Approvals, Council, Dashboard, MyProposals, Organisations, Structure,
+    Users, prefetch_when_idle,
 };
 use crate::pages::{
     action_page::ActionPage, login_page::LoginPage, plan_page::PlanPage, plans_page::PlansPage,
@@ -59,6 +59,8 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/administration/utilisateurs") view={Lazy::<Users>::new()}/>
                             <Route path=path!("/administration/organisations") view={Lazy::<Organisations>::new()}/>
                             <Route path=path!("/plans/:id/structure") view={Lazy::<Structure>::new()}/>
+                            <Route path=path!("/plans/:id/evaluations") view={Lazy::<Council>::new()}/>
+                            <Route path=path!("/plans/:id/versions") view={Lazy::<Council>::new()}/>
                             <Route path=path!("/mon-compte") view={Lazy::<Account>::new()}/>
                         </Routes>
                     </main>

@@ -3,7 +3,9 @@
 
 use std::io::Read;
 
-use api_types::{PlanComparison, PlanEvaluation, PlanTree, PlanVersion, PublicPlan, User};
+use api_types::{
+    FieldChange, PlanComparison, PlanEvaluation, PlanTree, PlanVersion, PublicPlan, User,
+};
 use reqwest::Method;
 use serde_json::{Value, json};
 use tests::{TestApp, spawn_app};
@@ -286,6 +288,23 @@ async fn adoption_freezes_versions_evaluations_freeze_the_follow_up_and_both_com
         ),
         ("Pe2", vec!["title".to_owned()])
     );
+    // Each change with its values, under its objective, for the web app's comparison.
+    assert_eq!(
+        comparison.changed[0].changes,
+        [FieldChange {
+            field: "title".to_owned(),
+            before: json!("Projet Pe2"),
+            after: json!("Projet renommé"),
+        }]
+    );
+    assert_eq!(
+        (
+            comparison.added[0].objective_code.as_str(),
+            comparison.added[0].objective_title.as_str(),
+            comparison.changed[0].objective_code.as_str(),
+        ),
+        ("OOe1", "Accueillir", "OOe1")
+    );
 
     // A mid-term evaluation freezes the follow-up; later progress shows as a delta.
     let (status, evaluation) = send(
@@ -338,6 +357,17 @@ async fn adoption_freezes_versions_evaluations_freeze_the_follow_up_and_both_com
             changed.progress_after
         ),
         ("Pe1", Some(0), Some(80))
+    );
+    assert_eq!(
+        changed
+            .changes
+            .iter()
+            .map(|c| (c.field.as_str(), c.before.clone(), c.after.clone()))
+            .collect::<Vec<_>>(),
+        [
+            ("status", json!("non_commence"), json!("en_cours")),
+            ("progress", json!(0), json!(80)),
+        ]
     );
     assert!(comparison.progress_after > comparison.progress_before);
     let evaluations: Vec<PlanEvaluation> = app
@@ -424,4 +454,48 @@ async fn the_evaluation_report_lists_every_action_in_html_and_in_docx() {
             .as_u16(),
         404
     );
+}
+
+#[tokio::test]
+async fn the_report_covers_the_period_asked_and_refuses_one_the_wrong_way_round() {
+    let app = spawn_app().await;
+    let president = app.token("president@cpas-a.example").await;
+    let tree = app.plan_of("cpas-a").await;
+    let report = |query: &str| format!("/api/v1/plans/{}/report?{query}", tree.id);
+
+    let response = app
+        .get_as(&president, &report("since=2026-01-01&until=2026-06-30"))
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let html = response.text().await.expect("html");
+    assert!(
+        html.contains("période du 01/01/2026 au 30/06/2026"),
+        "the period asked is the report's"
+    );
+
+    let (status, problem) = send(
+        &app,
+        &president,
+        Method::GET,
+        &report("since=2026-07-01&until=2026-06-30&format=docx"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(
+        (
+            &problem["errors"][0]["field"],
+            &problem["errors"][0]["code"]
+        ),
+        (&json!("until"), &json!("before_start"))
+    );
+    let (status, problem) = send(
+        &app,
+        &president,
+        Method::GET,
+        &report("since=30/06/2026"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!((status, &problem["code"]), (400, &json!("invalid_query")));
 }

@@ -16,6 +16,7 @@ mod import_limits;
 mod input_checks;
 mod integrations;
 mod interchange;
+mod measures;
 mod openapi;
 mod partner_loop;
 mod plan_tree;

@@ -7,6 +7,7 @@ use api_types as wire;
 use api_types::ProblemCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
+use serde_json::json;
 use uuid::Uuid;
 
 use super::plans;
@@ -326,33 +327,43 @@ pub fn compare(
     to_name: &str,
     to: &wire::PlanTree,
 ) -> wire::PlanComparison {
-    let index = |tree: &wire::PlanTree| -> HashMap<String, (String, wire::Action)> {
+    /// Each action by code, with its operational objective's code and title.
+    type Placed<'a> = (&'a str, &'a str, &'a wire::Action);
+    let index = |tree: &'_ wire::PlanTree| -> Vec<(String, (String, String, wire::Action))> {
         tree.objectives
             .iter()
             .flat_map(|os| &os.operational_objectives)
             .flat_map(|oo| {
-                oo.actions
-                    .iter()
-                    .map(move |a| (a.code.clone(), (oo.code.clone(), a.clone())))
+                oo.actions.iter().map(move |a| {
+                    (
+                        a.code.clone(),
+                        (oo.code.clone(), oo.title.clone(), a.clone()),
+                    )
+                })
             })
             .collect()
     };
-    let (before, after) = (index(from), index(to));
-    let order = |tree: &wire::PlanTree| -> Vec<String> {
-        tree.objectives
-            .iter()
-            .flat_map(|os| &os.operational_objectives)
-            .flat_map(|oo| oo.actions.iter().map(|a| a.code.clone()))
-            .collect()
-    };
-    let entry = |a: &wire::Action, fields: Vec<String>, before: Option<i16>, after: Option<i16>| {
-        wire::ComparedAction {
-            code: a.code.clone(),
-            title: a.title.clone(),
-            fields,
-            progress_before: before,
-            progress_after: after,
-        }
+    let (before_list, after_list) = (index(from), index(to));
+    let before: HashMap<&str, Placed<'_>> = before_list
+        .iter()
+        .map(|(code, (oo, title, a))| (code.as_str(), (oo.as_str(), title.as_str(), a)))
+        .collect();
+    let after: HashMap<&str, Placed<'_>> = after_list
+        .iter()
+        .map(|(code, (oo, title, a))| (code.as_str(), (oo.as_str(), title.as_str(), a)))
+        .collect();
+    let entry = |(objective, objective_title, a): Placed<'_>,
+                 changes: Vec<wire::FieldChange>,
+                 before: Option<i16>,
+                 after: Option<i16>| wire::ComparedAction {
+        code: a.code.clone(),
+        title: a.title.clone(),
+        objective_code: objective.to_owned(),
+        objective_title: objective_title.to_owned(),
+        fields: changes.iter().map(|c| c.field.clone()).collect(),
+        changes,
+        progress_before: before,
+        progress_after: after,
     };
     let mut comparison = wire::PlanComparison {
         from: from_name.to_owned(),
@@ -360,59 +371,71 @@ pub fn compare(
         added: Vec::new(),
         removed: Vec::new(),
         changed: Vec::new(),
-        progress_before: mean(before.values().map(|(_, a)| a.progress)),
-        progress_after: mean(after.values().map(|(_, a)| a.progress)),
+        progress_before: mean(before.values().map(|(_, _, a)| a.progress)),
+        progress_after: mean(after.values().map(|(_, _, a)| a.progress)),
     };
-    for code in order(to) {
-        let (objective, now) = &after[&code];
-        match before.get(&code) {
+    for (code, _) in &after_list {
+        let now = after[code.as_str()];
+        match before.get(code.as_str()) {
             None => comparison
                 .added
-                .push(entry(now, Vec::new(), None, Some(now.progress))),
-            Some((old_objective, then)) => {
-                let names = |a: &wire::Action| {
-                    a.collaborators
-                        .iter()
-                        .map(|o| o.name.clone())
-                        .collect::<Vec<_>>()
-                };
-                let fields: Vec<String> = [
-                    ("title", then.title != now.title),
-                    ("kind", then.kind != now.kind),
-                    ("objective", old_objective != objective),
-                    (
-                        "lead",
-                        then.lead.as_ref().map(|o| &o.name) != now.lead.as_ref().map(|o| &o.name),
-                    ),
-                    ("collaborators", names(then) != names(now)),
-                    ("reservation", then.reservation != now.reservation),
-                    ("status", then.status != now.status),
-                    ("progress", then.progress != now.progress),
-                ]
-                .into_iter()
-                .filter(|(_, differs)| *differs)
-                .map(|(name, _)| name.to_owned())
-                .collect();
-                if !fields.is_empty() {
+                .push(entry(now, Vec::new(), None, Some(now.2.progress))),
+            Some(&then) => {
+                let changes = action_changes(then, now);
+                if !changes.is_empty() {
                     comparison.changed.push(entry(
                         now,
-                        fields,
-                        Some(then.progress),
-                        Some(now.progress),
+                        changes,
+                        Some(then.2.progress),
+                        Some(now.2.progress),
                     ));
                 }
             }
         }
     }
-    for code in order(from) {
-        if !after.contains_key(&code) {
-            let (_, then) = &before[&code];
+    for (code, _) in &before_list {
+        if !after.contains_key(code.as_str()) {
+            let then = before[code.as_str()];
             comparison
                 .removed
-                .push(entry(then, Vec::new(), Some(then.progress), None));
+                .push(entry(then, Vec::new(), Some(then.2.progress), None));
         }
     }
     comparison
+}
+
+/// The fields of an action that differ between two states, with both values, in a fixed
+/// order: `title`, `kind`, `objective`, `lead`, `collaborators`, `reservation`, `status`,
+/// `progress`.
+fn action_changes(
+    (old_objective, _, then): (&str, &str, &wire::Action),
+    (objective, _, now): (&str, &str, &wire::Action),
+) -> Vec<wire::FieldChange> {
+    let lead = |a: &wire::Action| json!(a.lead.as_ref().map(|o| &o.name));
+    let collaborators =
+        |a: &wire::Action| json!(a.collaborators.iter().map(|o| &o.name).collect::<Vec<_>>());
+    [
+        ("title", json!(then.title), json!(now.title)),
+        ("kind", json!(then.kind), json!(now.kind)),
+        ("objective", json!(old_objective), json!(objective)),
+        ("lead", lead(then), lead(now)),
+        ("collaborators", collaborators(then), collaborators(now)),
+        (
+            "reservation",
+            json!(then.reservation),
+            json!(now.reservation),
+        ),
+        ("status", json!(then.status), json!(now.status)),
+        ("progress", json!(then.progress), json!(now.progress)),
+    ]
+    .into_iter()
+    .filter(|(_, before, after)| before != after)
+    .map(|(field, before, after)| wire::FieldChange {
+        field: field.to_owned(),
+        before,
+        after,
+    })
+    .collect()
 }
 
 /// A decision on a proposal, for the report.

@@ -115,11 +115,11 @@ pub fn proposal_basis(
             ),
             sql::<Array<Record<(SqlUuid, Nullable<Float8>, Nullable<Date>)>>>(
                 "ARRAY(SELECT ROW(i.id, i.current_value, i.measured_at) FROM indicators i \
-                 WHERE i.action_id = actions.id)",
+                 WHERE i.action_id = actions.id AND i.archived_at IS NULL)",
             ),
             sql::<Array<Record<(SqlUuid, BigInt)>>>(
                 "ARRAY(SELECT ROW(b.id, b.spent_cents) FROM budget_lines b \
-                 WHERE b.action_id = actions.id)",
+                 WHERE b.action_id = actions.id AND b.archived_at IS NULL)",
             ),
             sql::<Nullable<Record<(Text, Nullable<Text>)>>>(
                 "(SELECT ROW(u.display_name, o.name) FROM users u \
@@ -1052,6 +1052,7 @@ pub fn measures_of(
     let mut measures: HashMap<Uuid, Measures> = HashMap::new();
     let rows: Vec<(Uuid, Uuid, Option<f64>, Option<NaiveDate>)> = indicators::table
         .filter(indicators::action_id.eq_any(actions))
+        .filter(indicators::archived_at.is_null())
         .select((
             indicators::action_id,
             indicators::id,
@@ -1068,6 +1069,7 @@ pub fn measures_of(
     }
     let rows: Vec<(Uuid, Uuid, i64)> = budget_lines::table
         .filter(budget_lines::action_id.eq_any(actions))
+        .filter(budget_lines::archived_at.is_null())
         .select((
             budget_lines::action_id,
             budget_lines::id,

@@ -218,6 +218,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        archived_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -258,6 +259,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        archived_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -996,6 +996,7 @@ pub fn measures_details(
     );
     let rows: Vec<IndicatorRow> = indicators::table
         .filter(indicators::action_id.eq_any(actions))
+        .filter(indicators::archived_at.is_null())
         .order((
             indicators::action_id,
             indicators::position,
@@ -1045,6 +1046,7 @@ pub fn measures_details(
     );
     let rows: Vec<BudgetRow> = budget_lines::table
         .filter(budget_lines::action_id.eq_any(actions))
+        .filter(budget_lines::archived_at.is_null())
         .order((
             budget_lines::action_id,
             budget_lines::year,
@@ -1172,7 +1174,8 @@ pub fn update_indicator(
     diesel::update(
         indicators::table
             .filter(indicators::id.eq(id))
-            .filter(indicators::tenant_id.eq(tenant.get())),
+            .filter(indicators::tenant_id.eq(tenant.get()))
+            .filter(indicators::archived_at.is_null()),
     )
     .set((
         indicators::name.eq(&fields.name),
@@ -1190,17 +1193,20 @@ pub fn update_indicator(
     })
 }
 
-/// Deletes an indicator; returns its action's id.
-pub fn delete_indicator(
+/// Archives an indicator: it leaves its action, the row stays for the history; returns
+/// its action's id.
+pub fn archive_indicator(
     conn: &mut PgConnection,
     tenant: TenantId,
     id: Uuid,
 ) -> Result<Uuid, ApiError> {
-    diesel::delete(
+    diesel::update(
         indicators::table
             .filter(indicators::id.eq(id))
-            .filter(indicators::tenant_id.eq(tenant.get())),
+            .filter(indicators::tenant_id.eq(tenant.get()))
+            .filter(indicators::archived_at.is_null()),
     )
+    .set(indicators::archived_at.eq(diesel::dsl::now))
     .returning(indicators::action_id)
     .get_result(conn)
     .optional()?
@@ -1283,7 +1289,8 @@ pub fn update_budget_line(
     diesel::update(
         budget_lines::table
             .filter(budget_lines::id.eq(id))
-            .filter(budget_lines::tenant_id.eq(tenant.get())),
+            .filter(budget_lines::tenant_id.eq(tenant.get()))
+            .filter(budget_lines::archived_at.is_null()),
     )
     .set((
         budget_lines::year.eq(input.year),
@@ -1302,17 +1309,20 @@ pub fn update_budget_line(
     })
 }
 
-/// Deletes a budget line; returns its action's id.
-pub fn delete_budget_line(
+/// Archives a budget line: it leaves its action, the row stays for the history; returns
+/// its action's id.
+pub fn archive_budget_line(
     conn: &mut PgConnection,
     tenant: TenantId,
     id: Uuid,
 ) -> Result<Uuid, ApiError> {
-    diesel::delete(
+    diesel::update(
         budget_lines::table
             .filter(budget_lines::id.eq(id))
-            .filter(budget_lines::tenant_id.eq(tenant.get())),
+            .filter(budget_lines::tenant_id.eq(tenant.get()))
+            .filter(budget_lines::archived_at.is_null()),
     )
+    .set(budget_lines::archived_at.eq(diesel::dsl::now))
     .returning(budget_lines::action_id)
     .get_result(conn)
     .optional()?

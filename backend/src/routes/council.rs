@@ -245,7 +245,7 @@ pub struct ReportQuery {
     /// Start of the period (decisions taken since): the adoption, or a year ago, by default.
     #[param(value_type = Option<PlanDate>)]
     pub since: Option<PlanDate>,
-    /// The report's date: today by default.
+    /// The report's date: today by default. Not before `since` (422 `before_start`).
     #[param(value_type = Option<PlanDate>)]
     pub until: Option<PlanDate>,
 }
@@ -284,6 +284,18 @@ pub async fn evaluation_report(
                 .map(PlanDate::get)
                 .or(tree.adopted_on)
                 .unwrap_or_else(|| until - chrono::Duration::days(365));
+            // A period the user chose the wrong way round reports nothing: say so. (A
+            // default start after a chosen end only makes the period start there.)
+            let since = match query.since {
+                Some(_) if since > until => {
+                    return Err(ApiError::invalid_field(
+                        "until",
+                        ProblemCode::BeforeStart,
+                        "the end of the period comes before its start",
+                    ));
+                }
+                _ => since.min(until),
+            };
             let ids: Vec<_> = tree.actions().map(|action| action.id).collect();
             let measures = db::structure::measures_details(conn, &ids)?;
             let decisions = council::decisions(conn, tenant, plan, since, until)?;

@@ -484,9 +484,10 @@ pub async fn update_indicator(
     Ok(web::Json(detail))
 }
 
-/// Deletes an indicator.
+/// Archives an indicator: it leaves the action, its documents and new proposals; the
+/// values the history recorded for it stay. An archived indicator is not found again (404).
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("indicator_id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"),
+    responses((status = 204, description = "Archived"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -498,7 +499,7 @@ pub async fn delete_indicator(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     db.run_as(&auth, move |conn, actor| {
-        structure::delete_indicator(conn, editor_tenant(actor)?, id)
+        structure::archive_indicator(conn, editor_tenant(actor)?, id)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -557,9 +558,10 @@ pub async fn update_budget_line(
     Ok(web::Json(detail))
 }
 
-/// Deletes a budget line.
+/// Archives a budget line: it leaves the action, its documents and new proposals; the
+/// amounts the history recorded for it stay. An archived line is not found again (404).
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("budget_line_id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"),
+    responses((status = 204, description = "Archived"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -571,7 +573,7 @@ pub async fn delete_budget_line(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     db.run_as(&auth, move |conn, actor| {
-        structure::delete_budget_line(conn, editor_tenant(actor)?, id)
+        structure::archive_budget_line(conn, editor_tenant(actor)?, id)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -1,7 +1,12 @@
+pub mod action_editor;
 pub mod action_item;
+pub mod budget_editor;
 pub mod confirm_dialog;
 pub mod failure;
+pub mod form_field;
 pub mod inbox;
+pub mod indicator_editor;
+pub mod manager_tools;
 pub mod plan_documents;
 pub mod progress_bar;
 pub mod proposal_diff;

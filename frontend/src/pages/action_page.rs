@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api;
 use crate::components::failure::{ErrorText, Failure};
 use crate::components::inbox::InboxRefresh;
+use crate::components::manager_tools::ManagerTools;
 use crate::components::progress_bar::ProgressBar;
 use crate::components::proposal_diff::ProposalDiff;
 use crate::components::propose_form::ProposeForm;
@@ -57,12 +58,13 @@ pub fn ActionPage() -> impl IntoView {
             inbox.bump();
         }
     });
+    let on_changed = Callback::new(move |()| reload.update(|n| *n += 1));
     view! {
         {move || match detail.get() {
             None => view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any(),
             Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
             Some(Ok((detail, mine))) => {
-                view! { <ActionView detail mine history confirmation on_sent/> }.into_any()
+                view! { <ActionView detail mine history confirmation on_sent on_changed/> }.into_any()
             }
         }}
     }
@@ -96,6 +98,7 @@ fn ActionView(
     history: ReadSignal<Option<Result<Vec<HistoryEntry>, api::ApiFailure>>>,
     confirmation: RwSignal<Option<String>>,
     on_sent: Callback<String>,
+    on_changed: Callback<()>,
 ) -> impl IntoView {
     let session = SessionContext::get();
     let can_propose = may_propose(session, &detail);
@@ -115,6 +118,7 @@ fn ActionView(
     let pending = !detail.pending_change_requests.is_empty();
     let form = can_propose
         .then(|| view! { <ReportPanel detail=detail.clone() mine confirmation on_sent/> });
+    let tools = view! { <ManagerTools detail=detail.clone() on_changed/> };
     view! {
         <p><A href=format!("/plans/{plan_id}")>"← " {plan_title}</A></p>
         <h1>
@@ -147,6 +151,7 @@ fn ActionView(
             </section>
             {form}
         </div>
+        {tools}
         <section class="card" aria-labelledby="indicators-title">
             <h2 id="indicators-title">{tr!(indicators)}</h2>
             {if indicators.is_empty() {

@@ -19,7 +19,8 @@ use crate::pages::admin::{
 };
 use crate::pages::{
     account_page::AccountPage, approvals_page::ApprovalsPage, dashboard_page::DashboardPage,
-    my_proposals_page::MyProposalsPage,
+    evaluations_page::EvaluationsPage, my_proposals_page::MyProposalsPage,
+    versions_page::VersionsPage,
 };
 
 pub struct Dashboard;
@@ -113,6 +114,28 @@ impl LazyRoute for Structure {
     }
 }
 
+/// A plan's evaluations and its versions: one chunk for both pages, which managers use
+/// together (each lazy route adds its share of router code to the initial set).
+pub struct Council;
+
+#[lazy_route]
+impl LazyRoute for Council {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        let path = leptos_router::hooks::use_location()
+            .pathname
+            .get_untracked();
+        if path.ends_with("/versions") {
+            view! { <RequireSession><VersionsPage/></RequireSession> }.into_any()
+        } else {
+            view! { <RequireSession><EvaluationsPage/></RequireSession> }.into_any()
+        }
+    }
+}
+
 pub struct Account;
 
 #[lazy_route]
@@ -139,6 +162,8 @@ pub fn prefetch_when_idle(role: Role) {
             if manager {
                 Dashboard::preload().await;
                 Approvals::preload().await;
+                crate::components::manager_tools::preload().await;
+                Council::preload().await;
             }
             if administrator {
                 Administration::preload().await;

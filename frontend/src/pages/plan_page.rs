@@ -43,6 +43,14 @@ fn Tree(tree: PlanTree) -> impl IntoView {
         s.as_ref()
             .is_some_and(|s| s.user.role == api_types::Role::Dg)
     });
+    let is_manager = session.state.with_untracked(|s| {
+        s.as_ref().is_some_and(|s| {
+            matches!(
+                s.user.role,
+                api_types::Role::President | api_types::Role::Dg
+            )
+        })
+    });
     let filter = use_tree_filter(my_organisation);
     let file_stem = format!("pst-{}", tree.tenant.slug);
     let all_actions: Vec<api_types::Action> = tree
@@ -75,6 +83,10 @@ fn Tree(tree: PlanTree) -> impl IntoView {
             {period(tree.start_year, tree.end_year)} " · " {status_label(tree.status)}
             " · " <A href=format!("/plans/{}/tableau-de-bord", tree.id)>{tr!(dashboard)}</A>
             {is_dg.then(|| view! { " · " <A href=format!("/plans/{}/structure", tree.id)>{tr!(edit_structure)}</A> })}
+            {is_manager.then(|| view! {
+                " · " <A href=format!("/plans/{}/evaluations", tree.id)>{tr!(evaluations_title)}</A>
+                " · " <A href=format!("/plans/{}/versions", tree.id)>{tr!(versions_title)}</A>
+            })}
         </p>
         <PlanDocuments plan_id=tree.id.to_string() file_stem=file_stem/>
         <FilterBar filter organisations has_organisation=my_organisation.is_some() shown/>

@@ -1,0 +1,154 @@
+//! The endpoints of the managers' screens: the direct edit of an action, its indicators and
+//! budget lines, the plan's evaluations and versions and their comparison.
+
+use api_types::{
+    ActionDetail, ActionEdit, BudgetLineInput, IndicatorInput, NewEvaluation, NewPlanVersion,
+    PlanComparison, PlanEvaluation, PlanVersion,
+};
+use gloo_net::http::{Method, RequestBuilder};
+
+use super::{ApiFailure, exchange, failure, get, json, network, parse, post, send};
+
+/// `PATCH /api/v1/actions/{id}` against `version` (sent as `If-Match`): a stale version
+/// comes back as 412 `precondition_failed`.
+pub async fn edit_action(
+    token: &str,
+    id: &str,
+    version: i32,
+    edit: &ActionEdit,
+) -> Result<ActionDetail, ApiFailure> {
+    let response = RequestBuilder::new(&format!("/api/v1/actions/{id}"))
+        .method(Method::PATCH)
+        .header("Accept", "application/json")
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", "application/json")
+        .header("If-Match", &format!("\"{version}\""))
+        .body(json(edit)?)
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    if response.ok() {
+        parse(&response.text().await.map_err(network)?)
+    } else {
+        Err(failure(response).await)
+    }
+}
+
+pub async fn create_indicator(
+    token: &str,
+    action: &str,
+    input: &IndicatorInput,
+) -> Result<ActionDetail, ApiFailure> {
+    post(
+        &format!("/api/v1/actions/{action}/indicators"),
+        token,
+        input,
+    )
+    .await
+}
+
+pub async fn update_indicator(
+    token: &str,
+    id: &str,
+    input: &IndicatorInput,
+) -> Result<ActionDetail, ApiFailure> {
+    send(
+        Method::PUT,
+        &format!("/api/v1/indicators/{id}"),
+        token,
+        input,
+    )
+    .await
+}
+
+/// Archives the indicator (the API's `DELETE` keeps the row for the history).
+pub async fn archive_indicator(token: &str, id: &str) -> Result<(), ApiFailure> {
+    let url = format!("/api/v1/indicators/{id}");
+    exchange(Method::DELETE, &url, Some(token), None)
+        .await
+        .map(drop)
+}
+
+pub async fn create_budget_line(
+    token: &str,
+    action: &str,
+    input: &BudgetLineInput,
+) -> Result<ActionDetail, ApiFailure> {
+    post(
+        &format!("/api/v1/actions/{action}/budget-lines"),
+        token,
+        input,
+    )
+    .await
+}
+
+pub async fn update_budget_line(
+    token: &str,
+    id: &str,
+    input: &BudgetLineInput,
+) -> Result<ActionDetail, ApiFailure> {
+    send(
+        Method::PUT,
+        &format!("/api/v1/budget-lines/{id}"),
+        token,
+        input,
+    )
+    .await
+}
+
+/// Archives the budget line (the API's `DELETE` keeps the row for the history).
+pub async fn archive_budget_line(token: &str, id: &str) -> Result<(), ApiFailure> {
+    let url = format!("/api/v1/budget-lines/{id}");
+    exchange(Method::DELETE, &url, Some(token), None)
+        .await
+        .map(drop)
+}
+
+pub async fn list_evaluations(token: &str, plan: &str) -> Result<Vec<PlanEvaluation>, ApiFailure> {
+    get(&format!("/api/v1/plans/{plan}/evaluations"), token).await
+}
+
+pub async fn create_evaluation(
+    token: &str,
+    plan: &str,
+    evaluation: &NewEvaluation,
+) -> Result<PlanEvaluation, ApiFailure> {
+    post(
+        &format!("/api/v1/plans/{plan}/evaluations"),
+        token,
+        evaluation,
+    )
+    .await
+}
+
+pub async fn list_versions(token: &str, plan: &str) -> Result<Vec<PlanVersion>, ApiFailure> {
+    get(&format!("/api/v1/plans/{plan}/versions"), token).await
+}
+
+pub async fn create_version(
+    token: &str,
+    plan: &str,
+    version: &NewPlanVersion,
+) -> Result<PlanVersion, ApiFailure> {
+    post(&format!("/api/v1/plans/{plan}/versions"), token, version).await
+}
+
+/// `from` and `to` are states: `version:<n>`, `evaluation:mid_term|final`, `current`.
+pub async fn compare(
+    token: &str,
+    plan: &str,
+    from: &str,
+    to: &str,
+) -> Result<PlanComparison, ApiFailure> {
+    let query = |s: &str| String::from(js_sys::encode_uri_component(s));
+    get(
+        &format!(
+            "/api/v1/plans/{plan}/compare?from={}&to={}",
+            query(from),
+            query(to)
+        ),
+        token,
+    )
+    .await
+}

@@ -1,0 +1,169 @@
+//! The fields of the managers' forms: a label, the input, what the field accepts (its
+//! limits, shown before anyone gets them wrong) and the app's own error message, linked to
+//! the input for screen readers. The forms are `novalidate`: the browser's bubbles are in
+//! the browser's language and say nothing of our limits.
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+
+thread_local! {
+    /// A confirmation waiting for the page to be drawn again: a saved form is drawn anew
+    /// from the saved data, and would forget it.
+    static NOTICE: RefCell<Option<(&'static str, String)>> = const { RefCell::new(None) };
+}
+
+/// Keeps `text` for the form `area` (`action`, `indicators`, `budget`) until it is drawn again.
+pub fn notice_after_reload(area: &'static str, text: &str) {
+    NOTICE.with(|n| *n.borrow_mut() = Some((area, text.to_owned())));
+}
+
+/// The confirmation kept for `area`, once.
+pub fn take_notice(area: &'static str) -> Option<String> {
+    NOTICE.with(|n| {
+        let mut kept = n.borrow_mut();
+        match kept.as_ref() {
+            Some((a, _)) if *a == area => kept.take().map(|(_, text)| text),
+            _ => None,
+        }
+    })
+}
+
+/// The errors of a form, by field name (`progress`, `planned_end`, `name`…).
+#[derive(Clone, Copy)]
+pub struct FieldErrors(pub RwSignal<Vec<(String, String)>>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self(RwSignal::new(Vec::new()))
+    }
+
+    /// The error of one field, as a signal for its view.
+    pub fn of(self, field: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || {
+            self.0
+                .with(|all| all.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone()))
+        })
+    }
+
+    pub fn set(self, errors: Vec<(String, String)>) {
+        self.0.set(errors);
+    }
+
+    /// The API's field errors (`changes/progress` is shown under `progress`).
+    pub fn set_from_problem(self, failure: &crate::api::ApiFailure) -> bool {
+        let errors: Vec<(String, String)> = failure
+            .problem
+            .iter()
+            .flat_map(|p| &p.errors)
+            .map(|e| {
+                let field = e.field.strip_prefix("changes/").unwrap_or(&e.field);
+                (field.to_owned(), crate::locale::field_error_message(e))
+            })
+            .collect();
+        let any = !errors.is_empty();
+        self.0.set(errors);
+        any
+    }
+}
+
+/// One input. `kind` is the input's type (`text`, `date`, `number`); `hint` states the limits.
+#[component]
+pub fn InputField(
+    id: String,
+    label: String,
+    kind: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+    #[prop(optional)] hint: Option<String>,
+    #[prop(optional)] decimal: bool,
+) -> impl IntoView {
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
+    let described = if hint.is_some() {
+        format!("{hint_id} {error_id}")
+    } else {
+        error_id.clone()
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input type=kind id=id prop:value=value
+                inputmode=decimal.then_some("decimal")
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                aria-describedby=described
+                on:input=move |ev| value.set(event_target_value(&ev))/>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// A multi-line text with its counter against `max` characters.
+#[component]
+pub fn TextAreaField(
+    id: String,
+    label: String,
+    value: RwSignal<String>,
+    max: usize,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let (count_id, error_id) = (format!("{id}-count"), format!("{id}-error"));
+    let described = format!("{count_id} {error_id}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <textarea id=id rows="3" prop:value=value
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                aria-describedby=described
+                on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+            <p class="hint" id=count_id>
+                {move || value.with(|v| v.chars().count())} " / " {max} " " {tr!(characters_at_most)}
+            </p>
+            <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// Puts the keyboard focus on the element with this id, once it is drawn.
+pub fn focus_later(id: &'static str) {
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        if let Some(element) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = element.focus();
+        }
+    });
+}
+
+/// `text` as a number, with a decimal comma or point; `None` when empty.
+pub fn decimal(text: &str) -> Result<Option<f64>, ()> {
+    let text = text.trim().replace(',', ".");
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .map(Some)
+        .ok_or(())
+}
+
+/// A one-line text: `None` when blank; an error message when over `max` characters or
+/// holding control characters (the API refuses both).
+pub fn line(text: &str, max: usize) -> Result<Option<String>, String> {
+    let text = text.trim();
+    if text.chars().count() > max {
+        return Err(format!(
+            "{} {max} {}",
+            tr!(error_too_long),
+            tr!(characters_at_most)
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(tr!(error_control_characters).to_owned());
+    }
+    Ok((!text.is_empty()).then(|| text.to_owned()))
+}
