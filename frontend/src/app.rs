@@ -6,7 +6,7 @@ use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{Lazy, path};
 
 use crate::api;
-use crate::components::inbox::{Inbox, InboxRefresh};
+use crate::components::inbox::{Inbox, ProposalActivity};
 use crate::components::require_session::RequireSession;
 use crate::i18n::Locale;
 use crate::locale::LocaleContext;
@@ -26,7 +26,7 @@ pub fn App() -> impl IntoView {
     let session = SessionContext::provide();
     let locale = LocaleContext::provide();
     AdminTenant::provide();
-    let inbox = InboxRefresh::provide();
+    let inbox = ProposalActivity::provide();
     // The chunks of the pages this user's role uses, fetched once the browser is idle.
     Effect::new(move |_| {
         if let Some(role) = session.state.with(|s| s.as_ref().map(|s| s.user.role)) {
@@ -106,7 +106,7 @@ fn LanguagePicker(locale: LocaleContext) -> impl IntoView {
 /// The signed-in user's links, name and logout button. On a phone they fold behind one
 /// "Menu" button (the header stays one row high), closed again by any click in it.
 #[component]
-fn UserMenu(session: SessionContext, inbox: InboxRefresh) -> impl IntoView {
+fn UserMenu(session: SessionContext, inbox: ProposalActivity) -> impl IntoView {
     let open = RwSignal::new(false);
     let navigate = leptos_router::hooks::use_navigate();
     let logout = move |_| {
@@ -158,13 +158,13 @@ fn UserMenu(session: SessionContext, inbox: InboxRefresh) -> impl IntoView {
 #[component]
 fn ApprovalsLink(session: SessionContext) -> impl IntoView {
     let location = leptos_router::hooks::use_location();
-    let decisions = InboxRefresh::get();
+    let activity = ProposalActivity::get();
     let pending = crate::loader::loader(move || {
         // Counted again on every navigation and after every decision (which also refreshes
         // the inbox).
         location.pathname.track();
-        if let Some(decisions) = decisions {
-            decisions.track();
+        if let Some(activity) = activity {
+            activity.track();
         }
         let token = session.token().unwrap_or_default();
         Box::pin(async move { api::pending_change_requests(&token).await.map(|l| l.len()) })

@@ -14,35 +14,37 @@ use crate::session::SessionContext;
 /// How often the inbox asks the server whether something arrived.
 const POLL_EVERY: Duration = Duration::from_secs(60);
 
-/// Asks the inbox to look again now (after the user made or decided a proposal).
+/// Proposals changed here (made, replaced, withdrawn, approved, rejected): what shows
+/// them — the inbox, the pending badge — looks again at once, not at its next poll or
+/// navigation.
 #[derive(Debug, Clone, Copy)]
-pub struct InboxRefresh(RwSignal<u32>);
+pub struct ProposalActivity(RwSignal<u32>);
 
-impl InboxRefresh {
+impl ProposalActivity {
     pub fn provide() -> Self {
         let refresh = Self(RwSignal::new(0));
         provide_context(refresh);
         refresh
     }
 
-    /// The app's inbox refresher (read when a component is made, not in a task).
+    /// The app's signal (read when a component is made: contexts are out of reach in a task).
     pub fn get() -> Option<Self> {
         use_context::<Self>()
     }
 
-    /// Looks again now.
-    pub fn bump(self) {
+    /// Something changed: look again now.
+    pub fn record(self) {
         self.0.update(|n| *n += 1);
     }
 
-    /// Makes the calling effect run again at every bump (the pending badge counts again).
+    /// Makes the calling effect run again at every change.
     pub fn track(self) {
         self.0.track();
     }
 }
 
 #[component]
-pub fn Inbox(session: SessionContext, refresh: InboxRefresh) -> impl IntoView {
+pub fn Inbox(session: SessionContext, refresh: ProposalActivity) -> impl IntoView {
     // `Notification` objects (see `api::notifications`).
     let list = RwSignal::new(Vec::<Value>::new());
     let etag = StoredValue::new(None::<String>);

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::failure::{ErrorText, Failure};
-use crate::components::inbox::InboxRefresh;
+use crate::components::inbox::ProposalActivity;
 use crate::components::manager_tools::ManagerTools;
 use crate::components::progress_bar::ProgressBar;
 use crate::components::proposal_diff::ProposalDiff;
@@ -22,7 +22,7 @@ use crate::session::SessionContext;
 pub fn ActionPage() -> impl IntoView {
     let params = use_params_map();
     let session = SessionContext::get();
-    let inbox = InboxRefresh::get();
+    let activity = ProposalActivity::get();
     let reload = RwSignal::new(0_u32);
     let id = move || params.read().get("id").unwrap_or_default();
     let proposer = session.state.with_untracked(|s| {
@@ -54,8 +54,8 @@ pub fn ActionPage() -> impl IntoView {
     let on_sent = Callback::new(move |message: String| {
         confirmation.set(Some(message));
         reload.update(|n| *n += 1);
-        if let Some(inbox) = inbox {
-            inbox.bump();
+        if let Some(activity) = activity {
+            activity.record();
         }
     });
     let on_changed = Callback::new(move |()| reload.update(|n| *n += 1));

@@ -21,12 +21,12 @@ pub fn ApprovalsPage() -> impl IntoView {
         Box::pin(async move { api::pending_change_requests(&token).await })
     });
     let outcome = RwSignal::new(None::<String>);
-    let inbox = crate::components::inbox::InboxRefresh::get();
+    let activity = crate::components::inbox::ProposalActivity::get();
     let decided = Callback::new(move |message: String| {
         outcome.set(Some(message));
         reload.update(|n| *n += 1);
-        if let Some(inbox) = inbox {
-            inbox.bump();
+        if let Some(activity) = activity {
+            activity.record();
         }
     });
     let manager = session.state.with(|s| {

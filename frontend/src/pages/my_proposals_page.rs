@@ -5,7 +5,7 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::components::failure::{ErrorText, Failure};
-use crate::components::inbox::InboxRefresh;
+use crate::components::inbox::ProposalActivity;
 use crate::components::proposal_diff::ProposalDiff;
 use crate::format;
 use crate::loader::loader;
@@ -16,7 +16,7 @@ use crate::session::SessionContext;
 #[component]
 pub fn MyProposalsPage() -> impl IntoView {
     let session = SessionContext::get();
-    let inbox = InboxRefresh::get();
+    let activity = ProposalActivity::get();
     let reload = RwSignal::new(0_u32);
     let mine = loader(move || {
         reload.track();
@@ -27,8 +27,8 @@ pub fn MyProposalsPage() -> impl IntoView {
     let withdrawn = Callback::new(move |()| {
         outcome.set(Some(tr!(proposal_withdrawn).to_owned()));
         reload.update(|n| *n += 1);
-        if let Some(inbox) = inbox {
-            inbox.bump();
+        if let Some(activity) = activity {
+            activity.record();
         }
     });
     view! {
