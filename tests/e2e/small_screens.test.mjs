@@ -145,6 +145,8 @@ for (const locale of ['fr-BE', 'nl-BE', 'en-GB']) {
     await check(page, '/administration/organisations', 'table', `${language}-organisations`);
     await check(page, `/plans/${plan.id}/structure`, '.structure', `${language}-structure`);
     await check(page, '/mon-compte', '.sessions', `${language}-account`);
+    await check(page, `/plans/${plan.id}/evaluations`, 'main h1', `${language}-evaluations`);
+    await check(page, `/plans/${plan.id}/versions`, 'main h1', `${language}-versions`);
     await page.context().close();
   });
 
