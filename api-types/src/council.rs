@@ -19,8 +19,10 @@ pub struct PublicPlan {
     pub title: String,
     pub start_year: Option<i32>,
     pub end_year: Option<i32>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_date")]
     pub adopted_on: Option<NaiveDate>,
     /// When the follow-up last changed.
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub updated_at: DateTime<Utc>,
     /// Mean progress of all actions, 0–100.
     pub progress: f64,
@@ -52,7 +54,9 @@ pub struct PublicAction {
     pub title: String,
     pub status: ActionStatus,
     pub progress: i16,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_date")]
     pub planned_start: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_date")]
     pub planned_end: Option<NaiveDate>,
     pub late: bool,
     /// The lead organisation (an organisation, never a person).
@@ -66,8 +70,10 @@ pub struct PublicAction {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanVersion {
     pub number: i32,
+    #[serde(deserialize_with = "crate::wire_time::date")]
     pub adopted_on: NaiveDate,
     pub deliberation: Option<String>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -88,7 +94,9 @@ pub struct NewPlanVersion {
 pub struct PlanEvaluation {
     pub kind: EvaluationKind,
     /// The date the figures are frozen at.
+    #[serde(deserialize_with = "crate::wire_time::date")]
     pub as_of: NaiveDate,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
 }
 

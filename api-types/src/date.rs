@@ -167,8 +167,15 @@ impl std::str::FromStr for PlanDate {
 
 impl fmt::Display for PlanDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Always four digits: the range guarantees it.
-        self.0.format("%Y-%m-%d").fmt(f)
+        // Always four digits: the range guarantees it. Written by hand: chrono's `format`
+        // machinery would add kilobytes to the web app's WASM.
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.0.year(),
+            self.0.month(),
+            self.0.day()
+        )
     }
 }
 

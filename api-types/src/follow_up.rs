@@ -116,6 +116,7 @@ pub struct Indicator {
     pub baseline: Option<f64>,
     pub target: Option<f64>,
     pub current_value: Option<f64>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_date")]
     pub measured_at: Option<NaiveDate>,
     pub position: i32,
 }
@@ -292,8 +293,10 @@ pub struct ChangeRequest {
     pub current_version: i32,
     pub note: Option<String>,
     pub diff: Vec<FieldDiff>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
     pub decided_by: Option<PersonRef>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub decided_at: Option<DateTime<Utc>>,
     /// Why it was rejected.
     pub reason: Option<String>,
@@ -335,6 +338,7 @@ pub struct FieldChange {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
     pub id: i64,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub at: DateTime<Utc>,
     /// The action's version after this change.
     pub version: i32,
@@ -355,7 +359,9 @@ pub struct Notification {
     /// `action_stale`, `stale_digest`.
     pub kind: String,
     pub payload: Value,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub read_at: Option<DateTime<Utc>>,
 }
 
@@ -364,6 +370,7 @@ pub struct Notification {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JournalEntry {
     pub id: Uuid,
+    #[serde(deserialize_with = "crate::wire_time::date")]
     pub entry_date: NaiveDate,
     pub author: PersonRef,
     pub body: String,

@@ -43,9 +43,13 @@ pub struct ApiToken {
     pub scopes: Vec<ApiScope>,
     /// The first characters of the secret, e.g. `pst_Ab12`, to recognise it.
     pub prefix: String,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub expires_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub revoked_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
@@ -103,6 +107,7 @@ pub struct Webhook {
     pub description: Option<String>,
     pub events: Vec<WebhookEvent>,
     pub active: bool,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
     pub version: i32,
 }
@@ -137,12 +142,16 @@ pub struct WebhookDelivery {
     pub event: WebhookEvent,
     pub status: DeliveryStatus,
     pub attempts: i32,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub next_attempt_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub last_attempt_at: Option<DateTime<Utc>>,
     /// The receiver's HTTP status at the last attempt.
     pub response_status: Option<i32>,
     pub last_error: Option<String>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub delivered_at: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
     /// The JSON body that is (or was) sent.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
@@ -182,6 +191,7 @@ pub struct PlanAdoptedData {
     pub plan_id: Uuid,
     pub title: String,
     /// The council's deliberation date, when given.
+    #[serde(default, deserialize_with = "crate::wire_time::optional_date")]
     pub adopted_on: Option<chrono::NaiveDate>,
 }
 
@@ -200,6 +210,7 @@ macro_rules! webhook_payloads {
                 /// The event type (also in the `PST-Event` header).
                 #[serde(rename = "type")]
                 pub event: WebhookEvent,
+                #[serde(deserialize_with = "crate::wire_time::instant")]
                 pub created_at: DateTime<Utc>,
                 /// The CPAS it happened in.
                 pub tenant_id: Uuid,

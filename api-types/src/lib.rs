@@ -19,6 +19,7 @@ mod plan;
 mod problem;
 mod structure;
 mod users;
+mod wire_time;
 
 pub use auth::*;
 pub use council::*;

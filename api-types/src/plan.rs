@@ -29,12 +29,14 @@ pub struct PlanSummary {
     pub end_year: Option<i32>,
     pub status: PlanStatus,
     /// Date of the council's adoption, when known.
+    #[serde(default, deserialize_with = "crate::wire_time::optional_date")]
     pub adopted_on: Option<NaiveDate>,
     pub strategic_objective_count: i64,
     pub operational_objective_count: i64,
     pub action_count: i64,
     /// Optimistic-concurrency version of the plan row.
     pub version: i32,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -48,13 +50,15 @@ pub struct PlanTree {
     pub start_year: Option<i32>,
     pub end_year: Option<i32>,
     pub status: PlanStatus,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_date")]
     pub adopted_on: Option<NaiveDate>,
     /// Title of the DG's opinion section, as the document gives it.
     pub opinion_title: Option<String>,
     /// Since when the plan is on the public transparency page; `null`: not published.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub published_at: Option<DateTime<Utc>>,
     pub version: i32,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub updated_at: DateTime<Utc>,
     /// Strategic objectives in plan order, each with its operational objectives.
     pub objectives: Vec<StrategicObjective>,
@@ -128,8 +132,11 @@ pub struct Action {
     pub status: ActionStatus,
     /// 0–100.
     pub progress: i16,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_date")]
     pub planned_start: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_date")]
     pub planned_end: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_date")]
     pub actual_end: Option<NaiveDate>,
     /// The planned end has passed and the action is neither done nor abandoned. Derived,
     /// never stored.
@@ -144,6 +151,7 @@ pub struct Action {
     /// UN Sustainable Development Goals (ODD), 1–17.
     pub sdgs: Vec<i16>,
     /// When the follow-up was last changed.
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub last_reported_at: Option<DateTime<Utc>>,
     pub position: i32,
     pub version: i32,
@@ -333,7 +341,9 @@ pub struct ActionListItem {
     pub progress: i16,
     pub late: bool,
     pub stale: bool,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_date")]
     pub planned_end: Option<NaiveDate>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub updated_at: DateTime<Utc>,
     pub plan_id: Uuid,
     pub objective_id: Uuid,

@@ -20,7 +20,9 @@ pub struct User {
     pub active: bool,
     /// The user must choose a new password (the current one was given to them).
     pub must_change_password: bool,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub last_login_at: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
     pub version: i32,
 }
@@ -112,10 +114,12 @@ pub struct PasswordChange {
 pub struct SessionInfo {
     pub id: Uuid,
     /// When the person signed in.
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub started_at: DateTime<Utc>,
     /// The last sign-in or token refresh: a client refreshes its tokens before their 15
     /// minutes run out while it is in use, so this is when it was last used, within 15
     /// minutes.
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub last_used_at: DateTime<Utc>,
     /// The browser's `User-Agent` at sign-in (its first 300 characters), if it sent one.
     pub user_agent: Option<String>,

@@ -61,6 +61,15 @@ pub fn fixed(value: f64, decimals: u32) -> String {
     format!("{sign}{units}.{}", digits.trim_end_matches('0'))
 }
 
+/// `value` as it was typed, with a decimal point (what a number field shows): the shortest
+/// text that reads back as the same number. JavaScript's own conversion, because Rust's
+/// float formatting would add kilobytes to the WASM.
+pub fn shortest(value: f64) -> String {
+    js_sys::Number::from(value)
+        .to_string_with_radix(10)
+        .map_or_else(|_| fixed(value, 4), String::from)
+}
+
 /// `2025-06-30` (what a date input gives) as a date; `None` for anything else. Simpler than
 /// chrono's format parser, which the WASM does not need.
 pub fn iso_date(text: &str) -> Option<chrono::NaiveDate> {

@@ -138,17 +138,22 @@ pub fn focus_later(id: &'static str) {
     });
 }
 
-/// `text` as a number, with a decimal comma or point; `None` when empty.
+/// `text` as a number, with a decimal comma or point (`-12`, `3,5`, `.5`); `None` when
+/// empty. Digits only: no exponent, no `inf`.
 pub fn decimal(text: &str) -> Result<Option<f64>, ()> {
     let text = text.trim().replace(',', ".");
     if text.is_empty() {
         return Ok(None);
     }
-    text.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-        .map(Some)
-        .ok_or(())
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(&text);
+    let (units, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if units.len() + fraction.len() == 0 || !digits(units) || !digits(fraction) {
+        return Err(());
+    }
+    // Read by JavaScript once checked: Rust's float parser would add kilobytes to the WASM.
+    let value = js_sys::Number::parse_float(&text);
+    value.is_finite().then_some(Some(value)).ok_or(())
 }
 
 /// A one-line text: `None` when blank; an error message when over `max` characters or

@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use serde_json::Value;
 
 use crate::api;
+use crate::components::form_field::decimal;
 use crate::components::status_chip::status_label;
 use crate::format;
 use crate::session::SessionContext;
@@ -78,7 +79,7 @@ pub fn ProposeForm(
             };
             (
                 i.clone(),
-                RwSignal::new(value.map(|v| v.to_string()).unwrap_or_default()),
+                RwSignal::new(value.map(format::shortest).unwrap_or_default()),
                 RwSignal::new(date_text(at)),
             )
         })
@@ -222,12 +223,7 @@ pub fn ProposeForm(
             return;
         }
         for (indicator, value, date) in measures.get_value() {
-            let text = value.get_untracked().replace(',', ".");
-            let parsed_value = if text.trim().is_empty() {
-                Ok(None)
-            } else {
-                text.trim().parse::<f64>().map(Some)
-            };
+            let parsed_value = decimal(&value.get_untracked());
             let text = date.get_untracked();
             let parsed_date = if text.trim().is_empty() {
                 Ok(None)
@@ -253,10 +249,9 @@ pub fn ProposeForm(
         for (line, amount) in spending.get_value() {
             let text = amount
                 .get_untracked()
-                .replace(',', ".")
                 .replace(['€', ' ', '\u{a0}', '\u{202f}'], "");
-            match text.parse::<f64>() {
-                Ok(euros) if euros >= 0.0 => {
+            match decimal(&text) {
+                Ok(Some(euros)) if euros >= 0.0 => {
                     let cents = (euros * 100.0).round() as i64;
                     if cents != line.spent_cents {
                         changes.budget_lines.push(api_types::BudgetSpent {
