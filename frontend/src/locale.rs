@@ -77,6 +77,7 @@ pub fn problem_message(code: ProblemCode) -> &'static str {
         C::InvalidJson => tr!(problem_bad_request),
         C::InvalidIfMatch => tr!(problem_bad_request),
         C::InvalidIdempotencyKey => tr!(problem_bad_request),
+        C::UnsupportedLanguage => tr!(problem_unsupported_language),
         C::MissingToken => tr!(problem_missing_token),
         C::InvalidToken => tr!(problem_session_ended),
         C::TokenExpired => tr!(problem_session_ended),
