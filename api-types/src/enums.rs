@@ -163,6 +163,13 @@ wire_enum! {
     EvaluationKind { MidTerm => "mid_term", Final => "final" }
 }
 
+wire_enum! {
+    /// The language of a document the server writes (the evaluation report, the exports,
+    /// the public page): `fr` (the default), `nl` or `en`. Asked with `?lang=`, else taken
+    /// from `Accept-Language`.
+    Language { Fr => "fr", Nl => "nl", En => "en" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

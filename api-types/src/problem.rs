@@ -108,6 +108,8 @@ problem_codes! {
     InvalidIfMatch = "invalid_if_match",
     /// `Idempotency-Key` is not 1–255 visible ASCII characters.
     InvalidIdempotencyKey = "invalid_idempotency_key",
+    /// `lang` names a language the documents are not written in (`fr`, `nl`, `en`).
+    UnsupportedLanguage = "unsupported_language",
     // 401
     /// No `Authorization` header.
     MissingToken = "missing_token",

@@ -18,4 +18,5 @@ pub mod routes;
 pub mod secrets;
 pub mod startup;
 pub mod telemetry;
+pub mod texts;
 pub mod web_app;

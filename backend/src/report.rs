@@ -1,17 +1,18 @@
 //! The council's evaluation report of a plan at a date, as a print-ready HTML page (A4) and
-//! as a DOCX the council secretary can edit; and the public transparency page.
+//! as a DOCX the council secretary can edit; and the public transparency page. Each is
+//! written in the [`Language`] asked, with the texts of [`DocumentTexts`].
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Cursor;
 
-use api_types::{Action, ActionStatus, BudgetLine, Indicator, PlanTree, PublicPlan};
+use api_types::{Action, ActionStatus, BudgetLine, Indicator, Language, PlanTree, PublicPlan};
 use chrono::NaiveDate;
 use docx_rs::{Docx, Paragraph, Run, Style, StyleType, Table, TableCell, TableRow, WidthType};
 use uuid::Uuid;
 
 use crate::db::council::Decision;
-use crate::interchange::status_label;
+use crate::texts::DocumentTexts;
 
 /// Everything the report shows.
 pub struct Report {
@@ -38,37 +39,39 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// A date as every document writes it, in every language: dd/mm/yyyy.
 fn date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-fn optional_date(d: Option<NaiveDate>) -> String {
-    d.map(date).unwrap_or_else(|| "—".to_owned())
+fn optional_date(t: &DocumentTexts, d: Option<NaiveDate>) -> String {
+    d.map(date).unwrap_or_else(|| t.none.to_owned())
 }
 
-fn figure(value: Option<f64>) -> String {
-    value.map_or_else(|| "—".to_owned(), |v| v.to_string().replace('.', ","))
+fn figure(t: &DocumentTexts, value: Option<f64>) -> String {
+    value.map_or_else(|| t.none.to_owned(), |v| t.number(v))
 }
 
-fn mean(items: &[&Action]) -> String {
+fn mean(t: &DocumentTexts, items: &[&Action]) -> String {
     if items.is_empty() {
-        return "—".to_owned();
+        return t.none.to_owned();
     }
     let sum: i64 = items.iter().map(|a| i64::from(a.progress)).sum();
-    format!("{} %", (sum as f64 / items.len() as f64).round())
+    t.percent((sum as f64 / items.len() as f64).round())
 }
 
 /// Indicators as "name : measured / target unit", joined by `separator`; the workbook and
 /// the report show them the same way.
-pub fn indicators_text(indicators: &[Indicator], separator: &str) -> String {
+pub fn indicators_text(t: &DocumentTexts, indicators: &[Indicator], separator: &str) -> String {
     indicators
         .iter()
         .map(|i| {
             format!(
-                "{} : {} / {} {}",
+                "{}{}{} / {} {}",
                 i.name,
-                figure(i.current_value),
-                figure(i.target),
+                t.colon,
+                figure(t, i.current_value),
+                figure(t, i.target),
                 i.unit.clone().unwrap_or_default()
             )
             .trim_end()
@@ -76,6 +79,16 @@ pub fn indicators_text(indicators: &[Indicator], separator: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(separator)
+}
+
+/// The name of the report's DOCX file.
+pub fn docx_file_name(report: &Report, language: Language) -> String {
+    format!(
+        "{}-{}-{}.docx",
+        DocumentTexts::of(language).report_file,
+        report.tree.tenant.slug,
+        report.until
+    )
 }
 
 const PRINT_CSS: &str = r#"
@@ -96,28 +109,23 @@ section.strategic { break-before: auto; }
 "#;
 
 /// The report as one HTML page, ready to print on A4 (rows never cut across pages).
-pub fn html(report: &Report) -> String {
+pub fn html(report: &Report, language: Language) -> String {
+    let t = DocumentTexts::of(language);
     let tree = &report.tree;
     let mut out = String::new();
     let _ = write!(
         out,
-        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Rapport d’évaluation — {title}</title><style>{PRINT_CSS}</style></head><body><main>\
-         <h1>Rapport d’évaluation du {title}</h1>\
-         <p class=\"meta\">{cpas} · période du {since} au {until} · plan {status}{adopted}</p>",
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{report} — {title}</title><style>{PRINT_CSS}</style></head><body><main>\
+         <h1>{heading}</h1>\
+         <p class=\"meta\">{cpas} · {period} · {state}</p>",
+        lang = t.html_lang,
+        report = t.report,
         title = escape(&tree.title),
+        heading = escape(&(t.report_of)(&tree.title)),
         cpas = escape(&tree.tenant.name),
-        since = date(report.since),
-        until = date(report.until),
-        status = match tree.status {
-            api_types::PlanStatus::Draft => "en projet",
-            api_types::PlanStatus::Adopted => "adopté",
-            api_types::PlanStatus::Closed => "clôturé",
-        },
-        adopted = tree
-            .adopted_on
-            .map(|d| format!(" le {}", date(d)))
-            .unwrap_or_default(),
+        period = (t.period)(&date(report.since), &date(report.until)),
+        state = (t.plan_state)(tree.status, tree.adopted_on.map(date).as_deref()),
     );
     let all: Vec<&Action> = tree.actions().collect();
     let done = all
@@ -127,10 +135,9 @@ pub fn html(report: &Report) -> String {
     let late: Vec<&&Action> = all.iter().filter(|a| a.late).collect();
     let _ = write!(
         out,
-        "<h2>Synthèse</h2><p>{n} actions, avancement moyen {mean}, {done} terminées, {late} en retard.</p>",
-        n = all.len(),
-        mean = mean(&all),
-        late = late.len()
+        "<h2>{}</h2><p>{}</p>",
+        t.summary,
+        (t.summary_sentence)(all.len(), &mean(t, &all), done, late.len())
     );
     for os in &tree.objectives {
         let os_actions: Vec<&Action> = os
@@ -143,34 +150,43 @@ pub fn html(report: &Report) -> String {
             "<section class=\"strategic\"><h2>{} — {} <small>({})</small></h2>",
             escape(&os.code),
             escape(&os.title),
-            mean(&os_actions)
+            mean(t, &os_actions)
         );
         for oo in &os.operational_objectives {
             let oo_actions: Vec<&Action> = oo.actions.iter().collect();
             let _ = write!(
                 out,
-                "<h3>{} — {} <small>({})</small></h3><table><thead><tr><th scope=\"col\">Action</th><th scope=\"col\">Statut</th>\
-                 <th scope=\"col\">Avancement</th><th scope=\"col\">Échéance</th><th scope=\"col\">Indicateurs (réalisé / cible)</th></tr></thead><tbody>",
+                "<h3>{} — {} <small>({})</small></h3><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
+                 <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
                 escape(&oo.code),
                 escape(&oo.title),
-                mean(&oo_actions)
+                mean(t, &oo_actions),
+                t.column_action,
+                t.column_status,
+                t.column_progress,
+                t.column_deadline,
+                t.column_indicators_measured,
             );
             for a in &oo.actions {
                 let indicators = report
                     .measures
                     .get(&a.id)
-                    .map(|(i, _)| indicators_text(i, " ; "))
+                    .map(|(i, _)| indicators_text(t, i, " ; "))
                     .unwrap_or_default();
                 let _ = write!(
                     out,
-                    "<tr{late}><td><strong>{code}</strong> {title}</td><td>{status}{late_mark}</td><td>{progress} %</td><td>{end}</td><td>{indicators}</td></tr>",
+                    "<tr{late}><td><strong>{code}</strong> {title}</td><td>{status}{late_mark}</td><td>{progress}</td><td>{end}</td><td>{indicators}</td></tr>",
                     late = if a.late { " class=\"late\"" } else { "" },
                     code = escape(&a.code),
                     title = escape(&a.title),
-                    status = status_label(a.status),
-                    late_mark = if a.late { " — en retard" } else { "" },
-                    progress = a.progress,
-                    end = optional_date(a.planned_end),
+                    status = (t.status)(a.status),
+                    late_mark = if a.late {
+                        format!(" — {}", t.late)
+                    } else {
+                        String::new()
+                    },
+                    progress = t.percent(a.progress),
+                    end = optional_date(t, a.planned_end),
                     indicators = escape(&indicators),
                 );
             }
@@ -178,27 +194,35 @@ pub fn html(report: &Report) -> String {
         }
         out.push_str("</section>");
     }
-    out.push_str("<h2>Actions en retard</h2>");
+    let _ = write!(out, "<h2>{}</h2>", t.late_actions);
     if late.is_empty() {
-        out.push_str("<p>Aucune.</p>");
+        let _ = write!(out, "<p>{}</p>", t.nothing);
     } else {
         out.push_str("<ul>");
         for a in &late {
             let _ = write!(
                 out,
-                "<li><strong>{}</strong> {} (échéance {})</li>",
+                "<li><strong>{}</strong> {} ({})</li>",
                 escape(&a.code),
                 escape(&a.title),
-                optional_date(a.planned_end)
+                (t.due)(&optional_date(t, a.planned_end))
             );
         }
         out.push_str("</ul>");
     }
-    let _ = write!(out, "<h2>Décisions de la période</h2>");
+    let _ = write!(out, "<h2>{}</h2>", t.decisions);
     if report.decisions.is_empty() {
-        out.push_str("<p>Aucune proposition approuvée sur la période.</p>");
+        let _ = write!(out, "<p>{}</p>", t.no_decisions);
     } else {
-        out.push_str("<table><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Action</th><th scope=\"col\">Proposé par</th><th scope=\"col\">Approuvé par</th><th scope=\"col\">Note</th></tr></thead><tbody>");
+        let _ = write!(
+            out,
+            "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            t.column_date,
+            t.column_action,
+            t.column_proposed_by,
+            t.column_approved_by,
+            t.column_note
+        );
         for d in &report.decisions {
             let _ = write!(
                 out,
@@ -216,11 +240,7 @@ pub fn html(report: &Report) -> String {
         let _ = write!(
             out,
             "<h2>{}</h2>",
-            escape(
-                tree.opinion_title
-                    .as_deref()
-                    .unwrap_or("Avis du Directeur général")
-            )
+            escape(tree.opinion_title.as_deref().unwrap_or(t.opinion_title))
         );
         for opinion in &tree.opinions {
             if let Some(heading) = &opinion.heading {
@@ -248,7 +268,8 @@ fn header_cell(value: &str) -> TableCell {
 }
 
 /// The report as an editable Word document (A4, styles "Heading1"/"Heading2"/"Heading3").
-pub fn docx(report: &Report) -> Result<Vec<u8>, docx_rs::DocxError> {
+pub fn docx(report: &Report, language: Language) -> Result<Vec<u8>, docx_rs::DocxError> {
+    let t = DocumentTexts::of(language);
     let tree = &report.tree;
     let heading = |id: &str, name: &str, size: usize| {
         Style::new(id, StyleType::Paragraph)
@@ -264,29 +285,27 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, docx_rs::DocxError> {
         .add_paragraph(
             Paragraph::new()
                 .style("Heading1")
-                .add_run(Run::new().add_text(format!("Rapport d’évaluation du {}", tree.title))),
+                .add_run(Run::new().add_text((t.report_of)(&tree.title))),
         )
         .add_paragraph(text(format!(
-            "{} — période du {} au {}",
+            "{} — {}",
             tree.tenant.name,
-            date(report.since),
-            date(report.until)
+            (t.period)(&date(report.since), &date(report.until))
         )));
     let all: Vec<&Action> = tree.actions().collect();
     doc = doc
         .add_paragraph(
             Paragraph::new()
                 .style("Heading2")
-                .add_run(Run::new().add_text("Synthèse")),
+                .add_run(Run::new().add_text(t.summary)),
         )
-        .add_paragraph(text(format!(
-            "{} actions, avancement moyen {}, {} terminées, {} en retard.",
+        .add_paragraph(text((t.summary_sentence)(
             all.len(),
-            mean(&all),
+            &mean(t, &all),
             all.iter()
                 .filter(|a| a.status == ActionStatus::Termine)
                 .count(),
-            all.iter().filter(|a| a.late).count()
+            all.iter().filter(|a| a.late).count(),
         )));
     for os in &tree.objectives {
         doc = doc.add_paragraph(
@@ -304,11 +323,11 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, docx_rs::DocxError> {
             );
             let mut rows = vec![
                 TableRow::new(vec![
-                    header_cell("Action"),
-                    header_cell("Statut"),
-                    header_cell("Avancement"),
-                    header_cell("Échéance"),
-                    header_cell("Indicateurs"),
+                    header_cell(t.column_action),
+                    header_cell(t.column_status),
+                    header_cell(t.column_progress),
+                    header_cell(t.column_deadline),
+                    header_cell(t.column_indicators),
                 ])
                 .cant_split(),
             ];
@@ -316,18 +335,18 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, docx_rs::DocxError> {
                 let indicators = report
                     .measures
                     .get(&a.id)
-                    .map(|(i, _)| indicators_text(i, " ; "))
+                    .map(|(i, _)| indicators_text(t, i, " ; "))
                     .unwrap_or_default();
                 rows.push(
                     TableRow::new(vec![
                         cell(format!("{} {}", a.code, a.title)),
-                        cell(format!(
-                            "{}{}",
-                            status_label(a.status),
-                            if a.late { " — en retard" } else { "" }
-                        )),
-                        cell(format!("{} %", a.progress)),
-                        cell(optional_date(a.planned_end)),
+                        cell(if a.late {
+                            format!("{} — {}", (t.status)(a.status), t.late)
+                        } else {
+                            (t.status)(a.status).to_owned()
+                        }),
+                        cell(t.percent(a.progress)),
+                        cell(optional_date(t, a.planned_end)),
                         cell(indicators),
                     ])
                     .cant_split(),
@@ -339,18 +358,20 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, docx_rs::DocxError> {
     doc = doc.add_paragraph(
         Paragraph::new()
             .style("Heading2")
-            .add_run(Run::new().add_text("Décisions de la période")),
+            .add_run(Run::new().add_text(t.decisions)),
     );
     if report.decisions.is_empty() {
-        doc = doc.add_paragraph(text("Aucune proposition approuvée sur la période."));
+        doc = doc.add_paragraph(text(t.no_decisions));
     }
     for d in &report.decisions {
         doc = doc.add_paragraph(text(format!(
-            "{} — {} : proposé par {}, approuvé par {}{}",
-            date(d.decided_on),
-            d.action_code,
-            d.author,
-            d.decided_by,
+            "{}{}",
+            (t.decision_line)(
+                &date(d.decided_on),
+                &d.action_code,
+                &d.author,
+                &d.decided_by
+            ),
             d.note
                 .as_deref()
                 .map(|n| format!(" — {n}"))
@@ -363,7 +384,7 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, docx_rs::DocxError> {
                 Run::new().add_text(
                     tree.opinion_title
                         .clone()
-                        .unwrap_or_else(|| "Avis du Directeur général".to_owned()),
+                        .unwrap_or_else(|| t.opinion_title.to_owned()),
                 ),
             ),
         );
@@ -386,60 +407,74 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, docx_rs::DocxError> {
 }
 
 /// The public transparency page: the plan's tree with statuses and progress, nothing more.
-pub fn public_html(plan: &PublicPlan, json_url: &str) -> String {
+pub fn public_html(plan: &PublicPlan, json_url: &str, language: Language) -> String {
+    let t = DocumentTexts::of(language);
     let mut out = String::new();
     let _ = write!(
         out,
-        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} — {cpas}</title><link rel=\"alternate\" type=\"application/json\" href=\"{json}\">\
          <style>{css}</style></head><body><header><p class=\"cpas\">{cpas}</p><h1>{title}</h1>\
-         <p class=\"meta\">{period}{adopted} · avancement moyen {progress} % · mis à jour le {updated}</p></header><main>",
+         <p class=\"meta\">{period}{adopted} · {mean_progress} {progress} · {updated}</p></header><main>",
+        lang = t.html_lang,
+        mean_progress = t.mean_progress,
         title = escape(&plan.title),
         cpas = escape(&plan.cpas),
         json = escape(json_url),
         css = PUBLIC_CSS,
         period = match (plan.start_year, plan.end_year) {
             (Some(s), Some(e)) => format!("{s}–{e}"),
-            _ => "Plan stratégique transversal".to_owned(),
+            _ => t.plan_kind.to_owned(),
         },
         adopted = plan
             .adopted_on
-            .map(|d| format!(" · adopté par le Conseil le {}", date(d)))
+            .map(|d| format!(" · {}", (t.adopted_by_council)(&date(d))))
             .unwrap_or_default(),
-        progress = plan.progress.round(),
-        updated = date(plan.updated_at.date_naive()),
+        progress = t.percent(plan.progress.round()),
+        updated = (t.updated_on)(&date(plan.updated_at.date_naive())),
     );
     for os in &plan.objectives {
         let _ = write!(
             out,
-            "<section aria-labelledby=\"{id}\"><h2 id=\"{id}\">{code} — {title}</h2><p class=\"meta\">Avancement moyen : {progress} %</p>",
+            "<section aria-labelledby=\"{id}\"><h2 id=\"{id}\">{code} — {title}</h2><p class=\"meta\">{label}{colon}{progress}</p>",
             id = escape(&os.code),
             code = escape(&os.code),
             title = escape(&os.title),
-            progress = os.progress.round()
+            label = capitalised(t.mean_progress),
+            colon = t.colon,
+            progress = t.percent(os.progress.round())
         );
         for oo in &os.objectives {
             let _ = write!(
                 out,
-                "<h3>{} — {}</h3><table><thead><tr><th scope=\"col\">Action</th><th scope=\"col\">Porteur</th><th scope=\"col\">Statut</th><th scope=\"col\">Avancement</th></tr></thead><tbody>",
+                "<h3>{} — {}</h3><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
                 escape(&oo.code),
-                escape(&oo.title)
+                escape(&oo.title),
+                t.column_action,
+                t.column_lead,
+                t.column_status,
+                t.column_progress
             );
             for a in &oo.actions {
                 let _ = write!(
                     out,
-                    "<tr><th scope=\"row\"><span class=\"code\">{code}</span> {title}</th><td data-label=\"Porteur\">{lead}</td><td data-label=\"Statut\">{status}{late}</td>\
-                     <td data-label=\"Avancement\"><span class=\"bar\" aria-hidden=\"true\"><span style=\"width:{progress}%\"></span></span> {progress} %</td></tr>",
+                    "<tr><th scope=\"row\"><span class=\"code\">{code}</span> {title}</th><td data-label=\"{lead_label}{colon}\">{lead}</td><td data-label=\"{status_label}{colon}\">{status}{late}</td>\
+                     <td data-label=\"{progress_label}{colon}\"><span class=\"bar\" aria-hidden=\"true\"><span style=\"width:{progress}%\"></span></span> {progress_text}</td></tr>",
                     code = escape(&a.code),
                     title = escape(&a.title),
-                    lead = escape(a.lead.as_deref().unwrap_or("—")),
-                    status = status_label(a.status),
+                    lead_label = t.column_lead,
+                    status_label = t.column_status,
+                    progress_label = t.column_progress,
+                    colon = t.colon,
+                    lead = escape(a.lead.as_deref().unwrap_or(t.none)),
+                    status = (t.status)(a.status),
                     late = if a.late {
-                        " <strong>(en retard)</strong>"
+                        format!(" <strong>({})</strong>", t.late)
                     } else {
-                        ""
+                        String::new()
                     },
                     progress = a.progress,
+                    progress_text = t.percent(a.progress),
                 );
             }
             out.push_str("</tbody></table>");
@@ -448,10 +483,21 @@ pub fn public_html(plan: &PublicPlan, json_url: &str) -> String {
     }
     let _ = write!(
         out,
-        "</main><footer><p>Données ouvertes : <a href=\"{}\">ce plan au format JSON</a>.</p></footer></body></html>",
-        escape(json_url)
+        "</main><footer><p>{}{}<a href=\"{}\">{}</a>.</p></footer></body></html>",
+        t.open_data,
+        t.colon,
+        escape(json_url),
+        t.json_link
     );
     out
+}
+
+/// A text with its first letter in upper case ("avancement moyen" → "Avancement moyen").
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 const PUBLIC_CSS: &str = r#"
@@ -475,6 +521,6 @@ a { color: #0b4f8a; }
   thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   tr { border-bottom: 1px solid #d5dae1; padding: .35rem 0; }
   th, td { border: 0; padding: .1rem 0; }
-  td[data-label]::before { content: attr(data-label) " : "; color: #4a5361; }
+  td[data-label]::before { content: attr(data-label); color: #4a5361; white-space: pre; }
 }
 "#;

@@ -67,6 +67,14 @@ impl LocaleContext {
     }
 }
 
+/// `url` asking for the current language (`lang=`): the documents the server writes (the
+/// report, the exports, the public page) follow the language chosen here, which may not be
+/// the browser's.
+pub fn document_url(url: &str) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}lang={}", current().as_str())
+}
+
 /// The message of an API problem or field-error code in the current language. Exhaustive
 /// on purpose: a code added to [`ProblemCode`] without a translation does not compile.
 pub fn problem_message(code: ProblemCode) -> &'static str {
@@ -77,6 +85,7 @@ pub fn problem_message(code: ProblemCode) -> &'static str {
         C::InvalidJson => tr!(problem_bad_request),
         C::InvalidIfMatch => tr!(problem_bad_request),
         C::InvalidIdempotencyKey => tr!(problem_bad_request),
+        C::UnsupportedLanguage => tr!(problem_unsupported_language),
         C::MissingToken => tr!(problem_missing_token),
         C::InvalidToken => tr!(problem_session_ended),
         C::TokenExpired => tr!(problem_session_ended),

@@ -6,6 +6,7 @@ mod authz_matrix;
 mod backup;
 mod council;
 mod database_outage;
+mod documents;
 mod errors;
 mod faults;
 mod follow_up;

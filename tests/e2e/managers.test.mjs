@@ -175,6 +175,7 @@ test('the report period picker sets the downloaded report’s period', async () 
   await section.getByRole('button', { name: 'Rapport d’évaluation (à imprimer)' }).click();
   const response = await answer;
   assert.match(response.url(), /since=2026-01-01&until=2026-06-30/);
+  assert.match(response.url(), /[?&]lang=fr(&|$)/, 'the app asks for its own language');
   assert.equal(response.status(), 200);
   assert.match(await response.text(), /période du 01\/01\/2026 au 30\/06\/2026/);
   assert.deepEqual(page.errors, []);

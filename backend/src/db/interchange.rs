@@ -205,8 +205,8 @@ pub fn import_plan(
     Ok(plan)
 }
 
-/// Indicators, budget and the latest journal note of each action of a plan, as the
-/// workbook shows them.
+/// Indicators, budget and the latest journal note of each action of a plan, for the
+/// workbook.
 pub fn extras(
     conn: &mut PgConnection,
     action_ids: &[Uuid],
@@ -221,24 +221,10 @@ pub fn extras(
         .select((journal_entries::action_id, journal_entries::body))
         .load(conn)?;
     let notes: HashMap<Uuid, String> = notes.into_iter().collect();
-    let euros = |cents: i64| format!("{:.2} €", cents as f64 / 100.0).replace('.', ",");
     let mut extras = HashMap::new();
     let mut details = structure::measures_details(conn, action_ids)?;
     for id in action_ids {
         let (indicators, budget) = details.remove(id).unwrap_or_default();
-        let indicators = crate::report::indicators_text(&indicators, "\n");
-        let budget = budget
-            .iter()
-            .map(|b| {
-                format!(
-                    "{} : {} prévus, {} dépensés",
-                    b.year,
-                    euros(b.planned_cents),
-                    euros(b.spent_cents)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
         extras.insert(
             *id,
             Extras {

@@ -4,6 +4,11 @@
 //! accepted, `;` or `,` detected) or from the first sheet of an `.xlsx`; written as CSV and
 //! as a formatted workbook (`xlsx`).
 //!
+//! Those are the French names; a file is written in the language asked
+//! ([`crate::texts::DocumentTexts::columns`]: `level;code;parent;title;…` in English),
+//! and read in any of them: its columns, statuses, kinds and volets may be named in
+//! French, Dutch or English.
+//!
 //! Reading validates everything and reports every problem at once, by row and column, in
 //! French: a file is imported whole or not at all.
 
@@ -12,8 +17,10 @@ pub mod xlsx;
 
 use std::collections::{HashMap, HashSet};
 
-use api_types::{ActionKind, ActionStatus, PlanTree, ProblemCode, Volet};
+use api_types::{ActionKind, ActionStatus, Language, PlanTree, ProblemCode, Volet};
 use chrono::NaiveDate;
+
+use crate::texts::DocumentTexts;
 
 /// The columns, in the order we write them.
 pub const COLUMNS: [&str; 14] = [
@@ -36,6 +43,31 @@ pub const COLUMNS: [&str; 14] = [
 const REQUIRED: usize = 13;
 /// The columns a file must have, in the order we write them.
 pub const REQUIRED_COLUMNS: &[&str] = COLUMNS.split_at(REQUIRED).0;
+
+/// A column's name as a file's header is compared: lower case, without accents, spaces
+/// as `_` (so "Intitulé" is `intitule`, as the CSV writes it).
+pub fn column_name(header: &str) -> String {
+    fold(header.trim()).replace(' ', "_")
+}
+
+/// The column (its French name in [`COLUMNS`]) that a header names in any language.
+fn column_of(header: &str) -> Option<&'static str> {
+    let name = column_name(header);
+    Language::ALL.iter().find_map(|language| {
+        DocumentTexts::of(*language)
+            .columns
+            .iter()
+            .position(|column| column_name(column) == name)
+            .map(|index| COLUMNS[index])
+    })
+}
+
+/// Whether `text` (folded, `_` and `-` as spaces) names `label` in a file: the whole label,
+/// or one of its `/`-separated halves ("annulé", "abandonné").
+fn names(text: &str, label: &str) -> bool {
+    let label = fold(label).replace(['_', '-'], " ");
+    text == label || (label.contains('/') && label.split('/').any(|part| part.trim() == text))
+}
 
 /// One problem of an imported file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -285,12 +317,17 @@ pub fn file_too_large() -> String {
 
 /// The plan a table describes, or every problem found in it.
 pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
-    let normalise = |name: &str| fold(name.trim()).replace(' ', "_");
+    // Keyed by the French names, whatever the language of the file's header.
     let positions: HashMap<String, usize> = table
         .header
         .iter()
         .enumerate()
-        .map(|(i, name)| (normalise(name), i))
+        .map(|(i, name)| {
+            (
+                column_of(name).map_or_else(|| column_name(name), str::to_owned),
+                i,
+            )
+        })
         .collect();
     let missing: Vec<RowError> = REQUIRED_COLUMNS
         .iter()
@@ -381,7 +418,7 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
             "externe" | "e" => Some(Volet::Externe),
             "interne" | "i" => Some(Volet::Interne),
             "" if level == "action" => None,
-            other => {
+            other => named(other, |t| t.volet, Volet::ALL).or_else(|| {
                 errors.push(error(
                     line,
                     "volet",
@@ -389,7 +426,7 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
                     format!("« {other} » : attendu externe ou interne."),
                 ));
                 None
-            }
+            }),
         };
         let parent = cell("parent");
         let expected_parent = match level {
@@ -499,7 +536,7 @@ fn parse_action(
         "" => None,
         "mission" | "m" => Some(ActionKind::Mission),
         "projet" | "p" | "project" => Some(ActionKind::Projet),
-        other => {
+        other => named(other, |t| t.kind, ActionKind::ALL).or_else(|| {
             errors.push(error(
                 line,
                 "type",
@@ -507,7 +544,7 @@ fn parse_action(
                 format!("« {other} » : attendu mission ou projet."),
             ));
             None
-        }
+        }),
     };
     let status = parse_status(cell("statut")).unwrap_or_else(|| {
         errors.push(error(line, "statut", ProblemCode::InvalidStatus, format!(
@@ -603,7 +640,7 @@ fn parse_action(
     })
 }
 
-/// A status as written in the file: the eComptes value or its French label.
+/// A status as written in the file: the eComptes value or its label in any language.
 fn parse_status(text: &str) -> Option<ActionStatus> {
     let folded = fold(text.trim()).replace(['_', '-'], " ");
     Some(match folded.as_str() {
@@ -615,7 +652,21 @@ fn parse_status(text: &str) -> Option<ActionStatus> {
         "annule abandonne" | "annule/abandonne" | "annule" | "abandonne" => {
             ActionStatus::AnnuleAbandonne
         }
-        _ => return None,
+        other => return named(other, |t| t.status, ActionStatus::ALL),
+    })
+}
+
+/// The value among `all` whose label, in some language, `folded` names.
+fn named<T: Copy>(
+    folded: &str,
+    label: impl Fn(&DocumentTexts) -> fn(T) -> &'static str,
+    all: &[T],
+) -> Option<T> {
+    Language::ALL.iter().find_map(|language| {
+        let label = label(DocumentTexts::of(*language));
+        all.iter()
+            .copied()
+            .find(|value| names(folded, label(*value)))
     })
 }
 
@@ -636,34 +687,35 @@ fn fold(text: &str) -> String {
         .collect()
 }
 
-/// The French label of a status, as exported.
-pub fn status_label(status: ActionStatus) -> &'static str {
-    match status {
-        ActionStatus::NonCommence => "non commencé",
-        ActionStatus::EnCours => "en cours",
-        ActionStatus::EnAttente => "en attente",
-        ActionStatus::Probleme => "problème",
-        ActionStatus::Termine => "terminé",
-        ActionStatus::AnnuleAbandonne => "annulé/abandonné",
-    }
-}
-
-/// The rows of a plan in the interchange columns, in plan order.
-pub fn rows(tree: &PlanTree) -> Vec<[String; 14]> {
+/// The rows of a plan in the interchange columns, in plan order; statuses, kinds and
+/// volets named in the texts' language.
+pub fn rows(tree: &PlanTree, t: &DocumentTexts) -> Vec<[String; 14]> {
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let mut rows = Vec::new();
     for os in &tree.objectives {
-        rows.push(objective_row("OS", &os.code, "", &os.title, os.volet));
+        rows.push(objective_row(
+            "OS",
+            &os.code,
+            "",
+            &os.title,
+            (t.volet)(os.volet),
+        ));
         for oo in &os.operational_objectives {
-            rows.push(objective_row("OO", &oo.code, &os.code, &oo.title, oo.volet));
+            rows.push(objective_row(
+                "OO",
+                &oo.code,
+                &os.code,
+                &oo.title,
+                (t.volet)(oo.volet),
+            ));
             for a in &oo.actions {
                 rows.push([
                     "action".to_owned(),
                     a.code.clone(),
                     oo.code.clone(),
                     a.title.clone(),
-                    a.kind.map(|k| k.as_str().to_owned()).unwrap_or_default(),
-                    oo.volet.as_str().to_owned(),
+                    a.kind.map(|k| (t.kind)(k).to_owned()).unwrap_or_default(),
+                    (t.volet)(oo.volet).to_owned(),
                     a.lead.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
                     a.collaborators
                         .iter()
@@ -671,7 +723,7 @@ pub fn rows(tree: &PlanTree) -> Vec<[String; 14]> {
                         .collect::<Vec<_>>()
                         .join("|"),
                     a.reservation.clone().unwrap_or_default(),
-                    status_label(a.status).to_owned(),
+                    (t.status)(a.status).to_owned(),
                     a.progress.to_string(),
                     date(a.planned_start),
                     date(a.planned_end),
@@ -683,13 +735,13 @@ pub fn rows(tree: &PlanTree) -> Vec<[String; 14]> {
     rows
 }
 
-fn objective_row(level: &str, code: &str, parent: &str, title: &str, volet: Volet) -> [String; 14] {
+fn objective_row(level: &str, code: &str, parent: &str, title: &str, volet: &str) -> [String; 14] {
     let mut row: [String; 14] = Default::default();
     row[0] = level.to_owned();
     row[1] = code.to_owned();
     row[2] = parent.to_owned();
     row[3] = title.to_owned();
-    row[5] = volet.as_str().to_owned();
+    row[5] = volet.to_owned();
     row
 }
 
@@ -725,15 +777,16 @@ pub fn restore_formula(text: &str) -> &str {
     }
 }
 
-/// The plan as CSV: UTF-8 with a BOM (so Excel reads the accents), `;`-separated (what a
-/// French-language Excel expects), CRLF line ends.
-pub fn to_csv(tree: &PlanTree) -> Result<Vec<u8>, csv::Error> {
+/// The plan as CSV in `language`: UTF-8 with a BOM (so Excel reads the accents),
+/// `;`-separated (what a French-language Excel expects), CRLF line ends.
+pub fn to_csv(tree: &PlanTree, language: Language) -> Result<Vec<u8>, csv::Error> {
+    let t = DocumentTexts::of(language);
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')
         .terminator(csv::Terminator::CRLF)
         .from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(COLUMNS)?;
-    for row in rows(tree) {
+    writer.write_record(t.columns.map(column_name))?;
+    for row in rows(tree, t) {
         writer.write_record(row.iter().map(|cell| neutralise_formula(cell).into_owned()))?;
     }
     writer
@@ -853,6 +906,71 @@ mod tests {
         let action = &draft.strategic[0].operational[0].actions[0];
         assert_eq!(action.title, "-2+3");
         assert_eq!(action.lead.as_deref(), Some("+cmd"));
+    }
+
+    #[test]
+    fn the_french_headers_are_the_interchange_columns() {
+        assert_eq!(crate::texts::FR.columns.map(column_name), COLUMNS);
+    }
+
+    #[test]
+    fn no_header_names_two_columns_in_two_languages() {
+        for language in Language::ALL {
+            for (index, header) in DocumentTexts::of(*language).columns.iter().enumerate() {
+                assert_eq!(
+                    column_of(header),
+                    Some(COLUMNS[index]),
+                    "{language} {header}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_in_english_or_dutch_reads_like_a_french_one() {
+        let french = format!(
+            "{HEADER}\nOS;OSe1;;Aider;;externe;;;;;;;\nOO;OOe1;OSe1;Accueillir;;interne;;;;;;;\n\
+             action;Pe1;OOe1;Permanence;projet;;CPAS;;;annulé/abandonné;40;;\n"
+        );
+        let english = "level;code;parent;title;type;part;lead;collaborations;reservation;status;progress;start;deadline\n\
+             OS;OSe1;;Aider;;external;;;;;;;\nOO;OOe1;OSe1;Accueillir;;internal;;;;;;;\n\
+             action;Pe1;OOe1;Permanence;project;;CPAS;;;cancelled/abandoned;40;;\n";
+        let dutch = "Niveau;Code;Bovenliggend;Titel;Type;Luik;Trekker;Samenwerkingen;Voorbehoud;Status;Voortgang;Begin;Einddatum\n\
+             OS;OSe1;;Aider;;extern;;;;;;;\nOO;OOe1;OSe1;Accueillir;;intern;;;;;;;\n\
+             action;Pe1;OOe1;Permanence;project;;CPAS;;;stopgezet;40;;\n";
+        let expected = parse(&table(&french)).expect("valid");
+        assert_eq!(
+            expected.strategic[0].operational[0].actions[0].status,
+            ActionStatus::AnnuleAbandonne
+        );
+        assert_eq!(parse(&table(english)).expect("valid"), expected);
+        assert_eq!(parse(&table(dutch)).expect("valid"), expected);
+    }
+
+    #[test]
+    fn every_label_of_every_language_reads_back() {
+        for language in Language::ALL {
+            let t = DocumentTexts::of(*language);
+            for status in ActionStatus::ALL {
+                assert_eq!(
+                    parse_status((t.status)(*status)),
+                    Some(*status),
+                    "{language}"
+                );
+            }
+            for volet in Volet::ALL {
+                assert_eq!(
+                    named(&fold((t.volet)(*volet)), |t| t.volet, Volet::ALL),
+                    Some(*volet)
+                );
+            }
+            for kind in ActionKind::ALL {
+                assert_eq!(
+                    named(&fold((t.kind)(*kind)), |t| t.kind, ActionKind::ALL),
+                    Some(*kind)
+                );
+            }
+        }
     }
 
     #[test]

@@ -3,43 +3,34 @@
 use std::collections::HashMap;
 use std::io::{BufReader, Cursor, Read};
 
-use api_types::{ActionStatus, PlanTree, ProblemCode};
+use api_types::{ActionStatus, BudgetLine, Indicator, Language, PlanTree, ProblemCode};
 use calamine::{Data, DataType, Reader, Xlsx};
 use quick_xml::events::Event;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 use uuid::Uuid;
 
-use super::{Refusal, Table, error, limits, over_limit, status_label};
+use super::{Refusal, Table, error, limits, over_limit};
+use crate::texts::DocumentTexts;
 
 /// What the workbook shows of an action beyond the interchange columns.
 #[derive(Debug, Clone, Default)]
 pub struct Extras {
-    /// e.g. "Bénéficiaires accompagnés : 35 / 50 personnes".
-    pub indicators: String,
-    /// e.g. "2026 : 12 000,00 € prévus, 4 500,00 € dépensés".
-    pub budget: String,
+    /// Shown as "Bénéficiaires accompagnés : 35 / 50 personnes", one a line.
+    pub indicators: Vec<Indicator>,
+    /// Shown as "2026 : 12000,00 € prévus, 4500,00 € dépensés", one a line.
+    pub budget: Vec<BudgetLine>,
     pub latest_note: String,
 }
 
-const HEADERS: [&str; 17] = [
-    "Niveau",
-    "Code",
-    "Parent",
-    "Intitulé",
-    "Type",
-    "Volet",
-    "Porteur",
-    "Collaborations",
-    "Réserve",
-    "Statut",
-    "Avancement",
-    "Début",
-    "Échéance",
-    "Description",
-    "Indicateurs",
-    "Budget",
-    "Dernière note",
-];
+/// The budget lines as the workbook shows them, one a line.
+fn budget_text(t: &DocumentTexts, budget: &[BudgetLine]) -> String {
+    budget
+        .iter()
+        .map(|b| (t.budget_line)(b.year, &t.money(b.planned_cents), &t.money(b.spent_cents)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 const WIDTHS: [f64; 17] = [
     8.0, 9.0, 8.0, 60.0, 9.0, 9.0, 22.0, 28.0, 30.0, 16.0, 11.0, 11.0, 11.0, 40.0, 40.0, 36.0, 50.0,
 ];
@@ -55,9 +46,15 @@ fn status_colour(status: ActionStatus) -> Color {
     }
 }
 
-/// The workbook: the plan (grouped OS → OO → actions with outline levels, frozen header,
-/// filters, coloured statuses) and a per-objective summary.
-pub fn to_xlsx(tree: &PlanTree, extras: &HashMap<Uuid, Extras>) -> Result<Vec<u8>, XlsxError> {
+/// The workbook in `language`: the plan (grouped OS → OO → actions with outline levels,
+/// frozen header, filters, coloured statuses) and a per-objective summary.
+pub fn to_xlsx(
+    tree: &PlanTree,
+    extras: &HashMap<Uuid, Extras>,
+    language: Language,
+) -> Result<Vec<u8>, XlsxError> {
+    let t = DocumentTexts::of(language);
+    let headers: Vec<&str> = t.columns.iter().chain(&t.extra_columns).copied().collect();
     let mut workbook = Workbook::new();
     let header = Format::new()
         .set_bold()
@@ -76,12 +73,12 @@ pub fn to_xlsx(tree: &PlanTree, extras: &HashMap<Uuid, Extras>) -> Result<Vec<u8
         .set_num_format("dd/mm/yyyy")
         .set_align(FormatAlign::Top);
     let percent = Format::new()
-        .set_num_format("0\" %\"")
+        .set_num_format(format!("0\"{}\"", t.percent_sign))
         .set_align(FormatAlign::Top);
 
     let sheet = workbook.add_worksheet();
     sheet.set_name(sheet_name(&tree.title))?;
-    for (column, (title, width)) in HEADERS.iter().zip(WIDTHS).enumerate() {
+    for (column, (title, width)) in headers.iter().zip(WIDTHS).enumerate() {
         let column = u16::try_from(column).unwrap_or(u16::MAX);
         sheet.write_string_with_format(0, column, *title, &header)?;
         sheet.set_column_width(column, width)?;
@@ -89,14 +86,14 @@ pub fn to_xlsx(tree: &PlanTree, extras: &HashMap<Uuid, Extras>) -> Result<Vec<u8
     sheet.set_freeze_panes(1, 0)?;
     let mut row: u32 = 1;
     for os in &tree.objectives {
-        let cells = ["OS", &os.code, "", &os.title, "", os.volet.as_str()];
+        let cells = ["OS", &os.code, "", &os.title, "", (t.volet)(os.volet)];
         for (column, text) in cells.iter().enumerate() {
             sheet.write_string_with_format(row, column as u16, *text, &strategic)?;
         }
         row += 1;
         let os_first = row;
         for oo in &os.operational_objectives {
-            let cells = ["OO", &oo.code, &os.code, &oo.title, "", oo.volet.as_str()];
+            let cells = ["OO", &oo.code, &os.code, &oo.title, "", (t.volet)(oo.volet)];
             for (column, text) in cells.iter().enumerate() {
                 sheet.write_string_with_format(row, column as u16, *text, &operational)?;
             }
@@ -116,10 +113,10 @@ pub fn to_xlsx(tree: &PlanTree, extras: &HashMap<Uuid, Extras>) -> Result<Vec<u8
                         4,
                         action
                             .kind
-                            .map(|k| k.as_str().to_owned())
+                            .map(|k| (t.kind)(k).to_owned())
                             .unwrap_or_default(),
                     ),
-                    (5, oo.volet.as_str().to_owned()),
+                    (5, (t.volet)(oo.volet).to_owned()),
                     (
                         6,
                         action
@@ -143,7 +140,7 @@ pub fn to_xlsx(tree: &PlanTree, extras: &HashMap<Uuid, Extras>) -> Result<Vec<u8
                 for (column, text) in texts {
                     sheet.write_string_with_format(row, column, text, &wrap)?;
                 }
-                sheet.write_string_with_format(row, 9, status_label(action.status), &status)?;
+                sheet.write_string_with_format(row, 9, (t.status)(action.status), &status)?;
                 sheet.write_number_with_format(row, 10, f64::from(action.progress), &percent)?;
                 if let Some(start) = action.planned_start {
                     sheet.write_date_with_format(row, 11, start, &date)?;
@@ -151,8 +148,10 @@ pub fn to_xlsx(tree: &PlanTree, extras: &HashMap<Uuid, Extras>) -> Result<Vec<u8
                 if let Some(end) = action.planned_end {
                     sheet.write_date_with_format(row, 12, end, &date)?;
                 }
-                sheet.write_string_with_format(row, 14, &extra.indicators, &wrap)?;
-                sheet.write_string_with_format(row, 15, &extra.budget, &wrap)?;
+                let indicators = crate::report::indicators_text(t, &extra.indicators, "\n");
+                sheet.write_string_with_format(row, 14, &indicators, &wrap)?;
+                let budget = budget_text(t, &extra.budget);
+                sheet.write_string_with_format(row, 15, &budget, &wrap)?;
                 sheet.write_string_with_format(row, 16, &extra.latest_note, &wrap)?;
                 row += 1;
             }
@@ -170,23 +169,13 @@ pub fn to_xlsx(tree: &PlanTree, extras: &HashMap<Uuid, Extras>) -> Result<Vec<u8
         0,
         0,
         row.saturating_sub(1).max(1),
-        (HEADERS.len() - 1) as u16,
+        (headers.len() - 1) as u16,
     )?;
 
     // The summary: per objective, how many actions, how far, how many late.
     let summary = workbook.add_worksheet();
-    summary.set_name("Synthèse")?;
-    let titles = [
-        "Code",
-        "Intitulé",
-        "Actions",
-        "Avancement moyen",
-        "Terminées",
-        "En cours",
-        "Non commencées",
-        "En retard",
-    ];
-    for (column, title) in titles.iter().enumerate() {
+    summary.set_name(t.summary)?;
+    for (column, title) in t.summary_columns.iter().enumerate() {
         summary.write_string_with_format(0, column as u16, *title, &header)?;
     }
     summary.set_column_width(1, 60.0)?;

@@ -13,7 +13,7 @@ use diesel::Connection;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Json, RequestDb};
+use super::{DocumentLanguage, Json, LanguageQuery, RequestDb};
 use crate::auth::Authenticated;
 use crate::authz::{self, Actor, Permission, Scope};
 use crate::db::{self, council};
@@ -252,14 +252,15 @@ pub struct ReportQuery {
 
 /// The council's evaluation report: per objective and action the status, progress and
 /// indicators against targets, the late actions, the decisions of the period, the DG's
-/// opinions.
+/// opinions. In the language of `lang`, else of `Accept-Language`, else French.
 #[utoipa::path(
-    operation_id = "get_plan_report",tag = "council", security(("bearer" = []), ("api_token" = ["plans:read"])), params(("plan_id" = Uuid, Path), ReportQuery),
+    operation_id = "get_plan_report",tag = "council", security(("bearer" = []), ("api_token" = ["plans:read"])), params(("plan_id" = Uuid, Path), ReportQuery, LanguageQuery),
     responses(
         (status = 200, description = "The report", content(
             (String = "text/html"),
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         )),
+        (status = 400, description = "`lang` is not `fr`, `nl` or `en` (`unsupported_language`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[get("/plans/{plan_id}/report")]
@@ -268,6 +269,7 @@ pub async fn evaluation_report(
     auth: Authenticated,
     plan: web::Path<PlanId>,
     query: web::Query<ReportQuery>,
+    DocumentLanguage(language): DocumentLanguage,
 ) -> Result<HttpResponse, ApiError> {
     let plan = plan.into_inner();
     let query = query.into_inner();
@@ -311,9 +313,10 @@ pub async fn evaluation_report(
     match query.format {
         ReportFormat::Html => Ok(HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-            .body(report::html(&built))),
+            .insert_header((header::VARY, "Accept-Language"))
+            .body(report::html(&built, language))),
         ReportFormat::Docx => {
-            let bytes = report::docx(&built)
+            let bytes = report::docx(&built, language)
                 .map_err(|e| ApiError::Internal(anyhow::anyhow!("docx: {e}")))?;
             Ok(HttpResponse::Ok()
                 .insert_header((
@@ -323,10 +326,11 @@ pub async fn evaluation_report(
                 .insert_header((
                     header::CONTENT_DISPOSITION,
                     format!(
-                        "attachment; filename=\"rapport-{}-{}.docx\"",
-                        built.tree.tenant.slug, built.until
+                        "attachment; filename=\"{}\"",
+                        report::docx_file_name(&built, language)
                     ),
                 ))
+                .insert_header((header::VARY, "Accept-Language"))
                 .body(bytes))
         }
     }
@@ -351,15 +355,18 @@ pub async fn public_plan_json(
         .json(public))
 }
 
-/// The public transparency page of a published plan (server-rendered HTML).
+/// The public transparency page of a published plan (server-rendered HTML), in the
+/// language of `lang`, else of `Accept-Language`, else French.
 #[utoipa::path(
-    operation_id = "get_public_page",tag = "public", params(("tenant" = String, Path, description = "The CPAS's slug", pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 63), ("plan_id" = Uuid, Path)),
+    operation_id = "get_public_page",tag = "public", params(("tenant" = String, Path, description = "The CPAS's slug", pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 63), ("plan_id" = Uuid, Path), LanguageQuery),
     responses((status = 200, description = "The page", content_type = "text/html", body = String),
+        (status = 400, description = "`lang` is not `fr`, `nl` or `en` (`unsupported_language`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such published plan", body = Problem, content_type = "application/problem+json")))]
 #[get("/public/{tenant}/{plan_id}")]
 pub async fn public_page(
     db: RequestDb,
     path: web::Path<(String, Uuid)>,
+    DocumentLanguage(language): DocumentLanguage,
 ) -> Result<HttpResponse, ApiError> {
     let (tenant, plan) = path.into_inner();
     let json_url = format!("/api/v1/public/{tenant}/plans/{plan}");
@@ -369,5 +376,6 @@ pub async fn public_page(
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(report::public_html(&public, &json_url)))
+        .insert_header((header::VARY, "Accept-Language"))
+        .body(report::public_html(&public, &json_url, language)))
 }

@@ -3,8 +3,9 @@
 use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
+use actix_web::http::header::{AcceptLanguage, Header, Quality};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
-use api_types::ProblemCode;
+use api_types::{Language, ProblemCode};
 use diesel::PgConnection;
 
 use crate::auth::Authenticated;
@@ -372,4 +373,65 @@ mod tests {
         let value = read(r#"{"a": [1, {"b": null}], "c": "d"}"#).expect("valid");
         assert_eq!(value.to_string(), r#"{"a":[1,{"b":null}],"c":"d"}"#);
     }
+}
+
+/// The language a document is written in: `?lang=` when the request names one (another
+/// value than `fr`, `nl`, `en` is refused, 400 `unsupported_language`), else the language
+/// of `Accept-Language` with the highest weight among those (`q=0` excluded), else French.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentLanguage(pub Language);
+
+/// The `lang` query parameter of every document, for the OpenAPI document (the value is
+/// read by [`DocumentLanguage`]).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LanguageQuery {
+    /// The document's language. Without it, the best match of `Accept-Language`, else
+    /// `fr`. Another value: 400 `unsupported_language`.
+    #[param(inline)]
+    pub lang: Option<Language>,
+}
+
+impl FromRequest for DocumentLanguage {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(document_language(req).map(DocumentLanguage))
+    }
+}
+
+fn document_language(req: &HttpRequest) -> Result<Language, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Asked {
+        lang: Option<String>,
+    }
+    let asked = web::Query::<Asked>::from_query(req.query_string())
+        .map_err(|e| ApiError::bad_request(ProblemCode::InvalidQuery, e.to_string()))?;
+    if let Some(lang) = &asked.lang {
+        return lang.parse::<Language>().map_err(|_| {
+            ApiError::bad_request(
+                ProblemCode::UnsupportedLanguage,
+                format!("documents are written in fr, nl or en, not `{lang}`"),
+            )
+        });
+    }
+    // A header that does not parse is no preference: French.
+    let preferred = AcceptLanguage::parse(req).ok().and_then(|accepted| {
+        let mut ranked: Vec<_> = accepted
+            .0
+            .into_iter()
+            .filter(|item| item.quality > Quality::ZERO)
+            .collect();
+        // Stable: among equal weights, the header's order.
+        ranked.sort_by_key(|item| std::cmp::Reverse(item.quality));
+        ranked.into_iter().find_map(|item| {
+            let tag = item.item.item()?;
+            tag.primary_language()
+                .to_ascii_lowercase()
+                .parse::<Language>()
+                .ok()
+        })
+    });
+    Ok(preferred.unwrap_or(Language::Fr))
 }

@@ -12,8 +12,8 @@ use serde::Deserialize;
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
-use super::RequestDb;
 use super::organisations::tenant_of_request;
+use super::{DocumentLanguage, LanguageQuery, RequestDb};
 use crate::auth::Authenticated;
 use crate::authz::{self, Permission, Scope};
 use crate::db;
@@ -44,14 +44,17 @@ pub struct ExportQuery {
 }
 
 /// The plan as a spreadsheet: `csv` in the interchange columns (importable as is), or an
-/// `xlsx` workbook (also importable: its first sheet has the same columns).
+/// `xlsx` workbook (also importable: its first sheet has the same columns). Headers,
+/// statuses, kinds and volets in the language of `lang`, else of `Accept-Language`, else
+/// French; the import reads them in any of the three.
 #[utoipa::path(tag = "plans", security(("bearer" = []), ("api_token" = ["plans:read"])),
-    params(("plan_id" = Uuid, Path), ExportQuery),
+    params(("plan_id" = Uuid, Path), ExportQuery, LanguageQuery),
     responses(
         (status = 200, description = "The file", content(
             (String = "text/csv"),
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )),
+        (status = 400, description = "`lang` is not `fr`, `nl` or `en` (`unsupported_language`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -61,6 +64,7 @@ pub async fn export_plan(
     auth: Authenticated,
     plan_id: web::Path<PlanId>,
     query: web::Query<ExportQuery>,
+    DocumentLanguage(language): DocumentLanguage,
 ) -> Result<HttpResponse, ApiError> {
     let (plan_id, format) = (plan_id.into_inner(), query.format);
     let (tree, extras) = db
@@ -81,12 +85,12 @@ pub async fn export_plan(
     let name = file_name(&tree);
     let (bytes, content_type, extension) = match format {
         ExportFormat::Csv => (
-            interchange::to_csv(&tree).map_err(|e| ApiError::Internal(e.into()))?,
+            interchange::to_csv(&tree, language).map_err(|e| ApiError::Internal(e.into()))?,
             "text/csv; charset=utf-8",
             "csv",
         ),
         ExportFormat::Xlsx => (
-            xlsx::to_xlsx(&tree, &extras).map_err(|e| ApiError::Internal(e.into()))?,
+            xlsx::to_xlsx(&tree, &extras, language).map_err(|e| ApiError::Internal(e.into()))?,
             XLSX,
             "xlsx",
         ),
@@ -97,6 +101,7 @@ pub async fn export_plan(
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{name}.{extension}\""),
         ))
+        .insert_header((header::VARY, "Accept-Language"))
         .body(bytes))
 }
 

@@ -15,7 +15,7 @@ pub mod plans;
 pub mod structure;
 pub mod users;
 
-pub use extract::{Json, OptionalJson, RequestDb, TokenRateLimit};
+pub use extract::{DocumentLanguage, Json, LanguageQuery, OptionalJson, RequestDb, TokenRateLimit};
 
 use api_types::ProblemCode;
 use utoipa_actix_web::service_config::ServiceConfig;

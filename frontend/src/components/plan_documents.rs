@@ -14,7 +14,7 @@ pub fn PlanDocuments(plan_id: String, file_stem: String) -> impl IntoView {
         let url = format!("/api/v1/plans/{plan_id}/{path}");
         move |_| {
             let (url, name, token) = (
-                url.clone(),
+                crate::locale::document_url(&url),
                 name.clone(),
                 session.token().unwrap_or_default(),
             );
@@ -31,7 +31,7 @@ pub fn PlanDocuments(plan_id: String, file_stem: String) -> impl IntoView {
             <button type="button" class="link" on:click=fetch("export?format=xlsx", Some(format!("{file_stem}.xlsx")))>{tr!(export_excel)}</button>
             <button type="button" class="link" on:click=fetch("export?format=csv", Some(format!("{file_stem}.csv")))>{tr!(export_csv)}</button>
             <button type="button" class="link" on:click=fetch("report", None)>{tr!(report_print)}</button>
-            <button type="button" class="link" on:click=fetch("report?format=docx", Some(format!("rapport-{file_stem}.docx")))>{tr!(report_word)}</button>
+            <button type="button" class="link" on:click=fetch("report?format=docx", Some(format!("{}-{file_stem}.docx", tr!(report_file))))>{tr!(report_word)}</button>
         </div>
         <ErrorText error/>
     }

@@ -246,11 +246,12 @@ fn ReportPeriod(plan_id: String) -> impl IntoView {
             Ok((query, stem)) => {
                 errors.set(Vec::new());
                 message.set(None);
-                let url = format!(
+                let url = crate::locale::document_url(&format!(
                     "/api/v1/plans/{}/report?format={format}{query}",
                     plan_id.get_value()
-                );
-                let name = (format == "docx").then(|| format!("rapport-pst-{stem}.docx"));
+                ));
+                let name =
+                    (format == "docx").then(|| format!("{}-pst-{stem}.docx", tr!(report_file)));
                 let token = session.token().unwrap_or_default();
                 spawn_local(async move {
                     if let Err(failure) = api::download(&token, &url, name.as_deref()).await {

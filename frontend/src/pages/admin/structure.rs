@@ -274,7 +274,7 @@ fn AdoptForm(plan_id: String, title: String, version: i32, editor: Editor) -> im
 #[component]
 fn Publication(plan_id: String, slug: String, published: bool, editor: Editor) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
-    let public = format!("/public/{slug}/{plan_id}");
+    let public = crate::locale::document_url(&format!("/public/{slug}/{plan_id}"));
     let toggle = move |_| {
         let (plan, token) = (plan_id.clone(), editor.token());
         editor.save(
