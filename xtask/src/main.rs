@@ -2,6 +2,7 @@
 //! the same on every machine.
 
 mod bench;
+mod schema;
 mod web;
 
 use std::path::{Path, PathBuf};
@@ -42,6 +43,15 @@ enum Task {
     },
     /// Rewrite openapi/openapi.json from the code.
     Openapi,
+    /// Rewrite backend/src/db/schema.rs with `diesel print-schema` (and
+    /// backend/src/db/schema.patch) from a scratch database migrated from migrations/;
+    /// `cargo xtask test` fails when the file differs.
+    Schema {
+        /// Only compare: fail, showing the difference, when the file is not what the
+        /// migrations generate (what `cargo xtask test` does).
+        #[arg(long)]
+        check: bool,
+    },
     /// Build the web app into frontend/dist.
     BuildWeb,
     /// Back up the database (DATABASE_URL, or the project's) to a file (pg_dump custom format).
@@ -82,6 +92,16 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Task::Run { release } => run_server(&root, release),
         Task::Test { fuzz } => test(&root, fuzz_length(fuzz)),
+        Task::Schema { check } => {
+            if check {
+                schema_check(&root)
+            } else {
+                let cluster = test_cluster(&root)?;
+                let result = schema::write(&root, &cluster);
+                cluster.stop()?;
+                result
+            }
+        }
         Task::Openapi => {
             let json = output(
                 cargo()
@@ -277,6 +297,8 @@ fn test(root: &Path, fuzz: xtask::fuzz::Length) -> anyhow::Result<()> {
     step("rustfmt");
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
 
+    schema_check(root)?;
+
     step("clippy (server, tests, tools)");
     run(cargo().args([
         "clippy",
@@ -340,6 +362,17 @@ fn test(root: &Path, fuzz: xtask::fuzz::Length) -> anyhow::Result<()> {
     stopped?;
     eprintln!("\nxtask: all checks passed");
     Ok(())
+}
+
+/// Fails when `backend/src/db/schema.rs` is not what `diesel print-schema` generates from
+/// the migrations; early, before a drift shows up as puzzling compile errors.
+fn schema_check(root: &Path) -> anyhow::Result<()> {
+    let cluster = test_cluster(root)?;
+    step("schema.rs against the migrations (diesel print-schema)");
+    let result = schema::check(root, &cluster);
+    let stopped = cluster.stop();
+    result?;
+    stopped
 }
 
 /// The project's Python tools (`tests/requirements.txt`) in `.venv`, installed from PyPI
