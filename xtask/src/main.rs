@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use xtask::pg::{Cluster, Durability};
-use xtask::{output, project_root, random_hex, random_secrets_key, run};
+use xtask::{output, project_root, random_hex, random_secrets_key, run, setup};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Password of the demo accounts in the browser tests' server.
@@ -91,8 +91,12 @@ fn main() -> anyhow::Result<()> {
     std::env::set_current_dir(&root)?;
     match cli.command {
         Task::Run { release } => run_server(&root, release),
-        Task::Test { fuzz } => test(&root, fuzz_length(fuzz)),
+        Task::Test { fuzz } => {
+            ensure_test_tools(&root)?;
+            test(&root, fuzz_length(fuzz))
+        }
         Task::Schema { check } => {
+            setup::ensure_packages(&[setup::SERVER])?;
             if check {
                 schema_check(&root)
             } else {
@@ -143,6 +147,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Task::Fuzz { long } => {
+            ensure_test_tools(&root)?;
             let venv = python_tools(&root)?;
             let cluster = test_cluster(&root)?;
             let result = schema_fuzz(&root, &cluster, &venv, fuzz_length(long));
@@ -150,14 +155,19 @@ fn main() -> anyhow::Result<()> {
             result
         }
         Task::PythonClient => {
+            ensure_test_tools(&root)?;
             let venv = python_tools(&root)?;
             let cluster = test_cluster(&root)?;
             let result = python_client(&root, &cluster, &venv);
             cluster.stop()?;
             result
         }
-        Task::Bench(options) => bench::run(&root, &options),
+        Task::Bench(options) => {
+            setup::ensure_packages(&[setup::SERVER, setup::BENCH])?;
+            bench::run(&root, &options)
+        }
         Task::E2e { files } => {
+            ensure_test_tools(&root)?;
             let dist = build_web(&root)?;
             let cluster = test_cluster(&root)?;
             let result = browser_tests(&root, &cluster, &dist, &files);
@@ -291,6 +301,14 @@ fn fuzz_length(long: bool) -> xtask::fuzz::Length {
     } else {
         xtask::fuzz::Length::Short
     }
+}
+
+/// What the checks need and a fresh machine lacks: the Debian packages (installed as root,
+/// otherwise named with the command that installs them), rustfmt and clippy, the npm tools.
+fn ensure_test_tools(root: &Path) -> anyhow::Result<()> {
+    setup::ensure_packages(&[setup::SERVER, setup::TEST])?;
+    setup::ensure_rust_components()?;
+    setup::ensure_npm_tools(root)
 }
 
 fn test(root: &Path, fuzz: xtask::fuzz::Length) -> anyhow::Result<()> {
@@ -623,11 +641,8 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
         .arg(&main_wasm))?;
 
     let wasm_opt = root.join("node_modules/.bin/wasm-opt");
-    if !wasm_opt.is_file() && Command::new("npm").arg("--version").output().is_ok() {
-        step("installing npm tools (binaryen for wasm-opt)");
-        run(Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(root))?;
+    if Command::new("npm").arg("--version").output().is_ok() {
+        setup::ensure_npm_tools(root)?;
     }
     let modules: Vec<PathBuf> = std::iter::once(dist.join("pst_bg.wasm"))
         .chain(chunks.iter().cloned())
