@@ -34,8 +34,9 @@ enum Task {
         #[arg(long)]
         release: bool,
     },
-    /// Everything CI checks: fmt, clippy, unit tests, API tests on a real PostgreSQL,
-    /// browser tests, and a short schema fuzzing run.
+    /// Install what the machine lacks, then everything CI checks: fmt, schema.rs against
+    /// the migrations, clippy, unit tests, API tests on a real PostgreSQL, browser tests,
+    /// and a short schema fuzzing run.
     Test {
         /// Fuzz long (at least 5,000 requests) instead of the short run.
         #[arg(long)]
