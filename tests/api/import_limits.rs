@@ -527,3 +527,46 @@ async fn who_may_not_import_is_refused_before_the_file_is_read() {
     let too_large = answer_to_head_only(&app, Some(&dg), (10 << 20) + 1).await;
     assert!(too_large.contains(" 413 "), "{too_large}");
 }
+
+/// A whole file of about 3 MiB that the importer refuses once it reads it (422): a plan
+/// whose every row lacks its code and title.
+fn invalid_three_mib_file() -> Vec<u8> {
+    let header = HEADER.join(";");
+    let blank_row = ";".repeat(HEADER.len() - 1);
+    let mut file = format!("{header}\n");
+    while file.len() < 3 << 20 {
+        file.push_str(&blank_row);
+        file.push_str(";Une ligne sans code ni titre, que l'import refuserait\n");
+    }
+    file.into_bytes()
+}
+
+#[tokio::test]
+async fn a_whole_file_sent_by_who_may_not_import_is_refused_without_being_parsed() {
+    // Arrange: the same invalid file, which the DG's import parses and refuses.
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let social = app.token("social@cpas-a.example").await;
+    let file = invalid_three_mib_file();
+    let (status, problem, _) = import(&app, &dg, "text/csv", file.clone()).await;
+    assert_eq!(status, 422, "{problem}");
+    assert!(problem["errors"].is_array(), "{problem}");
+
+    // Act: a social worker and nobody send it whole.
+    let (social_status, social_problem, _) = import(&app, &social, "text/csv", file.clone()).await;
+    let anonymous = app
+        .client
+        .post(app.url("/api/v1/plans/import?title=Essai&dry_run=true"))
+        .header("content-type", "text/csv")
+        .body(file)
+        .send()
+        .await
+        .expect("an answer");
+
+    // Assert: refused for who they are, not for the file (no row errors: it was not parsed).
+    assert_eq!(social_status, 403, "{social_problem}");
+    assert!(social_problem["errors"].is_null(), "{social_problem}");
+    assert_eq!(anonymous.status().as_u16(), 401);
+    let anonymous: Value = anonymous.json().await.expect("a problem");
+    assert!(anonymous["errors"].is_null(), "{anonymous}");
+}

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod fuzz;
 pub mod http;
 pub mod pg;
+pub mod setup;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,6 +2,7 @@
 //! the same on every machine.
 
 mod bench;
+mod schema;
 mod web;
 
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use xtask::pg::{Cluster, Durability};
-use xtask::{output, project_root, random_hex, random_secrets_key, run};
+use xtask::{output, project_root, random_hex, random_secrets_key, run, setup};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Password of the demo accounts in the browser tests' server.
@@ -33,8 +34,9 @@ enum Task {
         #[arg(long)]
         release: bool,
     },
-    /// Everything CI checks: fmt, clippy, unit tests, API tests on a real PostgreSQL,
-    /// browser tests, and a short schema fuzzing run.
+    /// Install what the machine lacks, then everything CI checks: fmt, schema.rs against
+    /// the migrations, clippy, unit tests, API tests on a real PostgreSQL, browser tests,
+    /// and a short schema fuzzing run.
     Test {
         /// Fuzz long (at least 5,000 requests) instead of the short run.
         #[arg(long)]
@@ -42,6 +44,15 @@ enum Task {
     },
     /// Rewrite openapi/openapi.json from the code.
     Openapi,
+    /// Rewrite backend/src/db/schema.rs with `diesel print-schema` (and
+    /// backend/src/db/schema.patch) from a scratch database migrated from migrations/;
+    /// `cargo xtask test` fails when the file differs.
+    Schema {
+        /// Only compare: fail, showing the difference, when the file is not what the
+        /// migrations generate (what `cargo xtask test` does).
+        #[arg(long)]
+        check: bool,
+    },
     /// Build the web app into frontend/dist.
     BuildWeb,
     /// Back up the database (DATABASE_URL, or the project's) to a file (pg_dump custom format).
@@ -81,7 +92,21 @@ fn main() -> anyhow::Result<()> {
     std::env::set_current_dir(&root)?;
     match cli.command {
         Task::Run { release } => run_server(&root, release),
-        Task::Test { fuzz } => test(&root, fuzz_length(fuzz)),
+        Task::Test { fuzz } => {
+            ensure_test_tools(&root)?;
+            test(&root, fuzz_length(fuzz))
+        }
+        Task::Schema { check } => {
+            setup::ensure_packages(&[setup::SERVER])?;
+            if check {
+                schema_check(&root)
+            } else {
+                let cluster = test_cluster(&root)?;
+                let result = schema::write(&root, &cluster);
+                cluster.stop()?;
+                result
+            }
+        }
         Task::Openapi => {
             let json = output(
                 cargo()
@@ -123,6 +148,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Task::Fuzz { long } => {
+            ensure_test_tools(&root)?;
             let venv = python_tools(&root)?;
             let cluster = test_cluster(&root)?;
             let result = schema_fuzz(&root, &cluster, &venv, fuzz_length(long));
@@ -130,14 +156,19 @@ fn main() -> anyhow::Result<()> {
             result
         }
         Task::PythonClient => {
+            ensure_test_tools(&root)?;
             let venv = python_tools(&root)?;
             let cluster = test_cluster(&root)?;
             let result = python_client(&root, &cluster, &venv);
             cluster.stop()?;
             result
         }
-        Task::Bench(options) => bench::run(&root, &options),
+        Task::Bench(options) => {
+            setup::ensure_packages(&[setup::SERVER, setup::BENCH])?;
+            bench::run(&root, &options)
+        }
         Task::E2e { files } => {
+            ensure_test_tools(&root)?;
             let dist = build_web(&root)?;
             let cluster = test_cluster(&root)?;
             let result = browser_tests(&root, &cluster, &dist, &files);
@@ -273,9 +304,19 @@ fn fuzz_length(long: bool) -> xtask::fuzz::Length {
     }
 }
 
+/// What the checks need and a fresh machine lacks: the Debian packages (installed as root,
+/// otherwise named with the command that installs them), rustfmt and clippy, the npm tools.
+fn ensure_test_tools(root: &Path) -> anyhow::Result<()> {
+    setup::ensure_packages(&[setup::SERVER, setup::TEST])?;
+    setup::ensure_rust_components()?;
+    setup::ensure_npm_tools(root)
+}
+
 fn test(root: &Path, fuzz: xtask::fuzz::Length) -> anyhow::Result<()> {
     step("rustfmt");
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+
+    schema_check(root)?;
 
     step("clippy (server, tests, tools)");
     run(cargo().args([
@@ -340,6 +381,17 @@ fn test(root: &Path, fuzz: xtask::fuzz::Length) -> anyhow::Result<()> {
     stopped?;
     eprintln!("\nxtask: all checks passed");
     Ok(())
+}
+
+/// Fails when `backend/src/db/schema.rs` is not what `diesel print-schema` generates from
+/// the migrations; early, before a drift shows up as puzzling compile errors.
+fn schema_check(root: &Path) -> anyhow::Result<()> {
+    let cluster = test_cluster(root)?;
+    step("schema.rs against the migrations (diesel print-schema)");
+    let result = schema::check(root, &cluster);
+    let stopped = cluster.stop();
+    result?;
+    stopped
 }
 
 /// The project's Python tools (`tests/requirements.txt`) in `.venv`, installed from PyPI
@@ -591,13 +643,8 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 
     let wasm_opt = root.join("node_modules/.bin/wasm-opt");
     let esbuild = root.join("node_modules/.bin/esbuild");
-    if !(wasm_opt.is_file() && esbuild.is_file())
-        && Command::new("npm").arg("--version").output().is_ok()
-    {
-        step("installing npm tools (binaryen for wasm-opt, esbuild)");
-        run(Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(root))?;
+    if Command::new("npm").arg("--version").output().is_ok() {
+        setup::ensure_npm_tools(root)?;
     }
     let modules: Vec<PathBuf> = std::iter::once(dist.join("pst_bg.wasm"))
         .chain(chunks.iter().cloned())

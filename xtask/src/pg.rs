@@ -193,6 +193,11 @@ impl Cluster {
         crate::output(self.psql_command(database).arg("-f").arg(file))
     }
 
+    /// Runs a SQL file on `database` in one transaction (`psql -1`): all of it or nothing.
+    pub fn psql_file_in_transaction(&self, database: &str, file: &Path) -> anyhow::Result<String> {
+        crate::output(self.psql_command(database).arg("-1").arg("-f").arg(file))
+    }
+
     /// psql on `database`: unaligned tuples only, stopping at the first error.
     fn psql_command(&self, database: &str) -> Command {
         let mut command = Command::new(self.bin_dir.join("psql"));

@@ -36,15 +36,6 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
 pub type PgPool = Pool<ConnectionManager<PgConnection>>;
 pub type PgPooled = PooledConnection<ConnectionManager<PgConnection>>;
 
-// Joins that `diesel print-schema` cannot infer: the foreign keys are composite (they
-// include `tenant_id`), but the id alone is what these joins need.
-diesel::joinable!(schema::actions -> schema::objectives (objective_id));
-diesel::joinable!(schema::action_organisations -> schema::actions (action_id));
-diesel::joinable!(schema::action_organisations -> schema::organisations (organisation_id));
-diesel::joinable!(schema::opinions -> schema::plans (plan_id));
-diesel::joinable!(schema::opinion_objectives -> schema::opinions (opinion_id));
-diesel::joinable!(schema::opinion_objectives -> schema::objectives (objective_id));
-
 /// Pool settings.
 #[derive(Debug, Clone)]
 pub struct PoolOptions {

@@ -1,9 +1,16 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
-    content_revisions (tenant_id) {
+    action_history (id) {
+        id -> Int8,
         tenant_id -> Uuid,
-        revision -> Int8,
+        action_id -> Uuid,
+        applied_by -> Uuid,
+        proposed_by -> Nullable<Uuid>,
+        change_request_id -> Nullable<Uuid>,
+        at -> Timestamptz,
+        version -> Int4,
+        changes -> Jsonb,
     }
 }
 
@@ -47,6 +54,166 @@ diesel::table! {
         last_reported_at -> Nullable<Timestamptz>,
         reminded_at -> Nullable<Timestamptz>,
         search_text -> Text,
+    }
+}
+
+diesel::table! {
+    api_token_usage (tenant_id, token_id, window_start) {
+        tenant_id -> Uuid,
+        token_id -> Uuid,
+        window_start -> Timestamptz,
+        requests -> Int4,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        organisation_id -> Uuid,
+        user_id -> Uuid,
+        name -> Text,
+        token_hash -> Bytea,
+        prefix -> Text,
+        scopes -> Array<Text>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        expires_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+        last_used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    budget_lines (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        action_id -> Uuid,
+        year -> Int4,
+        service -> Text,
+        direction -> Text,
+        article -> Nullable<Text>,
+        planned_cents -> Int8,
+        spent_cents -> Int8,
+        funding_source -> Nullable<Text>,
+        position -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+        archived_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    change_requests (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        action_id -> Uuid,
+        author_id -> Uuid,
+        base_version -> Int4,
+        changes -> Jsonb,
+        before -> Jsonb,
+        note -> Nullable<Text>,
+        status -> Text,
+        decided_by -> Nullable<Uuid>,
+        decided_at -> Nullable<Timestamptz>,
+        reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+        replaced_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    content_revisions (tenant_id) {
+        tenant_id -> Uuid,
+        revision -> Int8,
+    }
+}
+
+diesel::table! {
+    data_repairs (id) {
+        id -> Int8,
+        migration -> Text,
+        table_name -> Text,
+        row_id -> Text,
+        column_name -> Text,
+        old_value -> Text,
+        action -> Text,
+        recorded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (principal, key) {
+        principal -> Text,
+        key -> Text,
+        tenant_id -> Nullable<Uuid>,
+        request_hash -> Bytea,
+        status_code -> Nullable<Int4>,
+        content_type -> Nullable<Text>,
+        location -> Nullable<Text>,
+        response_body -> Nullable<Bytea>,
+        created_at -> Timestamptz,
+        response_key_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    indicators (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        action_id -> Uuid,
+        name -> Text,
+        unit -> Nullable<Text>,
+        year -> Nullable<Int4>,
+        baseline -> Nullable<Float8>,
+        target -> Nullable<Float8>,
+        current_value -> Nullable<Float8>,
+        measured_at -> Nullable<Date>,
+        position -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+        archived_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    journal_entries (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        action_id -> Uuid,
+        author_id -> Uuid,
+        entry_date -> Date,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> Int8,
+        at -> Timestamptz,
+        email -> Text,
+        client_ip -> Text,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        user_id -> Uuid,
+        kind -> Text,
+        payload -> Jsonb,
+        created_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
+        email_status -> Text,
+        email_attempts -> Int4,
+        email_next_at -> Timestamptz,
+        email_error -> Nullable<Text>,
     }
 }
 
@@ -104,6 +271,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    plan_evaluations (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        plan_id -> Uuid,
+        kind -> Text,
+        as_of -> Date,
+        snapshot -> Jsonb,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    plan_versions (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        plan_id -> Uuid,
+        number -> Int4,
+        adopted_on -> Date,
+        deliberation -> Nullable<Text>,
+        snapshot -> Jsonb,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     plans (id) {
         id -> Uuid,
         tenant_id -> Uuid,
@@ -120,27 +314,6 @@ diesel::table! {
         update_cadence_days -> Int4,
         digest_sent_at -> Nullable<Timestamptz>,
         published_at -> Nullable<Timestamptz>,
-    }
-}
-
-diesel::table! {
-    tenants (id) {
-        id -> Uuid,
-        slug -> Text,
-        name -> Text,
-        description -> Nullable<Text>,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-        version -> Int4,
-    }
-}
-
-diesel::table! {
-    login_failures (id) {
-        id -> Int8,
-        at -> Timestamptz,
-        email -> Text,
-        client_ip -> Text,
     }
 }
 
@@ -170,6 +343,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    tenants (id) {
+        id -> Uuid,
+        slug -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Uuid,
         tenant_id -> Nullable<Uuid>,
@@ -185,154 +370,6 @@ diesel::table! {
         updated_at -> Timestamptz,
         version -> Int4,
         kind -> Text,
-    }
-}
-
-diesel::table! {
-    action_history (id) {
-        id -> Int8,
-        tenant_id -> Uuid,
-        action_id -> Uuid,
-        applied_by -> Uuid,
-        proposed_by -> Nullable<Uuid>,
-        change_request_id -> Nullable<Uuid>,
-        at -> Timestamptz,
-        version -> Int4,
-        changes -> Jsonb,
-    }
-}
-
-diesel::table! {
-    budget_lines (id) {
-        id -> Uuid,
-        tenant_id -> Uuid,
-        action_id -> Uuid,
-        year -> Int4,
-        service -> Text,
-        direction -> Text,
-        article -> Nullable<Text>,
-        planned_cents -> Int8,
-        spent_cents -> Int8,
-        funding_source -> Nullable<Text>,
-        position -> Int4,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-        version -> Int4,
-        archived_at -> Nullable<Timestamptz>,
-    }
-}
-
-diesel::table! {
-    change_requests (id) {
-        id -> Uuid,
-        tenant_id -> Uuid,
-        action_id -> Uuid,
-        author_id -> Uuid,
-        base_version -> Int4,
-        changes -> Jsonb,
-        before -> Jsonb,
-        note -> Nullable<Text>,
-        status -> Text,
-        decided_by -> Nullable<Uuid>,
-        decided_at -> Nullable<Timestamptz>,
-        reason -> Nullable<Text>,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-        version -> Int4,
-        replaced_by -> Nullable<Uuid>,
-    }
-}
-
-diesel::table! {
-    indicators (id) {
-        id -> Uuid,
-        tenant_id -> Uuid,
-        action_id -> Uuid,
-        name -> Text,
-        unit -> Nullable<Text>,
-        year -> Nullable<Int4>,
-        baseline -> Nullable<Float8>,
-        target -> Nullable<Float8>,
-        current_value -> Nullable<Float8>,
-        measured_at -> Nullable<Date>,
-        position -> Int4,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-        version -> Int4,
-        archived_at -> Nullable<Timestamptz>,
-    }
-}
-
-diesel::table! {
-    journal_entries (id) {
-        id -> Uuid,
-        tenant_id -> Uuid,
-        action_id -> Uuid,
-        author_id -> Uuid,
-        entry_date -> Date,
-        body -> Text,
-        created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    notifications (id) {
-        id -> Uuid,
-        tenant_id -> Uuid,
-        user_id -> Uuid,
-        kind -> Text,
-        payload -> Jsonb,
-        created_at -> Timestamptz,
-        read_at -> Nullable<Timestamptz>,
-        email_status -> Text,
-        email_attempts -> Int4,
-        email_next_at -> Timestamptz,
-        email_error -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    api_tokens (id) {
-        id -> Uuid,
-        tenant_id -> Uuid,
-        organisation_id -> Uuid,
-        user_id -> Uuid,
-        name -> Text,
-        token_hash -> Bytea,
-        prefix -> Text,
-        scopes -> Array<Text>,
-        created_by -> Nullable<Uuid>,
-        created_at -> Timestamptz,
-        expires_at -> Nullable<Timestamptz>,
-        revoked_at -> Nullable<Timestamptz>,
-        last_used_at -> Nullable<Timestamptz>,
-    }
-}
-
-diesel::table! {
-    api_token_usage (tenant_id, token_id, window_start) {
-        tenant_id -> Uuid,
-        token_id -> Uuid,
-        window_start -> Timestamptz,
-        requests -> Int4,
-    }
-}
-
-diesel::table! {
-    webhook_endpoints (id) {
-        id -> Uuid,
-        tenant_id -> Uuid,
-        url -> Text,
-        description -> Nullable<Text>,
-        secret -> Nullable<Text>,
-        events -> Array<Text>,
-        active -> Bool,
-        created_by -> Nullable<Uuid>,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-        version -> Int4,
-        secret_sealed -> Nullable<Bytea>,
-        secret_key_id -> Nullable<Text>,
     }
 }
 
@@ -357,67 +394,66 @@ diesel::table! {
 }
 
 diesel::table! {
-    idempotency_keys (principal, key) {
-        principal -> Text,
-        key -> Text,
-        tenant_id -> Nullable<Uuid>,
-        request_hash -> Bytea,
-        status_code -> Nullable<Int4>,
-        content_type -> Nullable<Text>,
-        location -> Nullable<Text>,
-        response_body -> Nullable<Bytea>,
-        created_at -> Timestamptz,
-        response_key_id -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    plan_versions (id) {
+    webhook_endpoints (id) {
         id -> Uuid,
         tenant_id -> Uuid,
-        plan_id -> Uuid,
-        number -> Int4,
-        adopted_on -> Date,
-        deliberation -> Nullable<Text>,
-        snapshot -> Jsonb,
+        url -> Text,
+        description -> Nullable<Text>,
+        secret -> Nullable<Text>,
+        events -> Array<Text>,
+        active -> Bool,
         created_by -> Nullable<Uuid>,
         created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+        secret_sealed -> Nullable<Bytea>,
+        secret_key_id -> Nullable<Text>,
     }
 }
 
-diesel::table! {
-    plan_evaluations (id) {
-        id -> Uuid,
-        tenant_id -> Uuid,
-        plan_id -> Uuid,
-        kind -> Text,
-        as_of -> Date,
-        snapshot -> Jsonb,
-        created_by -> Nullable<Uuid>,
-        created_at -> Timestamptz,
-    }
-}
-
+diesel::joinable!(action_history -> change_requests (change_request_id));
+diesel::joinable!(api_token_usage -> tenants (tenant_id));
+diesel::joinable!(api_tokens -> tenants (tenant_id));
+diesel::joinable!(idempotency_keys -> tenants (tenant_id));
+diesel::joinable!(journal_entries -> users (author_id));
+diesel::joinable!(notifications -> tenants (tenant_id));
+diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(organisations -> tenants (tenant_id));
-diesel::joinable!(api_tokens -> organisations (organisation_id));
-diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(plan_evaluations -> tenants (tenant_id));
+diesel::joinable!(plan_evaluations -> users (created_by));
+diesel::joinable!(plan_versions -> tenants (tenant_id));
+diesel::joinable!(plan_versions -> users (created_by));
 diesel::joinable!(plans -> tenants (tenant_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(refresh_tokens -> tenants (tenant_id));
+diesel::joinable!(sessions -> tenants (tenant_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> tenants (tenant_id));
+diesel::joinable!(webhook_deliveries -> tenants (tenant_id));
+diesel::joinable!(webhook_endpoints -> tenants (tenant_id));
+diesel::joinable!(webhook_endpoints -> users (created_by));
+// Joins print-schema cannot infer: these foreign keys are composite (they include
+// `tenant_id`), but the id alone is what the joins need.
+diesel::joinable!(action_organisations -> actions (action_id));
+diesel::joinable!(action_organisations -> organisations (organisation_id));
+diesel::joinable!(actions -> objectives (objective_id));
+diesel::joinable!(api_tokens -> organisations (organisation_id));
+diesel::joinable!(opinion_objectives -> objectives (objective_id));
+diesel::joinable!(opinion_objectives -> opinions (opinion_id));
+diesel::joinable!(opinions -> plans (plan_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     action_history,
-    content_revisions,
-    api_token_usage,
-    api_tokens,
-    idempotency_keys,
-    webhook_deliveries,
-    webhook_endpoints,
     action_organisations,
     actions,
+    api_token_usage,
+    api_tokens,
     budget_lines,
     change_requests,
+    content_revisions,
+    data_repairs,
+    idempotency_keys,
     indicators,
     journal_entries,
     login_failures,
@@ -433,4 +469,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     tenants,
     users,
+    webhook_deliveries,
+    webhook_endpoints,
 );

@@ -86,7 +86,7 @@ pub fn ensure_installed() -> anyhow::Result<()> {
     if !found {
         bail!(
             "wrk is not installed: `cargo xtask bench` drives the server with it \
-             (Debian: `apt-get install wrk`; `.ci/run` installs it)"
+             (Debian: `apt-get install wrk`; `cargo xtask bench` installs it when run as root)"
         );
     }
     Ok(())
