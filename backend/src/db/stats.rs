@@ -15,8 +15,7 @@ use crate::error::ApiError;
 const ACTIONS: &str = "
     WITH a AS (
         SELECT a.id, a.objective_id, oo.parent_id AS strategic_id, a.status, a.progress,
-               (a.planned_end < current_date
-                AND a.status NOT IN ('termine', 'annule_abandonne')) AS late
+               pst_action_is_late(a.planned_end, a.status) AS late
         FROM actions a JOIN objectives oo ON oo.id = a.objective_id
         WHERE a.plan_id = $1 AND a.tenant_id = $2 AND a.archived_at IS NULL
     )";

@@ -5,10 +5,7 @@
 use diesel::prelude::*;
 
 /// The SQL condition "this action is stale", over `actions` joined to its plan `p`.
-pub const STALE: &str = "(p.status = 'adopted' \
-     AND actions.status NOT IN ('termine', 'annule_abandonne') \
-     AND coalesce(actions.last_reported_at, p.adopted_on::timestamptz, p.created_at) \
-         < now() - make_interval(days => p.update_cadence_days))";
+const STALE: &str = crate::db::rules::STALE_WITH_PLAN;
 
 /// What one run did.
 #[derive(Debug, Default, PartialEq, Eq)]
