@@ -274,7 +274,7 @@ pub fn propose(
          inbox AS ( \
              INSERT INTO notifications (tenant_id, user_id, kind, payload) \
              SELECT $2, u.id, 'change_request_created', $10 FROM users u \
-             WHERE u.tenant_id = $2 AND u.role IN ('president', 'dg') AND u.active) \
+             WHERE u.tenant_id = $2 AND u.role = ANY($14) AND u.active) \
          INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, event_type, payload) \
          SELECT e.tenant_id, e.id, $11, $12, $13 FROM webhook_endpoints e \
          WHERE e.tenant_id = $2 AND e.active AND e.events @> ARRAY[$12]",
@@ -291,7 +291,8 @@ pub fn propose(
     .bind::<Jsonb, _>(&notification)
     .bind::<SqlUuid, _>(event_id)
     .bind::<Text, _>(event.as_str())
-    .bind::<Jsonb, _>(&payload);
+    .bind::<Jsonb, _>(&payload)
+    .bind::<Array<Text>, _>(crate::authz::manager_roles());
     let recorded = match replaces {
         None => insert.execute(conn).map(drop).map_err(Refusal::from),
         Some(replaced) => conn.transaction(|conn| {

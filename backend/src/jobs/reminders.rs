@@ -42,8 +42,8 @@ pub fn run_once(conn: &mut PgConnection) -> anyhow::Result<ReminderReport> {
     Ok(ReminderReport { reminded, digests })
 }
 
-/// Runs `statement` (which handles at most `$1` rows of ids after `$2`, by id) until it
-/// handles fewer; `true` when another instance holds the reminders' lock.
+/// Runs `statement` (which handles at most `$1` rows of ids after `$2`, by id; `$3` is
+/// the managers' roles) until it handles fewer; `true` when another instance holds the reminders' lock.
 fn in_batches(conn: &mut PgConnection, statement: &str) -> anyhow::Result<(usize, bool)> {
     let mut total = 0;
     let mut after = uuid::Uuid::nil();
@@ -64,6 +64,9 @@ fn in_batches(conn: &mut PgConnection, statement: &str) -> anyhow::Result<(usize
             let batch: Batch = diesel::sql_query(statement)
                 .bind::<diesel::sql_types::BigInt, _>(BATCH)
                 .bind::<diesel::sql_types::Uuid, _>(after)
+                .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(
+                    crate::authz::manager_roles(),
+                )
                 .get_result(conn)?;
             Ok(Some(batch))
         })?;
@@ -138,7 +141,7 @@ fn digest_sql() -> String {
                     jsonb_build_object('plan_id', digest.id, 'plan_title', digest.title,
                                        'actions', digest.actions)
              FROM digest
-             JOIN users u ON u.tenant_id = digest.tenant_id AND u.role IN ('president', 'dg')
+             JOIN users u ON u.tenant_id = digest.tenant_id AND u.role = ANY($3)
                          AND u.active),
          marked AS (
              UPDATE plans SET digest_sent_at = now() FROM digest WHERE plans.id = digest.id
