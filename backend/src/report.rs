@@ -51,11 +51,9 @@ fn figure(value: Option<f64>) -> String {
 }
 
 fn mean(items: &[&Action]) -> String {
-    if items.is_empty() {
-        return "—".to_owned();
-    }
     let sum: i64 = items.iter().map(|a| i64::from(a.progress)).sum();
-    format!("{} %", (sum as f64 / items.len() as f64).round())
+    api_types::whole_mean_progress(sum, items.len() as i64)
+        .map_or_else(|| "—".to_owned(), |mean| format!("{mean} %"))
 }
 
 /// Indicators as "name : measured / target unit", joined by `separator`; the workbook and

@@ -68,11 +68,7 @@ pub fn public_plan(
 
 fn mean(progress: impl Iterator<Item = i16>) -> f64 {
     let (sum, count) = progress.fold((0_i64, 0_i64), |(s, c), p| (s + i64::from(p), c + 1));
-    if count == 0 {
-        0.0
-    } else {
-        (sum as f64 / count as f64 * 10.0).round() / 10.0
-    }
+    wire::mean_progress(sum, count)
 }
 
 /// The public view of a tree: statuses and progress, organisations; nothing about people,

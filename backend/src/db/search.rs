@@ -99,7 +99,9 @@ fn filtered(tenant: TenantId, filter: &ActionFilter) -> Boxed<'static> {
         None => {}
     }
     if let Some(text) = filter.text.as_deref().filter(|t| !t.trim().is_empty()) {
-        // `search_text` is folded
+        // Folded in SQL (`pst_fold`, `unaccent`), not with `api_types::fold`: the stored
+        // `search_text` column and the trigram indexes are built by it, and the text
+        // searched for must be folded the same way to match them. `search_text` is folded
         // once per write (a stored generated column); the CPAS's few organisations are
         // folded once per statement, not once per action row.
         let pattern = pattern(text);

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use api_types as wire;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Double, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Nullable, Text, Uuid as SqlUuid};
 use uuid::Uuid;
 
 use super::stored;
@@ -23,7 +23,7 @@ const ACTIONS: &str = "
 /// The aggregate columns, over the rows of `a` in the group.
 const AGGREGATES: &str = "
     count(a.id) AS actions,
-    coalesce(avg(a.progress), 0)::float8 AS mean_progress,
+    coalesce(sum(a.progress), 0)::int8 AS progress_sum,
     count(a.id) FILTER (WHERE a.late) AS late,
     count(a.id) FILTER (WHERE a.status = 'non_commence') AS non_commence,
     count(a.id) FILTER (WHERE a.status = 'en_cours') AS en_cours,
@@ -38,8 +38,8 @@ struct RollupRow {
     key: Option<Uuid>,
     #[diesel(sql_type = BigInt)]
     actions: i64,
-    #[diesel(sql_type = Double)]
-    mean_progress: f64,
+    #[diesel(sql_type = BigInt)]
+    progress_sum: i64,
     #[diesel(sql_type = BigInt)]
     late: i64,
     #[diesel(sql_type = BigInt)]
@@ -60,7 +60,7 @@ impl RollupRow {
     fn rollup(&self) -> wire::Rollup {
         wire::Rollup {
             actions: self.actions,
-            mean_progress: (self.mean_progress * 10.0).round() / 10.0,
+            mean_progress: wire::mean_progress(self.progress_sum, self.actions),
             late: self.late,
             by_status: wire::StatusCounts {
                 non_commence: self.non_commence,
