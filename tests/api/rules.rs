@@ -113,10 +113,9 @@ fn at_23_30_utc_on_the_last_day_of_a_planned_end_the_action_is_late_in_brussels(
     fn instant(text: &str) -> DateTime<Utc> {
         text.parse().expect("an instant")
     }
-    let conn = &mut <diesel::PgConnection as diesel::Connection>::establish(
-        &tests::fresh_database(),
-    )
-    .expect("the test database answers");
+    let conn =
+        &mut <diesel::PgConnection as diesel::Connection>::establish(&tests::fresh_database())
+            .expect("the test database answers");
     // Summer (UTC+2): 21:30 UTC is 23:30 in Brussels, still the last day; 23:30 UTC is
     // already the next day there.
     assert_eq!(

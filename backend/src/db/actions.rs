@@ -9,6 +9,7 @@ use super::plans::{group_organisations, wire_action};
 use super::rules::{self, Flags};
 use super::schema::{action_organisations, actions, objectives, organisations, plans};
 use super::stored;
+use super::stored::Stored;
 use crate::domain::{ActionId, TenantId};
 use crate::error::ApiError;
 
@@ -77,33 +78,34 @@ pub fn of_organisation(
     tenant: TenantId,
     organisation: Uuid,
 ) -> Result<Vec<wire::ActionRef>, ApiError> {
-    let rows: Vec<(Action, Flags, Plan, String, String)> = action_organisations::table
-        .inner_join(actions::table.inner_join(objectives::table))
-        .inner_join(plans::table.on(plans::id.eq(actions::plan_id)))
-        .filter(action_organisations::organisation_id.eq(organisation))
-        .filter(action_organisations::tenant_id.eq(tenant.get()))
-        .filter(actions::archived_at.is_null())
-        .order((
-            plans::created_at,
-            objectives::position,
-            actions::position,
-            actions::code,
-        ))
-        .select((
-            Action::as_select(),
-            rules::flags(),
-            Plan::as_select(),
-            objectives::code,
-            action_organisations::role,
-        ))
-        .load(conn)?;
+    let rows: Vec<(Action, Flags, Plan, String, Stored<wire::OrgRole>)> =
+        action_organisations::table
+            .inner_join(actions::table.inner_join(objectives::table))
+            .inner_join(plans::table.on(plans::id.eq(actions::plan_id)))
+            .filter(action_organisations::organisation_id.eq(organisation))
+            .filter(action_organisations::tenant_id.eq(tenant.get()))
+            .filter(actions::archived_at.is_null())
+            .order((
+                plans::created_at,
+                objectives::position,
+                actions::position,
+                actions::code,
+            ))
+            .select((
+                Action::as_select(),
+                rules::flags(),
+                Plan::as_select(),
+                objectives::code,
+                action_organisations::role,
+            ))
+            .load(conn)?;
     rows.into_iter()
-        .map(|(action, flags, plan, objective_code, role)| {
+        .map(|(action, flags, plan, objective_code, Stored(role))| {
             Ok(wire::ActionRef {
                 late: flags.late,
                 stale: flags.stale,
                 kind: action.kind.as_deref().map(stored).transpose()?,
-                status: stored(&action.status)?,
+                status: action.status,
                 id: action.id,
                 code: action.code,
                 title: action.title,
@@ -111,7 +113,7 @@ pub fn of_organisation(
                 plan_id: plan.id,
                 plan_title: plan.title,
                 objective_code,
-                role: stored(&role)?,
+                role,
             })
         })
         .collect()

@@ -23,7 +23,7 @@ use super::schema::{
     action_history, action_organisations, actions, budget_lines, change_requests, indicators,
     journal_entries, notifications, organisations, users,
 };
-use super::stored;
+use super::stored::Stored;
 use crate::domain::follow_up::{FollowUpChanges, Measures, snapshot};
 use crate::domain::{ActionId, TenantId};
 use crate::error::ApiError;
@@ -63,7 +63,8 @@ struct ChangeRequestRow {
     changes: Value,
     before: Value,
     note: Option<String>,
-    status: String,
+    #[diesel(deserialize_as = Stored<wire::ChangeRequestStatus>)]
+    status: wire::ChangeRequestStatus,
     decided_by: Option<Uuid>,
     decided_at: Option<DateTime<Utc>>,
     reason: Option<String>,
@@ -245,7 +246,7 @@ pub fn propose(
         changes: changes.to_json(),
         before: Value::Object(before),
         note: note.map(str::to_owned),
-        status: "pending".to_owned(),
+        status: wire::ChangeRequestStatus::Pending,
         decided_by: None,
         decided_at: None,
         reason: None,
@@ -309,7 +310,7 @@ pub fn propose(
             let pending: Option<Uuid> = change_requests::table
                 .filter(change_requests::action_id.eq(action.id))
                 .filter(change_requests::author_id.eq(basis.author.id))
-                .filter(change_requests::status.eq("pending"))
+                .filter(change_requests::status.eq(Stored(wire::ChangeRequestStatus::Pending)))
                 .select(change_requests::id)
                 .first(conn)
                 .optional()?;
@@ -336,7 +337,7 @@ fn set_aside(
     replaced: Uuid,
     by: Uuid,
 ) -> Result<(), ApiError> {
-    let found: Option<(Uuid, Uuid, String)> = change_requests::table
+    let found: Option<(Uuid, Uuid, Stored<wire::ChangeRequestStatus>)> = change_requests::table
         .filter(change_requests::id.eq(replaced))
         .filter(change_requests::tenant_id.eq(tenant.get()))
         .select((
@@ -357,16 +358,19 @@ fn set_aside(
                 "your proposal on another action: a proposal replaces one on its own action",
             ));
         }
-        Some((_, _, status)) if status != "pending" => {
+        Some((_, _, Stored(status))) if status != wire::ChangeRequestStatus::Pending => {
             return Err(ApiError::Conflict {
                 code: ProblemCode::AlreadyDecided,
-                detail: format!("the proposal named in `replaces` is already {status}"),
+                detail: format!(
+                    "the proposal named in `replaces` is already {}",
+                    status.as_str()
+                ),
             });
         }
         Some(_) => {
             diesel::update(change_requests::table.find(replaced))
                 .set((
-                    change_requests::status.eq("replaced"),
+                    change_requests::status.eq(Stored(wire::ChangeRequestStatus::Replaced)),
                     change_requests::replaced_by.eq(by),
                     change_requests::version.eq(change_requests::version + 1),
                 ))
@@ -439,7 +443,7 @@ pub fn list(
         .limit(limit)
         .into_boxed();
     if let Some(status) = filter.status {
-        query = query.filter(change_requests::status.eq(status.as_str()));
+        query = query.filter(change_requests::status.eq(Stored(status)));
     }
     if let Some(plan) = filter.plan_id {
         query = query.filter(actions::plan_id.eq(plan));
@@ -473,10 +477,10 @@ fn pending_for_update(
         .ok_or(ApiError::NotFound {
             resource: "change request",
         })?;
-    if row.status != "pending" {
+    if row.status != wire::ChangeRequestStatus::Pending {
         return Err(ApiError::Conflict {
             code: ProblemCode::AlreadyDecided,
-            detail: format!("this proposal is already {}", row.status),
+            detail: format!("this proposal is already {}", row.status.as_str()),
         });
     }
     Ok(row)
@@ -525,7 +529,7 @@ pub fn approve(
         }
         diesel::update(change_requests::table.find(row.id))
             .set((
-                change_requests::status.eq("approved"),
+                change_requests::status.eq(Stored(wire::ChangeRequestStatus::Approved)),
                 change_requests::decided_by.eq(approver),
                 change_requests::decided_at.eq(Utc::now()),
                 change_requests::version.eq(change_requests::version + 1),
@@ -555,7 +559,7 @@ pub fn reject(
         let row = pending_for_update(conn, tenant, id)?;
         diesel::update(change_requests::table.find(row.id))
             .set((
-                change_requests::status.eq("rejected"),
+                change_requests::status.eq(Stored(wire::ChangeRequestStatus::Rejected)),
                 change_requests::decided_by.eq(decider),
                 change_requests::decided_at.eq(Utc::now()),
                 change_requests::reason.eq(reason),
@@ -593,7 +597,7 @@ pub fn withdraw(
         }
         diesel::update(change_requests::table.find(row.id))
             .set((
-                change_requests::status.eq("withdrawn"),
+                change_requests::status.eq(Stored(wire::ChangeRequestStatus::Withdrawn)),
                 change_requests::version.eq(change_requests::version + 1),
             ))
             .execute(conn)?;
@@ -645,7 +649,7 @@ pub fn edit(
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = actions)]
 struct FollowUpChangeset {
-    status: Option<String>,
+    status: Option<Stored<wire::ActionStatus>>,
     progress: Option<i16>,
     planned_start: Option<Option<NaiveDate>>,
     planned_end: Option<Option<NaiveDate>>,
@@ -689,7 +693,7 @@ fn apply(
     let version: i32 = diesel::update(actions::table.find(action.id))
         .set((
             &FollowUpChangeset {
-                status: c.status.map(|s| s.as_str().to_owned()),
+                status: c.status.map(Stored),
                 progress: c.progress,
                 planned_start: stored_date(c.planned_start),
                 planned_end: stored_date(c.planned_end),
@@ -958,7 +962,7 @@ fn wire_request(
         action_title: action.title.clone(),
         plan_id,
         author: person(people, row.author_id),
-        status: stored(&row.status)?,
+        status: row.status,
         base_version: row.base_version,
         current_version: action.version,
         note: row.note,
@@ -1117,7 +1121,7 @@ fn check_measures(measures: &Measures, changes: &FollowUpChanges) -> Result<(), 
 pub fn pending_of(conn: &mut PgConnection, action: Uuid) -> Result<Vec<Uuid>, ApiError> {
     Ok(change_requests::table
         .filter(change_requests::action_id.eq(action))
-        .filter(change_requests::status.eq("pending"))
+        .filter(change_requests::status.eq(Stored(wire::ChangeRequestStatus::Pending)))
         .order(change_requests::created_at)
         .select(change_requests::id)
         .load(conn)?)

@@ -18,6 +18,7 @@ pub mod schema;
 pub mod search;
 pub mod seed;
 pub mod stats;
+pub mod stored;
 pub mod structure;
 
 use std::sync::Arc;

@@ -10,11 +10,11 @@ use diesel::sql_types::Timestamptz;
 use uuid::Uuid;
 
 use super::models::{Action, ActionOrganisation, Objective, Opinion, Organisation, Plan, Tenant};
+use super::rules::{self, Flags};
 use super::schema::{
     action_organisations, actions, content_revisions, objectives, opinion_objectives, opinions,
     organisations, plans, tenants,
 };
-use super::rules::{self, Flags};
 use super::stored;
 use crate::domain::{PlanId, TenantId};
 use crate::error::ApiError;
@@ -63,7 +63,7 @@ pub fn list_plans(
                 title: plan.title,
                 start_year: plan.start_year,
                 end_year: plan.end_year,
-                status: stored(&plan.status)?,
+                status: plan.status,
                 adopted_on: plan.adopted_on,
                 version: plan.version,
                 updated_at: plan.updated_at,
@@ -150,6 +150,10 @@ pub fn plan_tree_within(
     load_tree(conn, tenant, id.get()).map(|(tree, _)| tree)
 }
 
+/// A row of the tree's first statement: the plan, its CPAS, one opinion with one of its
+/// objectives, and when the next Belgian day starts.
+type Head = (Plan, Tenant, Option<Opinion>, Option<Uuid>, DateTime<Utc>);
+
 /// The tree, and until when its time-dependent flags hold.
 fn load_tree(
     conn: &mut PgConnection,
@@ -157,7 +161,7 @@ fn load_tree(
     plan_id: Uuid,
 ) -> Result<(wire::PlanTree, DateTime<Utc>), ApiError> {
     let tenant_id = tenant.get();
-    let head: Vec<(Plan, Tenant, Option<Opinion>, Option<Uuid>, DateTime<Utc>)> = plans::table
+    let head: Vec<Head> = plans::table
         .inner_join(tenants::table)
         .left_join(opinions::table.left_join(opinion_objectives::table))
         .filter(plans::id.eq(plan_id))
@@ -222,7 +226,7 @@ fn load_tree(
         title: plan.title,
         start_year: plan.start_year,
         end_year: plan.end_year,
-        status: stored(&plan.status)?,
+        status: plan.status,
         adopted_on: plan.adopted_on,
         opinion_title: plan.opinion_title,
         published_at: plan.published_at,
@@ -234,10 +238,7 @@ fn load_tree(
     Ok((tree, fresh_until))
 }
 
-fn assemble_opinions(
-    head: &[(Plan, Tenant, Option<Opinion>, Option<Uuid>, DateTime<Utc>)],
-    codes: &HashMap<Uuid, &str>,
-) -> Vec<wire::Opinion> {
+fn assemble_opinions(head: &[Head], codes: &HashMap<Uuid, &str>) -> Vec<wire::Opinion> {
     let mut opinions: Vec<wire::Opinion> = Vec::new();
     for (_, _, opinion, objective_id, _) in head {
         let Some(opinion) = opinion else { continue };
@@ -332,7 +333,7 @@ pub(super) fn group_organisations(
             name: organisation.name,
             kind: stored(&organisation.kind)?,
         };
-        match stored::<wire::OrgRole>(&link.role)? {
+        match link.role {
             wire::OrgRole::Lead => entry.0 = Some(reference),
             wire::OrgRole::Collaborator => entry.1.push(reference),
         }
@@ -355,7 +356,7 @@ pub(super) fn wire_action(
         description: action.description,
         reservation: action.reservation,
         transversal: action.transversal,
-        status: stored(&action.status)?,
+        status: action.status,
         progress: action.progress,
         planned_start: action.planned_start,
         planned_end: action.planned_end,

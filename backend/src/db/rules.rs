@@ -88,7 +88,10 @@ mod tests {
             stale_deadline: None,
             ..past
         };
-        assert_eq!(next_change([&past, &soon, &never], next_day, now), soon.stale_deadline.unwrap());
+        assert_eq!(
+            next_change([&past, &soon, &never], next_day, now),
+            at("2026-07-01T08:00:00Z")
+        );
         assert_eq!(next_change([&past, &never], next_day, now), next_day);
     }
 }

@@ -14,6 +14,7 @@ use super::plans::group_organisations;
 use super::rules;
 use super::schema::{action_organisations, actions, objectives, organisations};
 use super::stored;
+use super::stored::Stored;
 use crate::domain::TenantId;
 use crate::error::ApiError;
 
@@ -79,7 +80,8 @@ fn filtered(tenant: TenantId, filter: &ActionFilter) -> Boxed<'static> {
         query = query.filter(actions::objective_id.eq_any(operational));
     }
     if !filter.statuses.is_empty() {
-        let statuses: Vec<&'static str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+        let statuses: Vec<Stored<wire::ActionStatus>> =
+            filter.statuses.iter().copied().map(Stored).collect();
         query = query.filter(actions::status.eq_any(statuses));
     }
     if let Some(organisation) = filter.organisation_id {
@@ -128,7 +130,8 @@ struct ItemRow {
     code: String,
     title: String,
     kind: Option<String>,
-    status: String,
+    #[diesel(deserialize_as = Stored<wire::ActionStatus>)]
+    status: wire::ActionStatus,
     progress: i16,
     planned_end: Option<NaiveDate>,
     updated_at: DateTime<Utc>,
@@ -239,7 +242,7 @@ pub fn list_actions(
                 code: row.code,
                 title: row.title,
                 kind: row.kind.as_deref().map(stored).transpose()?,
-                status: stored(&row.status)?,
+                status: row.status,
                 progress: row.progress,
                 late: row.late,
                 stale: row.stale,

@@ -4,6 +4,8 @@
 
 use diesel::prelude::*;
 
+use crate::db::stored::Stored;
+
 /// The SQL condition "this action is stale", over `actions` joined to its plan `p`.
 const STALE: &str = crate::db::rules::STALE_WITH_PLAN;
 
@@ -43,7 +45,7 @@ pub fn run_once(conn: &mut PgConnection) -> anyhow::Result<ReminderReport> {
 }
 
 /// Runs `statement` (which handles at most `$1` rows of ids after `$2`, by id; `$3` is
-/// the managers' roles) until it handles fewer; `true` when another instance holds the reminders' lock.
+/// the managers' roles, `$4` the lead organisation's role) until it handles fewer; `true` when another instance holds the reminders' lock.
 fn in_batches(conn: &mut PgConnection, statement: &str) -> anyhow::Result<(usize, bool)> {
     let mut total = 0;
     let mut after = uuid::Uuid::nil();
@@ -67,6 +69,7 @@ fn in_batches(conn: &mut PgConnection, statement: &str) -> anyhow::Result<(usize
                 .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(
                     crate::authz::manager_roles(),
                 )
+                .bind::<diesel::sql_types::Text, _>(Stored(api_types::OrgRole::Lead))
                 .get_result(conn)?;
             Ok(Some(batch))
         })?;
@@ -100,7 +103,7 @@ fn remind_sql() -> String {
                     jsonb_build_object('action_id', due.id, 'action_code', due.code,
                                        'action_title', due.title, 'plan_id', due.plan_id)
              FROM due
-             JOIN action_organisations lead ON lead.action_id = due.id AND lead.role = 'lead'
+             JOIN action_organisations lead ON lead.action_id = due.id AND lead.role = $4
              JOIN users u ON u.organisation_id = lead.organisation_id AND u.active),
          marked AS (
              UPDATE actions SET reminded_at = now() FROM due WHERE actions.id = due.id
@@ -131,7 +134,7 @@ fn digest_sql() -> String {
              FROM due
              JOIN plans p ON p.id = due.id
              JOIN actions ON actions.plan_id = p.id
-             LEFT JOIN action_organisations lead ON lead.action_id = actions.id AND lead.role = 'lead'
+             LEFT JOIN action_organisations lead ON lead.action_id = actions.id AND lead.role = $4
              LEFT JOIN organisations o ON o.id = lead.organisation_id
              WHERE actions.archived_at IS NULL AND {STALE}
              GROUP BY p.id, p.tenant_id, p.title),
