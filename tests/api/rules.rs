@@ -170,6 +170,35 @@ fn every_pooled_connection_reads_dates_in_brussels() {
     )
     .get_result(&mut conn)
     .expect("the session answers");
-    assert_eq!(zone.zone, backend::db::TIME_ZONE);
+    assert_eq!(zone.zone, backend::domain::calendar::TIME_ZONE.name());
     assert!(zone.agrees, "current_date is the Belgian day");
+}
+
+#[test]
+fn rust_and_sql_agree_on_the_belgian_day_of_an_instant() {
+    #[derive(QueryableByName)]
+    struct Day {
+        #[diesel(sql_type = Date)]
+        day: NaiveDate,
+    }
+    let conn =
+        &mut <diesel::PgConnection as diesel::Connection>::establish(&tests::fresh_database())
+            .expect("the test database answers");
+    for at in [
+        "2026-06-30T21:30:00Z",
+        "2026-06-30T23:30:00Z",
+        "2026-01-31T22:30:00Z",
+        "2026-01-31T23:30:00Z",
+        "2026-03-29T00:30:00Z",
+        "2026-03-29T01:30:00Z",
+        "2026-10-25T00:30:00Z",
+        "2026-10-25T01:30:00Z",
+    ] {
+        let instant: DateTime<Utc> = at.parse().expect("an instant");
+        let sql: Day = diesel::sql_query("SELECT pst_day($1) AS day")
+            .bind::<Timestamptz, _>(instant)
+            .get_result(conn)
+            .expect("the rule answers");
+        assert_eq!(backend::domain::calendar::day_of(instant), sql.day, "{at}");
+    }
 }

@@ -25,7 +25,7 @@ use super::schema::{
 };
 use super::stored::Stored;
 use crate::domain::follow_up::{FollowUpChanges, Measures, snapshot};
-use crate::domain::{ActionId, TenantId};
+use crate::domain::{ActionId, TenantId, calendar};
 use crate::error::ApiError;
 
 /// An action row of the CPAS, with the organisations that carry it; locked when asked.
@@ -522,7 +522,8 @@ pub fn approve(
         }
         apply(conn, tenant, &action, &changes, approver, Some((row.author_id, row.id)))?;
         if let Some(note) = &row.note {
-            add_journal(conn, tenant, action.id, row.author_id, row.created_at.date_naive(), note)?;
+            let day = calendar::day_of(row.created_at);
+            add_journal(conn, tenant, action.id, row.author_id, day, note)?;
         }
         if note_only {
             mark_reported(conn, action.id)?;
@@ -630,14 +631,7 @@ pub fn edit(
         }
         apply(conn, tenant, &action, edit.changes, editor, None)?;
         if let Some(note) = edit.note {
-            add_journal(
-                conn,
-                tenant,
-                action.id,
-                editor,
-                Utc::now().date_naive(),
-                note,
-            )?;
+            add_journal(conn, tenant, action.id, editor, calendar::today(), note)?;
         }
         if edit.changes.entries().is_empty() {
             mark_reported(conn, action.id)?;

@@ -55,11 +55,8 @@ pub struct PoolOptions {
     pub acquire_timeout: Duration,
 }
 
-/// The CPAS's time zone: the calendar of every date the plans show and every rule that
-/// reads "today" (the SQL functions of migration `…_rules` name it too).
-pub const TIME_ZONE: &str = "Europe/Brussels";
-
-/// Sets the session's time zone to [`TIME_ZONE`] on every new connection, so that
+/// Sets the session's time zone to [`crate::domain::calendar::TIME_ZONE`] on every new
+/// connection, so that
 /// `current_date`, `now()::date` and a date cast to an instant mean the Belgian day
 /// whatever the server's own time zone.
 #[derive(Debug, Clone, Copy)]
@@ -72,9 +69,12 @@ impl CustomizeConnection<PgConnection, diesel::r2d2::Error> for BelgianSession {
 }
 
 fn set_time_zone(conn: &mut PgConnection) -> QueryResult<()> {
-    diesel::sql_query(format!("SET TIME ZONE '{TIME_ZONE}'"))
-        .execute(conn)
-        .map(drop)
+    diesel::sql_query(format!(
+        "SET TIME ZONE '{}'",
+        crate::domain::calendar::TIME_ZONE.name()
+    ))
+    .execute(conn)
+    .map(drop)
 }
 
 /// One connection outside the pool (the command-line tools), set up like the pool's.
