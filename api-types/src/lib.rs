@@ -17,6 +17,7 @@ mod integrations;
 pub mod limits;
 mod plan;
 mod problem;
+mod rules;
 mod structure;
 mod users;
 mod wire_time;
@@ -29,6 +30,7 @@ pub use follow_up::*;
 pub use integrations::*;
 pub use plan::*;
 pub use problem::*;
+pub use rules::*;
 pub use structure::*;
 pub use users::*;
 

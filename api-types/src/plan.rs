@@ -248,11 +248,7 @@ impl Rollup {
             rollup.late += i64::from(action.late);
             rollup.by_status.add(action.status);
         }
-        if rollup.actions > 0 {
-            // One decimal, like the summary computed in SQL.
-            let mean = progress as f64 / rollup.actions as f64;
-            rollup.mean_progress = (mean * 10.0).round() / 10.0;
-        }
+        rollup.mean_progress = crate::mean_progress(progress, rollup.actions);
         rollup
     }
 }

@@ -37,6 +37,16 @@ impl Actor {
     }
 }
 
+/// The CPAS's management: who decides on proposals, edits actions directly, and is told
+/// of new proposals and stale actions. The queries that notify them bind
+/// [`manager_roles`] rather than name the roles.
+pub const MANAGERS: [Role; 2] = [Role::President, Role::Dg];
+
+/// [`MANAGERS`] as stored in `users.role`, to bind as a `text[]`.
+pub fn manager_roles() -> Vec<&'static str> {
+    MANAGERS.iter().map(|role| role.as_str()).collect()
+}
+
 /// What an actor wants to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Permission {
@@ -174,7 +184,7 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
                 .is_some_and(|org| organisations.contains(&org)),
             _ => false,
         },
-        (P::DecideChanges | P::EditFollowUp, R::President | R::Dg) => true,
+        (P::DecideChanges | P::EditFollowUp, role) => MANAGERS.contains(&role),
         (
             P::EditPlanStructure
             | P::ManageUsers

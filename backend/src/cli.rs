@@ -6,7 +6,6 @@ use crate::configuration::{LogFormat, Settings};
 use crate::startup::Application;
 use crate::{db, openapi, telemetry};
 use clap::{Parser, Subcommand};
-use diesel::{Connection, PgConnection};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -74,7 +73,7 @@ pub fn main() -> anyhow::Result<()> {
         Some(Command::Serve(settings)) => serve(*settings),
         Some(Command::Migrate { database_url }) => {
             telemetry::init(LogFormat::Pretty);
-            let mut conn = PgConnection::establish(&database_url)?;
+            let mut conn = db::establish(&database_url)?;
             let applied = db::run_migrations(&mut conn)?;
             tracing::info!(?applied, "migrations applied");
             Ok(())
@@ -84,7 +83,7 @@ pub fn main() -> anyhow::Result<()> {
             demo_password,
         }) => {
             telemetry::init(LogFormat::Pretty);
-            let mut conn = PgConnection::establish(&database_url)?;
+            let mut conn = db::establish(&database_url)?;
             db::run_migrations(&mut conn)?;
             let report = db::seed::load_demo_plans(&mut conn)?;
             let accounts = db::seed::load_demo_accounts(&mut conn, &demo_password)?;
@@ -106,7 +105,7 @@ pub fn main() -> anyhow::Result<()> {
                     line.trim_end_matches(['\r', '\n']).to_owned()
                 }
             };
-            let mut conn = PgConnection::establish(&database_url)?;
+            let mut conn = db::establish(&database_url)?;
             db::run_migrations(&mut conn)?;
             let id = db::accounts::create_admin(&mut conn, &email, &name, &password)
                 .map_err(|e| anyhow::anyhow!("{:?}", e.problem()))?;

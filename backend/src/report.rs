@@ -53,11 +53,9 @@ fn figure(t: &DocumentTexts, value: Option<f64>) -> String {
 }
 
 fn mean(t: &DocumentTexts, items: &[&Action]) -> String {
-    if items.is_empty() {
-        return t.none.to_owned();
-    }
     let sum: i64 = items.iter().map(|a| i64::from(a.progress)).sum();
-    t.percent((sum as f64 / items.len() as f64).round())
+    api_types::whole_mean_progress(sum, items.len() as i64)
+        .map_or_else(|| t.none.to_owned(), |mean| t.percent(mean))
 }
 
 /// Indicators as "name : measured / target unit", joined by `separator`; the workbook and

@@ -22,6 +22,7 @@ mod openapi;
 mod partner_loop;
 mod plan_tree;
 mod reminders;
+mod rules;
 mod search;
 mod secrets;
 mod seed_plans;

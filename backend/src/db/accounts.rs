@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::schema::{login_failures, organisations, refresh_tokens, sessions, tenants, users};
 use super::stored;
+use super::stored::Stored;
 use crate::auth::tokens::{self, Claims};
 use crate::authz::Actor;
 use crate::domain::TenantId;
@@ -22,7 +23,8 @@ pub struct Credentials {
     pub id: Uuid,
     pub tenant_id: Option<Uuid>,
     pub organisation_id: Option<Uuid>,
-    pub role: String,
+    #[diesel(deserialize_as = Stored<wire::Role>)]
+    pub role: wire::Role,
     pub password_hash: String,
     pub active: bool,
 }
@@ -36,7 +38,8 @@ pub struct UserRow {
     pub organisation_id: Option<Uuid>,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    #[diesel(deserialize_as = Stored<wire::Role>)]
+    pub role: wire::Role,
     pub must_change_password: bool,
     pub active: bool,
     pub last_login_at: Option<DateTime<Utc>>,
@@ -51,7 +54,7 @@ pub struct NewUserRow<'a> {
     pub organisation_id: Option<Uuid>,
     pub email: &'a str,
     pub display_name: &'a str,
-    pub role: &'a str,
+    pub role: Stored<wire::Role>,
     pub password_hash: &'a str,
     pub must_change_password: bool,
 }
@@ -203,7 +206,7 @@ fn token_pair(
         user.id,
         session_id,
         user.tenant_id,
-        stored(&user.role)?,
+        user.role,
         user.organisation_id,
     )?;
     Ok(wire::TokenResponse {
@@ -389,7 +392,8 @@ pub const ENDED_BY_OWNER: &str = "ended_by_owner";
 struct ActorRow {
     tenant_id: Option<Uuid>,
     organisation_id: Option<Uuid>,
-    role: String,
+    #[diesel(deserialize_as = Stored<wire::Role>)]
+    role: wire::Role,
     active: bool,
     must_change_password: bool,
 }
@@ -420,7 +424,6 @@ pub fn load_actor(conn: &mut PgConnection, claims: &Claims) -> Result<Actor, Api
     if !active {
         return Err(ApiError::Unauthenticated(ProblemCode::AccountDeactivated));
     }
-    let role: wire::Role = stored(&role)?;
     if tenant != claims.tenant || organisation != claims.org || role != claims.role {
         // The account changed since the token was issued: get a fresh one by refreshing.
         return Err(ApiError::Unauthenticated(ProblemCode::TokenStale));
@@ -495,7 +498,7 @@ fn to_wire_user((user, tenant, organisation): UserWithRefs) -> Result<wire::User
         id: user.id,
         email: user.email,
         display_name: user.display_name,
-        role: stored(&user.role)?,
+        role: user.role,
         tenant: tenant.map(|(id, slug, name)| wire::TenantRef { id, slug, name }),
         organisation: organisation
             .map(|(id, name, kind)| {
@@ -578,7 +581,7 @@ pub fn set_password(
 #[diesel(table_name = users)]
 pub struct UserChanges {
     pub display_name: Option<String>,
-    pub role: Option<String>,
+    pub role: Option<Stored<wire::Role>>,
     pub organisation_id: Option<Option<Uuid>>,
     pub active: Option<bool>,
 }
@@ -647,7 +650,7 @@ pub fn create_admin(
             organisation_id: None,
             email: email.as_str(),
             display_name: name.as_str(),
-            role: wire::Role::Admin.as_str(),
+            role: Stored(wire::Role::Admin),
             password_hash: &hash,
             must_change_password: false,
         },

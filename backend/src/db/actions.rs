@@ -5,14 +5,16 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::models::{Action, ActionOrganisation, Organisation, Plan};
-use super::plans::{StaleRule, group_organisations, is_late, wire_action};
+use super::plans::{group_organisations, wire_action};
+use super::rules::{self, Flags};
 use super::schema::{action_organisations, actions, objectives, organisations, plans};
 use super::stored;
+use super::stored::Stored;
 use crate::domain::{ActionId, TenantId};
 use crate::error::ApiError;
 
 /// An action with its plan (id, title) and objective (code, title).
-type Located = (Action, Plan, (String, String));
+type Located = (Action, Flags, Plan, (String, String));
 
 /// An action of the CPAS, with the ids of the organisations that carry it (for the
 /// policy). Another CPAS's action is not found.
@@ -29,12 +31,13 @@ pub fn load_action(
         .filter(actions::archived_at.is_null())
         .select((
             Action::as_select(),
+            rules::flags(),
             Plan::as_select(),
             (objectives::code, objectives::title),
         ))
         .first(conn)
         .optional()?;
-    let Some((action, plan, (objective_code, objective_title))) = found else {
+    let Some((action, flags, plan, (objective_code, objective_title))) = found else {
         return Err(ApiError::NotFound { resource: "action" });
     };
     let links: Vec<(ActionOrganisation, Organisation)> = action_organisations::table
@@ -48,7 +51,6 @@ pub fn load_action(
         .remove(&action.id)
         .unwrap_or_default();
     let objective_id = action.objective_id;
-    let rule = StaleRule::of(&plan);
     let journal = super::follow_up::journal(conn, action.id)?;
     let (indicators, budget_lines) = super::structure::measures_detail(conn, action.id)?;
     let pending_change_requests = super::follow_up::pending_of(conn, action.id)?;
@@ -59,7 +61,7 @@ pub fn load_action(
             objective_id,
             objective_code,
             objective_title,
-            action: wire_action(action, &rule, lead, collaborators)?,
+            action: wire_action(action, flags, lead, collaborators)?,
             indicators,
             budget_lines,
             journal,
@@ -76,33 +78,34 @@ pub fn of_organisation(
     tenant: TenantId,
     organisation: Uuid,
 ) -> Result<Vec<wire::ActionRef>, ApiError> {
-    let rows: Vec<(Action, Plan, String, String)> = action_organisations::table
-        .inner_join(actions::table.inner_join(objectives::table))
-        .inner_join(plans::table.on(plans::id.eq(actions::plan_id)))
-        .filter(action_organisations::organisation_id.eq(organisation))
-        .filter(action_organisations::tenant_id.eq(tenant.get()))
-        .filter(actions::archived_at.is_null())
-        .order((
-            plans::created_at,
-            objectives::position,
-            actions::position,
-            actions::code,
-        ))
-        .select((
-            Action::as_select(),
-            Plan::as_select(),
-            objectives::code,
-            action_organisations::role,
-        ))
-        .load(conn)?;
+    let rows: Vec<(Action, Flags, Plan, String, Stored<wire::OrgRole>)> =
+        action_organisations::table
+            .inner_join(actions::table.inner_join(objectives::table))
+            .inner_join(plans::table.on(plans::id.eq(actions::plan_id)))
+            .filter(action_organisations::organisation_id.eq(organisation))
+            .filter(action_organisations::tenant_id.eq(tenant.get()))
+            .filter(actions::archived_at.is_null())
+            .order((
+                plans::created_at,
+                objectives::position,
+                actions::position,
+                actions::code,
+            ))
+            .select((
+                Action::as_select(),
+                rules::flags(),
+                Plan::as_select(),
+                objectives::code,
+                action_organisations::role,
+            ))
+            .load(conn)?;
     rows.into_iter()
-        .map(|(action, plan, objective_code, role)| {
-            let stale = StaleRule::of(&plan).is_stale(&action);
+        .map(|(action, flags, plan, objective_code, Stored(role))| {
             Ok(wire::ActionRef {
-                late: is_late(&action),
-                stale,
+                late: flags.late,
+                stale: flags.stale,
                 kind: action.kind.as_deref().map(stored).transpose()?,
-                status: stored(&action.status)?,
+                status: action.status,
                 id: action.id,
                 code: action.code,
                 title: action.title,
@@ -110,7 +113,7 @@ pub fn of_organisation(
                 plan_id: plan.id,
                 plan_title: plan.title,
                 objective_code,
-                role: stored(&role)?,
+                role,
             })
         })
         .collect()

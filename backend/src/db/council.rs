@@ -14,6 +14,7 @@ use super::plans;
 use super::schema::{
     actions, change_requests, plan_evaluations, plan_versions, plans as plans_table, tenants, users,
 };
+use super::stored::Stored;
 use crate::domain::{PlanId, TenantId};
 use crate::error::ApiError;
 
@@ -25,14 +26,14 @@ pub fn set_published(
     plan: PlanId,
     published: bool,
 ) -> Result<(), ApiError> {
-    let status: String = plans_table::table
+    let Stored(status) = plans_table::table
         .filter(plans_table::id.eq(plan.get()))
         .filter(plans_table::tenant_id.eq(tenant.get()))
         .select(plans_table::status)
-        .first(conn)
+        .first::<Stored<wire::PlanStatus>>(conn)
         .optional()?
         .ok_or(ApiError::NotFound { resource: "plan" })?;
-    if published && status == "draft" {
+    if published && status == wire::PlanStatus::Draft {
         return Err(ApiError::Conflict {
             code: ProblemCode::NotAdopted,
             detail: "only a plan adopted by the council can be published".to_owned(),
@@ -68,11 +69,7 @@ pub fn public_plan(
 
 fn mean(progress: impl Iterator<Item = i16>) -> f64 {
     let (sum, count) = progress.fold((0_i64, 0_i64), |(s, c), p| (s + i64::from(p), c + 1));
-    if count == 0 {
-        0.0
-    } else {
-        (sum as f64 / count as f64 * 10.0).round() / 10.0
-    }
+    wire::mean_progress(sum, count)
 }
 
 /// The public view of a tree: statuses and progress, organisations; nothing about people,
@@ -481,7 +478,7 @@ pub fn decisions(
         )
         .filter(change_requests::tenant_id.eq(tenant.get()))
         .filter(actions::plan_id.eq(plan.get()))
-        .filter(change_requests::status.eq("approved"))
+        .filter(change_requests::status.eq(Stored(wire::ChangeRequestStatus::Approved)))
         .filter(change_requests::decided_at.ge(start))
         .filter(change_requests::decided_at.lt(end))
         .order(change_requests::decided_at)

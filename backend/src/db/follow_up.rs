@@ -23,9 +23,9 @@ use super::schema::{
     action_history, action_organisations, actions, budget_lines, change_requests, indicators,
     journal_entries, notifications, organisations, users,
 };
-use super::stored;
+use super::stored::Stored;
 use crate::domain::follow_up::{FollowUpChanges, Measures, snapshot};
-use crate::domain::{ActionId, TenantId};
+use crate::domain::{ActionId, TenantId, calendar};
 use crate::error::ApiError;
 
 /// An action row of the CPAS, with the organisations that carry it; locked when asked.
@@ -63,7 +63,8 @@ struct ChangeRequestRow {
     changes: Value,
     before: Value,
     note: Option<String>,
-    status: String,
+    #[diesel(deserialize_as = Stored<wire::ChangeRequestStatus>)]
+    status: wire::ChangeRequestStatus,
     decided_by: Option<Uuid>,
     decided_at: Option<DateTime<Utc>>,
     reason: Option<String>,
@@ -245,7 +246,7 @@ pub fn propose(
         changes: changes.to_json(),
         before: Value::Object(before),
         note: note.map(str::to_owned),
-        status: "pending".to_owned(),
+        status: wire::ChangeRequestStatus::Pending,
         decided_by: None,
         decided_at: None,
         reason: None,
@@ -274,7 +275,7 @@ pub fn propose(
          inbox AS ( \
              INSERT INTO notifications (tenant_id, user_id, kind, payload) \
              SELECT $2, u.id, 'change_request_created', $10 FROM users u \
-             WHERE u.tenant_id = $2 AND u.role IN ('president', 'dg') AND u.active) \
+             WHERE u.tenant_id = $2 AND u.role = ANY($14) AND u.active) \
          INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, event_type, payload) \
          SELECT e.tenant_id, e.id, $11, $12, $13 FROM webhook_endpoints e \
          WHERE e.tenant_id = $2 AND e.active AND e.events @> ARRAY[$12]",
@@ -291,7 +292,8 @@ pub fn propose(
     .bind::<Jsonb, _>(&notification)
     .bind::<SqlUuid, _>(event_id)
     .bind::<Text, _>(event.as_str())
-    .bind::<Jsonb, _>(&payload);
+    .bind::<Jsonb, _>(&payload)
+    .bind::<Array<Text>, _>(crate::authz::manager_roles());
     let recorded = match replaces {
         None => insert.execute(conn).map(drop).map_err(Refusal::from),
         Some(replaced) => conn.transaction(|conn| {
@@ -308,7 +310,7 @@ pub fn propose(
             let pending: Option<Uuid> = change_requests::table
                 .filter(change_requests::action_id.eq(action.id))
                 .filter(change_requests::author_id.eq(basis.author.id))
-                .filter(change_requests::status.eq("pending"))
+                .filter(change_requests::status.eq(Stored(wire::ChangeRequestStatus::Pending)))
                 .select(change_requests::id)
                 .first(conn)
                 .optional()?;
@@ -335,7 +337,7 @@ fn set_aside(
     replaced: Uuid,
     by: Uuid,
 ) -> Result<(), ApiError> {
-    let found: Option<(Uuid, Uuid, String)> = change_requests::table
+    let found: Option<(Uuid, Uuid, Stored<wire::ChangeRequestStatus>)> = change_requests::table
         .filter(change_requests::id.eq(replaced))
         .filter(change_requests::tenant_id.eq(tenant.get()))
         .select((
@@ -356,16 +358,19 @@ fn set_aside(
                 "your proposal on another action: a proposal replaces one on its own action",
             ));
         }
-        Some((_, _, status)) if status != "pending" => {
+        Some((_, _, Stored(status))) if status != wire::ChangeRequestStatus::Pending => {
             return Err(ApiError::Conflict {
                 code: ProblemCode::AlreadyDecided,
-                detail: format!("the proposal named in `replaces` is already {status}"),
+                detail: format!(
+                    "the proposal named in `replaces` is already {}",
+                    status.as_str()
+                ),
             });
         }
         Some(_) => {
             diesel::update(change_requests::table.find(replaced))
                 .set((
-                    change_requests::status.eq("replaced"),
+                    change_requests::status.eq(Stored(wire::ChangeRequestStatus::Replaced)),
                     change_requests::replaced_by.eq(by),
                     change_requests::version.eq(change_requests::version + 1),
                 ))
@@ -438,7 +443,7 @@ pub fn list(
         .limit(limit)
         .into_boxed();
     if let Some(status) = filter.status {
-        query = query.filter(change_requests::status.eq(status.as_str()));
+        query = query.filter(change_requests::status.eq(Stored(status)));
     }
     if let Some(plan) = filter.plan_id {
         query = query.filter(actions::plan_id.eq(plan));
@@ -472,10 +477,10 @@ fn pending_for_update(
         .ok_or(ApiError::NotFound {
             resource: "change request",
         })?;
-    if row.status != "pending" {
+    if row.status != wire::ChangeRequestStatus::Pending {
         return Err(ApiError::Conflict {
             code: ProblemCode::AlreadyDecided,
-            detail: format!("this proposal is already {}", row.status),
+            detail: format!("this proposal is already {}", row.status.as_str()),
         });
     }
     Ok(row)
@@ -517,14 +522,15 @@ pub fn approve(
         }
         apply(conn, tenant, &action, &changes, approver, Some((row.author_id, row.id)))?;
         if let Some(note) = &row.note {
-            add_journal(conn, tenant, action.id, row.author_id, row.created_at.date_naive(), note)?;
+            let day = calendar::day_of(row.created_at);
+            add_journal(conn, tenant, action.id, row.author_id, day, note)?;
         }
         if note_only {
             mark_reported(conn, action.id)?;
         }
         diesel::update(change_requests::table.find(row.id))
             .set((
-                change_requests::status.eq("approved"),
+                change_requests::status.eq(Stored(wire::ChangeRequestStatus::Approved)),
                 change_requests::decided_by.eq(approver),
                 change_requests::decided_at.eq(Utc::now()),
                 change_requests::version.eq(change_requests::version + 1),
@@ -554,7 +560,7 @@ pub fn reject(
         let row = pending_for_update(conn, tenant, id)?;
         diesel::update(change_requests::table.find(row.id))
             .set((
-                change_requests::status.eq("rejected"),
+                change_requests::status.eq(Stored(wire::ChangeRequestStatus::Rejected)),
                 change_requests::decided_by.eq(decider),
                 change_requests::decided_at.eq(Utc::now()),
                 change_requests::reason.eq(reason),
@@ -592,7 +598,7 @@ pub fn withdraw(
         }
         diesel::update(change_requests::table.find(row.id))
             .set((
-                change_requests::status.eq("withdrawn"),
+                change_requests::status.eq(Stored(wire::ChangeRequestStatus::Withdrawn)),
                 change_requests::version.eq(change_requests::version + 1),
             ))
             .execute(conn)?;
@@ -625,14 +631,7 @@ pub fn edit(
         }
         apply(conn, tenant, &action, edit.changes, editor, None)?;
         if let Some(note) = edit.note {
-            add_journal(
-                conn,
-                tenant,
-                action.id,
-                editor,
-                Utc::now().date_naive(),
-                note,
-            )?;
+            add_journal(conn, tenant, action.id, editor, calendar::today(), note)?;
         }
         if edit.changes.entries().is_empty() {
             mark_reported(conn, action.id)?;
@@ -644,7 +643,7 @@ pub fn edit(
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = actions)]
 struct FollowUpChangeset {
-    status: Option<String>,
+    status: Option<Stored<wire::ActionStatus>>,
     progress: Option<i16>,
     planned_start: Option<Option<NaiveDate>>,
     planned_end: Option<Option<NaiveDate>>,
@@ -688,7 +687,7 @@ fn apply(
     let version: i32 = diesel::update(actions::table.find(action.id))
         .set((
             &FollowUpChangeset {
-                status: c.status.map(|s| s.as_str().to_owned()),
+                status: c.status.map(Stored),
                 progress: c.progress,
                 planned_start: stored_date(c.planned_start),
                 planned_end: stored_date(c.planned_end),
@@ -957,7 +956,7 @@ fn wire_request(
         action_title: action.title.clone(),
         plan_id,
         author: person(people, row.author_id),
-        status: stored(&row.status)?,
+        status: row.status,
         base_version: row.base_version,
         current_version: action.version,
         note: row.note,
@@ -1116,7 +1115,7 @@ fn check_measures(measures: &Measures, changes: &FollowUpChanges) -> Result<(), 
 pub fn pending_of(conn: &mut PgConnection, action: Uuid) -> Result<Vec<Uuid>, ApiError> {
     Ok(change_requests::table
         .filter(change_requests::action_id.eq(action))
-        .filter(change_requests::status.eq("pending"))
+        .filter(change_requests::status.eq(Stored(wire::ChangeRequestStatus::Pending)))
         .order(change_requests::created_at)
         .select(change_requests::id)
         .load(conn)?)

@@ -13,6 +13,7 @@ use super::schema::{
     webhook_endpoints,
 };
 use super::stored;
+use super::stored::Stored;
 use crate::auth::tokens::new_api_token;
 use crate::authz::Actor;
 use crate::domain::{Label, TenantId};
@@ -49,7 +50,7 @@ pub fn load_token_actor(
     hash: &[u8],
     per_minute: u32,
 ) -> Result<Actor, ApiError> {
-    let row: Option<(TokenRow, String, String, bool)> = api_tokens::table
+    let row: Option<(TokenRow, Stored<wire::Role>, String, bool)> = api_tokens::table
         .inner_join(users::table.on(users::id.eq(api_tokens::user_id)))
         .filter(api_tokens::token_hash.eq(hash))
         .select((
@@ -60,7 +61,7 @@ pub fn load_token_actor(
         ))
         .first(conn)
         .optional()?;
-    let Some((token, role, kind, active)) = row else {
+    let Some((token, Stored(role), kind, active)) = row else {
         return Err(ApiError::Unauthenticated(ProblemCode::InvalidToken));
     };
     let now = Utc::now();
@@ -82,7 +83,7 @@ pub fn load_token_actor(
     }
     Ok(Actor {
         user_id: token.user_id,
-        role: stored(&role)?,
+        role,
         tenant: Some(TenantId::new(token.tenant_id)),
         organisation: Some(token.organisation_id),
         session_id: token.id,
@@ -194,11 +195,12 @@ pub fn create_token(
             })?;
         // The CPAS's own integrations propose on any action, like its social workers;
         // a partner's only on the actions it carries.
-        let role = if organisation.2 == "cpas" {
-            "social_worker"
-        } else {
-            "partner"
-        };
+        let role =
+            if stored::<wire::OrganisationKind>(&organisation.2)? == wire::OrganisationKind::Cpas {
+                wire::Role::SocialWorker
+            } else {
+                wire::Role::Partner
+            };
         let id = Uuid::new_v4();
         let account: Uuid = diesel::insert_into(users::table)
             .values((
@@ -206,7 +208,7 @@ pub fn create_token(
                 users::organisation_id.eq(organisation.0),
                 users::email.eq(format!("token-{id}@integrations.invalid")),
                 users::display_name.eq(format!("API : {}", name.as_str())),
-                users::role.eq(role),
+                users::role.eq(Stored(role)),
                 users::password_hash.eq("!"),
                 users::kind.eq("integration"),
             ))
@@ -623,7 +625,8 @@ struct DeliveryRow {
     event_id: Uuid,
     event_type: String,
     payload: Value,
-    status: String,
+    #[diesel(deserialize_as = Stored<wire::DeliveryStatus>)]
+    status: wire::DeliveryStatus,
     attempts: i32,
     next_attempt_at: DateTime<Utc>,
     last_attempt_at: Option<DateTime<Utc>>,
@@ -634,7 +637,7 @@ struct DeliveryRow {
 }
 
 fn wire_delivery(row: DeliveryRow) -> Result<wire::WebhookDelivery, ApiError> {
-    let status: wire::DeliveryStatus = stored(&row.status)?;
+    let status = row.status;
     Ok(wire::WebhookDelivery {
         id: row.id,
         event_id: row.event_id,
@@ -685,7 +688,7 @@ pub fn redeliver(
             .filter(webhook_deliveries::tenant_id.eq(tenant.get())),
     )
     .set((
-        webhook_deliveries::status.eq("pending"),
+        webhook_deliveries::status.eq(Stored(wire::DeliveryStatus::Pending)),
         webhook_deliveries::next_attempt_at.eq(diesel::dsl::now),
         webhook_deliveries::locked_until.eq(None::<DateTime<Utc>>),
     ))
@@ -817,7 +820,7 @@ pub fn claim_due(
            FROM webhook_endpoints e
           WHERE e.id = d.endpoint_id AND d.id IN (
                 SELECT id FROM webhook_deliveries
-                 WHERE status = 'pending' AND next_attempt_at <= now()
+                 WHERE status = $3 AND next_attempt_at <= now()
                    AND (locked_until IS NULL OR locked_until < now())
                  ORDER BY next_attempt_at
                  LIMIT $2
@@ -827,6 +830,7 @@ pub fn claim_due(
     )
     .bind::<Timestamptz, _>(until)
     .bind::<diesel::sql_types::BigInt, _>(limit)
+    .bind::<Text, _>(Stored(wire::DeliveryStatus::Pending))
     .load(conn)?)
 }
 
@@ -835,7 +839,7 @@ pub fn release(conn: &mut PgConnection, ids: &[Uuid]) -> Result<(), ApiError> {
     diesel::update(
         webhook_deliveries::table
             .filter(webhook_deliveries::id.eq_any(ids))
-            .filter(webhook_deliveries::status.eq("pending")),
+            .filter(webhook_deliveries::status.eq(Stored(wire::DeliveryStatus::Pending))),
     )
     .set((
         webhook_deliveries::locked_until.eq(None::<DateTime<Utc>>),
@@ -862,7 +866,7 @@ pub fn record_attempt(
     match outcome {
         Outcome::Delivered { status } => diesel::update(target)
             .set((
-                webhook_deliveries::status.eq("delivered"),
+                webhook_deliveries::status.eq(Stored(wire::DeliveryStatus::Delivered)),
                 webhook_deliveries::response_status.eq(i32::from(*status)),
                 webhook_deliveries::delivered_at.eq(Some(Utc::now())),
                 webhook_deliveries::last_error.eq(None::<String>),
@@ -871,11 +875,11 @@ pub fn record_attempt(
             .execute(conn)?,
         Outcome::Failed { status, error } => diesel::update(target)
             .set((
-                webhook_deliveries::status.eq(if retry_in.is_some() {
-                    "pending"
+                webhook_deliveries::status.eq(Stored(if retry_in.is_some() {
+                    wire::DeliveryStatus::Pending
                 } else {
-                    "failed"
-                }),
+                    wire::DeliveryStatus::Failed
+                })),
                 webhook_deliveries::response_status.eq(status.map(i32::from)),
                 webhook_deliveries::last_error.eq(error.chars().take(500).collect::<String>()),
                 webhook_deliveries::next_attempt_at.eq(Utc::now() + retry_in.unwrap_or_default()),

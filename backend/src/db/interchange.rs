@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::schema::{action_organisations, actions, journal_entries, objectives, organisations};
+use super::stored::Stored;
 use super::structure;
 use crate::domain::{Label, PlanId, TenantId};
 use crate::error::ApiError;
@@ -142,7 +143,7 @@ pub fn import_plan(
                     actions::title.eq(&a.title),
                     actions::description.eq(a.description.as_deref()),
                     actions::reservation.eq(a.reservation.as_deref()),
-                    actions::status.eq(a.status.as_str()),
+                    actions::status.eq(Stored(a.status)),
                     actions::progress.eq(a.progress),
                     actions::planned_start.eq(a.planned_start),
                     actions::planned_end.eq(a.planned_end),
@@ -168,7 +169,7 @@ pub fn import_plan(
             .as_ref()
             .and_then(|n| by_name.get(&n.to_lowercase()).copied());
         if let Some(organisation) = lead {
-            links.push((action, organisation, "lead", 0));
+            links.push((action, organisation, api_types::OrgRole::Lead, 0));
         }
         let mut position = 0;
         for name in &a.collaborators {
@@ -181,7 +182,12 @@ pub fn import_plan(
             {
                 continue;
             }
-            links.push((action, organisation, "collaborator", position));
+            links.push((
+                action,
+                organisation,
+                api_types::OrgRole::Collaborator,
+                position,
+            ));
             position += 1;
         }
     }
@@ -193,7 +199,7 @@ pub fn import_plan(
                     action_organisations::tenant_id.eq(t),
                     action_organisations::action_id.eq(*action),
                     action_organisations::organisation_id.eq(*organisation),
-                    action_organisations::role.eq(*role),
+                    action_organisations::role.eq(Stored(*role)),
                     action_organisations::position.eq(*position),
                 )
             })

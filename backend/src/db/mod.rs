@@ -13,10 +13,12 @@ pub mod interchange;
 pub mod models;
 pub mod organisations;
 pub mod plans;
+pub mod rules;
 pub mod schema;
 pub mod search;
 pub mod seed;
 pub mod stats;
+pub mod stored;
 pub mod structure;
 
 use std::sync::Arc;
@@ -25,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::error::ApiError;
@@ -44,11 +46,41 @@ pub struct PoolOptions {
     pub acquire_timeout: Duration,
 }
 
+/// Sets the session's time zone to [`crate::domain::calendar::TIME_ZONE`] on every new
+/// connection, so that
+/// `current_date`, `now()::date` and a date cast to an instant mean the Belgian day
+/// whatever the server's own time zone.
+#[derive(Debug, Clone, Copy)]
+pub struct BelgianSession;
+
+impl CustomizeConnection<PgConnection, diesel::r2d2::Error> for BelgianSession {
+    fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
+        set_time_zone(conn).map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+fn set_time_zone(conn: &mut PgConnection) -> QueryResult<()> {
+    diesel::sql_query(format!(
+        "SET TIME ZONE '{}'",
+        crate::domain::calendar::TIME_ZONE.name()
+    ))
+    .execute(conn)
+    .map(drop)
+}
+
+/// One connection outside the pool (the command-line tools), set up like the pool's.
+pub fn establish(database_url: &str) -> anyhow::Result<PgConnection> {
+    let mut conn = PgConnection::establish(database_url)?;
+    set_time_zone(&mut conn)?;
+    Ok(conn)
+}
+
 /// Builds the pool without connecting: the server starts even when PostgreSQL is down and
 /// answers 503 until it is back.
 pub fn build_pool(database_url: &str, options: &PoolOptions) -> PgPool {
     Pool::builder()
         .max_size(options.max_size)
+        .connection_customizer(Box::new(BelgianSession))
         .min_idle(Some(0))
         .connection_timeout(options.acquire_timeout)
         // A connection is checked before use, so one that died with a database restart is

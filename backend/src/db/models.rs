@@ -1,9 +1,13 @@
 //! Rows as diesel reads and writes them. Enum columns are text guarded by CHECK
-//! constraints; they are parsed into the wire enums when a DTO is built.
+//! constraints; statuses and roles are read and written as the wire enums through
+//! [`Stored`], the others are parsed when a DTO is built.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
+
+use super::stored::Stored;
+use api_types::{ActionStatus, OrgRole, PlanStatus};
 
 use super::schema::{
     action_organisations, actions, objectives, opinion_objectives, opinions, organisations, plans,
@@ -52,7 +56,8 @@ pub struct Plan {
     pub title: String,
     pub start_year: Option<i32>,
     pub end_year: Option<i32>,
-    pub status: String,
+    #[diesel(deserialize_as = Stored<PlanStatus>)]
+    pub status: PlanStatus,
     pub adopted_on: Option<NaiveDate>,
     pub opinion_title: Option<String>,
     pub updated_at: DateTime<Utc>,
@@ -70,7 +75,7 @@ pub struct NewPlan<'a> {
     pub title: &'a str,
     pub start_year: Option<i32>,
     pub end_year: Option<i32>,
-    pub status: &'a str,
+    pub status: Stored<PlanStatus>,
     pub adopted_on: Option<NaiveDate>,
     pub opinion_title: Option<&'a str>,
     pub source_document: Option<&'a str>,
@@ -114,7 +119,8 @@ pub struct Action {
     pub description: Option<String>,
     pub reservation: Option<String>,
     pub transversal: bool,
-    pub status: String,
+    #[diesel(deserialize_as = Stored<ActionStatus>)]
+    pub status: ActionStatus,
     pub progress: i16,
     pub planned_start: Option<NaiveDate>,
     pub planned_end: Option<NaiveDate>,
@@ -148,17 +154,18 @@ pub struct NewAction<'a> {
 #[diesel(table_name = action_organisations, check_for_backend(diesel::pg::Pg))]
 pub struct ActionOrganisation {
     pub action_id: Uuid,
-    pub role: String,
+    #[diesel(deserialize_as = Stored<OrgRole>)]
+    pub role: OrgRole,
     pub position: i32,
 }
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = action_organisations)]
-pub struct NewActionOrganisation<'a> {
+pub struct NewActionOrganisation {
     pub tenant_id: Uuid,
     pub action_id: Uuid,
     pub organisation_id: Uuid,
-    pub role: &'a str,
+    pub role: Stored<OrgRole>,
     pub position: i32,
 }
 

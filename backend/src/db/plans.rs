@@ -3,11 +3,14 @@
 use std::collections::HashMap;
 
 use api_types as wire;
-use diesel::dsl::count_star;
+use chrono::{DateTime, Utc};
+use diesel::dsl::{count_star, sql};
 use diesel::prelude::*;
+use diesel::sql_types::Timestamptz;
 use uuid::Uuid;
 
 use super::models::{Action, ActionOrganisation, Objective, Opinion, Organisation, Plan, Tenant};
+use super::rules::{self, Flags};
 use super::schema::{
     action_organisations, actions, content_revisions, objectives, opinion_objectives, opinions,
     organisations, plans, tenants,
@@ -60,7 +63,7 @@ pub fn list_plans(
                 title: plan.title,
                 start_year: plan.start_year,
                 end_year: plan.end_year,
-                status: stored(&plan.status)?,
+                status: plan.status,
                 adopted_on: plan.adopted_on,
                 version: plan.version,
                 updated_at: plan.updated_at,
@@ -102,7 +105,7 @@ pub struct TreeSnapshot {
     pub revision: i64,
     /// When a time-dependent flag next changes (`late` at midnight, `stale` when an action
     /// passes its reporting deadline): the tree may differ after, even without a write.
-    pub fresh_until: chrono::DateTime<chrono::Utc>,
+    pub fresh_until: DateTime<Utc>,
 }
 
 /// The plan tree and the revision it was read at, in one consistent snapshot.
@@ -147,14 +150,18 @@ pub fn plan_tree_within(
     load_tree(conn, tenant, id.get()).map(|(tree, _)| tree)
 }
 
+/// A row of the tree's first statement: the plan, its CPAS, one opinion with one of its
+/// objectives, and when the next Belgian day starts.
+type Head = (Plan, Tenant, Option<Opinion>, Option<Uuid>, DateTime<Utc>);
+
 /// The tree, and until when its time-dependent flags hold.
 fn load_tree(
     conn: &mut PgConnection,
     tenant: TenantId,
     plan_id: Uuid,
-) -> Result<(wire::PlanTree, chrono::DateTime<chrono::Utc>), ApiError> {
+) -> Result<(wire::PlanTree, DateTime<Utc>), ApiError> {
     let tenant_id = tenant.get();
-    let head: Vec<(Plan, Tenant, Option<Opinion>, Option<Uuid>)> = plans::table
+    let head: Vec<Head> = plans::table
         .inner_join(tenants::table)
         .left_join(opinions::table.left_join(opinion_objectives::table))
         .filter(plans::id.eq(plan_id))
@@ -168,9 +175,10 @@ fn load_tree(
             Tenant::as_select(),
             Option::<Opinion>::as_select(),
             opinion_objectives::objective_id.nullable(),
+            sql::<Timestamptz>(rules::NEXT_DAY_START),
         ))
         .load(conn)?;
-    let Some((plan, tenant, _, _)) = head.first().cloned() else {
+    let Some((plan, tenant, _, _, next_day_start)) = head.first().cloned() else {
         return Err(ApiError::NotFound { resource: "plan" });
     };
 
@@ -179,15 +187,15 @@ fn load_tree(
         .order((objectives::position, objectives::code))
         .select(Objective::as_select())
         .load(conn)?;
-    let action_rows: Vec<Action> = actions::table
+    let action_rows: Vec<(Action, Flags)> = actions::table
         .filter(actions::plan_id.eq(plan_id))
         .filter(actions::archived_at.is_null())
         .order((actions::position, actions::code))
-        .select(Action::as_select())
+        .select((Action::as_select(), rules::flags()))
         .load(conn)?;
     // By the ids just read and the tenant: index probes, where a join on `plan_id` let the
     // planner hash the whole federation's links and organisations (docs/benchmarks.md).
-    let action_ids: Vec<Uuid> = action_rows.iter().map(|a| a.id).collect();
+    let action_ids: Vec<Uuid> = action_rows.iter().map(|(a, _)| a.id).collect();
     let links: Vec<(ActionOrganisation, Organisation)> = action_organisations::table
         .inner_join(organisations::table)
         .filter(action_organisations::action_id.eq_any(&action_ids))
@@ -205,10 +213,12 @@ fn load_tree(
         .map(|o| (o.id, o.code.as_str()))
         .collect();
     let opinions = assemble_opinions(&head, &codes);
-    let rule = StaleRule::of(&plan);
-    let now = chrono::Utc::now();
-    let fresh_until = rule.next_change(&action_rows, now).min(next_midnight(now));
-    let objectives = assemble_objectives(&objective_rows, action_rows, links, &rule)?;
+    let fresh_until = rules::next_change(
+        action_rows.iter().map(|(_, flags)| flags),
+        next_day_start,
+        Utc::now(),
+    );
+    let objectives = assemble_objectives(&objective_rows, action_rows, links)?;
 
     let tree = wire::PlanTree {
         id: plan.id,
@@ -216,7 +226,7 @@ fn load_tree(
         title: plan.title,
         start_year: plan.start_year,
         end_year: plan.end_year,
-        status: stored(&plan.status)?,
+        status: plan.status,
         adopted_on: plan.adopted_on,
         opinion_title: plan.opinion_title,
         published_at: plan.published_at,
@@ -228,12 +238,9 @@ fn load_tree(
     Ok((tree, fresh_until))
 }
 
-fn assemble_opinions(
-    head: &[(Plan, Tenant, Option<Opinion>, Option<Uuid>)],
-    codes: &HashMap<Uuid, &str>,
-) -> Vec<wire::Opinion> {
+fn assemble_opinions(head: &[Head], codes: &HashMap<Uuid, &str>) -> Vec<wire::Opinion> {
     let mut opinions: Vec<wire::Opinion> = Vec::new();
-    for (_, _, opinion, objective_id) in head {
+    for (_, _, opinion, objective_id, _) in head {
         let Some(opinion) = opinion else { continue };
         if opinions.last().is_none_or(|o| o.id != opinion.id) {
             opinions.push(wire::Opinion {
@@ -261,18 +268,17 @@ fn assemble_opinions(
 
 fn assemble_objectives(
     rows: &[Objective],
-    actions: Vec<Action>,
+    actions: Vec<(Action, Flags)>,
     links: Vec<(ActionOrganisation, Organisation)>,
-    rule: &StaleRule,
 ) -> Result<Vec<wire::StrategicObjective>, ApiError> {
     let mut organisations_of = group_organisations(links)?;
     let mut actions_of: HashMap<Uuid, Vec<wire::Action>> = HashMap::new();
-    for action in actions {
+    for (action, flags) in actions {
         let (lead, collaborators) = organisations_of.remove(&action.id).unwrap_or_default();
         actions_of
             .entry(action.objective_id)
             .or_default()
-            .push(wire_action(action, rule, lead, collaborators)?);
+            .push(wire_action(action, flags, lead, collaborators)?);
     }
 
     let mut strategic = Vec::new();
@@ -327,7 +333,7 @@ pub(super) fn group_organisations(
             name: organisation.name,
             kind: stored(&organisation.kind)?,
         };
-        match stored::<wire::OrgRole>(&link.role)? {
+        match link.role {
             wire::OrgRole::Lead => entry.0 = Some(reference),
             wire::OrgRole::Collaborator => entry.1.push(reference),
         }
@@ -335,61 +341,13 @@ pub(super) fn group_organisations(
     Ok(organisations_of)
 }
 
-/// When the actions of a plan are stale: the rule of `jobs::reminders::STALE`, in Rust.
-pub(super) struct StaleRule {
-    adopted: bool,
-    cadence: chrono::Duration,
-    /// Since when an action never reported counts.
-    reference: chrono::DateTime<chrono::Utc>,
-}
-
-impl StaleRule {
-    pub(super) fn of(plan: &Plan) -> Self {
-        Self {
-            adopted: plan.status == "adopted",
-            cadence: chrono::Duration::days(i64::from(plan.update_cadence_days)),
-            reference: plan
-                .adopted_on
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .map_or(plan.created_at, |d| d.and_utc()),
-        }
-    }
-
-    pub(super) fn is_stale(&self, action: &Action) -> bool {
-        self.deadline(action)
-            .is_some_and(|deadline| deadline < chrono::Utc::now())
-    }
-
-    /// When the action becomes stale without a new report; `None` when it never does.
-    fn deadline(&self, action: &Action) -> Option<chrono::DateTime<chrono::Utc>> {
-        (self.adopted && !matches!(action.status.as_str(), "termine" | "annule_abandonne"))
-            .then(|| action.last_reported_at.unwrap_or(self.reference) + self.cadence)
-    }
-
-    /// The next instant after `now` at which one of `actions` becomes stale (or a far
-    /// future when none will).
-    fn next_change(
-        &self,
-        actions: &[Action],
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> chrono::DateTime<chrono::Utc> {
-        actions
-            .iter()
-            .filter_map(|action| self.deadline(action))
-            .filter(|deadline| *deadline >= now)
-            .min()
-            .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
-    }
-}
-
+/// An action with its flags as the database computed them (see [`super::rules`]).
 pub(super) fn wire_action(
     action: Action,
-    rule: &StaleRule,
+    flags: Flags,
     lead: Option<wire::OrganisationRef>,
     collaborators: Vec<wire::OrganisationRef>,
 ) -> Result<wire::Action, ApiError> {
-    let late = is_late(&action);
-    let stale = rule.is_stale(&action);
     Ok(wire::Action {
         id: action.id,
         code: action.code,
@@ -398,13 +356,13 @@ pub(super) fn wire_action(
         description: action.description,
         reservation: action.reservation,
         transversal: action.transversal,
-        status: stored(&action.status)?,
+        status: action.status,
         progress: action.progress,
         planned_start: action.planned_start,
         planned_end: action.planned_end,
         actual_end: action.actual_end,
-        late,
-        stale,
+        late: flags.late,
+        stale: flags.stale,
         political_lead: action.political_lead,
         administrative_lead: action.administrative_lead,
         staffing_fte: action.staffing_fte,
@@ -415,30 +373,4 @@ pub(super) fn wire_action(
         lead,
         collaborators,
     })
-}
-
-/// Planned end passed, and neither done nor abandoned (Belgian calendar day).
-pub(super) fn is_late(action: &Action) -> bool {
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono_tz_brussels())
-        .date_naive();
-    action.planned_end.is_some_and(|end| end < today)
-        && !matches!(action.status.as_str(), "termine" | "annule_abandonne")
-}
-
-/// The next midnight of the Belgian day, when `late` flags may turn on.
-fn next_midnight(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
-    let local = now.with_timezone(&chrono_tz_brussels());
-    local
-        .date_naive()
-        .succ_opt()
-        .and_then(|day| day.and_hms_opt(0, 0, 0))
-        .and_then(|midnight| midnight.and_local_timezone(chrono_tz_brussels()).single())
-        .map_or(now, |midnight| midnight.with_timezone(&chrono::Utc))
-}
-
-/// Belgium is UTC+1 in winter, UTC+2 in summer; one hour of difference around midnight
-/// is all this changes, so a fixed UTC+1 offset is close enough for a day-level flag.
-fn chrono_tz_brussels() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(3600).expect("a valid offset")
 }

@@ -11,8 +11,10 @@ use uuid::Uuid;
 
 use super::models::{ActionOrganisation, Organisation};
 use super::plans::group_organisations;
+use super::rules;
 use super::schema::{action_organisations, actions, objectives, organisations};
 use super::stored;
+use super::stored::Stored;
 use crate::domain::TenantId;
 use crate::error::ApiError;
 
@@ -59,18 +61,6 @@ fn pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// Late: the planned end has passed and the action is neither done nor abandoned.
-const LATE: &str = "(coalesce(actions.planned_end < current_date, false) \
-                    AND actions.status NOT IN ('termine', 'annule_abandonne'))";
-
-/// Stale: see [`crate::jobs::reminders::STALE`].
-fn stale_sql() -> String {
-    format!(
-        "EXISTS (SELECT 1 FROM plans p WHERE p.id = actions.plan_id AND {})",
-        crate::jobs::reminders::STALE
-    )
-}
-
 fn filtered(tenant: TenantId, filter: &ActionFilter) -> Boxed<'static> {
     let mut query = actions::table
         .filter(actions::tenant_id.eq(tenant.get()))
@@ -90,7 +80,8 @@ fn filtered(tenant: TenantId, filter: &ActionFilter) -> Boxed<'static> {
         query = query.filter(actions::objective_id.eq_any(operational));
     }
     if !filter.statuses.is_empty() {
-        let statuses: Vec<&'static str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+        let statuses: Vec<Stored<wire::ActionStatus>> =
+            filter.statuses.iter().copied().map(Stored).collect();
         query = query.filter(actions::status.eq_any(statuses));
     }
     if let Some(organisation) = filter.organisation_id {
@@ -100,18 +91,21 @@ fn filtered(tenant: TenantId, filter: &ActionFilter) -> Boxed<'static> {
         query = query.filter(actions::id.eq_any(carried));
     }
     match filter.late {
-        Some(true) => query = query.filter(sql::<Bool>(LATE)),
-        Some(false) => query = query.filter(sql::<Bool>(&format!("NOT {LATE}"))),
+        Some(true) => query = query.filter(sql::<Bool>(rules::LATE)),
+        Some(false) => query = query.filter(sql::<Bool>(&format!("NOT {}", rules::LATE))),
         None => {}
     }
     match filter.stale {
-        Some(true) => query = query.filter(sql::<Bool>(&stale_sql())),
-        Some(false) => query = query.filter(sql::<Bool>(&format!("NOT {}", stale_sql()))),
+        Some(true) => query = query.filter(sql::<Bool>(rules::STALE)),
+        Some(false) => query = query.filter(sql::<Bool>(&format!("NOT {}", rules::STALE))),
         None => {}
     }
     if let Some(text) = filter.text.as_deref().filter(|t| !t.trim().is_empty()) {
-        // `search_text` is folded once per write (a stored generated column); the CPAS's
-        // few organisations are folded once per statement, not once per action row.
+        // Folded in SQL (`pst_fold`, `unaccent`), not with `api_types::fold`: the stored
+        // `search_text` column and the trigram indexes are built by it, and the text
+        // searched for must be folded the same way to match them. `search_text` is folded
+        // once per write (a stored generated column); the CPAS's few organisations are
+        // folded once per statement, not once per action row.
         let pattern = pattern(text);
         query = query.filter(
             sql::<Bool>("(actions.search_text LIKE pst_fold(")
@@ -136,7 +130,8 @@ struct ItemRow {
     code: String,
     title: String,
     kind: Option<String>,
-    status: String,
+    #[diesel(deserialize_as = Stored<wire::ActionStatus>)]
+    status: wire::ActionStatus,
     progress: i16,
     planned_end: Option<NaiveDate>,
     updated_at: DateTime<Utc>,
@@ -210,8 +205,8 @@ pub fn list_actions(
             actions::plan_id,
             actions::objective_id,
             sql::<Text>(OBJECTIVE_CODE),
-            sql::<Bool>(LATE),
-            sql::<Bool>(&stale_sql()),
+            sql::<Bool>(rules::LATE),
+            sql::<Bool>(rules::STALE),
             // Counted over the filtered rows before the limit: no second pass.
             sql::<BigInt>("count(*) OVER ()"),
         ))
@@ -247,7 +242,7 @@ pub fn list_actions(
                 code: row.code,
                 title: row.title,
                 kind: row.kind.as_deref().map(stored).transpose()?,
-                status: stored(&row.status)?,
+                status: row.status,
                 progress: row.progress,
                 late: row.late,
                 stale: row.stale,

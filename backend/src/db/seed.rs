@@ -16,6 +16,7 @@ use super::schema::{
     action_organisations, actions, objectives, opinion_objectives, opinions, organisations, plans,
     tenants,
 };
+use super::stored::Stored;
 use api_types::{ActionKind, ObjectiveLevel, OrgRole, OrganisationKind, PlanStatus, Volet};
 
 /// The seed files, compiled in.
@@ -204,7 +205,7 @@ fn load_one(conn: &mut PgConnection, file: &SeedFile) -> anyhow::Result<bool> {
             title: &file.plan.title,
             start_year: file.plan.start_year,
             end_year: file.plan.end_year,
-            status: file.plan.status.as_str(),
+            status: Stored(file.plan.status),
             adopted_on: None,
             opinion_title: file.plan.opinion_title.as_deref(),
             source_document: file.plan.source_document.as_deref(),
@@ -263,7 +264,7 @@ fn load_one(conn: &mut PgConnection, file: &SeedFile) -> anyhow::Result<bool> {
                         tenant_id,
                         action_id,
                         organisation_id: organisation(lead)?,
-                        role: OrgRole::Lead.as_str(),
+                        role: Stored(OrgRole::Lead),
                         position: 0,
                     });
                 }
@@ -272,7 +273,7 @@ fn load_one(conn: &mut PgConnection, file: &SeedFile) -> anyhow::Result<bool> {
                         tenant_id,
                         action_id,
                         organisation_id: organisation(name)?,
-                        role: OrgRole::Collaborator.as_str(),
+                        role: Stored(OrgRole::Collaborator),
                         position,
                     });
                 }
@@ -466,7 +467,7 @@ pub fn load_demo_accounts(conn: &mut PgConnection, password: &str) -> anyhow::Re
                 organisation_id,
                 email,
                 display_name: name,
-                role: role.as_str(),
+                role: Stored(*role),
                 password_hash: &hash,
                 must_change_password: false,
             })

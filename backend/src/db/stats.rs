@@ -3,11 +3,13 @@
 use std::collections::HashMap;
 
 use api_types as wire;
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Double, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Nullable, Text, Uuid as SqlUuid};
 use uuid::Uuid;
 
 use super::stored;
+use super::stored::Stored;
 use crate::domain::{PlanId, TenantId};
 use crate::error::ApiError;
 
@@ -15,23 +17,48 @@ use crate::error::ApiError;
 const ACTIONS: &str = "
     WITH a AS (
         SELECT a.id, a.objective_id, oo.parent_id AS strategic_id, a.status, a.progress,
-               (a.planned_end < current_date
-                AND a.status NOT IN ('termine', 'annule_abandonne')) AS late
+               pst_action_is_late(a.planned_end, a.status) AS late
         FROM actions a JOIN objectives oo ON oo.id = a.objective_id
         WHERE a.plan_id = $1 AND a.tenant_id = $2 AND a.archived_at IS NULL
     )";
 
-/// The aggregate columns, over the rows of `a` in the group.
-const AGGREGATES: &str = "
+/// The aggregate columns, over the rows of `a` in the group: one count per status, the
+/// status bound as `$3`… in [`wire::ActionStatus::ALL`] order (see [`rollup_query`]) and
+/// the column named after it.
+fn aggregates() -> String {
+    let mut columns = "
     count(a.id) AS actions,
-    coalesce(avg(a.progress), 0)::float8 AS mean_progress,
-    count(a.id) FILTER (WHERE a.late) AS late,
-    count(a.id) FILTER (WHERE a.status = 'non_commence') AS non_commence,
-    count(a.id) FILTER (WHERE a.status = 'en_cours') AS en_cours,
-    count(a.id) FILTER (WHERE a.status = 'en_attente') AS en_attente,
-    count(a.id) FILTER (WHERE a.status = 'probleme') AS probleme,
-    count(a.id) FILTER (WHERE a.status = 'termine') AS termine,
-    count(a.id) FILTER (WHERE a.status = 'annule_abandonne') AS annule_abandonne";
+    coalesce(sum(a.progress), 0)::int8 AS progress_sum,
+    count(a.id) FILTER (WHERE a.late) AS late"
+        .to_owned();
+    for (i, status) in wire::ActionStatus::ALL.iter().enumerate() {
+        columns.push_str(&format!(
+            ",\n    count(a.id) FILTER (WHERE a.status = ${}) AS {}",
+            i + 3,
+            status.as_str()
+        ));
+    }
+    columns
+}
+
+/// The parameter after the statuses of [`aggregates`].
+const NEXT_PARAMETER: usize = 3 + wire::ActionStatus::ALL.len();
+
+/// `sql` over [`ACTIONS`] and [`aggregates`], with their parameters bound.
+fn rollup_query(
+    sql: String,
+    plan: PlanId,
+    tenant: TenantId,
+) -> diesel::query_builder::BoxedSqlQuery<'static, Pg, diesel::query_builder::SqlQuery> {
+    let mut query = diesel::sql_query(sql)
+        .into_boxed()
+        .bind::<SqlUuid, _>(plan.get())
+        .bind::<SqlUuid, _>(tenant.get());
+    for status in wire::ActionStatus::ALL {
+        query = query.bind::<Text, _>(Stored(*status));
+    }
+    query
+}
 
 #[derive(Debug, QueryableByName)]
 struct RollupRow {
@@ -39,8 +66,8 @@ struct RollupRow {
     key: Option<Uuid>,
     #[diesel(sql_type = BigInt)]
     actions: i64,
-    #[diesel(sql_type = Double)]
-    mean_progress: f64,
+    #[diesel(sql_type = BigInt)]
+    progress_sum: i64,
     #[diesel(sql_type = BigInt)]
     late: i64,
     #[diesel(sql_type = BigInt)]
@@ -61,7 +88,7 @@ impl RollupRow {
     fn rollup(&self) -> wire::Rollup {
         wire::Rollup {
             actions: self.actions,
-            mean_progress: (self.mean_progress * 10.0).round() / 10.0,
+            mean_progress: wire::mean_progress(self.progress_sum, self.actions),
             late: self.late,
             by_status: wire::StatusCounts {
                 non_commence: self.non_commence,
@@ -130,23 +157,26 @@ pub fn plan_stats(
         }
     }
     // An action counts for its operational objective and for that one's strategic one.
-    let by_objective: HashMap<Option<Uuid>, wire::Rollup> = diesel::sql_query(format!(
-        "{ACTIONS}
-         SELECT k.key, {AGGREGATES}
-         FROM a CROSS JOIN LATERAL (VALUES (a.objective_id), (a.strategic_id)) AS k(key)
-         GROUP BY k.key"
-    ))
-    .bind::<SqlUuid, _>(plan.get())
-    .bind::<SqlUuid, _>(tenant.get())
+    let aggregates = aggregates();
+    let by_objective: HashMap<Option<Uuid>, wire::Rollup> = rollup_query(
+        format!(
+            "{ACTIONS}
+             SELECT k.key, {aggregates}
+             FROM a CROSS JOIN LATERAL (VALUES (a.objective_id), (a.strategic_id)) AS k(key)
+             GROUP BY k.key"
+        ),
+        plan,
+        tenant,
+    )
     .load::<RollupRow>(conn)?
     .into_iter()
     .map(|row| (row.key, row.rollup()))
     .collect();
-    let total = diesel::sql_query(format!(
-        "{ACTIONS} SELECT NULL::uuid AS key, {AGGREGATES} FROM a"
-    ))
-    .bind::<SqlUuid, _>(plan.get())
-    .bind::<SqlUuid, _>(tenant.get())
+    let total = rollup_query(
+        format!("{ACTIONS} SELECT NULL::uuid AS key, {aggregates} FROM a"),
+        plan,
+        tenant,
+    )
     .get_result::<RollupRow>(conn)?
     .rollup();
     let organisations: Vec<(OrganisationRow, RollupRow)> = {
@@ -157,17 +187,20 @@ pub fn plan_stats(
             #[diesel(embed)]
             rollup: RollupRow,
         }
-        diesel::sql_query(format!(
-            "{ACTIONS}
-             SELECT o.id, o.name, o.kind, o.id AS key,
-                    count(a.id) FILTER (WHERE ao.role = 'lead') AS leads, {AGGREGATES}
-             FROM a JOIN action_organisations ao ON ao.action_id = a.id
-                    JOIN organisations o ON o.id = ao.organisation_id
-             GROUP BY o.id, o.name, o.kind
-             ORDER BY o.name"
-        ))
-        .bind::<SqlUuid, _>(plan.get())
-        .bind::<SqlUuid, _>(tenant.get())
+        rollup_query(
+            format!(
+                "{ACTIONS}
+                 SELECT o.id, o.name, o.kind, o.id AS key,
+                        count(a.id) FILTER (WHERE ao.role = ${NEXT_PARAMETER}) AS leads, {aggregates}
+                 FROM a JOIN action_organisations ao ON ao.action_id = a.id
+                        JOIN organisations o ON o.id = ao.organisation_id
+                 GROUP BY o.id, o.name, o.kind
+                 ORDER BY o.name"
+            ),
+            plan,
+            tenant,
+        )
+        .bind::<Text, _>(Stored(wire::OrgRole::Lead))
         .load::<Joined>(conn)?
         .into_iter()
         .map(|j| (j.organisation, j.rollup))

@@ -18,6 +18,7 @@ use super::schema::{
     objectives, opinion_objectives, opinions, organisations, plans,
 };
 use super::stored;
+use super::stored::Stored;
 use crate::domain::{Code, Label, PlanId, TenantId};
 use crate::error::ApiError;
 
@@ -69,15 +70,16 @@ fn lock_plan(
     conn: &mut PgConnection,
     tenant: TenantId,
     plan: Uuid,
-) -> Result<(i32, String), ApiError> {
-    plans::table
+) -> Result<(i32, wire::PlanStatus), ApiError> {
+    let (version, Stored(status)) = plans::table
         .filter(plans::id.eq(plan))
         .filter(plans::tenant_id.eq(tenant.get()))
         .select((plans::version, plans::status))
         .for_update()
-        .first(conn)
+        .first::<(i32, Stored<wire::PlanStatus>)>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound { resource: "plan" })
+        .ok_or(ApiError::NotFound { resource: "plan" })?;
+    Ok((version, status))
 }
 
 pub fn create_plan(
@@ -186,8 +188,9 @@ pub fn transition(
             return Err(stale("plan"));
         }
         let allowed = matches!(
-            (status.as_str(), to),
-            ("draft", wire::PlanStatus::Adopted) | ("adopted", wire::PlanStatus::Closed)
+            (status, to),
+            (wire::PlanStatus::Draft, wire::PlanStatus::Adopted)
+                | (wire::PlanStatus::Adopted, wire::PlanStatus::Closed)
         );
         if !allowed {
             return Err(ApiError::Conflict {
@@ -197,7 +200,7 @@ pub fn transition(
         }
         diesel::update(plans::table.find(plan.get()))
             .set((
-                plans::status.eq(to.as_str()),
+                plans::status.eq(Stored(to)),
                 adopted_on.map(|d| plans::adopted_on.eq(Some(d))),
                 plans::version.eq(plans::version + 1),
             ))
@@ -712,7 +715,7 @@ pub fn set_action_organisations(
             ));
         }
         let name = |id: &Uuid| names.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone());
-        let before: Vec<(Uuid, String, String)> = action_organisations::table
+        let before: Vec<(Uuid, String, Stored<wire::OrgRole>)> = action_organisations::table
             .inner_join(organisations::table)
             .filter(action_organisations::action_id.eq(id))
             .order(action_organisations::position)
@@ -722,10 +725,13 @@ pub fn set_action_organisations(
                 action_organisations::role,
             ))
             .load(conn)?;
-        let before_lead = before.iter().find(|o| o.2 == "lead").map(|o| o.1.clone());
+        let before_lead = before
+            .iter()
+            .find(|o| o.2 == Stored(wire::OrgRole::Lead))
+            .map(|o| o.1.clone());
         let before_collaborators: Vec<String> = before
             .iter()
-            .filter(|o| o.2 == "collaborator")
+            .filter(|o| o.2 == Stored(wire::OrgRole::Collaborator))
             .map(|o| o.1.clone())
             .collect();
         let after_collaborators: Vec<String> = collaborators.iter().filter_map(name).collect();
@@ -734,18 +740,18 @@ pub fn set_action_organisations(
         let rows: Vec<_> = input
             .lead
             .iter()
-            .map(|o| (*o, "lead", 0))
+            .map(|o| (*o, wire::OrgRole::Lead, 0))
             .chain(
                 (0..)
                     .zip(&collaborators)
-                    .map(|(p, o)| (*o, "collaborator", p)),
+                    .map(|(p, o)| (*o, wire::OrgRole::Collaborator, p)),
             )
             .map(|(organisation, role, position)| {
                 (
                     action_organisations::tenant_id.eq(tenant.get()),
                     action_organisations::action_id.eq(id),
                     action_organisations::organisation_id.eq(organisation),
-                    action_organisations::role.eq(role),
+                    action_organisations::role.eq(Stored(role)),
                     action_organisations::position.eq(position),
                 )
             })

@@ -444,7 +444,7 @@ pub fn snapshot(action: &crate::db::models::Action, measures: &Measures) -> Map<
     for (id, cents) in &measures.budget_lines {
         map.insert(format!("budget_line:{id}"), Value::from(*cents));
     }
-    map.insert("status".into(), Value::from(action.status.clone()));
+    map.insert("status".into(), Value::from(action.status.as_str()));
     map.insert("progress".into(), Value::from(action.progress));
     let date = |d: Option<NaiveDate>| d.map_or(Value::Null, |d| Value::from(d.to_string()));
     map.insert("planned_start".into(), date(action.planned_start));

@@ -17,7 +17,7 @@ pub mod xlsx;
 
 use std::collections::{HashMap, HashSet};
 
-use api_types::{ActionKind, ActionStatus, Language, PlanTree, ProblemCode, Volet};
+use api_types::{ActionKind, ActionStatus, Language, PlanTree, ProblemCode, Volet, fold};
 use chrono::NaiveDate;
 
 use crate::texts::DocumentTexts;
@@ -414,7 +414,7 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
                 "L’intitulé fait au plus 1000 caractères, sans caractères de contrôle.",
             ));
         }
-        let volet = match fold(cell("volet")).as_str() {
+        let volet = match fold(cell("volet").trim()).as_str() {
             "externe" | "e" => Some(Volet::Externe),
             "interne" | "i" => Some(Volet::Interne),
             "" if level == "action" => None,
@@ -532,7 +532,7 @@ fn parse_action(
 ) -> Option<DraftAction> {
     let cell = |column: &str| cell_of(row, positions, column);
     let before = errors.len();
-    let kind = match fold(cell("type")).as_str() {
+    let kind = match fold(cell("type").trim()).as_str() {
         "" => None,
         "mission" | "m" => Some(ActionKind::Mission),
         "projet" | "p" | "project" => Some(ActionKind::Projet),
@@ -668,23 +668,6 @@ fn named<T: Copy>(
             .copied()
             .find(|value| names(folded, label(*value)))
     })
-}
-
-/// Lowercase without French accents, to compare what people type.
-fn fold(text: &str) -> String {
-    text.trim()
-        .to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'à' | 'â' | 'ä' | 'á' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' => 'i',
-            'ô' | 'ö' | 'ó' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ç' => 'c',
-            other => other,
-        })
-        .collect()
 }
 
 /// The rows of a plan in the interchange columns, in plan order; statuses, kinds and

@@ -214,15 +214,14 @@ fn write_summary(
     percent: &Format,
 ) -> Result<(), XlsxError> {
     let count = |status: ActionStatus| actions.iter().filter(|a| a.status == status).count() as f64;
-    let mean = if actions.is_empty() {
-        0.0
-    } else {
-        actions.iter().map(|a| f64::from(a.progress)).sum::<f64>() / actions.len() as f64
-    };
+    let mean = api_types::mean_progress(
+        actions.iter().map(|a| i64::from(a.progress)).sum(),
+        actions.len() as i64,
+    );
     sheet.write_string_with_format(row, 0, code, format)?;
     sheet.write_string_with_format(row, 1, title, format)?;
     sheet.write_number(row, 2, actions.len() as f64)?;
-    sheet.write_number_with_format(row, 3, (mean * 10.0).round() / 10.0, percent)?;
+    sheet.write_number_with_format(row, 3, mean, percent)?;
     sheet.write_number(row, 4, count(ActionStatus::Termine))?;
     sheet.write_number(row, 5, count(ActionStatus::EnCours))?;
     sheet.write_number(row, 6, count(ActionStatus::NonCommence))?;

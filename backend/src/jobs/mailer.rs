@@ -10,6 +10,8 @@ use lettre::{Message, SmtpTransport, Transport};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::db::stored::{EmailStatus, Stored};
+
 /// Attempts before a message is given up.
 const MAX_ATTEMPTS: i32 = 8;
 /// Notifications older than this are not e-mailed any more (e.g. SMTP configured late).
@@ -61,28 +63,35 @@ impl Mailer {
              FROM users u
              WHERE u.id = n.user_id AND n.id IN (
                  SELECT id FROM notifications
-                 WHERE email_status = 'pending' AND email_next_at <= now()
+                 WHERE email_status = $1 AND email_next_at <= now()
                  ORDER BY email_next_at LIMIT 20
                  FOR UPDATE SKIP LOCKED)
              RETURNING n.id, n.kind, n.payload, u.email, u.display_name, u.active,
                        n.email_attempts, n.created_at",
         )
+        .bind::<Text, _>(Stored(EmailStatus::Pending))
         .load(conn)?;
         let mut sent = 0;
         for message in due {
             let too_old = message.created_at < Utc::now() - chrono::Duration::hours(MAX_AGE_HOURS);
             if !message.active || too_old {
-                record(conn, message.id, "skipped", None, None)?;
+                record(conn, message.id, EmailStatus::Skipped, None, None)?;
                 continue;
             }
             match self.send(&message) {
                 Ok(()) => {
-                    record(conn, message.id, "sent", None, None)?;
+                    record(conn, message.id, EmailStatus::Sent, None, None)?;
                     sent += 1;
                 }
                 Err(error) if message.email_attempts >= MAX_ATTEMPTS => {
                     tracing::warn!(%error, id = %message.id, "e-mail given up");
-                    record(conn, message.id, "failed", Some(&error.to_string()), None)?;
+                    record(
+                        conn,
+                        message.id,
+                        EmailStatus::Failed,
+                        Some(&error.to_string()),
+                        None,
+                    )?;
                 }
                 Err(error) => {
                     // 30 s, 1 min, 2 min… doubling.
@@ -92,7 +101,7 @@ impl Mailer {
                     record(
                         conn,
                         message.id,
-                        "pending",
+                        EmailStatus::Pending,
                         Some(&error.to_string()),
                         Some(delay),
                     )?;
@@ -119,7 +128,7 @@ impl Mailer {
 fn record(
     conn: &mut PgConnection,
     id: Uuid,
-    status: &str,
+    status: EmailStatus,
     error: Option<&str>,
     retry_in_secs: Option<i64>,
 ) -> anyhow::Result<()> {
@@ -129,7 +138,7 @@ fn record(
          WHERE id = $1",
     )
     .bind::<SqlUuid, _>(id)
-    .bind::<Text, _>(status)
+    .bind::<Text, _>(Stored(status))
     .bind::<diesel::sql_types::Nullable<Text>, _>(error)
     .bind::<diesel::sql_types::Double, _>(retry_in_secs.unwrap_or(0) as f64)
     .execute(conn)?;

@@ -4,11 +4,10 @@
 
 use diesel::prelude::*;
 
+use crate::db::stored::Stored;
+
 /// The SQL condition "this action is stale", over `actions` joined to its plan `p`.
-pub const STALE: &str = "(p.status = 'adopted' \
-     AND actions.status NOT IN ('termine', 'annule_abandonne') \
-     AND coalesce(actions.last_reported_at, p.adopted_on::timestamptz, p.created_at) \
-         < now() - make_interval(days => p.update_cadence_days))";
+const STALE: &str = crate::db::rules::STALE_WITH_PLAN;
 
 /// What one run did.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -45,8 +44,8 @@ pub fn run_once(conn: &mut PgConnection) -> anyhow::Result<ReminderReport> {
     Ok(ReminderReport { reminded, digests })
 }
 
-/// Runs `statement` (which handles at most `$1` rows of ids after `$2`, by id) until it
-/// handles fewer; `true` when another instance holds the reminders' lock.
+/// Runs `statement` (which handles at most `$1` rows of ids after `$2`, by id; `$3` is
+/// the managers' roles, `$4` the lead organisation's role) until it handles fewer; `true` when another instance holds the reminders' lock.
 fn in_batches(conn: &mut PgConnection, statement: &str) -> anyhow::Result<(usize, bool)> {
     let mut total = 0;
     let mut after = uuid::Uuid::nil();
@@ -67,6 +66,10 @@ fn in_batches(conn: &mut PgConnection, statement: &str) -> anyhow::Result<(usize
             let batch: Batch = diesel::sql_query(statement)
                 .bind::<diesel::sql_types::BigInt, _>(BATCH)
                 .bind::<diesel::sql_types::Uuid, _>(after)
+                .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(
+                    crate::authz::manager_roles(),
+                )
+                .bind::<diesel::sql_types::Text, _>(Stored(api_types::OrgRole::Lead))
                 .get_result(conn)?;
             Ok(Some(batch))
         })?;
@@ -100,7 +103,7 @@ fn remind_sql() -> String {
                     jsonb_build_object('action_id', due.id, 'action_code', due.code,
                                        'action_title', due.title, 'plan_id', due.plan_id)
              FROM due
-             JOIN action_organisations lead ON lead.action_id = due.id AND lead.role = 'lead'
+             JOIN action_organisations lead ON lead.action_id = due.id AND lead.role = $4
              JOIN users u ON u.organisation_id = lead.organisation_id AND u.active),
          marked AS (
              UPDATE actions SET reminded_at = now() FROM due WHERE actions.id = due.id
@@ -131,7 +134,7 @@ fn digest_sql() -> String {
              FROM due
              JOIN plans p ON p.id = due.id
              JOIN actions ON actions.plan_id = p.id
-             LEFT JOIN action_organisations lead ON lead.action_id = actions.id AND lead.role = 'lead'
+             LEFT JOIN action_organisations lead ON lead.action_id = actions.id AND lead.role = $4
              LEFT JOIN organisations o ON o.id = lead.organisation_id
              WHERE actions.archived_at IS NULL AND {STALE}
              GROUP BY p.id, p.tenant_id, p.title),
@@ -141,7 +144,7 @@ fn digest_sql() -> String {
                     jsonb_build_object('plan_id', digest.id, 'plan_title', digest.title,
                                        'actions', digest.actions)
              FROM digest
-             JOIN users u ON u.tenant_id = digest.tenant_id AND u.role IN ('president', 'dg')
+             JOIN users u ON u.tenant_id = digest.tenant_id AND u.role = ANY($3)
                          AND u.active),
          marked AS (
              UPDATE plans SET digest_sent_at = now() FROM digest WHERE plans.id = digest.id

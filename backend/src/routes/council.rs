@@ -8,7 +8,6 @@ use api_types::{
     NewEvaluation, NewPlanVersion, PlanComparison, PlanEvaluation, PlanVersion, Problem,
     ProblemCode, PublicPlan,
 };
-use chrono::Utc;
 use diesel::Connection;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -280,7 +279,7 @@ pub async fn evaluation_report(
             let until = query
                 .until
                 .map(PlanDate::get)
-                .unwrap_or_else(|| Utc::now().date_naive());
+                .unwrap_or_else(crate::domain::calendar::today);
             let since = query
                 .since
                 .map(PlanDate::get)

@@ -10,6 +10,7 @@ use super::{Json, RequestDb};
 use crate::auth::{Authenticated, password};
 use crate::authz::{self, Actor, Permission, Scope};
 use crate::db::accounts::{self, NewUserRow, UserChanges};
+use crate::db::stored::Stored;
 use crate::domain::{Email, Label, TenantId, UserId};
 use crate::error::ApiError;
 
@@ -150,7 +151,7 @@ pub async fn create_user(
                     organisation_id: new.organisation_id,
                     email: email.as_str(),
                     display_name: display_name.as_str(),
-                    role: new.role.as_str(),
+                    role: Stored(new.role),
                     password_hash: &hash,
                     must_change_password: new.password.is_none(),
                 },
@@ -279,7 +280,7 @@ pub async fn update_user(
                 }
                 let changes = UserChanges {
                     display_name: display_name.map(|n| n.as_str().to_owned()),
-                    role: patch.role.map(|r| r.as_str().to_owned()),
+                    role: patch.role.map(Stored),
                     organisation_id: patch.organisation_id,
                     active: patch.active,
                 };

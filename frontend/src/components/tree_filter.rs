@@ -1,7 +1,7 @@
 //! Filters of a plan's tree, kept in the URL (`?q=…&status=…&org=…&late=1&stale=1&mine=1`) so that
 //! a filtered view can be bookmarked and shared.
 
-use api_types::{Action, ActionStatus, OrganisationRef};
+use api_types::{Action, ActionStatus, OrganisationRef, fold};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
@@ -20,23 +20,6 @@ pub struct TreeFilter {
     pub stale: bool,
     /// Only the actions of the signed-in user's organisation.
     pub mine: Option<Uuid>,
-}
-
-/// Lowercase without accents, to compare texts as people type them.
-pub fn fold(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'â' | 'ä' | 'á' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' => 'i',
-            'ô' | 'ö' | 'ó' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ç' => 'c',
-            'ÿ' => 'y',
-            other => other,
-        })
-        .collect()
 }
 
 impl TreeFilter {
