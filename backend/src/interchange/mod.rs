@@ -535,7 +535,7 @@ fn parse_action(
     let kind = match fold(cell("type").trim()).as_str() {
         "" => None,
         "mission" | "m" => Some(ActionKind::Mission),
-        "projet" | "p" | "project" => Some(ActionKind::Projet),
+        "projet" | "p" => Some(ActionKind::Projet),
         other => named(other, |t| t.kind, ActionKind::ALL).or_else(|| {
             errors.push(error(
                 line,
@@ -643,17 +643,14 @@ fn parse_action(
 /// A status as written in the file: the eComptes value or its label in any language.
 fn parse_status(text: &str) -> Option<ActionStatus> {
     let folded = fold(text.trim()).replace(['_', '-'], " ");
-    Some(match folded.as_str() {
-        "" | "non commence" => ActionStatus::NonCommence,
-        "en cours" => ActionStatus::EnCours,
-        "en attente" => ActionStatus::EnAttente,
-        "probleme" => ActionStatus::Probleme,
-        "termine" => ActionStatus::Termine,
-        "annule abandonne" | "annule/abandonne" | "annule" | "abandonne" => {
-            ActionStatus::AnnuleAbandonne
-        }
-        other => return named(other, |t| t.status, ActionStatus::ALL),
-    })
+    if folded.is_empty() {
+        return Some(ActionStatus::NonCommence);
+    }
+    ActionStatus::ALL
+        .iter()
+        .copied()
+        .find(|status| status.as_str().replace('_', " ") == folded)
+        .or_else(|| named(&folded, |t| t.status, ActionStatus::ALL))
 }
 
 /// The value among `all` whose label, in some language, `folded` names.
@@ -954,6 +951,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_status_is_read_from_its_ecomptes_value_or_a_half_of_its_label() {
+        for (text, status) in [
+            ("", ActionStatus::NonCommence),
+            ("non_commence", ActionStatus::NonCommence),
+            ("EN-COURS", ActionStatus::EnCours),
+            ("en_attente", ActionStatus::EnAttente),
+            ("Problème", ActionStatus::Probleme),
+            (" terminé ", ActionStatus::Termine),
+            ("annule_abandonne", ActionStatus::AnnuleAbandonne),
+            ("annulé/abandonné", ActionStatus::AnnuleAbandonne),
+            ("annule", ActionStatus::AnnuleAbandonne),
+            ("Abandonné", ActionStatus::AnnuleAbandonne),
+        ] {
+            assert_eq!(parse_status(text), Some(status), "{text:?}");
+        }
+        assert_eq!(parse_status("fini"), None);
     }
 
     #[test]
