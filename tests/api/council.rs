@@ -1,8 +1,6 @@
 //! The council's side: the public transparency page, adopted versions and evaluations,
 //! comparisons, and the evaluation report (HTML and DOCX).
 
-use std::io::Read;
-
 use api_types::{
     FieldChange, PlanComparison, PlanEvaluation, PlanTree, PlanVersion, PublicPlan, User,
 };
@@ -433,13 +431,7 @@ async fn the_evaluation_report_lists_every_action_in_html_and_in_docx() {
         .await;
     assert_eq!(response.status().as_u16(), 200);
     let bytes = response.bytes().await.expect("docx");
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
-    let mut document = String::new();
-    archive
-        .by_name("word/document.xml")
-        .expect("word/document.xml")
-        .read_to_string(&mut document)
-        .expect("xml");
+    let document = tests::docx_body(&bytes);
     assert!(document.starts_with("<?xml"));
     for code in codes(&tree) {
         assert!(document.contains(&format!("{code} ")), "{code} in the DOCX");

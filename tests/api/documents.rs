@@ -2,7 +2,7 @@
 //! exports (CSV, XLSX) and the public page are written in the language `?lang=` names,
 //! else in the best of `Accept-Language`, else in French; an English export imports back.
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 use api_types::PlanTree;
 use calamine::{Reader, Xlsx};
@@ -41,6 +41,19 @@ async fn plan_with_pe18_in_progress(app: &TestApp) -> PlanTree {
         .await;
     assert_eq!(response.status().as_u16(), 200);
     app.plan_of("cpas-a").await
+}
+
+/// The plan on the public page, by its DG.
+async fn publish(app: &TestApp, dg: &str, tree: &PlanTree) {
+    let response = app
+        .send_as(
+            Method::POST,
+            Some(dg),
+            &format!("/api/v1/plans/{}/publish", tree.id),
+            None,
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 204);
 }
 
 /// GET with an optional token and an optional `Accept-Language`.
@@ -193,13 +206,7 @@ async fn the_docx_in_english_has_english_headings_and_file_name() {
         "{disposition}"
     );
     let bytes = response.bytes().await.expect("docx");
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).expect("a zip");
-    let mut document = String::new();
-    archive
-        .by_name("word/document.xml")
-        .expect("word/document.xml")
-        .read_to_string(&mut document)
-        .expect("xml");
+    let document = tests::docx_body(&bytes);
     assert!(
         document.contains(">Decisions of the period<"),
         "an English heading"
@@ -323,15 +330,7 @@ async fn a_lang_the_documents_are_not_written_in_is_refused_with_its_code() {
     let app = spawn_app().await;
     let dg = app.token("dg@cpas-a.example").await;
     let tree = app.plan_of("cpas-a").await;
-    let response = app
-        .send_as(
-            Method::POST,
-            Some(&dg),
-            &format!("/api/v1/plans/{}/publish", tree.id),
-            None,
-        )
-        .await;
-    assert_eq!(response.status().as_u16(), 204);
+    publish(&app, &dg, &tree).await;
     for path in [
         format!("/api/v1/plans/{}/report?lang=xx", tree.id),
         format!("/api/v1/plans/{}/report?format=docx&lang=de", tree.id),
@@ -361,15 +360,7 @@ async fn the_public_page_follows_accept_language_and_lang() {
     let app = spawn_app().await;
     let dg = app.token("dg@cpas-a.example").await;
     let tree = app.plan_of("cpas-a").await;
-    let response = app
-        .send_as(
-            Method::POST,
-            Some(&dg),
-            &format!("/api/v1/plans/{}/publish", tree.id),
-            None,
-        )
-        .await;
-    assert_eq!(response.status().as_u16(), 204);
+    publish(&app, &dg, &tree).await;
     let page = format!("/public/cpas-a/{}", tree.id);
     let dutch = text_of(get(&app, None, &page, Some("nl-BE,nl;q=0.9")).await).await;
     assert_eq!(html_lang(&dutch), "nl");

@@ -358,6 +358,19 @@ pub fn own_cluster(prefix: &str) -> (ScratchDir, xtask::pg::Cluster, TestSetting
     (dir, cluster, settings)
 }
 
+/// The text of a DOCX's body (`word/document.xml`), to look for what the document says.
+pub fn docx_body(bytes: &[u8]) -> String {
+    use std::io::Read as _;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut document = String::new();
+    archive
+        .by_name("word/document.xml")
+        .expect("word/document.xml")
+        .read_to_string(&mut document)
+        .expect("xml");
+    document
+}
+
 /// `(own statements, account check)` of an answer's `Server-Timing`
 /// (`db;…;desc="N queries", auth;desc="M queries"`).
 pub fn statement_counts(response: &reqwest::Response) -> (u32, u32) {
