@@ -575,19 +575,24 @@ fn ensure_wasm_tools(root: &Path) -> anyhow::Result<()> {
         run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
     }
     let wanted = locked_version(root, "wasm-bindgen")?;
-    let current = Command::new("wasm-bindgen")
-        .arg("--version")
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-        .unwrap_or_default();
+    let current = printed_version("wasm-bindgen".as_ref());
     if current.split_whitespace().nth(1) != Some(wanted.as_str()) {
         step(&format!("installing wasm-bindgen-cli {wanted}"));
         // Not `--locked`: its lockfile pins a crate version the registry no longer has.
         run(cargo().args(["install", "wasm-bindgen-cli", "--version", &wanted]))?;
     }
     Ok(())
+}
+
+/// What an installed tool says of its version (`--version`); empty when it is missing.
+fn printed_version(program: &std::ffi::OsStr) -> String {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default()
 }
 
 fn locked_version(root: &Path, package: &str) -> anyhow::Result<String> {

@@ -9,7 +9,7 @@ use std::process::Command;
 use anyhow::{Context, bail};
 use xtask::pg::Cluster;
 
-use crate::{cargo, locked_version, step, target_dir};
+use crate::{cargo, locked_version, printed_version, step, target_dir};
 
 /// The generated file, from the workspace root.
 const SCHEMA_FILE: &str = "backend/src/db/schema.rs";
@@ -115,13 +115,7 @@ fn diesel_cli(root: &Path) -> anyhow::Result<PathBuf> {
     let wanted = locked_version(root, "diesel")?;
     let tools = target_dir(root)?.join("tools");
     let diesel = tools.join("bin").join("diesel");
-    let current = Command::new(&diesel)
-        .arg("--version")
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-        .unwrap_or_default();
+    let current = printed_version(diesel.as_os_str());
     // "diesel\n Version: 2.3.14\n Supported Backends: postgres"
     if !current.split_whitespace().any(|word| word == wanted) {
         step(&format!("installing diesel_cli {wanted} (postgres only)"));
