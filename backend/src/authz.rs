@@ -23,7 +23,7 @@ pub struct Actor {
     /// `None` for a person.
     pub scopes: Option<Vec<ApiScope>>,
     /// The person's password was given to them (a new account, a reset): until they
-    /// choose their own, [`crate::routes::RequestDb::run_as`] refuses their requests.
+    /// choose their own, [`crate::app::RequestDb::run_as`] refuses their requests.
     /// Always `false` for an API token: its integration account never signs in.
     pub must_change_password: bool,
 }

@@ -5,6 +5,8 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use api_types::{FieldError, Problem, ProblemCode};
 
+use crate::db::DbError;
+
 /// Field errors listed in one answer; `total_errors` counts them all.
 pub const MAX_LISTED_ERRORS: usize = 200;
 
@@ -31,7 +33,7 @@ pub enum ApiError {
         detail: &'static str,
     },
     /// The account must choose its own password before anything else (403
-    /// `password_change_required`): see [`crate::routes::RequestDb::run_as`].
+    /// `password_change_required`): see [`crate::app::RequestDb::run_as`].
     #[error(
         "this account's password was given to it: choose your own with PUT /api/v1/me/password \
          before anything else"
@@ -271,24 +273,106 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<diesel::result::Error> for ApiError {
-    fn from(error: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
+/// How a refused constraint is answered.
+#[derive(Debug, Clone, Copy)]
+pub enum Refusal {
+    /// 409: the value is taken, or the state forbids the change.
+    Conflict {
+        code: ProblemCode,
+        detail: &'static str,
+    },
+    /// 422 on one field. Without a `message`, the database's own (the triggers of
+    /// `migrations/` raise sentences written for people).
+    Field {
+        field: &'static str,
+        code: ProblemCode,
+        message: Option<&'static str>,
+    },
+}
+
+/// Every constraint of `migrations/` whose refusal a client can act on, and its answer.
+/// A constraint not listed is a server fault (500): the use case should have checked
+/// before writing. `tests/api/errors.rs` checks that each name exists in the schema.
+pub const CONSTRAINT_REFUSALS: &[(&str, Refusal)] = &[
+    (
+        "objectives_code_unique",
+        Refusal::Conflict {
+            code: ProblemCode::CodeTaken,
+            detail: "another objective or action of this plan already has this code",
+        },
+    ),
+    (
+        "actions_code_unique",
+        Refusal::Conflict {
+            code: ProblemCode::CodeTaken,
+            detail: "another objective or action of this plan already has this code",
+        },
+    ),
+    (
+        "objectives_parent_strategic",
+        Refusal::Field {
+            field: "parent_id",
+            code: ProblemCode::InvalidStructure,
+            message: None,
+        },
+    ),
+    (
+        "actions_objective_operational",
+        Refusal::Field {
+            field: "objective_id",
+            code: ProblemCode::InvalidStructure,
+            message: None,
+        },
+    ),
+    (
+        "users_email_unique",
+        Refusal::Conflict {
+            code: ProblemCode::EmailTaken,
+            detail: "an account with this e-mail already exists",
+        },
+    ),
+];
+
+/// The answer to a refused constraint, from [`CONSTRAINT_REFUSALS`].
+fn refusal(constraint: &str, message: &str) -> Option<ApiError> {
+    let (_, refusal) = CONSTRAINT_REFUSALS
+        .iter()
+        .find(|(name, _)| *name == constraint)?;
+    Some(match *refusal {
+        Refusal::Conflict { code, detail } => ApiError::Conflict {
+            code,
+            detail: detail.to_owned(),
+        },
+        Refusal::Field {
+            field,
+            code,
+            message: ours,
+        } => ApiError::invalid_field(field, code, ours.unwrap_or(message)),
+    })
+}
+
+/// The one translation of data access errors into answers.
+impl From<DbError> for ApiError {
+    fn from(error: DbError) -> Self {
         match error {
-            Error::NotFound => Self::NotFound {
-                resource: "resource",
-            },
-            Error::DatabaseError(
-                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-                info,
-            ) => Self::Unavailable(info.message().to_owned()),
-            other => Self::Internal(other.into()),
+            DbError::NotFound(resource) => Self::NotFound { resource },
+            DbError::Unavailable(cause) => Self::Unavailable(cause),
+            DbError::Constraint {
+                kind,
+                constraint,
+                message,
+            } => refusal(&constraint, &message).unwrap_or_else(|| {
+                Self::Internal(anyhow::anyhow!(
+                    "{kind:?} on {constraint}, which has no answer: {message}"
+                ))
+            }),
+            DbError::Internal(cause) => Self::Internal(cause),
         }
     }
 }
 
-impl From<diesel::r2d2::PoolError> for ApiError {
-    fn from(error: diesel::r2d2::PoolError) -> Self {
-        Self::Unavailable(error.to_string())
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        DbError::from(error).into()
     }
 }

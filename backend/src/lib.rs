@@ -1,6 +1,7 @@
 //! The PST server: a JSON API on PostgreSQL for the Plan Stratégique Transversal of Walloon
 //! CPAS, and the host of the web app.
 
+pub mod app;
 pub mod auth;
 pub mod authz;
 pub mod cache;

@@ -15,7 +15,7 @@ use utoipa_actix_web::AppExt;
 use crate::configuration::Settings;
 use crate::db::{self, Db, QueryStats};
 use crate::error::ApiError;
-use crate::{openapi, routes};
+use crate::{app, openapi, routes};
 
 /// A server bound to its port, ready to run.
 pub struct Application {
@@ -119,7 +119,7 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
     let webhooks = web::Data::new(crate::configuration::WebhookSettings {
         allow_loopback_http: settings.webhook_allow_loopback_http,
     });
-    let token_limit = web::Data::new(routes::TokenRateLimit(settings.token_rate_limit));
+    let token_limit = web::Data::new(app::TokenRateLimit(settings.token_rate_limit));
     // One set of import slots for all the workers of the instance.
     let import_slots = web::Data::new(routes::interchange::ImportSlots::new(
         settings.import_concurrency,
@@ -424,4 +424,30 @@ async fn request_context(
         }
     }
     Ok(response)
+}
+
+/// The request's database, for the handlers: the pool, the request's statement counters
+/// (set by the `Server-Timing` middleware) and the API tokens' rate limit. Built here, at
+/// the composition root, so that routes never name the data access layer.
+impl actix_web::FromRequest for app::RequestDb {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let db = req
+            .app_data::<web::Data<Db>>()
+            .map(|db| db.get_ref().clone());
+        let stats = req
+            .extensions()
+            .get::<QueryStats>()
+            .cloned()
+            .unwrap_or_default();
+        let token_rate_limit = req
+            .app_data::<web::Data<app::TokenRateLimit>>()
+            .map_or_else(app::TokenRateLimit::default, |l| *l.get_ref());
+        std::future::ready(
+            db.map(|db| Self::new(db, stats, token_rate_limit))
+                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no database configured"))),
+        )
+    }
 }

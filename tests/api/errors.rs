@@ -193,3 +193,37 @@ async fn a_body_that_is_not_an_object_is_refused_not_read_by_position() {
     .await;
     assert_eq!((status, problem.code.as_str()), (400, "invalid_json"));
 }
+
+/// The translation table of refused constraints names real constraints: a renamed
+/// constraint (or a typo) would otherwise turn a 409 or a 422 into a 500 unnoticed.
+#[tokio::test]
+async fn every_constraint_of_the_refusal_table_exists_in_the_schema() {
+    use diesel::prelude::*;
+    use diesel::sql_types::{Bool, Text};
+
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = Bool)]
+        found: bool,
+    }
+
+    let app = spawn_app().await;
+    let mut conn = app.connection();
+    assert!(!backend::error::CONSTRAINT_REFUSALS.is_empty());
+    for (name, _) in backend::error::CONSTRAINT_REFUSALS {
+        // A table constraint, a unique index, or the name a trigger raises with (the
+        // triggers of `migrations/` are named after the constraint they enforce).
+        let Found { found } = diesel::sql_query(
+            "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = $1)
+                 OR EXISTS (SELECT 1 FROM pg_class WHERE relname = $1 AND relkind = 'i')
+                 OR EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = $1) AS found",
+        )
+        .bind::<Text, _>(*name)
+        .get_result(&mut conn)
+        .expect("catalog query");
+        assert!(
+            found,
+            "{name} is in the refusal table but not in the schema"
+        );
+    }
+}

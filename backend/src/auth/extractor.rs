@@ -1,6 +1,6 @@
 //! `Authenticated`: a request whose bearer token verified. Loading the account (is it
 //! still active, is the session still open?) happens with the request's database work, see
-//! [`crate::routes::RequestDb::run_as`].
+//! [`crate::app::RequestDb::run_as`].
 
 use std::future::{Ready, ready};
 

@@ -39,7 +39,7 @@ struct TokenRow {
     last_used_at: Option<DateTime<Utc>>,
 }
 
-fn scopes_of(stored_scopes: &[String]) -> Result<Vec<wire::ApiScope>, ApiError> {
+fn scopes_of(stored_scopes: &[String]) -> super::DbResult<Vec<wire::ApiScope>> {
     stored_scopes.iter().map(|s| stored(s)).collect()
 }
 

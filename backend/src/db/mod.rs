@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod actions;
 pub mod council;
+pub mod error;
 pub mod follow_up;
 pub mod integrations;
 pub mod interchange;
@@ -30,7 +31,7 @@ use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::error::ApiError;
+pub use error::{ConstraintKind, DbError, DbResult};
 
 /// The migrations of `migrations/`, compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
@@ -174,16 +175,18 @@ impl Db {
     }
 
     /// Runs `f` with a pooled connection on the blocking thread pool, counting its
-    /// statements into `stats`.
-    pub async fn run<T, F>(&self, stats: &QueryStats, f: F) -> Result<T, ApiError>
+    /// statements into `stats`. The caller's error type takes the pool's and the task's
+    /// failures as [`DbError`]s.
+    pub async fn run<T, E, F>(&self, stats: &QueryStats, f: F) -> Result<T, E>
     where
-        F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: From<DbError> + Send + 'static,
     {
         let pool = self.pool.clone();
         let stats = stats.clone();
         let joined = actix_web::rt::task::spawn_blocking(move || {
-            let mut conn = pool.get().map_err(ApiError::from)?;
+            let mut conn = pool.get().map_err(DbError::from)?;
             let started = Instant::now();
             conn.set_instrumentation(stats.instrumentation());
             let result = f(&mut conn);
@@ -193,17 +196,15 @@ impl Db {
             result
         })
         .await;
-        joined.map_err(|e| ApiError::Internal(anyhow::anyhow!("database task failed: {e}")))?
+        joined.map_err(|e| DbError::Internal(anyhow::anyhow!("database task failed: {e}")))?
     }
 }
 
 /// Parses a value the database's CHECK constraints already vouch for; a mismatch means the
 /// schema and the code disagree, which is a server fault.
-pub(crate) fn stored<T>(value: &str) -> Result<T, ApiError>
+pub(crate) fn stored<T>(value: &str) -> DbResult<T>
 where
     T: std::str::FromStr<Err = api_types::UnknownVariant>,
 {
-    value
-        .parse()
-        .map_err(|e: api_types::UnknownVariant| ApiError::Internal(e.into()))
+    Ok(value.parse()?)
 }

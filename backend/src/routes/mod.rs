@@ -15,7 +15,8 @@ pub mod plans;
 pub mod structure;
 pub mod users;
 
-pub use extract::{DocumentLanguage, Json, LanguageQuery, OptionalJson, RequestDb, TokenRateLimit};
+pub use crate::app::RequestDb;
+pub use extract::{DocumentLanguage, Json, LanguageQuery, OptionalJson};
 
 use api_types::ProblemCode;
 use utoipa_actix_web::service_config::ServiceConfig;

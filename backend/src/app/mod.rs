@@ -1,0 +1,122 @@
+//! The use cases: one module per capability. A use case owns its unit of work — the
+//! transaction, the authorization ([`crate::authz`]), the rules ([`crate::domain`]) and the
+//! data access ([`crate::db`]) — and answers with the wire types of `api_types` or an
+//! [`ApiError`]. Routes do HTTP only and call one use case; jobs call use cases too.
+//!
+//! See `docs/ARCHITECTURE.md` for the layers and the dependency rule.
+
+use diesel::PgConnection;
+
+use crate::auth::Authenticated;
+use crate::authz::Actor;
+use crate::db::{Db, QueryStats, accounts, integrations};
+use crate::error::ApiError;
+
+/// The database, bound to the current request so its statements are counted for the
+/// `Server-Timing` header.
+pub struct RequestDb {
+    db: Db,
+    stats: QueryStats,
+    /// Requests per minute allowed to one API token.
+    token_rate_limit: u32,
+}
+
+impl RequestDb {
+    pub fn new(db: Db, stats: QueryStats, token_rate_limit: TokenRateLimit) -> Self {
+        Self {
+            db,
+            stats,
+            token_rate_limit: token_rate_limit.0,
+        }
+    }
+
+    /// Runs one unit of work on a pooled connection, for nobody in particular (public
+    /// routes, login).
+    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.db.run(&self.stats, f).await
+    }
+
+    /// Runs one unit of work on behalf of the token's user: first, on the same connection,
+    /// the account is loaded and checked (active, session open, claims current), so a
+    /// deactivation or a logout takes effect on the very next request.
+    ///
+    /// A person whose password was given to them (`must_change_password`) is refused here,
+    /// 403 `password_change_required`: every authenticated request passes through this one
+    /// place, so no route can forget the rule. The few routes such a person needs use
+    /// [`Self::run_as_before_password_change`] instead.
+    pub async fn run_as<T, F>(&self, auth: &Authenticated, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut PgConnection, &Actor) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run_authenticated(auth, PendingPasswordChange::Refused, f)
+            .await
+    }
+
+    /// [`Self::run_as`] that also lets through a person who must still change their
+    /// password: only for what they need to do so — read `/me`, change the password, see
+    /// and end their own sessions, log out.
+    pub async fn run_as_before_password_change<T, F>(
+        &self,
+        auth: &Authenticated,
+        f: F,
+    ) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut PgConnection, &Actor) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run_authenticated(auth, PendingPasswordChange::Allowed, f)
+            .await
+    }
+
+    async fn run_authenticated<T, F>(
+        &self,
+        auth: &Authenticated,
+        pending: PendingPasswordChange,
+        f: F,
+    ) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut PgConnection, &Actor) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let auth = auth.clone();
+        let stats = self.stats.clone();
+        let limit = self.token_rate_limit;
+        self.db
+            .run(&self.stats, move |conn| {
+                let actor = match &auth {
+                    Authenticated::User(claims) => accounts::load_actor(conn, claims)?,
+                    Authenticated::ApiToken(hash) => {
+                        integrations::load_token_actor(conn, hash, limit)?
+                    }
+                };
+                if actor.must_change_password && pending == PendingPasswordChange::Refused {
+                    return Err(ApiError::PasswordChangeRequired);
+                }
+                stats.mark_authenticated();
+                f(conn, &actor)
+            })
+            .await
+    }
+}
+
+/// Whether a unit of work runs for a person who must still change their password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PendingPasswordChange {
+    Refused,
+    Allowed,
+}
+
+/// Requests per minute allowed to one API token (`PST_TOKEN_RATE_LIMIT`).
+#[derive(Debug, Clone, Copy)]
+pub struct TokenRateLimit(pub u32);
+
+impl Default for TokenRateLimit {
+    fn default() -> Self {
+        Self(600)
+    }
+}
