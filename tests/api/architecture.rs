@@ -10,6 +10,8 @@
 //! - `jobs` are drivers like routes: they call use cases, never `db` or `routes`.
 //! - `app` (the use cases) is called by routes and jobs, and calls neither.
 //! - `api-types` is shared with the web app: it depends on no crate of the workspace.
+//! - A unit of work's transaction is opened by its use case: `db` and `routes` open none
+//!   (no `.transaction(…)`, no `.build_transaction()`).
 //!
 //! A dependency is any path through `crate::<module>` in a module's files, in `use`
 //! declarations, in expressions and types, and inside macro invocations.
@@ -71,6 +73,22 @@ const BEING_MOVED: &[(&str, &str)] = &[
     ("routes/plans.rs", "db"),
     ("routes/structure.rs", "db"),
     ("routes/users.rs", "db"),
+];
+
+/// Files of `db` and `routes` that still open a transaction, being moved to `app`.
+const TRANSACTIONS_BEING_MOVED: &[&str] = &[
+    "db/accounts.rs",
+    "db/follow_up.rs",
+    "db/integrations.rs",
+    "db/organisations.rs",
+    "db/plans.rs",
+    "db/seed.rs",
+    "db/structure.rs",
+    "routes/council.rs",
+    "routes/interchange.rs",
+    "routes/me.rs",
+    "routes/structure.rs",
+    "routes/users.rs",
 ];
 
 fn backend_src() -> PathBuf {
@@ -182,6 +200,26 @@ impl<'ast> Visit<'ast> for CrateUses {
     }
 }
 
+/// Whether a file calls `.transaction(…)` or `.build_transaction()`.
+fn opens_transaction(file: &Path) -> bool {
+    #[derive(Default)]
+    struct Transactions(bool);
+    impl<'ast> Visit<'ast> for Transactions {
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            if call.method == "transaction" || call.method == "build_transaction" {
+                self.0 = true;
+            }
+            syn::visit::visit_expr_method_call(self, call);
+        }
+    }
+    let source = std::fs::read_to_string(file).expect("readable source file");
+    let syntax = syn::parse_file(&source)
+        .unwrap_or_else(|e| panic!("{} does not parse: {e}", file.display()));
+    let mut found = Transactions::default();
+    found.visit_file(&syntax);
+    found.0
+}
+
 fn crate_uses(file: &Path) -> BTreeSet<String> {
     let source = std::fs::read_to_string(file).expect("readable source file");
     let syntax = syn::parse_file(&source)
@@ -226,6 +264,38 @@ fn the_server_keeps_its_dependency_rule() {
     assert!(
         gone.is_empty(),
         "no longer there, remove them from BEING_MOVED: {gone:?}"
+    );
+}
+
+#[test]
+fn only_use_cases_open_transactions() {
+    let root = backend_src();
+    let opening: BTreeSet<String> = rust_files(&root)
+        .into_iter()
+        .filter(|file| {
+            let module = module_of(file.strip_prefix(&root).expect("under backend/src"));
+            (module == "db" || module == "routes") && opens_transaction(file)
+        })
+        .map(|file| {
+            file.strip_prefix(&root)
+                .expect("under backend/src")
+                .display()
+                .to_string()
+        })
+        .collect();
+    let being_moved: BTreeSet<String> = TRANSACTIONS_BEING_MOVED
+        .iter()
+        .map(|file| (*file).to_owned())
+        .collect();
+    let new: Vec<_> = opening.difference(&being_moved).collect();
+    assert!(
+        new.is_empty(),
+        "db and routes open no transaction, their use case does: {new:?}"
+    );
+    let gone: Vec<_> = being_moved.difference(&opening).collect();
+    assert!(
+        gone.is_empty(),
+        "no longer there, remove them from TRANSACTIONS_BEING_MOVED: {gone:?}"
     );
 }
 
