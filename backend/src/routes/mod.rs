@@ -5,6 +5,7 @@ pub mod auth;
 pub mod change_requests;
 pub mod council;
 mod extract;
+pub mod problems;
 pub mod health;
 pub mod integrations;
 pub mod interchange;
