@@ -107,7 +107,7 @@ pub fn main() -> anyhow::Result<()> {
             };
             let mut conn = db::establish(&database_url)?;
             db::run_migrations(&mut conn)?;
-            let id = db::accounts::create_admin(&mut conn, &email, &name, &password)
+            let id = crate::app::accounts::create_admin(&mut conn, &email, &name, &password)
                 .map_err(|e| anyhow::anyhow!("{:?}", e.problem()))?;
             tracing::info!(%id, %email, "administrator created");
             Ok(())

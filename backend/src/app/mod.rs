@@ -5,11 +5,13 @@
 //!
 //! See `docs/ARCHITECTURE.md` for the layers and the dependency rule.
 
+pub mod accounts;
+
 use diesel::PgConnection;
 
 use crate::auth::Authenticated;
 use crate::authz::Actor;
-use crate::db::{Db, QueryStats, accounts, integrations};
+use crate::db::{Db, QueryStats, integrations};
 use crate::error::ApiError;
 
 /// The database, bound to the current request so its statements are counted for the
@@ -89,7 +91,7 @@ impl RequestDb {
         self.db
             .run(&self.stats, move |conn| {
                 let actor = match &auth {
-                    Authenticated::User(claims) => accounts::load_actor(conn, claims)?,
+                    Authenticated::User(claims) => accounts::actor_of_session(conn, claims)?,
                     Authenticated::ApiToken(hash) => {
                         integrations::load_token_actor(conn, hash, limit)?
                     }
