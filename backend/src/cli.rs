@@ -4,7 +4,7 @@
 
 use crate::configuration::{LogFormat, Settings};
 use crate::startup::Application;
-use crate::{db, openapi, telemetry};
+use crate::{app, db, openapi, telemetry};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -85,8 +85,8 @@ pub fn main() -> anyhow::Result<()> {
             telemetry::init(LogFormat::Pretty);
             let mut conn = db::establish(&database_url)?;
             db::run_migrations(&mut conn)?;
-            let report = db::seed::load_demo_plans(&mut conn)?;
-            let accounts = db::seed::load_demo_accounts(&mut conn, &demo_password)?;
+            let report = app::demo::load_plans(&mut conn)?;
+            let accounts = app::demo::load_accounts(&mut conn, &demo_password)?;
             tracing::info!(?report, accounts, "demo plans and accounts loaded");
             Ok(())
         }
@@ -107,7 +107,7 @@ pub fn main() -> anyhow::Result<()> {
             };
             let mut conn = db::establish(&database_url)?;
             db::run_migrations(&mut conn)?;
-            let id = db::accounts::create_admin(&mut conn, &email, &name, &password)
+            let id = app::accounts::create_admin(&mut conn, &email, &name, &password)
                 .map_err(|e| anyhow::anyhow!("{:?}", e.problem()))?;
             tracing::info!(%id, %email, "administrator created");
             Ok(())

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
+use crate::app::accounts::ThrottleLimits;
 use crate::auth::tokens::JwtSecret;
 use crate::db::PoolOptions;
-use crate::db::accounts::ThrottleLimits;
 use crate::secrets::{Keyring, PreviousKeys, SecretKey};
 
 /// How log lines are written.

@@ -331,6 +331,35 @@ pub const CONSTRAINT_REFUSALS: &[(&str, Refusal)] = &[
             detail: "an account with this e-mail already exists",
         },
     ),
+    (
+        // An account's organisation must be one of its CPAS.
+        "users_tenant_id_organisation_id_fkey",
+        Refusal::Field {
+            field: "organisation_id",
+            code: ProblemCode::UnknownOrganisation,
+            message: Some("no such organisation in this CPAS"),
+        },
+    ),
+    (
+        // A new account in a CPAS that does not exist: answered like its organisation,
+        // as ever.
+        "users_tenant_id_fkey",
+        Refusal::Field {
+            field: "organisation_id",
+            code: ProblemCode::UnknownOrganisation,
+            message: Some("no such organisation in this CPAS"),
+        },
+    ),
+    (
+        // CHECK (role <> 'partner' OR organisation_id IS NOT NULL), the second unnamed
+        // CHECK of `users`.
+        "users_check1",
+        Refusal::Field {
+            field: "organisation_id",
+            code: ProblemCode::Required,
+            message: Some("partners must belong to an organisation"),
+        },
+    ),
 ];
 
 /// The answer to a refused constraint, from [`CONSTRAINT_REFUSALS`].

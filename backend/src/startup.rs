@@ -39,8 +39,8 @@ impl Application {
             }
             seal_stored_secrets(&mut conn, &settings.keyring())?;
             if settings.demo {
-                let report = db::seed::load_demo_plans(&mut conn)?;
-                let accounts = db::seed::load_demo_accounts(&mut conn, &settings.demo_password)?;
+                let report = app::demo::load_plans(&mut conn)?;
+                let accounts = app::demo::load_accounts(&mut conn, &settings.demo_password)?;
                 tracing::info!(
                     created = report.plans_created,
                     present = report.plans_already_present,
@@ -71,7 +71,7 @@ impl Application {
     /// (reminders, e-mail, webhooks) finish the item in hand and stop, so nothing queued is
     /// lost or held.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let workers = crate::jobs::start(self.db, self.jobs);
+        let workers = crate::jobs::start(app::RequestDb::outside_request(self.db), self.jobs);
         let served = self.server.await;
         tracing::info!("HTTP server stopped; stopping the background workers");
         workers.shutdown().await;
@@ -87,7 +87,7 @@ fn seal_stored_secrets(
     conn: &mut diesel::PgConnection,
     keyring: &crate::secrets::Keyring,
 ) -> anyhow::Result<()> {
-    let webhooks = db::integrations::seal_stored_secrets(conn, keyring)
+    let webhooks = app::integrations::seal_stored_secrets(conn, keyring)
         .map_err(|e| anyhow::anyhow!("sealing the webhook secrets: {e:?}"))?;
     let answers = crate::idempotency::seal_stored_answers(conn, keyring)
         .map_err(|e| anyhow::anyhow!("sealing the idempotent answers: {e:?}"))?;

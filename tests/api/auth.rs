@@ -468,9 +468,9 @@ async fn the_first_administrator_is_created_from_the_command_line_code() {
     let app = spawn_app().await;
     let mut conn = app.connection();
 
-    let weak = backend::db::accounts::create_admin(&mut conn, "ops@cpas.example", "Ops", "short");
+    let weak = backend::app::accounts::create_admin(&mut conn, "ops@cpas.example", "Ops", "short");
     assert!(weak.is_err(), "a weak password is refused");
-    backend::db::accounts::create_admin(
+    backend::app::accounts::create_admin(
         &mut conn,
         "Ops@CPAS.example",
         "Exploitation",
@@ -483,7 +483,7 @@ async fn the_first_administrator_is_created_from_the_command_line_code() {
         .await;
     let me: User = app.get_ok_as(&tokens.access_token, "/api/v1/me").await;
     assert_eq!((me.role, me.tenant), (Role::Admin, None));
-    let again = backend::db::accounts::create_admin(
+    let again = backend::app::accounts::create_admin(
         &mut conn,
         "ops@cpas.example",
         "Ops",

@@ -387,7 +387,7 @@ async fn loading_the_seed_again_changes_nothing_and_keeps_user_edits() {
     let before_a = app.plan_of("cpas-a").await;
     let before_p = app.plan_of("paliseul").await;
 
-    let report = backend::db::seed::load_demo_plans(&mut conn).expect("seed loads again");
+    let report = backend::app::demo::load_plans(&mut conn).expect("seed loads again");
 
     assert_eq!(report.plans_created, 0);
     assert_eq!(report.plans_already_present, 2);

@@ -104,9 +104,8 @@ fn ensure_template(admin: &str) -> String {
                 let mut conn = PgConnection::establish(&with_database(admin, template))
                     .expect("connect to the template");
                 backend::db::run_migrations(&mut conn).expect("migrations apply");
-                backend::db::seed::load_demo_plans(&mut conn).expect("seed loads");
-                backend::db::seed::load_demo_accounts(&mut conn, PASSWORD)
-                    .expect("demo accounts load");
+                backend::app::demo::load_plans(&mut conn).expect("seed loads");
+                backend::app::demo::load_accounts(&mut conn, PASSWORD).expect("demo accounts load");
             }
             diesel::sql_query(format!("ALTER DATABASE {template} IS_TEMPLATE true"))
                 .execute(&mut conn)

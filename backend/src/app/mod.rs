@@ -5,15 +5,23 @@
 //!
 //! See `docs/ARCHITECTURE.md` for the layers and the dependency rule.
 
+pub mod accounts;
+pub mod demo;
+pub mod integrations;
+
 use diesel::PgConnection;
+
+use api_types::{ProblemCode, Role};
 
 use crate::auth::Authenticated;
 use crate::authz::Actor;
-use crate::db::{Db, QueryStats, accounts, integrations};
+use crate::db::{Db, QueryStats};
+use crate::domain::TenantId;
 use crate::error::ApiError;
 
 /// The database, bound to the current request so its statements are counted for the
 /// `Server-Timing` header.
+#[derive(Clone)]
 pub struct RequestDb {
     db: Db,
     stats: QueryStats,
@@ -28,6 +36,12 @@ impl RequestDb {
             stats,
             token_rate_limit: token_rate_limit.0,
         }
+    }
+
+    /// The database for work done outside any request (the background workers): nobody
+    /// reads its statement counts, and no API token is served through it.
+    pub fn outside_request(db: Db) -> Self {
+        Self::new(db, QueryStats::default(), TokenRateLimit::default())
     }
 
     /// Runs one unit of work on a pooled connection, for nobody in particular (public
@@ -89,9 +103,9 @@ impl RequestDb {
         self.db
             .run(&self.stats, move |conn| {
                 let actor = match &auth {
-                    Authenticated::User(claims) => accounts::load_actor(conn, claims)?,
+                    Authenticated::User(claims) => accounts::actor_of_session(conn, claims)?,
                     Authenticated::ApiToken(hash) => {
-                        integrations::load_token_actor(conn, hash, limit)?
+                        integrations::actor_of_token(conn, hash, limit)?
                     }
                 };
                 if actor.must_change_password && pending == PendingPasswordChange::Refused {
@@ -101,6 +115,23 @@ impl RequestDb {
                 f(conn, &actor)
             })
             .await
+    }
+}
+
+/// The CPAS a request is about: the one it names, else the actor's own; administrators,
+/// who have none, must name it.
+pub(crate) fn tenant_of_request(
+    actor: &Actor,
+    requested: Option<uuid::Uuid>,
+) -> Result<TenantId, ApiError> {
+    match (actor.role, requested) {
+        (_, Some(tenant)) => Ok(TenantId::new(tenant)),
+        (Role::Admin, None) => Err(ApiError::invalid_field(
+            "tenant_id",
+            ProblemCode::Required,
+            "name the CPAS",
+        )),
+        (_, None) => actor.tenant(),
     }
 }
 

@@ -1,20 +1,14 @@
 //! Accounts, sessions, refresh tokens and login throttling.
 
-use std::time::Duration;
-
 use api_types as wire;
-use api_types::ProblemCode;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::schema::{login_failures, organisations, refresh_tokens, sessions, tenants, users};
-use super::stored;
 use super::stored::Stored;
-use crate::auth::tokens::{self, Claims};
-use crate::authz::Actor;
+use super::{DbError, DbResult, stored};
 use crate::domain::TenantId;
-use crate::error::ApiError;
 
 /// What login needs of an account.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -59,77 +53,58 @@ pub struct NewUserRow<'a> {
     pub must_change_password: bool,
 }
 
-/// Failed logins allowed per account and per client address within [`THROTTLE_WINDOW`].
+/// Failed logins of one attempt's e-mail and client address since a moment.
 #[derive(Debug, Clone, Copy)]
-pub struct ThrottleLimits {
-    pub per_account: i64,
-    pub per_address: i64,
+pub struct RecentFailures {
+    /// On the account, from any address.
+    pub of_account: i64,
+    /// From the address, on any account.
+    pub from_address: i64,
+    /// On the account from the address.
+    pub of_account_from_address: i64,
+    /// When the oldest of them happened.
+    pub oldest: Option<DateTime<Utc>>,
 }
 
-/// The window failed logins are counted over.
-pub const THROTTLE_WINDOW: Duration = Duration::from_secs(60);
-
-fn window_start() -> DateTime<Utc> {
-    Utc::now() - chrono::Duration::from_std(THROTTLE_WINDOW).unwrap_or_default()
-}
-
-/// Refuses with 429 when the address failed too often in the window, or when the account
-/// did and this address is among those that failed on it.
-///
-/// Why not lock the account outright: anyone who knows an e-mail could then keep its owner
-/// out with ten wrong passwords a minute. Instead, once an account is over its limit, only
-/// the addresses that took part in the guessing wait; its owner, from an address that has
-/// not failed on it, still logs in. Each address stays bounded by its own limit, so a
-/// guesser gains one try per new address and per window, no more.
-pub fn check_throttle(
+/// The failed logins on `email` or from `client_ip` since `since`, counted in one statement.
+pub fn recent_failures(
     conn: &mut PgConnection,
     email: &str,
     client_ip: &str,
-    limits: ThrottleLimits,
-) -> Result<(), ApiError> {
-    let since = window_start();
-    let (by_email, by_ip, by_both, oldest): (i64, i64, i64, Option<DateTime<Utc>>) =
-        login_failures::table
-            .filter(login_failures::at.gt(since))
-            .filter(
-                login_failures::email
-                    .eq(email)
-                    .or(login_failures::client_ip.eq(client_ip)),
-            )
-            .select((
-                diesel::dsl::sql::<diesel::sql_types::BigInt>("count(*) FILTER (WHERE email = ")
-                    .bind::<diesel::sql_types::Text, _>(email)
-                    .sql(")"),
-                diesel::dsl::sql::<diesel::sql_types::BigInt>(
-                    "count(*) FILTER (WHERE client_ip = ",
-                )
+    since: DateTime<Utc>,
+) -> DbResult<RecentFailures> {
+    let (of_account, from_address, of_account_from_address, oldest) = login_failures::table
+        .filter(login_failures::at.gt(since))
+        .filter(
+            login_failures::email
+                .eq(email)
+                .or(login_failures::client_ip.eq(client_ip)),
+        )
+        .select((
+            diesel::dsl::sql::<diesel::sql_types::BigInt>("count(*) FILTER (WHERE email = ")
+                .bind::<diesel::sql_types::Text, _>(email)
+                .sql(")"),
+            diesel::dsl::sql::<diesel::sql_types::BigInt>("count(*) FILTER (WHERE client_ip = ")
                 .bind::<diesel::sql_types::Text, _>(client_ip)
                 .sql(")"),
-                diesel::dsl::sql::<diesel::sql_types::BigInt>("count(*) FILTER (WHERE email = ")
-                    .bind::<diesel::sql_types::Text, _>(email)
-                    .sql(" AND client_ip = ")
-                    .bind::<diesel::sql_types::Text, _>(client_ip)
-                    .sql(")"),
-                diesel::dsl::min(login_failures::at),
-            ))
-            .first(conn)?;
-    let account_guessed_from_here = by_email >= limits.per_account && by_both > 0;
-    if account_guessed_from_here || by_ip >= limits.per_address {
-        let retry_after = oldest.map_or(THROTTLE_WINDOW.as_secs(), |oldest| {
-            let free_at = oldest + chrono::Duration::from_std(THROTTLE_WINDOW).unwrap_or_default();
-            u64::try_from((free_at - Utc::now()).num_seconds()).unwrap_or(0) + 1
-        });
-        return Err(ApiError::TooManyRequests { retry_after });
-    }
-    Ok(())
+            diesel::dsl::sql::<diesel::sql_types::BigInt>("count(*) FILTER (WHERE email = ")
+                .bind::<diesel::sql_types::Text, _>(email)
+                .sql(" AND client_ip = ")
+                .bind::<diesel::sql_types::Text, _>(client_ip)
+                .sql(")"),
+            diesel::dsl::min(login_failures::at),
+        ))
+        .first(conn)?;
+    Ok(RecentFailures {
+        of_account,
+        from_address,
+        of_account_from_address,
+        oldest,
+    })
 }
 
 /// Records a failed login, and forgets failures older than a day.
-pub fn record_failure(
-    conn: &mut PgConnection,
-    email: &str,
-    client_ip: &str,
-) -> Result<(), ApiError> {
+pub fn record_failure(conn: &mut PgConnection, email: &str, client_ip: &str) -> DbResult<()> {
     diesel::insert_into(login_failures::table)
         .values((
             login_failures::email.eq(email),
@@ -143,10 +118,7 @@ pub fn record_failure(
     Ok(())
 }
 
-pub fn find_credentials(
-    conn: &mut PgConnection,
-    email: &str,
-) -> Result<Option<Credentials>, ApiError> {
+pub fn find_credentials(conn: &mut PgConnection, email: &str) -> DbResult<Option<Credentials>> {
     // Integrations' accounts have no password: they act through API tokens only.
     Ok(users::table
         .filter(users::email.eq(email))
@@ -156,134 +128,106 @@ pub fn find_credentials(
         .optional()?)
 }
 
-/// Opens a session for a user who just proved who they are; returns the tokens.
-/// `user_agent` is the browser's, already shortened, shown in the person's list of sessions.
+/// Opens a session of `user` until `expires_at`, and records the login; returns the
+/// session's id. `user_agent` is the browser's, already shortened, shown in the person's
+/// list of sessions.
 pub fn open_session(
     conn: &mut PgConnection,
-    secret: &tokens::JwtSecret,
     user: &Credentials,
+    expires_at: DateTime<Utc>,
     user_agent: Option<&str>,
-) -> Result<wire::TokenResponse, ApiError> {
-    conn.transaction(|conn| {
-        let expires_at = refresh_expiry();
-        let session_id: Uuid = diesel::insert_into(sessions::table)
-            .values((
-                sessions::user_id.eq(user.id),
-                sessions::tenant_id.eq(user.tenant_id),
-                sessions::expires_at.eq(expires_at),
-                sessions::user_agent.eq(user_agent),
-            ))
-            .returning(sessions::id)
-            .get_result(conn)?;
-        diesel::update(users::table.find(user.id))
-            .set(users::last_login_at.eq(Utc::now()))
-            .execute(conn)?;
-        token_pair(conn, secret, user, session_id)
-    })
+) -> DbResult<Uuid> {
+    let session_id: Uuid = diesel::insert_into(sessions::table)
+        .values((
+            sessions::user_id.eq(user.id),
+            sessions::tenant_id.eq(user.tenant_id),
+            sessions::expires_at.eq(expires_at),
+            sessions::user_agent.eq(user_agent),
+        ))
+        .returning(sessions::id)
+        .get_result(conn)?;
+    diesel::update(users::table.find(user.id))
+        .set(users::last_login_at.eq(Utc::now()))
+        .execute(conn)?;
+    Ok(session_id)
 }
 
-fn refresh_expiry() -> DateTime<Utc> {
-    Utc::now() + chrono::Duration::from_std(tokens::REFRESH_TTL).unwrap_or_default()
-}
-
-fn token_pair(
+/// Stores the hash of a session's new refresh token.
+pub fn insert_refresh_token(
     conn: &mut PgConnection,
-    secret: &tokens::JwtSecret,
-    user: &Credentials,
+    hash: &[u8],
     session_id: Uuid,
-) -> Result<wire::TokenResponse, ApiError> {
-    let (refresh_token, hash) = tokens::new_refresh_token()?;
+    tenant_id: Option<Uuid>,
+    expires_at: DateTime<Utc>,
+) -> DbResult<()> {
     diesel::insert_into(refresh_tokens::table)
         .values((
             refresh_tokens::token_hash.eq(hash),
             refresh_tokens::session_id.eq(session_id),
-            refresh_tokens::tenant_id.eq(user.tenant_id),
-            refresh_tokens::expires_at.eq(refresh_expiry()),
+            refresh_tokens::tenant_id.eq(tenant_id),
+            refresh_tokens::expires_at.eq(expires_at),
         ))
         .execute(conn)?;
-    let access_token = tokens::issue_access(
-        secret,
-        user.id,
-        session_id,
-        user.tenant_id,
-        user.role,
-        user.organisation_id,
-    )?;
-    Ok(wire::TokenResponse {
-        access_token,
-        refresh_token,
-        token_type: "Bearer".to_owned(),
-        expires_in: tokens::ACCESS_TTL.as_secs(),
-    })
+    Ok(())
 }
 
-/// Trades a refresh token for a new pair. A token used twice means it leaked: the whole
-/// session is revoked (its revocation is committed even though the call fails).
-pub fn refresh(
-    conn: &mut PgConnection,
-    secret: &tokens::JwtSecret,
-    refresh_token: &str,
-) -> Result<wire::TokenResponse, ApiError> {
-    enum Outcome {
-        Issued(wire::TokenResponse),
-        Refused(ProblemCode),
-    }
-    let hash = tokens::hash_refresh_token(refresh_token);
-    let outcome = conn.transaction(|conn| -> Result<Outcome, ApiError> {
-        let found: Option<(Option<DateTime<Utc>>, DateTime<Utc>, Uuid)> = refresh_tokens::table
-            .filter(refresh_tokens::token_hash.eq(&hash))
-            .select((
-                refresh_tokens::used_at,
-                refresh_tokens::expires_at,
-                refresh_tokens::session_id,
-            ))
-            .for_update()
-            .first(conn)
-            .optional()?;
-        let Some((used_at, expires_at, session_id)) = found else {
-            return Ok(Outcome::Refused(ProblemCode::InvalidRefreshToken));
-        };
-        if used_at.is_some() {
-            revoke_session(conn, session_id, "refresh_token_reuse")?;
-            return Ok(Outcome::Refused(ProblemCode::RefreshTokenReused));
-        }
-        let (session_open, user): (bool, Credentials) = sessions::table
-            .inner_join(users::table)
-            .filter(sessions::id.eq(session_id))
-            .select((
-                sessions::revoked_at
-                    .is_null()
-                    .and(sessions::expires_at.gt(Utc::now())),
-                Credentials::as_select(),
-            ))
-            .first(conn)?;
-        if !session_open || !user.active || expires_at <= Utc::now() {
-            return Ok(Outcome::Refused(ProblemCode::InvalidRefreshToken));
-        }
-        diesel::update(refresh_tokens::table.find(&hash))
-            .set(refresh_tokens::used_at.eq(Utc::now()))
-            .execute(conn)?;
-        diesel::update(sessions::table.find(session_id))
-            .set((
-                sessions::refreshed_at.eq(Utc::now()),
-                sessions::expires_at.eq(refresh_expiry()),
-            ))
-            .execute(conn)?;
-        Ok(Outcome::Issued(token_pair(
-            conn, secret, &user, session_id,
-        )?))
-    })?;
-    match outcome {
-        Outcome::Issued(pair) => Ok(pair),
-        Outcome::Refused(code) => Err(ApiError::Unauthenticated(code)),
-    }
+/// A refresh token as stored, locked until the end of the transaction.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = refresh_tokens, check_for_backend(diesel::pg::Pg))]
+pub struct RefreshTokenRow {
+    pub used_at: Option<DateTime<Utc>>,
+    pub expires_at: DateTime<Utc>,
+    pub session_id: Uuid,
 }
 
-pub fn revoke_session(
+/// The refresh token of this hash, locked (`FOR UPDATE`): a token traded twice at once is
+/// traded once.
+pub fn lock_refresh_token(
     conn: &mut PgConnection,
+    hash: &[u8],
+) -> DbResult<Option<RefreshTokenRow>> {
+    Ok(refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(hash))
+        .select(RefreshTokenRow::as_select())
+        .for_update()
+        .first(conn)
+        .optional()?)
+}
+
+/// Whether the session is open (neither revoked nor expired), and its account.
+pub fn session_account(conn: &mut PgConnection, session_id: Uuid) -> DbResult<(bool, Credentials)> {
+    Ok(sessions::table
+        .inner_join(users::table)
+        .filter(sessions::id.eq(session_id))
+        .select((
+            sessions::revoked_at
+                .is_null()
+                .and(sessions::expires_at.gt(Utc::now())),
+            Credentials::as_select(),
+        ))
+        .first(conn)?)
+}
+
+/// Marks a refresh token traded, and extends its session until `expires_at`.
+pub fn trade_refresh_token(
+    conn: &mut PgConnection,
+    hash: &[u8],
     session_id: Uuid,
-    reason: &str,
-) -> Result<(), ApiError> {
+    expires_at: DateTime<Utc>,
+) -> DbResult<()> {
+    diesel::update(refresh_tokens::table.find(hash))
+        .set(refresh_tokens::used_at.eq(Utc::now()))
+        .execute(conn)?;
+    diesel::update(sessions::table.find(session_id))
+        .set((
+            sessions::refreshed_at.eq(Utc::now()),
+            sessions::expires_at.eq(expires_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn revoke_session(conn: &mut PgConnection, session_id: Uuid, reason: &str) -> DbResult<()> {
     diesel::update(
         sessions::table
             .find(session_id)
@@ -303,7 +247,7 @@ pub fn revoke_sessions_of(
     user_id: Uuid,
     keep: Option<Uuid>,
     reason: &str,
-) -> Result<(), ApiError> {
+) -> DbResult<()> {
     diesel::update(
         sessions::table
             .filter(sessions::user_id.eq(user_id))
@@ -323,7 +267,7 @@ pub fn list_sessions(
     conn: &mut PgConnection,
     user_id: Uuid,
     current: Uuid,
-) -> Result<Vec<wire::SessionInfo>, ApiError> {
+) -> DbResult<Vec<wire::SessionInfo>> {
     let rows: Vec<SessionRow> = sessions::table
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::revoked_at.is_null())
@@ -356,13 +300,9 @@ struct SessionRow {
 }
 
 /// Ends one open session of `user_id`: its access tokens are refused from the next request
-/// ([`load_actor`]) and its refresh token no longer buys a pair ([`refresh`]). Anyone
-/// else's session, or one already ended, is not found.
-pub fn end_own_session(
-    conn: &mut PgConnection,
-    user_id: Uuid,
-    session_id: Uuid,
-) -> Result<(), ApiError> {
+/// ([`session_account_now`]) and its refresh token no longer buys a pair. Anyone else's
+/// session, or one already ended, is not found.
+pub fn end_own_session(conn: &mut PgConnection, user_id: Uuid, session_id: Uuid) -> DbResult<()> {
     let ended = diesel::update(
         sessions::table
             .find(session_id)
@@ -376,9 +316,7 @@ pub fn end_own_session(
     ))
     .execute(conn)?;
     if ended == 0 {
-        return Err(ApiError::NotFound {
-            resource: "session",
-        });
+        return Err(DbError::NotFound("session"));
     }
     Ok(())
 }
@@ -386,57 +324,34 @@ pub fn end_own_session(
 /// Why a session ended when its owner ended it from another one (`sessions.revoked_reason`).
 pub const ENDED_BY_OWNER: &str = "ended_by_owner";
 
-/// What [`load_actor`] reads of the account.
+/// An account as it is now, reached through one of its open sessions.
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
-struct ActorRow {
-    tenant_id: Option<Uuid>,
-    organisation_id: Option<Uuid>,
+pub struct SessionAccount {
+    pub tenant_id: Option<Uuid>,
+    pub organisation_id: Option<Uuid>,
     #[diesel(deserialize_as = Stored<wire::Role>)]
-    role: wire::Role,
-    active: bool,
-    must_change_password: bool,
+    pub role: wire::Role,
+    pub active: bool,
+    pub must_change_password: bool,
 }
 
-/// The actor behind verified claims, as the database knows them now: the account must be
-/// active, the session open, and the token's tenant, role and organisation current.
-/// One statement.
-pub fn load_actor(conn: &mut PgConnection, claims: &Claims) -> Result<Actor, ApiError> {
-    let found: Option<ActorRow> = users::table
+/// The account `user_id` if `session_id` is one of its sessions and still open (neither
+/// revoked nor expired). One statement.
+pub fn session_account_now(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    session_id: Uuid,
+) -> DbResult<Option<SessionAccount>> {
+    Ok(users::table
         .inner_join(sessions::table)
-        .filter(users::id.eq(claims.sub))
-        .filter(sessions::id.eq(claims.sid))
+        .filter(users::id.eq(user_id))
+        .filter(sessions::id.eq(session_id))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(Utc::now()))
-        .select(ActorRow::as_select())
+        .select(SessionAccount::as_select())
         .first(conn)
-        .optional()?;
-    let Some(ActorRow {
-        tenant_id: tenant,
-        organisation_id: organisation,
-        role,
-        active,
-        must_change_password,
-    }) = found
-    else {
-        return Err(ApiError::Unauthenticated(ProblemCode::SessionRevoked));
-    };
-    if !active {
-        return Err(ApiError::Unauthenticated(ProblemCode::AccountDeactivated));
-    }
-    if tenant != claims.tenant || organisation != claims.org || role != claims.role {
-        // The account changed since the token was issued: get a fresh one by refreshing.
-        return Err(ApiError::Unauthenticated(ProblemCode::TokenStale));
-    }
-    Ok(Actor {
-        user_id: claims.sub,
-        role,
-        tenant: tenant.map(TenantId::new),
-        organisation,
-        session_id: claims.sid,
-        scopes: None,
-        must_change_password,
-    })
+        .optional()?)
 }
 
 type UserWithRefs = (
@@ -446,10 +361,7 @@ type UserWithRefs = (
 );
 
 /// Users with their tenant and organisation, filtered.
-pub fn list_users(
-    conn: &mut PgConnection,
-    tenant: Option<TenantId>,
-) -> Result<Vec<wire::User>, ApiError> {
+pub fn list_users(conn: &mut PgConnection, tenant: Option<TenantId>) -> DbResult<Vec<wire::User>> {
     let mut query = users::table
         .left_join(tenants::table)
         .left_join(organisations::table.on(organisations::id.nullable().eq(users::organisation_id)))
@@ -473,7 +385,7 @@ pub fn get_user(
     conn: &mut PgConnection,
     id: Uuid,
     tenant: Option<TenantId>,
-) -> Result<wire::User, ApiError> {
+) -> DbResult<wire::User> {
     let mut query = users::table
         .left_join(tenants::table)
         .left_join(organisations::table.on(organisations::id.nullable().eq(users::organisation_id)))
@@ -490,10 +402,10 @@ pub fn get_user(
     let row: Option<UserWithRefs> = query.first(conn).optional()?;
     row.map(to_wire_user)
         .transpose()?
-        .ok_or(ApiError::NotFound { resource: "user" })
+        .ok_or(DbError::NotFound("user"))
 }
 
-fn to_wire_user((user, tenant, organisation): UserWithRefs) -> Result<wire::User, ApiError> {
+fn to_wire_user((user, tenant, organisation): UserWithRefs) -> DbResult<wire::User> {
     Ok(wire::User {
         id: user.id,
         email: user.email,
@@ -502,7 +414,7 @@ fn to_wire_user((user, tenant, organisation): UserWithRefs) -> Result<wire::User
         tenant: tenant.map(|(id, slug, name)| wire::TenantRef { id, slug, name }),
         organisation: organisation
             .map(|(id, name, kind)| {
-                Ok::<_, ApiError>(wire::OrganisationSummary {
+                Ok::<_, DbError>(wire::OrganisationSummary {
                     id,
                     name,
                     kind: stored(&kind)?,
@@ -517,35 +429,17 @@ fn to_wire_user((user, tenant, organisation): UserWithRefs) -> Result<wire::User
     })
 }
 
-/// Inserts a user; a taken e-mail is a 409.
-pub fn insert_user(conn: &mut PgConnection, new: &NewUserRow<'_>) -> Result<Uuid, ApiError> {
-    diesel::insert_into(users::table)
+/// Inserts a user. A taken e-mail, an organisation of another CPAS and a partner without
+/// organisation are refused by the schema (see `crate::error::CONSTRAINT_REFUSALS`).
+pub fn insert_user(conn: &mut PgConnection, new: &NewUserRow<'_>) -> DbResult<Uuid> {
+    Ok(diesel::insert_into(users::table)
         .values(new)
         .returning(users::id)
-        .get_result(conn)
-        .map_err(|e| match e {
-            diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            ) => ApiError::Conflict {
-                code: ProblemCode::EmailTaken,
-                detail: "an account with this e-mail already exists".to_owned(),
-            },
-            diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::ForeignKeyViolation,
-                _,
-            ) => ApiError::invalid_field(
-                "organisation_id",
-                ProblemCode::UnknownOrganisation,
-                "no such organisation in this CPAS",
-            ),
-            other => other.into(),
-        })
+        .get_result(conn)?)
 }
 
-/// The stored password hash of a user.
 /// The name of a CPAS, if it exists.
-pub fn tenant_name(conn: &mut PgConnection, tenant: TenantId) -> Result<Option<String>, ApiError> {
+pub fn tenant_name(conn: &mut PgConnection, tenant: TenantId) -> DbResult<Option<String>> {
     Ok(tenants::table
         .find(tenant.get())
         .select(tenants::name)
@@ -553,7 +447,8 @@ pub fn tenant_name(conn: &mut PgConnection, tenant: TenantId) -> Result<Option<S
         .optional()?)
 }
 
-pub fn password_hash(conn: &mut PgConnection, user_id: Uuid) -> Result<String, ApiError> {
+/// The stored password hash of a user.
+pub fn password_hash(conn: &mut PgConnection, user_id: Uuid) -> DbResult<String> {
     Ok(users::table
         .find(user_id)
         .select(users::password_hash)
@@ -565,7 +460,7 @@ pub fn set_password(
     user_id: Uuid,
     hash: &str,
     must_change: bool,
-) -> Result<(), ApiError> {
+) -> DbResult<()> {
     diesel::update(users::table.find(user_id))
         .set((
             users::password_hash.eq(hash),
@@ -586,73 +481,19 @@ pub struct UserChanges {
     pub active: Option<bool>,
 }
 
-/// Applies `changes` if the row is still at `expected_version` (when given).
+/// Applies `changes` if the row is still at `expected_version` (when given); returns how
+/// many rows changed (0: the version moved on).
 pub fn update_user(
     conn: &mut PgConnection,
     user_id: Uuid,
     expected_version: Option<i32>,
     changes: &UserChanges,
-) -> Result<(), ApiError> {
+) -> DbResult<usize> {
     let mut query = diesel::update(users::table.find(user_id)).into_boxed();
     if let Some(version) = expected_version {
         query = query.filter(users::version.eq(version));
     }
-    let updated = query
+    Ok(query
         .set((changes, users::version.eq(users::version + 1)))
-        .execute(conn)
-        .map_err(|e| match e {
-            diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::ForeignKeyViolation,
-                _,
-            ) => ApiError::invalid_field(
-                "organisation_id",
-                ProblemCode::UnknownOrganisation,
-                "no such organisation in this CPAS",
-            ),
-            diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::CheckViolation,
-                _,
-            ) => ApiError::invalid_field(
-                "organisation_id",
-                ProblemCode::Required,
-                "partners must belong to an organisation",
-            ),
-            other => other.into(),
-        })?;
-    if updated == 0 {
-        return Err(ApiError::Conflict {
-            code: ProblemCode::VersionConflict,
-            detail: "the account changed since you read it; reload and try again".to_owned(),
-        });
-    }
-    Ok(())
-}
-
-/// Creates a platform administrator (the `create-admin` command).
-pub fn create_admin(
-    conn: &mut PgConnection,
-    email: &str,
-    name: &str,
-    password: &str,
-) -> Result<Uuid, ApiError> {
-    let email = crate::domain::Email::parse(email, "email")?;
-    let name = crate::domain::Label::parse(name, "name", 200)?;
-    let owner = crate::auth::password::PasswordOwner {
-        name: name.as_str(),
-        email: email.as_str(),
-        tenant_name: None,
-    };
-    let hash = crate::auth::password::NewPassword::parse(password, "password", &owner)?.hash()?;
-    insert_user(
-        conn,
-        &NewUserRow {
-            tenant_id: None,
-            organisation_id: None,
-            email: email.as_str(),
-            display_name: name.as_str(),
-            role: Stored(wire::Role::Admin),
-            password_hash: &hash,
-            must_change_password: false,
-        },
-    )
+        .execute(conn)?)
 }

@@ -1,8 +1,7 @@
 //! API tokens, webhooks and their outbox of deliveries.
 
 use api_types as wire;
-use api_types::ProblemCode;
-use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Bytea, Integer, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use serde_json::{Value, json};
@@ -12,44 +11,49 @@ use super::schema::{
     api_token_usage, api_tokens, idempotency_keys, organisations, users, webhook_deliveries,
     webhook_endpoints,
 };
-use super::stored;
 use super::stored::Stored;
-use crate::auth::tokens::new_api_token;
-use crate::authz::Actor;
-use crate::domain::{Label, TenantId};
-use crate::error::ApiError;
+use super::{DbError, DbResult, stored};
+use crate::domain::TenantId;
 use crate::secrets::{self, Keyring, Sealed, SecretsError};
 
 // ---------------------------------------------------------------------------------------
 // API tokens
 
+/// An API token as stored (its hash aside).
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = api_tokens)]
-struct TokenRow {
-    id: Uuid,
-    tenant_id: Uuid,
-    organisation_id: Uuid,
-    user_id: Uuid,
-    name: String,
-    prefix: String,
+pub struct TokenRow {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub organisation_id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    pub prefix: String,
     scopes: Vec<String>,
-    created_at: DateTime<Utc>,
-    expires_at: Option<DateTime<Utc>>,
-    revoked_at: Option<DateTime<Utc>>,
-    last_used_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
 }
 
-fn scopes_of(stored_scopes: &[String]) -> super::DbResult<Vec<wire::ApiScope>> {
-    stored_scopes.iter().map(|s| stored(s)).collect()
+impl TokenRow {
+    /// What the token may do.
+    pub fn scopes(&self) -> DbResult<Vec<wire::ApiScope>> {
+        stored_scopes(&self.scopes)
+    }
 }
 
-/// The actor an API token stands for: its integration account, limited by its scopes.
-/// Counts the request against the token's per-minute limit.
-pub fn load_token_actor(
-    conn: &mut PgConnection,
-    hash: &[u8],
-    per_minute: u32,
-) -> Result<Actor, ApiError> {
+/// A token presented with a request, and its integration account.
+pub struct TokenOfRequest {
+    pub token: TokenRow,
+    pub role: wire::Role,
+    /// The account is an integration's (a person's account never acts through a token).
+    pub integration: bool,
+    pub account_active: bool,
+}
+
+/// The token of this hash and its account, if any.
+pub fn token_of_request(conn: &mut PgConnection, hash: &[u8]) -> DbResult<Option<TokenOfRequest>> {
     let row: Option<(TokenRow, Stored<wire::Role>, String, bool)> = api_tokens::table
         .inner_join(users::table.on(users::id.eq(api_tokens::user_id)))
         .filter(api_tokens::token_hash.eq(hash))
@@ -61,54 +65,32 @@ pub fn load_token_actor(
         ))
         .first(conn)
         .optional()?;
-    let Some((token, Stored(role), kind, active)) = row else {
-        return Err(ApiError::Unauthenticated(ProblemCode::InvalidToken));
-    };
-    let now = Utc::now();
-    if token.revoked_at.is_some() || !active || kind != "integration" {
-        return Err(ApiError::Unauthenticated(ProblemCode::TokenRevoked));
-    }
-    if token.expires_at.is_some_and(|at| at <= now) {
-        return Err(ApiError::Unauthenticated(ProblemCode::TokenExpired));
-    }
-    count_request(conn, &token, now, per_minute)?;
-    // Recorded at most once a minute: a busy integration does not write on every request.
-    if token
-        .last_used_at
-        .is_none_or(|at| now - at > TimeDelta::minutes(1))
-    {
-        diesel::update(api_tokens::table.find(token.id))
-            .set(api_tokens::last_used_at.eq(now))
-            .execute(conn)?;
-    }
-    Ok(Actor {
-        user_id: token.user_id,
-        role,
-        tenant: Some(TenantId::new(token.tenant_id)),
-        organisation: Some(token.organisation_id),
-        session_id: token.id,
-        scopes: Some(scopes_of(&token.scopes)?),
-        // An integration account has no password to change: it never signs in, and a
-        // reset of its password (which sets the flag) does not stop its tokens.
-        must_change_password: false,
-    })
+    Ok(
+        row.map(|(token, Stored(role), kind, active)| TokenOfRequest {
+            token,
+            role,
+            integration: kind == INTEGRATION,
+            account_active: active,
+        }),
+    )
 }
 
-/// A fixed one-minute window per token, counted in PostgreSQL so every instance agrees.
-fn count_request(
+/// `users.kind` of the accounts API tokens act through.
+const INTEGRATION: &str = "integration";
+
+/// Counts one more request of a token in the window starting at `window_start`; returns
+/// the window's count so far.
+pub fn count_request(
     conn: &mut PgConnection,
-    token: &TokenRow,
-    now: DateTime<Utc>,
-    per_minute: u32,
-) -> Result<(), ApiError> {
-    let window = now
-        .duration_trunc(TimeDelta::minutes(1))
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    let requests: i32 = diesel::insert_into(api_token_usage::table)
+    tenant_id: Uuid,
+    token_id: Uuid,
+    window_start: DateTime<Utc>,
+) -> DbResult<i32> {
+    Ok(diesel::insert_into(api_token_usage::table)
         .values((
-            api_token_usage::tenant_id.eq(token.tenant_id),
-            api_token_usage::token_id.eq(token.id),
-            api_token_usage::window_start.eq(window),
+            api_token_usage::tenant_id.eq(tenant_id),
+            api_token_usage::token_id.eq(token_id),
+            api_token_usage::window_start.eq(window_start),
             api_token_usage::requests.eq(1),
         ))
         .on_conflict((
@@ -119,30 +101,27 @@ fn count_request(
         .do_update()
         .set(api_token_usage::requests.eq(api_token_usage::requests + 1))
         .returning(api_token_usage::requests)
-        .get_result(conn)?;
-    if u32::try_from(requests).unwrap_or(u32::MAX) > per_minute {
-        let next = window + TimeDelta::minutes(1);
-        let wait = u64::try_from((next - now).num_seconds())
-            .unwrap_or(0)
-            .max(1);
-        return Err(ApiError::TooManyRequests { retry_after: wait });
-    }
+        .get_result(conn)?)
+}
+
+/// Records when a token was last used.
+pub fn record_token_use(
+    conn: &mut PgConnection,
+    token_id: Uuid,
+    at: DateTime<Utc>,
+) -> DbResult<()> {
+    diesel::update(api_tokens::table.find(token_id))
+        .set(api_tokens::last_used_at.eq(at))
+        .execute(conn)?;
     Ok(())
 }
 
-fn wire_token(
-    row: TokenRow,
-    organisation: (Uuid, String, String),
-) -> Result<wire::ApiToken, ApiError> {
+fn wire_token(row: TokenRow, organisation: wire::OrganisationSummary) -> DbResult<wire::ApiToken> {
     Ok(wire::ApiToken {
         id: row.id,
         name: row.name,
-        organisation: wire::OrganisationSummary {
-            id: organisation.0,
-            name: organisation.1,
-            kind: stored(&organisation.2)?,
-        },
-        scopes: scopes_of(&row.scopes)?,
+        organisation,
+        scopes: stored_scopes(&row.scopes)?,
         prefix: row.prefix,
         created_at: row.created_at,
         expires_at: row.expires_at,
@@ -151,95 +130,85 @@ fn wire_token(
     })
 }
 
-/// Creates a token and the integration account it acts through. The secret is returned
-/// here and nowhere else.
-pub fn create_token(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    creator: Uuid,
-    input: &wire::NewApiToken,
-) -> Result<wire::ApiTokenCreated, ApiError> {
-    let name = Label::parse(&input.name, "name", 200)?;
-    if input.scopes.is_empty() {
-        return Err(ApiError::invalid_field(
-            "scopes",
-            ProblemCode::Required,
-            "give at least one scope",
-        ));
-    }
-    if input.expires_at.is_some_and(|at| at <= Utc::now()) {
-        return Err(ApiError::invalid_field(
-            "expires_at",
-            ProblemCode::InThePast,
-            "the expiry must be in the future",
-        ));
-    }
-    let mut scopes: Vec<&str> = input.scopes.iter().map(|s| s.as_str()).collect();
-    scopes.sort_unstable();
-    scopes.dedup();
-    let (secret, hash) = new_api_token().map_err(ApiError::Internal)?;
-    let prefix: String = secret.chars().take(8).collect();
-    conn.transaction(|conn| {
-        let organisation: (Uuid, String, String) = organisations::table
-            .filter(organisations::id.eq(input.organisation_id))
-            .filter(organisations::tenant_id.eq(tenant.get()))
-            .select((organisations::id, organisations::name, organisations::kind))
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| {
-                ApiError::invalid_field(
-                    "organisation_id",
-                    ProblemCode::UnknownOrganisation,
-                    "no such organisation in this CPAS",
-                )
-            })?;
-        // The CPAS's own integrations propose on any action, like its social workers;
-        // a partner's only on the actions it carries.
-        let role =
-            if stored::<wire::OrganisationKind>(&organisation.2)? == wire::OrganisationKind::Cpas {
-                wire::Role::SocialWorker
-            } else {
-                wire::Role::Partner
-            };
-        let id = Uuid::new_v4();
-        let account: Uuid = diesel::insert_into(users::table)
-            .values((
-                users::tenant_id.eq(tenant.get()),
-                users::organisation_id.eq(organisation.0),
-                users::email.eq(format!("token-{id}@integrations.invalid")),
-                users::display_name.eq(format!("API : {}", name.as_str())),
-                users::role.eq(Stored(role)),
-                users::password_hash.eq("!"),
-                users::kind.eq("integration"),
-            ))
-            .returning(users::id)
-            .get_result(conn)?;
-        let row: TokenRow = diesel::insert_into(api_tokens::table)
-            .values((
-                api_tokens::id.eq(id),
-                api_tokens::tenant_id.eq(tenant.get()),
-                api_tokens::organisation_id.eq(organisation.0),
-                api_tokens::user_id.eq(account),
-                api_tokens::name.eq(name.as_str()),
-                api_tokens::token_hash.eq(&hash),
-                api_tokens::prefix.eq(&prefix),
-                api_tokens::scopes.eq(&scopes),
-                api_tokens::created_by.eq(creator),
-                api_tokens::expires_at.eq(input.expires_at),
-            ))
-            .returning(TokenRow::as_returning())
-            .get_result(conn)?;
-        Ok(wire::ApiTokenCreated {
-            token: wire_token(row, organisation)?,
-            secret,
-        })
+fn stored_scopes(scopes: &[String]) -> DbResult<Vec<wire::ApiScope>> {
+    scopes.iter().map(|s| stored(s)).collect()
+}
+
+fn organisation_summary(
+    (id, name, kind): (Uuid, String, String),
+) -> DbResult<wire::OrganisationSummary> {
+    Ok(wire::OrganisationSummary {
+        id,
+        name,
+        kind: stored(&kind)?,
     })
 }
 
-pub fn list_tokens(
+/// The organisation `id`, if it is one of `tenant`.
+pub fn organisation_of_tenant(
     conn: &mut PgConnection,
     tenant: TenantId,
-) -> Result<Vec<wire::ApiToken>, ApiError> {
+    id: Uuid,
+) -> DbResult<Option<wire::OrganisationSummary>> {
+    organisations::table
+        .filter(organisations::id.eq(id))
+        .filter(organisations::tenant_id.eq(tenant.get()))
+        .select((organisations::id, organisations::name, organisations::kind))
+        .first(conn)
+        .optional()?
+        .map(organisation_summary)
+        .transpose()
+}
+
+/// A token to store, with the account it acts through.
+pub struct NewToken<'a> {
+    pub tenant: TenantId,
+    pub organisation: wire::OrganisationSummary,
+    /// The account's role.
+    pub role: wire::Role,
+    pub name: &'a str,
+    pub hash: &'a [u8],
+    pub prefix: &'a str,
+    pub scopes: &'a [&'a str],
+    pub creator: Uuid,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Stores a token and creates the integration account it acts through.
+pub fn insert_token(conn: &mut PgConnection, new: &NewToken<'_>) -> DbResult<wire::ApiToken> {
+    let id = Uuid::new_v4();
+    let account: Uuid = diesel::insert_into(users::table)
+        .values((
+            users::tenant_id.eq(new.tenant.get()),
+            users::organisation_id.eq(new.organisation.id),
+            users::email.eq(format!("token-{id}@integrations.invalid")),
+            users::display_name.eq(format!("API : {}", new.name)),
+            users::role.eq(Stored(new.role)),
+            // No password opens it: it never signs in.
+            users::password_hash.eq("!"),
+            users::kind.eq(INTEGRATION),
+        ))
+        .returning(users::id)
+        .get_result(conn)?;
+    let row: TokenRow = diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::id.eq(id),
+            api_tokens::tenant_id.eq(new.tenant.get()),
+            api_tokens::organisation_id.eq(new.organisation.id),
+            api_tokens::user_id.eq(account),
+            api_tokens::name.eq(new.name),
+            api_tokens::token_hash.eq(new.hash),
+            api_tokens::prefix.eq(new.prefix),
+            api_tokens::scopes.eq(new.scopes),
+            api_tokens::created_by.eq(new.creator),
+            api_tokens::expires_at.eq(new.expires_at),
+        ))
+        .returning(TokenRow::as_returning())
+        .get_result(conn)?;
+    wire_token(row, new.organisation.clone())
+}
+
+pub fn list_tokens(conn: &mut PgConnection, tenant: TenantId) -> DbResult<Vec<wire::ApiToken>> {
     let rows: Vec<(TokenRow, (Uuid, String, String))> = api_tokens::table
         .inner_join(organisations::table)
         .filter(api_tokens::tenant_id.eq(tenant.get()))
@@ -249,29 +218,27 @@ pub fn list_tokens(
             (organisations::id, organisations::name, organisations::kind),
         ))
         .load(conn)?;
-    rows.into_iter().map(|(t, o)| wire_token(t, o)).collect()
+    rows.into_iter()
+        .map(|(t, o)| wire_token(t, organisation_summary(o)?))
+        .collect()
 }
 
-/// Revokes a token at once, and deactivates its account.
-pub fn revoke_token(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> Result<(), ApiError> {
-    conn.transaction(|conn| {
-        let account: Uuid = diesel::update(
-            api_tokens::table
-                .filter(api_tokens::id.eq(id))
-                .filter(api_tokens::tenant_id.eq(tenant.get())),
-        )
-        .set(api_tokens::revoked_at.eq(Some(Utc::now())))
-        .returning(api_tokens::user_id)
-        .get_result(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound {
-            resource: "API token",
-        })?;
-        diesel::update(users::table.find(account))
-            .set(users::active.eq(false))
-            .execute(conn)?;
-        Ok(())
-    })
+/// Revokes a token, and deactivates its account.
+pub fn revoke_token(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> DbResult<()> {
+    let account: Uuid = diesel::update(
+        api_tokens::table
+            .filter(api_tokens::id.eq(id))
+            .filter(api_tokens::tenant_id.eq(tenant.get())),
+    )
+    .set(api_tokens::revoked_at.eq(Some(Utc::now())))
+    .returning(api_tokens::user_id)
+    .get_result(conn)
+    .optional()?
+    .ok_or(DbError::NotFound("API token"))?;
+    diesel::update(users::table.find(account))
+        .set(users::active.eq(false))
+        .execute(conn)?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -289,7 +256,7 @@ struct EndpointRow {
     version: i32,
 }
 
-fn wire_webhook(row: EndpointRow) -> Result<wire::Webhook, ApiError> {
+fn wire_webhook(row: EndpointRow) -> DbResult<wire::Webhook> {
     Ok(wire::Webhook {
         id: row.id,
         url: row.url,
@@ -305,130 +272,48 @@ fn wire_webhook(row: EndpointRow) -> Result<wire::Webhook, ApiError> {
     })
 }
 
-/// A webhook's target: `https://`, or `http://` to loopback when allowed (development).
-pub fn parse_webhook_url(url: &str, allow_loopback_http: bool) -> Result<String, ApiError> {
-    let invalid = |message: &str| ApiError::invalid_field("url", ProblemCode::InvalidUrl, message);
-    let parsed = reqwest::Url::parse(url.trim()).map_err(|_| invalid("not a URL"))?;
-    let loopback = matches!(parsed.host(), Some(url::Host::Domain("localhost")))
-        || matches!(parsed.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
-        || matches!(parsed.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback());
-    match parsed.scheme() {
-        "https" => {}
-        "http" if allow_loopback_http && loopback => {}
-        "http" => return Err(invalid("webhooks are sent over HTTPS only")),
-        _ => return Err(invalid("an https:// URL")),
-    }
-    // An IP written in the URL is refused at once; names are checked at each send, when
-    // they are resolved (see `jobs::egress`).
-    if !crate::jobs::egress::literal_host_allowed(&parsed, allow_loopback_http) {
-        return Err(ApiError::invalid_field(
-            "url",
-            ProblemCode::NotPublicAddress,
-            "a public address: webhooks are not sent to private, local or reserved networks",
-        ));
-    }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(invalid(
-            "no credentials in the URL: the signature authenticates us",
-        ));
-    }
-    if parsed.as_str().len() > 2000 {
-        return Err(ApiError::invalid_field(
-            "url",
-            ProblemCode::TooLong,
-            "at most 2000 characters",
-        ));
-    }
-    Ok(parsed.to_string())
-}
-
-fn events_of(events: &[wire::WebhookEvent]) -> Result<Vec<&'static str>, ApiError> {
-    if events.is_empty() {
-        return Err(ApiError::invalid_field(
-            "events",
-            ProblemCode::Required,
-            "subscribe to at least one event",
-        ));
-    }
-    let mut names: Vec<&'static str> = events.iter().map(|e| e.as_str()).collect();
-    names.sort_unstable();
-    names.dedup();
-    Ok(names)
-}
-
 /// Associated data of an endpoint's sealed secret: it opens in its own row only.
-fn secret_aad(endpoint: Uuid) -> Vec<u8> {
+pub fn secret_aad(endpoint: Uuid) -> Vec<u8> {
     secrets::aad("webhook_endpoints.secret", &[endpoint.as_bytes()])
 }
 
-/// A new signing key, and its sealed form for `endpoint`'s row.
-fn new_sealed_secret(keyring: &Keyring, endpoint: Uuid) -> Result<(String, Sealed), ApiError> {
-    let secret = new_secret()?;
-    let sealed = keyring
-        .seal(secret.as_bytes(), &secret_aad(endpoint))
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    Ok((secret, sealed))
+/// An endpoint to store.
+pub struct NewEndpoint<'a> {
+    /// Chosen by the caller: the sealed secret is bound to it.
+    pub id: Uuid,
+    pub tenant: TenantId,
+    pub url: &'a str,
+    pub description: Option<&'a str>,
+    pub sealed: &'a Sealed,
+    pub events: &'a [&'a str],
+    pub creator: Uuid,
 }
 
-fn new_secret() -> Result<String, ApiError> {
-    use base64::Engine;
-    let mut bytes = [0u8; 24];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
-    Ok(format!(
-        "whsec_{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    ))
-}
-
-/// Registers an endpoint. Its signing key is returned here and stored sealed.
-pub fn create_webhook(
-    conn: &mut PgConnection,
-    keyring: &Keyring,
-    tenant: TenantId,
-    creator: Uuid,
-    url: &str,
-    input: &wire::NewWebhook,
-) -> Result<wire::WebhookCreated, ApiError> {
-    let events = events_of(&input.events)?;
-    let description = input
-        .description
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .map(|d| Label::parse_text(d, "description", 500))
-        .transpose()?;
-    // The id is chosen here: the sealed secret is bound to it.
-    let id = Uuid::new_v4();
-    let (secret, sealed) = new_sealed_secret(keyring, id)?;
+/// Stores an endpoint.
+pub fn insert_webhook(conn: &mut PgConnection, new: &NewEndpoint<'_>) -> DbResult<wire::Webhook> {
     let row: EndpointRow = diesel::insert_into(webhook_endpoints::table)
         .values((
-            webhook_endpoints::id.eq(id),
-            webhook_endpoints::tenant_id.eq(tenant.get()),
-            webhook_endpoints::url.eq(url),
-            webhook_endpoints::description.eq(description),
-            webhook_endpoints::secret_sealed.eq(&sealed.bytes),
-            webhook_endpoints::secret_key_id.eq(&sealed.key_id),
-            webhook_endpoints::events.eq(&events),
-            webhook_endpoints::created_by.eq(creator),
+            webhook_endpoints::id.eq(new.id),
+            webhook_endpoints::tenant_id.eq(new.tenant.get()),
+            webhook_endpoints::url.eq(new.url),
+            webhook_endpoints::description.eq(new.description),
+            webhook_endpoints::secret_sealed.eq(&new.sealed.bytes),
+            webhook_endpoints::secret_key_id.eq(&new.sealed.key_id),
+            webhook_endpoints::events.eq(new.events),
+            webhook_endpoints::created_by.eq(new.creator),
         ))
         .returning(EndpointRow::as_returning())
         .get_result(conn)?;
-    Ok(wire::WebhookCreated {
-        webhook: wire_webhook(row)?,
-        secret,
-    })
+    wire_webhook(row)
 }
 
-/// Gives an endpoint a new signing key, returned here only; the previous one signs nothing
-/// more (deliveries are signed when sent, so those still queued get the new one).
-pub fn rotate_webhook_secret(
+/// Replaces an endpoint's signing key (and drops any copy in clear).
+pub fn replace_webhook_secret(
     conn: &mut PgConnection,
-    keyring: &Keyring,
     tenant: TenantId,
     id: Uuid,
-) -> Result<wire::WebhookSecretRotated, ApiError> {
-    let (secret, sealed) = new_sealed_secret(keyring, id)?;
+    sealed: &Sealed,
+) -> DbResult<wire::Webhook> {
     let row: EndpointRow = diesel::update(
         webhook_endpoints::table
             .filter(webhook_endpoints::id.eq(id))
@@ -444,109 +329,83 @@ pub fn rotate_webhook_secret(
     .returning(EndpointRow::as_returning())
     .get_result(conn)
     .optional()?
-    .ok_or(ApiError::NotFound {
-        resource: "webhook",
-    })?;
-    Ok(wire::WebhookSecretRotated {
-        webhook: wire_webhook(row)?,
-        secret,
-    })
+    .ok_or(DbError::NotFound("webhook"))?;
+    wire_webhook(row)
 }
 
-/// What [`seal_stored_secrets`] did.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct SealReport {
-    /// Plaintext secrets (from before sealing) now sealed.
-    pub sealed: usize,
-    /// Secrets sealed by a previous key, now under the current one.
-    pub resealed: usize,
-    /// Key ids of secrets this instance cannot open (the key is in no setting), with counts.
-    pub unknown_keys: Vec<(String, i64)>,
+/// An endpoint's key as stored, to seal or re-seal.
+pub struct SecretToSeal {
+    pub id: Uuid,
+    /// In clear: stored before sealing existed, or by an older instance.
+    pub plaintext: Option<String>,
+    pub sealed: Option<Vec<u8>>,
+    pub key_id: Option<String>,
 }
 
-/// At start: seals the endpoints' secrets still in clear (stored before sealing existed,
-/// or by an older instance during an upgrade), re-seals under the current key those a
-/// previous key sealed (the rotation), and counts those no key of this instance opens.
-/// Rows another instance is handling at the same moment are skipped (it handles them).
-pub fn seal_stored_secrets(
+/// The keys stored in clear or sealed under one of `previous` keys, locked; rows another
+/// instance has locked are skipped (it handles them).
+pub fn secrets_to_seal(
     conn: &mut PgConnection,
-    keyring: &Keyring,
-) -> Result<SealReport, ApiError> {
+    previous: &[String],
+) -> DbResult<Vec<SecretToSeal>> {
     type Row = (Uuid, Option<String>, Option<Vec<u8>>, Option<String>);
-    let mut report = SealReport::default();
-    let previous = keyring.previous_key_ids();
-    conn.transaction(|conn| {
-        let rows: Vec<Row> = webhook_endpoints::table
-            .filter(
-                webhook_endpoints::secret
-                    .is_not_null()
-                    .or(webhook_endpoints::secret_key_id.eq_any(&previous)),
-            )
-            .select((
-                webhook_endpoints::id,
-                webhook_endpoints::secret,
-                webhook_endpoints::secret_sealed,
-                webhook_endpoints::secret_key_id,
-            ))
-            .for_update()
-            .skip_locked()
-            .load(conn)?;
-        for (id, plaintext, sealed, key_id) in rows {
-            let aad = secret_aad(id);
-            let outcome = match (plaintext, sealed, key_id) {
-                (Some(plaintext), _, _) => {
-                    keyring.seal(plaintext.as_bytes(), &aad).map(|s| (s, true))
-                }
-                (None, Some(bytes), Some(key_id)) => keyring
-                    .reseal(&Sealed { key_id, bytes }, &aad)
-                    .map(|s| (s, false)),
-                _ => Err(SecretsError::Refused),
-            };
-            let (sealed, was_plaintext) = match outcome {
-                Ok(done) => done,
-                Err(error) => {
-                    tracing::error!(
-                        endpoint = %id,
-                        %error,
-                        "a webhook secret cannot be re-sealed; rotate it"
-                    );
-                    continue;
-                }
-            };
-            diesel::update(webhook_endpoints::table.find(id))
-                .set((
-                    webhook_endpoints::secret.eq(None::<String>),
-                    webhook_endpoints::secret_sealed.eq(&sealed.bytes),
-                    webhook_endpoints::secret_key_id.eq(&sealed.key_id),
-                ))
-                .execute(conn)?;
-            if was_plaintext {
-                report.sealed += 1;
-            } else {
-                report.resealed += 1;
-            }
-        }
-        Ok::<_, ApiError>(())
-    })?;
-    let known = keyring.key_ids();
-    report.unknown_keys = webhook_endpoints::table
+    let rows: Vec<Row> = webhook_endpoints::table
+        .filter(
+            webhook_endpoints::secret
+                .is_not_null()
+                .or(webhook_endpoints::secret_key_id.eq_any(previous)),
+        )
+        .select((
+            webhook_endpoints::id,
+            webhook_endpoints::secret,
+            webhook_endpoints::secret_sealed,
+            webhook_endpoints::secret_key_id,
+        ))
+        .for_update()
+        .skip_locked()
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, plaintext, sealed, key_id)| SecretToSeal {
+            id,
+            plaintext,
+            sealed,
+            key_id,
+        })
+        .collect())
+}
+
+/// Stores an endpoint's key sealed, and drops its copy in clear.
+pub fn store_sealed_secret(conn: &mut PgConnection, id: Uuid, sealed: &Sealed) -> DbResult<()> {
+    diesel::update(webhook_endpoints::table.find(id))
+        .set((
+            webhook_endpoints::secret.eq(None::<String>),
+            webhook_endpoints::secret_sealed.eq(&sealed.bytes),
+            webhook_endpoints::secret_key_id.eq(&sealed.key_id),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The ids of the keys that sealed secrets and are not in `known`, with how many each.
+pub fn unknown_secret_keys(
+    conn: &mut PgConnection,
+    known: &[&str],
+) -> DbResult<Vec<(String, i64)>> {
+    Ok(webhook_endpoints::table
         .filter(webhook_endpoints::secret_key_id.is_not_null())
         .filter(diesel::dsl::not(
-            webhook_endpoints::secret_key_id.eq_any(&known),
+            webhook_endpoints::secret_key_id.eq_any(known),
         ))
         .group_by(webhook_endpoints::secret_key_id)
         .select((
             webhook_endpoints::secret_key_id.assume_not_null(),
             diesel::dsl::count_star(),
         ))
-        .load(conn)?;
-    Ok(report)
+        .load(conn)?)
 }
 
-pub fn list_webhooks(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-) -> Result<Vec<wire::Webhook>, ApiError> {
+pub fn list_webhooks(conn: &mut PgConnection, tenant: TenantId) -> DbResult<Vec<wire::Webhook>> {
     webhook_endpoints::table
         .filter(webhook_endpoints::tenant_id.eq(tenant.get()))
         .order(webhook_endpoints::created_at)
@@ -557,53 +416,39 @@ pub fn list_webhooks(
         .collect()
 }
 
-pub fn get_webhook(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
-) -> Result<wire::Webhook, ApiError> {
+pub fn get_webhook(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> DbResult<wire::Webhook> {
     let row = webhook_endpoints::table
         .filter(webhook_endpoints::id.eq(id))
         .filter(webhook_endpoints::tenant_id.eq(tenant.get()))
         .select(EndpointRow::as_select())
         .first(conn)
         .optional()?
-        .ok_or(ApiError::NotFound {
-            resource: "webhook",
-        })?;
+        .ok_or(DbError::NotFound("webhook"))?;
     wire_webhook(row)
 }
 
-pub fn update_webhook(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
-    url: Option<String>,
-    patch: &wire::WebhookPatch,
-) -> Result<wire::Webhook, ApiError> {
-    let events = patch.events.as_deref().map(events_of).transpose()?;
-    conn.transaction(|conn| {
-        let current = get_webhook(conn, tenant, id)?;
-        if current.version != patch.version {
-            return Err(ApiError::Conflict {
-                code: ProblemCode::StaleVersion,
-                detail: "the webhook changed since you read it; reload it".to_owned(),
-            });
-        }
-        diesel::update(webhook_endpoints::table.find(id))
-            .set((
-                url.map(|u| webhook_endpoints::url.eq(u)),
-                events.map(|e| webhook_endpoints::events.eq(e)),
-                patch.active.map(|a| webhook_endpoints::active.eq(a)),
-                webhook_endpoints::updated_at.eq(diesel::dsl::now),
-                webhook_endpoints::version.eq(webhook_endpoints::version + 1),
-            ))
-            .execute(conn)?;
-        get_webhook(conn, tenant, id)
-    })
+/// The changes of an endpoint, already checked.
+pub struct WebhookChanges {
+    pub url: Option<String>,
+    pub events: Option<Vec<&'static str>>,
+    pub active: Option<bool>,
 }
 
-pub fn delete_webhook(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> Result<(), ApiError> {
+/// Applies `changes` to an endpoint and moves its version on.
+pub fn update_webhook(conn: &mut PgConnection, id: Uuid, changes: WebhookChanges) -> DbResult<()> {
+    diesel::update(webhook_endpoints::table.find(id))
+        .set((
+            changes.url.map(|u| webhook_endpoints::url.eq(u)),
+            changes.events.map(|e| webhook_endpoints::events.eq(e)),
+            changes.active.map(|a| webhook_endpoints::active.eq(a)),
+            webhook_endpoints::updated_at.eq(diesel::dsl::now),
+            webhook_endpoints::version.eq(webhook_endpoints::version + 1),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn delete_webhook(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> DbResult<()> {
     let deleted = diesel::delete(
         webhook_endpoints::table
             .filter(webhook_endpoints::id.eq(id))
@@ -611,9 +456,7 @@ pub fn delete_webhook(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> Re
     )
     .execute(conn)?;
     if deleted == 0 {
-        return Err(ApiError::NotFound {
-            resource: "webhook",
-        });
+        return Err(DbError::NotFound("webhook"));
     }
     Ok(())
 }
@@ -636,7 +479,7 @@ struct DeliveryRow {
     created_at: DateTime<Utc>,
 }
 
-fn wire_delivery(row: DeliveryRow) -> Result<wire::WebhookDelivery, ApiError> {
+fn wire_delivery(row: DeliveryRow) -> DbResult<wire::WebhookDelivery> {
     let status = row.status;
     Ok(wire::WebhookDelivery {
         id: row.id,
@@ -660,7 +503,7 @@ pub fn list_deliveries(
     tenant: TenantId,
     endpoint: Uuid,
     limit: i64,
-) -> Result<Vec<wire::WebhookDelivery>, ApiError> {
+) -> DbResult<Vec<wire::WebhookDelivery>> {
     get_webhook(conn, tenant, endpoint)?;
     webhook_deliveries::table
         .filter(webhook_deliveries::endpoint_id.eq(endpoint))
@@ -680,7 +523,7 @@ pub fn redeliver(
     tenant: TenantId,
     endpoint: Uuid,
     delivery: Uuid,
-) -> Result<wire::WebhookDelivery, ApiError> {
+) -> DbResult<wire::WebhookDelivery> {
     let row = diesel::update(
         webhook_deliveries::table
             .filter(webhook_deliveries::id.eq(delivery))
@@ -695,9 +538,7 @@ pub fn redeliver(
     .returning(DeliveryRow::as_returning())
     .get_result(conn)
     .optional()?
-    .ok_or(ApiError::NotFound {
-        resource: "delivery",
-    })?;
+    .ok_or(DbError::NotFound("delivery"))?;
     wire_delivery(row)
 }
 
@@ -722,12 +563,15 @@ pub(crate) fn event_payload(
 /// statement (`INSERT … SELECT`: nothing is written when none did). Called in the
 /// transaction of the change, so an event is sent if and only if the change committed.
 /// `follow_up::propose` writes the same rows inside its own statement.
+///
+/// Still answers `ApiError`: `follow_up`'s writes return its result as theirs until they
+/// answer `DbResult` too.
 pub fn enqueue(
     conn: &mut PgConnection,
     tenant: TenantId,
     event: wire::WebhookEvent,
     data: impl serde::Serialize,
-) -> Result<(), ApiError> {
+) -> Result<(), crate::error::ApiError> {
     let (event_id, payload) = event_payload(tenant, event, data);
     diesel::insert_into(webhook_deliveries::table)
         .values(
@@ -806,14 +650,13 @@ impl DueDelivery {
     }
 }
 
-/// Claims up to `limit` due deliveries for `lease`: other instances skip them meanwhile,
+/// Claims up to `limit` due deliveries `until` then: other instances skip them meanwhile,
 /// and take them over if this one dies before finishing.
 pub fn claim_due(
     conn: &mut PgConnection,
     limit: i64,
-    lease: TimeDelta,
-) -> Result<Vec<DueDelivery>, ApiError> {
-    let until = Utc::now() + lease;
+    until: DateTime<Utc>,
+) -> DbResult<Vec<DueDelivery>> {
     Ok(diesel::sql_query(
         "UPDATE webhook_deliveries d
             SET locked_until = $1, attempts = d.attempts + 1, last_attempt_at = now()
@@ -835,7 +678,7 @@ pub fn claim_due(
 }
 
 /// Hands claimed deliveries back to the queue unsent: lease dropped, attempt not counted.
-pub fn release(conn: &mut PgConnection, ids: &[Uuid]) -> Result<(), ApiError> {
+pub fn release(conn: &mut PgConnection, ids: &[Uuid]) -> DbResult<()> {
     diesel::update(
         webhook_deliveries::table
             .filter(webhook_deliveries::id.eq_any(ids))
@@ -861,7 +704,7 @@ pub fn record_attempt(
     id: Uuid,
     outcome: &Outcome,
     retry_in: Option<TimeDelta>,
-) -> Result<(), ApiError> {
+) -> DbResult<()> {
     let target = webhook_deliveries::table.find(id);
     match outcome {
         Outcome::Delivered { status } => diesel::update(target)
@@ -892,7 +735,7 @@ pub fn record_attempt(
 
 /// Housekeeping: idempotency records older than a day and rate-limit windows older than
 /// an hour are of no use any more. Returns how many rows went.
-pub fn purge_expired(conn: &mut PgConnection) -> Result<usize, ApiError> {
+pub fn purge_expired(conn: &mut PgConnection) -> DbResult<usize> {
     let keys = diesel::delete(
         idempotency_keys::table
             .filter(idempotency_keys::created_at.lt(Utc::now() - TimeDelta::days(1))),

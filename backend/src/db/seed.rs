@@ -8,13 +8,14 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::DbResult;
 use super::models::{
     NewAction, NewActionOrganisation, NewObjective, NewOpinion, NewOpinionObjective,
     NewOrganisation, NewPlan, NewTenant,
 };
 use super::schema::{
     action_organisations, actions, objectives, opinion_objectives, opinions, organisations, plans,
-    tenants,
+    tenants, users,
 };
 use super::stored::Stored;
 use api_types::{ActionKind, ObjectiveLevel, OrgRole, OrganisationKind, PlanStatus, Volet};
@@ -103,13 +104,6 @@ pub struct SeedOpinion {
     pub body: String,
 }
 
-/// What loading did.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct SeedReport {
-    pub plans_created: usize,
-    pub plans_already_present: usize,
-}
-
 /// Parses the compiled-in seed files.
 pub fn seed_files() -> anyhow::Result<Vec<SeedFile>> {
     SEED_FILES
@@ -120,25 +114,14 @@ pub fn seed_files() -> anyhow::Result<Vec<SeedFile>> {
         .collect()
 }
 
-/// Loads every seed plan that is not there yet, each in its own transaction.
-pub fn load_demo_plans(conn: &mut PgConnection) -> anyhow::Result<SeedReport> {
-    let mut report = SeedReport::default();
-    for file in seed_files()? {
-        let created = conn.transaction(|conn| load_one(conn, &file))?;
-        if created {
-            report.plans_created += 1;
-        } else {
-            report.plans_already_present += 1;
-        }
-    }
-    Ok(report)
-}
-
 fn seed_id(parts: &[&str]) -> Uuid {
     Uuid::new_v5(&SEED_NAMESPACE, parts.join("\u{1f}").as_bytes())
 }
 
-fn load_one(conn: &mut PgConnection, file: &SeedFile) -> anyhow::Result<bool> {
+/// Loads one seed plan, with its CPAS and organisations, unless it is there already;
+/// returns whether it was created. Run it in a transaction: it takes a transaction-level
+/// lock.
+pub fn load_plan(conn: &mut PgConnection, file: &SeedFile) -> DbResult<bool> {
     let slug = file.tenant.slug.as_str();
     // Serialises concurrent seeders (several server instances starting together).
     diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('pst-seed'))").execute(conn)?;
@@ -413,67 +396,51 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = {
     ]
 };
 
-/// Creates the demo accounts that do not exist yet (after the demo plans); returns how
-/// many were created. Existing accounts, and their passwords, are left alone.
-pub fn load_demo_accounts(conn: &mut PgConnection, password: &str) -> anyhow::Result<usize> {
-    use super::schema::users;
-    // One password shared by every demo account (and printed in the README): checked
-    // without any one account's words.
-    let password = crate::auth::password::NewPassword::parse(
-        password,
-        "PST_DEMO_PASSWORD",
-        &crate::auth::password::PasswordOwner::default(),
-    )
-    .map_err(|e| anyhow::anyhow!("PST_DEMO_PASSWORD: {:?}", e.problem().errors))?;
-    let mut created = 0;
-    for DemoAccount {
-        email,
-        name,
-        role,
-        tenant: tenant_slug,
-        organisation,
-    } in DEMO_ACCOUNTS
-    {
-        let exists: bool = diesel::select(diesel::dsl::exists(
-            users::table.filter(users::email.eq(email)),
-        ))
-        .get_result(conn)?;
-        if exists {
-            continue;
-        }
-        let tenant_id: Option<Uuid> = match tenant_slug {
-            Some(slug) => Some(
-                tenants::table
-                    .filter(tenants::slug.eq(slug))
-                    .select(tenants::id)
-                    .first(conn)?,
-            ),
-            None => None,
-        };
-        let organisation_id: Option<Uuid> = match (tenant_id, organisation) {
-            (Some(tenant), Some(name)) => Some(
-                organisations::table
-                    .filter(organisations::tenant_id.eq(tenant))
-                    .filter(organisations::name.eq(name))
-                    .select(organisations::id)
-                    .first(conn)?,
-            ),
-            _ => None,
-        };
-        let hash = password.hash().map_err(|e| anyhow::anyhow!("{e}"))?;
-        diesel::insert_into(users::table)
-            .values(&super::accounts::NewUserRow {
-                tenant_id,
-                organisation_id,
-                email,
-                display_name: name,
-                role: Stored(*role),
-                password_hash: &hash,
-                must_change_password: false,
-            })
-            .on_conflict_do_nothing()
-            .execute(conn)?;
-        created += 1;
-    }
-    Ok(created)
+/// Whether an account has this e-mail.
+pub fn account_exists(conn: &mut PgConnection, email: &str) -> DbResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        users::table.filter(users::email.eq(email)),
+    ))
+    .get_result(conn)?)
+}
+
+/// Creates a demo account with the password of this hash, in its CPAS and organisation
+/// (loaded with the demo plans).
+pub fn insert_demo_account(
+    conn: &mut PgConnection,
+    account: &DemoAccount,
+    password_hash: &str,
+) -> DbResult<()> {
+    let tenant_id: Option<Uuid> = match account.tenant {
+        Some(slug) => Some(
+            tenants::table
+                .filter(tenants::slug.eq(slug))
+                .select(tenants::id)
+                .first(conn)?,
+        ),
+        None => None,
+    };
+    let organisation_id: Option<Uuid> = match (tenant_id, account.organisation) {
+        (Some(tenant), Some(name)) => Some(
+            organisations::table
+                .filter(organisations::tenant_id.eq(tenant))
+                .filter(organisations::name.eq(name))
+                .select(organisations::id)
+                .first(conn)?,
+        ),
+        _ => None,
+    };
+    diesel::insert_into(users::table)
+        .values(&super::accounts::NewUserRow {
+            tenant_id,
+            organisation_id,
+            email: account.email,
+            display_name: account.name,
+            role: Stored(account.role),
+            password_hash,
+            must_change_password: false,
+        })
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    Ok(())
 }

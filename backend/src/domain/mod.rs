@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod follow_up;
 mod ids;
 pub mod text;
+pub mod webhook_target;
 
 pub use ids::*;
 pub use text::*;

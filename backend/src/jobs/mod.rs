@@ -9,7 +9,8 @@ pub mod webhooks;
 
 use std::time::Duration;
 
-use crate::db::{Db, QueryStats};
+use crate::app::RequestDb;
+use crate::error::ApiError;
 
 /// What the workers need.
 #[derive(Debug, Clone)]
@@ -70,7 +71,7 @@ pub(crate) async fn pause(stopping: &mut Stopping, interval: Duration) -> bool {
 }
 
 /// Starts the workers on the current runtime; they run until [`Workers::shutdown`].
-pub fn start(db: Db, settings: JobSettings) -> Workers {
+pub fn start(db: RequestDb, settings: JobSettings) -> Workers {
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut handles = Vec::new();
     handles.extend(webhooks::start(
@@ -86,13 +87,14 @@ pub fn start(db: Db, settings: JobSettings) -> Workers {
     let mut reminders_stopping = stopping.clone();
     handles.push(tokio::spawn(async move {
         loop {
-            let outcome = reminders_db
-                .run(&QueryStats::default(), |conn| {
-                    // Housekeeping rides along: expired idempotency keys and rate windows.
-                    crate::db::integrations::purge_expired(conn)?;
-                    reminders::run_once(conn).map_err(crate::error::ApiError::Internal)
-                })
-                .await;
+            let outcome = async {
+                // Housekeeping rides along: expired idempotency keys and rate windows.
+                crate::app::integrations::purge_expired(&reminders_db).await?;
+                reminders_db
+                    .run(|conn| reminders::run_once(conn).map_err(ApiError::Internal))
+                    .await
+            }
+            .await;
             match outcome {
                 Ok(report) if report.reminded + report.digests > 0 => {
                     tracing::info!(?report, "reminders sent");
@@ -122,11 +124,7 @@ pub fn start(db: Db, settings: JobSettings) -> Workers {
         loop {
             let mailer = mailer.clone();
             let outcome = db
-                .run(&QueryStats::default(), move |conn| {
-                    mailer
-                        .send_due(conn)
-                        .map_err(crate::error::ApiError::Internal)
-                })
+                .run(move |conn| mailer.send_due(conn).map_err(ApiError::Internal))
                 .await;
             if let Err(error) = outcome {
                 tracing::warn!(%error, "sending e-mail failed; will retry");

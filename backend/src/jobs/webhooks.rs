@@ -15,8 +15,9 @@ use chrono::TimeDelta;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::db::integrations::{self, DueDelivery, Outcome};
-use crate::db::{Db, QueryStats};
+use crate::app::RequestDb;
+use crate::app::integrations::{self, DueDelivery, Outcome};
+use crate::domain::webhook_target;
 use crate::error::ApiError;
 use crate::jobs::Stopping;
 use crate::secrets::Keyring;
@@ -33,7 +34,7 @@ const LEASE: TimeDelta = TimeDelta::seconds(BATCH * 10 + 60);
 
 /// Starts the worker; it stops when `stopping` says so (see [`crate::jobs::Workers`]).
 pub fn start(
-    db: Db,
+    db: RequestDb,
     interval: Duration,
     retry_base: Duration,
     allow_loopback: bool,
@@ -86,17 +87,14 @@ pub fn start(
 /// the rest of the batch is handed back to the queue (another instance, or this one after
 /// its restart, sends it without waiting for the lease to run out).
 pub async fn send_due(
-    db: &Db,
+    db: &RequestDb,
     client: &reqwest::Client,
     keyring: &Keyring,
     allow_loopback: bool,
     retry_base: Duration,
     stopping: &Stopping,
 ) -> Result<usize, ApiError> {
-    let stats = QueryStats::default();
-    let due = db
-        .run(&stats, |conn| integrations::claim_due(conn, BATCH, LEASE))
-        .await?;
+    let due = integrations::claim_due_deliveries(db, BATCH, LEASE).await?;
     let mut sent = 0;
     let mut due = due.into_iter();
     for delivery in due.by_ref() {
@@ -110,11 +108,7 @@ pub async fn send_due(
         if let Outcome::Failed { error, .. } = &outcome {
             tracing::info!(delivery = %delivery.id, attempt = delivery.attempts, %error, "webhook delivery failed");
         }
-        let id = delivery.id;
-        db.run(&stats, move |conn| {
-            integrations::record_attempt(conn, id, &outcome, retry_in)
-        })
-        .await?;
+        integrations::record_outcome(db, delivery.id, outcome, retry_in).await?;
         sent += 1;
         if *stopping.borrow() {
             break;
@@ -123,8 +117,7 @@ pub async fn send_due(
     let unsent: Vec<_> = due.map(|delivery| delivery.id).collect();
     if !unsent.is_empty() {
         let count = unsent.len();
-        db.run(&stats, move |conn| integrations::release(conn, &unsent))
-            .await?;
+        integrations::release_deliveries(db, unsent).await?;
         tracing::info!(
             count,
             "stopping: unsent webhook deliveries handed back to the queue"
@@ -155,7 +148,7 @@ async fn send(
     // An IP in the URL is never resolved, so the resolver's check does not see it: checked
     // here at each send too, since an endpoint registered under older rules may remain.
     let allowed = url::Url::parse(&delivery.url)
-        .is_ok_and(|url| crate::jobs::egress::literal_host_allowed(&url, allow_loopback));
+        .is_ok_and(|url| webhook_target::literal_host_allowed(&url, allow_loopback));
     if !allowed {
         return Outcome::Failed {
             status: None,

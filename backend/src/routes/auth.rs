@@ -1,18 +1,14 @@
 //! `/api/v1/auth`: log in, refresh the tokens, log out.
 
-use crate::domain::text::Email;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use api_types::{LoginRequest, Problem, ProblemCode, RefreshRequest, TokenResponse};
+use api_types::{LoginRequest, Problem, RefreshRequest, TokenResponse};
 
 use super::{Json, RequestDb};
+use crate::app::accounts::{self, LoginAttempt};
+use crate::auth::Person;
 use crate::auth::tokens::JwtSecret;
-use crate::auth::{Person, password};
 use crate::configuration::LoginSettings;
-use crate::db::accounts;
 use crate::error::ApiError;
-
-/// Longest password ever compared: longer input is refused without hashing it.
-const MAX_PASSWORD_BYTES: usize = 1024;
 
 /// Logs in with e-mail and password. Unknown e-mail and wrong password get the same answer
 /// in about the same time. After 10 failures in a minute for an account (or 50 from one
@@ -39,53 +35,14 @@ pub async fn login(
     body: Json<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
-    // Checked before the throttle's and the account's queries: no address is longer.
-    if email.chars().count() > Email::MAX_LEN {
-        return Err(ApiError::invalid_field(
-            "email",
-            ProblemCode::TooLong,
-            format!("at most {} characters", Email::MAX_LEN),
-        ));
-    }
-    let email = email.trim().to_lowercase();
-    let client_ip = client_ip(&req, settings.trust_proxy);
-    let user_agent = user_agent(&req);
-    let limits = settings.throttle;
-
-    let credentials = {
-        let (email, client_ip) = (email.clone(), client_ip.clone());
-        db.run(move |conn| {
-            accounts::check_throttle(conn, &email, &client_ip, limits)?;
-            accounts::find_credentials(conn, &email)
-        })
-        .await?
+    let attempt = LoginAttempt {
+        email,
+        password,
+        client_ip: client_ip(&req, settings.trust_proxy),
+        user_agent: user_agent(&req),
     };
-    // Always hash, against a dummy when the account is unknown: no timing oracle.
-    let hash = credentials.as_ref().map_or_else(
-        || password::dummy_hash().to_owned(),
-        |c| c.password_hash.clone(),
-    );
-    let matches = web::block(move || {
-        password.len() <= MAX_PASSWORD_BYTES && password::verify(&password, &hash)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(anyhow::anyhow!("password check failed: {e}")))?;
-
-    match credentials {
-        Some(user) if matches && user.active => {
-            let tokens = db
-                .run(move |conn| {
-                    accounts::open_session(conn, &secret, &user, user_agent.as_deref())
-                })
-                .await?;
-            Ok(web::Json(tokens))
-        }
-        _ => {
-            db.run(move |conn| accounts::record_failure(conn, &email, &client_ip))
-                .await?;
-            Err(ApiError::Unauthenticated(ProblemCode::InvalidCredentials))
-        }
-    }
+    let tokens = accounts::login(&db, &secret, settings.throttle, attempt).await?;
+    Ok(web::Json(tokens))
 }
 
 /// Trades a refresh token for a new pair. Each refresh token works once: presenting a used
@@ -105,10 +62,7 @@ pub async fn refresh(
     secret: web::Data<JwtSecret>,
     body: Json<RefreshRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
-    let token = body.into_inner().refresh_token;
-    let tokens = db
-        .run(move |conn| accounts::refresh(conn, &secret, &token))
-        .await?;
+    let tokens = accounts::refresh(&db, &secret, body.into_inner().refresh_token).await?;
     Ok(web::Json(tokens))
 }
 
@@ -124,10 +78,7 @@ pub async fn refresh(
 )]
 #[post("/auth/logout")]
 pub async fn logout(db: RequestDb, auth: Person) -> Result<HttpResponse, ApiError> {
-    db.run_as_before_password_change(&auth, |conn, actor| {
-        accounts::revoke_session(conn, actor.session_id, "logout")
-    })
-    .await?;
+    accounts::logout(&db, &auth).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

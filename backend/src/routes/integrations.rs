@@ -7,28 +7,13 @@ use api_types::{
 };
 use uuid::Uuid;
 
-use super::organisations::tenant_of_request;
 use super::users::TenantFilter;
 use super::{Json, RequestDb};
+use crate::app::integrations;
 use crate::auth::Authenticated;
-use crate::authz::{self, Actor, Permission, Scope};
 use crate::configuration::WebhookSettings;
-use crate::db::integrations;
-use crate::domain::TenantId;
 use crate::error::ApiError;
 use crate::secrets::Keyring;
-
-fn token_tenant(actor: &Actor, requested: Option<Uuid>) -> Result<TenantId, ApiError> {
-    let tenant = tenant_of_request(actor, requested)?;
-    authz::ensure(actor, Permission::ManageApiTokens, Scope::Tenant(tenant))?;
-    Ok(tenant)
-}
-
-fn webhook_tenant(actor: &Actor) -> Result<TenantId, ApiError> {
-    let tenant = actor.tenant()?;
-    authz::ensure(actor, Permission::ManageWebhooks, Scope::Tenant(tenant))?;
-    Ok(tenant)
-}
 
 /// Creates an API token for an organisation of the CPAS. The secret (`pst_…`) is in this
 /// answer only: it is stored hashed.
@@ -44,13 +29,7 @@ pub async fn create_api_token(
     auth: Authenticated,
     body: Json<NewApiToken>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner();
-    let created = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = token_tenant(actor, input.tenant_id)?;
-            integrations::create_token(conn, tenant, actor.user_id, &input)
-        })
-        .await?;
+    let created = integrations::create_token(&db, &auth, body.into_inner()).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             "Location",
@@ -71,13 +50,9 @@ pub async fn list_api_tokens(
     auth: Authenticated,
     filter: web::Query<TenantFilter>,
 ) -> Result<web::Json<Vec<ApiToken>>, ApiError> {
-    let requested = filter.tenant_id;
-    let tokens = db
-        .run_as(&auth, move |conn, actor| {
-            integrations::list_tokens(conn, token_tenant(actor, requested)?)
-        })
-        .await?;
-    Ok(web::Json(tokens))
+    Ok(web::Json(
+        integrations::list_tokens(&db, &auth, filter.tenant_id).await?,
+    ))
 }
 
 /// Revokes a token: it is refused (401) from the next request on.
@@ -94,11 +69,7 @@ pub async fn revoke_api_token(
     id: web::Path<Uuid>,
     filter: web::Query<TenantFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, requested) = (id.into_inner(), filter.tenant_id);
-    db.run_as(&auth, move |conn, actor| {
-        integrations::revoke_token(conn, token_tenant(actor, requested)?, id)
-    })
-    .await?;
+    integrations::revoke_token(&db, &auth, id.into_inner(), filter.tenant_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -119,14 +90,14 @@ pub async fn create_webhook(
     keyring: web::Data<Keyring>,
     body: Json<NewWebhook>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner();
-    let url = integrations::parse_webhook_url(&input.url, settings.allow_loopback_http)?;
-    let created = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = webhook_tenant(actor)?;
-            integrations::create_webhook(conn, &keyring, tenant, actor.user_id, &url, &input)
-        })
-        .await?;
+    let created = integrations::create_webhook(
+        &db,
+        &auth,
+        keyring.get_ref().clone(),
+        settings.allow_loopback_http,
+        body.into_inner(),
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((
             "Location",
@@ -153,12 +124,9 @@ pub async fn rotate_webhook_secret(
     keyring: web::Data<Keyring>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<WebhookSecretRotated>, ApiError> {
-    let id = id.into_inner();
-    let rotated = db
-        .run_as(&auth, move |conn, actor| {
-            integrations::rotate_webhook_secret(conn, &keyring, webhook_tenant(actor)?, id)
-        })
-        .await?;
+    let rotated =
+        integrations::rotate_webhook_secret(&db, &auth, keyring.get_ref().clone(), id.into_inner())
+            .await?;
     Ok(web::Json(rotated))
 }
 
@@ -172,12 +140,7 @@ pub async fn list_webhooks(
     db: RequestDb,
     auth: Authenticated,
 ) -> Result<web::Json<Vec<Webhook>>, ApiError> {
-    let list = db
-        .run_as(&auth, |conn, actor| {
-            integrations::list_webhooks(conn, webhook_tenant(actor)?)
-        })
-        .await?;
-    Ok(web::Json(list))
+    Ok(web::Json(integrations::list_webhooks(&db, &auth).await?))
 }
 
 /// One webhook of the caller's CPAS: its address, events and state.
@@ -193,13 +156,9 @@ pub async fn get_webhook(
     auth: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Webhook>, ApiError> {
-    let id = id.into_inner();
-    let webhook = db
-        .run_as(&auth, move |conn, actor| {
-            integrations::get_webhook(conn, webhook_tenant(actor)?, id)
-        })
-        .await?;
-    Ok(web::Json(webhook))
+    Ok(web::Json(
+        integrations::get_webhook(&db, &auth, id.into_inner()).await?,
+    ))
 }
 
 /// Changes the URL or the events, or pauses (`active: false`) an endpoint.
@@ -219,17 +178,14 @@ pub async fn update_webhook(
     id: web::Path<Uuid>,
     body: Json<WebhookPatch>,
 ) -> Result<web::Json<Webhook>, ApiError> {
-    let (id, patch) = (id.into_inner(), body.into_inner());
-    let url = patch
-        .url
-        .as_deref()
-        .map(|u| integrations::parse_webhook_url(u, settings.allow_loopback_http))
-        .transpose()?;
-    let webhook = db
-        .run_as(&auth, move |conn, actor| {
-            integrations::update_webhook(conn, webhook_tenant(actor)?, id, url, &patch)
-        })
-        .await?;
+    let webhook = integrations::update_webhook(
+        &db,
+        &auth,
+        settings.allow_loopback_http,
+        id.into_inner(),
+        body.into_inner(),
+    )
+    .await?;
     Ok(web::Json(webhook))
 }
 
@@ -246,11 +202,7 @@ pub async fn delete_webhook(
     auth: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    db.run_as(&auth, move |conn, actor| {
-        integrations::delete_webhook(conn, webhook_tenant(actor)?, id)
-    })
-    .await?;
+    integrations::delete_webhook(&db, &auth, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -268,13 +220,9 @@ pub async fn list_deliveries(
     auth: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Vec<WebhookDelivery>>, ApiError> {
-    let id = id.into_inner();
-    let list = db
-        .run_as(&auth, move |conn, actor| {
-            integrations::list_deliveries(conn, webhook_tenant(actor)?, id, 100)
-        })
-        .await?;
-    Ok(web::Json(list))
+    Ok(web::Json(
+        integrations::list_deliveries(&db, &auth, id.into_inner()).await?,
+    ))
 }
 
 /// Sends a delivery again, now (whether it failed or not).
@@ -292,10 +240,6 @@ pub async fn redeliver(
     ids: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (endpoint, delivery) = ids.into_inner();
-    let queued = db
-        .run_as(&auth, move |conn, actor| {
-            integrations::redeliver(conn, webhook_tenant(actor)?, endpoint, delivery)
-        })
-        .await?;
+    let queued = integrations::redeliver(&db, &auth, endpoint, delivery).await?;
     Ok(HttpResponse::Accepted().json(queued))
 }

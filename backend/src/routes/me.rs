@@ -1,13 +1,11 @@
 //! `/api/v1/me`: the caller's own account.
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
-use api_types::{ActionRef, PasswordChange, Problem, ProblemCode, SessionInfo, User};
-use diesel::Connection;
+use api_types::{ActionRef, PasswordChange, Problem, SessionInfo, User};
 
 use super::{Json, RequestDb};
-use crate::auth::{Authenticated, Person, password};
-use crate::authz::{self, Permission, Scope};
-use crate::db::{accounts, actions};
+use crate::app::accounts;
+use crate::auth::{Authenticated, Person};
 use crate::domain::SessionId;
 use crate::error::ApiError;
 
@@ -28,12 +26,7 @@ use crate::error::ApiError;
 )]
 #[get("/me")]
 pub async fn me(db: RequestDb, auth: Person) -> Result<web::Json<User>, ApiError> {
-    let user = db
-        .run_as_before_password_change(&auth, |conn, actor| {
-            accounts::get_user(conn, actor.user_id, None)
-        })
-        .await?;
-    Ok(web::Json(user))
+    Ok(web::Json(accounts::me(&db, &auth).await?))
 }
 
 /// Changes the caller's password; their other sessions end.
@@ -61,58 +54,7 @@ pub async fn change_password(
     auth: Person,
     body: Json<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
-    let PasswordChange {
-        current_password,
-        new_password,
-    } = body.into_inner();
-    let (actor, stored_hash, user) = db
-        .run_as_before_password_change(&auth, |conn, actor| {
-            Ok((
-                actor.clone(),
-                accounts::password_hash(conn, actor.user_id)?,
-                accounts::get_user(conn, actor.user_id, None)?,
-            ))
-        })
-        .await?;
-    let new_hash = web::block(move || {
-        let owner = password::PasswordOwner {
-            name: &user.display_name,
-            email: &user.email,
-            tenant_name: user.tenant.as_ref().map(|tenant| tenant.name.as_str()),
-        };
-        let parsed = password::NewPassword::parse(&new_password, "new_password", &owner)?;
-        if !password::verify(&current_password, &stored_hash) {
-            return Err(ApiError::invalid_field(
-                "current_password",
-                ProblemCode::WrongPassword,
-                "the current password is not correct",
-            ));
-        }
-        // Else a given password could be "changed" for itself, and stay known to whoever
-        // gave it.
-        if new_password == current_password {
-            return Err(ApiError::invalid_field(
-                "new_password",
-                ProblemCode::SamePassword,
-                "the new password must differ from the current one",
-            ));
-        }
-        parsed.hash()
-    })
-    .await
-    .map_err(|e| ApiError::Internal(anyhow::anyhow!("password hashing failed: {e}")))??;
-    db.run_as_before_password_change(&auth, move |conn, _| {
-        conn.transaction(|conn| {
-            accounts::set_password(conn, actor.user_id, &new_hash, false)?;
-            accounts::revoke_sessions_of(
-                conn,
-                actor.user_id,
-                Some(actor.session_id),
-                "password_changed",
-            )
-        })
-    })
-    .await?;
+    accounts::change_password(&db, &auth, body.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -132,12 +74,7 @@ pub async fn my_sessions(
     db: RequestDb,
     auth: Person,
 ) -> Result<web::Json<Vec<SessionInfo>>, ApiError> {
-    let list = db
-        .run_as_before_password_change(&auth, |conn, actor| {
-            accounts::list_sessions(conn, actor.user_id, actor.session_id)
-        })
-        .await?;
-    Ok(web::Json(list))
+    Ok(web::Json(accounts::my_sessions(&db, &auth).await?))
 }
 
 /// Ends one of the caller's sessions (a browser left signed in elsewhere): its access tokens
@@ -161,11 +98,7 @@ pub async fn end_my_session(
     auth: Person,
     session_id: web::Path<SessionId>,
 ) -> Result<HttpResponse, ApiError> {
-    let session_id = session_id.into_inner();
-    db.run_as_before_password_change(&auth, move |conn, actor| {
-        accounts::end_own_session(conn, actor.user_id, session_id.get())
-    })
-    .await?;
+    accounts::end_my_session(&db, &auth, session_id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -182,15 +115,7 @@ pub async fn end_my_session(
 )]
 #[post("/me/sessions/end-others")]
 pub async fn end_my_other_sessions(db: RequestDb, auth: Person) -> Result<HttpResponse, ApiError> {
-    db.run_as_before_password_change(&auth, |conn, actor| {
-        accounts::revoke_sessions_of(
-            conn,
-            actor.user_id,
-            Some(actor.session_id),
-            accounts::ENDED_BY_OWNER,
-        )
-    })
-    .await?;
+    accounts::end_my_other_sessions(&db, &auth).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -211,15 +136,5 @@ pub async fn my_actions(
     db: RequestDb,
     auth: Authenticated,
 ) -> Result<web::Json<Vec<ActionRef>>, ApiError> {
-    let list = db
-        .run_as(&auth, |conn, actor| {
-            let tenant = actor.tenant()?;
-            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
-            match actor.organisation {
-                Some(organisation) => actions::of_organisation(conn, tenant, organisation),
-                None => Ok(Vec::new()),
-            }
-        })
-        .await?;
-    Ok(web::Json(list))
+    Ok(web::Json(accounts::my_actions(&db, &auth).await?))
 }
