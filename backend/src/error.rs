@@ -325,6 +325,20 @@ pub const CONSTRAINT_REFUSALS: &[(&str, Refusal)] = &[
         },
     ),
     (
+        "organisations_tenant_id_name_key",
+        Refusal::Conflict {
+            code: ProblemCode::NameTaken,
+            detail: "this CPAS already has an organisation of that name",
+        },
+    ),
+    (
+        "tenants_slug_key",
+        Refusal::Conflict {
+            code: ProblemCode::SlugTaken,
+            detail: "a CPAS with this slug already exists",
+        },
+    ),
+    (
         "users_email_unique",
         Refusal::Conflict {
             code: ProblemCode::EmailTaken,

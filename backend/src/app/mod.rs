@@ -5,6 +5,9 @@
 //!
 //! See `docs/ARCHITECTURE.md` for the layers and the dependency rule.
 
+pub mod organisations;
+pub mod plans;
+
 use diesel::PgConnection;
 
 use crate::auth::Authenticated;
