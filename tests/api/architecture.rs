@@ -53,7 +53,6 @@ const BEING_MOVED: &[(&str, &str)] = &[
     ("db/plans.rs", "error"),
     ("db/search.rs", "error"),
     ("db/seed.rs", "auth"),
-    ("db/structure.rs", "error"),
     ("domain/follow_up.rs", "db"),
     ("jobs/mailer.rs", "db"),
     ("jobs/mod.rs", "db"),
@@ -67,7 +66,6 @@ const BEING_MOVED: &[(&str, &str)] = &[
     ("routes/interchange.rs", "db"),
     ("routes/me.rs", "db"),
     ("routes/notifications.rs", "db"),
-    ("routes/structure.rs", "db"),
     ("routes/users.rs", "db"),
 ];
 
@@ -78,11 +76,9 @@ const TRANSACTIONS_BEING_MOVED: &[&str] = &[
     "db/integrations.rs",
     "db/plans.rs",
     "db/seed.rs",
-    "db/structure.rs",
     "routes/council.rs",
     "routes/interchange.rs",
     "routes/me.rs",
-    "routes/structure.rs",
     "routes/users.rs",
 ];
 

@@ -7,6 +7,7 @@
 
 pub mod organisations;
 pub mod plans;
+pub mod structure;
 
 use diesel::PgConnection;
 

@@ -12,7 +12,7 @@ use crate::auth::Authenticated;
 use crate::authz::{self, Permission, Scope};
 use crate::cache::{CachedTree, PlanTreeCache};
 use crate::db::{plans, stats};
-use crate::domain::PlanId;
+use crate::domain::{PlanId, TenantId};
 use crate::error::ApiError;
 
 /// The plans of the caller's CPAS.
@@ -64,6 +64,16 @@ pub async fn summary(
         Ok(stats::plan_stats(conn, tenant, plan)?)
     })
     .await
+}
+
+/// A plan's tree, read in one consistent snapshot (its four statements see the same
+/// commits), for the answers of the use cases that changed it.
+pub(crate) fn read_tree(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    plan: PlanId,
+) -> Result<wire::PlanTree, ApiError> {
+    read_only_snapshot(conn, |conn| Ok(plans::plan_tree_of(conn, tenant, plan)?))
 }
 
 /// Runs `read` in a read-only, repeatable-read transaction: one snapshot of the database.
