@@ -324,6 +324,166 @@ pub const CONSTRAINT_REFUSALS: &[(&str, Refusal)] = &[
             message: None,
         },
     ),
+    // The plan structure's values and references (`app::structure` checks what it can
+    // first; these answer what only the schema knows, e.g. an objective of another plan).
+    (
+        "plans_check",
+        Refusal::Field {
+            field: "",
+            code: ProblemCode::InvalidStructure,
+            message: None,
+        },
+    ),
+    (
+        "plans_start_year_check",
+        Refusal::Field {
+            field: "",
+            code: ProblemCode::InvalidStructure,
+            message: None,
+        },
+    ),
+    (
+        "plans_end_year_check",
+        Refusal::Field {
+            field: "",
+            code: ProblemCode::InvalidStructure,
+            message: None,
+        },
+    ),
+    (
+        "plans_title_check",
+        Refusal::Field {
+            field: "",
+            code: ProblemCode::InvalidStructure,
+            message: None,
+        },
+    ),
+    (
+        "objectives_check",
+        Refusal::Field {
+            field: "",
+            code: ProblemCode::InvalidStructure,
+            message: None,
+        },
+    ),
+    (
+        "objectives_code_check",
+        Refusal::Field {
+            field: "",
+            code: ProblemCode::InvalidStructure,
+            message: None,
+        },
+    ),
+    (
+        "objectives_title_check",
+        Refusal::Field {
+            field: "",
+            code: ProblemCode::InvalidStructure,
+            message: None,
+        },
+    ),
+    (
+        "actions_code_check",
+        Refusal::Field {
+            field: "",
+            code: ProblemCode::InvalidStructure,
+            message: None,
+        },
+    ),
+    (
+        "actions_title_check",
+        Refusal::Field {
+            field: "",
+            code: ProblemCode::InvalidStructure,
+            message: None,
+        },
+    ),
+    (
+        "actions_description_check",
+        Refusal::Field {
+            field: "",
+            code: ProblemCode::InvalidStructure,
+            message: None,
+        },
+    ),
+    (
+        "actions_reservation_check",
+        Refusal::Field {
+            field: "",
+            code: ProblemCode::InvalidStructure,
+            message: None,
+        },
+    ),
+    (
+        "plans_tenant_id_fkey",
+        Refusal::Field {
+            field: "",
+            code: ProblemCode::UnknownReference,
+            message: Some("a referenced item is not in this plan"),
+        },
+    ),
+    (
+        "objectives_tenant_id_plan_id_fkey",
+        Refusal::Field {
+            field: "",
+            code: ProblemCode::UnknownReference,
+            message: Some("a referenced item is not in this plan"),
+        },
+    ),
+    (
+        "objectives_tenant_id_plan_id_parent_id_fkey",
+        Refusal::Field {
+            field: "",
+            code: ProblemCode::UnknownReference,
+            message: Some("a referenced item is not in this plan"),
+        },
+    ),
+    (
+        "actions_tenant_id_plan_id_fkey",
+        Refusal::Field {
+            field: "",
+            code: ProblemCode::UnknownReference,
+            message: Some("a referenced item is not in this plan"),
+        },
+    ),
+    (
+        "actions_tenant_id_plan_id_objective_id_fkey",
+        Refusal::Field {
+            field: "",
+            code: ProblemCode::UnknownReference,
+            message: Some("a referenced item is not in this plan"),
+        },
+    ),
+    (
+        "opinion_objectives_tenant_id_plan_id_objective_id_fkey",
+        Refusal::Field {
+            field: "objective_ids",
+            code: ProblemCode::UnknownObjective,
+            message: Some("every objective must belong to the plan"),
+        },
+    ),
+    (
+        "opinion_objectives_pkey",
+        Refusal::Field {
+            field: "objective_ids",
+            code: ProblemCode::Duplicate,
+            message: Some("an objective is named twice"),
+        },
+    ),
+    (
+        "organisations_tenant_id_name_key",
+        Refusal::Conflict {
+            code: ProblemCode::NameTaken,
+            detail: "this CPAS already has an organisation of that name",
+        },
+    ),
+    (
+        "tenants_slug_key",
+        Refusal::Conflict {
+            code: ProblemCode::SlugTaken,
+            detail: "a CPAS with this slug already exists",
+        },
+    ),
     (
         "users_email_unique",
         Refusal::Conflict {

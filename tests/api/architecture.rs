@@ -44,11 +44,8 @@ const BEING_MOVED: &[(&str, &str)] = &[
     ("db/follow_up.rs", "error"),
     ("db/integrations.rs", "error"),
     ("db/interchange.rs", "error"),
-    ("db/organisations.rs", "error"),
     ("db/plans.rs", "error"),
     ("db/search.rs", "error"),
-    ("db/stats.rs", "error"),
-    ("db/structure.rs", "error"),
     ("domain/follow_up.rs", "db"),
     ("jobs/mailer.rs", "db"),
     ("jobs/reminders.rs", "db"),
@@ -57,20 +54,14 @@ const BEING_MOVED: &[(&str, &str)] = &[
     ("routes/council.rs", "db"),
     ("routes/interchange.rs", "db"),
     ("routes/notifications.rs", "db"),
-    ("routes/organisations.rs", "db"),
-    ("routes/plans.rs", "db"),
-    ("routes/structure.rs", "db"),
 ];
 
 /// Files of `db` and `routes` that still open a transaction, being moved to `app`.
 const TRANSACTIONS_BEING_MOVED: &[&str] = &[
     "db/follow_up.rs",
-    "db/organisations.rs",
     "db/plans.rs",
-    "db/structure.rs",
     "routes/council.rs",
     "routes/interchange.rs",
-    "routes/structure.rs",
 ];
 
 fn backend_src() -> PathBuf {

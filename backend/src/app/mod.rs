@@ -8,6 +8,9 @@
 pub mod accounts;
 pub mod demo;
 pub mod integrations;
+pub mod organisations;
+pub mod plans;
+pub mod structure;
 
 use diesel::PgConnection;
 

@@ -1,19 +1,17 @@
 //! Organisations and tenants.
 
 use api_types as wire;
-use api_types::ProblemCode;
 use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::schema::{organisations, tenants};
-use super::stored;
+use super::{DbResult, stored};
 use crate::domain::{Label, Slug, TenantId};
-use crate::error::ApiError;
 
 pub fn list_organisations(
     conn: &mut PgConnection,
     tenant: TenantId,
-) -> Result<Vec<wire::OrganisationSummary>, ApiError> {
+) -> DbResult<Vec<wire::OrganisationSummary>> {
     let rows: Vec<(Uuid, String, String)> = organisations::table
         .filter(organisations::tenant_id.eq(tenant.get()))
         .order(organisations::name)
@@ -30,12 +28,14 @@ pub fn list_organisations(
         .collect()
 }
 
+/// Adds an organisation to the CPAS; a name the CPAS already has is refused by
+/// `organisations_tenant_id_name_key`.
 pub fn create_organisation(
     conn: &mut PgConnection,
     tenant: TenantId,
     name: &Label,
     kind: wire::OrganisationKind,
-) -> Result<wire::OrganisationSummary, ApiError> {
+) -> DbResult<wire::OrganisationSummary> {
     let id: Uuid = diesel::insert_into(organisations::table)
         .values((
             organisations::tenant_id.eq(tenant.get()),
@@ -43,17 +43,7 @@ pub fn create_organisation(
             organisations::kind.eq(kind.as_str()),
         ))
         .returning(organisations::id)
-        .get_result(conn)
-        .map_err(|e| match e {
-            diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            ) => ApiError::Conflict {
-                code: ProblemCode::NameTaken,
-                detail: "this CPAS already has an organisation of that name".to_owned(),
-            },
-            other => other.into(),
-        })?;
+        .get_result(conn)?;
     Ok(wire::OrganisationSummary {
         id,
         name: name.as_str().to_owned(),
@@ -62,11 +52,11 @@ pub fn create_organisation(
 }
 
 /// Whether the tenant exists.
-pub fn tenant_exists(conn: &mut PgConnection, tenant: TenantId) -> Result<bool, ApiError> {
+pub fn tenant_exists(conn: &mut PgConnection, tenant: TenantId) -> DbResult<bool> {
     Ok(diesel::select(diesel::dsl::exists(tenants::table.find(tenant.get()))).get_result(conn)?)
 }
 
-pub fn list_tenants(conn: &mut PgConnection) -> Result<Vec<wire::TenantRef>, ApiError> {
+pub fn list_tenants(conn: &mut PgConnection) -> DbResult<Vec<wire::TenantRef>> {
     let rows: Vec<(Uuid, String, String)> = tenants::table
         .order(tenants::name)
         .select((tenants::id, tenants::slug, tenants::name))
@@ -77,35 +67,14 @@ pub fn list_tenants(conn: &mut PgConnection) -> Result<Vec<wire::TenantRef>, Api
         .collect())
 }
 
-/// Creates a CPAS and its own organisation (named like it).
-pub fn create_tenant(
-    conn: &mut PgConnection,
-    slug: &Slug,
-    name: &Label,
-) -> Result<wire::TenantRef, ApiError> {
-    conn.transaction(|conn| {
-        let id: Uuid = diesel::insert_into(tenants::table)
-            .values((
-                tenants::slug.eq(slug.as_str()),
-                tenants::name.eq(name.as_str()),
-            ))
-            .returning(tenants::id)
-            .get_result(conn)
-            .map_err(|e| match e {
-                diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                ) => ApiError::Conflict {
-                    code: ProblemCode::SlugTaken,
-                    detail: "a CPAS with this slug already exists".to_owned(),
-                },
-                other => other.into(),
-            })?;
-        create_organisation(conn, TenantId::new(id), name, wire::OrganisationKind::Cpas)?;
-        Ok(wire::TenantRef {
-            id,
-            slug: slug.as_str().to_owned(),
-            name: name.as_str().to_owned(),
-        })
-    })
+/// Adds a CPAS; a taken slug is refused by `tenants_slug_key`.
+pub fn insert_tenant(conn: &mut PgConnection, slug: &Slug, name: &Label) -> DbResult<TenantId> {
+    let id: Uuid = diesel::insert_into(tenants::table)
+        .values((
+            tenants::slug.eq(slug.as_str()),
+            tenants::name.eq(name.as_str()),
+        ))
+        .returning(tenants::id)
+        .get_result(conn)?;
+    Ok(TenantId::new(id))
 }

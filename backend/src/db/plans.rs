@@ -16,14 +16,12 @@ use super::schema::{
     organisations, plans, tenants,
 };
 use super::stored;
+use super::{DbError, DbResult};
 use crate::domain::{PlanId, TenantId};
 use crate::error::ApiError;
 
 /// The plans of a CPAS with their counts, oldest first. Three statements.
-pub fn list_plans(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-) -> Result<Vec<wire::PlanSummary>, ApiError> {
+pub fn list_plans(conn: &mut PgConnection, tenant: TenantId) -> DbResult<Vec<wire::PlanSummary>> {
     let rows: Vec<(Plan, Tenant)> = plans::table
         .inner_join(tenants::table)
         .filter(plans::tenant_id.eq(tenant.get()))
@@ -72,9 +70,23 @@ pub fn list_plans(
         .collect()
 }
 
-/// The whole tree of one plan, read from one snapshot in four statements whatever the
-/// plan's size: plan with tenant and opinions, objectives, actions, organisation links.
-/// A plan of another CPAS is not found.
+/// The whole tree of one plan in four statements whatever the plan's size: plan with
+/// tenant and opinions, objectives, actions, organisation links. Consistent when read
+/// within one snapshot, which the caller opens. A plan of another CPAS is not found.
+pub fn plan_tree_of(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: PlanId,
+) -> DbResult<wire::PlanTree> {
+    load_tree(conn, tenant, id.get()).map(|(tree, _)| tree)
+}
+
+// The two readers below answer `ApiError` and open their own snapshot for the council's
+// and the interchange's code (`db/council.rs`, `routes/council.rs`,
+// `routes/interchange.rs`), being moved to their use cases: those will read the tree with
+// [`plan_tree_of`] in the snapshot or transaction they open, and these two go.
+
+/// [`plan_tree_of`] in its own read-only snapshot.
 pub fn plan_tree(
     conn: &mut PgConnection,
     tenant: TenantId,
@@ -83,13 +95,21 @@ pub fn plan_tree(
     conn.build_transaction()
         .read_only()
         .repeatable_read()
-        .run(|conn| load_tree(conn, tenant, id.get()))
-        .map(|(tree, _)| tree)
+        .run(|conn| Ok(plan_tree_of(conn, tenant, id)?))
+}
+
+/// [`plan_tree_of`] within the caller's transaction.
+pub fn plan_tree_within(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: PlanId,
+) -> Result<wire::PlanTree, ApiError> {
+    Ok(plan_tree_of(conn, tenant, id)?)
 }
 
 /// The content revision of a CPAS: raised at the commit of every change to what its plan
 /// trees show (triggers of migration `…000007_content_revisions`); 0 before any.
-pub fn content_revision(conn: &mut PgConnection, tenant: TenantId) -> Result<i64, ApiError> {
+pub fn content_revision(conn: &mut PgConnection, tenant: TenantId) -> DbResult<i64> {
     Ok(content_revisions::table
         .find(tenant.get())
         .select(content_revisions::revision)
@@ -108,46 +128,33 @@ pub struct TreeSnapshot {
     pub fresh_until: DateTime<Utc>,
 }
 
-/// The plan tree and the revision it was read at, in one consistent snapshot.
+/// The plan tree and the revision it was read at; consistent when read within one
+/// snapshot, which the caller opens.
 pub fn plan_tree_snapshot(
     conn: &mut PgConnection,
     tenant: TenantId,
     id: PlanId,
-) -> Result<TreeSnapshot, ApiError> {
-    conn.build_transaction()
-        .read_only()
-        .repeatable_read()
-        .run(|conn| {
-            let revision = content_revision(conn, tenant)?;
-            let (tree, fresh_until) = load_tree(conn, tenant, id.get())?;
-            Ok(TreeSnapshot {
-                tree,
-                revision,
-                fresh_until,
-            })
-        })
+) -> DbResult<TreeSnapshot> {
+    let revision = content_revision(conn, tenant)?;
+    let (tree, fresh_until) = load_tree(conn, tenant, id.get())?;
+    Ok(TreeSnapshot {
+        tree,
+        revision,
+        fresh_until,
+    })
 }
 
-/// 404 unless the plan exists in the CPAS.
-pub fn plan_exists(conn: &mut PgConnection, tenant: TenantId, id: PlanId) -> Result<(), ApiError> {
+/// Not found unless the plan exists in the CPAS.
+pub fn plan_exists(conn: &mut PgConnection, tenant: TenantId, id: PlanId) -> DbResult<()> {
     let found: i64 = plans::table
         .filter(plans::id.eq(id.get()))
         .filter(plans::tenant_id.eq(tenant.get()))
         .count()
         .get_result(conn)?;
     if found == 0 {
-        return Err(ApiError::NotFound { resource: "plan" });
+        return Err(DbError::NotFound("plan"));
     }
     Ok(())
-}
-
-/// The same, read within the caller's transaction (which gives the consistent view).
-pub fn plan_tree_within(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: PlanId,
-) -> Result<wire::PlanTree, ApiError> {
-    load_tree(conn, tenant, id.get()).map(|(tree, _)| tree)
 }
 
 /// A row of the tree's first statement: the plan, its CPAS, one opinion with one of its
@@ -159,7 +166,7 @@ fn load_tree(
     conn: &mut PgConnection,
     tenant: TenantId,
     plan_id: Uuid,
-) -> Result<(wire::PlanTree, DateTime<Utc>), ApiError> {
+) -> DbResult<(wire::PlanTree, DateTime<Utc>)> {
     let tenant_id = tenant.get();
     let head: Vec<Head> = plans::table
         .inner_join(tenants::table)
@@ -179,7 +186,7 @@ fn load_tree(
         ))
         .load(conn)?;
     let Some((plan, tenant, _, _, next_day_start)) = head.first().cloned() else {
-        return Err(ApiError::NotFound { resource: "plan" });
+        return Err(DbError::NotFound("plan"));
     };
 
     let objective_rows: Vec<Objective> = objectives::table
@@ -270,7 +277,7 @@ fn assemble_objectives(
     rows: &[Objective],
     actions: Vec<(Action, Flags)>,
     links: Vec<(ActionOrganisation, Organisation)>,
-) -> Result<Vec<wire::StrategicObjective>, ApiError> {
+) -> DbResult<Vec<wire::StrategicObjective>> {
     let mut organisations_of = group_organisations(links)?;
     let mut actions_of: HashMap<Uuid, Vec<wire::Action>> = HashMap::new();
     for (action, flags) in actions {
@@ -324,7 +331,7 @@ type Carriers = (Option<wire::OrganisationRef>, Vec<wire::OrganisationRef>);
 /// Lead and collaborators of each action, from its organisation links in order.
 pub(super) fn group_organisations(
     links: Vec<(ActionOrganisation, Organisation)>,
-) -> Result<HashMap<Uuid, Carriers>, ApiError> {
+) -> DbResult<HashMap<Uuid, Carriers>> {
     let mut organisations_of: HashMap<Uuid, Carriers> = HashMap::new();
     for (link, organisation) in links {
         let entry = organisations_of.entry(link.action_id).or_default();
@@ -347,7 +354,7 @@ pub(super) fn wire_action(
     flags: Flags,
     lead: Option<wire::OrganisationRef>,
     collaborators: Vec<wire::OrganisationRef>,
-) -> Result<wire::Action, ApiError> {
+) -> DbResult<wire::Action> {
     Ok(wire::Action {
         id: action.id,
         code: action.code,

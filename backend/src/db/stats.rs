@@ -8,10 +8,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Uuid as SqlUuid};
 use uuid::Uuid;
 
-use super::stored;
 use super::stored::Stored;
+use super::{DbError, DbResult, stored};
 use crate::domain::{PlanId, TenantId};
-use crate::error::ApiError;
 
 /// The live actions of the plan, with their strategic objective and the late flag.
 const ACTIONS: &str = "
@@ -134,7 +133,7 @@ pub fn plan_stats(
     conn: &mut PgConnection,
     tenant: TenantId,
     plan: PlanId,
-) -> Result<wire::PlanStats, ApiError> {
+) -> DbResult<wire::PlanStats> {
     let objectives: Vec<ObjectiveRow> = diesel::sql_query(
         "SELECT o.id, o.parent_id, o.code, o.level, o.title
          FROM objectives o JOIN plans p ON p.id = o.plan_id
@@ -153,7 +152,7 @@ pub fn plan_stats(
         ))
         .get_result(conn)?;
         if !exists {
-            return Err(ApiError::NotFound { resource: "plan" });
+            return Err(DbError::NotFound("plan"));
         }
     }
     // An action counts for its operational objective and for that one's strategic one.
@@ -222,7 +221,7 @@ pub fn plan_stats(
                     parent_id: o.parent_id,
                 })
             })
-            .collect::<Result<_, ApiError>>()?,
+            .collect::<DbResult<_>>()?,
         organisations: organisations
             .into_iter()
             .map(|(o, r)| {
@@ -236,6 +235,6 @@ pub fn plan_stats(
                     rollup: r.rollup(),
                 })
             })
-            .collect::<Result<_, ApiError>>()?,
+            .collect::<DbResult<_>>()?,
     })
 }

@@ -1,15 +1,15 @@
-//! Editing a plan's structure: the plan itself and its lifecycle, objectives, actions and
-//! the organisations that carry them, the DG's opinions. Every query is scoped to the
-//! caller's CPAS; changes of an action are written to its history like follow-up changes.
+//! Editing a plan's structure, as data: the plan itself and its lifecycle, objectives,
+//! actions and the organisations that carry them, the DG's opinions, indicators and budget
+//! lines. Every query is scoped to the caller's CPAS. The checks, the version conflicts and
+//! the history's entries are decided by the use cases (`app::structure`); the constraints
+//! a client can trip are answered through `error::CONSTRAINT_REFUSALS`.
 
 use std::collections::HashMap;
 
 use api_types as wire;
-use api_types::ProblemCode;
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::models::Action;
@@ -17,60 +17,16 @@ use super::schema::{
     action_history, action_organisations, actions, budget_lines, change_requests, indicators,
     objectives, opinion_objectives, opinions, organisations, plans,
 };
-use super::stored;
 use super::stored::Stored;
+use super::{DbError, DbResult, stored};
 use crate::domain::{Code, Label, PlanId, TenantId};
-use crate::error::ApiError;
 
-/// Maps the constraint errors of structure edits to answers a client can act on.
-fn constraint(error: DieselError) -> ApiError {
-    match error {
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info)
-            if info
-                .constraint_name()
-                .is_some_and(|c| c.ends_with("_code_unique")) =>
-        {
-            ApiError::Conflict {
-                code: ProblemCode::CodeTaken,
-                detail: "another objective or action of this plan already has this code".to_owned(),
-            }
-        }
-        DieselError::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
-            let field = match info.constraint_name() {
-                Some("objectives_parent_strategic") => "parent_id",
-                Some("actions_objective_operational") => "objective_id",
-                _ => "",
-            };
-            ApiError::invalid_field(
-                field,
-                ProblemCode::InvalidStructure,
-                info.message().to_owned(),
-            )
-        }
-        DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
-            ApiError::invalid_field(
-                "",
-                ProblemCode::UnknownReference,
-                "a referenced item is not in this plan",
-            )
-        }
-        other => other.into(),
-    }
-}
-
-fn stale(what: &str) -> ApiError {
-    ApiError::VersionConflict {
-        detail: format!("the {what} changed since you read it; reload it"),
-        conflict: None,
-    }
-}
-
-/// The plan's id if it belongs to the CPAS, locked for the edit.
-fn lock_plan(
+/// The plan's version and status if it belongs to the CPAS, locked for the edit.
+pub fn lock_plan(
     conn: &mut PgConnection,
     tenant: TenantId,
     plan: Uuid,
-) -> Result<(i32, wire::PlanStatus), ApiError> {
+) -> DbResult<(i32, wire::PlanStatus)> {
     let (version, Stored(status)) = plans::table
         .filter(plans::id.eq(plan))
         .filter(plans::tenant_id.eq(tenant.get()))
@@ -78,7 +34,7 @@ fn lock_plan(
         .for_update()
         .first::<(i32, Stored<wire::PlanStatus>)>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound { resource: "plan" })?;
+        .ok_or(DbError::NotFound("plan"))?;
     Ok((version, status))
 }
 
@@ -87,8 +43,7 @@ pub fn create_plan(
     tenant: TenantId,
     title: &Label,
     years: (Option<i32>, Option<i32>),
-) -> Result<PlanId, ApiError> {
-    check_years(years.0, years.1)?;
+) -> DbResult<PlanId> {
     let id: Uuid = diesel::insert_into(plans::table)
         .values((
             plans::tenant_id.eq(tenant.get()),
@@ -97,132 +52,55 @@ pub fn create_plan(
             plans::end_year.eq(years.1),
         ))
         .returning(plans::id)
-        .get_result(conn)
-        .map_err(constraint)?;
+        .get_result(conn)?;
     Ok(PlanId::new(id))
 }
 
-fn check_years(start: Option<i32>, end: Option<i32>) -> Result<(), ApiError> {
-    for (field, year) in [("start_year", start), ("end_year", end)] {
-        if year.is_some_and(|y| !(1990..=2200).contains(&y)) {
-            return Err(ApiError::invalid_field(
-                field,
-                ProblemCode::OutOfRange,
-                "a year between 1990 and 2200",
-            ));
-        }
-    }
-    if let (Some(start), Some(end)) = (start, end)
-        && end < start
-    {
-        return Err(ApiError::invalid_field(
-            "end_year",
-            ProblemCode::BeforeStart,
-            "the plan ends before it starts",
-        ));
-    }
+/// The plan's first and last years.
+pub fn plan_years(conn: &mut PgConnection, plan: PlanId) -> DbResult<(Option<i32>, Option<i32>)> {
+    Ok(plans::table
+        .find(plan.get())
+        .select((plans::start_year, plans::end_year))
+        .first(conn)?)
+}
+
+/// Writes the fields the patch names, and the next version.
+pub fn update_plan(
+    conn: &mut PgConnection,
+    plan: PlanId,
+    title: Option<&Label>,
+    patch: &wire::PlanPatch,
+) -> DbResult<()> {
+    diesel::update(plans::table.find(plan.get()))
+        .set((
+            title.map(|t| plans::title.eq(t.as_str().to_owned())),
+            patch.start_year.map(|y| plans::start_year.eq(y)),
+            patch.end_year.map(|y| plans::end_year.eq(y)),
+            patch
+                .update_cadence_days
+                .map(|d| plans::update_cadence_days.eq(d)),
+            plans::version.eq(plans::version + 1),
+        ))
+        .execute(conn)?;
     Ok(())
 }
 
-pub fn update_plan(
+/// Writes the plan's new status (and the council's date), and the next version; returns
+/// the plan's title.
+pub fn set_plan_status(
     conn: &mut PgConnection,
-    tenant: TenantId,
     plan: PlanId,
-    patch: &wire::PlanPatch,
-) -> Result<(), ApiError> {
-    let title = patch
-        .title
-        .as_deref()
-        .map(|t| Label::parse(t, "title", 500))
-        .transpose()?;
-    if patch
-        .update_cadence_days
-        .is_some_and(|d| !(7..=366).contains(&d))
-    {
-        return Err(ApiError::invalid_field(
-            "update_cadence_days",
-            ProblemCode::OutOfRange,
-            "between 7 and 366 days",
-        ));
-    }
-    conn.transaction(|conn| {
-        let (version, _) = lock_plan(conn, tenant, plan.get())?;
-        if version != patch.version {
-            return Err(stale("plan"));
-        }
-        let (start, end): (Option<i32>, Option<i32>) = plans::table
-            .find(plan.get())
-            .select((plans::start_year, plans::end_year))
-            .first(conn)?;
-        check_years(
-            patch.start_year.unwrap_or(start),
-            patch.end_year.unwrap_or(end),
-        )?;
-        diesel::update(plans::table.find(plan.get()))
-            .set((
-                title.map(|t| plans::title.eq(t.as_str().to_owned())),
-                patch.start_year.map(|y| plans::start_year.eq(y)),
-                patch.end_year.map(|y| plans::end_year.eq(y)),
-                patch
-                    .update_cadence_days
-                    .map(|d| plans::update_cadence_days.eq(d)),
-                plans::version.eq(plans::version + 1),
-            ))
-            .execute(conn)?;
-        Ok(())
-    })
-}
-
-/// Moves the plan along its lifecycle: draft → adopted (with the council's date) → closed.
-pub fn transition(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    plan: PlanId,
-    version: i32,
     to: wire::PlanStatus,
     adopted_on: Option<NaiveDate>,
-) -> Result<(), ApiError> {
-    conn.transaction(|conn| {
-        let (current_version, status) = lock_plan(conn, tenant, plan.get())?;
-        if current_version != version {
-            return Err(stale("plan"));
-        }
-        let allowed = matches!(
-            (status, to),
-            (wire::PlanStatus::Draft, wire::PlanStatus::Adopted)
-                | (wire::PlanStatus::Adopted, wire::PlanStatus::Closed)
-        );
-        if !allowed {
-            return Err(ApiError::Conflict {
-                code: ProblemCode::InvalidTransition,
-                detail: format!("a {status} plan cannot become {to}"),
-            });
-        }
-        diesel::update(plans::table.find(plan.get()))
-            .set((
-                plans::status.eq(Stored(to)),
-                adopted_on.map(|d| plans::adopted_on.eq(Some(d))),
-                plans::version.eq(plans::version + 1),
-            ))
-            .execute(conn)?;
-        if to == wire::PlanStatus::Adopted {
-            let title: String = plans::table
-                .find(plan.get())
-                .select(plans::title)
-                .first(conn)?;
-            super::integrations::enqueue(
-                conn,
-                tenant,
-                wire::WebhookEvent::PlanAdopted,
-                wire::PlanAdoptedData {
-                    plan_id: plan.get(),
-                    title,
-                    adopted_on,
-                },
-            )?;
-        }
-        Ok(())
-    })
+) -> DbResult<String> {
+    Ok(diesel::update(plans::table.find(plan.get()))
+        .set((
+            plans::status.eq(Stored(to)),
+            adopted_on.map(|d| plans::adopted_on.eq(Some(d))),
+            plans::version.eq(plans::version + 1),
+        ))
+        .returning(plans::title)
+        .get_result(conn)?)
 }
 
 /// Ids of `siblings` with `moving` placed at `position` (clamped; at the end when `None`).
@@ -235,7 +113,7 @@ fn placed(mut siblings: Vec<Uuid>, moving: Uuid, position: Option<i32>) -> Vec<U
     siblings
 }
 
-fn renumber_objectives(conn: &mut PgConnection, ordered: &[Uuid]) -> Result<(), ApiError> {
+fn renumber_objectives(conn: &mut PgConnection, ordered: &[Uuid]) -> DbResult<()> {
     for (position, id) in (0..).zip(ordered) {
         diesel::update(
             objectives::table
@@ -248,7 +126,7 @@ fn renumber_objectives(conn: &mut PgConnection, ordered: &[Uuid]) -> Result<(), 
     Ok(())
 }
 
-fn renumber_actions(conn: &mut PgConnection, ordered: &[Uuid]) -> Result<(), ApiError> {
+fn renumber_actions(conn: &mut PgConnection, ordered: &[Uuid]) -> DbResult<()> {
     for (position, id) in (0..).zip(ordered) {
         diesel::update(
             actions::table
@@ -265,7 +143,7 @@ fn objective_siblings(
     conn: &mut PgConnection,
     plan: Uuid,
     parent: Option<Uuid>,
-) -> Result<Vec<Uuid>, ApiError> {
+) -> DbResult<Vec<Uuid>> {
     let query = objectives::table
         .filter(objectives::plan_id.eq(plan))
         .order((objectives::position, objectives::code))
@@ -278,7 +156,7 @@ fn objective_siblings(
     Ok(query.load(conn)?)
 }
 
-fn action_siblings(conn: &mut PgConnection, objective: Uuid) -> Result<Vec<Uuid>, ApiError> {
+fn action_siblings(conn: &mut PgConnection, objective: Uuid) -> DbResult<Vec<Uuid>> {
     Ok(actions::table
         .filter(actions::objective_id.eq(objective))
         .filter(actions::archived_at.is_null())
@@ -287,235 +165,217 @@ fn action_siblings(conn: &mut PgConnection, objective: Uuid) -> Result<Vec<Uuid>
         .load(conn)?)
 }
 
-pub fn create_objective(
+/// Places the objective at `position` among those under `parent` (at the end when
+/// `None`), and renumbers them.
+pub fn place_objective(
+    conn: &mut PgConnection,
+    plan: Uuid,
+    parent: Option<Uuid>,
+    id: Uuid,
+    position: Option<i32>,
+) -> DbResult<()> {
+    let siblings = objective_siblings(conn, plan, parent)?;
+    renumber_objectives(conn, &placed(siblings, id, position))
+}
+
+/// Renumbers the objectives under `parent` in their order, closing a gap.
+pub fn renumber_objectives_under(
+    conn: &mut PgConnection,
+    plan: Uuid,
+    parent: Option<Uuid>,
+) -> DbResult<()> {
+    let siblings = objective_siblings(conn, plan, parent)?;
+    renumber_objectives(conn, &siblings)
+}
+
+/// Places the action at `position` among the live actions of its objective (at the end
+/// when `None`), and renumbers them.
+pub fn place_action(
+    conn: &mut PgConnection,
+    objective: Uuid,
+    id: Uuid,
+    position: Option<i32>,
+) -> DbResult<()> {
+    let siblings = action_siblings(conn, objective)?;
+    renumber_actions(conn, &placed(siblings, id, position))
+}
+
+/// Renumbers the live actions of an objective in their order, closing a gap.
+pub fn renumber_actions_of(conn: &mut PgConnection, objective: Uuid) -> DbResult<()> {
+    let siblings = action_siblings(conn, objective)?;
+    renumber_actions(conn, &siblings)
+}
+
+/// Inserts an objective after all of its siblings (place it next).
+pub fn insert_objective(
     conn: &mut PgConnection,
     tenant: TenantId,
     plan: PlanId,
     input: &wire::NewObjective,
-) -> Result<Uuid, ApiError> {
-    let code = Code::parse(&input.code, "code")?;
-    let title = Label::parse(&input.title, "title", 1000)?;
-    match (input.level, input.parent_id) {
-        (wire::ObjectiveLevel::Strategic, Some(_)) => {
-            return Err(ApiError::invalid_field(
-                "parent_id",
-                ProblemCode::NotAllowed,
-                "a strategic objective has no parent",
-            ));
-        }
-        (wire::ObjectiveLevel::Operational, None) => {
-            return Err(ApiError::invalid_field(
-                "parent_id",
-                ProblemCode::Required,
-                "an operational objective sits under a strategic one",
-            ));
-        }
-        _ => {}
-    }
-    conn.transaction(|conn| {
-        lock_plan(conn, tenant, plan.get())?;
-        let id: Uuid = diesel::insert_into(objectives::table)
-            .values((
-                objectives::tenant_id.eq(tenant.get()),
-                objectives::plan_id.eq(plan.get()),
-                objectives::parent_id.eq(input.parent_id),
-                objectives::level.eq(input.level.as_str()),
-                objectives::volet.eq(input.volet.as_str()),
-                objectives::code.eq(code.as_str()),
-                objectives::title.eq(title.as_str()),
-                objectives::position.eq(i32::MAX / 2),
-            ))
-            .returning(objectives::id)
-            .get_result(conn)
-            .map_err(constraint)?;
-        let siblings = objective_siblings(conn, plan.get(), input.parent_id)?;
-        renumber_objectives(conn, &placed(siblings, id, input.position))?;
-        Ok(id)
+    code: &Code,
+    title: &Label,
+) -> DbResult<Uuid> {
+    Ok(diesel::insert_into(objectives::table)
+        .values((
+            objectives::tenant_id.eq(tenant.get()),
+            objectives::plan_id.eq(plan.get()),
+            objectives::parent_id.eq(input.parent_id),
+            objectives::level.eq(input.level.as_str()),
+            objectives::volet.eq(input.volet.as_str()),
+            objectives::code.eq(code.as_str()),
+            objectives::title.eq(title.as_str()),
+            objectives::position.eq(i32::MAX / 2),
+        ))
+        .returning(objectives::id)
+        .get_result(conn)?)
+}
+
+/// An objective of the CPAS, locked for the edit.
+pub struct LockedObjective {
+    pub plan: Uuid,
+    pub parent: Option<Uuid>,
+    pub level: wire::ObjectiveLevel,
+    pub version: i32,
+}
+
+pub fn lock_objective(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: Uuid,
+) -> DbResult<LockedObjective> {
+    let (plan, parent, level, version): (Uuid, Option<Uuid>, String, i32) = objectives::table
+        .filter(objectives::id.eq(id))
+        .filter(objectives::tenant_id.eq(tenant.get()))
+        .select((
+            objectives::plan_id,
+            objectives::parent_id,
+            objectives::level,
+            objectives::version,
+        ))
+        .for_update()
+        .first(conn)
+        .optional()?
+        .ok_or(DbError::NotFound("objective"))?;
+    Ok(LockedObjective {
+        plan,
+        parent,
+        level: stored(&level)?,
+        version,
     })
 }
 
-/// Renames, recodes, moves or reorders an objective.
+/// Writes the fields the patch names, and the next version.
 pub fn update_objective(
     conn: &mut PgConnection,
-    tenant: TenantId,
     id: Uuid,
+    code: Option<&Code>,
+    title: Option<&Label>,
     patch: &wire::ObjectivePatch,
-) -> Result<(), ApiError> {
-    let code = patch
-        .code
-        .as_deref()
-        .map(|c| Code::parse(c, "code"))
-        .transpose()?;
-    let title = patch
-        .title
-        .as_deref()
-        .map(|t| Label::parse(t, "title", 1000))
-        .transpose()?;
-    conn.transaction(|conn| {
-        let (plan, parent, level, version): (Uuid, Option<Uuid>, String, i32) = objectives::table
-            .filter(objectives::id.eq(id))
-            .filter(objectives::tenant_id.eq(tenant.get()))
-            .select((
-                objectives::plan_id,
-                objectives::parent_id,
-                objectives::level,
-                objectives::version,
-            ))
-            .for_update()
-            .first(conn)
-            .optional()?
-            .ok_or(ApiError::NotFound {
-                resource: "objective",
-            })?;
-        if version != patch.version {
-            return Err(stale("objective"));
-        }
-        if patch.parent_id.is_some() && level == "strategic" {
-            return Err(ApiError::invalid_field(
-                "parent_id",
-                ProblemCode::NotAllowed,
-                "a strategic objective has no parent",
-            ));
-        }
-        diesel::update(objectives::table.find(id))
-            .set((
-                code.map(|c| objectives::code.eq(c.as_str().to_owned())),
-                title.map(|t| objectives::title.eq(t.as_str().to_owned())),
-                patch.volet.map(|v| objectives::volet.eq(v.as_str())),
-                patch.parent_id.map(|p| objectives::parent_id.eq(Some(p))),
-                objectives::version.eq(objectives::version + 1),
-            ))
-            .execute(conn)
-            .map_err(constraint)?;
-        let new_parent = patch.parent_id.or(parent);
-        if patch.position.is_some() || new_parent != parent {
-            let siblings = objective_siblings(conn, plan, new_parent)?;
-            renumber_objectives(conn, &placed(siblings, id, patch.position))?;
-            if new_parent != parent {
-                let old = objective_siblings(conn, plan, parent)?;
-                renumber_objectives(conn, &old)?;
-            }
-        }
-        Ok(())
-    })
+) -> DbResult<()> {
+    diesel::update(objectives::table.find(id))
+        .set((
+            code.map(|c| objectives::code.eq(c.as_str().to_owned())),
+            title.map(|t| objectives::title.eq(t.as_str().to_owned())),
+            patch.volet.map(|v| objectives::volet.eq(v.as_str())),
+            patch.parent_id.map(|p| objectives::parent_id.eq(Some(p))),
+            objectives::version.eq(objectives::version + 1),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
-/// Deletes an objective that holds nothing (no operational objective, no action).
-pub fn delete_objective(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
-) -> Result<(), ApiError> {
-    conn.transaction(|conn| {
-        let (plan, parent): (Uuid, Option<Uuid>) = objectives::table
-            .filter(objectives::id.eq(id))
-            .filter(objectives::tenant_id.eq(tenant.get()))
-            .select((objectives::plan_id, objectives::parent_id))
-            .for_update()
-            .first(conn)
-            .optional()?
-            .ok_or(ApiError::NotFound {
-                resource: "objective",
-            })?;
-        let children: i64 = objectives::table
-            .filter(objectives::parent_id.eq(id))
-            .count()
-            .get_result(conn)?;
-        let held: i64 = actions::table
-            .filter(actions::objective_id.eq(id))
-            .count()
-            .get_result(conn)?;
-        if children + held > 0 {
-            return Err(ApiError::Conflict {
-                code: ProblemCode::NotEmpty,
-                detail: "move or delete its objectives and actions first".to_owned(),
-            });
-        }
-        diesel::delete(opinion_objectives::table.filter(opinion_objectives::objective_id.eq(id)))
-            .execute(conn)?;
-        diesel::delete(objectives::table.find(id)).execute(conn)?;
-        let siblings = objective_siblings(conn, plan, parent)?;
-        renumber_objectives(conn, &siblings)
-    })
+/// Whether the objective holds anything: an operational objective or an action.
+pub fn objective_holds_anything(conn: &mut PgConnection, id: Uuid) -> DbResult<bool> {
+    let children: i64 = objectives::table
+        .filter(objectives::parent_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    let held: i64 = actions::table
+        .filter(actions::objective_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    Ok(children + held > 0)
 }
 
-pub fn create_action(
+/// Deletes an objective and the opinions' links to it.
+pub fn delete_objective(conn: &mut PgConnection, id: Uuid) -> DbResult<()> {
+    diesel::delete(opinion_objectives::table.filter(opinion_objectives::objective_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(objectives::table.find(id)).execute(conn)?;
+    Ok(())
+}
+
+/// The plan and level of an objective of the CPAS.
+pub fn objective_plan_and_level(
     conn: &mut PgConnection,
     tenant: TenantId,
     objective: Uuid,
-    input: &wire::NewAction,
-) -> Result<Uuid, ApiError> {
-    let code = Code::parse(&input.code, "code")?;
-    let title = Label::parse(&input.title, "title", 1000)?;
-    let description = optional_text(input.description.as_deref(), "description", 10_000)?;
-    let reservation = optional_text(input.reservation.as_deref(), "reservation", 2000)?;
-    conn.transaction(|conn| {
-        let (plan, level): (Uuid, String) = objectives::table
-            .filter(objectives::id.eq(objective))
-            .filter(objectives::tenant_id.eq(tenant.get()))
-            .select((objectives::plan_id, objectives::level))
-            .first(conn)
-            .optional()?
-            .ok_or(ApiError::NotFound {
-                resource: "objective",
-            })?;
-        if level != "operational" {
-            return Err(ApiError::invalid_field(
-                "objective_id",
-                ProblemCode::NotOperational,
-                "actions sit under operational objectives",
-            ));
-        }
-        lock_plan(conn, tenant, plan)?;
-        let id: Uuid = diesel::insert_into(actions::table)
-            .values((
-                actions::tenant_id.eq(tenant.get()),
-                actions::plan_id.eq(plan),
-                actions::objective_id.eq(objective),
-                actions::code.eq(code.as_str()),
-                actions::kind.eq(input.kind.map(|k| k.as_str())),
-                actions::title.eq(title.as_str()),
-                actions::description.eq(description.as_deref()),
-                actions::reservation.eq(reservation.as_deref()),
-                actions::transversal.eq(input.transversal),
-                actions::position.eq(i32::MAX / 2),
-            ))
-            .returning(actions::id)
-            .get_result(conn)
-            .map_err(constraint)?;
-        let siblings = action_siblings(conn, objective)?;
-        renumber_actions(conn, &placed(siblings, id, input.position))?;
-        Ok(id)
-    })
+) -> DbResult<(Uuid, wire::ObjectiveLevel)> {
+    let (plan, level): (Uuid, String) = objectives::table
+        .filter(objectives::id.eq(objective))
+        .filter(objectives::tenant_id.eq(tenant.get()))
+        .select((objectives::plan_id, objectives::level))
+        .first(conn)
+        .optional()?
+        .ok_or(DbError::NotFound("objective"))?;
+    Ok((plan, stored(&level)?))
 }
 
-fn optional_text(value: Option<&str>, field: &str, max: usize) -> Result<Option<String>, ApiError> {
-    match value.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(text) => Label::parse_text(text, field, max).map(Some),
-    }
+/// An action's definition as the plan states it, checked.
+pub struct ActionDefinition {
+    pub code: Code,
+    pub title: Label,
+    pub description: Option<String>,
+    pub reservation: Option<String>,
+}
+
+/// Inserts an action after all of its siblings (place it next).
+pub fn insert_action(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    plan: Uuid,
+    objective: Uuid,
+    input: &wire::NewAction,
+    definition: &ActionDefinition,
+) -> DbResult<Uuid> {
+    Ok(diesel::insert_into(actions::table)
+        .values((
+            actions::tenant_id.eq(tenant.get()),
+            actions::plan_id.eq(plan),
+            actions::objective_id.eq(objective),
+            actions::code.eq(definition.code.as_str()),
+            actions::kind.eq(input.kind.map(|k| k.as_str())),
+            actions::title.eq(definition.title.as_str()),
+            actions::description.eq(definition.description.as_deref()),
+            actions::reservation.eq(definition.reservation.as_deref()),
+            actions::transversal.eq(input.transversal),
+            actions::position.eq(i32::MAX / 2),
+        ))
+        .returning(actions::id)
+        .get_result(conn)?)
 }
 
 /// Locks the action's plan, then the action: for changes that renumber its siblings. Every
 /// reordering takes the plan's lock first, so concurrent edits of one plan queue up instead
 /// of deadlocking on each other's sibling rows.
-fn lock_action_and_plan(
+pub fn lock_action_and_plan(
     conn: &mut PgConnection,
     tenant: TenantId,
     id: Uuid,
-) -> Result<Action, ApiError> {
+) -> DbResult<Action> {
     let plan: Uuid = actions::table
         .filter(actions::id.eq(id))
         .filter(actions::tenant_id.eq(tenant.get()))
         .select(actions::plan_id)
         .first(conn)
         .optional()?
-        .ok_or(ApiError::NotFound { resource: "action" })?;
+        .ok_or(DbError::NotFound("action"))?;
     lock_plan(conn, tenant, plan)?;
     lock_action(conn, tenant, id)
 }
 
-fn lock_action(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> Result<Action, ApiError> {
+/// A live action of the CPAS, locked for the edit.
+pub fn lock_action(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> DbResult<Action> {
     actions::table
         .filter(actions::id.eq(id))
         .filter(actions::tenant_id.eq(tenant.get()))
@@ -524,17 +384,17 @@ fn lock_action(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> Result<Ac
         .for_update()
         .first(conn)
         .optional()?
-        .ok_or(ApiError::NotFound { resource: "action" })
+        .ok_or(DbError::NotFound("action"))
 }
 
 /// Writes a history row for changes of an action's definition, and bumps its version.
-fn record(
+pub fn record(
     conn: &mut PgConnection,
     tenant: TenantId,
     action: Uuid,
     actor: Uuid,
     changes: Vec<Value>,
-) -> Result<(), ApiError> {
+) -> DbResult<()> {
     let version: i32 = diesel::update(actions::table.find(action))
         .set(actions::version.eq(actions::version + 1))
         .returning(actions::version)
@@ -551,379 +411,241 @@ fn record(
     Ok(())
 }
 
-fn change(field: &str, before: impl Into<Value>, after: impl Into<Value>) -> Option<Value> {
-    let (before, after) = (before.into(), after.into());
-    (before != after).then(|| json!({ "field": field, "before": before, "after": after }))
+/// The plan of an action.
+pub fn plan_of_action(conn: &mut PgConnection, id: Uuid) -> DbResult<Uuid> {
+    Ok(actions::table
+        .find(id)
+        .select(actions::plan_id)
+        .first(conn)?)
 }
 
-/// Changes what the plan says of an action (code, title, kind, description, reservation,
-/// transversal flag), moves it under another operational objective or reorders it.
+/// Id, code and level of those of `ids` that are objectives of the plan.
+pub fn objectives_of_plan(
+    conn: &mut PgConnection,
+    plan: Uuid,
+    ids: [Uuid; 2],
+) -> DbResult<Vec<(Uuid, String, wire::ObjectiveLevel)>> {
+    let rows: Vec<(Uuid, String, String)> = objectives::table
+        .filter(objectives::id.eq_any(ids))
+        .filter(objectives::plan_id.eq(plan))
+        .select((objectives::id, objectives::code, objectives::level))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, code, level)| Ok((id, code, stored(&level)?)))
+        .collect()
+}
+
+/// What an action's definition patch writes: the fields it names, and its objective.
+pub struct DefinitionChange<'a> {
+    pub code: Option<&'a Code>,
+    pub title: Option<&'a Label>,
+    pub kind: Option<Option<wire::ActionKind>>,
+    pub description: Option<Option<String>>,
+    pub reservation: Option<Option<String>>,
+    pub transversal: Option<bool>,
+    pub objective: Uuid,
+}
+
 pub fn update_action_definition(
     conn: &mut PgConnection,
-    tenant: TenantId,
-    actor: Uuid,
     id: Uuid,
-    patch: &wire::ActionDefinitionPatch,
-) -> Result<(), ApiError> {
-    let code = patch
-        .code
-        .as_deref()
-        .map(|c| Code::parse(c, "code"))
-        .transpose()?;
-    let title = patch
-        .title
-        .as_deref()
-        .map(|t| Label::parse(t, "title", 1000))
-        .transpose()?;
-    let description = patch
-        .description
-        .as_ref()
-        .map(|d| optional_text(d.as_deref(), "description", 10_000))
-        .transpose()?;
-    let reservation = patch
-        .reservation
-        .as_ref()
-        .map(|r| optional_text(r.as_deref(), "reservation", 2000))
-        .transpose()?;
-    conn.transaction(|conn| {
-        let action = lock_action_and_plan(conn, tenant, id)?;
-        if action.version != patch.version {
-            return Err(stale("action"));
-        }
-        let plan: Uuid = actions::table
-            .find(id)
-            .select(actions::plan_id)
-            .first(conn)?;
-        let target = patch.objective_id.unwrap_or(action.objective_id);
-        let objective_codes: Vec<(Uuid, String, String)> = objectives::table
-            .filter(objectives::id.eq_any([action.objective_id, target]))
-            .filter(objectives::plan_id.eq(plan))
-            .select((objectives::id, objectives::code, objectives::level))
-            .load(conn)?;
-        let code_of = |id: Uuid| {
-            objective_codes
-                .iter()
-                .find(|o| o.0 == id)
-                .map(|o| o.1.clone())
-        };
-        match objective_codes.iter().find(|o| o.0 == target) {
-            Some((_, _, level)) if level == "operational" => {}
-            Some(_) => {
-                return Err(ApiError::invalid_field(
-                    "objective_id",
-                    ProblemCode::NotOperational,
-                    "actions sit under operational objectives",
-                ));
-            }
-            None => {
-                return Err(ApiError::invalid_field(
-                    "objective_id",
-                    ProblemCode::UnknownObjective,
-                    "no such objective in this plan",
-                ));
-            }
-        }
-        let changes: Vec<Value> = [
-            code.as_ref()
-                .and_then(|c| change("code", action.code.clone(), c.as_str())),
-            title
-                .as_ref()
-                .and_then(|t| change("title", action.title.clone(), t.as_str())),
-            patch
-                .kind
-                .and_then(|k| change("kind", action.kind.clone(), k.map(|k| k.as_str()))),
-            description
-                .as_ref()
-                .and_then(|d| change("description", action.description.clone(), d.clone())),
-            reservation
-                .as_ref()
-                .and_then(|r| change("reservation", action.reservation.clone(), r.clone())),
-            patch
-                .transversal
-                .and_then(|t| change("transversal", action.transversal, t)),
-            (target != action.objective_id)
-                .then(|| change("objective", code_of(action.objective_id), code_of(target)))
-                .flatten(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        diesel::update(actions::table.find(id))
-            .set((
-                code.map(|c| actions::code.eq(c.as_str().to_owned())),
-                title.map(|t| actions::title.eq(t.as_str().to_owned())),
-                patch.kind.map(|k| actions::kind.eq(k.map(|k| k.as_str()))),
-                description.map(|d| actions::description.eq(d)),
-                reservation.map(|r| actions::reservation.eq(r)),
-                patch.transversal.map(|t| actions::transversal.eq(t)),
-                actions::objective_id.eq(target),
-            ))
-            .execute(conn)
-            .map_err(constraint)?;
-        if patch.position.is_some() || target != action.objective_id {
-            let siblings = action_siblings(conn, target)?;
-            renumber_actions(conn, &placed(siblings, id, patch.position))?;
-            if target != action.objective_id {
-                let old = action_siblings(conn, action.objective_id)?;
-                renumber_actions(conn, &old)?;
-            }
-        }
-        if !changes.is_empty() {
-            record(conn, tenant, id, actor, changes)?;
-        }
-        Ok(())
-    })
+    change: DefinitionChange<'_>,
+) -> DbResult<()> {
+    diesel::update(actions::table.find(id))
+        .set((
+            change.code.map(|c| actions::code.eq(c.as_str().to_owned())),
+            change
+                .title
+                .map(|t| actions::title.eq(t.as_str().to_owned())),
+            change.kind.map(|k| actions::kind.eq(k.map(|k| k.as_str()))),
+            change.description.map(|d| actions::description.eq(d)),
+            change.reservation.map(|r| actions::reservation.eq(r)),
+            change.transversal.map(|t| actions::transversal.eq(t)),
+            actions::objective_id.eq(change.objective),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
-/// Sets the lead entity and the collaborators of an action (organisations of the CPAS).
-pub fn set_action_organisations(
+/// Names of those of `ids` that are organisations of the CPAS.
+pub fn organisation_names(
     conn: &mut PgConnection,
     tenant: TenantId,
-    actor: Uuid,
+    ids: &[Uuid],
+) -> DbResult<Vec<(Uuid, String)>> {
+    Ok(organisations::table
+        .filter(organisations::tenant_id.eq(tenant.get()))
+        .filter(organisations::id.eq_any(ids))
+        .select((organisations::id, organisations::name))
+        .load(conn)?)
+}
+
+/// The organisations carrying an action, in order: id, name, role.
+pub fn action_carriers(
+    conn: &mut PgConnection,
     id: Uuid,
-    input: &wire::ActionOrganisations,
-) -> Result<(), ApiError> {
-    let mut collaborators: Vec<Uuid> = Vec::new();
-    for organisation in &input.collaborators {
-        if Some(*organisation) == input.lead {
-            return Err(ApiError::invalid_field(
-                "collaborators",
-                ProblemCode::Duplicate,
-                "the lead entity is not also a collaborator",
-            ));
-        }
-        if !collaborators.contains(organisation) {
-            collaborators.push(*organisation);
-        }
-    }
-    conn.transaction(|conn| {
-        let action = lock_action(conn, tenant, id)?;
-        if action.version != input.version {
-            return Err(stale("action"));
-        }
-        let wanted: Vec<Uuid> = input.lead.iter().chain(&collaborators).copied().collect();
-        let names: Vec<(Uuid, String)> = organisations::table
-            .filter(organisations::tenant_id.eq(tenant.get()))
-            .filter(organisations::id.eq_any(&wanted))
-            .select((organisations::id, organisations::name))
-            .load(conn)?;
-        if names.len() != wanted.len() {
-            return Err(ApiError::invalid_field(
-                "collaborators",
-                ProblemCode::UnknownOrganisation,
-                "every organisation must belong to this CPAS",
-            ));
-        }
-        let name = |id: &Uuid| names.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone());
-        let before: Vec<(Uuid, String, Stored<wire::OrgRole>)> = action_organisations::table
-            .inner_join(organisations::table)
-            .filter(action_organisations::action_id.eq(id))
-            .order(action_organisations::position)
-            .select((
-                organisations::id,
-                organisations::name,
-                action_organisations::role,
-            ))
-            .load(conn)?;
-        let before_lead = before
-            .iter()
-            .find(|o| o.2 == Stored(wire::OrgRole::Lead))
-            .map(|o| o.1.clone());
-        let before_collaborators: Vec<String> = before
-            .iter()
-            .filter(|o| o.2 == Stored(wire::OrgRole::Collaborator))
-            .map(|o| o.1.clone())
-            .collect();
-        let after_collaborators: Vec<String> = collaborators.iter().filter_map(name).collect();
-        diesel::delete(action_organisations::table.filter(action_organisations::action_id.eq(id)))
-            .execute(conn)?;
-        let rows: Vec<_> = input
-            .lead
-            .iter()
-            .map(|o| (*o, wire::OrgRole::Lead, 0))
-            .chain(
-                (0..)
-                    .zip(&collaborators)
-                    .map(|(p, o)| (*o, wire::OrgRole::Collaborator, p)),
+) -> DbResult<Vec<(Uuid, String, wire::OrgRole)>> {
+    let rows: Vec<(Uuid, String, Stored<wire::OrgRole>)> = action_organisations::table
+        .inner_join(organisations::table)
+        .filter(action_organisations::action_id.eq(id))
+        .order(action_organisations::position)
+        .select((
+            organisations::id,
+            organisations::name,
+            action_organisations::role,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, Stored(role))| (id, name, role))
+        .collect())
+}
+
+/// Replaces the organisations of an action: the lead, then the collaborators in order.
+pub fn replace_action_carriers(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: Uuid,
+    lead: Option<Uuid>,
+    collaborators: &[Uuid],
+) -> DbResult<()> {
+    diesel::delete(action_organisations::table.filter(action_organisations::action_id.eq(id)))
+        .execute(conn)?;
+    let rows: Vec<_> = lead
+        .iter()
+        .map(|o| (*o, wire::OrgRole::Lead, 0))
+        .chain(
+            (0..)
+                .zip(collaborators)
+                .map(|(p, o)| (*o, wire::OrgRole::Collaborator, p)),
+        )
+        .map(|(organisation, role, position)| {
+            (
+                action_organisations::tenant_id.eq(tenant.get()),
+                action_organisations::action_id.eq(id),
+                action_organisations::organisation_id.eq(organisation),
+                action_organisations::role.eq(Stored(role)),
+                action_organisations::position.eq(position),
             )
-            .map(|(organisation, role, position)| {
-                (
-                    action_organisations::tenant_id.eq(tenant.get()),
-                    action_organisations::action_id.eq(id),
-                    action_organisations::organisation_id.eq(organisation),
-                    action_organisations::role.eq(Stored(role)),
-                    action_organisations::position.eq(position),
-                )
-            })
-            .collect();
-        diesel::insert_into(action_organisations::table)
-            .values(&rows)
-            .execute(conn)?;
-        let changes: Vec<Value> = [
-            change("lead", before_lead, input.lead.as_ref().and_then(name)),
-            change("collaborators", before_collaborators, after_collaborators),
-        ]
-        .into_iter()
-        .flatten()
+        })
         .collect();
-        if !changes.is_empty() {
-            record(conn, tenant, id, actor, changes)?;
-        }
-        Ok(())
-    })
+    diesel::insert_into(action_organisations::table)
+        .values(&rows)
+        .execute(conn)?;
+    Ok(())
 }
 
-/// Deletes an action that has no history and no proposal; otherwise archive it.
-pub fn delete_action(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> Result<(), ApiError> {
-    conn.transaction(|conn| {
-        let action = lock_action_and_plan(conn, tenant, id)?;
-        let history: i64 = action_history::table
-            .filter(action_history::action_id.eq(id))
-            .count()
-            .get_result(conn)?;
-        let proposals: i64 = change_requests::table
-            .filter(change_requests::action_id.eq(id))
-            .count()
-            .get_result(conn)?;
-        if history + proposals > 0 {
-            return Err(ApiError::Conflict {
-                code: ProblemCode::HasHistory,
-                detail: "this action has a history: archive it instead".to_owned(),
-            });
-        }
-        diesel::delete(actions::table.find(id)).execute(conn)?;
-        let siblings = action_siblings(conn, action.objective_id)?;
-        renumber_actions(conn, &siblings)
-    })
+/// Whether the action has a history or a proposal.
+pub fn action_has_history(conn: &mut PgConnection, id: Uuid) -> DbResult<bool> {
+    let history: i64 = action_history::table
+        .filter(action_history::action_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    let proposals: i64 = change_requests::table
+        .filter(change_requests::action_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    Ok(history + proposals > 0)
 }
 
-/// Takes an action out of the plan, keeping it and its history.
-pub fn archive_action(
+pub fn delete_action(conn: &mut PgConnection, id: Uuid) -> DbResult<()> {
+    diesel::delete(actions::table.find(id)).execute(conn)?;
+    Ok(())
+}
+
+/// Takes the action out of the plan; the row stays for the history.
+pub fn archive_action(conn: &mut PgConnection, id: Uuid) -> DbResult<()> {
+    diesel::update(actions::table.find(id))
+        .set(actions::archived_at.eq(Utc::now()))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The plan of an opinion of the CPAS, the opinion locked for the edit.
+pub fn lock_opinion(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> DbResult<Uuid> {
+    opinions::table
+        .filter(opinions::id.eq(id))
+        .filter(opinions::tenant_id.eq(tenant.get()))
+        .select(opinions::plan_id)
+        .for_update()
+        .first(conn)
+        .optional()?
+        .ok_or(DbError::NotFound("opinion"))
+}
+
+/// Rewrites an opinion and drops its links to objectives (to be linked again).
+pub fn update_opinion(
     conn: &mut PgConnection,
-    tenant: TenantId,
-    actor: Uuid,
     id: Uuid,
-    version: i32,
-) -> Result<(), ApiError> {
-    conn.transaction(|conn| {
-        let action = lock_action_and_plan(conn, tenant, id)?;
-        if action.version != version {
-            return Err(stale("action"));
-        }
-        diesel::update(actions::table.find(id))
-            .set(actions::archived_at.eq(Utc::now()))
-            .execute(conn)?;
-        record(
-            conn,
-            tenant,
-            id,
-            actor,
-            vec![json!({ "field": "archived", "before": false, "after": true })],
-        )?;
-        let siblings = action_siblings(conn, action.objective_id)?;
-        renumber_actions(conn, &siblings)
-    })
+    heading: Option<&str>,
+    body: &str,
+    position: Option<i32>,
+) -> DbResult<()> {
+    diesel::update(opinions::table.find(id))
+        .set((
+            opinions::heading.eq(heading),
+            opinions::body.eq(body),
+            position.map(|p| opinions::position.eq(p.max(0))),
+            opinions::version.eq(opinions::version + 1),
+        ))
+        .execute(conn)?;
+    diesel::delete(opinion_objectives::table.filter(opinion_objectives::opinion_id.eq(id)))
+        .execute(conn)?;
+    Ok(())
 }
 
-/// Creates (`id` = `None`) or replaces an opinion of the DG on the plan or some objectives.
-pub fn save_opinion(
+/// Adds an opinion to the plan, at `position` or after the others.
+pub fn insert_opinion(
     conn: &mut PgConnection,
     tenant: TenantId,
-    plan: Option<PlanId>,
-    id: Option<Uuid>,
-    input: &wire::OpinionInput,
-) -> Result<Uuid, ApiError> {
-    let heading = optional_text(input.heading.as_deref(), "heading", 1000)?;
-    let body = Label::parse_text(&input.body, "body", 50_000)?;
-    conn.transaction(|conn| {
-        let (plan, id) = match id {
-            Some(id) => {
-                let plan: Uuid = opinions::table
-                    .filter(opinions::id.eq(id))
-                    .filter(opinions::tenant_id.eq(tenant.get()))
-                    .select(opinions::plan_id)
-                    .for_update()
-                    .first(conn)
-                    .optional()?
-                    .ok_or(ApiError::NotFound {
-                        resource: "opinion",
-                    })?;
-                diesel::update(opinions::table.find(id))
-                    .set((
-                        opinions::heading.eq(heading.as_deref()),
-                        opinions::body.eq(&body),
-                        input.position.map(|p| opinions::position.eq(p.max(0))),
-                        opinions::version.eq(opinions::version + 1),
-                    ))
-                    .execute(conn)?;
-                diesel::delete(
-                    opinion_objectives::table.filter(opinion_objectives::opinion_id.eq(id)),
-                )
-                .execute(conn)?;
-                (plan, id)
-            }
-            None => {
-                let plan = plan.ok_or_else(|| {
-                    ApiError::Internal(anyhow::anyhow!("a new opinion needs its plan"))
-                })?;
-                lock_plan(conn, tenant, plan.get())?;
-                let next: Option<i32> = opinions::table
-                    .filter(opinions::plan_id.eq(plan.get()))
-                    .select(diesel::dsl::max(opinions::position))
-                    .first(conn)?;
-                let id: Uuid = diesel::insert_into(opinions::table)
-                    .values((
-                        opinions::tenant_id.eq(tenant.get()),
-                        opinions::plan_id.eq(plan.get()),
-                        opinions::heading.eq(heading.as_deref()),
-                        opinions::body.eq(&body),
-                        opinions::position.eq(input
-                            .position
-                            .unwrap_or_else(|| next.map_or(0, |n| n + 1))
-                            .max(0)),
-                    ))
-                    .returning(opinions::id)
-                    .get_result(conn)?;
-                (plan.get(), id)
-            }
-        };
-        let links: Vec<_> = (0..)
-            .zip(&input.objective_ids)
-            .map(|(position, objective)| {
-                (
-                    opinion_objectives::tenant_id.eq(tenant.get()),
-                    opinion_objectives::plan_id.eq(plan),
-                    opinion_objectives::opinion_id.eq(id),
-                    opinion_objectives::objective_id.eq(*objective),
-                    opinion_objectives::position.eq(position),
-                )
-            })
-            .collect();
-        diesel::insert_into(opinion_objectives::table)
-            .values(&links)
-            .execute(conn)
-            .map_err(|e| match e {
-                DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
-                    ApiError::invalid_field(
-                        "objective_ids",
-                        ProblemCode::UnknownObjective,
-                        "every objective must belong to the plan",
-                    )
-                }
-                DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                    ApiError::invalid_field(
-                        "objective_ids",
-                        ProblemCode::Duplicate,
-                        "an objective is named twice",
-                    )
-                }
-                other => other.into(),
-            })?;
-        Ok(id)
-    })
+    plan: PlanId,
+    heading: Option<&str>,
+    body: &str,
+    position: Option<i32>,
+) -> DbResult<Uuid> {
+    let next: Option<i32> = opinions::table
+        .filter(opinions::plan_id.eq(plan.get()))
+        .select(diesel::dsl::max(opinions::position))
+        .first(conn)?;
+    Ok(diesel::insert_into(opinions::table)
+        .values((
+            opinions::tenant_id.eq(tenant.get()),
+            opinions::plan_id.eq(plan.get()),
+            opinions::heading.eq(heading),
+            opinions::body.eq(body),
+            opinions::position.eq(position.unwrap_or_else(|| next.map_or(0, |n| n + 1)).max(0)),
+        ))
+        .returning(opinions::id)
+        .get_result(conn)?)
 }
 
-pub fn delete_opinion(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> Result<(), ApiError> {
+/// Links an opinion to objectives of its plan, in order.
+pub fn link_opinion(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    plan: Uuid,
+    id: Uuid,
+    objectives: &[Uuid],
+) -> DbResult<()> {
+    let links: Vec<_> = (0..)
+        .zip(objectives)
+        .map(|(position, objective)| {
+            (
+                opinion_objectives::tenant_id.eq(tenant.get()),
+                opinion_objectives::plan_id.eq(plan),
+                opinion_objectives::opinion_id.eq(id),
+                opinion_objectives::objective_id.eq(*objective),
+                opinion_objectives::position.eq(position),
+            )
+        })
+        .collect();
+    diesel::insert_into(opinion_objectives::table)
+        .values(&links)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn delete_opinion(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> DbResult<()> {
     let deleted = diesel::delete(
         opinions::table
             .filter(opinions::id.eq(id))
@@ -931,52 +653,16 @@ pub fn delete_opinion(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> Re
     )
     .execute(conn)?;
     if deleted == 0 {
-        return Err(ApiError::NotFound {
-            resource: "opinion",
-        });
+        return Err(DbError::NotFound("opinion"));
     }
     Ok(())
-}
-
-/// The plan an objective belongs to (in the CPAS).
-pub fn plan_of_objective(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    objective: Uuid,
-) -> Result<Uuid, ApiError> {
-    objectives::table
-        .filter(objectives::id.eq(objective))
-        .filter(objectives::tenant_id.eq(tenant.get()))
-        .select(objectives::plan_id)
-        .first(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound {
-            resource: "objective",
-        })
-}
-
-/// The plan an opinion belongs to (in the CPAS).
-pub fn plan_of_opinion(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    opinion: Uuid,
-) -> Result<Uuid, ApiError> {
-    opinions::table
-        .filter(opinions::id.eq(opinion))
-        .filter(opinions::tenant_id.eq(tenant.get()))
-        .select(opinions::plan_id)
-        .first(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound {
-            resource: "opinion",
-        })
 }
 
 /// An action's indicators and budget lines, in their order.
 pub type MeasuresDetail = (Vec<wire::Indicator>, Vec<wire::BudgetLine>);
 
 /// The indicators and budget lines of an action, in their order. Two statements.
-pub fn measures_detail(conn: &mut PgConnection, action: Uuid) -> Result<MeasuresDetail, ApiError> {
+pub fn measures_detail(conn: &mut PgConnection, action: Uuid) -> DbResult<MeasuresDetail> {
     Ok(measures_details(conn, &[action])?
         .remove(&action)
         .unwrap_or_default())
@@ -987,7 +673,7 @@ pub fn measures_detail(conn: &mut PgConnection, action: Uuid) -> Result<Measures
 pub fn measures_details(
     conn: &mut PgConnection,
     actions: &[Uuid],
-) -> Result<HashMap<Uuid, MeasuresDetail>, ApiError> {
+) -> DbResult<HashMap<Uuid, MeasuresDetail>> {
     type IndicatorRow = (
         Uuid,
         Uuid,
@@ -1100,83 +786,48 @@ pub fn measures_details(
 }
 
 /// An indicator's definition, checked.
-struct IndicatorFields {
-    name: String,
-    unit: Option<String>,
-    year: Option<i32>,
-    baseline: Option<f64>,
-    target: Option<f64>,
+pub struct IndicatorFields {
+    pub name: String,
+    pub unit: Option<String>,
+    pub year: Option<i32>,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
 }
 
-fn indicator_fields(input: &wire::IndicatorInput) -> Result<IndicatorFields, ApiError> {
-    let name = Label::parse(&input.name, "name", 300)?;
-    let unit = match input.unit.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(unit) => Some(Label::parse(unit, "unit", 50)?.as_str().to_owned()),
-    };
-    if input.year.is_some_and(|y| !(1990..=2200).contains(&y)) {
-        return Err(ApiError::invalid_field(
-            "year",
-            ProblemCode::OutOfRange,
-            "a year between 1990 and 2200",
-        ));
-    }
-    for (field, value) in [("baseline", input.baseline), ("target", input.target)] {
-        if value.is_some_and(|v| !v.is_finite()) {
-            return Err(ApiError::invalid_field(
-                field,
-                ProblemCode::InvalidValue,
-                "a finite number",
-            ));
-        }
-    }
-    Ok(IndicatorFields {
-        name: name.as_str().to_owned(),
-        unit,
-        year: input.year,
-        baseline: input.baseline,
-        target: input.target,
-    })
-}
-
-/// Adds an indicator to an action of the CPAS; returns the action's id.
-pub fn create_indicator(
+/// Adds an indicator after the action's others.
+pub fn insert_indicator(
     conn: &mut PgConnection,
     tenant: TenantId,
     action: Uuid,
-    input: &wire::IndicatorInput,
-) -> Result<(), ApiError> {
-    let fields = indicator_fields(input)?;
-    conn.transaction(|conn| {
-        lock_action(conn, tenant, action)?;
-        let next: Option<i32> = indicators::table
-            .filter(indicators::action_id.eq(action))
-            .select(diesel::dsl::max(indicators::position))
-            .first(conn)?;
-        diesel::insert_into(indicators::table)
-            .values((
-                indicators::tenant_id.eq(tenant.get()),
-                indicators::action_id.eq(action),
-                indicators::name.eq(&fields.name),
-                indicators::unit.eq(&fields.unit),
-                indicators::year.eq(fields.year),
-                indicators::baseline.eq(fields.baseline),
-                indicators::target.eq(fields.target),
-                indicators::position.eq(next.map_or(0, |n| n + 1)),
-            ))
-            .execute(conn)?;
-        Ok(())
-    })
+    fields: &IndicatorFields,
+) -> DbResult<()> {
+    let next: Option<i32> = indicators::table
+        .filter(indicators::action_id.eq(action))
+        .select(diesel::dsl::max(indicators::position))
+        .first(conn)?;
+    diesel::insert_into(indicators::table)
+        .values((
+            indicators::tenant_id.eq(tenant.get()),
+            indicators::action_id.eq(action),
+            indicators::name.eq(&fields.name),
+            indicators::unit.eq(&fields.unit),
+            indicators::year.eq(fields.year),
+            indicators::baseline.eq(fields.baseline),
+            indicators::target.eq(fields.target),
+            indicators::position.eq(next.map_or(0, |n| n + 1)),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
-/// Redefines an indicator (its measurements are follow-up); returns its action's id.
+/// Redefines a live indicator of the CPAS (its measurements are follow-up); returns its
+/// action's id.
 pub fn update_indicator(
     conn: &mut PgConnection,
     tenant: TenantId,
     id: Uuid,
-    input: &wire::IndicatorInput,
-) -> Result<Uuid, ApiError> {
-    let fields = indicator_fields(input)?;
+    fields: &IndicatorFields,
+) -> DbResult<Uuid> {
     diesel::update(
         indicators::table
             .filter(indicators::id.eq(id))
@@ -1194,18 +845,12 @@ pub fn update_indicator(
     .returning(indicators::action_id)
     .get_result(conn)
     .optional()?
-    .ok_or(ApiError::NotFound {
-        resource: "indicator",
-    })
+    .ok_or(DbError::NotFound("indicator"))
 }
 
 /// Archives an indicator: it leaves its action, the row stays for the history; returns
 /// its action's id.
-pub fn archive_indicator(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
-) -> Result<Uuid, ApiError> {
+pub fn archive_indicator(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> DbResult<Uuid> {
     diesel::update(
         indicators::table
             .filter(indicators::id.eq(id))
@@ -1216,82 +861,53 @@ pub fn archive_indicator(
     .returning(indicators::action_id)
     .get_result(conn)
     .optional()?
-    .ok_or(ApiError::NotFound {
-        resource: "indicator",
-    })
+    .ok_or(DbError::NotFound("indicator"))
 }
 
-fn budget_fields(
-    input: &wire::BudgetLineInput,
-) -> Result<(Option<String>, Option<String>), ApiError> {
-    if !(1990..=2200).contains(&input.year) {
-        return Err(ApiError::invalid_field(
-            "year",
-            ProblemCode::OutOfRange,
-            "a year between 1990 and 2200",
-        ));
-    }
-    if input.planned_cents < 0 {
-        return Err(ApiError::invalid_field(
-            "planned_cents",
-            ProblemCode::OutOfRange,
-            "whole cents, not negative",
-        ));
-    }
-    let article = match input.article.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(article) => Some(Label::parse(article, "article", 50)?.as_str().to_owned()),
-    };
-    let funding = match input.funding_source.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(source) => Some(
-            Label::parse(source, "funding_source", 200)?
-                .as_str()
-                .to_owned(),
-        ),
-    };
-    Ok((article, funding))
+/// A budget line's definition, checked.
+pub struct BudgetLineFields {
+    pub input: wire::BudgetLineInput,
+    pub article: Option<String>,
+    pub funding_source: Option<String>,
 }
 
-/// Adds a budget line to an action of the CPAS.
-pub fn create_budget_line(
+/// Adds a budget line after the action's others.
+pub fn insert_budget_line(
     conn: &mut PgConnection,
     tenant: TenantId,
     action: Uuid,
-    input: &wire::BudgetLineInput,
-) -> Result<(), ApiError> {
-    let (article, funding) = budget_fields(input)?;
-    conn.transaction(|conn| {
-        lock_action(conn, tenant, action)?;
-        let next: Option<i32> = budget_lines::table
-            .filter(budget_lines::action_id.eq(action))
-            .select(diesel::dsl::max(budget_lines::position))
-            .first(conn)?;
-        diesel::insert_into(budget_lines::table)
-            .values((
-                budget_lines::tenant_id.eq(tenant.get()),
-                budget_lines::action_id.eq(action),
-                budget_lines::year.eq(input.year),
-                budget_lines::service.eq(input.service.as_str()),
-                budget_lines::direction.eq(input.direction.as_str()),
-                budget_lines::article.eq(&article),
-                budget_lines::planned_cents.eq(input.planned_cents),
-                budget_lines::funding_source.eq(&funding),
-                budget_lines::position.eq(next.map_or(0, |n| n + 1)),
-            ))
-            .execute(conn)?;
-        Ok(())
-    })
+    fields: &BudgetLineFields,
+) -> DbResult<()> {
+    let next: Option<i32> = budget_lines::table
+        .filter(budget_lines::action_id.eq(action))
+        .select(diesel::dsl::max(budget_lines::position))
+        .first(conn)?;
+    let input = &fields.input;
+    diesel::insert_into(budget_lines::table)
+        .values((
+            budget_lines::tenant_id.eq(tenant.get()),
+            budget_lines::action_id.eq(action),
+            budget_lines::year.eq(input.year),
+            budget_lines::service.eq(input.service.as_str()),
+            budget_lines::direction.eq(input.direction.as_str()),
+            budget_lines::article.eq(&fields.article),
+            budget_lines::planned_cents.eq(input.planned_cents),
+            budget_lines::funding_source.eq(&fields.funding_source),
+            budget_lines::position.eq(next.map_or(0, |n| n + 1)),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
-/// Redefines a budget line (what is spent is follow-up); returns its action's id.
+/// Redefines a live budget line of the CPAS (what is spent is follow-up); returns its
+/// action's id.
 pub fn update_budget_line(
     conn: &mut PgConnection,
     tenant: TenantId,
     id: Uuid,
-    input: &wire::BudgetLineInput,
-) -> Result<Uuid, ApiError> {
-    let (article, funding) = budget_fields(input)?;
+    fields: &BudgetLineFields,
+) -> DbResult<Uuid> {
+    let input = &fields.input;
     diesel::update(
         budget_lines::table
             .filter(budget_lines::id.eq(id))
@@ -1302,26 +918,20 @@ pub fn update_budget_line(
         budget_lines::year.eq(input.year),
         budget_lines::service.eq(input.service.as_str()),
         budget_lines::direction.eq(input.direction.as_str()),
-        budget_lines::article.eq(&article),
+        budget_lines::article.eq(&fields.article),
         budget_lines::planned_cents.eq(input.planned_cents),
-        budget_lines::funding_source.eq(&funding),
+        budget_lines::funding_source.eq(&fields.funding_source),
         budget_lines::version.eq(budget_lines::version + 1),
     ))
     .returning(budget_lines::action_id)
     .get_result(conn)
     .optional()?
-    .ok_or(ApiError::NotFound {
-        resource: "budget line",
-    })
+    .ok_or(DbError::NotFound("budget line"))
 }
 
 /// Archives a budget line: it leaves its action, the row stays for the history; returns
 /// its action's id.
-pub fn archive_budget_line(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
-) -> Result<Uuid, ApiError> {
+pub fn archive_budget_line(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> DbResult<Uuid> {
     diesel::update(
         budget_lines::table
             .filter(budget_lines::id.eq(id))
@@ -1332,9 +942,7 @@ pub fn archive_budget_line(
     .returning(budget_lines::action_id)
     .get_result(conn)
     .optional()?
-    .ok_or(ApiError::NotFound {
-        resource: "budget line",
-    })
+    .ok_or(DbError::NotFound("budget line"))
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@ pub mod auth;
 pub mod change_requests;
 pub mod council;
 mod extract;
-pub mod problems;
 pub mod health;
 pub mod integrations;
 pub mod interchange;
@@ -13,6 +12,7 @@ pub mod me;
 pub mod notifications;
 pub mod organisations;
 pub mod plans;
+pub mod problems;
 pub mod structure;
 pub mod users;
 

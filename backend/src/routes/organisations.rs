@@ -1,33 +1,15 @@
 //! `/api/v1/organisations` and `/api/v1/tenants`.
 
 use actix_web::{HttpResponse, get, post, web};
-use api_types::{
-    NewOrganisation, NewTenant, OrganisationSummary, Problem, ProblemCode, Role, TenantRef,
-};
+use api_types::{NewOrganisation, NewTenant, OrganisationSummary, Problem, TenantRef};
 
 use super::users::TenantFilter;
 use super::{Json, RequestDb};
+use crate::app::organisations;
+pub(crate) use crate::app::tenant_of_request;
 use crate::auth::Authenticated;
-use crate::authz::{self, Actor, Permission, Scope};
-use crate::db::organisations;
-use crate::domain::{Label, Slug, TenantId};
+use crate::domain::{Label, Slug};
 use crate::error::ApiError;
-
-/// The CPAS a request is about: an administrator names it, anyone else works in their own.
-pub(crate) fn tenant_of_request(
-    actor: &Actor,
-    requested: Option<uuid::Uuid>,
-) -> Result<TenantId, ApiError> {
-    match (actor.role, requested) {
-        (_, Some(tenant)) => Ok(TenantId::new(tenant)),
-        (Role::Admin, None) => Err(ApiError::invalid_field(
-            "tenant_id",
-            ProblemCode::Required,
-            "name the CPAS",
-        )),
-        (_, None) => actor.tenant(),
-    }
-}
 
 /// The organisations of a CPAS: itself and its partners.
 #[utoipa::path(
@@ -46,19 +28,7 @@ pub async fn list_organisations(
     auth: Authenticated,
     filter: web::Query<TenantFilter>,
 ) -> Result<web::Json<Vec<OrganisationSummary>>, ApiError> {
-    let requested = filter.tenant_id;
-    let list = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = tenant_of_request(actor, requested)?;
-            let permission = if actor.role == Role::Admin {
-                Permission::ManageOrganisations
-            } else {
-                Permission::ReadPlans
-            };
-            authz::ensure(actor, permission, Scope::Tenant(tenant))?;
-            organisations::list_organisations(conn, tenant)
-        })
-        .await?;
+    let list = organisations::list(&db, &auth, filter.tenant_id).await?;
     Ok(web::Json(list))
 }
 
@@ -84,24 +54,7 @@ pub async fn create_organisation(
 ) -> Result<HttpResponse, ApiError> {
     let new = body.into_inner();
     let name = Label::parse(&new.name, "name", 200)?;
-    let created = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = tenant_of_request(actor, new.tenant_id)?;
-            authz::ensure(
-                actor,
-                Permission::ManageOrganisations,
-                Scope::Tenant(tenant),
-            )?;
-            if !organisations::tenant_exists(conn, tenant)? {
-                return Err(ApiError::invalid_field(
-                    "tenant_id",
-                    ProblemCode::UnknownTenant,
-                    "no such CPAS",
-                ));
-            }
-            organisations::create_organisation(conn, tenant, &name, new.kind)
-        })
-        .await?;
+    let created = organisations::create(&db, &auth, new.tenant_id, name, new.kind).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -120,12 +73,7 @@ pub async fn list_tenants(
     db: RequestDb,
     auth: Authenticated,
 ) -> Result<web::Json<Vec<TenantRef>>, ApiError> {
-    let list = db
-        .run_as(&auth, |conn, actor| {
-            authz::ensure(actor, Permission::ManageTenants, Scope::Platform)?;
-            organisations::list_tenants(conn)
-        })
-        .await?;
+    let list = organisations::list_tenants(&db, &auth).await?;
     Ok(web::Json(list))
 }
 
@@ -151,11 +99,6 @@ pub async fn create_tenant(
     let new = body.into_inner();
     let slug = Slug::parse(&new.slug, "slug")?;
     let name = Label::parse(&new.name, "name", 200)?;
-    let created = db
-        .run_as(&auth, move |conn, actor| {
-            authz::ensure(actor, Permission::ManageTenants, Scope::Platform)?;
-            organisations::create_tenant(conn, &slug, &name)
-        })
-        .await?;
+    let created = organisations::create_tenant(&db, &auth, slug, name).await?;
     Ok(HttpResponse::Created().json(created))
 }

@@ -3,13 +3,11 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use api_types::{PlanStats, PlanSummary, PlanTree, Problem};
-use chrono::Utc;
 
 use super::{IfNoneMatch, RequestDb};
+use crate::app::plans;
 use crate::auth::Authenticated;
-use crate::authz::{self, Permission, Scope};
 use crate::cache::PlanTreeCache;
-use crate::db;
 use crate::domain::PlanId;
 use crate::error::ApiError;
 
@@ -29,14 +27,7 @@ pub async fn list_plans(
     db: RequestDb,
     auth: Authenticated,
 ) -> Result<web::Json<Vec<PlanSummary>>, ApiError> {
-    let plans = db
-        .run_as(&auth, |conn, actor| {
-            let tenant = actor.tenant()?;
-            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
-            db::plans::list_plans(conn, tenant)
-        })
-        .await?;
-    Ok(web::Json(plans))
+    Ok(web::Json(plans::list(&db, &auth).await?))
 }
 
 /// One plan with its whole tree: strategic objectives → operational objectives →
@@ -77,21 +68,7 @@ pub async fn get_plan(
     plan_id: web::Path<PlanId>,
     cache: web::Data<PlanTreeCache>,
 ) -> Result<HttpResponse, ApiError> {
-    let plan_id = plan_id.into_inner();
-    let cache = cache.into_inner();
-    let tree = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = actor.tenant()?;
-            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
-            // One indexed row says whether the cached JSON is still the tree.
-            let revision = db::plans::content_revision(conn, tenant)?;
-            if let Some(tree) = cache.get(tenant, plan_id, revision, Utc::now()) {
-                return Ok(tree);
-            }
-            let snapshot = db::plans::plan_tree_snapshot(conn, tenant, plan_id)?;
-            cache.put(tenant, plan_id, snapshot)
-        })
-        .await?;
+    let tree = plans::tree(&db, &auth, plan_id.into_inner(), cache.into_inner()).await?;
     let cached = (header::CACHE_CONTROL, "private, no-cache");
     if IfNoneMatch::of(&req).holds(&tree.etag) {
         return Ok(HttpResponse::NotModified()
@@ -126,13 +103,7 @@ pub async fn plan_summary(
     auth: Authenticated,
     plan_id: web::Path<PlanId>,
 ) -> Result<web::Json<PlanStats>, ApiError> {
-    let plan_id = plan_id.into_inner();
-    let stats = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = actor.tenant()?;
-            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
-            db::stats::plan_stats(conn, tenant, plan_id)
-        })
-        .await?;
-    Ok(web::Json(stats))
+    Ok(web::Json(
+        plans::summary(&db, &auth, plan_id.into_inner()).await?,
+    ))
 }

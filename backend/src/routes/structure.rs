@@ -5,32 +5,15 @@ use actix_web::{HttpResponse, delete, patch, post, put, web};
 use api_types::{
     ActionDefinitionPatch, ActionDetail, ActionOrganisations, Adoption, BudgetLineInput,
     IndicatorInput, NewAction, NewObjective, NewPlan, ObjectivePatch, OpinionInput, PlanPatch,
-    PlanStatus, PlanTree, Problem, VersionOnly,
+    PlanTree, Problem, VersionOnly,
 };
-use diesel::{Connection, PgConnection};
 use uuid::Uuid;
 
 use super::{Json, RequestDb};
+use crate::app::structure;
 use crate::auth::Authenticated;
-use crate::authz::{self, Actor, Permission, Scope};
-use crate::db::{actions, plans, structure};
-use crate::domain::{ActionId, Label, PlanId, TenantId};
+use crate::domain::{ActionId, Label, PlanId};
 use crate::error::ApiError;
-
-/// The DG's CPAS, after the policy allowed the structure edit.
-fn editor_tenant(actor: &Actor) -> Result<TenantId, ApiError> {
-    let tenant = actor.tenant()?;
-    authz::ensure(actor, Permission::EditPlanStructure, Scope::Tenant(tenant))?;
-    Ok(tenant)
-}
-
-fn tree(conn: &mut PgConnection, tenant: TenantId, plan: Uuid) -> Result<PlanTree, ApiError> {
-    plans::plan_tree(conn, tenant, PlanId::new(plan))
-}
-
-fn action(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> Result<ActionDetail, ApiError> {
-    Ok(actions::load_action(conn, tenant, ActionId::new(id))?.0)
-}
 
 fn created<T: serde::Serialize>(location: String, body: &T) -> HttpResponse {
     HttpResponse::Created()
@@ -52,13 +35,7 @@ pub async fn create_plan(
 ) -> Result<HttpResponse, ApiError> {
     let new = body.into_inner();
     let title = Label::parse(&new.title, "title", 500)?;
-    let tree = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = editor_tenant(actor)?;
-            let id = structure::create_plan(conn, tenant, &title, (new.start_year, new.end_year))?;
-            plans::plan_tree(conn, tenant, id)
-        })
-        .await?;
+    let tree = structure::create_plan(&db, &auth, title, (new.start_year, new.end_year)).await?;
     Ok(created(format!("/api/v1/plans/{}", tree.id), &tree))
 }
 
@@ -77,14 +54,7 @@ pub async fn update_plan(
     plan: web::Path<PlanId>,
     body: Json<PlanPatch>,
 ) -> Result<web::Json<PlanTree>, ApiError> {
-    let (plan, patch) = (plan.into_inner(), body.into_inner());
-    let tree = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = editor_tenant(actor)?;
-            structure::update_plan(conn, tenant, plan, &patch)?;
-            plans::plan_tree(conn, tenant, plan)
-        })
-        .await?;
+    let tree = structure::update_plan(&db, &auth, plan.into_inner(), body.into_inner()).await?;
     Ok(web::Json(tree))
 }
 
@@ -102,32 +72,7 @@ pub async fn adopt_plan(
     plan: web::Path<PlanId>,
     body: Json<Adoption>,
 ) -> Result<web::Json<PlanTree>, ApiError> {
-    let (plan, adoption) = (plan.into_inner(), body.into_inner());
-    let tree = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = editor_tenant(actor)?;
-            // Adopted and frozen as version 1 together, or neither.
-            conn.transaction(|conn| {
-                structure::transition(
-                    conn,
-                    tenant,
-                    plan,
-                    adoption.version,
-                    PlanStatus::Adopted,
-                    Some(adoption.adopted_on.get()),
-                )?;
-                crate::db::council::freeze_version(
-                    conn,
-                    tenant,
-                    plan,
-                    adoption.adopted_on.get(),
-                    adoption.deliberation.as_deref(),
-                    actor.user_id,
-                )
-            })?;
-            plans::plan_tree(conn, tenant, plan)
-        })
-        .await?;
+    let tree = structure::adopt_plan(&db, &auth, plan.into_inner(), body.into_inner()).await?;
     Ok(web::Json(tree))
 }
 
@@ -145,14 +90,8 @@ pub async fn close_plan(
     plan: web::Path<PlanId>,
     body: Json<VersionOnly>,
 ) -> Result<web::Json<PlanTree>, ApiError> {
-    let (plan, version) = (plan.into_inner(), body.into_inner().version);
-    let tree = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = editor_tenant(actor)?;
-            structure::transition(conn, tenant, plan, version, PlanStatus::Closed, None)?;
-            plans::plan_tree(conn, tenant, plan)
-        })
-        .await?;
+    let version = body.into_inner().version;
+    let tree = structure::close_plan(&db, &auth, plan.into_inner(), version).await?;
     Ok(web::Json(tree))
 }
 
@@ -171,14 +110,8 @@ pub async fn create_objective(
     plan: web::Path<PlanId>,
     body: Json<NewObjective>,
 ) -> Result<HttpResponse, ApiError> {
-    let (plan, new) = (plan.into_inner(), body.into_inner());
-    let tree = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = editor_tenant(actor)?;
-            structure::create_objective(conn, tenant, plan, &new)?;
-            plans::plan_tree(conn, tenant, plan)
-        })
-        .await?;
+    let tree =
+        structure::create_objective(&db, &auth, plan.into_inner(), body.into_inner()).await?;
     Ok(created(format!("/api/v1/plans/{}", tree.id), &tree))
 }
 
@@ -197,15 +130,7 @@ pub async fn update_objective(
     id: web::Path<Uuid>,
     body: Json<ObjectivePatch>,
 ) -> Result<web::Json<PlanTree>, ApiError> {
-    let (id, patch) = (id.into_inner(), body.into_inner());
-    let tree = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = editor_tenant(actor)?;
-            structure::update_objective(conn, tenant, id, &patch)?;
-            let plan = structure::plan_of_objective(conn, tenant, id)?;
-            tree(conn, tenant, plan)
-        })
-        .await?;
+    let tree = structure::update_objective(&db, &auth, id.into_inner(), body.into_inner()).await?;
     Ok(web::Json(tree))
 }
 
@@ -222,11 +147,7 @@ pub async fn delete_objective(
     auth: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    db.run_as(&auth, move |conn, actor| {
-        structure::delete_objective(conn, editor_tenant(actor)?, id)
-    })
-    .await?;
+    structure::delete_objective(&db, &auth, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -245,14 +166,8 @@ pub async fn create_action(
     objective: web::Path<Uuid>,
     body: Json<NewAction>,
 ) -> Result<HttpResponse, ApiError> {
-    let (objective, new) = (objective.into_inner(), body.into_inner());
-    let detail = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = editor_tenant(actor)?;
-            let id = structure::create_action(conn, tenant, objective, &new)?;
-            action(conn, tenant, id)
-        })
-        .await?;
+    let detail =
+        structure::create_action(&db, &auth, objective.into_inner(), body.into_inner()).await?;
     Ok(created(
         format!("/api/v1/actions/{}", detail.action.id),
         &detail,
@@ -274,14 +189,8 @@ pub async fn update_action_definition(
     id: web::Path<ActionId>,
     body: Json<ActionDefinitionPatch>,
 ) -> Result<web::Json<ActionDetail>, ApiError> {
-    let (id, patch) = (id.into_inner(), body.into_inner());
-    let detail = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = editor_tenant(actor)?;
-            structure::update_action_definition(conn, tenant, actor.user_id, id.get(), &patch)?;
-            action(conn, tenant, id.get())
-        })
-        .await?;
+    let detail =
+        structure::update_action_definition(&db, &auth, id.into_inner(), body.into_inner()).await?;
     Ok(web::Json(detail))
 }
 
@@ -300,14 +209,8 @@ pub async fn set_action_organisations(
     id: web::Path<ActionId>,
     body: Json<ActionOrganisations>,
 ) -> Result<web::Json<ActionDetail>, ApiError> {
-    let (id, input) = (id.into_inner(), body.into_inner());
-    let detail = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = editor_tenant(actor)?;
-            structure::set_action_organisations(conn, tenant, actor.user_id, id.get(), &input)?;
-            action(conn, tenant, id.get())
-        })
-        .await?;
+    let detail =
+        structure::set_action_organisations(&db, &auth, id.into_inner(), body.into_inner()).await?;
     Ok(web::Json(detail))
 }
 
@@ -324,11 +227,7 @@ pub async fn delete_action(
     auth: Authenticated,
     id: web::Path<ActionId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    db.run_as(&auth, move |conn, actor| {
-        structure::delete_action(conn, editor_tenant(actor)?, id.get())
-    })
-    .await?;
+    structure::delete_action(&db, &auth, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -346,17 +245,8 @@ pub async fn archive_action(
     id: web::Path<ActionId>,
     body: Json<VersionOnly>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, version) = (id.into_inner(), body.into_inner().version);
-    db.run_as(&auth, move |conn, actor| {
-        structure::archive_action(
-            conn,
-            editor_tenant(actor)?,
-            actor.user_id,
-            id.get(),
-            version,
-        )
-    })
-    .await?;
+    let version = body.into_inner().version;
+    structure::archive_action(&db, &auth, id.into_inner(), version).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -374,14 +264,7 @@ pub async fn create_opinion(
     plan: web::Path<PlanId>,
     body: Json<OpinionInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (plan, input) = (plan.into_inner(), body.into_inner());
-    let tree = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = editor_tenant(actor)?;
-            structure::save_opinion(conn, tenant, Some(plan), None, &input)?;
-            plans::plan_tree(conn, tenant, plan)
-        })
-        .await?;
+    let tree = structure::create_opinion(&db, &auth, plan.into_inner(), body.into_inner()).await?;
     Ok(created(format!("/api/v1/plans/{}", tree.id), &tree))
 }
 
@@ -399,15 +282,7 @@ pub async fn update_opinion(
     id: web::Path<Uuid>,
     body: Json<OpinionInput>,
 ) -> Result<web::Json<PlanTree>, ApiError> {
-    let (id, input) = (id.into_inner(), body.into_inner());
-    let tree = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = editor_tenant(actor)?;
-            structure::save_opinion(conn, tenant, None, Some(id), &input)?;
-            let plan = structure::plan_of_opinion(conn, tenant, id)?;
-            tree(conn, tenant, plan)
-        })
-        .await?;
+    let tree = structure::update_opinion(&db, &auth, id.into_inner(), body.into_inner()).await?;
     Ok(web::Json(tree))
 }
 
@@ -423,11 +298,7 @@ pub async fn delete_opinion(
     auth: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    db.run_as(&auth, move |conn, actor| {
-        structure::delete_opinion(conn, editor_tenant(actor)?, id)
-    })
-    .await?;
+    structure::delete_opinion(&db, &auth, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -445,14 +316,8 @@ pub async fn create_indicator(
     id: web::Path<ActionId>,
     body: Json<IndicatorInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, input) = (id.into_inner(), body.into_inner());
-    let detail = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = editor_tenant(actor)?;
-            structure::create_indicator(conn, tenant, id.get(), &input)?;
-            action(conn, tenant, id.get())
-        })
-        .await?;
+    let detail =
+        structure::create_indicator(&db, &auth, id.into_inner(), body.into_inner()).await?;
     Ok(created(
         format!("/api/v1/actions/{}", detail.action.id),
         &detail,
@@ -473,14 +338,8 @@ pub async fn update_indicator(
     id: web::Path<Uuid>,
     body: Json<IndicatorInput>,
 ) -> Result<web::Json<ActionDetail>, ApiError> {
-    let (id, input) = (id.into_inner(), body.into_inner());
-    let detail = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = editor_tenant(actor)?;
-            let owner = structure::update_indicator(conn, tenant, id, &input)?;
-            action(conn, tenant, owner)
-        })
-        .await?;
+    let detail =
+        structure::update_indicator(&db, &auth, id.into_inner(), body.into_inner()).await?;
     Ok(web::Json(detail))
 }
 
@@ -497,11 +356,7 @@ pub async fn delete_indicator(
     auth: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    db.run_as(&auth, move |conn, actor| {
-        structure::archive_indicator(conn, editor_tenant(actor)?, id)
-    })
-    .await?;
+    structure::archive_indicator(&db, &auth, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -519,14 +374,8 @@ pub async fn create_budget_line(
     id: web::Path<ActionId>,
     body: Json<BudgetLineInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, input) = (id.into_inner(), body.into_inner());
-    let detail = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = editor_tenant(actor)?;
-            structure::create_budget_line(conn, tenant, id.get(), &input)?;
-            action(conn, tenant, id.get())
-        })
-        .await?;
+    let detail =
+        structure::create_budget_line(&db, &auth, id.into_inner(), body.into_inner()).await?;
     Ok(created(
         format!("/api/v1/actions/{}", detail.action.id),
         &detail,
@@ -547,14 +396,8 @@ pub async fn update_budget_line(
     id: web::Path<Uuid>,
     body: Json<BudgetLineInput>,
 ) -> Result<web::Json<ActionDetail>, ApiError> {
-    let (id, input) = (id.into_inner(), body.into_inner());
-    let detail = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = editor_tenant(actor)?;
-            let owner = structure::update_budget_line(conn, tenant, id, &input)?;
-            action(conn, tenant, owner)
-        })
-        .await?;
+    let detail =
+        structure::update_budget_line(&db, &auth, id.into_inner(), body.into_inner()).await?;
     Ok(web::Json(detail))
 }
 
@@ -571,10 +414,6 @@ pub async fn delete_budget_line(
     auth: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    db.run_as(&auth, move |conn, actor| {
-        structure::archive_budget_line(conn, editor_tenant(actor)?, id)
-    })
-    .await?;
+    structure::archive_budget_line(&db, &auth, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
