@@ -5,6 +5,10 @@
 //!
 //! See `docs/ARCHITECTURE.md` for the layers and the dependency rule.
 
+pub mod actions;
+pub mod notifications;
+pub mod proposals;
+
 use diesel::PgConnection;
 
 use crate::auth::Authenticated;
