@@ -8,6 +8,7 @@
 pub mod actions;
 pub mod notifications;
 pub mod proposals;
+pub mod reminders;
 
 use diesel::PgConnection;
 
