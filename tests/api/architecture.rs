@@ -40,29 +40,17 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
 const BEING_MOVED: &[(&str, &str)] = &[
     ("db/actions.rs", "error"),
     ("db/council.rs", "error"),
-    ("db/follow_up.rs", "authz"),
-    ("db/follow_up.rs", "error"),
     ("db/integrations.rs", "error"),
     ("db/interchange.rs", "error"),
     ("db/plans.rs", "error"),
     ("db/search.rs", "error"),
-    ("domain/follow_up.rs", "db"),
-    ("jobs/mailer.rs", "db"),
-    ("jobs/reminders.rs", "db"),
-    ("routes/actions.rs", "db"),
-    ("routes/change_requests.rs", "db"),
     ("routes/council.rs", "db"),
     ("routes/interchange.rs", "db"),
-    ("routes/notifications.rs", "db"),
 ];
 
 /// Files of `db` and `routes` that still open a transaction, being moved to `app`.
-const TRANSACTIONS_BEING_MOVED: &[&str] = &[
-    "db/follow_up.rs",
-    "db/plans.rs",
-    "routes/council.rs",
-    "routes/interchange.rs",
-];
+const TRANSACTIONS_BEING_MOVED: &[&str] =
+    &["db/plans.rs", "routes/council.rs", "routes/interchange.rs"];
 
 fn backend_src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../backend/src")

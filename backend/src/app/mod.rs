@@ -6,10 +6,14 @@
 //! See `docs/ARCHITECTURE.md` for the layers and the dependency rule.
 
 pub mod accounts;
+pub mod actions;
 pub mod demo;
 pub mod integrations;
+pub mod notifications;
 pub mod organisations;
 pub mod plans;
+pub mod proposals;
+pub mod reminders;
 pub mod structure;
 
 use diesel::PgConnection;

@@ -12,6 +12,7 @@ pub mod follow_up;
 pub mod integrations;
 pub mod interchange;
 pub mod models;
+pub mod notifications;
 pub mod organisations;
 pub mod plans;
 pub mod rules;

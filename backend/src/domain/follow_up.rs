@@ -171,11 +171,12 @@ impl FollowUpChanges {
         serde_json::to_value(&self.0).unwrap_or_default()
     }
 
-    /// Reads changes stored by [`Self::to_json`] (they were valid when stored).
-    pub fn from_stored(value: &Value) -> Result<Self, ApiError> {
+    /// Reads changes stored by [`Self::to_json`] (they were valid when stored, so a failure
+    /// is a server fault).
+    pub fn from_stored(value: &Value) -> anyhow::Result<Self> {
         serde_json::from_value(value.clone())
             .map(Self)
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored changes unreadable: {e}")))
+            .map_err(|e| anyhow::anyhow!("stored changes unreadable: {e}"))
     }
 
     /// The changed fields and their new values, in display order: the action's own fields,
@@ -434,9 +435,35 @@ pub struct Measures {
     pub budget_lines: HashMap<Uuid, i64>,
 }
 
+/// Filters of the proposals list.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeRequestFilter {
+    pub status: Option<api_types::ChangeRequestStatus>,
+    pub plan_id: Option<Uuid>,
+    pub action_id: Option<Uuid>,
+    pub author_id: Option<Uuid>,
+    /// The author's organisation.
+    pub organisation_id: Option<Uuid>,
+}
+
+/// The follow-up fields of an action as they are now: what a change is checked against
+/// and compared with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUp {
+    pub status: ActionStatus,
+    pub progress: i16,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_end: Option<NaiveDate>,
+    pub actual_end: Option<NaiveDate>,
+    pub political_lead: Option<String>,
+    pub administrative_lead: Option<String>,
+    pub staffing_fte: Option<f64>,
+    pub sdgs: Vec<i16>,
+}
+
 /// The current follow-up values of an action, field by field, as JSON (with the keys
 /// of [`FollowUpChanges::entries`]).
-pub fn snapshot(action: &crate::db::models::Action, measures: &Measures) -> Map<String, Value> {
+pub fn snapshot(follow_up: &FollowUp, measures: &Measures) -> Map<String, Value> {
     let mut map = Map::new();
     for (id, (value, at)) in &measures.indicators {
         map.insert(format!("indicator:{id}"), measure_json(*value, *at));
@@ -444,32 +471,145 @@ pub fn snapshot(action: &crate::db::models::Action, measures: &Measures) -> Map<
     for (id, cents) in &measures.budget_lines {
         map.insert(format!("budget_line:{id}"), Value::from(*cents));
     }
-    map.insert("status".into(), Value::from(action.status.as_str()));
-    map.insert("progress".into(), Value::from(action.progress));
+    map.insert("status".into(), Value::from(follow_up.status.as_str()));
+    map.insert("progress".into(), Value::from(follow_up.progress));
     let date = |d: Option<NaiveDate>| d.map_or(Value::Null, |d| Value::from(d.to_string()));
-    map.insert("planned_start".into(), date(action.planned_start));
-    map.insert("planned_end".into(), date(action.planned_end));
-    map.insert("actual_end".into(), date(action.actual_end));
+    map.insert("planned_start".into(), date(follow_up.planned_start));
+    map.insert("planned_end".into(), date(follow_up.planned_end));
+    map.insert("actual_end".into(), date(follow_up.actual_end));
     map.insert(
         "political_lead".into(),
-        action
+        follow_up
             .political_lead
             .clone()
             .map_or(Value::Null, Value::from),
     );
     map.insert(
         "administrative_lead".into(),
-        action
+        follow_up
             .administrative_lead
             .clone()
             .map_or(Value::Null, Value::from),
     );
     map.insert(
         "staffing_fte".into(),
-        action.staffing_fte.map_or(Value::Null, Value::from),
+        follow_up.staffing_fte.map_or(Value::Null, Value::from),
     );
-    map.insert("sdgs".into(), Value::from(action.sdgs.clone()));
+    map.insert("sdgs".into(), Value::from(follow_up.sdgs.clone()));
     map
+}
+
+/// The value of each changed field before the change: what a proposal stores as `before`.
+pub fn before(current: &Map<String, Value>, changes: &FollowUpChanges) -> Map<String, Value> {
+    changes
+        .entries()
+        .into_iter()
+        .map(|(field, _)| {
+            let value = current.get(&field).cloned().unwrap_or(Value::Null);
+            (field, value)
+        })
+        .collect()
+}
+
+/// The fields `changes` really changes against `current`, each before and after: what the
+/// history keeps. Empty when nothing changes.
+pub fn differences(
+    current: &Map<String, Value>,
+    changes: &FollowUpChanges,
+) -> Vec<api_types::FieldChange> {
+    changes
+        .entries()
+        .into_iter()
+        .filter(|(field, after)| current.get(field) != Some(after))
+        .map(|(field, after)| api_types::FieldChange {
+            before: current.get(&field).cloned().unwrap_or(Value::Null),
+            field,
+            after,
+        })
+        .collect()
+}
+
+/// A proposal against the action now: each field's value when proposed (`before`), now
+/// (`current`) and proposed.
+pub fn conflict(
+    current: &Map<String, Value>,
+    current_version: i32,
+    base_version: i32,
+    changes: &FollowUpChanges,
+    before: &Map<String, Value>,
+) -> api_types::Conflict {
+    api_types::Conflict {
+        base_version,
+        current_version,
+        diff: changes
+            .entries()
+            .into_iter()
+            .map(|(field, proposed)| api_types::FieldDiff {
+                before: before.get(&field).cloned().unwrap_or(Value::Null),
+                current: current.get(&field).cloned().unwrap_or(Value::Null),
+                field,
+                proposed,
+            })
+            .collect(),
+    }
+}
+
+/// A date change as the action keeps it (unchanged, cleared or set).
+pub fn changed_date(change: Option<Option<PlanDate>>) -> Option<Option<NaiveDate>> {
+    change.map(|date| date.map(PlanDate::get))
+}
+
+/// The dates the action would have after `changes` must be in order.
+pub fn check_dates(current: &FollowUp, changes: &FollowUpChanges) -> Result<(), ApiError> {
+    let c = changes.get();
+    let start = changed_date(c.planned_start).unwrap_or(current.planned_start);
+    let end = changed_date(c.planned_end).unwrap_or(current.planned_end);
+    let actual = changed_date(c.actual_end).unwrap_or(current.actual_end);
+    if let (Some(start), Some(end)) = (start, end)
+        && end < start
+    {
+        return Err(ApiError::invalid_field(
+            "changes/planned_end",
+            ProblemCode::BeforeStart,
+            "the planned end comes before the planned start",
+        ));
+    }
+    if let (Some(start), Some(actual)) = (start, actual)
+        && actual < start
+    {
+        return Err(ApiError::invalid_field(
+            "changes/actual_end",
+            ProblemCode::BeforeStart,
+            "the actual end comes before the planned start",
+        ));
+    }
+    Ok(())
+}
+
+/// The measured indicators and budget lines must be the action's own.
+pub fn check_measures(measures: &Measures, changes: &FollowUpChanges) -> Result<(), ApiError> {
+    let c = changes.get();
+    if c.indicators
+        .iter()
+        .any(|m| !measures.indicators.contains_key(&m.id))
+    {
+        return Err(ApiError::invalid_field(
+            "changes/indicators",
+            ProblemCode::UnknownIndicator,
+            "an indicator of another action",
+        ));
+    }
+    if c.budget_lines
+        .iter()
+        .any(|b| !measures.budget_lines.contains_key(&b.id))
+    {
+        return Err(ApiError::invalid_field(
+            "changes/budget_lines",
+            ProblemCode::UnknownBudgetLine,
+            "a budget line of another action",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

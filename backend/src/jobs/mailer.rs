@@ -2,20 +2,12 @@
 //! for it: the worker leases due rows, sends, and records the outcome, retrying with an
 //! exponential backoff.
 
-use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel::sql_types::{Bool, Int4, Jsonb, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::PgConnection;
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{Message, SmtpTransport, Transport};
 use serde_json::Value;
-use uuid::Uuid;
 
-use crate::db::stored::{EmailStatus, Stored};
-
-/// Attempts before a message is given up.
-const MAX_ATTEMPTS: i32 = 8;
-/// Notifications older than this are not e-mailed any more (e.g. SMTP configured late).
-const MAX_AGE_HOURS: i64 = 48;
+use crate::app::notifications::{self, Email};
 
 /// An SMTP sender.
 #[derive(Clone)]
@@ -23,26 +15,6 @@ pub struct Mailer {
     transport: SmtpTransport,
     from: Mailbox,
     public_url: String,
-}
-
-#[derive(Debug, QueryableByName)]
-struct Due {
-    #[diesel(sql_type = SqlUuid)]
-    id: Uuid,
-    #[diesel(sql_type = Text)]
-    kind: String,
-    #[diesel(sql_type = Jsonb)]
-    payload: Value,
-    #[diesel(sql_type = Text)]
-    email: String,
-    #[diesel(sql_type = Text)]
-    display_name: String,
-    #[diesel(sql_type = Bool)]
-    active: bool,
-    #[diesel(sql_type = Int4)]
-    email_attempts: i32,
-    #[diesel(sql_type = Timestamptz)]
-    created_at: DateTime<Utc>,
 }
 
 impl Mailer {
@@ -56,64 +28,12 @@ impl Mailer {
 
     /// Sends what is due; returns how many messages went out.
     pub fn send_due(&self, conn: &mut PgConnection) -> anyhow::Result<usize> {
-        // Lease a batch for five minutes, so that no other instance sends it meanwhile.
-        let due: Vec<Due> = diesel::sql_query(
-            "UPDATE notifications n
-             SET email_next_at = now() + interval '5 minutes', email_attempts = n.email_attempts + 1
-             FROM users u
-             WHERE u.id = n.user_id AND n.id IN (
-                 SELECT id FROM notifications
-                 WHERE email_status = $1 AND email_next_at <= now()
-                 ORDER BY email_next_at LIMIT 20
-                 FOR UPDATE SKIP LOCKED)
-             RETURNING n.id, n.kind, n.payload, u.email, u.display_name, u.active,
-                       n.email_attempts, n.created_at",
-        )
-        .bind::<Text, _>(Stored(EmailStatus::Pending))
-        .load(conn)?;
-        let mut sent = 0;
-        for message in due {
-            let too_old = message.created_at < Utc::now() - chrono::Duration::hours(MAX_AGE_HOURS);
-            if !message.active || too_old {
-                record(conn, message.id, EmailStatus::Skipped, None, None)?;
-                continue;
-            }
-            match self.send(&message) {
-                Ok(()) => {
-                    record(conn, message.id, EmailStatus::Sent, None, None)?;
-                    sent += 1;
-                }
-                Err(error) if message.email_attempts >= MAX_ATTEMPTS => {
-                    tracing::warn!(%error, id = %message.id, "e-mail given up");
-                    record(
-                        conn,
-                        message.id,
-                        EmailStatus::Failed,
-                        Some(&error.to_string()),
-                        None,
-                    )?;
-                }
-                Err(error) => {
-                    // 30 s, 1 min, 2 min… doubling.
-                    let delay =
-                        30 * 2_i64.pow(u32::try_from(message.email_attempts - 1).unwrap_or(0));
-                    tracing::info!(%error, id = %message.id, retry_in_s = delay, "e-mail deferred");
-                    record(
-                        conn,
-                        message.id,
-                        EmailStatus::Pending,
-                        Some(&error.to_string()),
-                        Some(delay),
-                    )?;
-                }
-            }
-        }
-        Ok(sent)
+        notifications::send_due_mail(conn, |email| self.send(email))
     }
 
-    fn send(&self, due: &Due) -> anyhow::Result<()> {
-        let (subject, body) = render(&due.kind, &due.payload, &self.public_url);
-        let to = Mailbox::new(Some(due.display_name.clone()), due.email.parse()?);
+    fn send(&self, email: &Email<'_>) -> anyhow::Result<()> {
+        let (subject, body) = render(email.kind, email.payload, &self.public_url);
+        let to = Mailbox::new(Some(email.display_name.to_owned()), email.address.parse()?);
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -123,26 +43,6 @@ impl Mailer {
         self.transport.send(&message)?;
         Ok(())
     }
-}
-
-fn record(
-    conn: &mut PgConnection,
-    id: Uuid,
-    status: EmailStatus,
-    error: Option<&str>,
-    retry_in_secs: Option<i64>,
-) -> anyhow::Result<()> {
-    diesel::sql_query(
-        "UPDATE notifications SET email_status = $2, email_error = $3,
-             email_next_at = now() + make_interval(secs => $4)
-         WHERE id = $1",
-    )
-    .bind::<SqlUuid, _>(id)
-    .bind::<Text, _>(Stored(status))
-    .bind::<diesel::sql_types::Nullable<Text>, _>(error)
-    .bind::<diesel::sql_types::Double, _>(retry_in_secs.unwrap_or(0) as f64)
-    .execute(conn)?;
-    Ok(())
 }
 
 /// The French subject and text of a notification's e-mail.

@@ -6,9 +6,9 @@ use api_types::{ActionDetail, ActionEdit, ActionPage, HistoryEntry, Problem, Pro
 use serde_json::Value;
 
 use super::{Json, RequestDb};
+use crate::app::actions::{self, ActionFilter, PageRequest, Sort};
+use crate::app::proposals::{self, ExpectedVersion};
 use crate::auth::Authenticated;
-use crate::authz::{self, Permission, Scope};
-use crate::db::{actions, follow_up, search};
 use crate::domain::ActionId;
 use crate::domain::follow_up::{ChangeBody, ChangeKind};
 use crate::error::ApiError;
@@ -37,25 +37,18 @@ pub async fn get_action(
     auth: Authenticated,
     action_id: web::Path<ActionId>,
 ) -> Result<HttpResponse, ApiError> {
-    let action_id = action_id.into_inner();
-    let detail = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = actor.tenant()?;
-            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
-            Ok(actions::load_action(conn, tenant, action_id)?.0)
-        })
-        .await?;
+    let detail = actions::get(&db, &auth, action_id.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(detail.action.version)))
         .json(detail))
 }
 
-/// The version an edit is made against: `If-Match` wins over the body's `version`.
-/// A stale `If-Match` is 412, a stale body version 409, neither 428.
+/// The version an edit is made against: `If-Match` wins over the body's `version`;
+/// neither is 428.
 fn expected_version(
     req: &HttpRequest,
     body_version: Option<i32>,
-) -> Result<(i32, ApiError), ApiError> {
+) -> Result<ExpectedVersion, ApiError> {
     if let Some(value) = req.headers().get(header::IF_MATCH) {
         let version = value
             .to_str()
@@ -68,18 +61,11 @@ fn expected_version(
                     "If-Match must be an ETag such as \"3\"",
                 )
             })?;
-        return Ok((version, ApiError::PreconditionFailed));
+        return Ok(ExpectedVersion::IfMatch(version));
     }
-    match body_version {
-        Some(version) => Ok((
-            version,
-            ApiError::VersionConflict {
-                detail: "the action changed since the version you edited; reload it".to_owned(),
-                conflict: None,
-            },
-        )),
-        None => Err(ApiError::PreconditionRequired),
-    }
+    body_version
+        .map(ExpectedVersion::Body)
+        .ok_or(ApiError::PreconditionRequired)
 }
 
 /// Changes an action's follow-up directly (president, DG), against the version in
@@ -112,28 +98,9 @@ pub async fn edit_action(
     action_id: web::Path<ActionId>,
     body: Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let action_id = action_id.into_inner();
     let body = ChangeBody::parse(&body, ChangeKind::Edit)?;
-    let (expected, stale) = expected_version(&req, body.version)?;
-    let detail = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = actor.tenant()?;
-            authz::ensure(actor, Permission::EditFollowUp, Scope::Tenant(tenant))?;
-            follow_up::edit(
-                conn,
-                tenant,
-                actor.user_id,
-                follow_up::Edit {
-                    action: action_id,
-                    expected_version: expected,
-                    changes: &body.changes,
-                    note: body.note.as_deref(),
-                    stale,
-                },
-            )?;
-            Ok(actions::load_action(conn, tenant, action_id)?.0)
-        })
-        .await?;
+    let expected = expected_version(&req, body.version)?;
+    let detail = proposals::edit(&db, &auth, action_id.into_inner(), expected, body).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(detail.action.version)))
         .json(detail))
@@ -158,16 +125,9 @@ pub async fn history(
     auth: Authenticated,
     action_id: web::Path<ActionId>,
 ) -> Result<web::Json<Vec<HistoryEntry>>, ApiError> {
-    let action_id = action_id.into_inner();
-    let entries = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = actor.tenant()?;
-            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
-            let (action, _) = follow_up::action_for_change(conn, tenant, action_id, false)?;
-            follow_up::history(conn, action.id)
-        })
-        .await?;
-    Ok(web::Json(entries))
+    Ok(web::Json(
+        actions::history(&db, &auth, action_id.into_inner()).await?,
+    ))
 }
 
 /// Filters, order and page of the actions list.
@@ -228,7 +188,7 @@ impl ActionQuery {
         .collect()
     }
 
-    fn parse(self) -> Result<(search::ActionFilter, search::Sort, bool, i64, i64), ApiError> {
+    fn parse(self) -> Result<PageRequest, ApiError> {
         let mut errors = Vec::new();
         let mut bad = |field: &str, code: ProblemCode, message: &str| {
             errors.push(api_types::FieldError {
@@ -260,20 +220,20 @@ impl ActionQuery {
             None => (false, "plan"),
         };
         let sort = match key {
-            "plan" => search::Sort::Plan,
-            "code" => search::Sort::Code,
-            "title" => search::Sort::Title,
-            "status" => search::Sort::Status,
-            "progress" => search::Sort::Progress,
-            "planned_end" => search::Sort::PlannedEnd,
-            "updated" => search::Sort::Updated,
+            "plan" => Sort::Plan,
+            "code" => Sort::Code,
+            "title" => Sort::Title,
+            "status" => Sort::Status,
+            "progress" => Sort::Progress,
+            "planned_end" => Sort::PlannedEnd,
+            "updated" => Sort::Updated,
             _ => {
                 bad(
                     "sort",
                     ProblemCode::UnknownValue,
                     "plan, code, title, status, progress, planned_end or updated",
                 );
-                search::Sort::Plan
+                Sort::Plan
             }
         };
         let page = self.page.unwrap_or(1);
@@ -281,7 +241,7 @@ impl ActionQuery {
             bad("page", ProblemCode::OutOfRange, "pages start at 1");
         }
         let per_page = self.per_page.unwrap_or(50);
-        if !(1..=search::MAX_PER_PAGE).contains(&per_page) {
+        if !(1..=actions::MAX_PER_PAGE).contains(&per_page) {
             bad("per_page", ProblemCode::OutOfRange, "between 1 and 200");
         }
         if self.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
@@ -290,7 +250,7 @@ impl ActionQuery {
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
         }
-        let filter = search::ActionFilter {
+        let filter = ActionFilter {
             plan_id: self.plan_id,
             objective_id: self.objective_id,
             statuses,
@@ -299,7 +259,13 @@ impl ActionQuery {
             stale: self.stale,
             text: self.q,
         };
-        Ok((filter, sort, descending, page, per_page))
+        Ok(PageRequest {
+            filter,
+            sort,
+            descending,
+            page,
+            per_page,
+        })
     }
 }
 
@@ -328,14 +294,7 @@ pub async fn list_actions(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let link_pairs = query.link_pairs();
-    let (filter, sort, descending, page, per_page) = query.parse()?;
-    let found = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = actor.tenant()?;
-            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
-            search::list_actions(conn, tenant, &filter, sort, descending, page, per_page)
-        })
-        .await?;
+    let found = actions::list(&db, &auth, query.parse()?).await?;
     let mut response = HttpResponse::Ok();
     if let Some(links) = page_links(request.path(), &link_pairs, &found) {
         response.insert_header((header::LINK, links));

@@ -10,10 +10,9 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::{Json, OptionalJson, RequestDb};
+use crate::app::proposals;
 use crate::auth::Authenticated;
-use crate::authz::{self, Actor, Permission, Scope};
-use crate::db::follow_up::{self, ChangeRequestFilter};
-use crate::domain::follow_up::{ChangeBody, ChangeKind};
+use crate::domain::follow_up::{ChangeBody, ChangeKind, ChangeRequestFilter};
 use crate::domain::{ActionId, Label};
 use crate::error::ApiError;
 
@@ -52,33 +51,8 @@ pub async fn propose(
     action_id: web::Path<ActionId>,
     body: Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let action_id = action_id.into_inner();
     let body = ChangeBody::parse(&body, ChangeKind::Proposal)?;
-    let created = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = actor.tenant()?;
-            let basis = follow_up::proposal_basis(conn, tenant, action_id, actor.user_id)?;
-            authz::ensure(
-                actor,
-                Permission::ProposeChange,
-                Scope::Action {
-                    tenant,
-                    organisations: &basis.carriers,
-                },
-            )?;
-            follow_up::propose(
-                conn,
-                tenant,
-                &basis,
-                &follow_up::Proposal {
-                    base_version: body.version.unwrap_or_default(),
-                    changes: &body.changes,
-                    note: body.note.as_deref(),
-                    replaces: body.replaces,
-                },
-            )
-        })
-        .await?;
+    let created = proposals::propose(&db, &auth, action_id.into_inner(), body).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
@@ -99,9 +73,6 @@ pub struct ChangeRequestQuery {
     /// The author's organisation.
     pub organisation_id: Option<Uuid>,
 }
-
-/// Most proposals one list answers.
-const MAX_CHANGE_REQUESTS: i64 = 500;
 
 /// The proposals: the management queue for the president and the DG (`?status=pending`),
 /// one's own proposals for everyone else. Oldest first, at most 500.
@@ -124,31 +95,14 @@ pub async fn list(
     query: web::Query<ChangeRequestQuery>,
 ) -> Result<web::Json<Vec<ChangeRequest>>, ApiError> {
     let query = query.into_inner();
-    let list = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = actor.tenant()?;
-            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
-            let manager = is_manager(actor, tenant);
-            let filter = ChangeRequestFilter {
-                status: query.status,
-                plan_id: query.plan_id,
-                action_id: query.action_id,
-                // Others see their own proposals only.
-                author_id: if manager {
-                    query.author_id
-                } else {
-                    Some(actor.user_id)
-                },
-                organisation_id: query.organisation_id,
-            };
-            follow_up::list(conn, tenant, &filter, MAX_CHANGE_REQUESTS)
-        })
-        .await?;
-    Ok(web::Json(list))
-}
-
-fn is_manager(actor: &Actor, tenant: crate::domain::TenantId) -> bool {
-    authz::decide(actor, Permission::DecideChanges, Scope::Tenant(tenant)) == authz::Decision::Allow
+    let filter = ChangeRequestFilter {
+        status: query.status,
+        plan_id: query.plan_id,
+        action_id: query.action_id,
+        author_id: query.author_id,
+        organisation_id: query.organisation_id,
+    };
+    Ok(web::Json(proposals::list(&db, &auth, filter).await?))
 }
 
 /// One proposal, with the per-field diff (value when proposed, now, proposed). Visible to
@@ -171,21 +125,9 @@ pub async fn get_one(
     auth: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<ChangeRequest>, ApiError> {
-    let id = id.into_inner();
-    let found = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = actor.tenant()?;
-            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
-            let found = follow_up::get(conn, tenant, id)?;
-            if found.author.id != actor.user_id && !is_manager(actor, tenant) {
-                return Err(ApiError::Forbidden(
-                    "a proposal is visible to its author and to the management",
-                ));
-            }
-            Ok(found)
-        })
-        .await?;
-    Ok(web::Json(found))
+    Ok(web::Json(
+        proposals::get(&db, &auth, id.into_inner()).await?,
+    ))
 }
 
 /// Approves a pending proposal: its changes are applied in one transaction, with a
@@ -214,15 +156,8 @@ pub async fn approve(
     id: web::Path<Uuid>,
     body: OptionalJson<Approval>,
 ) -> Result<web::Json<ChangeRequest>, ApiError> {
-    let id = id.into_inner();
     let over_version = body.0.and_then(|b| b.over_version);
-    let decided = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = actor.tenant()?;
-            authz::ensure(actor, Permission::DecideChanges, Scope::Tenant(tenant))?;
-            follow_up::approve(conn, tenant, actor.user_id, id, over_version)
-        })
-        .await?;
+    let decided = proposals::approve(&db, &auth, id.into_inner(), over_version).await?;
     Ok(web::Json(decided))
 }
 
@@ -277,14 +212,7 @@ pub async fn reject(
                 "say why the proposal is rejected",
             )
         })?;
-    let decided = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = actor.tenant()?;
-            authz::ensure(actor, Permission::DecideChanges, Scope::Tenant(tenant))?;
-            follow_up::reject(conn, tenant, actor.user_id, id, &reason)
-        })
-        .await?;
-    Ok(web::Json(decided))
+    Ok(web::Json(proposals::reject(&db, &auth, id, reason).await?))
 }
 
 /// Withdraws one's own pending proposal.
@@ -307,13 +235,7 @@ pub async fn withdraw(
     auth: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<ChangeRequest>, ApiError> {
-    let id = id.into_inner();
-    let withdrawn = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = actor.tenant()?;
-            authz::ensure(actor, Permission::WithdrawChange, Scope::Tenant(tenant))?;
-            follow_up::withdraw(conn, tenant, actor.user_id, id)
-        })
-        .await?;
-    Ok(web::Json(withdrawn))
+    Ok(web::Json(
+        proposals::withdraw(&db, &auth, id.into_inner()).await?,
+    ))
 }

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{IfNoneMatch, RequestDb};
+use crate::app::notifications;
 use crate::auth::Person;
-use crate::db::follow_up;
 use crate::error::ApiError;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -50,18 +50,9 @@ pub async fn inbox(
     req: HttpRequest,
     query: web::Query<InboxQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let unread = query.unread;
     let held = IfNoneMatch::of(&req);
-    let (etag, list) = db
-        .run_as(&auth, move |conn, actor| {
-            let etag = follow_up::inbox_etag(conn, actor.user_id, unread)?;
-            if held.holds(&etag) {
-                return Ok((etag, None));
-            }
-            let list = follow_up::inbox(conn, actor.user_id, unread, 200)?;
-            Ok((etag, Some(list)))
-        })
-        .await?;
+    let (etag, list) =
+        notifications::inbox(&db, &auth, query.unread, move |etag| held.holds(etag)).await?;
     let cached = (header::CACHE_CONTROL, "private, no-cache");
     Ok(match list {
         None => HttpResponse::NotModified()
@@ -93,22 +84,7 @@ pub async fn mark_read(
     auth: Person,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    db.run_as(&auth, move |conn, actor| {
-        follow_up::mark_read(conn, actor.user_id, Some(id))?;
-        // Already read is fine; someone else's is not found.
-        if follow_up::inbox(conn, actor.user_id, false, i64::MAX)?
-            .iter()
-            .any(|n| n.id == id)
-        {
-            Ok(())
-        } else {
-            Err(ApiError::NotFound {
-                resource: "notification",
-            })
-        }
-    })
-    .await?;
+    notifications::mark_read(&db, &auth, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -124,9 +100,6 @@ pub async fn mark_read(
 )]
 #[post("/notifications/read-all")]
 pub async fn mark_all_read(db: RequestDb, auth: Person) -> Result<HttpResponse, ApiError> {
-    db.run_as(&auth, |conn, actor| {
-        follow_up::mark_read(conn, actor.user_id, None)
-    })
-    .await?;
+    notifications::mark_all_read(&db, &auth).await?;
     Ok(HttpResponse::NoContent().finish())
 }

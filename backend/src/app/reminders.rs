@@ -1,0 +1,66 @@
+//! Reminders: an action of an adopted plan that was not updated within the plan's cadence
+//! is stale. Its lead organisation's users are reminded (once per cadence), and the
+//! management gets a weekly digest of the stale actions of the plan.
+
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::authz;
+use crate::db::DbResult;
+use crate::db::notifications::{self, Batch};
+
+/// What one pass did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ReminderReport {
+    /// Actions whose lead organisation was reminded.
+    pub reminded: usize,
+    /// Plans whose management got a digest.
+    pub digests: usize,
+}
+
+/// Actions reminded, or plans digested, per transaction: row locks are held for one short
+/// statement, never for the whole federation's pass (approvals of an action wait for them).
+const BATCH: i64 = 500;
+
+/// One pass over every CPAS, in batches of [`BATCH`], each its own transaction; stops when
+/// another instance is at it.
+pub fn run_pass(conn: &mut PgConnection) -> anyhow::Result<ReminderReport> {
+    let (reminded, busy) = in_batches(conn, notifications::remind_stale_actions)?;
+    let digests = if busy {
+        0
+    } else {
+        let managers = authz::manager_roles();
+        in_batches(conn, |conn, after, limit| {
+            notifications::send_stale_digests(conn, after, limit, &managers)
+        })?
+        .0
+    };
+    Ok(ReminderReport { reminded, digests })
+}
+
+/// Runs `batch` (which handles at most `limit` rows of ids after `after`, by id) each in a
+/// transaction holding the reminders' lock, until it handles fewer; `true` when another
+/// instance holds the lock.
+fn in_batches(
+    conn: &mut PgConnection,
+    mut batch: impl FnMut(&mut PgConnection, Uuid, i64) -> DbResult<Batch>,
+) -> anyhow::Result<(usize, bool)> {
+    let mut total = 0;
+    let mut after = Uuid::nil();
+    loop {
+        let done = conn.transaction(|conn| -> anyhow::Result<Option<Batch>> {
+            if !notifications::try_lock_reminders(conn)? {
+                return Ok(None);
+            }
+            Ok(Some(batch(conn, after, BATCH)?))
+        })?;
+        let Some(done) = done else {
+            return Ok((total, true));
+        };
+        total += usize::try_from(done.handled).unwrap_or(0);
+        match done.last {
+            Some(last) if done.handled == BATCH => after = last,
+            _ => return Ok((total, false)),
+        }
+    }
+}
