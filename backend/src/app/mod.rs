@@ -5,6 +5,8 @@
 //!
 //! See `docs/ARCHITECTURE.md` for the layers and the dependency rule.
 
+pub mod council;
+
 use diesel::PgConnection;
 
 use crate::auth::Authenticated;

@@ -116,14 +116,14 @@ pub async fn adopt_plan(
                     PlanStatus::Adopted,
                     Some(adoption.adopted_on.get()),
                 )?;
-                crate::db::council::freeze_version(
+                Ok::<_, ApiError>(crate::db::council::freeze_version(
                     conn,
                     tenant,
                     plan,
                     adoption.adopted_on.get(),
                     adoption.deliberation.as_deref(),
                     actor.user_id,
-                )
+                )?)
             })?;
             plans::plan_tree(conn, tenant, plan)
         })
