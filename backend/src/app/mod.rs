@@ -6,12 +6,15 @@
 //! See `docs/ARCHITECTURE.md` for the layers and the dependency rule.
 
 pub mod council;
+pub mod interchange;
 
+use api_types::{ProblemCode, Role};
 use diesel::PgConnection;
 
 use crate::auth::Authenticated;
 use crate::authz::Actor;
 use crate::db::{Db, QueryStats, accounts, integrations};
+use crate::domain::TenantId;
 use crate::error::ApiError;
 
 /// The database, bound to the current request so its statements are counted for the
@@ -103,6 +106,23 @@ impl RequestDb {
                 f(conn, &actor)
             })
             .await
+    }
+}
+
+/// The CPAS a request is about: the one it names, else the actor's own; administrators,
+/// who have none, must name it.
+pub(crate) fn tenant_of_request(
+    actor: &Actor,
+    requested: Option<uuid::Uuid>,
+) -> Result<TenantId, ApiError> {
+    match (actor.role, requested) {
+        (_, Some(tenant)) => Ok(TenantId::new(tenant)),
+        (Role::Admin, None) => Err(ApiError::invalid_field(
+            "tenant_id",
+            ProblemCode::Required,
+            "name the CPAS",
+        )),
+        (_, None) => actor.tenant(),
     }
 }
 
