@@ -485,6 +485,14 @@ pub const CONSTRAINT_REFUSALS: &[(&str, Refusal)] = &[
         },
     ),
     (
+        "plan_versions_deliberation_check",
+        Refusal::Field {
+            field: "deliberation",
+            code: ProblemCode::TooLong,
+            message: Some("at most 200 characters"),
+        },
+    ),
+    (
         "users_email_unique",
         Refusal::Conflict {
             code: ProblemCode::EmailTaken,

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use docx_rs::{Docx, Paragraph, Run, Style, StyleType, Table, TableCell, TableRow, WidthType};
 use uuid::Uuid;
 
-use crate::db::council::Decision;
+use crate::domain::council::Decision;
 use crate::texts::DocumentTexts;
 
 /// Everything the report shows.

@@ -7,8 +7,10 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod council;
 pub mod demo;
 pub mod integrations;
+pub mod interchange;
 pub mod notifications;
 pub mod organisations;
 pub mod plans;

@@ -5,24 +5,21 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use super::DbResult;
 use super::schema::{action_organisations, actions, journal_entries, objectives, organisations};
 use super::stored::Stored;
-use super::structure;
-use crate::domain::{Label, PlanId, TenantId};
-use crate::error::ApiError;
-use crate::interchange::Draft;
-use crate::interchange::xlsx::Extras;
+use crate::domain::{PlanId, TenantId};
+use crate::interchange::{Draft, DraftAction};
 
-/// Creates a draft plan from a validated file, in a handful of statements whatever its
-/// size. Organisations named in the file and unknown to the CPAS are created (kind
-/// `other`). Runs in the caller's transaction.
-pub fn import_plan(
+/// Writes the objectives and actions of a validated file into the new, empty plan `plan`,
+/// in a handful of statements whatever its size. Organisations named in the file and
+/// unknown to the CPAS are created (kind `other`). Runs in the caller's transaction.
+pub fn insert_contents(
     conn: &mut PgConnection,
     tenant: TenantId,
-    title: &Label,
+    plan: PlanId,
     draft: &Draft,
-) -> Result<PlanId, ApiError> {
-    let plan = structure::create_plan(conn, tenant, title, (None, None))?;
+) -> DbResult<()> {
     let t = tenant.get();
 
     // Organisations, matched by name without regard to case.
@@ -117,7 +114,7 @@ pub fn import_plan(
     };
 
     // Actions, by chunks well under PostgreSQL's limit of bound parameters.
-    let all: Vec<(Uuid, usize, &crate::interchange::DraftAction)> = draft
+    let all: Vec<(Uuid, usize, &DraftAction)> = draft
         .strategic
         .iter()
         .flat_map(|os| &os.operational)
@@ -208,15 +205,14 @@ pub fn import_plan(
             .values(rows)
             .execute(conn)?;
     }
-    Ok(plan)
+    Ok(())
 }
 
-/// Indicators, budget and the latest journal note of each action of a plan, for the
-/// workbook.
-pub fn extras(
+/// The latest journal note of each of `action_ids` that has one.
+pub fn latest_notes(
     conn: &mut PgConnection,
     action_ids: &[Uuid],
-) -> Result<HashMap<Uuid, Extras>, ApiError> {
+) -> DbResult<HashMap<Uuid, String>> {
     let notes: Vec<(Uuid, String)> = journal_entries::table
         .filter(journal_entries::action_id.eq_any(action_ids))
         .order((
@@ -226,19 +222,5 @@ pub fn extras(
         .distinct_on(journal_entries::action_id)
         .select((journal_entries::action_id, journal_entries::body))
         .load(conn)?;
-    let notes: HashMap<Uuid, String> = notes.into_iter().collect();
-    let mut extras = HashMap::new();
-    let mut details = structure::measures_details(conn, action_ids)?;
-    for id in action_ids {
-        let (indicators, budget) = details.remove(id).unwrap_or_default();
-        extras.insert(
-            *id,
-            Extras {
-                indicators,
-                budget,
-                latest_note: notes.get(id).cloned().unwrap_or_default(),
-            },
-        );
-    }
-    Ok(extras)
+    Ok(notes.into_iter().collect())
 }

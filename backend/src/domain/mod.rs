@@ -1,6 +1,7 @@
 //! Domain types that are parsed once at the edge and trusted afterwards.
 
 pub mod calendar;
+pub mod council;
 pub mod follow_up;
 mod ids;
 pub mod text;

@@ -5,32 +5,17 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use api_types::PlanDate;
 use api_types::{
-    NewEvaluation, NewPlanVersion, PlanComparison, PlanEvaluation, PlanVersion, Problem,
-    ProblemCode, PublicPlan,
+    NewEvaluation, NewPlanVersion, PlanComparison, PlanEvaluation, PlanVersion, Problem, PublicPlan,
 };
-use diesel::Connection;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{DocumentLanguage, Json, LanguageQuery, RequestDb};
+use crate::app::council;
 use crate::auth::Authenticated;
-use crate::authz::{self, Actor, Permission, Scope};
-use crate::db::{self, council};
-use crate::domain::{PlanId, TenantId};
+use crate::domain::PlanId;
 use crate::error::ApiError;
-use crate::report::{self, Report};
-
-fn reader_tenant(actor: &Actor) -> Result<TenantId, ApiError> {
-    let tenant = actor.tenant()?;
-    authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
-    Ok(tenant)
-}
-
-fn editor_tenant(actor: &Actor) -> Result<TenantId, ApiError> {
-    let tenant = actor.tenant()?;
-    authz::ensure(actor, Permission::EditPlanStructure, Scope::Tenant(tenant))?;
-    Ok(tenant)
-}
+use crate::report;
 
 /// Puts an adopted plan on the public transparency page (`/public/{cpas}/{plan}`).
 #[utoipa::path(
@@ -46,11 +31,7 @@ pub async fn publish(
     auth: Authenticated,
     plan: web::Path<PlanId>,
 ) -> Result<HttpResponse, ApiError> {
-    let plan = plan.into_inner();
-    db.run_as(&auth, move |conn, actor| {
-        council::set_published(conn, editor_tenant(actor)?, plan, true)
-    })
-    .await?;
+    council::publish(&db, &auth, plan.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -67,11 +48,7 @@ pub async fn unpublish(
     auth: Authenticated,
     plan: web::Path<PlanId>,
 ) -> Result<HttpResponse, ApiError> {
-    let plan = plan.into_inner();
-    db.run_as(&auth, move |conn, actor| {
-        council::set_published(conn, editor_tenant(actor)?, plan, false)
-    })
-    .await?;
+    council::unpublish(&db, &auth, plan.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -87,13 +64,9 @@ pub async fn list_versions(
     auth: Authenticated,
     plan: web::Path<PlanId>,
 ) -> Result<web::Json<Vec<PlanVersion>>, ApiError> {
-    let plan = plan.into_inner();
-    let list = db
-        .run_as(&auth, move |conn, actor| {
-            council::list_versions(conn, reader_tenant(actor)?, plan)
-        })
-        .await?;
-    Ok(web::Json(list))
+    Ok(web::Json(
+        council::versions(&db, &auth, plan.into_inner()).await?,
+    ))
 }
 
 /// The council adopted the actualised plan: it is frozen as the next version.
@@ -112,29 +85,7 @@ pub async fn readopt(
     plan: web::Path<PlanId>,
     body: Json<NewPlanVersion>,
 ) -> Result<HttpResponse, ApiError> {
-    let (plan, input) = (plan.into_inner(), body.into_inner());
-    let version = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = editor_tenant(actor)?;
-            conn.transaction(|conn| {
-                let tree = db::plans::plan_tree_within(conn, tenant, plan)?;
-                if tree.status != api_types::PlanStatus::Adopted {
-                    return Err(ApiError::Conflict {
-                        code: ProblemCode::NotAdopted,
-                        detail: "only an adopted plan is actualised; adopt it first".to_owned(),
-                    });
-                }
-                council::freeze_version(
-                    conn,
-                    tenant,
-                    plan,
-                    input.adopted_on.get(),
-                    input.deliberation.as_deref(),
-                    actor.user_id,
-                )
-            })
-        })
-        .await?;
+    let version = council::readopt(&db, &auth, plan.into_inner(), body.into_inner()).await?;
     Ok(HttpResponse::Created().json(version))
 }
 
@@ -150,13 +101,9 @@ pub async fn list_evaluations(
     auth: Authenticated,
     plan: web::Path<PlanId>,
 ) -> Result<web::Json<Vec<PlanEvaluation>>, ApiError> {
-    let plan = plan.into_inner();
-    let list = db
-        .run_as(&auth, move |conn, actor| {
-            council::list_evaluations(conn, reader_tenant(actor)?, plan)
-        })
-        .await?;
-    Ok(web::Json(list))
+    Ok(web::Json(
+        council::evaluations(&db, &auth, plan.into_inner()).await?,
+    ))
 }
 
 /// Freezes all the follow-up data as the mid-term or the final evaluation.
@@ -174,12 +121,7 @@ pub async fn create_evaluation(
     plan: web::Path<PlanId>,
     body: Json<NewEvaluation>,
 ) -> Result<HttpResponse, ApiError> {
-    let (plan, input) = (plan.into_inner(), body.into_inner());
-    let evaluation = db
-        .run_as(&auth, move |conn, actor| {
-            council::create_evaluation(conn, editor_tenant(actor)?, plan, &input, actor.user_id)
-        })
-        .await?;
+    let evaluation = council::evaluate(&db, &auth, plan.into_inner(), body.into_inner()).await?;
     Ok(HttpResponse::Created().json(evaluation))
 }
 
@@ -210,17 +152,9 @@ pub async fn compare(
     plan: web::Path<PlanId>,
     query: web::Query<CompareQuery>,
 ) -> Result<web::Json<PlanComparison>, ApiError> {
-    let plan = plan.into_inner();
     let CompareQuery { from, to } = query.into_inner();
     let to = to.unwrap_or_else(|| "current".to_owned());
-    let comparison = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = reader_tenant(actor)?;
-            let before = council::state(conn, tenant, plan, &from)?;
-            let after = council::state(conn, tenant, plan, &to)?;
-            Ok(council::compare(&from, &before, &to, &after))
-        })
-        .await?;
+    let comparison = council::compare(&db, &auth, plan.into_inner(), from, to).await?;
     Ok(web::Json(comparison))
 }
 
@@ -270,45 +204,15 @@ pub async fn evaluation_report(
     query: web::Query<ReportQuery>,
     DocumentLanguage(language): DocumentLanguage,
 ) -> Result<HttpResponse, ApiError> {
-    let plan = plan.into_inner();
     let query = query.into_inner();
-    let built = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = reader_tenant(actor)?;
-            let tree = db::plans::plan_tree(conn, tenant, plan)?;
-            let until = query
-                .until
-                .map(PlanDate::get)
-                .unwrap_or_else(crate::domain::calendar::today);
-            let since = query
-                .since
-                .map(PlanDate::get)
-                .or(tree.adopted_on)
-                .unwrap_or_else(|| until - chrono::Duration::days(365));
-            // A period the user chose the wrong way round reports nothing: say so. (A
-            // default start after a chosen end only makes the period start there.)
-            let since = match query.since {
-                Some(_) if since > until => {
-                    return Err(ApiError::invalid_field(
-                        "until",
-                        ProblemCode::BeforeStart,
-                        "the end of the period comes before its start",
-                    ));
-                }
-                _ => since.min(until),
-            };
-            let ids: Vec<_> = tree.actions().map(|action| action.id).collect();
-            let measures = db::structure::measures_details(conn, &ids)?;
-            let decisions = council::decisions(conn, tenant, plan, since, until)?;
-            Ok(Report {
-                tree,
-                since,
-                until,
-                measures,
-                decisions,
-            })
-        })
-        .await?;
+    let built = council::report(
+        &db,
+        &auth,
+        plan.into_inner(),
+        query.since.map(PlanDate::get),
+        query.until.map(PlanDate::get),
+    )
+    .await?;
     match query.format {
         ReportFormat::Html => Ok(HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
@@ -346,9 +250,7 @@ pub async fn public_plan_json(
     path: web::Path<(String, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (tenant, plan) = path.into_inner();
-    let public = db
-        .run(move |conn| council::public_plan(conn, &tenant, plan))
-        .await?;
+    let public = council::public_plan(&db, tenant, plan).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .json(public))
@@ -369,9 +271,7 @@ pub async fn public_page(
 ) -> Result<HttpResponse, ApiError> {
     let (tenant, plan) = path.into_inner();
     let json_url = format!("/api/v1/public/{tenant}/plans/{plan}");
-    let public = db
-        .run(move |conn| council::public_plan(conn, &tenant, plan))
-        .await?;
+    let public = council::public_plan(&db, tenant, plan).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "no-cache"))

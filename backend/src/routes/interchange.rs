@@ -6,17 +6,14 @@ use std::sync::Arc;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use api_types::{FieldError, PlanTree, Problem};
-use diesel::Connection;
 use futures_util::StreamExt;
 use serde::Deserialize;
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
-use super::organisations::tenant_of_request;
 use super::{DocumentLanguage, LanguageQuery, RequestDb};
+use crate::app::interchange::{self as import_export, Imported};
 use crate::auth::Authenticated;
-use crate::authz::{self, Permission, Scope};
-use crate::db;
 use crate::domain::{Label, PlanId};
 use crate::error::ApiError;
 use crate::interchange::{self, Refusal, RowError, limits, xlsx};
@@ -66,34 +63,27 @@ pub async fn export_plan(
     query: web::Query<ExportQuery>,
     DocumentLanguage(language): DocumentLanguage,
 ) -> Result<HttpResponse, ApiError> {
-    let (plan_id, format) = (plan_id.into_inner(), query.format);
-    let (tree, extras) = db
-        .run_as(&auth, move |conn, actor| {
-            let tenant = actor.tenant()?;
-            authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
-            let tree = db::plans::plan_tree(conn, tenant, plan_id)?;
-            let extras = match format {
-                ExportFormat::Csv => Default::default(),
-                ExportFormat::Xlsx => {
-                    let ids: Vec<Uuid> = tree.actions().map(|a| a.id).collect();
-                    db::interchange::extras(conn, &ids)?
-                }
-            };
-            Ok((tree, extras))
-        })
-        .await?;
-    let name = file_name(&tree);
-    let (bytes, content_type, extension) = match format {
-        ExportFormat::Csv => (
-            interchange::to_csv(&tree, language).map_err(|e| ApiError::Internal(e.into()))?,
-            "text/csv; charset=utf-8",
-            "csv",
-        ),
-        ExportFormat::Xlsx => (
-            xlsx::to_xlsx(&tree, &extras, language).map_err(|e| ApiError::Internal(e.into()))?,
-            XLSX,
-            "xlsx",
-        ),
+    let plan_id = plan_id.into_inner();
+    let (name, bytes, content_type, extension) = match query.format {
+        ExportFormat::Csv => {
+            let tree = import_export::export(&db, &auth, plan_id).await?;
+            (
+                file_name(&tree),
+                interchange::to_csv(&tree, language).map_err(|e| ApiError::Internal(e.into()))?,
+                "text/csv; charset=utf-8",
+                "csv",
+            )
+        }
+        ExportFormat::Xlsx => {
+            let (tree, extras) = import_export::export_workbook(&db, &auth, plan_id).await?;
+            (
+                file_name(&tree),
+                xlsx::to_xlsx(&tree, &extras, language)
+                    .map_err(|e| ApiError::Internal(e.into()))?,
+                XLSX,
+                "xlsx",
+            )
+        }
     };
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))
@@ -129,25 +119,6 @@ pub struct ImportQuery {
     pub dry_run: bool,
     /// The CPAS (platform administrators only).
     pub tenant_id: Option<Uuid>,
-}
-
-/// What an import transaction ends with: the plan, or the preview of a dry run (rolled
-/// back), or an error.
-enum Ending {
-    Failed(ApiError),
-    Preview(Box<PlanTree>),
-}
-
-impl From<diesel::result::Error> for Ending {
-    fn from(error: diesel::result::Error) -> Self {
-        Ending::Failed(error.into())
-    }
-}
-
-impl From<ApiError> for Ending {
-    fn from(error: ApiError) -> Self {
-        Ending::Failed(error)
-    }
 }
 
 /// How many imports one instance runs at a time (`PST_IMPORT_CONCURRENCY`): each holds a
@@ -207,14 +178,7 @@ pub async fn import_plan(
     let query = query.into_inner();
     let title = Label::parse(&query.title, "title", 500)?;
     // Who may import is settled before a byte of the file is read.
-    let requested = query.tenant_id;
-    let tenant = db
-        .run_as(&auth, move |_, actor| {
-            let tenant = tenant_of_request(actor, requested)?;
-            authz::ensure(actor, Permission::ImportPlans, Scope::Tenant(tenant))?;
-            Ok(tenant)
-        })
-        .await?;
+    let tenant = import_export::authorize_import(&db, &auth, query.tenant_id).await?;
     // Held until the plan is written: the file, its parsing and the transaction.
     let _slot = slots
         .0
@@ -238,37 +202,16 @@ pub async fn import_plan(
             Refusal::TooLarge(detail) => ApiError::FileTooLarge { detail },
             Refusal::Problems(problems) => report(problems),
         })?;
-    let dry_run = query.dry_run;
-    let ended = db
-        .run_as(&auth, move |conn, actor| {
-            authz::ensure(actor, Permission::ImportPlans, Scope::Tenant(tenant))?;
-            let outcome = conn.transaction::<PlanTree, Ending, _>(|conn| {
-                let plan = db::interchange::import_plan(conn, tenant, &title, &draft)?;
-                let tree = db::plans::plan_tree_within(conn, tenant, plan)?;
-                if dry_run {
-                    // Rolled back: the preview is exactly what the import would create.
-                    Err(Ending::Preview(Box::new(tree)))
-                } else {
-                    Ok(tree)
-                }
-            });
-            // The plan of a large file is a large answer: written here, off the workers.
-            let (tree, dry_run) = match outcome {
-                Ok(tree) => (tree, false),
-                Err(Ending::Preview(tree)) => (*tree, true),
-                Err(Ending::Failed(error)) => return Err(error),
-            };
-            let json = serde_json::to_vec(&tree).map_err(|e| ApiError::Internal(e.into()))?;
-            Ok((tree.id, json, dry_run))
-        })
-        .await?;
+    let Imported { plan, json: body } =
+        import_export::import(&db, &auth, tenant, title, draft, query.dry_run).await?;
     let json = (header::CONTENT_TYPE, "application/json");
-    match ended {
-        (_, body, true) => Ok(HttpResponse::Ok().insert_header(json).body(body)),
-        (plan, body, false) => Ok(HttpResponse::Created()
+    if query.dry_run {
+        Ok(HttpResponse::Ok().insert_header(json).body(body))
+    } else {
+        Ok(HttpResponse::Created()
             .insert_header(json)
             .insert_header((header::LOCATION, format!("/api/v1/plans/{plan}")))
-            .body(body)),
+            .body(body))
     }
 }
 

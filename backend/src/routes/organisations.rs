@@ -6,7 +6,6 @@ use api_types::{NewOrganisation, NewTenant, OrganisationSummary, Problem, Tenant
 use super::users::TenantFilter;
 use super::{Json, RequestDb};
 use crate::app::organisations;
-pub(crate) use crate::app::tenant_of_request;
 use crate::auth::Authenticated;
 use crate::domain::{Label, Slug};
 use crate::error::ApiError;

@@ -1,0 +1,149 @@
+//! The plan as a spreadsheet, and a plan brought in from one.
+
+use std::collections::HashMap;
+
+use api_types::PlanTree;
+use diesel::Connection;
+use uuid::Uuid;
+
+use super::{RequestDb, tenant_of_request};
+use crate::auth::Authenticated;
+use crate::authz::{self, Actor, Permission, Scope};
+use crate::db::{self, DbError, plans, structure};
+use crate::domain::{Label, PlanId, TenantId};
+use crate::error::ApiError;
+use crate::interchange::Draft;
+use crate::interchange::xlsx::Extras;
+
+fn reader_tenant(actor: &Actor) -> Result<TenantId, ApiError> {
+    let tenant = actor.tenant()?;
+    authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
+    Ok(tenant)
+}
+
+/// The plan to export in the interchange columns.
+pub async fn export(
+    db: &RequestDb,
+    auth: &Authenticated,
+    plan: PlanId,
+) -> Result<PlanTree, ApiError> {
+    db.run_as(auth, move |conn, actor| {
+        plans::plan_tree(conn, reader_tenant(actor)?, plan)
+    })
+    .await
+}
+
+/// The plan to export as a workbook, with what the workbook shows beyond the tree: the
+/// indicators, the budget and the latest journal note of each action.
+pub async fn export_workbook(
+    db: &RequestDb,
+    auth: &Authenticated,
+    plan: PlanId,
+) -> Result<(PlanTree, HashMap<Uuid, Extras>), ApiError> {
+    db.run_as(auth, move |conn, actor| {
+        let tree = plans::plan_tree(conn, reader_tenant(actor)?, plan)?;
+        let ids: Vec<Uuid> = tree.actions().map(|a| a.id).collect();
+        let notes = db::interchange::latest_notes(conn, &ids)?;
+        let mut measures = structure::measures_details(conn, &ids)?;
+        let extras = ids
+            .iter()
+            .map(|id| {
+                let (indicators, budget) = measures.remove(id).unwrap_or_default();
+                let extra = Extras {
+                    indicators,
+                    budget,
+                    latest_note: notes.get(id).cloned().unwrap_or_default(),
+                };
+                (*id, extra)
+            })
+            .collect();
+        Ok((tree, extras))
+    })
+    .await
+}
+
+/// The CPAS a file is imported into, once the caller is known to be allowed to: settled
+/// before a byte of the file is read.
+pub async fn authorize_import(
+    db: &RequestDb,
+    auth: &Authenticated,
+    requested: Option<Uuid>,
+) -> Result<TenantId, ApiError> {
+    db.run_as(auth, move |_, actor| {
+        let tenant = tenant_of_request(actor, requested)?;
+        authz::ensure(actor, Permission::ImportPlans, Scope::Tenant(tenant))?;
+        Ok(tenant)
+    })
+    .await
+}
+
+/// A plan imported, or previewed by a dry run.
+pub struct Imported {
+    pub plan: Uuid,
+    /// The plan as JSON: the plan of a large file is a large answer, written off the
+    /// request workers.
+    pub json: Vec<u8>,
+}
+
+/// What an import transaction ends with: the plan, or the preview of a dry run (rolled
+/// back), or an error.
+enum Ending {
+    Failed(ApiError),
+    Preview(Box<PlanTree>),
+}
+
+impl From<diesel::result::Error> for Ending {
+    fn from(error: diesel::result::Error) -> Self {
+        Ending::Failed(error.into())
+    }
+}
+
+impl From<DbError> for Ending {
+    fn from(error: DbError) -> Self {
+        Ending::Failed(error.into())
+    }
+}
+
+impl From<ApiError> for Ending {
+    fn from(error: ApiError) -> Self {
+        Ending::Failed(error)
+    }
+}
+
+/// Creates a draft plan titled `title` from a validated file in the CPAS `tenant` (see
+/// [`authorize_import`]); organisations the CPAS does not have yet are created. A
+/// `dry_run` writes nothing and answers the plan that would be created.
+pub async fn import(
+    db: &RequestDb,
+    auth: &Authenticated,
+    tenant: TenantId,
+    title: Label,
+    draft: Draft,
+    dry_run: bool,
+) -> Result<Imported, ApiError> {
+    db.run_as(auth, move |conn, actor| {
+        authz::ensure(actor, Permission::ImportPlans, Scope::Tenant(tenant))?;
+        let outcome = conn.transaction::<PlanTree, Ending, _>(|conn| {
+            let plan = structure::create_plan(conn, tenant, &title, (None, None))?;
+            db::interchange::insert_contents(conn, tenant, plan, &draft)?;
+            let tree = plans::plan_tree_within(conn, tenant, plan)?;
+            if dry_run {
+                // Rolled back: the preview is exactly what the import would create.
+                Err(Ending::Preview(Box::new(tree)))
+            } else {
+                Ok(tree)
+            }
+        });
+        let tree = match outcome {
+            Ok(tree) => tree,
+            Err(Ending::Preview(tree)) => *tree,
+            Err(Ending::Failed(error)) => return Err(error),
+        };
+        let json = serde_json::to_vec(&tree).map_err(|e| ApiError::Internal(e.into()))?;
+        Ok(Imported {
+            plan: tree.id,
+            json,
+        })
+    })
+    .await
+}
