@@ -568,6 +568,8 @@ impl From<DbError> for ApiError {
     }
 }
 
+/// Diesel's `transaction`, which the use cases open, needs its error to take diesel's own;
+/// it goes through the same translation.
 impl From<diesel::result::Error> for ApiError {
     fn from(error: diesel::result::Error) -> Self {
         DbError::from(error).into()

@@ -35,19 +35,6 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ("app", &["routes", "jobs", "startup"]),
 ];
 
-/// Dependencies that break the rule today and are being moved out (file, module used).
-/// Each must still exist (so the list only shrinks), and no other may appear.
-const BEING_MOVED: &[(&str, &str)] = &[
-    ("db/actions.rs", "error"),
-    ("db/integrations.rs", "error"),
-    ("db/plans.rs", "error"),
-    ("db/search.rs", "error"),
-];
-
-/// Files of `db` and `routes` that still open a transaction, being moved to `app`.
-const TRANSACTIONS_BEING_MOVED: &[&str] =
-    &["db/plans.rs", "routes/council.rs", "routes/interchange.rs"];
-
 fn backend_src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../backend/src")
 }
@@ -208,26 +195,16 @@ fn violations() -> BTreeSet<(String, String)> {
 #[test]
 fn the_server_keeps_its_dependency_rule() {
     let found = violations();
-    let being_moved: BTreeSet<(String, String)> = BEING_MOVED
-        .iter()
-        .map(|(file, used)| ((*file).to_owned(), (*used).to_owned()))
-        .collect();
-    let new: Vec<_> = found.difference(&being_moved).collect();
     assert!(
-        new.is_empty(),
-        "forbidden dependencies (see the rule at the top of tests/api/architecture.rs): {new:?}"
-    );
-    let gone: Vec<_> = being_moved.difference(&found).collect();
-    assert!(
-        gone.is_empty(),
-        "no longer there, remove them from BEING_MOVED: {gone:?}"
+        found.is_empty(),
+        "forbidden dependencies (see the rule at the top of tests/api/architecture.rs): {found:?}"
     );
 }
 
 #[test]
 fn only_use_cases_open_transactions() {
     let root = backend_src();
-    let opening: BTreeSet<String> = rust_files(&root)
+    let opening: Vec<String> = rust_files(&root)
         .into_iter()
         .filter(|file| {
             let module = module_of(file.strip_prefix(&root).expect("under backend/src"));
@@ -240,19 +217,9 @@ fn only_use_cases_open_transactions() {
                 .to_string()
         })
         .collect();
-    let being_moved: BTreeSet<String> = TRANSACTIONS_BEING_MOVED
-        .iter()
-        .map(|file| (*file).to_owned())
-        .collect();
-    let new: Vec<_> = opening.difference(&being_moved).collect();
     assert!(
-        new.is_empty(),
-        "db and routes open no transaction, their use case does: {new:?}"
-    );
-    let gone: Vec<_> = being_moved.difference(&opening).collect();
-    assert!(
-        gone.is_empty(),
-        "no longer there, remove them from TRANSACTIONS_BEING_MOVED: {gone:?}"
+        opening.is_empty(),
+        "db and routes open no transaction, their use case does: {opening:?}"
     );
 }
 

@@ -82,7 +82,7 @@ pub async fn readopt(
     db.run_as(auth, move |conn, actor| {
         let tenant = editor_tenant(actor)?;
         conn.transaction(|conn| {
-            let tree = plans::plan_tree_within(conn, tenant, plan)?;
+            let tree = plans::plan_tree_of(conn, tenant, plan)?;
             if tree.status != PlanStatus::Adopted {
                 return Err(ApiError::Conflict {
                     code: ProblemCode::NotAdopted,
@@ -126,7 +126,7 @@ pub async fn evaluate(
 ) -> Result<PlanEvaluation, ApiError> {
     db.run_as(auth, move |conn, actor| {
         let tenant = editor_tenant(actor)?;
-        let tree = plans::plan_tree(conn, tenant, plan)?;
+        let tree = crate::app::plans::read_tree(conn, tenant, plan)?;
         if tree.status == PlanStatus::Draft {
             return Err(ApiError::Conflict {
                 code: ProblemCode::NotAdopted,
@@ -177,7 +177,7 @@ fn state(
     name: &str,
 ) -> Result<PlanTree, ApiError> {
     let tree = match PlanState::parse(name)? {
-        PlanState::Current => return plans::plan_tree(conn, tenant, plan),
+        PlanState::Current => return crate::app::plans::read_tree(conn, tenant, plan),
         PlanState::Version(number) => council::version_tree(conn, tenant, plan, number)?,
         PlanState::Evaluation(kind) => council::evaluation_tree(conn, tenant, plan, &kind)?,
     };
@@ -197,7 +197,7 @@ pub async fn report(
 ) -> Result<Report, ApiError> {
     db.run_as(auth, move |conn, actor| {
         let tenant = reader_tenant(actor)?;
-        let tree = plans::plan_tree(conn, tenant, plan)?;
+        let tree = crate::app::plans::read_tree(conn, tenant, plan)?;
         let until = until.unwrap_or_else(calendar::today);
         let start = since
             .or(tree.adopted_on)
@@ -240,7 +240,7 @@ pub async fn public_plan(
                 resource: "published plan",
             });
         };
-        let tree = plans::plan_tree(conn, tenant, PlanId::new(plan))?;
+        let tree = crate::app::plans::read_tree(conn, tenant, PlanId::new(plan))?;
         Ok(public_view(&tree))
     })
     .await

@@ -28,7 +28,7 @@ pub async fn export(
     plan: PlanId,
 ) -> Result<PlanTree, ApiError> {
     db.run_as(auth, move |conn, actor| {
-        plans::plan_tree(conn, reader_tenant(actor)?, plan)
+        crate::app::plans::read_tree(conn, reader_tenant(actor)?, plan)
     })
     .await
 }
@@ -41,7 +41,7 @@ pub async fn export_workbook(
     plan: PlanId,
 ) -> Result<(PlanTree, HashMap<Uuid, Extras>), ApiError> {
     db.run_as(auth, move |conn, actor| {
-        let tree = plans::plan_tree(conn, reader_tenant(actor)?, plan)?;
+        let tree = crate::app::plans::read_tree(conn, reader_tenant(actor)?, plan)?;
         let ids: Vec<Uuid> = tree.actions().map(|a| a.id).collect();
         let notes = db::interchange::latest_notes(conn, &ids)?;
         let mut measures = structure::measures_details(conn, &ids)?;
@@ -126,7 +126,7 @@ pub async fn import(
         let outcome = conn.transaction::<PlanTree, Ending, _>(|conn| {
             let plan = structure::create_plan(conn, tenant, &title, (None, None))?;
             db::interchange::insert_contents(conn, tenant, plan, &draft)?;
-            let tree = plans::plan_tree_within(conn, tenant, plan)?;
+            let tree = plans::plan_tree_of(conn, tenant, plan)?;
             if dry_run {
                 // Rolled back: the preview is exactly what the import would create.
                 Err(Ending::Preview(Box::new(tree)))

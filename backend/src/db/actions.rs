@@ -10,8 +10,8 @@ use super::rules::{self, Flags};
 use super::schema::{action_organisations, actions, objectives, organisations, plans};
 use super::stored;
 use super::stored::Stored;
+use super::{DbError, DbResult};
 use crate::domain::{ActionId, TenantId};
-use crate::error::ApiError;
 
 /// An action with its plan (id, title) and objective (code, title).
 type Located = (Action, Flags, Plan, (String, String));
@@ -22,7 +22,7 @@ pub fn load_action(
     conn: &mut PgConnection,
     tenant: TenantId,
     id: ActionId,
-) -> Result<(wire::ActionDetail, Vec<Uuid>), ApiError> {
+) -> DbResult<(wire::ActionDetail, Vec<Uuid>)> {
     let found: Option<Located> = actions::table
         .inner_join(objectives::table)
         .inner_join(plans::table.on(plans::id.eq(actions::plan_id)))
@@ -38,7 +38,7 @@ pub fn load_action(
         .first(conn)
         .optional()?;
     let Some((action, flags, plan, (objective_code, objective_title))) = found else {
-        return Err(ApiError::NotFound { resource: "action" });
+        return Err(DbError::NotFound("action"));
     };
     let links: Vec<(ActionOrganisation, Organisation)> = action_organisations::table
         .inner_join(organisations::table)
@@ -77,7 +77,7 @@ pub fn of_organisation(
     conn: &mut PgConnection,
     tenant: TenantId,
     organisation: Uuid,
-) -> Result<Vec<wire::ActionRef>, ApiError> {
+) -> DbResult<Vec<wire::ActionRef>> {
     let rows: Vec<(Action, Flags, Plan, String, Stored<wire::OrgRole>)> =
         action_organisations::table
             .inner_join(actions::table.inner_join(objectives::table))

@@ -73,10 +73,7 @@ pub fn freeze_version(
     actor: Uuid,
 ) -> DbResult<wire::PlanVersion> {
     let deliberation = deliberation.map(str::trim).filter(|d| !d.is_empty());
-    // `db::plans` answers `ApiError` until it moves to `DbResult`: its error is carried as
-    // a fault, for the caller found the plan earlier in this transaction.
-    let tree =
-        plans::plan_tree_within(conn, tenant, plan).map_err(|e| DbError::Internal(e.into()))?;
+    let tree = plans::plan_tree_of(conn, tenant, plan)?;
     let last: Option<i32> = plan_versions::table
         .filter(plan_versions::plan_id.eq(plan.get()))
         .select(diesel::dsl::max(plan_versions::number))

@@ -563,15 +563,12 @@ pub(crate) fn event_payload(
 /// statement (`INSERT … SELECT`: nothing is written when none did). Called in the
 /// transaction of the change, so an event is sent if and only if the change committed.
 /// `follow_up::propose` writes the same rows inside its own statement.
-///
-/// Still answers `ApiError`: `follow_up`'s writes return its result as theirs until they
-/// answer `DbResult` too.
 pub fn enqueue(
     conn: &mut PgConnection,
     tenant: TenantId,
     event: wire::WebhookEvent,
     data: impl serde::Serialize,
-) -> Result<(), crate::error::ApiError> {
+) -> DbResult<()> {
     let (event_id, payload) = event_payload(tenant, event, data);
     diesel::insert_into(webhook_deliveries::table)
         .values(

@@ -18,7 +18,6 @@ use super::schema::{
 use super::stored;
 use super::{DbError, DbResult};
 use crate::domain::{PlanId, TenantId};
-use crate::error::ApiError;
 
 /// The plans of a CPAS with their counts, oldest first. Three statements.
 pub fn list_plans(conn: &mut PgConnection, tenant: TenantId) -> DbResult<Vec<wire::PlanSummary>> {
@@ -79,32 +78,6 @@ pub fn plan_tree_of(
     id: PlanId,
 ) -> DbResult<wire::PlanTree> {
     load_tree(conn, tenant, id.get()).map(|(tree, _)| tree)
-}
-
-// The two readers below answer `ApiError` and open their own snapshot for the council's
-// and the interchange's code (`db/council.rs`, `routes/council.rs`,
-// `routes/interchange.rs`), being moved to their use cases: those will read the tree with
-// [`plan_tree_of`] in the snapshot or transaction they open, and these two go.
-
-/// [`plan_tree_of`] in its own read-only snapshot.
-pub fn plan_tree(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: PlanId,
-) -> Result<wire::PlanTree, ApiError> {
-    conn.build_transaction()
-        .read_only()
-        .repeatable_read()
-        .run(|conn| Ok(plan_tree_of(conn, tenant, id)?))
-}
-
-/// [`plan_tree_of`] within the caller's transaction.
-pub fn plan_tree_within(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: PlanId,
-) -> Result<wire::PlanTree, ApiError> {
-    Ok(plan_tree_of(conn, tenant, id)?)
 }
 
 /// The content revision of a CPAS: raised at the commit of every change to what its plan

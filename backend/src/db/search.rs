@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Integer, Text, Uuid as SqlUuid};
 use uuid::Uuid;
 
+use super::DbResult;
 use super::models::{ActionOrganisation, Organisation};
 use super::plans::group_organisations;
 use super::rules;
@@ -16,7 +17,6 @@ use super::schema::{action_organisations, actions, objectives, organisations};
 use super::stored;
 use super::stored::Stored;
 use crate::domain::TenantId;
-use crate::error::ApiError;
 
 /// The largest page.
 pub const MAX_PER_PAGE: i64 = 200;
@@ -158,7 +158,7 @@ pub fn list_actions(
     descending: bool,
     page: i64,
     per_page: i64,
-) -> Result<wire::ActionPage, ApiError> {
+) -> DbResult<wire::ActionPage> {
     let per_page = per_page.clamp(1, MAX_PER_PAGE);
     let page = page.max(1);
 
@@ -255,7 +255,7 @@ pub fn list_actions(
                 collaborators,
             })
         })
-        .collect::<Result<Vec<_>, ApiError>>()?;
+        .collect::<DbResult<Vec<_>>>()?;
     Ok(wire::ActionPage {
         items,
         page,

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, web};
 use api_types::{ActionDetail, ActionEdit, ActionPage, HistoryEntry, Problem, ProblemCode};
 use serde_json::Value;
 
+use super::problems;
 use super::{Json, RequestDb};
 use crate::app::actions::{self, ActionFilter, PageRequest, Sort};
 use crate::app::proposals::{self, ExpectedVersion};
@@ -26,9 +27,7 @@ fn etag(version: i32) -> String {
     params(("action_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, body = ActionDetail, headers(("ETag" = String, description = "The action's version"))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
     )
 )]
 #[get("/actions/{action_id}")]
@@ -81,12 +80,9 @@ fn expected_version(
     request_body = ActionEdit,
     responses(
         (status = 200, body = ActionDetail),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
         (status = 409, description = "Stale `version`", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale `If-Match`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "No version given", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -115,8 +111,7 @@ pub async fn edit_action(
     params(("action_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, body = Vec<HistoryEntry>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
     )
 )]
 #[get("/actions/{action_id}/history")]
@@ -279,10 +274,6 @@ impl ActionQuery {
             ("Link" = String, description = "RFC 8288 links to the `first`, `prev`, `next` and `last` pages, \
                                               e.g. `</api/v1/actions?q=x&page=2>; rel=\"next\"`"),
         )),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/actions")]

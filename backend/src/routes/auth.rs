@@ -19,7 +19,6 @@ use crate::error::ApiError;
     request_body = LoginRequest,
     responses(
         (status = 200, body = TokenResponse),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong e-mail or password", body = Problem,
          content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts", body = Problem,
@@ -53,7 +52,9 @@ pub async fn login(
     request_body = RefreshRequest,
     responses(
         (status = 200, body = TokenResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "The refresh token is unknown, expired, revoked or \
+         reused (`invalid_refresh_token`, `refresh_token_reused`)", body = Problem,
+         content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/refresh")]
@@ -73,7 +74,6 @@ pub async fn refresh(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Logged out"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/logout")]

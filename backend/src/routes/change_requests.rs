@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::problems;
 use super::{Json, OptionalJson, RequestDb};
 use crate::app::proposals;
 use crate::auth::Authenticated;
@@ -31,9 +32,7 @@ use crate::error::ApiError;
     request_body = NewChangeRequest,
     responses(
         (status = 201, body = ChangeRequest),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
         (status = 409, description = "The action changed since `base_version` \
          (`version_conflict`); the author already has a pending proposal on it \
          (`proposal_already_pending`, naming it in `pending_change_request_id`); or the \
@@ -83,9 +82,6 @@ pub struct ChangeRequestQuery {
     params(ChangeRequestQuery),
     responses(
         (status = 200, body = Vec<ChangeRequest>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/change-requests")]
@@ -114,9 +110,7 @@ pub async fn list(
     params(("change_request_id" = Uuid, Path)),
     responses(
         (status = 200, body = ChangeRequest),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
     )
 )]
 #[get("/change-requests/{change_request_id}")]
@@ -141,12 +135,9 @@ pub async fn get_one(
     request_body(content = Option<Approval>),
     responses(
         (status = 200, body = ChangeRequest),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
         (status = 409, description = "Already decided, or the action changed", body = Problem,
          content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/change-requests/{change_request_id}/approve")]
@@ -170,9 +161,7 @@ pub async fn approve(
     request_body = Rejection,
     responses(
         (status = 200, body = ChangeRequest),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason", body = Problem,
          content_type = "application/problem+json"),
@@ -223,9 +212,7 @@ pub async fn reject(
     params(("change_request_id" = Uuid, Path)),
     responses(
         (status = 200, body = ChangeRequest),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
         (status = 409, body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -10,6 +10,7 @@ use api_types::{
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::problems;
 use super::{DocumentLanguage, Json, LanguageQuery, RequestDb};
 use crate::app::council;
 use crate::auth::Authenticated;
@@ -21,9 +22,7 @@ use crate::report;
 #[utoipa::path(
     operation_id = "publish_plan",tag = "council", security(("bearer" = [])), params(("plan_id" = Uuid, Path)),
     responses((status = 204, description = "Published"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
         (status = 409, description = "Not adopted", body = Problem, content_type = "application/problem+json")))]
 #[post("/plans/{plan_id}/publish")]
 pub async fn publish(
@@ -39,9 +38,7 @@ pub async fn publish(
 #[utoipa::path(
     operation_id = "unpublish_plan",tag = "council", security(("bearer" = [])), params(("plan_id" = Uuid, Path)),
     responses((status = 204, description = "Unpublished"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[post("/plans/{plan_id}/unpublish")]
 pub async fn unpublish(
     db: RequestDb,
@@ -56,8 +53,7 @@ pub async fn unpublish(
 #[utoipa::path(
     operation_id = "list_plan_versions",tag = "council", security(("bearer" = []), ("api_token" = ["plans:read"])), params(("plan_id" = Uuid, Path)),
     responses((status = 200, body = Vec<PlanVersion>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[get("/plans/{plan_id}/versions")]
 pub async fn list_versions(
     db: RequestDb,
@@ -73,11 +69,8 @@ pub async fn list_versions(
 #[utoipa::path(
     operation_id = "create_plan_version",tag = "council", security(("bearer" = [])), params(("plan_id" = Uuid, Path)), request_body = NewPlanVersion,
     responses((status = 201, body = PlanVersion),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not adopted yet: adopt it first", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound,
+        (status = 409, description = "Not adopted yet: adopt it first", body = Problem, content_type = "application/problem+json")))]
 #[post("/plans/{plan_id}/versions")]
 pub async fn readopt(
     db: RequestDb,
@@ -93,8 +86,7 @@ pub async fn readopt(
 #[utoipa::path(
     operation_id = "list_plan_evaluations",tag = "council", security(("bearer" = []), ("api_token" = ["plans:read"])), params(("plan_id" = Uuid, Path)),
     responses((status = 200, body = Vec<PlanEvaluation>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[get("/plans/{plan_id}/evaluations")]
 pub async fn list_evaluations(
     db: RequestDb,
@@ -110,9 +102,7 @@ pub async fn list_evaluations(
 #[utoipa::path(
     operation_id = "create_plan_evaluation",tag = "council", security(("bearer" = [])), params(("plan_id" = Uuid, Path)), request_body = NewEvaluation,
     responses((status = 201, body = PlanEvaluation),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
         (status = 409, description = "Already frozen, or the plan is a draft", body = Problem, content_type = "application/problem+json")))]
 #[post("/plans/{plan_id}/evaluations")]
 pub async fn create_evaluation(
@@ -142,9 +132,7 @@ pub struct CompareQuery {
 #[utoipa::path(
     operation_id = "compare_plan_states",tag = "council", security(("bearer" = []), ("api_token" = ["plans:read"])), params(("plan_id" = Uuid, Path), CompareQuery),
     responses((status = 200, body = PlanComparison),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[get("/plans/{plan_id}/compare")]
 pub async fn compare(
     db: RequestDb,
@@ -194,8 +182,7 @@ pub struct ReportQuery {
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         )),
         (status = 400, description = "`lang` is not `fr`, `nl` or `en` (`unsupported_language`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[get("/plans/{plan_id}/report")]
 pub async fn evaluation_report(
     db: RequestDb,

@@ -7,6 +7,7 @@ use api_types::{
 };
 use uuid::Uuid;
 
+use super::problems;
 use super::users::TenantFilter;
 use super::{Json, RequestDb};
 use crate::app::integrations;
@@ -19,10 +20,7 @@ use crate::secrets::Keyring;
 /// answer only: it is stored hashed.
 #[utoipa::path(tag = "integrations", security(("bearer" = [])), request_body = NewApiToken,
     responses((status = 201, body = ApiTokenCreated),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such CPAS (or another one)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such CPAS (or another one)", body = Problem, content_type = "application/problem+json")))]
 #[post("/api-tokens")]
 pub async fn create_api_token(
     db: RequestDb,
@@ -41,8 +39,6 @@ pub async fn create_api_token(
 /// The CPAS's API tokens, revoked ones included; never their secrets.
 #[utoipa::path(tag = "integrations", security(("bearer" = [])), params(TenantFilter),
     responses((status = 200, body = Vec<ApiToken>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such CPAS (or another one)", body = Problem, content_type = "application/problem+json")))]
 #[get("/api-tokens")]
 pub async fn list_api_tokens(
@@ -59,9 +55,7 @@ pub async fn list_api_tokens(
 #[utoipa::path(tag = "integrations", security(("bearer" = [])),
     params(("token_id" = Uuid, Path), TenantFilter),
     responses((status = 204, description = "Revoked"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[delete("/api-tokens/{token_id}")]
 pub async fn revoke_api_token(
     db: RequestDb,
@@ -78,10 +72,7 @@ pub async fn revoke_api_token(
 /// Its secret signs every delivery (`PST-Signature`). The secret is in this answer only: it
 /// is stored sealed and never listed; `rotate-secret` replaces it.
 #[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])), request_body = NewWebhook,
-    responses((status = 201, body = WebhookCreated),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, body = WebhookCreated)))]
 #[post("/webhooks")]
 pub async fn create_webhook(
     db: RequestDb,
@@ -114,9 +105,7 @@ pub async fn create_webhook(
 #[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     params(("webhook_id" = Uuid, Path)),
     responses((status = 200, body = WebhookSecretRotated),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[post("/webhooks/{webhook_id}/rotate-secret")]
 pub async fn rotate_webhook_secret(
     db: RequestDb,
@@ -132,9 +121,7 @@ pub async fn rotate_webhook_secret(
 
 /// The CPAS's webhook endpoints.
 #[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
-    responses((status = 200, body = Vec<Webhook>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<Webhook>)))]
 #[get("/webhooks")]
 pub async fn list_webhooks(
     db: RequestDb,
@@ -147,9 +134,7 @@ pub async fn list_webhooks(
 #[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     params(("webhook_id" = Uuid, Path)),
     responses((status = 200, body = Webhook),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[get("/webhooks/{webhook_id}")]
 pub async fn get_webhook(
     db: RequestDb,
@@ -165,11 +150,8 @@ pub async fn get_webhook(
 #[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     params(("webhook_id" = Uuid, Path)), request_body = WebhookPatch,
     responses((status = 200, body = Webhook),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound,
+        (status = 409, body = Problem, content_type = "application/problem+json")))]
 #[patch("/webhooks/{webhook_id}")]
 pub async fn update_webhook(
     db: RequestDb,
@@ -193,9 +175,7 @@ pub async fn update_webhook(
 #[utoipa::path(tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     params(("webhook_id" = Uuid, Path)),
     responses((status = 204, description = "Deleted"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[delete("/webhooks/{webhook_id}")]
 pub async fn delete_webhook(
     db: RequestDb,
@@ -211,9 +191,7 @@ pub async fn delete_webhook(
     operation_id = "list_webhook_deliveries",tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     params(("webhook_id" = Uuid, Path)),
     responses((status = 200, body = Vec<WebhookDelivery>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[get("/webhooks/{webhook_id}/deliveries")]
 pub async fn list_deliveries(
     db: RequestDb,
@@ -230,9 +208,7 @@ pub async fn list_deliveries(
     operation_id = "redeliver_webhook_delivery",tag = "integrations", security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     params(("webhook_id" = Uuid, Path), ("delivery_id" = Uuid, Path)),
     responses((status = 202, body = WebhookDelivery),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[post("/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver")]
 pub async fn redeliver(
     db: RequestDb,

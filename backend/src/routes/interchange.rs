@@ -11,6 +11,7 @@ use serde::Deserialize;
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
+use super::problems;
 use super::{DocumentLanguage, LanguageQuery, RequestDb};
 use crate::app::interchange::{self as import_export, Imported};
 use crate::auth::Authenticated;
@@ -52,9 +53,7 @@ pub struct ExportQuery {
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )),
         (status = 400, description = "`lang` is not `fr`, `nl` or `en` (`unsupported_language`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[get("/plans/{plan_id}/export")]
 pub async fn export_plan(
     db: RequestDb,
@@ -157,8 +156,6 @@ const IMPORT_RETRY_AFTER_SECS: u64 = 5;
     responses(
         (status = 201, description = "The plan created", body = PlanTree),
         (status = 200, description = "The plan that would be created (dry run)", body = PlanTree),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such CPAS (or another one)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The file, or a part of the workbook once inflated, is over its limit",
          body = Problem, content_type = "application/problem+json"),

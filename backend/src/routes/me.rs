@@ -21,7 +21,6 @@ use crate::error::ApiError;
     security(("bearer" = [])),
     responses(
         (status = 200, body = User),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me")]
@@ -43,7 +42,6 @@ pub async fn me(db: RequestDb, auth: Person) -> Result<web::Json<User>, ApiError
     request_body = PasswordChange,
     responses(
         (status = 204, description = "Password changed; the caller's other sessions ended"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current password, the same one again, or a weak new one", body = Problem,
          content_type = "application/problem+json"),
     )
@@ -66,7 +64,6 @@ pub async fn change_password(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<SessionInfo>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/sessions")]
@@ -87,7 +84,6 @@ pub async fn my_sessions(
     params(("session_id" = Uuid, Path, description = "From `GET /api/v1/me/sessions`")),
     responses(
         (status = 204, description = "The session ended"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No open session of the caller has this id", body = Problem,
          content_type = "application/problem+json"),
     )
@@ -110,7 +106,6 @@ pub async fn end_my_session(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "The caller's other sessions ended"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/me/sessions/end-others")]
@@ -127,8 +122,6 @@ pub async fn end_my_other_sessions(db: RequestDb, auth: Person) -> Result<HttpRe
     security(("bearer" = []), ("api_token" = ["plans:read"])),
     responses(
         (status = 200, body = Vec<ActionRef>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/actions")]

@@ -2,10 +2,11 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use api_types::{Notification, Problem};
+use api_types::Notification;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::problems;
 use super::{IfNoneMatch, RequestDb};
 use crate::app::notifications;
 use crate::auth::Person;
@@ -40,7 +41,6 @@ pub struct InboxQuery {
         )),
         (status = 304, description = "Not modified: the copy whose `ETag` was sent is current; no body",
          headers(("ETag" = String, description = "The same validator"))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/notifications")]
@@ -74,8 +74,7 @@ pub async fn inbox(
     params(("notification_id" = Uuid, Path)),
     responses(
         (status = 204, description = "Marked read"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
     )
 )]
 #[post("/notifications/{notification_id}/read")]
@@ -95,7 +94,6 @@ pub async fn mark_read(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "All read"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/notifications/read-all")]

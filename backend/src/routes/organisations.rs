@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use api_types::{NewOrganisation, NewTenant, OrganisationSummary, Problem, TenantRef};
 
+use super::problems;
 use super::users::TenantFilter;
 use super::{Json, RequestDb};
 use crate::app::organisations;
@@ -17,8 +18,7 @@ use crate::error::ApiError;
     params(TenantFilter),
     responses(
         (status = 200, body = Vec<OrganisationSummary>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
     )
 )]
 #[get("/organisations")]
@@ -38,11 +38,8 @@ pub async fn list_organisations(
     request_body = NewOrganisation,
     responses(
         (status = 201, body = OrganisationSummary),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such CPAS (or another one)", body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organisations")]
@@ -63,8 +60,6 @@ pub async fn create_organisation(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<TenantRef>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/tenants")]
@@ -83,10 +78,7 @@ pub async fn list_tenants(
     request_body = NewTenant,
     responses(
         (status = 201, body = TenantRef),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/tenants")]

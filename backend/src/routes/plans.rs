@@ -4,6 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use api_types::{PlanStats, PlanSummary, PlanTree, Problem};
 
+use super::problems;
 use super::{IfNoneMatch, RequestDb};
 use crate::app::plans;
 use crate::auth::Authenticated;
@@ -17,9 +18,6 @@ use crate::error::ApiError;
     security(("bearer" = []), ("api_token" = ["plans:read"])),
     responses(
         (status = 200, body = Vec<PlanSummary>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/plans")]
@@ -54,10 +52,7 @@ pub async fn list_plans(
          headers(("ETag" = String, description = "The same validator"))),
         (status = 400, description = "Malformed id", body = Problem,
          content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
     )
 )]
 #[get("/plans/{plan_id}")]
@@ -92,9 +87,7 @@ pub async fn get_plan(
     params(("plan_id" = uuid::Uuid, Path, description = "Id of the plan")),
     responses(
         (status = 200, body = PlanStats),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
     )
 )]
 #[get("/plans/{plan_id}/summary")]

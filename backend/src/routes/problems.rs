@@ -13,4 +13,4 @@ use api_types::Problem;
                    not found either)",
     content_type = "application/problem+json"
 )]
-pub struct NotFound(#[allow(dead_code)] Problem);
+pub struct NotFound(pub Problem);

@@ -9,6 +9,7 @@ use api_types::{
 };
 use uuid::Uuid;
 
+use super::problems;
 use super::{Json, RequestDb};
 use crate::app::structure;
 use crate::auth::Authenticated;
@@ -23,10 +24,7 @@ fn created<T: serde::Serialize>(location: String, body: &T) -> HttpResponse {
 
 /// Creates a draft plan in the caller's CPAS.
 #[utoipa::path(tag = "structure", security(("bearer" = [])), request_body = NewPlan,
-    responses((status = 201, body = PlanTree),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, body = PlanTree)))]
 #[post("/plans")]
 pub async fn create_plan(
     db: RequestDb,
@@ -42,11 +40,8 @@ pub async fn create_plan(
 /// Changes a plan's title, period or update cadence.
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("plan_id" = Uuid, Path)), request_body = PlanPatch,
     responses((status = 200, body = PlanTree),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound,
+        (status = 409, body = Problem, content_type = "application/problem+json")))]
 #[patch("/plans/{plan_id}")]
 pub async fn update_plan(
     db: RequestDb,
@@ -61,9 +56,7 @@ pub async fn update_plan(
 /// Records the council's adoption of a draft plan.
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("plan_id" = Uuid, Path)), request_body = Adoption,
     responses((status = 200, body = PlanTree),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
         (status = 409, description = "Not a draft, or stale version", body = Problem, content_type = "application/problem+json")))]
 #[post("/plans/{plan_id}/adopt")]
 pub async fn adopt_plan(
@@ -79,9 +72,7 @@ pub async fn adopt_plan(
 /// Closes an adopted plan at the end of its term.
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("plan_id" = Uuid, Path)), request_body = VersionOnly,
     responses((status = 200, body = PlanTree),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
         (status = 409, body = Problem, content_type = "application/problem+json")))]
 #[post("/plans/{plan_id}/close")]
 pub async fn close_plan(
@@ -98,11 +89,8 @@ pub async fn close_plan(
 /// Adds a strategic objective, or an operational one under a strategic one.
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("plan_id" = Uuid, Path)), request_body = NewObjective,
     responses((status = 201, body = PlanTree),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Code taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound,
+        (status = 409, description = "Code taken", body = Problem, content_type = "application/problem+json")))]
 #[post("/plans/{plan_id}/objectives")]
 pub async fn create_objective(
     db: RequestDb,
@@ -118,11 +106,8 @@ pub async fn create_objective(
 /// Renames, recodes, moves or reorders an objective.
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("objective_id" = Uuid, Path)), request_body = ObjectivePatch,
     responses((status = 200, body = PlanTree),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound,
+        (status = 409, body = Problem, content_type = "application/problem+json")))]
 #[patch("/objectives/{objective_id}")]
 pub async fn update_objective(
     db: RequestDb,
@@ -137,9 +122,7 @@ pub async fn update_objective(
 /// Deletes an empty objective.
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("objective_id" = Uuid, Path)),
     responses((status = 204, description = "Deleted"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
         (status = 409, description = "Not empty", body = Problem, content_type = "application/problem+json")))]
 #[delete("/objectives/{objective_id}")]
 pub async fn delete_objective(
@@ -154,11 +137,8 @@ pub async fn delete_objective(
 /// Adds an action under an operational objective.
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("objective_id" = Uuid, Path)), request_body = NewAction,
     responses((status = 201, body = ActionDetail),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Code taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound,
+        (status = 409, description = "Code taken", body = Problem, content_type = "application/problem+json")))]
 #[post("/objectives/{objective_id}/actions")]
 pub async fn create_action(
     db: RequestDb,
@@ -177,11 +157,8 @@ pub async fn create_action(
 /// Changes what the plan says of an action, or moves it; written to its history.
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("action_id" = Uuid, Path)), request_body = ActionDefinitionPatch,
     responses((status = 200, body = ActionDetail),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound,
+        (status = 409, body = Problem, content_type = "application/problem+json")))]
 #[patch("/actions/{action_id}/definition")]
 pub async fn update_action_definition(
     db: RequestDb,
@@ -197,11 +174,8 @@ pub async fn update_action_definition(
 /// Sets the lead entity and the collaborating organisations of an action.
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("action_id" = Uuid, Path)), request_body = ActionOrganisations,
     responses((status = 200, body = ActionDetail),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound,
+        (status = 409, body = Problem, content_type = "application/problem+json")))]
 #[put("/actions/{action_id}/organisations")]
 pub async fn set_action_organisations(
     db: RequestDb,
@@ -217,9 +191,7 @@ pub async fn set_action_organisations(
 /// Deletes an action that has no history; one that has is archived instead (409).
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("action_id" = Uuid, Path)),
     responses((status = 204, description = "Deleted"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
         (status = 409, description = "It has a history: archive it", body = Problem, content_type = "application/problem+json")))]
 #[delete("/actions/{action_id}")]
 pub async fn delete_action(
@@ -234,9 +206,7 @@ pub async fn delete_action(
 /// Takes an action out of the plan, keeping it and its history.
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("action_id" = Uuid, Path)), request_body = VersionOnly,
     responses((status = 204, description = "Archived"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
         (status = 409, body = Problem, content_type = "application/problem+json")))]
 #[post("/actions/{action_id}/archive")]
 pub async fn archive_action(
@@ -253,10 +223,7 @@ pub async fn archive_action(
 /// Writes an opinion of the DG on the plan or on some of its objectives.
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("plan_id" = Uuid, Path)), request_body = OpinionInput,
     responses((status = 201, body = PlanTree),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[post("/plans/{plan_id}/opinions")]
 pub async fn create_opinion(
     db: RequestDb,
@@ -271,10 +238,7 @@ pub async fn create_opinion(
 /// Rewrites an opinion.
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("opinion_id" = Uuid, Path)), request_body = OpinionInput,
     responses((status = 200, body = PlanTree),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[put("/opinions/{opinion_id}")]
 pub async fn update_opinion(
     db: RequestDb,
@@ -289,9 +253,7 @@ pub async fn update_opinion(
 /// Deletes an opinion.
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("opinion_id" = Uuid, Path)),
     responses((status = 204, description = "Deleted"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[delete("/opinions/{opinion_id}")]
 pub async fn delete_opinion(
     db: RequestDb,
@@ -305,10 +267,7 @@ pub async fn delete_opinion(
 /// Adds an indicator to an action (recurring with a year, or a milestone).
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("action_id" = Uuid, Path)), request_body = IndicatorInput,
     responses((status = 201, body = ActionDetail),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[post("/actions/{action_id}/indicators")]
 pub async fn create_indicator(
     db: RequestDb,
@@ -327,10 +286,7 @@ pub async fn create_indicator(
 /// Redefines an indicator (name, unit, year, baseline, target).
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("indicator_id" = Uuid, Path)), request_body = IndicatorInput,
     responses((status = 200, body = ActionDetail),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[put("/indicators/{indicator_id}")]
 pub async fn update_indicator(
     db: RequestDb,
@@ -347,9 +303,7 @@ pub async fn update_indicator(
 /// values the history recorded for it stay. An archived indicator is not found again (404).
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("indicator_id" = Uuid, Path)),
     responses((status = 204, description = "Archived"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[delete("/indicators/{indicator_id}")]
 pub async fn delete_indicator(
     db: RequestDb,
@@ -363,10 +317,7 @@ pub async fn delete_indicator(
 /// Adds a budget line to an action.
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("action_id" = Uuid, Path)), request_body = BudgetLineInput,
     responses((status = 201, body = ActionDetail),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[post("/actions/{action_id}/budget-lines")]
 pub async fn create_budget_line(
     db: RequestDb,
@@ -385,10 +336,7 @@ pub async fn create_budget_line(
 /// Redefines a budget line (year, service, direction, article, planned amount, funding).
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("budget_line_id" = Uuid, Path)), request_body = BudgetLineInput,
     responses((status = 200, body = ActionDetail),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[put("/budget-lines/{budget_line_id}")]
 pub async fn update_budget_line(
     db: RequestDb,
@@ -405,9 +353,7 @@ pub async fn update_budget_line(
 /// amounts the history recorded for it stay. An archived line is not found again (404).
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("budget_line_id" = Uuid, Path)),
     responses((status = 204, description = "Archived"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        problems::NotFound))]
 #[delete("/budget-lines/{budget_line_id}")]
 pub async fn delete_budget_line(
     db: RequestDb,

@@ -5,6 +5,7 @@ use api_types::{NewUser, Problem, User, UserCreated, UserPatch};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::problems;
 use super::{Json, RequestDb};
 use crate::app::accounts;
 use crate::auth::Authenticated;
@@ -26,8 +27,6 @@ pub struct TenantFilter {
     params(TenantFilter),
     responses(
         (status = 200, body = Vec<User>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such CPAS (or another one)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -51,12 +50,9 @@ pub async fn list_users(
     request_body = NewUser,
     responses(
         (status = 201, body = UserCreated),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such CPAS (or another one)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "E-mail already used", body = Problem,
          content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/users")]
@@ -76,9 +72,7 @@ pub async fn create_user(
     params(("user_id" = Uuid, Path)),
     responses(
         (status = 200, body = User),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
     )
 )]
 #[get("/users/{user_id}")]
@@ -101,12 +95,9 @@ pub async fn get_user(
     request_body = UserPatch,
     responses(
         (status = 200, body = User),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
         (status = 409, description = "Stale version", body = Problem,
          content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/users/{user_id}")]
@@ -127,9 +118,7 @@ pub async fn update_user(
     params(("user_id" = Uuid, Path)),
     responses(
         (status = 200, body = UserCreated),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::NotFound,
     )
 )]
 #[post("/users/{user_id}/password-reset")]
