@@ -21,7 +21,8 @@ pub fn whole_mean_progress(sum: i64, count: i64) -> Option<f64> {
 /// Lowercase without accents, to compare texts as people type them: the French (and
 /// Dutch, German) letters of the plans and the names of organisations, by a small table
 /// rather than Unicode normalisation, which would weigh on the web app. Ligatures
-/// `œ`/`æ` become two letters, so "coeur" finds "cœur".
+/// `œ`/`æ` become two letters, so "coeur" finds "cœur". It reads texts as `pst_fold` (SQL,
+/// PostgreSQL's `unaccent`) does: `tests/api/rules.rs` runs both on the demo plans.
 pub fn fold(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
     for c in text.chars().flat_map(char::to_lowercase) {
@@ -37,6 +38,14 @@ pub fn fold(text: &str) -> String {
             'œ' => folded.push_str("oe"),
             'æ' => folded.push_str("ae"),
             'ß' => folded.push_str("ss"),
+            // Typography as PostgreSQL's `unaccent` reads it: "l'action" typed finds
+            // "l’action" written by a word processor.
+            '’' | '‘' => folded.push('\''),
+            '“' | '”' => folded.push('"'),
+            '–' | '—' => folded.push('-'),
+            '…' => folded.push_str("..."),
+            '«' => folded.push_str("<<"),
+            '»' => folded.push_str(">>"),
             other => folded.push(other),
         }
     }

@@ -202,3 +202,38 @@ fn rust_and_sql_agree_on_the_belgian_day_of_an_instant() {
         assert_eq!(backend::domain::calendar::day_of(instant), sql.day, "{at}");
     }
 }
+
+/// Accent folding has two definitions by necessity: `pst_fold` in SQL (it indexes the
+/// stored texts for the search) and `api_types::fold` in Rust (the web app filters the tree
+/// it holds, the import reads headers and labels). Both read every title and name of the
+/// two demo plans, the letters of French, Dutch and German and their typography the same
+/// way.
+#[tokio::test]
+async fn sql_and_rust_fold_the_demo_plans_texts_the_same_way() {
+    #[derive(QueryableByName)]
+    struct Folded {
+        #[diesel(sql_type = Text)]
+        text: String,
+        #[diesel(sql_type = Text)]
+        folded: String,
+    }
+
+    let app = spawn_app().await;
+    let mut conn = app.connection();
+    let letters =
+        "ÀÂÄÁÃÅàâäáãå ÉÈÊËéèêë ÎÏÍÌîïíì ÔÖÓÒÕØôöóòõø ÙÛÜÚùûüú ŸÝÿý Çç Ññ Œœ Ææ ß ’‘ “” –— … « »";
+    let rows: Vec<Folded> = diesel::sql_query(
+        "SELECT text, pst_fold(text) AS folded FROM (
+             SELECT title AS text FROM actions
+             UNION SELECT title FROM objectives
+             UNION SELECT name FROM organisations
+             UNION SELECT $1) AS texts",
+    )
+    .bind::<Text, _>(letters)
+    .load(&mut conn)
+    .expect("folded texts");
+    assert!(rows.len() > 50, "the demo plans' texts: {}", rows.len());
+    for Folded { text, folded } in rows {
+        assert_eq!(api_types::fold(&text), folded, "{text}");
+    }
+}
