@@ -2,85 +2,147 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+// The schema names it (`value_type`) in the rows of `follow_up_fields!`.
+#[cfg(feature = "openapi")]
 use crate::PlanDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::ActionStatus;
+/// The follow-up fields of an action, declared once: the table every part that handles
+/// them is made from. `follow_up_fields!(then)` hands the rows to the macro `then`, which
+/// makes what it needs of them: here the wire type [`ActionChanges`] and
+/// [`FollowUpField`]; in the server the action's current values, the database update and
+/// the snapshot that diffs and the history are made of. A new field is one row here, one
+/// column in a migration, and the arms the compiler then asks for (how the server parses
+/// it, how the web app names it).
+///
+/// A row is `field: Variant(T)`: the field's name (on the wire, in the history and as the
+/// column), its [`FollowUpField`] variant, and `T`, the type of a change's value. A change
+/// carries `Option<T>` (absent leaves the field as it is); a field that can be cleared has
+/// `T = Option<…>` (`null` clears it). The attributes are the wire type's.
+#[macro_export]
+macro_rules! follow_up_fields {
+    ($then:ident) => {
+        $then! {
+            // Absent leaves these as they are; unlike the dates and leads, they cannot be
+            // cleared.
+            #[cfg_attr(feature = "openapi", schema(nullable = false))]
+            status: Status($crate::ActionStatus),
+            /// 0–100.
+            #[cfg_attr(
+                feature = "openapi",
+                schema(nullable = false, minimum = 0, maximum = 100)
+            )]
+            progress: Progress(i16),
+            #[serde(with = "crate::double_option")]
+            #[cfg_attr(feature = "openapi", schema(value_type = Option<PlanDate>))]
+            planned_start: PlannedStart(Option<$crate::PlanDate>),
+            #[serde(with = "crate::double_option")]
+            #[cfg_attr(feature = "openapi", schema(value_type = Option<PlanDate>))]
+            planned_end: PlannedEnd(Option<$crate::PlanDate>),
+            #[serde(with = "crate::double_option")]
+            #[cfg_attr(feature = "openapi", schema(value_type = Option<PlanDate>))]
+            actual_end: ActualEnd(Option<$crate::PlanDate>),
+            /// The "responsable mandataire" (e.g. the president).
+            #[serde(with = "crate::double_option")]
+            #[cfg_attr(feature = "openapi", schema(schema_with = $crate::limits::nullable_line::<{ $crate::LEAD_MAX_CHARS }>))]
+            political_lead: PoliticalLead(Option<String>),
+            /// The administrative lead.
+            #[serde(with = "crate::double_option")]
+            #[cfg_attr(feature = "openapi", schema(schema_with = $crate::limits::nullable_line::<{ $crate::LEAD_MAX_CHARS }>))]
+            administrative_lead: AdministrativeLead(Option<String>),
+            /// Staffing in full-time equivalents (ETP).
+            #[serde(with = "crate::double_option")]
+            #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>, minimum = 0, maximum = 9999))]
+            staffing_fte: StaffingFte(Option<f64>),
+            /// UN Sustainable Development Goals (ODD), 1–17.
+            #[cfg_attr(feature = "openapi", schema(schema_with = $crate::limits::sdgs))]
+            sdgs: Sdgs(Vec<i16>),
+        }
+    };
+}
 
-/// The follow-up fields a proposal or a direct edit changes. An absent field is left as
-/// it is; `null` clears a date, a lead or the staffing.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ActionChanges {
-    // Absent leaves these as they are; unlike the dates and leads, they cannot be cleared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(nullable = false))]
-    pub status: Option<ActionStatus>,
-    /// 0–100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(nullable = false, minimum = 0, maximum = 100)
-    )]
-    pub progress: Option<i16>,
-    #[serde(
-        default,
-        with = "crate::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<PlanDate>))]
-    pub planned_start: Option<Option<PlanDate>>,
-    #[serde(
-        default,
-        with = "crate::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<PlanDate>))]
-    pub planned_end: Option<Option<PlanDate>>,
-    #[serde(
-        default,
-        with = "crate::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<PlanDate>))]
-    pub actual_end: Option<Option<PlanDate>>,
-    /// The "responsable mandataire" (e.g. the president).
-    #[serde(
-        default,
-        with = "crate::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::nullable_line::<200>))]
-    pub political_lead: Option<Option<String>>,
-    /// The administrative lead.
-    #[serde(
-        default,
-        with = "crate::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::nullable_line::<200>))]
-    pub administrative_lead: Option<Option<String>>,
-    /// Staffing in full-time equivalents (ETP).
-    #[serde(
-        default,
-        with = "crate::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>, minimum = 0, maximum = 9999))]
-    pub staffing_fte: Option<Option<f64>>,
-    /// UN Sustainable Development Goals (ODD), 1–17.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::sdgs))]
-    pub sdgs: Option<Vec<i16>>,
-    /// New measurements of some of the action's indicators.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub indicators: Vec<IndicatorMeasure>,
-    /// Amounts spent on some of the action's budget lines.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub budget_lines: Vec<BudgetSpent>,
+/// Makes the wire type of a change and the list of fields from [`follow_up_fields!`].
+macro_rules! wire_follow_up {
+    ($( $(#[$attr:meta])* $field:ident : $variant:ident ($ty:ty) ),+ $(,)?) => {
+        /// The follow-up fields a proposal or a direct edit changes. An absent field is left as
+        /// it is; `null` clears a date, a lead or the staffing.
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(deny_unknown_fields)]
+        pub struct ActionChanges {
+            $(
+                $(#[$attr])*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<$ty>,
+            )+
+            /// New measurements of some of the action's indicators.
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub indicators: Vec<IndicatorMeasure>,
+            /// Amounts spent on some of the action's budget lines.
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub budget_lines: Vec<BudgetSpent>,
+        }
+
+        /// A follow-up field of an action, as diffs, the history and field errors
+        /// (`changes/<field>`) name it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum FollowUpField {
+            $($variant),+
+        }
+
+        impl FollowUpField {
+            /// Every field, in display order.
+            pub const ALL: &'static [FollowUpField] = &[$(FollowUpField::$variant),+];
+
+            /// The field's name on the wire, in the history and in the database.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(FollowUpField::$variant => stringify!($field)),+
+                }
+            }
+        }
+
+        impl ActionChanges {
+            /// The fields it changes with their new values as the API writes them, in
+            /// display order (indicators and budget lines not included).
+            pub fn fields(&self) -> Vec<(FollowUpField, Value)> {
+                let mut changed = Vec::new();
+                $(
+                    if let Some(value) = &self.$field {
+                        changed.push((
+                            FollowUpField::$variant,
+                            serde_json::to_value(value).unwrap_or(Value::Null),
+                        ));
+                    }
+                )+
+                changed
+            }
+        }
+    };
+}
+
+follow_up_fields!(wire_follow_up);
+
+impl std::str::FromStr for FollowUpField {
+    type Err = crate::UnknownVariant;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|field| field.as_str() == s)
+            .ok_or_else(|| crate::UnknownVariant {
+                kind: "FollowUpField",
+                value: s.to_owned(),
+            })
+    }
+}
+
+impl std::fmt::Display for FollowUpField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A measurement of an indicator.
@@ -374,4 +436,43 @@ pub struct JournalEntry {
     pub entry_date: NaiveDate,
     pub author: PersonRef,
     pub body: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ActionStatus, PlanDate};
+
+    #[test]
+    fn each_follow_up_field_is_named_as_the_wire_type_names_it() {
+        let every = ActionChanges {
+            status: Some(ActionStatus::EnCours),
+            progress: Some(40),
+            planned_start: Some(None),
+            planned_end: Some(PlanDate::parse("2026-12-31").ok()),
+            actual_end: Some(None),
+            political_lead: Some(Some("La présidente".to_owned())),
+            administrative_lead: Some(None),
+            staffing_fte: Some(Some(1.5)),
+            sdgs: Some(vec![1, 10]),
+            ..ActionChanges::default()
+        };
+        let written = serde_json::to_value(&every).expect("serializable");
+        let fields = every.fields();
+        assert_eq!(
+            fields.iter().map(|(f, _)| *f).collect::<Vec<_>>(),
+            FollowUpField::ALL
+        );
+        for (field, value) in fields {
+            assert_eq!(written.get(field.as_str()), Some(&value), "{field}");
+            assert_eq!(field.as_str().parse::<FollowUpField>(), Ok(field));
+        }
+        assert_eq!(
+            written.as_object().map(|o| o.len()),
+            Some(FollowUpField::ALL.len()),
+            "the wire type has no other field when indicators and budget lines are empty"
+        );
+        assert!("indicators".parse::<FollowUpField>().is_err());
+        assert_eq!(ActionChanges::default().fields(), []);
+    }
 }

@@ -66,3 +66,9 @@ pub(crate) mod double_option {
 /// Longest note of a proposal or an edit, in characters: the server's rule, stated in the
 /// schema and counted down by the web app's form.
 pub const NOTE_MAX_CHARS: usize = 10_000;
+
+/// Longest political or administrative lead of an action, in characters, on one line.
+pub const LEAD_MAX_CHARS: usize = 200;
+
+/// Most full-time equivalents an action's staffing may state (the schema's `maximum`).
+pub const STAFFING_FTE_MAX: f64 = 9999.0;

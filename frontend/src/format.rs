@@ -1,6 +1,6 @@
 //! How values are shown: labels of fields, dates and amounts in the French way.
 
-use api_types::ActionStatus;
+use api_types::{ActionStatus, FollowUpField};
 use serde_json::Value;
 
 use crate::components::status_chip::status_label;
@@ -90,37 +90,47 @@ fn decimal_comma(text: String) -> String {
     }
 }
 
-/// The label of a follow-up field of a diff or a history row.
+/// The label of a field of a diff or a history row.
 pub fn field_label(field: &str) -> String {
-    let label = match field {
-        "status" => tr!(field_status),
-        "progress" => tr!(field_progress),
-        "planned_start" => tr!(field_planned_start),
-        "planned_end" => tr!(field_planned_end),
-        "actual_end" => tr!(field_actual_end),
-        "political_lead" => tr!(field_political_lead),
-        "administrative_lead" => tr!(field_administrative_lead),
-        "staffing_fte" => tr!(field_staffing),
-        "sdgs" => tr!(field_sdgs),
-        "title" => tr!(field_title),
-        "code" => tr!(field_code),
-        f if f.starts_with("indicator:") => tr!(field_indicator),
-        f if f.starts_with("budget_line:") => tr!(field_budget_line),
-        _ => tr!(field_other),
+    let label = match field.parse::<FollowUpField>() {
+        Ok(own) => follow_up_label(own),
+        Err(_) => match field {
+            "title" => tr!(field_title),
+            "code" => tr!(field_code),
+            f if f.starts_with("indicator:") => tr!(field_indicator),
+            f if f.starts_with("budget_line:") => tr!(field_budget_line),
+            _ => tr!(field_other),
+        },
     };
     label.to_owned()
+}
+
+/// The label of each of an action's follow-up fields: a field added to
+/// `api_types::follow_up_fields!` needs its label here, the compiler asks for it.
+pub fn follow_up_label(field: FollowUpField) -> &'static str {
+    match field {
+        FollowUpField::Status => tr!(field_status),
+        FollowUpField::Progress => tr!(field_progress),
+        FollowUpField::PlannedStart => tr!(field_planned_start),
+        FollowUpField::PlannedEnd => tr!(field_planned_end),
+        FollowUpField::ActualEnd => tr!(field_actual_end),
+        FollowUpField::PoliticalLead => tr!(field_political_lead),
+        FollowUpField::AdministrativeLead => tr!(field_administrative_lead),
+        FollowUpField::StaffingFte => tr!(field_staffing),
+        FollowUpField::Sdgs => tr!(field_sdgs),
+    }
 }
 
 /// A value of a diff or a history row, readable.
 pub fn value(field: &str, shown: &Value) -> String {
     match shown {
         Value::Null => tr!(none).to_owned(),
-        Value::String(s) if field == "status" => s
+        Value::String(s) if field == FollowUpField::Status.as_str() => s
             .parse::<ActionStatus>()
             .map_or_else(|_| s.clone(), |st| status_label(st).to_owned()),
         Value::String(s) if s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') => date(s),
         Value::String(s) => s.clone(),
-        Value::Number(n) if field == "progress" => format!("{n} %"),
+        Value::Number(n) if field == FollowUpField::Progress.as_str() => format!("{n} %"),
         Value::Number(n) if field.starts_with("budget_line:") => {
             euros(n.as_i64().unwrap_or_default())
         }

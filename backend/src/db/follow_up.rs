@@ -20,28 +20,12 @@ use super::schema::{
     action_history, actions, budget_lines, change_requests, indicators, journal_entries,
     notifications, organisations, users,
 };
-use super::stored::Stored;
+use super::stored::{Column, Stored};
 use super::{DbError, DbResult};
 use crate::domain::follow_up::{
-    ChangeRequestFilter, FollowUp, FollowUpChanges, Measures, changed_date, conflict, snapshot,
+    ChangeRequestFilter, FollowUp, FollowUpChanges, KeptAs, Measures, conflict, snapshot,
 };
 use crate::domain::{ActionId, TenantId};
-
-impl From<&Action> for FollowUp {
-    fn from(action: &Action) -> Self {
-        Self {
-            status: action.status,
-            progress: action.progress,
-            planned_start: action.planned_start,
-            planned_end: action.planned_end,
-            actual_end: action.actual_end,
-            political_lead: action.political_lead.clone(),
-            administrative_lead: action.administrative_lead.clone(),
-            staffing_fte: action.staffing_fte,
-            sdgs: action.sdgs.clone(),
-        }
-    }
-}
 
 /// An action row of the CPAS (not archived), locked when asked.
 pub fn action_for_change(
@@ -373,19 +357,36 @@ pub fn list(
     to_wire(conn, rows)
 }
 
-#[derive(Debug, AsChangeset)]
-#[diesel(table_name = actions)]
-struct FollowUpChangeset {
-    status: Option<Stored<wire::ActionStatus>>,
-    progress: Option<i16>,
-    planned_start: Option<Option<NaiveDate>>,
-    planned_end: Option<Option<NaiveDate>>,
-    actual_end: Option<Option<NaiveDate>>,
-    political_lead: Option<Option<String>>,
-    administrative_lead: Option<Option<String>>,
-    staffing_fte: Option<Option<f64>>,
-    sdgs: Option<Vec<i16>>,
+/// Makes, from the rows of `api_types::follow_up_fields!`, the update of the action's
+/// columns by a change and the reading of their values from a row.
+macro_rules! follow_up_columns {
+    ($( $(#[$attr:meta])* $field:ident : $variant:ident ($ty:ty) ),+ $(,)?) => {
+        /// The columns a change sets; an absent field is left as it is.
+        #[derive(Debug, AsChangeset)]
+        #[diesel(table_name = actions)]
+        struct FollowUpChangeset {
+            $($field: Option<<<$ty as KeptAs>::Kept as Column>::Column>,)+
+        }
+
+        impl FollowUpChangeset {
+            fn new(changes: &wire::ActionChanges) -> Self {
+                Self {
+                    $($field: changes.$field.clone().map(|value| value.kept().column()),)+
+                }
+            }
+        }
+
+        impl From<&Action> for FollowUp {
+            fn from(action: &Action) -> Self {
+                Self {
+                    $($field: action.$field.clone(),)+
+                }
+            }
+        }
+    };
 }
+
+api_types::follow_up_fields!(follow_up_columns);
 
 /// A change applied to an action: who applied it, and the proposal (author, id) it comes
 /// from if any.
@@ -408,17 +409,7 @@ pub fn record_change(
     let c = applied.changes.get();
     let version: i32 = diesel::update(actions::table.find(action))
         .set((
-            &FollowUpChangeset {
-                status: c.status.map(Stored),
-                progress: c.progress,
-                planned_start: changed_date(c.planned_start),
-                planned_end: changed_date(c.planned_end),
-                actual_end: changed_date(c.actual_end),
-                political_lead: c.political_lead.clone(),
-                administrative_lead: c.administrative_lead.clone(),
-                staffing_fte: c.staffing_fte,
-                sdgs: c.sdgs.clone(),
-            },
+            &FollowUpChangeset::new(c),
             actions::version.eq(actions::version + 1),
             actions::last_reported_at.eq(Utc::now()),
         ))

@@ -49,11 +49,44 @@ impl<T: StoredEnum> From<T> for Stored<T> {
     }
 }
 
+/// A value as its column takes it: a stored enum through [`Stored`], the rest as is.
+pub trait Column {
+    type Column;
+    fn column(self) -> Self::Column;
+}
+
+macro_rules! column_as_itself {
+    ($($t:ty),+) => {$(
+        impl Column for $t {
+            type Column = $t;
+            fn column(self) -> Self {
+                self
+            }
+        }
+    )+};
+}
+
+column_as_itself!(i16, f64, String, Vec<i16>, chrono::NaiveDate);
+
+impl<T: Column> Column for Option<T> {
+    type Column = Option<T::Column>;
+    fn column(self) -> Self::Column {
+        self.map(Column::column)
+    }
+}
+
 macro_rules! stored_enums {
     ($($name:ident),+ $(,)?) => {$(
         impl StoredEnum for wire::$name {
             fn stored_name(self) -> &'static str {
                 self.as_str()
+            }
+        }
+
+        impl Column for wire::$name {
+            type Column = Stored<wire::$name>;
+            fn column(self) -> Self::Column {
+                Stored(self)
             }
         }
 

@@ -3,28 +3,17 @@
 use std::collections::HashMap;
 
 use api_types::{
-    ActionChanges, ActionStatus, BudgetSpent, IndicatorMeasure, PlanDate, ProblemCode,
+    ActionChanges, ActionStatus, BudgetSpent, FollowUpField, IndicatorMeasure, PlanDate,
+    ProblemCode,
 };
 use chrono::NaiveDate;
+use serde::Serialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::Label;
 use crate::error::ApiError;
 use api_types::FieldError;
-
-/// The fields a change may touch, in display order.
-pub const FIELDS: &[&str] = &[
-    "status",
-    "progress",
-    "planned_start",
-    "planned_end",
-    "actual_end",
-    "political_lead",
-    "administrative_lead",
-    "staffing_fte",
-    "sdgs",
-];
 
 /// Changes that passed every rule. Only this is applied to an action.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -53,84 +42,6 @@ impl FollowUpChanges {
                 });
             };
             match key.as_str() {
-                "status" => match value.as_str().map(str::parse::<ActionStatus>) {
-                    Some(Ok(status)) => changes.status = Some(status),
-                    _ => error(
-                        ProblemCode::UnknownValue,
-                        format!(
-                            "one of {}",
-                            ActionStatus::ALL
-                                .iter()
-                                .map(|s| s.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    ),
-                },
-                "progress" => match value.as_i64() {
-                    Some(p @ 0..=100) => changes.progress = i16::try_from(p).ok(),
-                    Some(_) => error(ProblemCode::OutOfRange, "between 0 and 100".to_owned()),
-                    None => error(
-                        ProblemCode::InvalidType,
-                        "a whole number between 0 and 100".to_owned(),
-                    ),
-                },
-                "planned_start" | "planned_end" | "actual_end" => match parse_date(value) {
-                    Ok(date) => match key.as_str() {
-                        "planned_start" => changes.planned_start = Some(date),
-                        "planned_end" => changes.planned_end = Some(date),
-                        _ => changes.actual_end = Some(date),
-                    },
-                    Err((code, message)) => error(code, message),
-                },
-                "political_lead" | "administrative_lead" => {
-                    let parsed = match value {
-                        Value::Null => Ok(None),
-                        Value::String(s) if s.trim().is_empty() => Ok(None),
-                        Value::String(s) => Label::parse(s, &field, 200)
-                            .map(|l| Some(l.as_str().to_owned()))
-                            .map_err(|_| "at most 200 characters, on one line".to_owned()),
-                        _ => Err("a name, or null".to_owned()),
-                    };
-                    match parsed {
-                        Ok(lead) if key == "political_lead" => changes.political_lead = Some(lead),
-                        Ok(lead) => changes.administrative_lead = Some(lead),
-                        Err(message) => error(ProblemCode::InvalidValue, message),
-                    }
-                }
-                "staffing_fte" => match value {
-                    Value::Null => changes.staffing_fte = Some(None),
-                    Value::Number(n) => match n.as_f64() {
-                        Some(fte) if (0.0..=9999.0).contains(&fte) => {
-                            changes.staffing_fte = Some(Some((fte * 100.0).round() / 100.0));
-                        }
-                        _ => error(ProblemCode::OutOfRange, "between 0 and 9999".to_owned()),
-                    },
-                    _ => error(
-                        ProblemCode::InvalidType,
-                        "a number of full-time equivalents, or null".to_owned(),
-                    ),
-                },
-                "sdgs" => match value.as_array().map(|items| {
-                    items
-                        .iter()
-                        .map(|v| {
-                            v.as_i64()
-                                .filter(|n| (1..=17).contains(n))
-                                .and_then(|n| i16::try_from(n).ok())
-                        })
-                        .collect::<Option<Vec<i16>>>()
-                }) {
-                    Some(Some(mut goals)) => {
-                        goals.sort_unstable();
-                        goals.dedup();
-                        changes.sdgs = Some(goals);
-                    }
-                    _ => error(
-                        ProblemCode::InvalidValue,
-                        "a list of goals between 1 and 17".to_owned(),
-                    ),
-                },
                 "indicators" => match parse_measures(value) {
                     Ok(measures) => changes.indicators = measures,
                     Err(message) => error(ProblemCode::InvalidValue, message),
@@ -139,13 +50,25 @@ impl FollowUpChanges {
                     Ok(spent) => changes.budget_lines = spent,
                     Err(message) => error(ProblemCode::InvalidValue, message),
                 },
-                _ => error(
-                    ProblemCode::UnknownField,
-                    format!(
-                        "not a follow-up field; one of {}, indicators, budget_lines",
-                        FIELDS.join(", ")
+                other => match other.parse::<FollowUpField>() {
+                    Ok(own) => {
+                        if let Err((code, message)) = parse_field(&mut changes, own, value, &field)
+                        {
+                            error(code, message);
+                        }
+                    }
+                    Err(_) => error(
+                        ProblemCode::UnknownField,
+                        format!(
+                            "not a follow-up field; one of {}, indicators, budget_lines",
+                            FollowUpField::ALL
+                                .iter()
+                                .map(|f| f.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     ),
-                ),
+                },
             }
         }
         if errors.is_empty() && object.is_empty() {
@@ -182,13 +105,11 @@ impl FollowUpChanges {
     /// The changed fields and their new values, in display order: the action's own fields,
     /// then `indicator:<id>` (value and date) and `budget_line:<id>` (cents spent).
     pub fn entries(&self) -> Vec<(String, Value)> {
-        let stored = self.to_json();
-        let Value::Object(map) = stored else {
-            return Vec::new();
-        };
-        let own = FIELDS
-            .iter()
-            .filter_map(|field| map.get(*field).map(|v| ((*field).to_owned(), v.clone())));
+        let own = self
+            .0
+            .fields()
+            .into_iter()
+            .map(|(field, value)| (field.as_str().to_owned(), value));
         let indicators = self.0.indicators.iter().map(|m| {
             (
                 format!("indicator:{}", m.id),
@@ -201,6 +122,107 @@ impl FollowUpChanges {
             .iter()
             .map(|b| (format!("budget_line:{}", b.id), Value::from(b.spent_cents)));
         own.chain(indicators).chain(budget).collect()
+    }
+}
+
+/// Reads the new value of one of the action's own fields into `changes`. A new row of
+/// `api_types::follow_up_fields!` needs its arm here: the compiler asks for it.
+fn parse_field(
+    changes: &mut ActionChanges,
+    field: FollowUpField,
+    value: &Value,
+    path: &str,
+) -> Result<(), (ProblemCode, String)> {
+    match field {
+        FollowUpField::Status => {
+            let status = value
+                .as_str()
+                .and_then(|s| s.parse::<ActionStatus>().ok())
+                .ok_or_else(|| {
+                    let all: Vec<&str> = ActionStatus::ALL.iter().map(|s| s.as_str()).collect();
+                    (
+                        ProblemCode::UnknownValue,
+                        format!("one of {}", all.join(", ")),
+                    )
+                })?;
+            changes.status = Some(status);
+        }
+        FollowUpField::Progress => match value.as_i64() {
+            Some(p @ 0..=100) => changes.progress = i16::try_from(p).ok(),
+            Some(_) => return Err((ProblemCode::OutOfRange, "between 0 and 100".to_owned())),
+            None => {
+                return Err((
+                    ProblemCode::InvalidType,
+                    "a whole number between 0 and 100".to_owned(),
+                ));
+            }
+        },
+        FollowUpField::PlannedStart => changes.planned_start = Some(parse_date(value)?),
+        FollowUpField::PlannedEnd => changes.planned_end = Some(parse_date(value)?),
+        FollowUpField::ActualEnd => changes.actual_end = Some(parse_date(value)?),
+        FollowUpField::PoliticalLead => changes.political_lead = Some(parse_lead(value, path)?),
+        FollowUpField::AdministrativeLead => {
+            changes.administrative_lead = Some(parse_lead(value, path)?);
+        }
+        FollowUpField::StaffingFte => match value {
+            Value::Null => changes.staffing_fte = Some(None),
+            Value::Number(n) => match n.as_f64() {
+                Some(fte) if (0.0..=api_types::STAFFING_FTE_MAX).contains(&fte) => {
+                    changes.staffing_fte = Some(Some((fte * 100.0).round() / 100.0));
+                }
+                _ => return Err((ProblemCode::OutOfRange, "between 0 and 9999".to_owned())),
+            },
+            _ => {
+                return Err((
+                    ProblemCode::InvalidType,
+                    "a number of full-time equivalents, or null".to_owned(),
+                ));
+            }
+        },
+        FollowUpField::Sdgs => {
+            let mut goals = value
+                .as_array()
+                .and_then(|items| {
+                    items
+                        .iter()
+                        .map(|v| {
+                            v.as_i64()
+                                .filter(|n| (1..=17).contains(n))
+                                .and_then(|n| i16::try_from(n).ok())
+                        })
+                        .collect::<Option<Vec<i16>>>()
+                })
+                .ok_or_else(|| {
+                    (
+                        ProblemCode::InvalidValue,
+                        "a list of goals between 1 and 17".to_owned(),
+                    )
+                })?;
+            goals.sort_unstable();
+            goals.dedup();
+            changes.sdgs = Some(goals);
+        }
+    }
+    Ok(())
+}
+
+/// A lead: a name on one line, or `null` (or blank) to clear it.
+fn parse_lead(value: &Value, path: &str) -> Result<Option<String>, (ProblemCode, String)> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) => Label::parse(s, path, api_types::LEAD_MAX_CHARS)
+            .map(|l| Some(l.as_str().to_owned()))
+            .map_err(|_| {
+                (
+                    ProblemCode::InvalidValue,
+                    format!(
+                        "at most {} characters, on one line",
+                        api_types::LEAD_MAX_CHARS
+                    ),
+                )
+            }),
+        _ => Err((ProblemCode::InvalidValue, "a name, or null".to_owned())),
     }
 }
 
@@ -446,56 +468,79 @@ pub struct ChangeRequestFilter {
     pub organisation_id: Option<Uuid>,
 }
 
-/// The follow-up fields of an action as they are now: what a change is checked against
-/// and compared with.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FollowUp {
-    pub status: ActionStatus,
-    pub progress: i16,
-    pub planned_start: Option<NaiveDate>,
-    pub planned_end: Option<NaiveDate>,
-    pub actual_end: Option<NaiveDate>,
-    pub political_lead: Option<String>,
-    pub administrative_lead: Option<String>,
-    pub staffing_fte: Option<f64>,
-    pub sdgs: Vec<i16>,
+/// How the action keeps the value a change carries (the `T` of a row of
+/// `api_types::follow_up_fields!`): a date of the API as a calendar date, the rest as is.
+pub trait KeptAs: Clone {
+    type Kept: Clone + std::fmt::Debug + PartialEq + Serialize;
+    fn kept(self) -> Self::Kept;
 }
+
+macro_rules! kept_as_itself {
+    ($($t:ty),+) => {$(
+        impl KeptAs for $t {
+            type Kept = $t;
+            fn kept(self) -> Self {
+                self
+            }
+        }
+    )+};
+}
+
+kept_as_itself!(ActionStatus, i16, f64, String, Vec<i16>);
+
+impl KeptAs for PlanDate {
+    type Kept = NaiveDate;
+    fn kept(self) -> NaiveDate {
+        self.get()
+    }
+}
+
+impl<T: KeptAs> KeptAs for Option<T> {
+    type Kept = Option<T::Kept>;
+    fn kept(self) -> Self::Kept {
+        self.map(KeptAs::kept)
+    }
+}
+
+/// Makes [`FollowUp`] from the rows of `api_types::follow_up_fields!`.
+macro_rules! follow_up_values {
+    ($( $(#[$attr:meta])* $field:ident : $variant:ident ($ty:ty) ),+ $(,)?) => {
+        /// The follow-up fields of an action as they are now: what a change is checked
+        /// against and compared with. Serialized, each field as the API writes it.
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        pub struct FollowUp {
+            $(pub $field: <$ty as KeptAs>::Kept,)+
+        }
+
+        impl FollowUp {
+            /// The values the action has once `changes` are applied.
+            pub fn changed_by(&self, changes: &ActionChanges) -> Self {
+                Self {
+                    $($field: changes
+                        .$field
+                        .clone()
+                        .map_or_else(|| self.$field.clone(), KeptAs::kept),)+
+                }
+            }
+        }
+    };
+}
+
+api_types::follow_up_fields!(follow_up_values);
 
 /// The current follow-up values of an action, field by field, as JSON (with the keys
 /// of [`FollowUpChanges::entries`]).
 pub fn snapshot(follow_up: &FollowUp, measures: &Measures) -> Map<String, Value> {
-    let mut map = Map::new();
+    let mut map = match serde_json::to_value(follow_up) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
     for (id, (value, at)) in &measures.indicators {
         map.insert(format!("indicator:{id}"), measure_json(*value, *at));
     }
     for (id, cents) in &measures.budget_lines {
         map.insert(format!("budget_line:{id}"), Value::from(*cents));
     }
-    map.insert("status".into(), Value::from(follow_up.status.as_str()));
-    map.insert("progress".into(), Value::from(follow_up.progress));
-    let date = |d: Option<NaiveDate>| d.map_or(Value::Null, |d| Value::from(d.to_string()));
-    map.insert("planned_start".into(), date(follow_up.planned_start));
-    map.insert("planned_end".into(), date(follow_up.planned_end));
-    map.insert("actual_end".into(), date(follow_up.actual_end));
-    map.insert(
-        "political_lead".into(),
-        follow_up
-            .political_lead
-            .clone()
-            .map_or(Value::Null, Value::from),
-    );
-    map.insert(
-        "administrative_lead".into(),
-        follow_up
-            .administrative_lead
-            .clone()
-            .map_or(Value::Null, Value::from),
-    );
-    map.insert(
-        "staffing_fte".into(),
-        follow_up.staffing_fte.map_or(Value::Null, Value::from),
-    );
-    map.insert("sdgs".into(), Value::from(follow_up.sdgs.clone()));
     map
 }
 
@@ -554,18 +599,10 @@ pub fn conflict(
     }
 }
 
-/// A date change as the action keeps it (unchanged, cleared or set).
-pub fn changed_date(change: Option<Option<PlanDate>>) -> Option<Option<NaiveDate>> {
-    change.map(|date| date.map(PlanDate::get))
-}
-
 /// The dates the action would have after `changes` must be in order.
 pub fn check_dates(current: &FollowUp, changes: &FollowUpChanges) -> Result<(), ApiError> {
-    let c = changes.get();
-    let start = changed_date(c.planned_start).unwrap_or(current.planned_start);
-    let end = changed_date(c.planned_end).unwrap_or(current.planned_end);
-    let actual = changed_date(c.actual_end).unwrap_or(current.actual_end);
-    if let (Some(start), Some(end)) = (start, end)
+    let after = current.changed_by(changes.get());
+    if let (Some(start), Some(end)) = (after.planned_start, after.planned_end)
         && end < start
     {
         return Err(ApiError::invalid_field(
@@ -574,7 +611,7 @@ pub fn check_dates(current: &FollowUp, changes: &FollowUpChanges) -> Result<(), 
             "the planned end comes before the planned start",
         ));
     }
-    if let (Some(start), Some(actual)) = (start, actual)
+    if let (Some(start), Some(actual)) = (after.planned_start, after.actual_end)
         && actual < start
     {
         return Err(ApiError::invalid_field(

@@ -4,7 +4,9 @@
 //! current one, and lets them keep theirs (sent again over the current version) or take the
 //! current one (the page reloads).
 
-use api_types::{Action, ActionChanges, ActionDetail, ActionEdit, ActionStatus, PlanDate};
+use api_types::{
+    Action, ActionChanges, ActionDetail, ActionEdit, ActionStatus, FollowUpField, PlanDate,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
@@ -19,9 +21,9 @@ use crate::format;
 use crate::session::SessionContext;
 
 /// The limits of the API (`ActionChanges`, `ActionEdit`), stated on the form.
-const LEAD_MAX: usize = 200;
-const NOTE_MAX: usize = 10_000;
-const STAFFING_MAX: f64 = 9999.0;
+const LEAD_MAX: usize = api_types::LEAD_MAX_CHARS;
+const NOTE_MAX: usize = api_types::NOTE_MAX_CHARS;
+const STAFFING_MAX: f64 = api_types::STAFFING_FTE_MAX;
 
 /// What the form holds, as typed.
 #[derive(Clone, Copy)]
@@ -78,23 +80,26 @@ impl Form {
                     changes.progress = Some(p);
                 }
             }
-            _ => bad("progress", tr!(not_a_number).to_owned()),
+            _ => bad(
+                FollowUpField::Progress.as_str(),
+                tr!(not_a_number).to_owned(),
+            ),
         }
         for (name, signal, before, slot) in [
             (
-                "planned_start",
+                FollowUpField::PlannedStart.as_str(),
                 self.planned_start,
                 base.planned_start,
                 &mut changes.planned_start,
             ),
             (
-                "planned_end",
+                FollowUpField::PlannedEnd.as_str(),
                 self.planned_end,
                 base.planned_end,
                 &mut changes.planned_end,
             ),
             (
-                "actual_end",
+                FollowUpField::ActualEnd.as_str(),
                 self.actual_end,
                 base.actual_end,
                 &mut changes.actual_end,
@@ -117,13 +122,13 @@ impl Form {
         }
         for (name, signal, before, slot) in [
             (
-                "political_lead",
+                FollowUpField::PoliticalLead.as_str(),
                 self.political_lead,
                 &base.political_lead,
                 &mut changes.political_lead,
             ),
             (
-                "administrative_lead",
+                FollowUpField::AdministrativeLead.as_str(),
                 self.administrative_lead,
                 &base.administrative_lead,
                 &mut changes.administrative_lead,
@@ -141,7 +146,10 @@ impl Form {
                     changes.staffing_fte = Some(v);
                 }
             }
-            _ => bad("staffing_fte", tr!(staffing_limits).to_owned()),
+            _ => bad(
+                FollowUpField::StaffingFte.as_str(),
+                tr!(staffing_limits).to_owned(),
+            ),
         }
         let note = self.note.get_untracked();
         if note.chars().count() > NOTE_MAX {
@@ -266,28 +274,28 @@ pub fn ActionEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl Into
             <h2 id="direct-edit-title">{tr!(edit_action_title)}</h2>
             <form novalidate on:submit=on_submit>
                 <div class="field">
-                    <label for="edit-status">{tr!(field_status)}</label>
+                    <label for="edit-status">{format::follow_up_label(FollowUpField::Status)}</label>
                     <select id="edit-status" prop:value=form.status
                         on:change=move |ev| form.status.set(event_target_value(&ev))>
                         {statuses}
                     </select>
                 </div>
-                <InputField id=id("progress") label=tr!(field_progress).to_owned() kind="number"
-                    value=form.progress error=errors.of("progress") hint=tr!(progress_limits).to_owned()/>
-                <InputField id=id("planned_start") label=tr!(field_planned_start).to_owned() kind="date"
-                    value=form.planned_start error=errors.of("planned_start")/>
-                <InputField id=id("planned_end") label=tr!(field_planned_end).to_owned() kind="date"
-                    value=form.planned_end error=errors.of("planned_end")/>
-                <InputField id=id("actual_end") label=tr!(field_actual_end).to_owned() kind="date"
-                    value=form.actual_end error=errors.of("actual_end")/>
-                <InputField id=id("political_lead") label=tr!(field_political_lead).to_owned() kind="text"
-                    value=form.political_lead error=errors.of("political_lead")
+                <InputField id=id("progress") label=format::follow_up_label(FollowUpField::Progress).to_owned() kind="number"
+                    value=form.progress error=errors.of(FollowUpField::Progress.as_str()) hint=tr!(progress_limits).to_owned()/>
+                <InputField id=id("planned_start") label=format::follow_up_label(FollowUpField::PlannedStart).to_owned() kind="date"
+                    value=form.planned_start error=errors.of(FollowUpField::PlannedStart.as_str())/>
+                <InputField id=id("planned_end") label=format::follow_up_label(FollowUpField::PlannedEnd).to_owned() kind="date"
+                    value=form.planned_end error=errors.of(FollowUpField::PlannedEnd.as_str())/>
+                <InputField id=id("actual_end") label=format::follow_up_label(FollowUpField::ActualEnd).to_owned() kind="date"
+                    value=form.actual_end error=errors.of(FollowUpField::ActualEnd.as_str())/>
+                <InputField id=id("political_lead") label=format::follow_up_label(FollowUpField::PoliticalLead).to_owned() kind="text"
+                    value=form.political_lead error=errors.of(FollowUpField::PoliticalLead.as_str())
                     hint=format!("{LEAD_MAX} {}", tr!(characters_at_most))/>
-                <InputField id=id("administrative_lead") label=tr!(field_administrative_lead).to_owned() kind="text"
-                    value=form.administrative_lead error=errors.of("administrative_lead")
+                <InputField id=id("administrative_lead") label=format::follow_up_label(FollowUpField::AdministrativeLead).to_owned() kind="text"
+                    value=form.administrative_lead error=errors.of(FollowUpField::AdministrativeLead.as_str())
                     hint=format!("{LEAD_MAX} {}", tr!(characters_at_most))/>
-                <InputField id=id("staffing_fte") label=tr!(field_staffing).to_owned() kind="text" decimal=true
-                    value=form.staffing error=errors.of("staffing_fte") hint=tr!(staffing_limits).to_owned()/>
+                <InputField id=id("staffing_fte") label=format::follow_up_label(FollowUpField::StaffingFte).to_owned() kind="text" decimal=true
+                    value=form.staffing error=errors.of(FollowUpField::StaffingFte.as_str()) hint=tr!(staffing_limits).to_owned()/>
                 <TextAreaField id=id("note") label=tr!(note).to_owned() value=form.note max=NOTE_MAX
                     error=errors.of("note")/>
                 <p id="direct-edit-message" tabindex="-1" role="status"

@@ -1,5 +1,6 @@
 use api_types::{
-    ActionChanges, ActionDetail, ActionStatus, ChangeRequest, FieldError, NewChangeRequest,
+    ActionChanges, ActionDetail, ActionStatus, ChangeRequest, FieldError, FollowUpField,
+    NewChangeRequest,
 };
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -44,18 +45,27 @@ pub fn ProposeForm(
         None => date_text(current),
     };
     let status = RwSignal::new(
-        proposed("status")
+        proposed(FollowUpField::Status.as_str())
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_else(|| action.status.as_str().to_owned()),
     );
     let progress = RwSignal::new(
-        proposed("progress")
+        proposed(FollowUpField::Progress.as_str())
             .and_then(|v| v.as_i64())
             .map_or_else(|| action.progress.to_string(), |p| p.to_string()),
     );
-    let planned_start = RwSignal::new(start_date("planned_start", action.planned_start));
-    let planned_end = RwSignal::new(start_date("planned_end", action.planned_end));
-    let actual_end = RwSignal::new(start_date("actual_end", action.actual_end));
+    let planned_start = RwSignal::new(start_date(
+        FollowUpField::PlannedStart.as_str(),
+        action.planned_start,
+    ));
+    let planned_end = RwSignal::new(start_date(
+        FollowUpField::PlannedEnd.as_str(),
+        action.planned_end,
+    ));
+    let actual_end = RwSignal::new(start_date(
+        FollowUpField::ActualEnd.as_str(),
+        action.actual_end,
+    ));
     let note = RwSignal::new(
         replaces
             .as_ref()
@@ -145,14 +155,14 @@ pub fn ProposeForm(
         let chosen_progress = progress.get_untracked().trim().parse::<i16>();
         match chosen_progress {
             Ok(p) if !(0..=100).contains(&p) => local.push(FieldError {
-                field: "changes/progress".to_owned(),
+                field: format!("changes/{}", FollowUpField::Progress),
                 code: api_types::ProblemCode::OutOfRange,
                 message: tr!(progress_range).to_owned(),
             }),
             Ok(p) if p != before.progress => changes.progress = Some(p),
             Ok(_) => {}
             Err(_) => local.push(FieldError {
-                field: "changes/progress".to_owned(),
+                field: format!("changes/{}", FollowUpField::Progress),
                 code: api_types::ProblemCode::InvalidType,
                 message: tr!(progress_range).to_owned(),
             }),
@@ -184,19 +194,19 @@ pub fn ProposeForm(
                 planned_start,
                 before.planned_start,
                 &mut changes.planned_start,
-                "planned_start",
+                FollowUpField::PlannedStart.as_str(),
             ),
             (
                 planned_end,
                 before.planned_end,
                 &mut changes.planned_end,
-                "planned_end",
+                FollowUpField::PlannedEnd.as_str(),
             ),
             (
                 actual_end,
                 before.actual_end,
                 &mut changes.actual_end,
-                "actual_end",
+                FollowUpField::ActualEnd.as_str(),
             ),
         ] {
             let text = signal.get_untracked();
@@ -328,7 +338,9 @@ pub fn ProposeForm(
         .iter()
         .map(|s| view! { <option value=s.as_str()>{status_label(*s)}</option> })
         .collect_view();
-    let date_field = move |id: &'static str, label: &'static str, signal: RwSignal<String>| {
+    let date_field = move |field: FollowUpField, signal: RwSignal<String>| {
+        let id = field.as_str();
+        let label = format::follow_up_label(field);
         let error = error_of(id);
         view! {
             <div class="field">
@@ -341,8 +353,8 @@ pub fn ProposeForm(
             </div>
         }
     };
-    let progress_error = error_of("progress");
-    let status_error = error_of("status");
+    let progress_error = error_of(FollowUpField::Progress.as_str());
+    let status_error = error_of(FollowUpField::Status.as_str());
     let note_error = error_of("note");
     let note_count = move || {
         tr!(
@@ -367,7 +379,7 @@ pub fn ProposeForm(
                 {if replaced_id.is_some() { tr!(replace_title) } else { tr!(propose_title) }}
             </h2>
             <div class="field">
-                <label for="propose-status">{tr!(field_status)}</label>
+                <label for="propose-status">{format::follow_up_label(FollowUpField::Status)}</label>
                 <select id="propose-status" prop:value=status
                     aria-describedby="propose-status-error"
                     on:change=move |ev| status.set(event_target_value(&ev))>
@@ -376,7 +388,7 @@ pub fn ProposeForm(
                 <p class="field-error" id="propose-status-error" aria-live="polite">{status_error}</p>
             </div>
             <div class="field">
-                <label for="propose-progress">{tr!(field_progress)}</label>
+                <label for="propose-progress">{format::follow_up_label(FollowUpField::Progress)}</label>
                 <div class="progress-inputs">
                     <input type="range" min="0" max="100" step="5" aria-hidden="true" tabindex="-1"
                         prop:value=progress on:input=move |ev| progress.set(event_target_value(&ev))/>
@@ -388,9 +400,9 @@ pub fn ProposeForm(
                 </div>
                 <p class="field-error" id="propose-progress-error" aria-live="polite">{progress_error}</p>
             </div>
-            {date_field("planned_start", tr!(field_planned_start), planned_start)}
-            {date_field("planned_end", tr!(field_planned_end), planned_end)}
-            {date_field("actual_end", tr!(field_actual_end), actual_end)}
+            {date_field(FollowUpField::PlannedStart, planned_start)}
+            {date_field(FollowUpField::PlannedEnd, planned_end)}
+            {date_field(FollowUpField::ActualEnd, actual_end)}
             {move || {
                 let list = measures.get_value();
                 (!list.is_empty()).then(|| {
