@@ -67,7 +67,7 @@ pub struct PlanTree {
 }
 
 impl PlanTree {
-    /// Every action of the plan, in plan order.
+    /// Every action of the plan, in plan order (their sub-actions not included).
     pub fn actions(&self) -> impl Iterator<Item = &Action> {
         self.objectives
             .iter()
@@ -159,6 +159,37 @@ pub struct Action {
     pub lead: Option<OrganisationRef>,
     /// Collaborating organisations, in plan order.
     pub collaborators: Vec<OrganisationRef>,
+    /// The action a sub-action is a step of; `null` for an action.
+    #[serde(default)]
+    pub parent_id: Option<Uuid>,
+    /// A sub-action's share in its action's progress, 1–100 (1 for each by default).
+    #[serde(default = "one")]
+    pub weight: i16,
+    /// The DG set this action's progress by hand: its sub-actions do not drive it.
+    #[serde(default)]
+    pub progress_by_hand: bool,
+    /// The progress is the weighted mean of the live sub-actions' (rounded to a whole
+    /// percent): it changes through them, not directly.
+    #[serde(default)]
+    pub progress_from_sub_actions: bool,
+    /// The sub-actions of an action, in order (none under a sub-action).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
+    pub sub_actions: Vec<Action>,
+}
+
+fn one() -> i16 {
+    1
+}
+
+/// An action named where it is referred to: a sub-action's parent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionLink {
+    pub id: Uuid,
+    /// e.g. `Pe17`.
+    pub code: String,
+    pub title: String,
 }
 
 /// An organisation as referenced from an action.
@@ -216,6 +247,10 @@ pub struct ActionDetail {
     pub objective_id: Uuid,
     pub objective_code: String,
     pub objective_title: String,
+    /// The action a sub-action is a step of.
+    #[serde(default)]
+    pub parent: Option<ActionLink>,
+    /// The action, with its sub-actions.
     pub action: Action,
     pub indicators: Vec<crate::Indicator>,
     pub budget_lines: Vec<crate::BudgetLine>,
@@ -223,6 +258,10 @@ pub struct ActionDetail {
     pub journal: Vec<crate::JournalEntry>,
     /// Proposals waiting for a decision.
     pub pending_change_requests: Vec<Uuid>,
+    /// The organisations whose partners report on it: its own and, for a sub-action, its
+    /// action's.
+    #[serde(default)]
+    pub carriers: Vec<Uuid>,
 }
 
 /// Counts of actions by status.

@@ -169,6 +169,8 @@ problem_codes! {
     HasHistory = "has_history",
     /// The item still holds others and cannot be deleted.
     NotEmpty = "not_empty",
+    /// The action has sub-actions: delete or archive them first (or archive the action).
+    HasSubActions = "has_sub_actions",
     /// The e-mail address is already used by an account.
     EmailTaken = "email_taken",
     /// The name is already used in this CPAS.
@@ -248,6 +250,12 @@ problem_codes! {
     NotOperational = "not_operational",
     /// The structure breaks a rule of the plan.
     InvalidStructure = "invalid_structure",
+    /// Sub-actions sit under an action, one level only: not under a sub-action, and an
+    /// action with sub-actions does not become one.
+    SubActionLevel = "sub_action_level",
+    /// The action's progress comes from its sub-actions: report on them (or the DG sets
+    /// the progress by hand).
+    ProgressFromSubActions = "progress_from_sub_actions",
     /// A referenced item does not exist here.
     UnknownReference = "unknown_reference",
     /// No such organisation in this CPAS.

@@ -139,6 +139,29 @@ pub struct NewAction {
     pub position: Option<i32>,
 }
 
+/// `POST /api/v1/actions/{id}/sub-actions` (the DG): a step of an action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewSubAction {
+    /// The action's code and the next number (`Pe17.3`) when absent.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::code_or_null))]
+    pub code: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<1000>))]
+    pub title: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_text::<10000>))]
+    pub description: Option<String>,
+    /// Its share in the action's progress (1 when absent).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
+    pub weight: Option<i16>,
+    /// Among the action's sub-actions, 0-based (last when absent).
+    #[serde(default)]
+    pub position: Option<i32>,
+}
+
 /// `PATCH /api/v1/actions/{id}/definition`: what the plan says of an action.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -175,11 +198,21 @@ pub struct ActionDefinitionPatch {
     pub reservation: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transversal: Option<bool>,
-    /// Move under another operational objective of the plan.
+    /// Move under another operational objective of the plan (an action; its sub-actions
+    /// follow it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objective_id: Option<Uuid>,
+    /// Among the objective's actions, or the action's sub-actions, 0-based.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i32>,
+    /// A sub-action's share in its action's progress, 1–100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
+    pub weight: Option<i16>,
+    /// An action with sub-actions: `true`, the DG sets its progress by hand; `false`, its
+    /// sub-actions drive it (the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress_by_hand: Option<bool>,
 }
 
 /// `PUT /api/v1/actions/{id}/organisations`: the lead entity and the collaborators.

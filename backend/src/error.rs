@@ -324,6 +324,30 @@ pub const CONSTRAINT_REFUSALS: &[(&str, Refusal)] = &[
             message: None,
         },
     ),
+    // Sub-actions (migration `…_sub_actions`): `app::structure` checks the level first.
+    (
+        "actions_parent_fk",
+        Refusal::Conflict {
+            code: ProblemCode::HasSubActions,
+            detail: "this action has sub-actions: delete them first, or archive the action",
+        },
+    ),
+    (
+        "actions_sub_action_level",
+        Refusal::Field {
+            field: "parent_id",
+            code: ProblemCode::SubActionLevel,
+            message: None,
+        },
+    ),
+    (
+        "actions_weight_check",
+        Refusal::Field {
+            field: "weight",
+            code: ProblemCode::OutOfRange,
+            message: Some("between 1 and 100"),
+        },
+    ),
     // The plan structure's values and references (`app::structure` checks what it can
     // first; these answer what only the schema knows, e.g. an objective of another plan).
     (

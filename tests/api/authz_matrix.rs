@@ -185,6 +185,8 @@ fn rows() -> Vec<Row> {
         row(M::DELETE, "/api/v1/actions/{action_id}", Other,                      [401, 403, 403, 404, 403, 403, 403]),
         row(M::POST, "/api/v1/actions/{action_id}/archive", Own,                  [401, 403, 403, 204, 403, 403, 403]),
         row(M::POST, "/api/v1/actions/{action_id}/archive", Other,                [401, 403, 403, 404, 403, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/sub-actions", Own,              [401, 403, 403, 201, 403, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/sub-actions", Other,            [401, 403, 403, 404, 403, 403, 403]),
         row(M::POST, "/api/v1/actions/{action_id}/indicators", Own,               [401, 403, 403, 201, 403, 403, 403]),
         row(M::POST, "/api/v1/actions/{action_id}/indicators", Other,             [401, 403, 403, 404, 403, 403, 403]),
         row(M::PUT, "/api/v1/indicators/{indicator_id}", Own,                     [401, 403, 403, 200, 403, 403, 403]),
@@ -398,6 +400,7 @@ fn uses_scratch(method: &Method, route: &str) -> bool {
         "/api/v1/actions/{action_id}/definition",
         "/api/v1/actions/{action_id}/organisations",
         "/api/v1/actions/{action_id}/archive",
+        "/api/v1/actions/{action_id}/sub-actions",
         "/api/v1/actions/{action_id}/indicators",
         "/api/v1/actions/{action_id}/budget-lines",
         "/api/v1/indicators/{indicator_id}",
@@ -771,6 +774,9 @@ fn request(
             path,
             Some(json!({ "version": scratch.map_or(1, |s| s.action_version) })),
         ),
+        ("POST", "/api/v1/actions/{action_id}/sub-actions") => {
+            (path, Some(json!({ "title": "Une étape" })))
+        }
         ("POST", "/api/v1/actions/{action_id}/indicators")
         | ("PUT", "/api/v1/indicators/{indicator_id}") => (
             path,

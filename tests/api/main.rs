@@ -28,4 +28,5 @@ mod search;
 mod secrets;
 mod seed_plans;
 mod structure;
+mod sub_actions;
 mod web_app;

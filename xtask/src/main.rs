@@ -747,4 +747,7 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// the app's own components 20 %, serde's deserializers of the API types 11 %, Leptos's
 /// generic rendering and reactive code 26 %, core and alloc 14 %, the texts in three
 /// languages 3.5 % (35 KB raw, 12.6 KB gzipped). `opt-level = "s"` was measured too: 370 KB.
-const INITIAL_GZIP_BUDGET: usize = 340_000;
+/// Sub-actions (issue 16.1) belong to the first pages (folded under their action in the
+/// tree, listed on its page, the progress they drive in the proposal form) and added 6 KB
+/// (339 → 345 KB): the budget follows, to 346 KB, rather than push them out of the tree.
+const INITIAL_GZIP_BUDGET: usize = 346_000;

@@ -20,7 +20,7 @@ use crate::db::models::Action;
 use crate::db::{DbError, actions, integrations};
 use crate::domain::follow_up::{
     ChangeBody, ChangeRequestFilter, FollowUp, FollowUpChanges, check_dates, check_measures,
-    conflict, differences, snapshot,
+    check_progress_source, conflict, differences, snapshot,
 };
 use crate::domain::{ActionId, TenantId, calendar};
 use crate::error::ApiError;
@@ -96,6 +96,7 @@ pub async fn propose(
         }
         let current = FollowUp::from(action);
         check_dates(&current, &body.changes)?;
+        check_progress_source(action.progress_from_sub_actions, &body.changes)?;
         check_measures(&basis.measures, &body.changes)?;
         let before =
             crate::domain::follow_up::before(&snapshot(&current, &basis.measures), &body.changes);
@@ -469,6 +470,7 @@ fn apply(
 ) -> Result<(), ApiError> {
     let current = FollowUp::from(action);
     check_dates(&current, changes)?;
+    check_progress_source(action.progress_from_sub_actions, changes)?;
     let measures = follow_up::measures_of(conn, &[action.id])?
         .remove(&action.id)
         .unwrap_or_default();

@@ -14,6 +14,7 @@ use crate::auth::Authenticated;
 use crate::authz::{self, Actor, Permission, Scope};
 use crate::db::structure::{
     self, ActionDefinition, BudgetLineFields, DefinitionChange, IndicatorFields,
+    SubActionDefinition,
 };
 use crate::db::{actions, council, integrations};
 use crate::domain::{ActionId, Code, Label, PlanId, TenantId};
@@ -372,6 +373,53 @@ pub async fn create_action(
     .await
 }
 
+/// Adds a sub-action (a step) under an action; its code follows the action's (`Pe17.3`)
+/// unless given. The action's progress then comes from its sub-actions, unless the DG set
+/// it by hand.
+pub async fn create_sub_action(
+    db: &RequestDb,
+    auth: &Authenticated,
+    parent: ActionId,
+    input: wire::NewSubAction,
+) -> Result<wire::ActionDetail, ApiError> {
+    let code = input
+        .code
+        .as_deref()
+        .map(|c| Code::parse(c, "code"))
+        .transpose()?;
+    let title = Label::parse(&input.title, "title", 1000)?;
+    let description = optional_text(input.description.as_deref(), "description", 10_000)?;
+    db.run_as(auth, move |conn, actor| {
+        let tenant = editor_tenant(actor)?;
+        let id = conn.transaction(|conn| {
+            let parent = structure::lock_action_and_plan(conn, tenant, parent.get())?;
+            if parent.parent_id.is_some() {
+                return Err(ApiError::invalid_field(
+                    "parent_id",
+                    ProblemCode::SubActionLevel,
+                    "a sub-action sits under an action, not under another sub-action",
+                ));
+            }
+            let plan = structure::plan_of_action(conn, parent.id)?;
+            let code = match code {
+                Some(code) => code,
+                None => Code::parse(&structure::next_sub_action_code(conn, &parent)?, "code")?,
+            };
+            let definition = SubActionDefinition {
+                code,
+                title,
+                description,
+                weight: input.weight.unwrap_or(1),
+            };
+            let id = structure::insert_sub_action(conn, tenant, plan, &parent, &definition)?;
+            structure::place_sub_action(conn, parent.id, id, input.position)?;
+            Ok(id)
+        })?;
+        action_detail(conn, tenant, id)
+    })
+    .await
+}
+
 /// One entry of an action's history: a field, before and after; none if it did not change.
 fn change(field: &str, before: impl Into<Value>, after: impl Into<Value>) -> Option<Value> {
     let (before, after) = (before.into(), after.into());
@@ -415,6 +463,7 @@ pub async fn update_action_definition(
             if action.version != patch.version {
                 return Err(stale("action"));
             }
+            check_sub_action_patch(&action, &patch)?;
             let plan = structure::plan_of_action(conn, id)?;
             let target = patch.objective_id.unwrap_or(action.objective_id);
             let objectives =
@@ -458,6 +507,12 @@ pub async fn update_action_definition(
                 (target != action.objective_id)
                     .then(|| change("objective", code_of(action.objective_id), code_of(target)))
                     .flatten(),
+                patch
+                    .weight
+                    .and_then(|w| change("weight", action.weight, w)),
+                patch
+                    .progress_by_hand
+                    .and_then(|h| change("progress_by_hand", action.progress_by_hand, h)),
             ]
             .into_iter()
             .flatten()
@@ -473,9 +528,15 @@ pub async fn update_action_definition(
                     reservation,
                     transversal: patch.transversal,
                     objective: target,
+                    weight: patch.weight,
+                    progress_by_hand: patch.progress_by_hand,
                 },
             )?;
-            if patch.position.is_some() || target != action.objective_id {
+            if let Some(parent) = action.parent_id {
+                if patch.position.is_some() {
+                    structure::place_sub_action(conn, parent, id, patch.position)?;
+                }
+            } else if patch.position.is_some() || target != action.objective_id {
                 structure::place_action(conn, target, id, patch.position)?;
                 if target != action.objective_id {
                     structure::renumber_actions_of(conn, action.objective_id)?;
@@ -489,6 +550,37 @@ pub async fn update_action_definition(
         action_detail(conn, tenant, id)
     })
     .await
+}
+
+/// What a definition patch may not do to a sub-action (move it away from its action, give
+/// it a progress by hand) or to an action (give it a weight).
+fn check_sub_action_patch(
+    action: &crate::db::models::Action,
+    patch: &wire::ActionDefinitionPatch,
+) -> Result<(), ApiError> {
+    let sub_action = action.parent_id.is_some();
+    if sub_action && patch.objective_id.is_some_and(|o| o != action.objective_id) {
+        return Err(ApiError::invalid_field(
+            "objective_id",
+            ProblemCode::SubActionLevel,
+            "a sub-action stays under its action: move the action",
+        ));
+    }
+    if sub_action && patch.progress_by_hand.is_some() {
+        return Err(ApiError::invalid_field(
+            "progress_by_hand",
+            ProblemCode::NotAllowed,
+            "a sub-action's progress is its own",
+        ));
+    }
+    if !sub_action && patch.weight.is_some() {
+        return Err(ApiError::invalid_field(
+            "weight",
+            ProblemCode::NotAllowed,
+            "only a sub-action has a weight in its action's progress",
+        ));
+    }
+    Ok(())
 }
 
 /// Sets the lead entity and the collaborators of an action (organisations of the CPAS);
@@ -577,13 +669,25 @@ pub async fn delete_action(
                 });
             }
             structure::delete_action(conn, id)?;
-            Ok(structure::renumber_actions_of(conn, action.objective_id)?)
+            Ok(renumber_siblings(conn, &action)?)
         })
     })
     .await
 }
 
-/// Takes an action out of the plan, keeping it and its history.
+/// Closes the gap an action (among its objective's) or a sub-action (among its action's)
+/// left.
+fn renumber_siblings(
+    conn: &mut PgConnection,
+    action: &crate::db::models::Action,
+) -> Result<(), crate::db::DbError> {
+    match action.parent_id {
+        Some(parent) => structure::renumber_sub_actions_of(conn, parent),
+        None => structure::renumber_actions_of(conn, action.objective_id),
+    }
+}
+
+/// Takes an action and its sub-actions out of the plan, keeping them and their history.
 pub async fn archive_action(
     db: &RequestDb,
     auth: &Authenticated,
@@ -606,7 +710,7 @@ pub async fn archive_action(
                 actor.user_id,
                 vec![json!({ "field": "archived", "before": false, "after": true })],
             )?;
-            Ok(structure::renumber_actions_of(conn, action.objective_id)?)
+            Ok(renumber_siblings(conn, &action)?)
         })
     })
     .await

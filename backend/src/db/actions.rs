@@ -17,7 +17,8 @@ use crate::domain::{ActionId, TenantId};
 type Located = (Action, Flags, Plan, (String, String));
 
 /// An action of the CPAS, with the ids of the organisations that carry it (for the
-/// policy). Another CPAS's action is not found.
+/// policy: a sub-action's carriers are its own and its action's). Another CPAS's action is
+/// not found.
 pub fn load_action(
     conn: &mut PgConnection,
     tenant: TenantId,
@@ -40,16 +41,58 @@ pub fn load_action(
     let Some((action, flags, plan, (objective_code, objective_title))) = found else {
         return Err(DbError::NotFound("action"));
     };
+    // Its parent (a sub-action's) or its sub-actions (an action's), in order.
+    let relatives: Vec<(Action, Flags)> = actions::table
+        .filter(actions::tenant_id.eq(tenant.get()))
+        .filter(actions::archived_at.is_null())
+        .filter(
+            actions::parent_id
+                .eq(action.id)
+                .or(actions::id.nullable().eq(action.parent_id)),
+        )
+        .order((actions::position, actions::code))
+        .select((Action::as_select(), rules::flags()))
+        .load(conn)?;
+    let related: Vec<Uuid> = std::iter::once(action.id)
+        .chain(relatives.iter().map(|(a, _)| a.id))
+        .collect();
     let links: Vec<(ActionOrganisation, Organisation)> = action_organisations::table
         .inner_join(organisations::table)
-        .filter(action_organisations::action_id.eq(action.id))
-        .order((action_organisations::position, organisations::name))
+        .filter(action_organisations::action_id.eq_any(&related))
+        .order((
+            action_organisations::action_id,
+            action_organisations::position,
+            organisations::name,
+        ))
         .select((ActionOrganisation::as_select(), Organisation::as_select()))
         .load(conn)?;
-    let carriers: Vec<Uuid> = links.iter().map(|(_, o)| o.id).collect();
-    let (lead, collaborators) = group_organisations(links)?
-        .remove(&action.id)
-        .unwrap_or_default();
+    let carriers: Vec<Uuid> = links
+        .iter()
+        .filter(|(link, _)| link.action_id == action.id || Some(link.action_id) == action.parent_id)
+        .map(|(_, o)| o.id)
+        .collect();
+    let mut organisations_of = group_organisations(links)?;
+    let (lead, collaborators) = organisations_of.remove(&action.id).unwrap_or_default();
+    let mut parent = None;
+    let mut sub_actions = Vec::new();
+    for (relative, relative_flags) in relatives {
+        if Some(relative.id) == action.parent_id {
+            parent = Some(wire::ActionLink {
+                id: relative.id,
+                code: relative.code,
+                title: relative.title,
+            });
+        } else {
+            let (lead, collaborators) = organisations_of.remove(&relative.id).unwrap_or_default();
+            sub_actions.push(wire_action(
+                relative,
+                relative_flags,
+                lead,
+                collaborators,
+                Vec::new(),
+            )?);
+        }
+    }
     let objective_id = action.objective_id;
     let journal = super::follow_up::journal(conn, action.id)?;
     let (indicators, budget_lines) = super::structure::measures_detail(conn, action.id)?;
@@ -61,11 +104,13 @@ pub fn load_action(
             objective_id,
             objective_code,
             objective_title,
-            action: wire_action(action, flags, lead, collaborators)?,
+            parent,
+            action: wire_action(action, flags, lead, collaborators, sub_actions)?,
             indicators,
             budget_lines,
             journal,
             pending_change_requests,
+            carriers: carriers.clone(),
         },
         carriers,
     ))

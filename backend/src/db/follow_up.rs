@@ -72,7 +72,8 @@ pub struct ProposalBasis {
     /// The action (not archived), as read: a proposal does not lock it.
     pub action: Action,
     pub plan_id: Uuid,
-    /// The organisations carrying it, for the authorization.
+    /// The organisations carrying it (a sub-action's: its own and its action's), for the
+    /// authorization.
     pub carriers: Vec<Uuid>,
     pub measures: Measures,
     /// The author, as proposals show them.
@@ -107,7 +108,7 @@ pub fn proposal_basis(
             actions::plan_id,
             sql::<Array<SqlUuid>>(
                 "ARRAY(SELECT ao.organisation_id FROM action_organisations ao \
-                 WHERE ao.action_id = actions.id)",
+                 WHERE ao.action_id = actions.id OR ao.action_id = actions.parent_id)",
             ),
             sql::<Array<Record<(SqlUuid, Nullable<Float8>, Nullable<Date>)>>>(
                 "ARRAY(SELECT ROW(i.id, i.current_value, i.measured_at) FROM indicators i \

@@ -132,6 +132,12 @@ pub struct Action {
     pub staffing_fte: Option<f64>,
     pub sdgs: Vec<i16>,
     pub last_reported_at: Option<DateTime<Utc>>,
+    /// The action a sub-action is a step of.
+    pub parent_id: Option<Uuid>,
+    pub weight: i16,
+    pub progress_by_hand: bool,
+    /// Kept by the database's roll-up rule (migration `…_sub_actions`).
+    pub progress_from_sub_actions: bool,
 }
 
 #[derive(Debug, Insertable)]

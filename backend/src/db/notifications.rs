@@ -190,7 +190,8 @@ pub fn remind_stale_actions(conn: &mut PgConnection, after: Uuid, limit: i64) ->
         "WITH due AS (
              SELECT actions.id, actions.tenant_id, actions.plan_id, actions.code, actions.title
              FROM actions JOIN plans p ON p.id = actions.plan_id
-             WHERE actions.archived_at IS NULL AND {STALE_WITH_PLAN}
+             WHERE actions.archived_at IS NULL AND actions.parent_id IS NULL
+               AND {STALE_WITH_PLAN}
                AND (actions.reminded_at IS NULL
                     OR actions.reminded_at < now() - make_interval(days => p.update_cadence_days))
                AND actions.id > $2
@@ -233,7 +234,7 @@ pub fn send_stale_digests(
              WHERE (p.digest_sent_at IS NULL OR p.digest_sent_at < now() - interval '7 days')
                AND EXISTS (SELECT 1 FROM actions
                            WHERE actions.plan_id = p.id AND actions.archived_at IS NULL
-                             AND {STALE_WITH_PLAN})
+                             AND actions.parent_id IS NULL AND {STALE_WITH_PLAN})
                AND p.id > $2
              ORDER BY p.id
              LIMIT $1
@@ -248,7 +249,8 @@ pub fn send_stale_digests(
              JOIN actions ON actions.plan_id = p.id
              LEFT JOIN action_organisations lead ON lead.action_id = actions.id AND lead.role = $4
              LEFT JOIN organisations o ON o.id = lead.organisation_id
-             WHERE actions.archived_at IS NULL AND {STALE_WITH_PLAN}
+             WHERE actions.archived_at IS NULL AND actions.parent_id IS NULL
+               AND {STALE_WITH_PLAN}
              GROUP BY p.id, p.tenant_id, p.title),
          notified AS (
              INSERT INTO notifications (tenant_id, user_id, kind, payload)

@@ -37,6 +37,7 @@ pub fn list_plans(conn: &mut PgConnection, tenant: TenantId) -> DbResult<Vec<wir
     let action_counts: HashMap<Uuid, i64> = actions::table
         .filter(actions::plan_id.eq_any(&ids))
         .filter(actions::archived_at.is_null())
+        .filter(actions::parent_id.is_null())
         .group_by(actions::plan_id)
         .select((actions::plan_id, count_star()))
         .load::<(Uuid, i64)>(conn)?
@@ -252,13 +253,38 @@ fn assemble_objectives(
     links: Vec<(ActionOrganisation, Organisation)>,
 ) -> DbResult<Vec<wire::StrategicObjective>> {
     let mut organisations_of = group_organisations(links)?;
-    let mut actions_of: HashMap<Uuid, Vec<wire::Action>> = HashMap::new();
+    // Sub-actions first, each under its action (in their order, as read).
+    let mut sub_actions_of: HashMap<Uuid, Vec<wire::Action>> = HashMap::new();
+    let mut top_level = Vec::new();
     for (action, flags) in actions {
+        match action.parent_id {
+            Some(parent) => {
+                let (lead, collaborators) = organisations_of.remove(&action.id).unwrap_or_default();
+                sub_actions_of.entry(parent).or_default().push(wire_action(
+                    action,
+                    flags,
+                    lead,
+                    collaborators,
+                    Vec::new(),
+                )?);
+            }
+            None => top_level.push((action, flags)),
+        }
+    }
+    let mut actions_of: HashMap<Uuid, Vec<wire::Action>> = HashMap::new();
+    for (action, flags) in top_level {
         let (lead, collaborators) = organisations_of.remove(&action.id).unwrap_or_default();
+        let sub_actions = sub_actions_of.remove(&action.id).unwrap_or_default();
         actions_of
             .entry(action.objective_id)
             .or_default()
-            .push(wire_action(action, flags, lead, collaborators)?);
+            .push(wire_action(
+                action,
+                flags,
+                lead,
+                collaborators,
+                sub_actions,
+            )?);
     }
 
     let mut strategic = Vec::new();
@@ -321,12 +347,14 @@ pub(super) fn group_organisations(
     Ok(organisations_of)
 }
 
-/// An action with its flags as the database computed them (see [`super::rules`]).
+/// An action with its flags as the database computed them (see [`super::rules`]), and
+/// its sub-actions.
 pub(super) fn wire_action(
     action: Action,
     flags: Flags,
     lead: Option<wire::OrganisationRef>,
     collaborators: Vec<wire::OrganisationRef>,
+    sub_actions: Vec<wire::Action>,
 ) -> DbResult<wire::Action> {
     Ok(wire::Action {
         id: action.id,
@@ -352,5 +380,10 @@ pub(super) fn wire_action(
         version: action.version,
         lead,
         collaborators,
+        parent_id: action.parent_id,
+        weight: action.weight,
+        progress_by_hand: action.progress_by_hand,
+        progress_from_sub_actions: action.progress_from_sub_actions,
+        sub_actions,
     })
 }

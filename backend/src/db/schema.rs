@@ -54,6 +54,10 @@ diesel::table! {
         last_reported_at -> Nullable<Timestamptz>,
         reminded_at -> Nullable<Timestamptz>,
         search_text -> Text,
+        parent_id -> Nullable<Uuid>,
+        weight -> Int2,
+        progress_by_hand -> Bool,
+        progress_from_sub_actions -> Bool,
     }
 }
 

@@ -62,9 +62,11 @@ fn pattern(text: &str) -> String {
 }
 
 fn filtered(tenant: TenantId, filter: &ActionFilter) -> Boxed<'static> {
+    // Actions, not their sub-actions (the tree and the action page show those).
     let mut query = actions::table
         .filter(actions::tenant_id.eq(tenant.get()))
         .filter(actions::archived_at.is_null())
+        .filter(actions::parent_id.is_null())
         .into_boxed();
     if let Some(plan) = filter.plan_id {
         query = query.filter(actions::plan_id.eq(plan));

@@ -12,13 +12,15 @@ use super::stored::Stored;
 use super::{DbError, DbResult, stored};
 use crate::domain::{PlanId, TenantId};
 
-/// The live actions of the plan, with their strategic objective and the late flag.
+/// The live actions of the plan (not their sub-actions), with their strategic objective
+/// and the late flag.
 const ACTIONS: &str = "
     WITH a AS (
         SELECT a.id, a.objective_id, oo.parent_id AS strategic_id, a.status, a.progress,
                pst_action_is_late(a.planned_end, a.status) AS late
         FROM actions a JOIN objectives oo ON oo.id = a.objective_id
         WHERE a.plan_id = $1 AND a.tenant_id = $2 AND a.archived_at IS NULL
+          AND a.parent_id IS NULL
     )";
 
 /// The aggregate columns, over the rows of `a` in the group: one count per status, the

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 
 use api_types as wire;
 use chrono::{NaiveDate, Utc};
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -159,6 +161,16 @@ fn objective_siblings(
 fn action_siblings(conn: &mut PgConnection, objective: Uuid) -> DbResult<Vec<Uuid>> {
     Ok(actions::table
         .filter(actions::objective_id.eq(objective))
+        .filter(actions::parent_id.is_null())
+        .filter(actions::archived_at.is_null())
+        .order((actions::position, actions::code))
+        .select(actions::id)
+        .load(conn)?)
+}
+
+fn sub_action_siblings(conn: &mut PgConnection, parent: Uuid) -> DbResult<Vec<Uuid>> {
+    Ok(actions::table
+        .filter(actions::parent_id.eq(parent))
         .filter(actions::archived_at.is_null())
         .order((actions::position, actions::code))
         .select(actions::id)
@@ -204,6 +216,77 @@ pub fn place_action(
 pub fn renumber_actions_of(conn: &mut PgConnection, objective: Uuid) -> DbResult<()> {
     let siblings = action_siblings(conn, objective)?;
     renumber_actions(conn, &siblings)
+}
+
+/// Places the sub-action at `position` among the live sub-actions of its action (at the
+/// end when `None`), and renumbers them.
+pub fn place_sub_action(
+    conn: &mut PgConnection,
+    parent: Uuid,
+    id: Uuid,
+    position: Option<i32>,
+) -> DbResult<()> {
+    let siblings = sub_action_siblings(conn, parent)?;
+    renumber_actions(conn, &placed(siblings, id, position))
+}
+
+/// Renumbers the live sub-actions of an action in their order, closing a gap.
+pub fn renumber_sub_actions_of(conn: &mut PgConnection, parent: Uuid) -> DbResult<()> {
+    let siblings = sub_action_siblings(conn, parent)?;
+    renumber_actions(conn, &siblings)
+}
+
+/// The first free code `<action's code>.<n>` after those of the plan that already follow
+/// this pattern (its live or archived sub-actions', or any other).
+pub fn next_sub_action_code(conn: &mut PgConnection, parent: &Action) -> DbResult<String> {
+    let prefix = format!("{}.", parent.code);
+    let taken: Vec<String> = actions::table
+        .filter(actions::plan_id.eq(plan_of_action(conn, parent.id)?))
+        .filter(
+            sql::<Bool>("starts_with(actions.code, ")
+                .bind::<Text, _>(&prefix)
+                .sql(")"),
+        )
+        .select(actions::code)
+        .load(conn)?;
+    let last = taken
+        .iter()
+        .filter_map(|code| code.strip_prefix(&prefix)?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    Ok(format!("{prefix}{}", last + 1))
+}
+
+/// A sub-action's definition, checked.
+pub struct SubActionDefinition {
+    pub code: Code,
+    pub title: Label,
+    pub description: Option<String>,
+    pub weight: i16,
+}
+
+/// Inserts a sub-action under `parent` after all of its siblings (place it next).
+pub fn insert_sub_action(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    plan: Uuid,
+    parent: &Action,
+    definition: &SubActionDefinition,
+) -> DbResult<Uuid> {
+    Ok(diesel::insert_into(actions::table)
+        .values((
+            actions::tenant_id.eq(tenant.get()),
+            actions::plan_id.eq(plan),
+            actions::objective_id.eq(parent.objective_id),
+            actions::parent_id.eq(parent.id),
+            actions::code.eq(definition.code.as_str()),
+            actions::title.eq(definition.title.as_str()),
+            actions::description.eq(definition.description.as_deref()),
+            actions::weight.eq(definition.weight),
+            actions::position.eq(i32::MAX / 2),
+        ))
+        .returning(actions::id)
+        .get_result(conn)?)
 }
 
 /// Inserts an objective after all of its siblings (place it next).
@@ -444,6 +527,8 @@ pub struct DefinitionChange<'a> {
     pub reservation: Option<Option<String>>,
     pub transversal: Option<bool>,
     pub objective: Uuid,
+    pub weight: Option<i16>,
+    pub progress_by_hand: Option<bool>,
 }
 
 pub fn update_action_definition(
@@ -462,6 +547,10 @@ pub fn update_action_definition(
             change.reservation.map(|r| actions::reservation.eq(r)),
             change.transversal.map(|t| actions::transversal.eq(t)),
             actions::objective_id.eq(change.objective),
+            change.weight.map(|w| actions::weight.eq(w)),
+            change
+                .progress_by_hand
+                .map(|h| actions::progress_by_hand.eq(h)),
         ))
         .execute(conn)?;
     Ok(())
@@ -553,11 +642,15 @@ pub fn delete_action(conn: &mut PgConnection, id: Uuid) -> DbResult<()> {
     Ok(())
 }
 
-/// Takes the action out of the plan; the row stays for the history.
+/// Takes the action and its sub-actions out of the plan; the rows stay for the history.
 pub fn archive_action(conn: &mut PgConnection, id: Uuid) -> DbResult<()> {
-    diesel::update(actions::table.find(id))
-        .set(actions::archived_at.eq(Utc::now()))
-        .execute(conn)?;
+    diesel::update(
+        actions::table
+            .filter(actions::id.eq(id).or(actions::parent_id.eq(id)))
+            .filter(actions::archived_at.is_null()),
+    )
+    .set(actions::archived_at.eq(Utc::now()))
+    .execute(conn)?;
     Ok(())
 }
 

@@ -623,6 +623,22 @@ pub fn check_dates(current: &FollowUp, changes: &FollowUpChanges) -> Result<(), 
     Ok(())
 }
 
+/// An action whose progress comes from its sub-actions takes none of its own: the change
+/// goes to the sub-actions (or the DG sets the progress by hand first).
+pub fn check_progress_source(
+    progress_from_sub_actions: bool,
+    changes: &FollowUpChanges,
+) -> Result<(), ApiError> {
+    if progress_from_sub_actions && changes.get().progress.is_some() {
+        return Err(ApiError::invalid_field(
+            "changes/progress",
+            ProblemCode::ProgressFromSubActions,
+            "this action's progress is computed from its sub-actions",
+        ));
+    }
+    Ok(())
+}
+
 /// The measured indicators and budget lines must be the action's own.
 pub fn check_measures(measures: &Measures, changes: &FollowUpChanges) -> Result<(), ApiError> {
     let c = changes.get();

@@ -81,6 +81,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(structure::update_objective)
                 .service(structure::delete_objective)
                 .service(structure::create_action)
+                .service(structure::create_sub_action)
                 .service(structure::update_action_definition)
                 .service(structure::set_action_organisations)
                 .service(structure::delete_action)

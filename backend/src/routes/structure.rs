@@ -4,8 +4,8 @@
 use actix_web::{HttpResponse, delete, patch, post, put, web};
 use api_types::{
     ActionDefinitionPatch, ActionDetail, ActionOrganisations, Adoption, BudgetLineInput,
-    IndicatorInput, NewAction, NewObjective, NewPlan, ObjectivePatch, OpinionInput, PlanPatch,
-    PlanTree, Problem, VersionOnly,
+    IndicatorInput, NewAction, NewObjective, NewPlan, NewSubAction, ObjectivePatch, OpinionInput,
+    PlanPatch, PlanTree, Problem, VersionOnly,
 };
 use uuid::Uuid;
 
@@ -148,6 +148,29 @@ pub async fn create_action(
 ) -> Result<HttpResponse, ApiError> {
     let detail =
         structure::create_action(&db, &auth, objective.into_inner(), body.into_inner()).await?;
+    Ok(created(
+        format!("/api/v1/actions/{}", detail.action.id),
+        &detail,
+    ))
+}
+
+/// Adds a sub-action (a step) under an action. Its code follows the action's (`Pe17.3`)
+/// unless given; the action's progress then comes from its sub-actions, weighted, unless
+/// the DG sets it by hand (`progress_by_hand` of the definition). Sub-actions sit one level
+/// under actions: not under a sub-action (422 `sub_action_level`).
+#[utoipa::path(tag = "structure", security(("bearer" = [])), params(("action_id" = Uuid, Path)), request_body = NewSubAction,
+    responses((status = 201, body = ActionDetail),
+        problems::NotFound,
+        (status = 409, description = "Code taken", body = Problem, content_type = "application/problem+json")))]
+#[post("/actions/{action_id}/sub-actions")]
+pub async fn create_sub_action(
+    db: RequestDb,
+    auth: Authenticated,
+    action: web::Path<ActionId>,
+    body: Json<NewSubAction>,
+) -> Result<HttpResponse, ApiError> {
+    let detail =
+        structure::create_sub_action(&db, &auth, action.into_inner(), body.into_inner()).await?;
     Ok(created(
         format!("/api/v1/actions/{}", detail.action.id),
         &detail,

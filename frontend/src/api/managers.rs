@@ -3,7 +3,7 @@
 
 use api_types::{
     ActionDetail, ActionEdit, BudgetLineInput, IndicatorInput, NewEvaluation, NewPlanVersion,
-    PlanComparison, PlanEvaluation, PlanVersion,
+    NewSubAction, PlanComparison, PlanEvaluation, PlanVersion,
 };
 use gloo_net::http::{Method, RequestBuilder};
 
@@ -33,6 +33,47 @@ pub async fn edit_action(
     } else {
         Err(failure(response).await)
     }
+}
+
+/// `PATCH /api/v1/actions/{id}/definition` with the progress rule alone: by hand, or from
+/// the steps. Its own body type, so that this chunk shares no serializer with the
+/// structure editor's (shared code would move into the initial WASM).
+pub async fn set_progress_by_hand(
+    token: &str,
+    id: &str,
+    version: i32,
+    by_hand: bool,
+) -> Result<ActionDetail, ApiFailure> {
+    #[derive(serde::Serialize)]
+    struct ProgressRule {
+        version: i32,
+        progress_by_hand: bool,
+    }
+    let rule = ProgressRule {
+        version,
+        progress_by_hand: by_hand,
+    };
+    send(
+        Method::PATCH,
+        &format!("/api/v1/actions/{id}/definition"),
+        token,
+        &rule,
+    )
+    .await
+}
+
+/// `POST /api/v1/actions/{id}/sub-actions`: a step of the action.
+pub async fn create_sub_action(
+    token: &str,
+    action: &str,
+    step: &NewSubAction,
+) -> Result<ActionDetail, ApiFailure> {
+    post(
+        &format!("/api/v1/actions/{action}/sub-actions"),
+        token,
+        step,
+    )
+    .await
 }
 
 pub async fn create_indicator(

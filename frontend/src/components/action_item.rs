@@ -4,6 +4,7 @@ use leptos_router::components::A;
 
 use crate::components::progress_bar::ProgressBar;
 use crate::components::status_chip::StatusChip;
+use crate::components::sub_actions::step_items;
 use crate::components::tree_filter::TreeFilter;
 
 /// One action of the tree: code, kind, title, organisations, reservation.
@@ -38,6 +39,16 @@ pub fn ActionItem(action: Action, filter: Memo<TreeFilter>) -> impl IntoView {
             </li>
         }
     });
+    // The steps, folded: the tree stays a list of actions.
+    let steps = (!action.sub_actions.is_empty()).then(|| {
+        let count = action.sub_actions.len();
+        view! {
+            <details class="sub-actions">
+                <summary>{tr!(sub_actions)} " (" {count} ")"</summary>
+                <ul>{step_items(action.sub_actions)}</ul>
+            </details>
+        }
+    });
     view! {
         <li class="action" id=format!("action-{}", action.code) hidden=hidden>
             <div class="action-head">
@@ -55,6 +66,7 @@ pub fn ActionItem(action: Action, filter: Memo<TreeFilter>) -> impl IntoView {
             {action.description.map(|d| view! { <p class="description">{d}</p> })}
             {action.reservation.map(|r| view! { <p class="reservation">{r}</p> })}
             <ul class="orgs">{lead} {collaborators}</ul>
+            {steps}
         </li>
     }
 }

@@ -1,5 +1,6 @@
 //! The managers' tools on the action page: the direct edit (president, DG), and the
-//! definition of indicators and budget lines (the DG, who edits the plan's structure).
+//! definition of sub-actions, indicators and budget lines (the DG, who edits the plan's
+//! structure).
 //!
 //! Partners and social workers open the action page first, so its code is in the initial
 //! WASM set: the tools are a lazy function, their code in a chunk of their own, fetched when
@@ -11,6 +12,7 @@ use leptos::prelude::*;
 use crate::components::action_editor::ActionEditor;
 use crate::components::budget_editor::BudgetLinesEditor;
 use crate::components::indicator_editor::IndicatorsEditor;
+use crate::components::sub_actions_editor::SubActionsEditor;
 use crate::session::SessionContext;
 
 /// Nothing for those who do not manage; the tools, once their chunk is loaded, for those who
@@ -32,6 +34,9 @@ pub async fn preload() {
 
 #[leptos::lazy]
 fn manager_tools(detail: ActionDetail, structure: bool, on_changed: Callback<()>) -> AnyView {
+    // Steps sit one level under an action: a sub-action has none.
+    let steps = (structure && detail.parent.is_none())
+        .then(|| view! { <SubActionsEditor detail=detail.clone() on_changed/> });
     let measures = structure.then(|| {
         view! {
             <IndicatorsEditor detail=detail.clone() on_changed/>
@@ -40,6 +45,7 @@ fn manager_tools(detail: ActionDetail, structure: bool, on_changed: Callback<()>
     });
     view! {
         <ActionEditor detail on_changed/>
+        {steps}
         {measures}
     }
     .into_any()

@@ -13,4 +13,6 @@ pub mod proposal_diff;
 pub mod propose_form;
 pub mod require_session;
 pub mod status_chip;
+pub mod sub_actions;
+pub mod sub_actions_editor;
 pub mod tree_filter;

@@ -113,6 +113,9 @@ pub fn ProposeForm(
     let message = RwSignal::new(None::<(bool, String)>);
     let busy = RwSignal::new(false);
     let original = StoredValue::new(action.clone());
+    // The progress of an action with steps is theirs: it is reported on them.
+    let derived = action.progress_from_sub_actions;
+    let steps = action.sub_actions.len();
 
     // The form's own errors carry their message in the user's language (with the limit);
     // the server's are shown by their code (its `message` is for API users).
@@ -154,6 +157,7 @@ pub fn ProposeForm(
         // bubble is in the browser's language and names no limit).
         let chosen_progress = progress.get_untracked().trim().parse::<i16>();
         match chosen_progress {
+            _ if derived => {}
             Ok(p) if !(0..=100).contains(&p) => local.push(FieldError {
                 field: format!("changes/{}", FollowUpField::Progress),
                 code: api_types::ProblemCode::OutOfRange,
@@ -182,6 +186,7 @@ pub fn ProposeForm(
         // "Terminé" below 100 % is most often a slip: asked once, either way is fine.
         let done = status.get_untracked() == ActionStatus::Termine.as_str();
         if done
+            && !derived
             && matches!(chosen_progress, Ok(p) if p < 100)
             && !done_below_100_confirmed.get_untracked()
         {
@@ -391,13 +396,19 @@ pub fn ProposeForm(
                 <label for="propose-progress">{format::follow_up_label(FollowUpField::Progress)}</label>
                 <div class="progress-inputs">
                     <input type="range" min="0" max="100" step="5" aria-hidden="true" tabindex="-1"
+                        prop:disabled=derived
                         prop:value=progress on:input=move |ev| progress.set(event_target_value(&ev))/>
                     <input type="number" id="propose-progress" min="0" max="100" step="1"
-                        prop:value=progress
+                        prop:value=progress prop:disabled=derived
                         aria-invalid=move || progress_error().is_some().to_string()
-                        aria-describedby="propose-progress-error"
+                        aria-describedby="propose-progress-hint propose-progress-error"
                         on:input=move |ev| progress.set(event_target_value(&ev))/>
                 </div>
+                {derived.then(|| view! {
+                    <p class="hint" id="propose-progress-hint">
+                        {tr!(progress_from_sub_actions)} " (" {steps} ")"
+                    </p>
+                })}
                 <p class="field-error" id="propose-progress-error" aria-live="polite">{progress_error}</p>
             </div>
             {date_field(FollowUpField::PlannedStart, planned_start)}

@@ -12,6 +12,7 @@ use crate::components::progress_bar::ProgressBar;
 use crate::components::proposal_diff::ProposalDiff;
 use crate::components::propose_form::ProposeForm;
 use crate::components::status_chip::StatusChip;
+use crate::components::sub_actions::SubActionList;
 use crate::format;
 use crate::loader::loader;
 use crate::session::SessionContext;
@@ -75,14 +76,11 @@ fn may_propose(session: SessionContext, detail: &ActionDetail) -> bool {
     session.state.with(|s| {
         s.as_ref().is_some_and(|s| match s.user.role {
             Role::SocialWorker => true,
-            Role::Partner => s.user.organisation.as_ref().is_some_and(|org| {
-                detail
-                    .action
-                    .lead
-                    .iter()
-                    .chain(&detail.action.collaborators)
-                    .any(|o| o.id == org.id)
-            }),
+            Role::Partner => s
+                .user
+                .organisation
+                .as_ref()
+                .is_some_and(|org| detail.carriers.contains(&org.id)),
             _ => false,
         })
     })
@@ -119,8 +117,25 @@ fn ActionView(
     let form = can_propose
         .then(|| view! { <ReportPanel detail=detail.clone() mine confirmation on_sent/> });
     let tools = view! { <ManagerTools detail=detail.clone() on_changed/> };
+    let parent = detail.parent.clone().map(|p| {
+        view! {
+            <p class="parent-action">
+                {tr!(sub_action_of)} " "
+                <A href=format!("/actions/{}", p.id)><span class="code">{p.code}</span> " " {p.title}</A>
+            </p>
+        }
+    });
+    let derived = action.progress_from_sub_actions.then(|| {
+        view! {
+            <span class="hint">{tr!(progress_from_sub_actions)} " (" {action.sub_actions.len()} ")"</span>
+        }
+    });
+    let by_hand = (action.progress_by_hand && !action.sub_actions.is_empty())
+        .then(|| view! { <span class="hint">{tr!(progress_by_hand)}</span> });
+    let steps = view! { <SubActionList action=action.clone()/> };
     view! {
         <p><A href=format!("/plans/{plan_id}")>"← " {plan_title}</A></p>
+        {parent}
         <h1>
             <span class="plan-tenant">{tr!(objective)} " " {objective_code} " — " {objective_title}</span>
             <span class="code">{action.code.clone()}</span> {action.title.clone()}
@@ -128,6 +143,8 @@ fn ActionView(
         <div class="action-status">
             <StatusChip status=action.status/>
             <ProgressBar progress=action.progress/>
+            {derived}
+            {by_hand}
             {action.late.then(|| view! { <span class="chip late">{tr!(late)}</span> })}
             {action.stale.then(|| view! { <span class="chip stale">{tr!(stale)}</span> })}
         </div>
@@ -151,6 +168,7 @@ fn ActionView(
             </section>
             {form}
         </div>
+        {steps}
         {tools}
         <section class="card" aria-labelledby="indicators-title">
             <h2 id="indicators-title">{tr!(indicators)}</h2>
