@@ -43,6 +43,9 @@ test('the DG adds steps; a partner marks step 2 done; once approved, the action\
   await manager.getByRole('button', { name: 'Ajouter une sous-action' }).click();
   await manager.locator('#sub-actions-message').filter({ hasText: 'Sous-action ajoutée.' }).waitFor();
   await manager.locator('ul.sub-actions li').filter({ hasText: 'Réserver la salle du Pâchy' }).waitFor();
+  // The direct edit no longer offers the action's own progress: its steps drive it.
+  await manager.locator('.direct-edit').getByText('Calculé à partir de ses sous-actions (1)').waitFor();
+  assert.equal(await manager.locator('#edit-progress').count(), 0);
   assert.deepEqual(await accessibilityViolations(manager), []);
   await screenshot(manager, 'sub-actions-1-dg-adds');
   for (const title of ['Animer les ateliers tricot', 'Inviter la police pour la prévention', 'Faire le bilan avec le PCS']) {

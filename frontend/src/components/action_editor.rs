@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use crate::api::{self, ApiFailure};
 use crate::components::form_field::{
-    FieldErrors, InputField, TextAreaField, decimal, focus_later, line, notice_after_reload,
-    take_notice,
+    FieldErrors, FormStatus, InputField, TextAreaField, decimal, focus_later, line,
+    notice_after_reload, take_notice,
 };
 use crate::components::status_chip::status_label;
 use crate::format;
@@ -75,6 +75,8 @@ impl Form {
             changes.status = Some(status);
         }
         match self.progress.get_untracked().trim().parse::<i16>() {
+            // Its steps drive it: not the action's own to change.
+            _ if base.progress_from_sub_actions => {}
             Ok(p) if (0..=100).contains(&p) => {
                 if p != base.progress {
                     changes.progress = Some(p);
@@ -222,12 +224,7 @@ pub fn ActionEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl Into
                     }
                 }
                 Err(failure) => {
-                    let text = if errors.set_from_problem(&failure) {
-                        tr!(fix_fields).to_owned()
-                    } else {
-                        failure.message.clone()
-                    };
-                    message.set(Some((false, text)));
+                    message.set(Some((false, errors.refusal(failure))));
                     focus_later("direct-edit-message");
                 }
             }
@@ -269,6 +266,8 @@ pub fn ActionEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl Into
         .map(|s| view! { <option value=s.as_str()>{status_label(*s)}</option> })
         .collect_view();
     let id = |name: &str| format!("edit-{name}");
+    // The progress of an action with steps is theirs (the DG may set it by hand instead).
+    let (derived, steps) = base.with_value(|b| (b.progress_from_sub_actions, b.sub_actions.len()));
     view! {
         <section class="card direct-edit" aria-labelledby="direct-edit-title">
             <h2 id="direct-edit-title">{tr!(edit_action_title)}</h2>
@@ -280,8 +279,19 @@ pub fn ActionEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl Into
                         {statuses}
                     </select>
                 </div>
-                <InputField id=id("progress") label=format::follow_up_label(FollowUpField::Progress).to_owned() kind="number"
-                    value=form.progress error=errors.of(FollowUpField::Progress.as_str()) hint=tr!(progress_limits).to_owned()/>
+                {if derived {
+                    view! {
+                        <p class="hint">
+                            {format::follow_up_label(FollowUpField::Progress)} " : "
+                            {tr!(progress_from_sub_actions)} " (" {steps} ")"
+                        </p>
+                    }.into_any()
+                } else {
+                    view! {
+                        <InputField id=id("progress") label=format::follow_up_label(FollowUpField::Progress).to_owned() kind="number"
+                            value=form.progress error=errors.of(FollowUpField::Progress.as_str()) hint=tr!(progress_limits).to_owned()/>
+                    }.into_any()
+                }}
                 <InputField id=id("planned_start") label=format::follow_up_label(FollowUpField::PlannedStart).to_owned() kind="date"
                     value=form.planned_start error=errors.of(FollowUpField::PlannedStart.as_str())/>
                 <InputField id=id("planned_end") label=format::follow_up_label(FollowUpField::PlannedEnd).to_owned() kind="date"
@@ -298,14 +308,7 @@ pub fn ActionEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl Into
                     value=form.staffing error=errors.of(FollowUpField::StaffingFte.as_str()) hint=tr!(staffing_limits).to_owned()/>
                 <TextAreaField id=id("note") label=tr!(note).to_owned() value=form.note max=NOTE_MAX
                     error=errors.of("note")/>
-                <p id="direct-edit-message" tabindex="-1" role="status"
-                    class=move || match message.get() {
-                        Some((true, _)) => "notice success",
-                        Some((false, _)) => "notice error",
-                        None => "sr-status",
-                    }>
-                    {move || message.get().map(|(_, text)| text)}
-                </p>
+                <FormStatus id="direct-edit-message" message/>
                 <button type="submit" class="primary" prop:disabled=busy>{tr!(save_action)}</button>
             </form>
             {move || conflict.get().map(|c| view! { <ConflictView conflict=c keep_mine take_current/> })}

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::api::{self, ApiFailure};
 use crate::components::form_field::{
-    FieldErrors, InputField, decimal, focus_later, line, notice_after_reload, take_notice,
+    FieldErrors, FormStatus, InputField, SaveOutcome, decimal, focus_later, line, take_notice,
 };
 use crate::format;
 use crate::session::SessionContext;
@@ -158,21 +158,15 @@ pub fn BudgetLinesEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl
     }
     let busy = RwSignal::new(false);
 
-    let done = move |result: Result<(), ApiFailure>, saved: &'static str| match result {
-        Ok(()) => {
-            notice_after_reload("budget", saved);
-            on_changed.run(());
-        }
-        Err(failure) => {
-            let text = if errors.set_from_problem(&failure) {
-                tr!(fix_fields).to_owned()
-            } else {
-                failure.message
-            };
-            message.set(Some((false, text)));
-            focus_later("budget-message");
-        }
+    let outcome = SaveOutcome {
+        area: "budget",
+        status_id: "budget-message",
+        errors,
+        message,
+        on_changed,
     };
+    let done =
+        move |result: Result<(), ApiFailure>, saved: &'static str| outcome.show(result, saved);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -275,14 +269,7 @@ pub fn BudgetLinesEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl
         <section class="card measures-editor" aria-labelledby="budget-editor-title">
             <h2 id="budget-editor-title">{tr!(define_budget_lines)}</h2>
             <ul class="measure-rows">{rows}</ul>
-            <p id="budget-message" tabindex="-1" role="status"
-                class=move || match message.get() {
-                    Some((true, _)) => "notice success",
-                    Some((false, _)) => "notice error",
-                    None => "sr-status",
-                }>
-                {move || message.get().map(|(_, text)| text)}
-            </p>
+            <FormStatus id="budget-message" message/>
             {move || match editing.get() {
                 Editing::Closed => view! {
                     <button type="button" on:click=move |_| open(Editing::New)>{tr!(add_budget_line)}</button>

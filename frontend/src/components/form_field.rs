@@ -50,6 +50,16 @@ impl FieldErrors {
         self.0.set(errors);
     }
 
+    /// What a refused save says: the API's field errors go under their fields and the
+    /// message asks to correct them; otherwise the API's message.
+    pub fn refusal(self, failure: crate::api::ApiFailure) -> String {
+        if self.set_from_problem(&failure) {
+            tr!(fix_fields).to_owned()
+        } else {
+            failure.message
+        }
+    }
+
     /// The API's field errors (`changes/progress` is shown under `progress`).
     pub fn set_from_problem(self, failure: &crate::api::ApiFailure) -> bool {
         let errors: Vec<(String, String)> = failure
@@ -64,6 +74,56 @@ impl FieldErrors {
         let any = !errors.is_empty();
         self.0.set(errors);
         any
+    }
+}
+
+/// A form's outcome: `(saved, text)`, shown by [`FormStatus`].
+pub type FormMessage = RwSignal<Option<(bool, String)>>;
+
+/// A form's status line: announced (`role="status"`), focusable so that the outcome is
+/// read where it is shown, styled as a success or an error, empty otherwise.
+#[component]
+pub fn FormStatus(id: &'static str, message: FormMessage) -> impl IntoView {
+    view! {
+        <p id=id tabindex="-1" role="status"
+            class=move || match message.get() {
+                Some((true, _)) => "notice success",
+                Some((false, _)) => "notice error",
+                None => "sr-status",
+            }>
+            {move || message.get().map(|(_, text)| text)}
+        </p>
+    }
+}
+
+/// Where a manager's editor on the action page shows what became of a save.
+#[derive(Clone, Copy)]
+pub struct SaveOutcome {
+    /// The editor's name for the confirmation kept across the reload (`indicators`…).
+    pub area: &'static str,
+    /// The id of its [`FormStatus`].
+    pub status_id: &'static str,
+    pub errors: FieldErrors,
+    pub message: FormMessage,
+    /// Reloads the action, which draws the editor anew.
+    pub on_changed: Callback<()>,
+}
+
+impl SaveOutcome {
+    /// Saved: the confirmation waits for the editor drawn anew with the reloaded action.
+    /// Refused: the reasons, under the fields and in the status line, which takes the focus.
+    pub fn show(self, result: Result<(), crate::api::ApiFailure>, saved: &'static str) {
+        match result {
+            Ok(()) => {
+                notice_after_reload(self.area, saved);
+                self.on_changed.run(());
+            }
+            Err(failure) => {
+                self.message
+                    .set(Some((false, self.errors.refusal(failure))));
+                focus_later(self.status_id);
+            }
+        }
     }
 }
 

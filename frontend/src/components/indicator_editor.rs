@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::api::{self, ApiFailure};
 use crate::components::form_field::{
-    FieldErrors, InputField, decimal, focus_later, line, notice_after_reload, take_notice,
+    FieldErrors, FormStatus, InputField, SaveOutcome, decimal, focus_later, line, take_notice,
 };
 use crate::format;
 use crate::session::SessionContext;
@@ -130,21 +130,15 @@ pub fn IndicatorsEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl 
     }
     let busy = RwSignal::new(false);
 
-    let done = move |result: Result<(), ApiFailure>, saved: &'static str| match result {
-        Ok(()) => {
-            notice_after_reload("indicators", saved);
-            on_changed.run(());
-        }
-        Err(failure) => {
-            let text = if errors.set_from_problem(&failure) {
-                tr!(fix_fields).to_owned()
-            } else {
-                failure.message
-            };
-            message.set(Some((false, text)));
-            focus_later("indicators-message");
-        }
+    let outcome = SaveOutcome {
+        area: "indicators",
+        status_id: "indicators-message",
+        errors,
+        message,
+        on_changed,
     };
+    let done =
+        move |result: Result<(), ApiFailure>, saved: &'static str| outcome.show(result, saved);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -246,14 +240,7 @@ pub fn IndicatorsEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl 
         <section class="card measures-editor" aria-labelledby="indicators-editor-title">
             <h2 id="indicators-editor-title">{tr!(define_indicators)}</h2>
             <ul class="measure-rows">{rows}</ul>
-            <p id="indicators-message" tabindex="-1" role="status"
-                class=move || match message.get() {
-                    Some((true, _)) => "notice success",
-                    Some((false, _)) => "notice error",
-                    None => "sr-status",
-                }>
-                {move || message.get().map(|(_, text)| text)}
-            </p>
+            <FormStatus id="indicators-message" message/>
             {move || match editing.get() {
                 Editing::Closed => view! {
                     <button type="button" on:click=move |_| open(Editing::New)>{tr!(add_indicator)}</button>

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiFailure};
 use crate::components::form_field::{
-    FieldErrors, InputField, focus_later, line, notice_after_reload, take_notice,
+    FieldErrors, FormStatus, InputField, SaveOutcome, focus_later, line, take_notice,
 };
 use crate::session::SessionContext;
 
@@ -31,21 +31,15 @@ pub fn SubActionsEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl 
     let busy = RwSignal::new(false);
     let by_hand = RwSignal::new(action.progress_by_hand);
 
-    let done = move |result: Result<(), ApiFailure>, saved: &'static str| match result {
-        Ok(()) => {
-            notice_after_reload("sub-actions", saved);
-            on_changed.run(());
-        }
-        Err(failure) => {
-            let text = if errors.set_from_problem(&failure) {
-                tr!(fix_fields).to_owned()
-            } else {
-                failure.message
-            };
-            message.set(Some((false, text)));
-            focus_later("sub-actions-message");
-        }
+    let outcome = SaveOutcome {
+        area: "sub-actions",
+        status_id: "sub-actions-message",
+        errors,
+        message,
+        on_changed,
     };
+    let done =
+        move |result: Result<(), ApiFailure>, saved: &'static str| outcome.show(result, saved);
     let parent = action_id.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -120,14 +114,7 @@ pub fn SubActionsEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl 
                     <label for="progress-by-hand">{tr!(progress_by_hand_choice)}</label>
                 </div>
             })}
-            <p id="sub-actions-message" tabindex="-1" role="status"
-                class=move || match message.get() {
-                    Some((true, _)) => "notice success",
-                    Some((false, _)) => "notice error",
-                    None => "sr-status",
-                }>
-                {move || message.get().map(|(_, text)| text)}
-            </p>
+            <FormStatus id="sub-actions-message" message/>
             <form novalidate class="inline-form" on:submit=on_submit>
                 <h3>{tr!(add_sub_action)}</h3>
                 <InputField id="sub-action-title".to_owned() label=tr!(sub_action_title).to_owned() kind="text"
