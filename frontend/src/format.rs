@@ -97,6 +97,8 @@ pub fn field_label(field: &str) -> String {
         Err(_) => match field {
             "title" => tr!(field_title),
             "code" => tr!(field_code),
+            "weight" => tr!(weight),
+            "progress_by_hand" => tr!(progress_by_hand),
             f if f.starts_with("indicator:") => tr!(field_indicator),
             f if f.starts_with("budget_line:") => tr!(field_budget_line),
             _ => tr!(field_other),
@@ -135,8 +137,8 @@ pub fn value(field: &str, shown: &Value) -> String {
             euros(n.as_i64().unwrap_or_default())
         }
         Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), number),
-        Value::Bool(true) => "oui".to_owned(),
-        Value::Bool(false) => "non".to_owned(),
+        Value::Bool(true) => tr!(yes).to_owned(),
+        Value::Bool(false) => tr!(no).to_owned(),
         Value::Array(items) => items
             .iter()
             .map(|item| value(field, item))

@@ -110,6 +110,15 @@ test('the DG adds steps; a partner marks step 2 done; once approved, the action\
   }));
   assert.ok(scrollWidth <= innerWidth, `${scrollWidth} px wide on a ${innerWidth} px screen`);
   await screenshot(partner, 'sub-actions-4-phone');
+
+  // The DG sets Pe18's progress by hand; its history says so, in words.
+  await manager.reload();
+  const byHand = manager.getByLabel('Fixer l’avancement de l’action à la main plutôt que de le calculer à partir de ses sous-actions');
+  await byHand.check();
+  await manager.locator('#sub-actions-message').filter({ hasText: 'Calcul de l’avancement enregistré.' }).waitFor();
+  await manager.locator('.history-entry').filter({ hasText: /Avancement fixé à la main : non → oui/ }).waitFor();
+  assert.equal(await manager.locator('#edit-progress').count(), 1, 'the direct edit offers the progress again');
+  assert.deepEqual(await accessibilityViolations(manager), []);
   assert.deepEqual(manager.errors, []);
   assert.deepEqual(partner.errors, []);
 });
