@@ -146,7 +146,8 @@ test('the DG defines an indicator and a budget line, DEFITS reports on them, it 
   await page.getByRole('button', { name: 'Archiver — Personnes accompagnées' }).click();
   const confirm = page.getByRole('button', { name: 'Confirmer l’archivage — Personnes accompagnées' });
   await confirm.waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'indicator-confirm-archive');
+  // The app moves the focus in the frame after it draws the button: wait for that frame.
+  await page.waitForFunction(() => document.activeElement?.id === 'indicator-confirm-archive', null, { timeout: 5000 });
   assert.deepEqual(await accessibilityViolations(page), []);
   await confirm.click();
   await page.getByText('Indicateur archivé.').waitFor();
@@ -196,7 +197,8 @@ test('the DG freezes the mid-term evaluation after an explicit confirmation', as
   const confirm = page.getByRole('button', { name: 'Confirmer : figer l’évaluation — Évaluation à mi-parcours' });
   await confirm.waitFor();
   assert.match(await page.locator('.confirm').innerText(), /30\/06\/2026/);
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'freeze-confirm');
+  // The app moves the focus in the frame after it draws the button: wait for that frame.
+  await page.waitForFunction(() => document.activeElement?.id === 'freeze-confirm', null, { timeout: 5000 });
   assert.deepEqual(await accessibilityViolations(page), []);
   await screenshot(page, 'managers-4-freeze-confirm');
   await confirm.click();

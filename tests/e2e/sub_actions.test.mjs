@@ -118,6 +118,12 @@ test('the DG adds steps; a partner marks step 2 done; once approved, the action\
   await manager.locator('#sub-actions-message').filter({ hasText: 'Calcul de l’avancement enregistré.' }).waitFor();
   await manager.locator('.history-entry').filter({ hasText: /Avancement fixé à la main : non → oui/ }).waitFor();
   assert.equal(await manager.locator('#edit-progress').count(), 1, 'the direct edit offers the progress again');
+  // A change of the definition is named in the history too (not "Champ").
+  const { version } = (await call(dg, 'GET', `/api/v1/actions/${pe18}`)).body.action;
+  const defined = await call(dg, 'PATCH', `/api/v1/actions/${pe18}/definition`, { version, reservation: 'Sous réserve du budget 2027.' });
+  assert.equal(defined.status, 200, JSON.stringify(defined.body));
+  await manager.reload();
+  await manager.locator('.history-entry').filter({ hasText: /Réserve : .* → Sous réserve du budget 2027\./ }).waitFor();
   assert.deepEqual(await accessibilityViolations(manager), []);
   assert.deepEqual(manager.errors, []);
   assert.deepEqual(partner.errors, []);
