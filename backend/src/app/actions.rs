@@ -21,7 +21,7 @@ pub async fn get(
     db.run_as(auth, move |conn, actor| {
         let tenant = actor.tenant()?;
         authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
-        Ok(actions::load_action(conn, tenant, action)?.0)
+        Ok(actions::load_action(conn, tenant, action)?)
     })
     .await
 }

@@ -452,7 +452,7 @@ pub async fn edit(
             }
             Ok::<_, ApiError>(())
         })?;
-        Ok(actions::load_action(conn, tenant, action)?.0)
+        Ok(actions::load_action(conn, tenant, action)?)
     })
     .await
 }

@@ -40,7 +40,7 @@ fn action_detail(
     tenant: TenantId,
     id: Uuid,
 ) -> Result<wire::ActionDetail, ApiError> {
-    Ok(actions::load_action(conn, tenant, ActionId::new(id))?.0)
+    Ok(actions::load_action(conn, tenant, ActionId::new(id))?)
 }
 
 fn check_years(start: Option<i32>, end: Option<i32>) -> Result<(), ApiError> {
@@ -392,14 +392,9 @@ pub async fn create_sub_action(
     db.run_as(auth, move |conn, actor| {
         let tenant = editor_tenant(actor)?;
         let id = conn.transaction(|conn| {
+            // Not under a sub-action: the trigger `actions_sub_action_level` refuses it
+            // (`CONSTRAINT_REFUSALS`: 422 on `parent_id`).
             let parent = structure::lock_action_and_plan(conn, tenant, parent.get())?;
-            if parent.parent_id.is_some() {
-                return Err(ApiError::invalid_field(
-                    "parent_id",
-                    ProblemCode::SubActionLevel,
-                    "a sub-action sits under an action, not under another sub-action",
-                ));
-            }
             let plan = structure::plan_of_action(conn, parent.id)?;
             let code = match code {
                 Some(code) => code,
@@ -413,7 +408,7 @@ pub async fn create_sub_action(
             };
             let id = structure::insert_sub_action(conn, tenant, plan, &parent, &definition)?;
             structure::place_sub_action(conn, parent.id, id, input.position)?;
-            Ok(id)
+            Ok::<_, ApiError>(id)
         })?;
         action_detail(conn, tenant, id)
     })

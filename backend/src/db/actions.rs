@@ -16,14 +16,13 @@ use crate::domain::{ActionId, TenantId};
 /// An action with its plan (id, title) and objective (code, title).
 type Located = (Action, Flags, Plan, (String, String));
 
-/// An action of the CPAS, with the ids of the organisations that carry it (for the
-/// policy: a sub-action's carriers are its own and its action's). Another CPAS's action is
-/// not found.
+/// An action of the CPAS, with the organisations that carry it (a sub-action's are its own
+/// and its action's). Another CPAS's action is not found.
 pub fn load_action(
     conn: &mut PgConnection,
     tenant: TenantId,
     id: ActionId,
-) -> DbResult<(wire::ActionDetail, Vec<Uuid>)> {
+) -> DbResult<wire::ActionDetail> {
     let found: Option<Located> = actions::table
         .inner_join(objectives::table)
         .inner_join(plans::table.on(plans::id.eq(actions::plan_id)))
@@ -97,23 +96,20 @@ pub fn load_action(
     let journal = super::follow_up::journal(conn, action.id)?;
     let (indicators, budget_lines) = super::structure::measures_detail(conn, action.id)?;
     let pending_change_requests = super::follow_up::pending_of(conn, action.id)?;
-    Ok((
-        wire::ActionDetail {
-            plan_id: plan.id,
-            plan_title: plan.title,
-            objective_id,
-            objective_code,
-            objective_title,
-            parent,
-            action: wire_action(action, flags, lead, collaborators, sub_actions)?,
-            indicators,
-            budget_lines,
-            journal,
-            pending_change_requests,
-            carriers: carriers.clone(),
-        },
+    Ok(wire::ActionDetail {
+        plan_id: plan.id,
+        plan_title: plan.title,
+        objective_id,
+        objective_code,
+        objective_title,
+        parent,
+        action: wire_action(action, flags, lead, collaborators, sub_actions)?,
+        indicators,
+        budget_lines,
+        journal,
+        pending_change_requests,
         carriers,
-    ))
+    })
 }
 
 /// The actions an organisation leads or collaborates on, in plan order, with their
