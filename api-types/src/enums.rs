@@ -150,7 +150,25 @@ wire_enum! {
         ChangeRequestRejected => "change_request.rejected",
         ActionUpdated => "action.updated",
         PlanAdopted => "plan.adopted",
+        TaskCreated => "task.created",
+        TaskCompleted => "task.completed",
     }
+}
+
+wire_enum! {
+    /// What a journal entry of an action is: a note someone wrote, or a task marked done
+    /// (its body is the task's title).
+    JournalKind { Note => "note", TaskDone => "task_done" }
+}
+
+wire_enum! {
+    /// What a task is given to: a person (`user`) or an organisation.
+    AssigneeKind { User => "user", Organisation => "organisation" }
+}
+
+wire_enum! {
+    /// Which tasks a list shows (`open` by default).
+    TaskFilter { Open => "open", Done => "done", All => "all" }
 }
 
 wire_enum! {

@@ -418,7 +418,7 @@ pub struct HistoryEntry {
 pub struct Notification {
     pub id: Uuid,
     /// `change_request_created`, `change_request_approved`, `change_request_rejected`,
-    /// `action_stale`, `stale_digest`.
+    /// `action_stale`, `stale_digest`, `task_assigned`, `task_due_soon`, `task_overdue`.
     pub kind: String,
     pub payload: Value,
     #[serde(deserialize_with = "crate::wire_time::instant")]
@@ -432,6 +432,7 @@ pub struct Notification {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JournalEntry {
     pub id: Uuid,
+    pub kind: crate::JournalKind,
     #[serde(deserialize_with = "crate::wire_time::date")]
     pub entry_date: NaiveDate,
     pub author: PersonRef,

@@ -242,4 +242,8 @@ webhook_payloads! {
     ActionUpdatedEvent(ActionUpdatedData) = ActionUpdated;
     /// Body of the `plan.adopted` webhook: the council adopted a plan.
     PlanAdoptedEvent(PlanAdoptedData) = PlanAdopted;
+    /// Body of the `task.created` webhook: the management gave a task.
+    TaskCreatedEvent(crate::TaskEventData) = TaskCreated;
+    /// Body of the `task.completed` webhook: a task was marked done.
+    TaskCompletedEvent(crate::TaskEventData) = TaskCompleted;
 }

@@ -19,6 +19,7 @@ mod plan;
 mod problem;
 mod rules;
 mod structure;
+mod tasks;
 mod users;
 mod wire_time;
 
@@ -32,6 +33,7 @@ pub use plan::*;
 pub use problem::*;
 pub use rules::*;
 pub use structure::*;
+pub use tasks::*;
 pub use users::*;
 
 /// Answer of `GET /healthz` and `GET /readyz`.

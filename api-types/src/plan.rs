@@ -172,6 +172,10 @@ pub struct Action {
     /// percent): it changes through them, not directly.
     #[serde(default)]
     pub progress_from_sub_actions: bool,
+    /// Its tasks not yet done.
+    pub open_tasks: i32,
+    /// Its open tasks whose due date has passed (on the Belgian calendar). Derived.
+    pub overdue_tasks: i32,
     /// The sub-actions of an action, in order (none under a sub-action).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(no_recursion))]

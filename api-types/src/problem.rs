@@ -258,6 +258,10 @@ problem_codes! {
     ProgressFromSubActions = "progress_from_sub_actions",
     /// A referenced item does not exist here.
     UnknownReference = "unknown_reference",
+    /// No such person or organisation in this CPAS to give a task to.
+    UnknownAssignee = "unknown_assignee",
+    /// A task is due within its plan's years.
+    OutsidePlanYears = "outside_plan_years",
     /// No such organisation in this CPAS.
     UnknownOrganisation = "unknown_organisation",
     /// No such CPAS.

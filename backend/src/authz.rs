@@ -8,6 +8,7 @@ use api_types::{ApiScope, ProblemCode, Role};
 use uuid::Uuid;
 
 use crate::domain::TenantId;
+use crate::domain::tasks::Assignee;
 use crate::error::ApiError;
 
 /// The user on whose behalf a request runs, as the database knows them now.
@@ -71,6 +72,10 @@ pub enum Permission {
     ManageApiTokens,
     ManageWebhooks,
     ImportPlans,
+    /// Give, change and delete tasks.
+    ManageTasks,
+    /// Mark a task done or open again (scope [`Scope::Task`]).
+    CloseTask,
 }
 
 impl Permission {
@@ -98,6 +103,11 @@ pub enum Scope<'a> {
     Action {
         tenant: TenantId,
         organisations: &'a [Uuid],
+    },
+    /// One task of a CPAS, with whom it is given to.
+    Task {
+        tenant: TenantId,
+        assignee: Option<Assignee>,
     },
 }
 
@@ -145,7 +155,9 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
 
     let tenant = match scope {
         Scope::Platform => None,
-        Scope::Tenant(tenant) | Scope::Action { tenant, .. } => Some(tenant),
+        Scope::Tenant(tenant) | Scope::Action { tenant, .. } | Scope::Task { tenant, .. } => {
+            Some(tenant)
+        }
     };
 
     if actor.role == R::Admin {
@@ -184,7 +196,21 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
                 .is_some_and(|org| organisations.contains(&org)),
             _ => false,
         },
-        (P::DecideChanges | P::EditFollowUp, role) => MANAGERS.contains(&role),
+        (P::DecideChanges | P::EditFollowUp | P::ManageTasks, role) => MANAGERS.contains(&role),
+        // The management closes any task; the assignee theirs: the person, or the people
+        // of the organisation it is given to.
+        (P::CloseTask, role) if MANAGERS.contains(&role) => true,
+        (P::CloseTask, _) => match scope {
+            Scope::Task {
+                assignee: Some(Assignee::User(user)),
+                ..
+            } => user == actor.user_id,
+            Scope::Task {
+                assignee: Some(Assignee::Organisation(organisation)),
+                ..
+            } => actor.organisation == Some(organisation),
+            _ => false,
+        },
         (
             P::EditPlanStructure
             | P::ManageUsers
@@ -216,6 +242,10 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
             P::ManageApiTokens => "only the Directeur général and administrators manage API tokens",
             P::ManageWebhooks => "only the Directeur général manages webhooks",
             P::ImportPlans => "only the Directeur général and administrators import plans",
+            P::ManageTasks => "only the president and the Directeur général give and change tasks",
+            P::CloseTask => {
+                "only the person or organisation a task is given to, and the management, close it"
+            }
         })
     }
 }
@@ -279,6 +309,47 @@ mod tests {
                 [false, false, true, false, false],
             ),
             (P::ManageUsers, own, [true, false, true, false, false]),
+            (P::ManageTasks, own, [false, true, true, false, false]),
+            (
+                P::CloseTask,
+                Scope::Task {
+                    tenant: TENANT,
+                    assignee: Some(Assignee::Organisation(ORG)),
+                },
+                [false, true, true, false, true],
+            ),
+            (
+                P::CloseTask,
+                Scope::Task {
+                    tenant: TENANT,
+                    assignee: Some(Assignee::Organisation(OTHER_ORG)),
+                },
+                [false, true, true, false, false],
+            ),
+            (
+                P::CloseTask,
+                Scope::Task {
+                    tenant: TENANT,
+                    assignee: Some(Assignee::User(Uuid::from_u128(100))),
+                },
+                [false, true, true, true, true],
+            ),
+            (
+                P::CloseTask,
+                Scope::Task {
+                    tenant: TENANT,
+                    assignee: Some(Assignee::User(Uuid::from_u128(101))),
+                },
+                [false, true, true, false, false],
+            ),
+            (
+                P::CloseTask,
+                Scope::Task {
+                    tenant: TENANT,
+                    assignee: None,
+                },
+                [false, true, true, false, false],
+            ),
             (
                 P::ManageOrganisations,
                 own,
@@ -327,6 +398,14 @@ mod tests {
                     H,
                     "{role:?} {permission:?}"
                 );
+            }
+            // A task of another CPAS given to the actor's own organisation: still hidden.
+            let task = Scope::Task {
+                tenant: OTHER_TENANT,
+                assignee: Some(Assignee::Organisation(ORG)),
+            };
+            for permission in [P::CloseTask, P::ManageTasks] {
+                assert_eq!(decide(&actor(*role), permission, task), H, "{role:?}");
             }
         }
         assert_eq!(

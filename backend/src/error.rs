@@ -111,6 +111,26 @@ impl ApiError {
         }])
     }
 
+    /// The same answer, its fields named inside `item` (an item of a list: `tasks/3`).
+    pub fn within(self, item: &str) -> Self {
+        match self {
+            Self::Validation(errors) => Self::Validation(
+                errors
+                    .into_iter()
+                    .map(|error| FieldError {
+                        field: if error.field.is_empty() {
+                            item.to_owned()
+                        } else {
+                            format!("{item}/{}", error.field)
+                        },
+                        ..error
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
     /// The stable machine-readable code of the problem.
     pub fn code(&self) -> ProblemCode {
         use ProblemCode as C;
@@ -346,6 +366,40 @@ pub const CONSTRAINT_REFUSALS: &[(&str, Refusal)] = &[
             field: "weight",
             code: ProblemCode::OutOfRange,
             message: Some("between 1 and 100"),
+        },
+    ),
+    // Tasks (migration `…_tasks`): references of another CPAS are not found by the composite
+    // keys; the due date's rule on the plan's years is the trigger's.
+    (
+        "tasks_action_fk",
+        Refusal::Field {
+            field: "action_id",
+            code: ProblemCode::UnknownReference,
+            message: Some("no such action in this CPAS"),
+        },
+    ),
+    (
+        "tasks_assignee_user_fk",
+        Refusal::Field {
+            field: "assignee",
+            code: ProblemCode::UnknownAssignee,
+            message: Some("no such person in this CPAS"),
+        },
+    ),
+    (
+        "tasks_assignee_organisation_fk",
+        Refusal::Field {
+            field: "assignee",
+            code: ProblemCode::UnknownAssignee,
+            message: Some("no such organisation in this CPAS"),
+        },
+    ),
+    (
+        "tasks_due_in_plan",
+        Refusal::Field {
+            field: "due_on",
+            code: ProblemCode::OutsidePlanYears,
+            message: None,
         },
     ),
     // The plan structure's values and references (`app::structure` checks what it can

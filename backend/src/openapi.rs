@@ -32,6 +32,7 @@ use crate::routes;
         (name = "actions", description = "Actions and their follow-up"),
         (name = "change-requests", description = "Proposals of change and their approval"),
         (name = "structure", description = "Editing a plan's structure (the Directeur général)"),
+        (name = "tasks", description = "Dated tasks on actions and sub-actions, given to a person or an organisation"),
         (name = "notifications", description = "The in-app inbox"),
         (name = "users", description = "Accounts of a CPAS and of the platform"),
         (name = "organisations", description = "The CPAS itself and its partners"),
@@ -49,6 +50,10 @@ use crate::routes;
         api_types::ChangeRequestRejectedEvent,
         api_types::ActionUpdatedEvent,
         api_types::PlanAdoptedEvent,
+        api_types::TaskCreatedEvent,
+        api_types::TaskCompletedEvent,
+        // Named by a query parameter only.
+        api_types::TaskFilter,
     ))
 )]
 struct ApiDoc;

@@ -11,6 +11,7 @@ use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
 pub mod managers;
+pub mod tasks;
 
 /// A failed call, ready to show.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,6 +8,7 @@ use leptos_router::{Lazy, path};
 use crate::api;
 use crate::components::inbox::{Inbox, ProposalActivity};
 use crate::components::require_session::RequireSession;
+use crate::components::tasks::{MyTasksPage, PlanTasksPage};
 use crate::i18n::Locale;
 use crate::locale::LocaleContext;
 use crate::pages::admin::{AdminTenant, is_administrator};
@@ -62,6 +63,8 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/plans/:id/evaluations") view={Lazy::<Council>::new()}/>
                             <Route path=path!("/plans/:id/versions") view={Lazy::<Council>::new()}/>
                             <Route path=path!("/mon-compte") view={Lazy::<Account>::new()}/>
+                            <Route path=path!("/mes-taches") view=MyTasksPage/>
+                            <Route path=path!("/plans/:id/taches") view=PlanTasksPage/>
                         </Routes>
                     </main>
                 }
@@ -142,6 +145,7 @@ fn UserMenu(session: SessionContext, inbox: ProposalActivity) -> impl IntoView {
                         on:click=move |_| open.set(false)>
                         {manager.then(|| view! { <ApprovalsLink session/> })}
                         {proposer.then(|| view! { <A href="/mes-propositions" attr:class="nav-link">{tr!(my_proposals)}</A> })}
+                        {works_on_plans.then(|| view! { <A href="/mes-taches" attr:class="nav-link">{tr!(my_tasks)}</A> })}
                         {works_on_plans.then(|| view! { <Inbox session refresh=inbox/> })}
                         {administrator.then(|| view! { <A href="/administration" attr:class="nav-link">{tr!(administration)}</A> })}
                         <span class="user-name">{name}</span>

@@ -151,6 +151,8 @@ pub fn problem_message(code: ProblemCode) -> &'static str {
         C::NotOperational => tr!(problem_not_operational),
         C::InvalidStructure => tr!(problem_invalid_structure),
         C::SubActionLevel => tr!(problem_sub_action_level),
+        C::UnknownAssignee => tr!(problem_unknown_assignee),
+        C::OutsidePlanYears => tr!(problem_outside_plan_years),
         C::ProgressFromSubActions => tr!(problem_progress_from_sub_actions),
         C::UnknownReference => tr!(problem_unknown_reference),
         C::UnknownOrganisation => tr!(problem_unknown_reference),

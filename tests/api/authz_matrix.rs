@@ -86,6 +86,9 @@ struct Fixtures {
     other_organisation: String,
     /// An open session of Paliseul's social worker: nobody else's to end.
     foreign_session: String,
+    /// The partner's organisation (PCS, lead of Pe18) and another (DEFITS), to give tasks.
+    partner_organisation: String,
+    defits_organisation: String,
 }
 
 struct Row {
@@ -263,6 +266,24 @@ fn rows() -> Vec<Row> {
         row(M::GET, "/api/v1/webhooks/{webhook_id}/deliveries", Other,            [401, 403, 403, 404, 403, 403, 403]),
         row(M::POST, "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver", Own,   [401, 403, 403, 404, 403, 403, 403]),
         row(M::POST, "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver", Other, [401, 403, 403, 404, 403, 403, 403]),
+        // Tasks: the management gives them; the person or organisation a task is given to
+        // closes it (Own/OwnOrg: given to the partner's organisation; OtherOrg: to DEFITS).
+        row(M::GET, "/api/v1/me/tasks", N,                                        [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/actions/{action_id}/tasks", OwnOrg,                  [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/actions/{action_id}/tasks", Other,                   [401, 403, 404, 404, 404, 404, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/tasks", Own,                         [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/tasks", Other,                       [401, 403, 404, 404, 404, 404, 403]),
+        row(M::GET, "/api/v1/tasks/assignees", N,                                 [401, 403, 200, 200, 403, 403, 403]),
+        // Another CPAS's action or task named in a body is not one of this CPAS: 422.
+        row(M::POST, "/api/v1/tasks", Own,                                        [401, 403, 201, 201, 403, 403, 403]),
+        row(M::POST, "/api/v1/tasks", Other,                                      [401, 403, 422, 422, 403, 403, 403]),
+        row(M::POST, "/api/v1/tasks/assignment", Own,                             [401, 403, 200, 200, 403, 403, 403]),
+        row(M::POST, "/api/v1/tasks/assignment", Other,                           [401, 403, 422, 422, 403, 403, 403]),
+        row(M::PATCH, "/api/v1/tasks/{task_id}", OwnOrg,                          [401, 403, 200, 200, 403, 200, 403]),
+        row(M::PATCH, "/api/v1/tasks/{task_id}", OtherOrg,                        [401, 403, 200, 200, 403, 403, 403]),
+        row(M::PATCH, "/api/v1/tasks/{task_id}", Other,                           [401, 403, 404, 404, 404, 404, 403]),
+        row(M::DELETE, "/api/v1/tasks/{task_id}", Own,                            [401, 403, 204, 204, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/tasks/{task_id}", Other,                          [401, 403, 404, 404, 403, 403, 403]),
         // Last: it ends the caller's other sessions, the arranging accounts' among them.
         row(M::POST, "/api/v1/me/sessions/end-others", N,                         [401, 204, 204, 204, 204, 204, 204]),
     ]
@@ -321,6 +342,21 @@ async fn arrange(app: &TestApp) -> Fixtures {
         .expect("the flag is set");
         assert_eq!(flagged, 1);
     }
+    let organisations: Vec<api_types::OrganisationSummary> =
+        app.get_ok_as(&dg, "/api/v1/organisations").await;
+    let organisation_named = |name: &str| -> String {
+        organisations
+            .iter()
+            .find(|o| o.name.contains(name))
+            .map(|o| o.id.to_string())
+            .unwrap_or_else(|| panic!("no organisation {name}"))
+    };
+    let pe18_lead = own_tree
+        .actions()
+        .find(|a| a.code == "Pe18")
+        .and_then(|a| a.lead.as_ref())
+        .map(|lead| lead.id.to_string())
+        .expect("Pe18 has a lead");
     let foreign = app.token("social@paliseul.example").await;
     let sessions: Vec<api_types::SessionInfo> =
         app.get_ok_as(&foreign, "/api/v1/me/sessions").await;
@@ -338,6 +374,8 @@ async fn arrange(app: &TestApp) -> Fixtures {
         other_user: user_id(&other_users, "pcs@paliseul.example"),
         own_organisation: first_organisation(app, &dg).await,
         other_organisation: first_organisation(app, &other_dg).await,
+        defits_organisation: organisation_named("DEFITS"),
+        partner_organisation: pe18_lead,
     }
 }
 
@@ -386,6 +424,8 @@ struct Dynamic {
     /// A fresh API token or webhook.
     token: Option<String>,
     webhook: Option<String>,
+    /// A fresh task.
+    task: Option<String>,
 }
 
 /// The structure routes, which each work on a fresh scratch plan.
@@ -532,6 +572,30 @@ async fn scratch(app: &TestApp, dg: &str, adopted: bool) -> Scratch {
     }
 }
 
+/// A fresh task on `action`, given by the DG of its CPAS to `organisation` (or nobody).
+async fn fresh_task(
+    app: &TestApp,
+    dg: &str,
+    action: &str,
+    organisation: Option<&String>,
+) -> String {
+    let assignee = organisation.map(|id| json!({ "kind": "organisation", "id": id }));
+    let response = app
+        .send_as(
+            Method::POST,
+            Some(dg),
+            "/api/v1/tasks",
+            Some(&json!({ "tasks": [{
+                "action_id": action, "title": "Préparer la réunion", "due_on": "2024-06-30",
+                "assignee": assignee,
+            }] })),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "arranging a task");
+    let created: api_types::TaskList = response.json().await.expect("tasks");
+    created.tasks[0].id.to_string()
+}
+
 /// The current version of an action, read by the DG of its CPAS.
 async fn version_of(app: &TestApp, dg: &str, action: &str) -> i32 {
     app.get_ok_as::<api_types::ActionDetail>(dg, &format!("/api/v1/actions/{action}"))
@@ -635,6 +699,7 @@ fn request(
         .replace("{notification_id}", &uuid::Uuid::new_v4().to_string())
         .replace("{token_id}", dynamic.token.as_deref().unwrap_or("-"))
         .replace("{webhook_id}", dynamic.webhook.as_deref().unwrap_or("-"))
+        .replace("{task_id}", dynamic.task.as_deref().unwrap_or("-"))
         .replace("{delivery_id}", &uuid::Uuid::new_v4().to_string())
         .replace("{session_id}", &fixtures.foreign_session)
         .replace("{tenant}", "cpas-a");
@@ -795,6 +860,17 @@ fn request(
                 Some(json!({ "body": "Avis du DG.", "objective_ids": [] })),
             )
         }
+        ("POST", "/api/v1/tasks") => (
+            path,
+            Some(
+                json!({ "tasks": [{ "action_id": action, "title": "Une tâche", "due_on": "2024-06-30" }] }),
+            ),
+        ),
+        ("POST", "/api/v1/tasks/assignment") => (
+            path,
+            Some(json!({ "task_ids": [dynamic.task], "assignee": null })),
+        ),
+        ("PATCH", "/api/v1/tasks/{task_id}") => (path, Some(json!({ "version": 1, "done": true }))),
         ("POST", "/api/v1/tenants") => (
             path,
             Some(json!({ "slug": format!("t-{unique}"), "name": format!("CPAS {unique}") })),
@@ -882,6 +958,14 @@ async fn send_row(
     }
     if row.route.contains("{webhook_id}") {
         dynamic.webhook = Some(fresh_integration(app, dg, organisation, "webhook").await);
+    }
+    if row.route.starts_with("/api/v1/tasks/") && row.method != Method::GET {
+        let assignee = match row.target {
+            Target::OtherOrganisation => Some(&fixtures.defits_organisation),
+            Target::OtherTenant => None,
+            _ => Some(&fixtures.partner_organisation),
+        };
+        dynamic.task = Some(fresh_task(app, dg, action, assignee).await);
     }
     if uses_scratch(&row.method, row.route) {
         let adopted = row.route.ends_with("/close");

@@ -29,4 +29,5 @@ mod secrets;
 mod seed_plans;
 mod structure;
 mod sub_actions;
+mod tasks;
 mod web_app;

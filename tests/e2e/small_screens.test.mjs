@@ -132,12 +132,14 @@ for (const locale of ['fr-BE', 'nl-BE', 'en-GB']) {
     await check(page, `/plans/${plan.id}`, 'li.action', `${language}-partner-tree`);
     await check(page, `/actions/${action.id}`, 'form.propose-form', `${language}-partner-action`);
     await check(page, '/mes-propositions', 'main h1', `${language}-my-proposals`);
+    await check(page, '/mes-taches', 'main h1', `${language}-my-tasks`);
     await page.context().close();
   });
 
   test(`[${language}] the managers' and administrators' pages fit a phone`, async () => {
     const page = await phone(locale, 'dg@cpas-a.example');
     await check(page, `/plans/${plan.id}/tableau-de-bord`, '.big-figures', `${language}-dashboard`);
+    await check(page, `/plans/${plan.id}/taches`, 'main h1', `${language}-plan-tasks`);
     await check(page, '/approbations', 'main h1', `${language}-approvals`);
     await check(page, `/actions/${action.id}`, '.action-status', `${language}-dg-action`);
     await check(page, '/administration', 'main h1', `${language}-administration`);

@@ -750,4 +750,9 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// Sub-actions (issue 16.1) belong to the first pages (folded under their action in the
 /// tree, listed on its page, the progress they drive in the proposal form) and added 6 KB
 /// (339 → 345 KB): the budget follows, to 346 KB, rather than push them out of the tree.
-const INITIAL_GZIP_BUDGET: usize = 346_000;
+/// Tasks (issue 16.2) keep their lists and forms in a chunk of their own (29 KB gzipped),
+/// but their texts in three languages are data, and wasm-split moves code, not data: every
+/// string of every chunk sits in the main module's memory. With the glue of the action
+/// page, "Mes tâches" and the plan's tasks, 345.5 → 348.7 KB: the budget follows, to 349 KB.
+/// Texts loaded per language on demand are the lever left for issue 14.
+const INITIAL_GZIP_BUDGET: usize = 349_000;

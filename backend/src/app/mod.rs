@@ -17,6 +17,7 @@ pub mod plans;
 pub mod proposals;
 pub mod reminders;
 pub mod structure;
+pub mod tasks;
 
 use diesel::PgConnection;
 

@@ -1,6 +1,7 @@
 //! Reminders: an action of an adopted plan that was not updated within the plan's cadence
 //! is stale. Its lead organisation's users are reminded (once per cadence), and the
-//! management gets a weekly digest of the stale actions of the plan.
+//! management gets a weekly digest of the stale actions of the plan. A task's assignee is
+//! reminded once when its due date nears, and once when it has passed.
 
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -8,6 +9,7 @@ use uuid::Uuid;
 use crate::authz;
 use crate::db::DbResult;
 use crate::db::notifications::{self, Batch};
+use crate::db::tasks::{self, Reminder};
 
 /// What one pass did.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -16,6 +18,10 @@ pub struct ReminderReport {
     pub reminded: usize,
     /// Plans whose management got a digest.
     pub digests: usize,
+    /// Tasks whose assignee was told the due date nears.
+    pub tasks_due_soon: usize,
+    /// Tasks whose assignee was told the due date passed.
+    pub tasks_overdue: usize,
 }
 
 /// Actions reminded, or plans digested, per transaction: row locks are held for one short
@@ -26,16 +32,28 @@ const BATCH: i64 = 500;
 /// another instance is at it.
 pub fn run_pass(conn: &mut PgConnection) -> anyhow::Result<ReminderReport> {
     let (reminded, busy) = in_batches(conn, notifications::remind_stale_actions)?;
-    let digests = if busy {
-        0
-    } else {
-        let managers = authz::manager_roles();
-        in_batches(conn, |conn, after, limit| {
-            notifications::send_stale_digests(conn, after, limit, &managers)
-        })?
-        .0
-    };
-    Ok(ReminderReport { reminded, digests })
+    if busy {
+        return Ok(ReminderReport {
+            reminded,
+            ..ReminderReport::default()
+        });
+    }
+    let managers = authz::manager_roles();
+    let (digests, _) = in_batches(conn, |conn, after, limit| {
+        notifications::send_stale_digests(conn, after, limit, &managers)
+    })?;
+    let (tasks_due_soon, _) = in_batches(conn, |conn, after, limit| {
+        tasks::remind(conn, Reminder::DueSoon, after, limit)
+    })?;
+    let (tasks_overdue, _) = in_batches(conn, |conn, after, limit| {
+        tasks::remind(conn, Reminder::Overdue, after, limit)
+    })?;
+    Ok(ReminderReport {
+        reminded,
+        digests,
+        tasks_due_soon,
+        tasks_overdue,
+    })
 }
 
 /// Runs `batch` (which handles at most `limit` rows of ids after `after`, by id) each in a

@@ -16,6 +16,30 @@ use crate::domain::{ActionId, TenantId};
 /// An action with its plan (id, title) and objective (code, title).
 type Located = (Action, Flags, Plan, (String, String));
 
+/// A live action of the CPAS and its live sub-actions' ids (the action's first). One
+/// statement.
+pub fn with_sub_actions(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: ActionId,
+) -> DbResult<Vec<Uuid>> {
+    let family: Vec<(Uuid, Option<Uuid>)> = actions::table
+        .filter(actions::tenant_id.eq(tenant.get()))
+        .filter(actions::archived_at.is_null())
+        .filter(actions::id.eq(id.get()).or(actions::parent_id.eq(id.get())))
+        .order((
+            actions::parent_id.is_not_null(),
+            actions::position,
+            actions::code,
+        ))
+        .select((actions::id, actions::parent_id))
+        .load(conn)?;
+    if family.first().is_none_or(|(first, _)| *first != id.get()) {
+        return Err(DbError::NotFound("action"));
+    }
+    Ok(family.into_iter().map(|(id, _)| id).collect())
+}
+
 /// An action of the CPAS, with the organisations that carry it (a sub-action's are its own
 /// and its action's). Another CPAS's action is not found.
 pub fn load_action(

@@ -676,28 +676,33 @@ pub fn history(conn: &mut PgConnection, action: Uuid) -> DbResult<Vec<wire::Hist
 
 /// Journal notes of an action, newest first.
 pub fn journal(conn: &mut PgConnection, action: Uuid) -> DbResult<Vec<wire::JournalEntry>> {
-    let rows: Vec<(Uuid, NaiveDate, Uuid, String)> = journal_entries::table
-        .filter(journal_entries::action_id.eq(action))
-        .order((
-            journal_entries::entry_date.desc(),
-            journal_entries::created_at.desc(),
-        ))
-        .select((
-            journal_entries::id,
-            journal_entries::entry_date,
-            journal_entries::author_id,
-            journal_entries::body,
-        ))
-        .load(conn)?;
-    let people = people(conn, rows.iter().map(|r| r.2))?;
+    let rows: Vec<(Uuid, Stored<wire::JournalKind>, NaiveDate, Uuid, String)> =
+        journal_entries::table
+            .filter(journal_entries::action_id.eq(action))
+            .order((
+                journal_entries::entry_date.desc(),
+                journal_entries::created_at.desc(),
+            ))
+            .select((
+                journal_entries::id,
+                journal_entries::kind,
+                journal_entries::entry_date,
+                journal_entries::author_id,
+                journal_entries::body,
+            ))
+            .load(conn)?;
+    let people = people(conn, rows.iter().map(|r| r.3))?;
     Ok(rows
         .into_iter()
-        .map(|(id, entry_date, author, body)| wire::JournalEntry {
-            id,
-            entry_date,
-            author: person(&people, author),
-            body,
-        })
+        .map(
+            |(id, Stored(kind), entry_date, author, body)| wire::JournalEntry {
+                id,
+                kind,
+                entry_date,
+                author: person(&people, author),
+                body,
+            },
+        )
         .collect())
 }
 

@@ -22,6 +22,7 @@ pub mod seed;
 pub mod stats;
 pub mod stored;
 pub mod structure;
+pub mod tasks;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};

@@ -371,6 +371,8 @@ pub(super) fn wire_action(
         actual_end: action.actual_end,
         late: flags.late,
         stale: flags.stale,
+        open_tasks: flags.open_tasks,
+        overdue_tasks: flags.overdue_tasks,
         political_lead: action.political_lead,
         administrative_lead: action.administrative_lead,
         staffing_fte: action.staffing_fte,

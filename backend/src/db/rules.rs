@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
 use diesel::expression::SqlLiteral;
-use diesel::sql_types::{Bool, Nullable, Timestamptz};
+use diesel::sql_types::{Bool, Integer, Nullable, Timestamptz};
 
 /// "This action is late", over a row of `actions`.
 pub const LATE: &str = "pst_action_is_late(actions.planned_end, actions.status)";
@@ -27,16 +27,27 @@ pub const STALE_DEADLINE: &str = "(SELECT pst_stale_deadline(p.status, p.update_
      p.adopted_on, p.created_at, actions.status, actions.last_reported_at) \
      FROM plans p WHERE p.id = actions.plan_id)";
 
+/// The action's open tasks, over a row of `actions`.
+pub const OPEN_TASKS: &str =
+    "(SELECT count(*)::int FROM tasks t WHERE t.action_id = actions.id AND t.done_at IS NULL)";
+
+/// The action's overdue tasks, over a row of `actions`.
+pub const OVERDUE_TASKS: &str = "(SELECT count(*)::int FROM tasks t \
+     WHERE t.action_id = actions.id AND pst_task_is_overdue(t.due_on, t.done_at))";
+
 /// When the next Belgian day starts, the next instant a `late` flag may turn on.
 pub const NEXT_DAY_START: &str = "pst_next_day_start()";
 
-/// The time-dependent flags of an action, as the database computes them.
+/// What the database derives of an action: its time-dependent flags, and its tasks'
+/// counts (overdue is time-dependent too: it turns on with the next Belgian day).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::Queryable)]
 pub struct Flags {
     pub late: bool,
     pub stale: bool,
     /// When `stale` turns on without a new report; `None` when it never does.
     pub stale_deadline: Option<DateTime<Utc>>,
+    pub open_tasks: i32,
+    pub overdue_tasks: i32,
 }
 
 /// The columns of [`Flags`], to select beside an action.
@@ -44,11 +55,19 @@ pub type FlagColumns = (
     SqlLiteral<Bool>,
     SqlLiteral<Bool>,
     SqlLiteral<Nullable<Timestamptz>>,
+    SqlLiteral<Integer>,
+    SqlLiteral<Integer>,
 );
 
 /// Selects [`Flags`] over a row of `actions`.
 pub fn flags() -> FlagColumns {
-    (sql(LATE), sql(STALE), sql(STALE_DEADLINE))
+    (
+        sql(LATE),
+        sql(STALE),
+        sql(STALE_DEADLINE),
+        sql(OPEN_TASKS),
+        sql(OVERDUE_TASKS),
+    )
 }
 
 /// The next instant at or after `now` at which one of these flags changes without a write:
@@ -81,6 +100,8 @@ mod tests {
             late: false,
             stale: false,
             stale_deadline: Some(at(deadline)),
+            open_tasks: 0,
+            overdue_tasks: 0,
         };
         let past = flags("2026-06-30T10:00:00Z");
         let soon = flags("2026-07-01T08:00:00Z");

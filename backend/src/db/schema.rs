@@ -193,6 +193,7 @@ diesel::table! {
         entry_date -> Date,
         body -> Text,
         created_at -> Timestamptz,
+        kind -> Text,
     }
 }
 
@@ -347,6 +348,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    tasks (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        action_id -> Uuid,
+        title -> Text,
+        assignee_user_id -> Nullable<Uuid>,
+        assignee_organisation_id -> Nullable<Uuid>,
+        due_on -> Date,
+        done_at -> Nullable<Timestamptz>,
+        done_by -> Nullable<Uuid>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+        reminded_soon_at -> Nullable<Timestamptz>,
+        reminded_overdue_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     tenants (id) {
         id -> Uuid,
         slug -> Text,
@@ -432,6 +453,7 @@ diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(refresh_tokens -> tenants (tenant_id));
 diesel::joinable!(sessions -> tenants (tenant_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(tasks -> tenants (tenant_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(webhook_deliveries -> tenants (tenant_id));
 diesel::joinable!(webhook_endpoints -> tenants (tenant_id));
@@ -471,6 +493,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     plans,
     refresh_tokens,
     sessions,
+    tasks,
     tenants,
     users,
     webhook_deliveries,

@@ -105,6 +105,8 @@ stored_enums!(
     DeliveryStatus,
     Role,
     OrgRole,
+    OrganisationKind,
+    JournalKind,
 );
 
 /// Where a notification's e-mail stands (`notifications.email_status`); never on the wire.

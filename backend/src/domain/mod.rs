@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod council;
 pub mod follow_up;
 mod ids;
+pub mod tasks;
 pub mod text;
 pub mod webhook_target;
 

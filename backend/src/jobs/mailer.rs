@@ -45,6 +45,13 @@ impl Mailer {
     }
 }
 
+/// `2026-12-08` as `08/12/2026`; anything else as it is.
+fn french_date(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map(|date| date.format("%d/%m/%Y").to_string())
+        .unwrap_or_else(|_| iso.to_owned())
+}
+
 /// The French subject and text of a notification's e-mail.
 pub fn render(kind: &str, payload: &Value, public_url: &str) -> (String, String) {
     let text = |key: &str| {
@@ -84,6 +91,34 @@ pub fn render(kind: &str, payload: &Value, public_url: &str) -> (String, String)
             format!(
                 "Bonjour,\n\nL’action {code} « {} » n’a pas été mise à jour depuis le délai prévu par le plan. Pouvez-vous indiquer où elle en est ?{footer}",
                 text("action_title")
+            ),
+        ),
+        "task_assigned" => (
+            format!("[PST] Une tâche vous est confiée : {}", text("task_title")),
+            format!(
+                "Bonjour,\n\nLa tâche « {} » de l’action {code} vous est confiée, à réaliser pour le {}.{footer}",
+                text("task_title"),
+                french_date(&text("due_on"))
+            ),
+        ),
+        "task_due_soon" => (
+            format!(
+                "[PST] Tâche à réaliser pour le {} : {}",
+                french_date(&text("due_on")),
+                text("task_title")
+            ),
+            format!(
+                "Bonjour,\n\nLa tâche « {} » de l’action {code} est à réaliser pour le {}. Une fois faite, cochez-la dans « Mes tâches ».{footer}",
+                text("task_title"),
+                french_date(&text("due_on"))
+            ),
+        ),
+        "task_overdue" => (
+            format!("[PST] Tâche en retard : {}", text("task_title")),
+            format!(
+                "Bonjour,\n\nLa tâche « {} » de l’action {code} était à réaliser pour le {} et n’est pas cochée comme faite. Est-elle faite, ou faut-il revoir son échéance ?{footer}",
+                text("task_title"),
+                french_date(&text("due_on"))
             ),
         ),
         "stale_digest" => {

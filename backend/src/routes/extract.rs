@@ -120,7 +120,7 @@ fn control_character_at(value: &serde_json::Value, path: &str) -> Option<String>
 /// The problem of a body that is JSON but not of the operation's shape: a refused date
 /// names its field (422); anything else is a malformed request (400).
 fn body_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
-    let field = error.path().to_string();
+    let field = pointer(error.path());
     let message = error.inner().to_string();
     match api_types::PlanDateError::from_message(&message) {
         Some(date) => ApiError::invalid_field(field, date.code(), date.to_string()),
@@ -129,6 +129,21 @@ fn body_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
             format!("Json deserialize error: {message} (at {field})"),
         ),
     }
+}
+
+/// The field as the problems name it: `tasks/3/due_on` (serde says `tasks[3].due_on`).
+fn pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let segments: Vec<String> = path
+        .iter()
+        .map(|segment| match segment {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } => key.clone(),
+            Segment::Enum { variant } => variant.clone(),
+            Segment::Unknown => "?".to_owned(),
+        })
+        .collect();
+    segments.join("/")
 }
 
 /// A JSON value, refused when an object names a key twice (which of the two would count?).

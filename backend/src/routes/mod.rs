@@ -14,6 +14,7 @@ pub mod organisations;
 pub mod plans;
 pub mod problems;
 pub mod structure;
+pub mod tasks;
 pub mod users;
 
 pub use crate::app::RequestDb;
@@ -95,6 +96,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(structure::create_opinion)
                 .service(structure::update_opinion)
                 .service(structure::delete_opinion)
+                .service(tasks::my_tasks)
+                .service(tasks::action_tasks)
+                .service(tasks::plan_tasks)
+                .service(tasks::assignees)
+                .service(tasks::create_tasks)
+                .service(tasks::assign_tasks)
+                .service(tasks::update_task)
+                .service(tasks::delete_task)
                 .service(users::list_users)
                 .service(users::create_user)
                 .service(users::get_user)

@@ -133,6 +133,9 @@ fn InboxItem(n: Value, mark: Callback<Option<String>>, open: RwSignal<bool>) -> 
         "change_request_approved" => tr!(inbox_approved),
         "change_request_rejected" => tr!(inbox_rejected),
         "action_stale" => tr!(inbox_stale),
+        "task_assigned" => tr!(inbox_task_assigned),
+        "task_due_soon" => tr!(inbox_task_due_soon),
+        "task_overdue" => tr!(inbox_task_overdue),
         _ => tr!(inbox_digest),
     };
     let href = match (text("action_id"), text("plan_id")) {
@@ -141,6 +144,7 @@ fn InboxItem(n: Value, mark: Callback<Option<String>>, open: RwSignal<bool>) -> 
         _ => "/".to_owned(),
     };
     let reason = text("reason");
+    let task = text("task_title");
     let id = n["id"].as_str().unwrap_or_default().to_owned();
     let unread = n["read_at"].is_null();
     let date = crate::format::date(n["created_at"].as_str().unwrap_or_default());
@@ -155,7 +159,8 @@ fn InboxItem(n: Value, mark: Callback<Option<String>>, open: RwSignal<bool>) -> 
     };
     view! {
         <li class=if unread { "inbox-item unread" } else { "inbox-item" }>
-            <a href=href on:click=follow>{what} " " <span class="code">{code.clone()}</span></a>
+            <a href=href on:click=follow>{what} " " <span class="code">{code.clone()}</span>
+                {(!task.is_empty()).then(|| view! { " — " {task.clone()} })}</a>
             {(!reason.is_empty()).then(|| view! { <p class="inbox-reason">{tr!(rejection_reason)} " : " {reason}</p> })}
             <span class="meta">{date}</span>
             {unread.then(|| view! {

@@ -15,4 +15,6 @@ pub mod require_session;
 pub mod status_chip;
 pub mod sub_actions;
 pub mod sub_actions_editor;
+pub mod task_views;
+pub mod tasks;
 pub mod tree_filter;

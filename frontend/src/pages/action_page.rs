@@ -1,4 +1,4 @@
-use api_types::{ActionDetail, ChangeRequest, HistoryEntry, Role};
+use api_types::{ActionDetail, ChangeRequest, HistoryEntry, JournalKind, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -13,6 +13,7 @@ use crate::components::proposal_diff::ProposalDiff;
 use crate::components::propose_form::ProposeForm;
 use crate::components::status_chip::StatusChip;
 use crate::components::sub_actions::SubActionList;
+use crate::components::tasks::{TaskArea, Tasks};
 use crate::format;
 use crate::loader::loader;
 use crate::session::SessionContext;
@@ -133,6 +134,11 @@ fn ActionView(
     let by_hand = (action.progress_by_hand && !action.sub_actions.is_empty())
         .then(|| view! { <span class="hint">{tr!(progress_by_hand)}</span> });
     let steps = view! { <SubActionList action=action.clone()/> };
+    let manager = session.state.with_untracked(|s| {
+        s.as_ref()
+            .is_some_and(|s| matches!(s.user.role, Role::President | Role::Dg))
+    });
+    let tasks = view! { <Tasks area=TaskArea::Action { id: action.id.to_string(), manager }/> };
     view! {
         <p><A href=format!("/plans/{plan_id}")>"← " {plan_title}</A></p>
         {parent}
@@ -169,6 +175,7 @@ fn ActionView(
             {form}
         </div>
         {steps}
+        {tasks}
         {tools}
         <section class="card" aria-labelledby="indicators-title">
             <h2 id="indicators-title">{tr!(indicators)}</h2>
@@ -237,7 +244,12 @@ fn ActionView(
                         {journal.into_iter().map(|entry| view! {
                             <li>
                                 <p class="meta">{format::date(&entry.entry_date.to_string())} " · " {entry.author.display_name.clone()}</p>
-                                <p class="journal-body">{entry.body.clone()}</p>
+                                {match entry.kind {
+                                    JournalKind::TaskDone => view! {
+                                        <p class="journal-body task-done">"✓ " {tr!(journal_task_done)} " : " {entry.body.clone()}</p>
+                                    }.into_any(),
+                                    JournalKind::Note => view! { <p class="journal-body">{entry.body.clone()}</p> }.into_any(),
+                                }}
                             </li>
                         }).collect_view()}
                     </ul>

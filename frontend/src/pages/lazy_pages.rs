@@ -150,7 +150,7 @@ impl LazyRoute for Account {
 }
 
 /// Once the browser is idle, fetches the chunks of the pages this role uses (a partner's
-/// browser fetches none: they cannot use them).
+/// browser fetches none: on a phone's data, what they open comes when they open it).
 pub fn prefetch_when_idle(role: Role) {
     let manager = matches!(role, Role::President | Role::Dg);
     let administrator = is_administrator(role);
@@ -163,6 +163,7 @@ pub fn prefetch_when_idle(role: Role) {
                 Dashboard::preload().await;
                 Approvals::preload().await;
                 crate::components::manager_tools::preload().await;
+                crate::components::tasks::preload().await;
                 Council::preload().await;
             }
             if administrator {

@@ -83,6 +83,7 @@ fn Tree(tree: PlanTree) -> impl IntoView {
             {period(tree.start_year, tree.end_year)} " · " {status_label(tree.status)}
             " · " <A href=format!("/plans/{}/tableau-de-bord", tree.id)>{tr!(dashboard)}</A>
             {is_dg.then(|| view! { " · " <A href=format!("/plans/{}/structure", tree.id)>{tr!(edit_structure)}</A> })}
+            " · " <A href=format!("/plans/{}/taches", tree.id)>{tr!(tasks)}</A>
             {is_manager.then(|| view! {
                 " · " <A href=format!("/plans/{}/evaluations", tree.id)>{tr!(evaluations_title)}</A>
                 " · " <A href=format!("/plans/{}/versions", tree.id)>{tr!(versions_title)}</A>
