@@ -11,6 +11,10 @@ pub struct Shape {
     pub actions_per_plan: u32,
     pub history_per_action: u32,
     pub indicators_per_action: u32,
+    /// Steps under each action (issue 16: 3), which the tree nests.
+    pub sub_actions_per_action: u32,
+    /// Tasks on each action (issue 16: 2), which the tree counts.
+    pub tasks_per_action: u32,
 }
 
 /// Users of each tenant: president, DG, four social workers, four partners.
@@ -19,7 +23,8 @@ pub const USERS_PER_TENANT: u32 = 10;
 const ORGANISATIONS: u32 = 6;
 const STRATEGIC: u32 = 5;
 /// Tables whose secondary indexes are rebuilt after the load.
-const BULK_TABLES: &str = "'actions', 'action_organisations', 'action_history', 'indicators'";
+const BULK_TABLES: &str =
+    "'actions', 'action_organisations', 'action_history', 'indicators', 'tasks'";
 const OPERATIONAL_PER_STRATEGIC: u32 = 5;
 
 impl Shape {
@@ -31,6 +36,8 @@ impl Shape {
             actions_per_plan: 500,
             history_per_action: if follow_up { 20 } else { 0 },
             indicators_per_action: if follow_up { 5 } else { 0 },
+            sub_actions_per_action: 3,
+            tasks_per_action: 2,
         }
     }
 
@@ -40,11 +47,13 @@ impl Shape {
 
     pub fn describe(&self) -> String {
         format!(
-            "{} tenants × 1 plan × {} actions = {} actions, {} history rows and {} indicators \
-             per action, {} users per tenant",
+            "{} tenants × 1 plan × {} actions = {} actions, {} sub-actions, {} tasks, {} history \
+             rows and {} indicators per action, {} users per tenant",
             self.tenants,
             self.actions_per_plan,
             self.actions(),
+            self.sub_actions_per_action,
+            self.tasks_per_action,
             self.history_per_action,
             self.indicators_per_action,
             USERS_PER_TENANT
@@ -230,6 +239,7 @@ pub fn script(shape: &Shape, password_hash: &str) -> String {
     let hash = password_hash.replace('\'', "''");
     let history = shape.history_per_action;
     let version = history + 1;
+    let has_steps = shape.sub_actions_per_action > 0;
     // Which operational objective action `a` hangs under, and its volet's letter.
     let oo_of = format!("(a * {operational} / {a_count})");
     let letter = format!("CASE WHEN {oo_of} < {externe_operational} THEN 'e' ELSE 'i' END");
@@ -323,7 +333,7 @@ pub fn script(shape: &Shape, password_hash: &str) -> String {
         "INSERT INTO actions (id, tenant_id, plan_id, objective_id, code, kind, title, description,
                              status, progress, planned_start, planned_end, actual_end, position,
                              political_lead, administrative_lead, staffing_fte, sdgs,
-                             last_reported_at, version, created_at)
+                             last_reported_at, version, created_at, progress_by_hand)
          SELECT md5('a-' || t || '-' || a)::uuid, md5('t-' || t)::uuid, md5('p-' || t)::uuid,
                 md5('oo-' || t || '-' || {oo_of})::uuid,
                 CASE WHEN a % 4 = 3 THEN 'P' ELSE 'M' END || {letter} || (a + 1),
@@ -340,13 +350,52 @@ pub fn script(shape: &Shape, password_hash: &str) -> String {
                 {first}[1 + (a + t) % {n_first}] || ' ' || {last}[1 + (a * 3 + t) % {n_last}],
                 (a % 8) * 0.25,
                 ARRAY[1 + a % 17, 1 + (a * 5 + 3) % 17]::smallint[],
-                {reported}, {version}, timestamptz '2025-01-15 10:00+01'
+                {reported}, {version}, timestamptz '2025-01-15 10:00+01', {has_steps}
          FROM generate_series(0, {t_max}) t, generate_series(0, {}) a,
               LATERAL (SELECT (ARRAY['en_cours', 'en_cours', 'en_cours', 'non_commence', 'termine',
                                      'en_attente', 'probleme', 'en_cours', 'termine', 'annule_abandonne'])
                               [1 + (a * 7 + t) % 10] AS st) s",
         a_count - 1
     ));
+    // Steps of each action, with its status and progress. The actions' progress is set by
+    // hand (`progress_by_hand`, as the roll-up trigger is off during the load), so that the
+    // write runs' proposals of an action's progress stay what they measure.
+    let steps = shape.sub_actions_per_action;
+    if steps > 0 {
+        add(format!(
+            "INSERT INTO actions (id, tenant_id, plan_id, objective_id, parent_id, code, kind, title,
+                                 status, progress, planned_start, planned_end, position, weight,
+                                 last_reported_at, created_at)
+             SELECT md5('sa-' || t || '-' || a || '-' || k)::uuid, p.tenant_id, p.plan_id,
+                    p.objective_id, p.id, p.code || '.' || (k + 1), p.kind,
+                    'Étape ' || (k + 1) || ' : ' || p.title, p.status, p.progress,
+                    p.planned_start, p.planned_end, k, 1, p.last_reported_at, p.created_at
+             FROM generate_series(0, {t_max}) t, generate_series(0, {}) a,
+                  generate_series(0, {}) k,
+                  LATERAL (SELECT * FROM actions WHERE id = md5('a-' || t || '-' || a)::uuid) p",
+            a_count - 1,
+            steps - 1
+        ));
+    }
+    let tasks = shape.tasks_per_action;
+    if tasks > 0 {
+        // Given to the action's lead organisation by the DG; one in three done.
+        add(format!(
+            "INSERT INTO tasks (id, tenant_id, action_id, title, assignee_organisation_id, due_on,
+                               done_at, done_by, created_by, created_at)
+             SELECT md5('tk-' || t || '-' || a || '-' || k)::uuid, md5('t-' || t)::uuid,
+                    md5('a-' || t || '-' || a)::uuid,
+                    {verbs}[1 + (a + k + t) % {n_verbs}] || ' — point ' || (k + 1),
+                    md5('o-' || t || '-' || (a % {ORGANISATIONS}))::uuid,
+                    date '2025-02-01' + (a * 17 + k * 90) % 1800,
+                    CASE WHEN (a + k) % 3 = 0 THEN timestamptz '2025-06-01 10:00+02' END,
+                    CASE WHEN (a + k) % 3 = 0 THEN md5('u-' || t || '-' || (6 + a % 4))::uuid END,
+                    md5('u-' || t || '-1')::uuid, timestamptz '2025-01-20 10:00+01'
+             FROM generate_series(0, {t_max}) t, generate_series(0, {}) a, generate_series(0, {}) k",
+            a_count - 1,
+            tasks - 1
+        ));
+    }
     add(format!(
         "INSERT INTO action_organisations (tenant_id, action_id, organisation_id, role, position)
          SELECT md5('t-' || t)::uuid, md5('a-' || t || '-' || a)::uuid,
@@ -418,7 +467,14 @@ SELECT (SELECT count(*) FROM actions a LEFT JOIN objectives o
      + (SELECT count(*) FROM (SELECT DISTINCT action_id, tenant_id FROM action_history) h
             LEFT JOIN actions a ON a.id = h.action_id AND a.tenant_id = h.tenant_id WHERE a.id IS NULL)
      + (SELECT count(*) FROM (SELECT DISTINCT action_id, tenant_id FROM indicators) i
-            LEFT JOIN actions a ON a.id = i.action_id AND a.tenant_id = i.tenant_id WHERE a.id IS NULL)";
+            LEFT JOIN actions a ON a.id = i.action_id AND a.tenant_id = i.tenant_id WHERE a.id IS NULL)
+     + (SELECT count(*) FROM actions s LEFT JOIN actions p
+            ON p.id = s.parent_id AND p.tenant_id = s.tenant_id AND p.plan_id = s.plan_id
+            AND p.parent_id IS NULL WHERE s.parent_id IS NOT NULL AND p.id IS NULL)
+     + (SELECT count(*) FROM tasks k LEFT JOIN actions a
+            ON a.id = k.action_id AND a.tenant_id = k.tenant_id WHERE a.id IS NULL)
+     + (SELECT count(*) FROM tasks k LEFT JOIN organisations g
+            ON g.id = k.assignee_organisation_id AND g.tenant_id = k.tenant_id WHERE g.id IS NULL)";
 
 /// Pending proposals (progress +5) by a social worker, one per action that is neither done
 /// nor abandoned, on the actions of `tenants`: what the approval run decides. `id|tenant`.
@@ -441,6 +497,7 @@ pub fn pending_proposals(tenants: &[u32]) -> String {
                      AND u.email LIKE 'u2.%'
          WHERE a.tenant_id IN ({list})
            AND a.status NOT IN ('termine', 'annule_abandonne') AND a.archived_at IS NULL
+           AND a.parent_id IS NULL
          RETURNING id, (SELECT slug FROM tenants WHERE id = tenant_id)",
         list = list.join(", ")
     )
