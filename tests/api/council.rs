@@ -6,14 +6,8 @@ use api_types::{
 };
 use reqwest::Method;
 use serde_json::{Value, json};
+use tests::send_json as send;
 use tests::{TestApp, spawn_app};
-
-async fn send(app: &TestApp, token: &str, method: Method, path: &str, body: Value) -> (u16, Value) {
-    let response = app.send_as(method, Some(token), path, Some(&body)).await;
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
 
 fn codes(tree: &PlanTree) -> Vec<String> {
     tree.actions().map(|a| a.code.clone()).collect()

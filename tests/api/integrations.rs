@@ -11,22 +11,10 @@ use hmac::{Hmac, Mac};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::Sha256;
+pub(crate) use tests::send_json as send;
 use tests::{
     Received, TestApp, eventually, free_port, receiver, spawn_app, spawn_app_with, test_settings,
 };
-
-pub(crate) async fn send(
-    app: &TestApp,
-    token: &str,
-    method: Method,
-    path: &str,
-    body: Value,
-) -> (u16, Value) {
-    let response = app.send_as(method, Some(token), path, Some(&body)).await;
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
 
 async fn organisation(app: &TestApp, dg: &str, name: &str) -> String {
     let list: Vec<api_types::OrganisationSummary> =

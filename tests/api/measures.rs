@@ -3,14 +3,8 @@
 use api_types::{ActionDetail, HistoryEntry, PlanTree};
 use reqwest::Method;
 use serde_json::{Value, json};
-use tests::{TestApp, spawn_app};
-
-async fn send(app: &TestApp, token: &str, method: Method, path: &str, body: Value) -> (u16, Value) {
-    let response = app.send_as(method, Some(token), path, Some(&body)).await;
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
+use tests::send_json as send;
+use tests::spawn_app;
 
 #[tokio::test]
 async fn an_archived_indicator_or_budget_line_leaves_the_action_and_its_reported_values_stay() {

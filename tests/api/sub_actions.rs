@@ -4,6 +4,7 @@
 use api_types::{ActionDetail, ChangeRequest, PlanSummary, PlanTree, Problem};
 use reqwest::Method;
 use serde_json::{Value, json};
+use tests::send_text as send;
 use tests::{TestApp, spawn_app};
 
 async fn action_id(app: &TestApp, code: &str) -> String {
@@ -17,18 +18,6 @@ async fn action_id(app: &TestApp, code: &str) -> String {
 async fn detail(app: &TestApp, token: &str, action: &str) -> ActionDetail {
     app.get_ok_as(token, &format!("/api/v1/actions/{action}"))
         .await
-}
-
-async fn send(
-    app: &TestApp,
-    token: &str,
-    method: Method,
-    path: &str,
-    body: Value,
-) -> (u16, String) {
-    let response = app.send_as(method, Some(token), path, Some(&body)).await;
-    let status = response.status().as_u16();
-    (status, response.text().await.expect("body"))
 }
 
 /// Adds a sub-action as the DG; answers it.

@@ -391,6 +391,35 @@ pub fn statement_counts(response: &reqwest::Response) -> (u32, u32) {
     (count("db"), count("auth"))
 }
 
+/// A request as `token` with a JSON body: the status and the body's text.
+pub async fn send_text(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, String) {
+    let response = app.send_as(method, Some(token), path, Some(&body)).await;
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
+}
+
+/// A request as `token` with a JSON body: the status and the body as JSON (`null` when it
+/// is not).
+pub async fn send_json(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let (status, text) = send_text(app, token, method, path, body).await;
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+    )
+}
+
 /// A scratch folder under the system temp dir, removed when dropped.
 pub struct ScratchDir(pub PathBuf);
 
