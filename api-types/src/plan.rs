@@ -60,6 +60,12 @@ pub struct PlanTree {
     pub version: i32,
     #[serde(deserialize_with = "crate::wire_time::instant")]
     pub updated_at: DateTime<Utc>,
+    /// The day in Brussels the tree was read on: its `late` and `stale` flags are those of
+    /// that day, and the web app's timeline draws "today" there rather than on the
+    /// browser's clock. `null` only in a tree frozen (a version, an evaluation) before the
+    /// field existed.
+    #[serde(default, deserialize_with = "crate::wire_time::optional_date")]
+    pub as_of: Option<NaiveDate>,
     /// Strategic objectives in plan order, each with its operational objectives.
     pub objectives: Vec<StrategicObjective>,
     /// The Directeur général's opinions ("avis"), in document order.

@@ -79,6 +79,25 @@ async fn the_tree_the_list_the_summary_and_the_report_agree_on_which_actions_are
         "the report: {late_section}"
     );
     assert!(report.contains(", 1 en retard."), "the report's synthesis");
+    // The tree names the day its flags are of: the timeline draws "today" there.
+    assert_eq!(
+        tree.as_of,
+        Some(belgian_today(&mut app.connection())),
+        "the tree's day"
+    );
+}
+
+/// `pst_today()`: today in Brussels, as the database reads it.
+fn belgian_today(conn: &mut diesel::PgConnection) -> NaiveDate {
+    #[derive(QueryableByName)]
+    struct Today {
+        #[diesel(sql_type = Date)]
+        today: NaiveDate,
+    }
+    diesel::sql_query("SELECT pst_today() AS today")
+        .get_result::<Today>(conn)
+        .expect("the database answers")
+        .today
 }
 
 #[derive(QueryableByName)]

@@ -3,10 +3,10 @@
 use std::collections::HashMap;
 
 use api_types as wire;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::dsl::{count_star, sql};
 use diesel::prelude::*;
-use diesel::sql_types::Timestamptz;
+use diesel::sql_types::{Date, Timestamptz};
 use uuid::Uuid;
 
 use super::models::{Action, ActionOrganisation, Objective, Opinion, Organisation, Plan, Tenant};
@@ -132,8 +132,15 @@ pub fn plan_exists(conn: &mut PgConnection, tenant: TenantId, id: PlanId) -> DbR
 }
 
 /// A row of the tree's first statement: the plan, its CPAS, one opinion with one of its
-/// objectives, and when the next Belgian day starts.
-type Head = (Plan, Tenant, Option<Opinion>, Option<Uuid>, DateTime<Utc>);
+/// objectives, when the next Belgian day starts, and today's date there.
+type Head = (
+    Plan,
+    Tenant,
+    Option<Opinion>,
+    Option<Uuid>,
+    DateTime<Utc>,
+    NaiveDate,
+);
 
 /// The tree, and until when its time-dependent flags hold.
 fn load_tree(
@@ -157,9 +164,10 @@ fn load_tree(
             Option::<Opinion>::as_select(),
             opinion_objectives::objective_id.nullable(),
             sql::<Timestamptz>(rules::NEXT_DAY_START),
+            sql::<Date>(rules::TODAY),
         ))
         .load(conn)?;
-    let Some((plan, tenant, _, _, next_day_start)) = head.first().cloned() else {
+    let Some((plan, tenant, _, _, next_day_start, today)) = head.first().cloned() else {
         return Err(DbError::NotFound("plan"));
     };
 
@@ -213,6 +221,7 @@ fn load_tree(
         published_at: plan.published_at,
         version: plan.version,
         updated_at: plan.updated_at,
+        as_of: Some(today),
         objectives,
         opinions,
     };
@@ -221,7 +230,7 @@ fn load_tree(
 
 fn assemble_opinions(head: &[Head], codes: &HashMap<Uuid, &str>) -> Vec<wire::Opinion> {
     let mut opinions: Vec<wire::Opinion> = Vec::new();
-    for (_, _, opinion, objective_id, _) in head {
+    for (_, _, opinion, objective_id, _, _) in head {
         let Some(opinion) = opinion else { continue };
         if opinions.last().is_none_or(|o| o.id != opinion.id) {
             opinions.push(wire::Opinion {

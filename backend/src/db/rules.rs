@@ -38,6 +38,9 @@ pub const OVERDUE_TASKS: &str = "(SELECT count(*)::int FROM tasks t \
 /// When the next Belgian day starts, the next instant a `late` flag may turn on.
 pub const NEXT_DAY_START: &str = "pst_next_day_start()";
 
+/// Today in Brussels, the day `late` is judged on.
+pub const TODAY: &str = "pst_today()";
+
 /// What the database derives of an action: its time-dependent flags, and its tasks'
 /// counts (overdue is time-dependent too: it turns on with the next Belgian day).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::Queryable)]
