@@ -14,7 +14,7 @@ use crate::locale::LocaleContext;
 use crate::pages::admin::{AdminTenant, is_administrator};
 use crate::pages::lazy_pages::{
     Account, Administration, Approvals, Council, Dashboard, MyProposals, Organisations, Structure,
-    Users, prefetch_when_idle,
+    Timeline, Users, prefetch_when_idle,
 };
 use crate::pages::{
     action_page::ActionPage, login_page::LoginPage, plan_page::PlanPage, plans_page::PlansPage,
@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/") view=|| view! { <RequireSession><PlansPage/></RequireSession> }/>
                             <Route path=path!("/plans/:id") view=|| view! { <RequireSession><PlanPage/></RequireSession> }/>
                             <Route path=path!("/plans/:id/tableau-de-bord") view={Lazy::<Dashboard>::new()}/>
+                            <Route path=path!("/plans/:id/calendrier") view={Lazy::<Timeline>::new()}/>
                             <Route path=path!("/actions/:id") view=|| view! { <RequireSession><ActionPage/></RequireSession> }/>
                             <Route path=path!("/approbations") view={Lazy::<Approvals>::new()}/>
                             <Route path=path!("/mes-propositions") view={Lazy::<MyProposals>::new()}/>

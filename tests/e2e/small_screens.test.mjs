@@ -130,6 +130,7 @@ for (const locale of ['fr-BE', 'nl-BE', 'en-GB']) {
     const page = await phone(locale, 'defits@cpas-a.example');
     await check(page, '/', '.plan-list', `${language}-partner-home`);
     await check(page, `/plans/${plan.id}`, 'li.action', `${language}-partner-tree`);
+    await check(page, `/plans/${plan.id}/calendrier`, 'svg.gantt-chart', `${language}-partner-timeline`);
     await check(page, `/actions/${action.id}`, 'form.propose-form', `${language}-partner-action`);
     await check(page, '/mes-propositions', 'main h1', `${language}-my-proposals`);
     await check(page, '/mes-taches', 'main h1', `${language}-my-tasks`);

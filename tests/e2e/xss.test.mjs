@@ -41,6 +41,12 @@ test('HTML and script in a title are shown literally, in the app and on the publ
   assert.ok((await page.locator('li.action .action-title').innerText()).includes('<img src=x onerror='));
   assert.equal(await page.locator('li.action img').count(), 0, 'no element was made from the text');
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  // The timeline draws the title into its SVG as text too.
+  await page.goto(`${BASE_URL}/plans/${plan.id}/calendrier`);
+  await page.locator('svg.gantt-chart g.gantt-row').first().waitFor();
+  assert.ok((await page.locator('svg.gantt-chart g.gantt-row text').innerHTML()).includes('&lt;img src=x'));
+  assert.equal(await page.locator('main img, main script').count(), 0);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
 
   await call(dg, 'POST', `/api/v1/plans/${plan.id}/adopt`, { version: tree.version, adopted_on: '2026-01-15' });
   await call(dg, 'POST', `/api/v1/plans/${plan.id}/publish`);

@@ -754,5 +754,7 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// but their texts in three languages are data, and wasm-split moves code, not data: every
 /// string of every chunk sits in the main module's memory. With the glue of the action
 /// page, "Mes tâches" and the plan's tasks, 345.5 → 348.7 KB: the budget follows, to 349 KB.
+/// The timeline (issue 16.6) is a lazy route with its chunk (33.6 KB gzipped); its route,
+/// link and texts add 1.4 KB: 350.1 KB, the budget 351 KB.
 /// Texts loaded per language on demand are the lever left for issue 14.
-const INITIAL_GZIP_BUDGET: usize = 349_000;
+const INITIAL_GZIP_BUDGET: usize = 351_000;

@@ -53,6 +53,18 @@ impl TreeFilter {
     }
 }
 
+/// The organisations that carry these actions, as lead or collaborator, each once and by
+/// name: the choices of the filter's organisation list.
+pub fn carriers(actions: &[Action]) -> Vec<OrganisationRef> {
+    let mut organisations: Vec<OrganisationRef> = actions
+        .iter()
+        .flat_map(|a| a.lead.iter().chain(&a.collaborators).cloned())
+        .collect();
+    organisations.sort_by(|a, b| a.name.cmp(&b.name));
+    organisations.dedup_by(|a, b| a.id == b.id);
+    organisations
+}
+
 /// The filter of the current URL; `my_organisation` backs "mine".
 pub fn use_tree_filter(my_organisation: Option<Uuid>) -> Memo<TreeFilter> {
     let query = use_query_map();

@@ -19,7 +19,7 @@ use crate::pages::admin::{
 };
 use crate::pages::{
     account_page::AccountPage, approvals_page::ApprovalsPage, dashboard_page::DashboardPage,
-    evaluations_page::EvaluationsPage, my_proposals_page::MyProposalsPage,
+    evaluations_page::EvaluationsPage, my_proposals_page::MyProposalsPage, timeline::TimelinePage,
     versions_page::VersionsPage,
 };
 
@@ -33,6 +33,19 @@ impl LazyRoute for Dashboard {
 
     fn view(_this: Self) -> AnyView {
         view! { <RequireSession><DashboardPage/></RequireSession> }.into_any()
+    }
+}
+
+pub struct Timeline;
+
+#[lazy_route]
+impl LazyRoute for Timeline {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireSession><TimelinePage/></RequireSession> }.into_any()
     }
 }
 

@@ -10,4 +10,5 @@ pub mod login_page;
 pub mod my_proposals_page;
 pub mod plan_page;
 pub mod plans_page;
+pub mod timeline;
 pub mod versions_page;

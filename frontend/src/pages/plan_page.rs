@@ -7,7 +7,7 @@ use crate::api;
 use crate::components::action_item::ActionItem;
 use crate::components::failure::Failure;
 use crate::components::plan_documents::PlanDocuments;
-use crate::components::tree_filter::{FilterBar, TreeFilter, use_tree_filter};
+use crate::components::tree_filter::{FilterBar, TreeFilter, carriers, use_tree_filter};
 use crate::loader::loader;
 use crate::pages::plans_page::{period, status_label};
 use crate::session::SessionContext;
@@ -59,12 +59,7 @@ fn Tree(tree: PlanTree) -> impl IntoView {
         .flat_map(|os| &os.operational_objectives)
         .flat_map(|oo| oo.actions.clone())
         .collect();
-    let mut organisations: Vec<api_types::OrganisationRef> = all_actions
-        .iter()
-        .flat_map(|a| a.lead.iter().chain(&a.collaborators).cloned())
-        .collect();
-    organisations.sort_by(|a, b| a.name.cmp(&b.name));
-    organisations.dedup_by(|a, b| a.id == b.id);
+    let organisations = carriers(&all_actions);
     let everything = StoredValue::new(all_actions);
     let shown = Signal::derive(move || {
         filter.with(|f| everything.with_value(|all| all.iter().filter(|a| f.matches(a)).count()))
@@ -82,6 +77,7 @@ fn Tree(tree: PlanTree) -> impl IntoView {
         <p class="plan-meta">
             {period(tree.start_year, tree.end_year)} " · " {status_label(tree.status)}
             " · " <A href=format!("/plans/{}/tableau-de-bord", tree.id)>{tr!(dashboard)}</A>
+            " · " <A href=format!("/plans/{}/calendrier", tree.id)>{tr!(timeline_title)}</A>
             {is_dg.then(|| view! { " · " <A href=format!("/plans/{}/structure", tree.id)>{tr!(edit_structure)}</A> })}
             " · " <A href=format!("/plans/{}/taches", tree.id)>{tr!(tasks)}</A>
             {is_manager.then(|| view! {
