@@ -312,7 +312,15 @@ pub async fn approve(
             )?;
             if let Some(note) = &row.note {
                 let day = calendar::day_of(row.created_at);
-                follow_up::add_journal(conn, tenant, action.id, row.author_id, day, note)?;
+                follow_up::add_journal(
+                    conn,
+                    tenant,
+                    action.id,
+                    row.author_id,
+                    day,
+                    wire::JournalKind::Note,
+                    note,
+                )?;
             }
             if note_only {
                 follow_up::mark_reported(conn, action.id)?;
@@ -442,6 +450,7 @@ pub async fn edit(
                     found.id,
                     actor.user_id,
                     calendar::today(),
+                    wire::JournalKind::Note,
                     note,
                 )?;
             }

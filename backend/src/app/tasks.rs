@@ -12,7 +12,8 @@ use super::RequestDb;
 use crate::auth::Authenticated;
 use crate::authz::{self, Actor, Decision, Permission, Scope};
 use crate::db::tasks::{self, NewTaskRow, TaskChange, TaskRow};
-use crate::db::{actions, integrations, plans};
+use crate::db::{actions, follow_up, integrations, plans};
+use crate::domain::calendar;
 use crate::domain::tasks::Assignee;
 use crate::domain::{ActionId, Label, PlanId, TenantId};
 use crate::error::ApiError;
@@ -293,12 +294,14 @@ pub async fn update(
             };
             tasks::update(conn, task.id, &change)?;
             if closes {
-                tasks::journal_done(
+                follow_up::add_journal(
                     conn,
                     tenant,
                     task.action_id,
-                    &task_title(&task, &title),
                     actor.user_id,
+                    calendar::today(),
+                    wire::JournalKind::TaskDone,
+                    &task_title(&task, &title),
                 )?;
             }
             if matches!(assignee, Some(Some(_))) {

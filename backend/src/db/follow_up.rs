@@ -464,13 +464,15 @@ pub fn action_code(conn: &mut PgConnection, action: Uuid) -> DbResult<String> {
         .first(conn)?)
 }
 
-/// Adds a note to the action's journal.
+/// Adds an entry to the action's journal: a note, or a task done (its body the task's
+/// title).
 pub fn add_journal(
     conn: &mut PgConnection,
     tenant: TenantId,
     action: Uuid,
     author: Uuid,
     date: NaiveDate,
+    kind: wire::JournalKind,
     body: &str,
 ) -> DbResult<()> {
     diesel::insert_into(journal_entries::table)
@@ -479,6 +481,7 @@ pub fn add_journal(
             journal_entries::action_id.eq(action),
             journal_entries::author_id.eq(author),
             journal_entries::entry_date.eq(date),
+            journal_entries::kind.eq(Stored(kind)),
             journal_entries::body.eq(body),
         ))
         .execute(conn)?;

@@ -12,7 +12,7 @@ use diesel::sql_types::{
 use uuid::Uuid;
 
 use super::notifications::Batch;
-use super::schema::{journal_entries, organisations, tasks, users};
+use super::schema::{organisations, tasks, users};
 use super::stored::Stored;
 use super::{DbError, DbResult};
 use crate::domain::TenantId;
@@ -356,26 +356,6 @@ pub fn update(conn: &mut PgConnection, id: Uuid, change: &TaskChange<'_>) -> DbR
 
 pub fn delete(conn: &mut PgConnection, id: Uuid) -> DbResult<()> {
     diesel::delete(tasks::table.filter(tasks::id.eq(id))).execute(conn)?;
-    Ok(())
-}
-
-/// A task done, in its action's journal: the entry's body is the task's title.
-pub fn journal_done(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    action: Uuid,
-    title: &str,
-    author: Uuid,
-) -> DbResult<()> {
-    diesel::insert_into(journal_entries::table)
-        .values((
-            journal_entries::tenant_id.eq(tenant.get()),
-            journal_entries::action_id.eq(action),
-            journal_entries::author_id.eq(author),
-            journal_entries::body.eq(title),
-            journal_entries::kind.eq(Stored(wire::JournalKind::TaskDone)),
-        ))
-        .execute(conn)?;
     Ok(())
 }
 
