@@ -94,6 +94,17 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// How an action is going, apart from its eComptes status: the lead's judgement
+    /// ("météo"), e.g. `en_cours` but `at_risk`. `null` on an action means not assessed.
+    ActionHealth {
+        Good => "good",
+        AtRisk => "at_risk",
+        Struggling => "struggling",
+        Paused => "paused",
+    }
+}
+
+wire_enum! {
     /// Role of an organisation on an action: the lead entity ("entité porteuse") or a
     /// collaborating one.
     OrgRole { Lead => "lead", Collaborator => "collaborator" }

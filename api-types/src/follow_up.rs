@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 // The schema names it (`value_type`) in the rows of `follow_up_fields!`.
 #[cfg(feature = "openapi")]
-use crate::PlanDate;
+use crate::{ActionHealth, PlanDate};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -52,6 +52,14 @@ macro_rules! follow_up_fields {
             #[serde(with = "crate::double_option")]
             #[cfg_attr(feature = "openapi", schema(schema_with = $crate::limits::nullable_line::<{ $crate::LEAD_MAX_CHARS }>))]
             administrative_lead: AdministrativeLead(Option<String>),
+            /// How the action is going, apart from its status; `null`: not assessed.
+            #[serde(with = "crate::double_option")]
+            #[cfg_attr(feature = "openapi", schema(value_type = Option<ActionHealth>))]
+            health: Health(Option<$crate::ActionHealth>),
+            /// Why, in a few words.
+            #[serde(with = "crate::double_option")]
+            #[cfg_attr(feature = "openapi", schema(schema_with = $crate::limits::nullable_line::<{ $crate::HEALTH_COMMENT_MAX_CHARS }>))]
+            health_comment: HealthComment(Option<String>),
             /// Staffing in full-time equivalents (ETP).
             #[serde(with = "crate::double_option")]
             #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>, minimum = 0, maximum = 9999))]
@@ -454,6 +462,8 @@ mod tests {
             actual_end: Some(None),
             political_lead: Some(Some("La présidente".to_owned())),
             administrative_lead: Some(None),
+            health: Some(Some(crate::ActionHealth::AtRisk)),
+            health_comment: Some(Some("Local à trouver".to_owned())),
             staffing_fte: Some(Some(1.5)),
             sdgs: Some(vec![1, 10]),
             ..ActionChanges::default()

@@ -72,5 +72,9 @@ pub const NOTE_MAX_CHARS: usize = 10_000;
 /// Longest political or administrative lead of an action, in characters, on one line.
 pub const LEAD_MAX_CHARS: usize = 200;
 
+/// Longest comment on an action's health, in characters, on one line: a short reason
+/// ("retard du marché public"), not a report (that is the note's job).
+pub const HEALTH_COMMENT_MAX_CHARS: usize = 300;
+
 /// Most full-time equivalents an action's staffing may state (the schema's `maximum`).
 pub const STAFFING_FTE_MAX: f64 = 9999.0;

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{ActionKind, ActionStatus, OrganisationKind, PlanStatus, Volet};
+use crate::{ActionHealth, ActionKind, ActionStatus, OrganisationKind, PlanStatus, Volet};
 
 /// The CPAS that owns a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,6 +152,12 @@ pub struct Action {
     /// The "responsable mandataire" (e.g. the president).
     pub political_lead: Option<String>,
     pub administrative_lead: Option<String>,
+    /// How it is going, apart from its status; `null`: not assessed.
+    #[serde(default)]
+    pub health: Option<ActionHealth>,
+    /// Why, in a few words.
+    #[serde(default)]
+    pub health_comment: Option<String>,
     /// Staffing in full-time equivalents (ETP).
     pub staffing_fte: Option<f64>,
     /// UN Sustainable Development Goals (ODD), 1–17.
@@ -296,6 +302,7 @@ impl Rollup {
             progress += i64::from(action.progress);
             rollup.late += i64::from(action.late);
             rollup.by_status.add(action.status);
+            rollup.by_health.add(action.health);
         }
         rollup.mean_progress = crate::mean_progress(progress, rollup.actions);
         rollup
@@ -329,7 +336,47 @@ impl StatusCounts {
     }
 }
 
-/// The roll-up of a set of actions: how many, how far, how late.
+/// Counts of actions by health.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HealthCounts {
+    pub good: i64,
+    pub at_risk: i64,
+    pub struggling: i64,
+    pub paused: i64,
+    /// No health given.
+    pub unassessed: i64,
+}
+
+impl HealthCounts {
+    /// Adds one action of `health`.
+    pub fn add(&mut self, health: Option<ActionHealth>) {
+        *self.slot(health) += 1;
+    }
+
+    /// The count of `health` (`None`: not assessed).
+    pub fn get(&self, health: Option<ActionHealth>) -> i64 {
+        match health {
+            Some(ActionHealth::Good) => self.good,
+            Some(ActionHealth::AtRisk) => self.at_risk,
+            Some(ActionHealth::Struggling) => self.struggling,
+            Some(ActionHealth::Paused) => self.paused,
+            None => self.unassessed,
+        }
+    }
+
+    fn slot(&mut self, health: Option<ActionHealth>) -> &mut i64 {
+        match health {
+            Some(ActionHealth::Good) => &mut self.good,
+            Some(ActionHealth::AtRisk) => &mut self.at_risk,
+            Some(ActionHealth::Struggling) => &mut self.struggling,
+            Some(ActionHealth::Paused) => &mut self.paused,
+            None => &mut self.unassessed,
+        }
+    }
+}
+
+/// The roll-up of a set of actions: how many, how far, how late, how they are going.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rollup {
@@ -338,6 +385,7 @@ pub struct Rollup {
     pub mean_progress: f64,
     pub late: i64,
     pub by_status: StatusCounts,
+    pub by_health: HealthCounts,
 }
 
 /// One objective's roll-up in a plan summary.

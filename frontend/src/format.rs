@@ -3,7 +3,7 @@
 use api_types::{ActionStatus, FollowUpField};
 use serde_json::Value;
 
-use crate::components::status_chip::status_label;
+use crate::components::status_chip::{health_label, status_label};
 
 /// `2025-06-30` → `30/06/2025`; anything else unchanged.
 pub fn date(iso: &str) -> String {
@@ -127,6 +127,8 @@ pub fn follow_up_label(field: FollowUpField) -> &'static str {
         FollowUpField::ActualEnd => tr!(field_actual_end),
         FollowUpField::PoliticalLead => tr!(field_political_lead),
         FollowUpField::AdministrativeLead => tr!(field_administrative_lead),
+        FollowUpField::Health => tr!(field_health),
+        FollowUpField::HealthComment => tr!(field_health_comment),
         FollowUpField::StaffingFte => tr!(field_staffing),
         FollowUpField::Sdgs => tr!(field_sdgs),
     }
@@ -135,10 +137,14 @@ pub fn follow_up_label(field: FollowUpField) -> &'static str {
 /// A value of a diff or a history row, readable.
 pub fn value(field: &str, shown: &Value) -> String {
     match shown {
+        Value::Null if field == FollowUpField::Health.as_str() => health_label(None).to_owned(),
         Value::Null => tr!(none).to_owned(),
         Value::String(s) if field == FollowUpField::Status.as_str() => s
             .parse::<ActionStatus>()
             .map_or_else(|_| s.clone(), |st| status_label(st).to_owned()),
+        Value::String(s) if field == FollowUpField::Health.as_str() => s
+            .parse::<api_types::ActionHealth>()
+            .map_or_else(|_| s.clone(), |h| health_label(Some(h)).to_owned()),
         Value::String(s) if s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') => date(s),
         Value::String(s) => s.clone(),
         Value::Number(n) if field == FollowUpField::Progress.as_str() => format!("{n} %"),

@@ -1,6 +1,7 @@
 //! API tests: the server in-process, a fresh PostgreSQL database per test, HTTP in, JSON out.
 
 mod account;
+mod action_health;
 mod architecture;
 mod auth;
 mod authz_matrix;

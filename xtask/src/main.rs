@@ -756,5 +756,8 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// page, "Mes tâches" and the plan's tasks, 345.5 → 348.7 KB: the budget follows, to 349 KB.
 /// The timeline (issue 16.6) is a lazy route with its chunk (33.6 KB gzipped); its route,
 /// link and texts add 1.4 KB: 350.1 KB, the budget 351 KB.
+/// Health (issue 16.3) is on the first pages too (a chip in the tree and on the action, a
+/// choice in the partner's proposal form, whose shared form helpers it pulls in; its
+/// counts in every roll-up the tree reads; its texts): 350.1 → 355.4 KB, the budget 356 KB.
 /// Texts loaded per language on demand are the lever left for issue 14.
-const INITIAL_GZIP_BUDGET: usize = 351_000;
+const INITIAL_GZIP_BUDGET: usize = 356_000;

@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::stored::Stored;
-use api_types::{ActionStatus, OrgRole, PlanStatus};
+use super::stored::{Stored, StoredOption};
+use api_types::{ActionHealth, ActionStatus, OrgRole, PlanStatus};
 
 use super::schema::{
     action_organisations, actions, objectives, opinion_objectives, opinions, organisations, plans,
@@ -132,6 +132,9 @@ pub struct Action {
     pub staffing_fte: Option<f64>,
     pub sdgs: Vec<i16>,
     pub last_reported_at: Option<DateTime<Utc>>,
+    #[diesel(deserialize_as = StoredOption<ActionHealth>)]
+    pub health: Option<ActionHealth>,
+    pub health_comment: Option<String>,
     /// The action a sub-action is a step of.
     pub parent_id: Option<Uuid>,
     pub weight: i16,

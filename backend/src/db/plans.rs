@@ -384,6 +384,8 @@ pub(super) fn wire_action(
         overdue_tasks: flags.overdue_tasks,
         political_lead: action.political_lead,
         administrative_lead: action.administrative_lead,
+        health: action.health,
+        health_comment: action.health_comment,
         staffing_fte: action.staffing_fte,
         sdgs: action.sdgs,
         last_reported_at: action.last_reported_at,

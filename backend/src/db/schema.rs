@@ -58,6 +58,8 @@ diesel::table! {
         weight -> Int2,
         progress_by_hand -> Bool,
         progress_from_sub_actions -> Bool,
+        health -> Nullable<Text>,
+        health_comment -> Nullable<Text>,
     }
 }
 

@@ -16,34 +16,40 @@ use crate::domain::{PlanId, TenantId};
 /// and the late flag.
 const ACTIONS: &str = "
     WITH a AS (
-        SELECT a.id, a.objective_id, oo.parent_id AS strategic_id, a.status, a.progress,
-               pst_action_is_late(a.planned_end, a.status) AS late
+        SELECT a.id, a.objective_id, oo.parent_id AS strategic_id, a.status, a.health,
+               a.progress, pst_action_is_late(a.planned_end, a.status) AS late
         FROM actions a JOIN objectives oo ON oo.id = a.objective_id
         WHERE a.plan_id = $1 AND a.tenant_id = $2 AND a.archived_at IS NULL
           AND a.parent_id IS NULL
     )";
 
-/// The aggregate columns, over the rows of `a` in the group: one count per status, the
-/// status bound as `$3`… in [`wire::ActionStatus::ALL`] order (see [`rollup_query`]) and
-/// the column named after it.
+/// The aggregate columns, over the rows of `a` in the group: one count per status, then
+/// one per health, each value bound as `$3`… in [`wire::ActionStatus::ALL`] then
+/// [`wire::ActionHealth::ALL`] order (see [`rollup_query`]) and the column named after it.
 fn aggregates() -> String {
     let mut columns = "
     count(a.id) AS actions,
     coalesce(sum(a.progress), 0)::int8 AS progress_sum,
-    count(a.id) FILTER (WHERE a.late) AS late"
+    count(a.id) FILTER (WHERE a.late) AS late,
+    count(a.id) FILTER (WHERE a.health IS NULL) AS unassessed"
         .to_owned();
-    for (i, status) in wire::ActionStatus::ALL.iter().enumerate() {
+    let statuses = wire::ActionStatus::ALL
+        .iter()
+        .map(|s| ("status", s.as_str()));
+    let healths = wire::ActionHealth::ALL
+        .iter()
+        .map(|h| ("health", h.as_str()));
+    for (i, (column, value)) in statuses.chain(healths).enumerate() {
         columns.push_str(&format!(
-            ",\n    count(a.id) FILTER (WHERE a.status = ${}) AS {}",
+            ",\n    count(a.id) FILTER (WHERE a.{column} = ${}) AS {value}",
             i + 3,
-            status.as_str()
         ));
     }
     columns
 }
 
-/// The parameter after the statuses of [`aggregates`].
-const NEXT_PARAMETER: usize = 3 + wire::ActionStatus::ALL.len();
+/// The parameter after the statuses and healths of [`aggregates`].
+const NEXT_PARAMETER: usize = 3 + wire::ActionStatus::ALL.len() + wire::ActionHealth::ALL.len();
 
 /// `sql` over [`ACTIONS`] and [`aggregates`], with their parameters bound.
 fn rollup_query(
@@ -57,6 +63,9 @@ fn rollup_query(
         .bind::<SqlUuid, _>(tenant.get());
     for status in wire::ActionStatus::ALL {
         query = query.bind::<Text, _>(Stored(*status));
+    }
+    for health in wire::ActionHealth::ALL {
+        query = query.bind::<Text, _>(Stored(*health));
     }
     query
 }
@@ -83,6 +92,16 @@ struct RollupRow {
     termine: i64,
     #[diesel(sql_type = BigInt)]
     annule_abandonne: i64,
+    #[diesel(sql_type = BigInt)]
+    good: i64,
+    #[diesel(sql_type = BigInt)]
+    at_risk: i64,
+    #[diesel(sql_type = BigInt)]
+    struggling: i64,
+    #[diesel(sql_type = BigInt)]
+    paused: i64,
+    #[diesel(sql_type = BigInt)]
+    unassessed: i64,
 }
 
 impl RollupRow {
@@ -98,6 +117,13 @@ impl RollupRow {
                 probleme: self.probleme,
                 termine: self.termine,
                 annule_abandonne: self.annule_abandonne,
+            },
+            by_health: wire::HealthCounts {
+                good: self.good,
+                at_risk: self.at_risk,
+                struggling: self.struggling,
+                paused: self.paused,
+                unassessed: self.unassessed,
             },
         }
     }

@@ -11,7 +11,7 @@ use diesel::deserialize::{self, FromSql, FromSqlRow};
 use diesel::expression::AsExpression;
 use diesel::pg::{Pg, PgValue};
 use diesel::serialize::{self, IsNull, Output, ToSql};
-use diesel::sql_types::Text;
+use diesel::sql_types::{Nullable, Text};
 
 /// An enum stored as its wire name.
 pub trait StoredEnum:
@@ -46,6 +46,27 @@ impl<T: StoredEnum> FromSql<Text, Pg> for Stored<T> {
 impl<T: StoredEnum> From<T> for Stored<T> {
     fn from(value: T) -> Self {
         Stored(value)
+    }
+}
+
+/// A nullable [`StoredEnum`] as diesel reads it: `#[diesel(deserialize_as =
+/// StoredOption<…>)]` on an `Option<…>` row field (`NULL` is `None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromSqlRow)]
+pub struct StoredOption<T>(pub Option<T>);
+
+impl<T: StoredEnum> FromSql<Nullable<Text>, Pg> for StoredOption<T> {
+    fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+        <Stored<T> as FromSql<Text, Pg>>::from_sql(value).map(|stored| StoredOption(Some(stored.0)))
+    }
+
+    fn from_nullable_sql(value: Option<PgValue<'_>>) -> deserialize::Result<Self> {
+        value.map_or(Ok(StoredOption(None)), Self::from_sql)
+    }
+}
+
+impl<T> From<StoredOption<T>> for Option<T> {
+    fn from(stored: StoredOption<T>) -> Self {
+        stored.0
     }
 }
 
@@ -107,6 +128,7 @@ stored_enums!(
     OrgRole,
     OrganisationKind,
     JournalKind,
+    ActionHealth,
 );
 
 /// Where a notification's e-mail stands (`notifications.email_status`); never on the wire.

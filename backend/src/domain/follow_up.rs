@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use api_types::{
-    ActionChanges, ActionStatus, BudgetSpent, FollowUpField, IndicatorMeasure, PlanDate,
-    ProblemCode,
+    ActionChanges, ActionHealth, ActionStatus, BudgetSpent, FollowUpField, IndicatorMeasure,
+    PlanDate, ProblemCode,
 };
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -164,6 +164,32 @@ fn parse_field(
         FollowUpField::AdministrativeLead => {
             changes.administrative_lead = Some(parse_lead(value, path)?);
         }
+        FollowUpField::Health => {
+            changes.health = Some(match value {
+                Value::Null => None,
+                _ => Some(
+                    value
+                        .as_str()
+                        .and_then(|s| s.parse::<ActionHealth>().ok())
+                        .ok_or_else(|| {
+                            let all: Vec<&str> =
+                                ActionHealth::ALL.iter().map(|h| h.as_str()).collect();
+                            (
+                                ProblemCode::UnknownValue,
+                                format!("one of {}, or null", all.join(", ")),
+                            )
+                        })?,
+                ),
+            });
+        }
+        FollowUpField::HealthComment => {
+            changes.health_comment = Some(parse_line(
+                value,
+                path,
+                api_types::HEALTH_COMMENT_MAX_CHARS,
+                "a few words, or null",
+            )?);
+        }
         FollowUpField::StaffingFte => match value {
             Value::Null => changes.staffing_fte = Some(None),
             Value::Number(n) => match n.as_f64() {
@@ -208,21 +234,29 @@ fn parse_field(
 
 /// A lead: a name on one line, or `null` (or blank) to clear it.
 fn parse_lead(value: &Value, path: &str) -> Result<Option<String>, (ProblemCode, String)> {
+    parse_line(value, path, api_types::LEAD_MAX_CHARS, "a name, or null")
+}
+
+/// A line of at most `max` characters, or `null` (or blank) to clear it; `expected` says
+/// what the field takes when the value is not text.
+fn parse_line(
+    value: &Value,
+    path: &str,
+    max: usize,
+    expected: &str,
+) -> Result<Option<String>, (ProblemCode, String)> {
     match value {
         Value::Null => Ok(None),
         Value::String(s) if s.trim().is_empty() => Ok(None),
-        Value::String(s) => Label::parse(s, path, api_types::LEAD_MAX_CHARS)
+        Value::String(s) => Label::parse(s, path, max)
             .map(|l| Some(l.as_str().to_owned()))
             .map_err(|_| {
                 (
                     ProblemCode::InvalidValue,
-                    format!(
-                        "at most {} characters, on one line",
-                        api_types::LEAD_MAX_CHARS
-                    ),
+                    format!("at most {max} characters, on one line"),
                 )
             }),
-        _ => Err((ProblemCode::InvalidValue, "a name, or null".to_owned())),
+        _ => Err((ProblemCode::InvalidValue, expected.to_owned())),
     }
 }
 
@@ -486,7 +520,7 @@ macro_rules! kept_as_itself {
     )+};
 }
 
-kept_as_itself!(ActionStatus, i16, f64, String, Vec<i16>);
+kept_as_itself!(ActionHealth, ActionStatus, i16, f64, String, Vec<i16>);
 
 impl KeptAs for PlanDate {
     type Kept = NaiveDate;

@@ -16,6 +16,7 @@ use crate::components::form_field::{
     FieldErrors, FormStatus, InputField, TextAreaField, decimal, focus_later, line,
     notice_after_reload, take_notice,
 };
+use crate::components::health_fields::{HealthFields, HealthForm};
 use crate::components::status_chip::status_label;
 use crate::format;
 use crate::session::SessionContext;
@@ -36,6 +37,7 @@ struct Form {
     political_lead: RwSignal<String>,
     administrative_lead: RwSignal<String>,
     staffing: RwSignal<String>,
+    health: HealthForm,
     note: RwSignal<String>,
 }
 
@@ -60,6 +62,7 @@ impl Form {
                     .map(|v| format::fixed(v, 2))
                     .unwrap_or_default(),
             ),
+            health: HealthForm::of(action),
             note: RwSignal::new(String::new()),
         }
     }
@@ -152,6 +155,9 @@ impl Form {
                 FollowUpField::StaffingFte.as_str(),
                 tr!(staffing_limits).to_owned(),
             ),
+        }
+        if let Err((field, message)) = self.health.read_into(base, &mut changes) {
+            bad(field.as_str(), message);
         }
         let note = self.note.get_untracked();
         if note.chars().count() > NOTE_MAX {
@@ -306,6 +312,9 @@ pub fn ActionEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl Into
                     hint=format!("{LEAD_MAX} {}", tr!(characters_at_most))/>
                 <InputField id=id("staffing_fte") label=format::follow_up_label(FollowUpField::StaffingFte).to_owned() kind="text" decimal=true
                     value=form.staffing error=errors.of(FollowUpField::StaffingFte.as_str()) hint=tr!(staffing_limits).to_owned()/>
+                <HealthFields prefix="edit" form=form.health
+                    health_error=errors.of(FollowUpField::Health.as_str())
+                    comment_error=errors.of(FollowUpField::HealthComment.as_str())/>
                 <TextAreaField id=id("note") label=tr!(note).to_owned() value=form.note max=NOTE_MAX
                     error=errors.of("note")/>
                 <FormStatus id="direct-edit-message" message/>

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::progress_bar::ProgressBar;
-use crate::components::status_chip::StatusChip;
+use crate::components::status_chip::{HealthChip, StatusChip};
 use crate::components::sub_actions::step_items;
 use crate::components::tree_filter::TreeFilter;
 
@@ -59,6 +59,7 @@ pub fn ActionItem(action: Action, filter: Memo<TreeFilter>) -> impl IntoView {
             <div class="action-status">
                 <StatusChip status=action.status/>
                 <ProgressBar progress=action.progress/>
+                <HealthChip health=action.health/>
                 {action.late.then(|| view! { <span class="chip late">{tr!(late)}</span> })}
                 {action.stale.then(|| view! { <span class="chip stale">{tr!(stale)}</span> })}
             </div>

@@ -4,6 +4,7 @@ pub mod budget_editor;
 pub mod confirm_dialog;
 pub mod failure;
 pub mod form_field;
+pub mod health_fields;
 pub mod inbox;
 pub mod indicator_editor;
 pub mod manager_tools;

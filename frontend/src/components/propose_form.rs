@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::api;
 use crate::components::form_field::decimal;
+use crate::components::health_fields::{HealthFields, HealthForm};
 use crate::components::status_chip::status_label;
 use crate::format;
 use crate::session::SessionContext;
@@ -66,6 +67,16 @@ pub fn ProposeForm(
         FollowUpField::ActualEnd.as_str(),
         action.actual_end,
     ));
+    let health = HealthForm::of(&action);
+    let proposed_text = |field: FollowUpField| {
+        proposed(field.as_str()).map(|v| v.as_str().unwrap_or_default().to_owned())
+    };
+    if let Some(chosen) = proposed_text(FollowUpField::Health) {
+        health.health.set(chosen);
+    }
+    if let Some(comment) = proposed_text(FollowUpField::HealthComment) {
+        health.comment.set(comment);
+    }
     let note = RwSignal::new(
         replaces
             .as_ref()
@@ -230,6 +241,13 @@ pub fn ProposeForm(
                     message: crate::locale::problem_message(error.code()).to_owned(),
                 }),
             }
+        }
+        if let Err((field, message)) = health.read_into(&before, &mut changes) {
+            local.push(FieldError {
+                field: format!("changes/{field}"),
+                code: api_types::ProblemCode::InvalidValue,
+                message,
+            });
         }
         if !local.is_empty() {
             errors_are_local.set(true);
@@ -414,6 +432,9 @@ pub fn ProposeForm(
             {date_field(FollowUpField::PlannedStart, planned_start)}
             {date_field(FollowUpField::PlannedEnd, planned_end)}
             {date_field(FollowUpField::ActualEnd, actual_end)}
+            <HealthFields prefix="propose" form=health
+                health_error=Signal::derive(error_of(FollowUpField::Health.as_str()))
+                comment_error=Signal::derive(error_of(FollowUpField::HealthComment.as_str()))/>
             {move || {
                 let list = measures.get_value();
                 (!list.is_empty()).then(|| {

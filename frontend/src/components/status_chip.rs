@@ -1,4 +1,4 @@
-use api_types::ActionStatus;
+use api_types::{ActionHealth, ActionStatus};
 use leptos::prelude::*;
 
 /// The label of a follow-up status.
@@ -19,4 +19,29 @@ pub fn StatusChip(status: ActionStatus) -> impl IntoView {
     view! {
         <span class=format!("chip status-{}", status.as_str())>{status_label(status)}</span>
     }
+}
+
+/// The label of an action's health (`None`: not assessed).
+pub fn health_label(health: Option<ActionHealth>) -> &'static str {
+    match health {
+        Some(ActionHealth::Good) => tr!(health_good),
+        Some(ActionHealth::AtRisk) => tr!(health_at_risk),
+        Some(ActionHealth::Struggling) => tr!(health_struggling),
+        Some(ActionHealth::Paused) => tr!(health_paused),
+        None => tr!(health_unassessed),
+    }
+}
+
+/// An action's health as a chip, named as such for a screen reader ("État de santé :
+/// à surveiller"); nothing when it is not assessed.
+#[component]
+pub fn HealthChip(health: Option<ActionHealth>) -> impl IntoView {
+    health.map(|health| {
+        view! {
+            <span class=format!("chip health health-{}", health.as_str())>
+                <span class="visually-hidden">{tr!(health_prefix)} " "</span>
+                {health_label(Some(health))}
+            </span>
+        }
+    })
 }

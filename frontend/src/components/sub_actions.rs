@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::progress_bar::ProgressBar;
-use crate::components::status_chip::StatusChip;
+use crate::components::status_chip::{HealthChip, StatusChip};
 
 /// The steps of an action as list items: code, title (a link to the step's page), weight
 /// when the steps are unequal, status, progress, late.
@@ -24,6 +24,7 @@ pub fn step_items(steps: Vec<Action>) -> impl IntoView {
                     <div class="action-status">
                         <StatusChip status=step.status/>
                         <ProgressBar progress=step.progress/>
+                        <HealthChip health=step.health/>
                         {step.late.then(|| view! { <span class="chip late">{tr!(late)}</span> })}
                     </div>
                 </li>

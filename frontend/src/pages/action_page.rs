@@ -11,7 +11,7 @@ use crate::components::manager_tools::ManagerTools;
 use crate::components::progress_bar::ProgressBar;
 use crate::components::proposal_diff::ProposalDiff;
 use crate::components::propose_form::ProposeForm;
-use crate::components::status_chip::StatusChip;
+use crate::components::status_chip::{HealthChip, StatusChip, health_label};
 use crate::components::sub_actions::SubActionList;
 use crate::components::tasks::{TaskArea, Tasks};
 use crate::format;
@@ -149,6 +149,7 @@ fn ActionView(
         <div class="action-status">
             <StatusChip status=action.status/>
             <ProgressBar progress=action.progress/>
+            <HealthChip health=action.health/>
             {derived}
             {by_hand}
             {action.late.then(|| view! { <span class="chip late">{tr!(late)}</span> })}
@@ -167,6 +168,11 @@ fn ActionView(
                     <dd>{if action.collaborators.is_empty() { tr!(none).to_owned() } else { action.collaborators.iter().map(|o| o.name.clone()).collect::<Vec<_>>().join(", ") }}</dd>
                     <dt>{tr!(field_political_lead)}</dt><dd>{text(action.political_lead.clone())}</dd>
                     <dt>{tr!(field_administrative_lead)}</dt><dd>{text(action.administrative_lead.clone())}</dd>
+                    <dt>{tr!(field_health)}</dt>
+                    <dd>
+                        {health_label(action.health)}
+                        {action.health_comment.clone().map(|c| view! { " — " {c} })}
+                    </dd>
                     <dt>{tr!(field_staffing)}</dt><dd>{action.staffing_fte.map_or_else(|| tr!(none).to_owned(), format::number)}</dd>
                 </dl>
                 {action.reservation.clone().map(|r| view! { <p class="reservation">{r}</p> })}

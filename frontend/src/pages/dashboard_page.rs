@@ -1,11 +1,11 @@
-use api_types::{ActionStatus, ObjectiveLevel, PlanStats, Rollup};
+use api_types::{ActionHealth, ActionStatus, ObjectiveLevel, PlanStats, Rollup};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::failure::Failure;
-use crate::components::status_chip::status_label;
+use crate::components::status_chip::{health_label, status_label};
 use crate::format;
 use crate::loader::loader;
 use crate::session::SessionContext;
@@ -120,6 +120,13 @@ fn Dashboard(stats: PlanStats) -> impl IntoView {
                         {status_label(*s)} " : " {total.by_status.get(*s)}</li>
                 }).collect_view()}
             </ul>
+            <h3>{tr!(by_health)}</h3>
+            <ul class="legend health-legend">
+                {ActionHealth::ALL.iter().copied().map(Some).chain(std::iter::once(None)).map(|h| view! {
+                    <li class=format!("health-{}", h.map_or("unassessed", ActionHealth::as_str))>
+                        {health_label(h)} " : " <strong>{total.by_health.get(h)}</strong></li>
+                }).collect_view()}
+            </ul>
         </section>
         <section class="card" aria-labelledby="objectives-title">
             <h2 id="objectives-title">{tr!(progress_by_objective)}</h2>
@@ -132,6 +139,7 @@ fn Dashboard(stats: PlanStats) -> impl IntoView {
                     <th scope="col">{tr!(objective_column)}</th><th scope="col">{tr!(actions)}</th>
                     <th scope="col">{tr!(mean_progress)}</th><th scope="col">{tr!(late_actions)}</th>
                     <th scope="col">{tr!(status_termine)}</th>
+                    <th scope="col">{tr!(health_struggling)}</th>
                 </tr></thead>
                 <tbody>
                     {stats.objectives.iter().map(|o| view! {
@@ -141,6 +149,7 @@ fn Dashboard(stats: PlanStats) -> impl IntoView {
                             <td>{format::number(o.rollup.mean_progress)} " %"</td>
                             <td>{o.rollup.late}</td>
                             <td>{o.rollup.by_status.termine}</td>
+                            <td>{o.rollup.by_health.struggling}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

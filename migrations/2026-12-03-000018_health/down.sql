@@ -1,0 +1,1 @@
+ALTER TABLE actions DROP COLUMN health_comment, DROP COLUMN health;
