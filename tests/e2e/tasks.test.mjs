@@ -85,3 +85,53 @@ test('the DG gives tasks; the partner ticks one off in "Mes tâches"; the DG rea
   await defits.locator('li.task').filter({ hasText: 'Envoyer les invitations' }).waitFor();
   assert.deepEqual([...manager.errors, ...partner.errors, ...defits.errors], []);
 });
+
+test('the DG renames a task, moves its due date, then deletes it after a confirmation', async () => {
+  const manager = await newPage(browser);
+  await manager.goto(`${BASE_URL}/actions/${pe18}`);
+  await signIn(manager, 'dg@cpas-a.example');
+  const section = manager.locator('section.tasks');
+  const item = section.locator('li.task').filter({ hasText: 'Envoyer les invitations' });
+  await item.waitFor();
+
+  // Each button names its task; the form opens under it.
+  const edit = item.getByRole('button', { name: 'Modifier la tâche « Envoyer les invitations »' });
+  await edit.click();
+  assert.equal(await edit.getAttribute('aria-expanded'), 'true');
+  await item.getByLabel('Intitulé').fill('');
+  await item.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+  await manager.locator('#tasks-message').filter({ hasText: 'Corrigez les champs signalés.' }).waitFor();
+  assert.equal(await item.getByLabel('Intitulé').getAttribute('aria-invalid'), 'true');
+  await item.getByLabel('Intitulé').fill('Envoyer les invitations aux familles');
+  await item.getByLabel('Échéance').fill('2027-03-15');
+  assert.deepEqual(await accessibilityViolations(manager), []);
+  await item.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+  await manager.locator('#tasks-message').filter({ hasText: 'Tâche modifiée : Envoyer les invitations aux familles' }).waitFor();
+  const renamed = section.locator('li.task').filter({ hasText: 'Envoyer les invitations aux familles' });
+  await renamed.waitFor();
+  assert.match(await renamed.innerText(), /15\/03\/2027|15 mars 2027/);
+  await screenshot(manager, 'tasks-4-dg-edits');
+
+  // Deleting asks first, in a dialog that names the task; cancelling keeps it.
+  const remove = renamed.getByRole('button', { name: 'Supprimer la tâche « Envoyer les invitations aux familles »' });
+  await remove.click();
+  const dialog = manager.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /Supprimer la tâche \?/);
+  assert.deepEqual(await accessibilityViolations(manager), [], 'axe-core with the dialog open');
+  await manager.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal(await renamed.count(), 1, 'cancelled: still there');
+  await remove.click();
+  await dialog.getByRole('button', { name: 'Supprimer la tâche « Envoyer les invitations aux familles »' }).click();
+  await manager.locator('#tasks-message').filter({ hasText: 'Tâche supprimée : Envoyer les invitations aux familles' }).waitFor();
+  await renamed.waitFor({ state: 'detached' });
+
+  // The partner sees neither button.
+  const partner = await newPage(browser);
+  await partner.goto(`${BASE_URL}/actions/${pe18}`);
+  await signIn(partner, 'pcs@cpas-a.example');
+  await partner.locator('section.tasks li.task').first().waitFor();
+  assert.equal(await partner.locator('section.tasks .task-tools').count(), 0);
+  assert.deepEqual([...manager.errors, ...partner.errors], []);
+});

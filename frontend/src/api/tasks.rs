@@ -1,9 +1,9 @@
 //! The endpoints of tasks: used only by the tasks' own WASM chunk.
 
-use api_types::{NewTasks, Task, TaskAssignees, TaskAssignment, TaskFilter, TaskList};
+use api_types::{NewTasks, Task, TaskAssignees, TaskAssignment, TaskFilter, TaskList, TaskPatch};
 use gloo_net::http::Method;
 
-use super::{ApiFailure, get, post, send};
+use super::{ApiFailure, exchange, get, post, send};
 
 /// `GET /api/v1/me/tasks`: the caller's and their organisation's.
 pub async fn mine(token: &str, which: TaskFilter) -> Result<TaskList, ApiFailure> {
@@ -58,4 +58,27 @@ pub async fn set_done(token: &str, task: &Task, done: bool) -> Result<Task, ApiF
         &body,
     )
     .await
+}
+
+/// `PATCH /api/v1/tasks/{id}`: the management changes its title, due date or assignee.
+pub async fn update(token: &str, task: &Task, patch: &TaskPatch) -> Result<Task, ApiFailure> {
+    send(
+        Method::PATCH,
+        &format!("/api/v1/tasks/{}", task.id),
+        token,
+        patch,
+    )
+    .await
+}
+
+/// `DELETE /api/v1/tasks/{id}`.
+pub async fn delete(token: &str, task: &Task) -> Result<(), ApiFailure> {
+    exchange(
+        Method::DELETE,
+        &format!("/api/v1/tasks/{}", task.id),
+        Some(token),
+        None,
+    )
+    .await
+    .map(drop)
 }

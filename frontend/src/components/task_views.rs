@@ -2,13 +2,17 @@
 //! action's tasks, which their assignee ticks off and a manager adds in a batch; "Mes
 //! tâches"; a plan's tasks, which the management assigns in a batch.
 
-use api_types::{AssigneeInput, NewTask, NewTasks, PlanDate, Task, TaskAssignment, TaskFilter};
+use api_types::{
+    Assignee, AssigneeInput, NewTask, NewTasks, PlanDate, Task, TaskAssignment, TaskFilter,
+    TaskPatch,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use uuid::Uuid;
 
 use crate::api::{self, ApiFailure};
+use crate::components::confirm_dialog::{Confirm, ConfirmDialog, Confirmation, fill};
 use crate::components::failure::Failure;
 use crate::components::form_field::{FieldErrors, FormMessage, FormStatus, focus_later};
 use crate::components::tasks::TaskArea;
@@ -109,7 +113,8 @@ fn MyTasks() -> impl IntoView {
     }
 }
 
-/// Tasks as a list; each one its assignee (or a manager) may tick off.
+/// Tasks as a list; each one its assignee (or a manager) may tick off, and the management
+/// edits or deletes (one task's form open at a time).
 #[component]
 fn TaskItems(
     tasks: Vec<Task>,
@@ -117,11 +122,26 @@ fn TaskItems(
     message: FormMessage,
     on_changed: Callback<()>,
 ) -> impl IntoView {
+    let manage = Manage {
+        allowed: is_manager(),
+        editing: RwSignal::new(None),
+        confirm: Confirm::default(),
+    };
     view! {
         <ul class="task-list">
-            {tasks.into_iter().map(|task| view! { <TaskItem task show_action message on_changed/> }).collect_view()}
+            {tasks.into_iter().map(|task| view! { <TaskItem task show_action message on_changed manage/> }).collect_view()}
         </ul>
+        {manage.allowed.then(|| view! { <ConfirmDialog confirm=manage.confirm/> })}
     }
+}
+
+/// What the management may do on a list's tasks.
+#[derive(Clone, Copy)]
+struct Manage {
+    allowed: bool,
+    /// The task whose form is open.
+    editing: RwSignal<Option<Uuid>>,
+    confirm: Confirm,
 }
 
 #[component]
@@ -130,6 +150,7 @@ fn TaskItem(
     show_action: bool,
     message: FormMessage,
     on_changed: Callback<()>,
+    manage: Manage,
 ) -> impl IntoView {
     let busy = RwSignal::new(false);
     let done = task.done_at.is_some();
@@ -177,6 +198,58 @@ fn TaskItem(
         view! { " · " {tr!(task_done_on)} " " {format::date(&at.date_naive().to_string())} " " {tr!(by)} " " {by} }
     });
     let assignee = assignee_name(&task);
+    let tools = manage.allowed.then(|| {
+        let id = task.id;
+        let named = |template: &str| fill(template, &[("title", task.title.as_str())]);
+        let (edit_label, delete_label) = (named(tr!(task_edit_act)), named(tr!(task_delete_act)));
+        let asked = Confirmation {
+            title: tr!(task_delete_title).to_owned(),
+            text: named(tr!(task_delete_text)),
+            act: delete_label.clone(),
+            on_confirm: Callback::new({
+                let task = task.clone();
+                move |()| {
+                    let (token, task) = (token(), task.clone());
+                    spawn_local(async move {
+                        match api::tasks::delete(&token, &task).await {
+                            Ok(()) => {
+                                tell(
+                                    message,
+                                    true,
+                                    format!("{} : {}", tr!(task_deleted), task.title),
+                                );
+                                on_changed.run(());
+                            }
+                            Err(failure) => tell(message, false, failure.message),
+                        }
+                    });
+                }
+            }),
+            on_cancel: None,
+        };
+        let open = move || manage.editing.with(|e| *e == Some(id));
+        view! {
+            <div class="task-tools">
+                <button type="button" class="secondary" aria-expanded=move || open().to_string()
+                    aria-label=edit_label
+                    on:click=move |_| manage.editing.set(if open() { None } else { Some(id) })>
+                    {tr!(edit)}
+                </button>
+                <button type="button" class="secondary" aria-label=delete_label
+                    on:click=move |_| manage.confirm.ask(asked.clone())>
+                    {tr!(delete)}
+                </button>
+            </div>
+        }
+    });
+    let form = manage.allowed.then(|| {
+        let id = task.id;
+        let task = task.clone();
+        move || {
+            (manage.editing.with(|e| *e == Some(id)))
+                .then(|| view! { <TaskEditForm task=task.clone() message on_changed editing=manage.editing/> })
+        }
+    });
     let action = show_action.then(|| {
         view! {
             <A href=format!("/actions/{}", task.action.id) attr:class="task-action">
@@ -194,7 +267,126 @@ fn TaskItem(
                 {done_by}
             </p>
             {action}
+            {tools}
+            {form}
         </li>
+    }
+}
+
+/// The value of the assignee select for `assignee`.
+fn assignee_key(assignee: Option<&Assignee>) -> String {
+    match assignee {
+        Some(Assignee::User { id, .. }) => format!("user:{id}"),
+        Some(Assignee::Organisation { id, .. }) => format!("organisation:{id}"),
+        None => String::new(),
+    }
+}
+
+/// The management's form on one task: its title, due date and assignee; only what changed
+/// is sent, with the version read.
+#[component]
+fn TaskEditForm(
+    task: Task,
+    message: FormMessage,
+    on_changed: Callback<()>,
+    editing: RwSignal<Option<Uuid>>,
+) -> impl IntoView {
+    let title = RwSignal::new(task.title.clone());
+    let due = RwSignal::new(task.due_on.to_string());
+    let initial_assignee = assignee_key(task.assignee.as_ref());
+    let assignee = RwSignal::new(initial_assignee.clone());
+    let errors = FieldErrors::new();
+    let busy = RwSignal::new(false);
+    let task = StoredValue::new(task);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let before = task.get_value();
+        let mut found = Vec::new();
+        let typed = title.get_untracked().trim().to_owned();
+        if typed.is_empty() {
+            found.push(("titles".to_owned(), tr!(error_required).to_owned()));
+        } else if typed.chars().count() > api_types::TASK_TITLE_MAX_CHARS {
+            found.push(("titles".to_owned(), tr!(task_title_too_long).to_owned()));
+        }
+        let due_on = PlanDate::parse(due.get_untracked().trim());
+        if due_on.is_err() {
+            found.push(("due_on".to_owned(), tr!(error_invalid_date).to_owned()));
+        }
+        if !found.is_empty() {
+            errors.set(found);
+            tell(message, false, tr!(fix_fields).to_owned());
+            return;
+        }
+        errors.set(Vec::new());
+        let chosen = assignee.get_untracked();
+        let patch = TaskPatch {
+            version: before.version,
+            title: (typed != before.title).then_some(typed),
+            due_on: due_on.ok().filter(|d| d.get() != before.due_on),
+            assignee: (chosen != initial_assignee).then(|| parse_assignee(&chosen)),
+            done: None,
+        };
+        if patch.title.is_none() && patch.due_on.is_none() && patch.assignee.is_none() {
+            editing.set(None);
+            return;
+        }
+        let token = token();
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::tasks::update(&token, &before, &patch).await;
+            busy.set(false);
+            match result {
+                Ok(saved) => {
+                    editing.set(None);
+                    tell(
+                        message,
+                        true,
+                        format!("{} : {}", tr!(task_saved), saved.title),
+                    );
+                    on_changed.run(());
+                }
+                Err(failure) if failure.status == 409 => {
+                    editing.set(None);
+                    tell(message, false, tr!(task_changed_meanwhile).to_owned());
+                    on_changed.run(());
+                }
+                Err(failure) => refused(failure, errors, message),
+            }
+        });
+    };
+    let id = task.with_value(|t| t.id);
+    let field = move |name: &str| format!("task-{id}-{name}");
+    view! {
+        <form novalidate class="inline-form task-edit" on:submit=on_submit>
+            <div class="field">
+                <label for=field("title")>{tr!(task_title)}</label>
+                <input type="text" id=field("title") prop:value=title
+                    aria-describedby=field("title-error")
+                    aria-invalid=move || errors.of("titles").with(Option::is_some).to_string()
+                    on:input=move |ev| title.set(event_target_value(&ev))/>
+                <p class="field-error" id=field("title-error") aria-live="polite">{move || errors.of("titles").get()}</p>
+            </div>
+            <div class="field">
+                <label for=field("due")>{tr!(task_due)}</label>
+                <input type="date" id=field("due") prop:value=due
+                    aria-describedby=field("due-error")
+                    aria-invalid=move || errors.of("due_on").with(Option::is_some).to_string()
+                    on:input=move |ev| due.set(event_target_value(&ev))/>
+                <p class="field-error" id=field("due-error") aria-live="polite">{move || errors.of("due_on").get()}</p>
+            </div>
+            <div class="field">
+                <label for="task-edit-assignee">{tr!(task_assignee)}</label>
+                <AssigneeSelect id="task-edit-assignee" value=assignee/>
+                <p class="field-error" aria-live="polite">{move || errors.of("assignee").get()}</p>
+            </div>
+            <div class="buttons">
+                <button type="submit" class="primary" prop:disabled=busy>{tr!(save)}</button>
+                <button type="button" on:click=move |_| editing.set(None)>{tr!(cancel)}</button>
+            </div>
+        </form>
     }
 }
 
