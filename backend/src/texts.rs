@@ -82,9 +82,10 @@ pub struct DocumentTexts {
     pub json_link: &'static str,
 
     // The exports: these headers are also the import format, read in every language.
-    /// The interchange columns, as the workbook heads them; the CSV heads them in lower
-    /// case without accents, spaces as `_` (see [`crate::interchange::column_name`]).
-    pub columns: [&'static str; 14],
+    /// An action's progress set by hand, in the exports (its headers are in
+    /// [`crate::interchange::columns::COLUMNS`]); the import reads both in every language.
+    pub yes: &'static str,
+    pub no: &'static str,
     /// The workbook's columns after the interchange ones.
     pub extra_columns: [&'static str; 3],
     /// The columns of the workbook's summary sheet.
@@ -193,22 +194,8 @@ pub const FR: DocumentTexts = DocumentTexts {
     column_lead: "Porteur",
     open_data: "Données ouvertes",
     json_link: "ce plan au format JSON",
-    columns: [
-        "Niveau",
-        "Code",
-        "Parent",
-        "Intitulé",
-        "Type",
-        "Volet",
-        "Porteur",
-        "Collaborations",
-        "Réserve",
-        "Statut",
-        "Avancement",
-        "Début",
-        "Échéance",
-        "Description",
-    ],
+    yes: "oui",
+    no: "non",
     extra_columns: ["Indicateurs", "Budget", "Dernière note"],
     summary_columns: [
         "Code",
@@ -292,22 +279,8 @@ pub const NL: DocumentTexts = DocumentTexts {
     column_lead: "Trekker",
     open_data: "Open data",
     json_link: "dit plan in JSON-formaat",
-    columns: [
-        "Niveau",
-        "Code",
-        "Bovenliggend",
-        "Titel",
-        "Type",
-        "Luik",
-        "Trekker",
-        "Samenwerkingen",
-        "Voorbehoud",
-        "Status",
-        "Voortgang",
-        "Begin",
-        "Einddatum",
-        "Beschrijving",
-    ],
+    yes: "ja",
+    no: "nee",
     extra_columns: ["Indicatoren", "Budget", "Laatste notitie"],
     summary_columns: [
         "Code",
@@ -391,22 +364,8 @@ pub const EN: DocumentTexts = DocumentTexts {
     column_lead: "Lead",
     open_data: "Open data",
     json_link: "this plan as JSON",
-    columns: [
-        "Level",
-        "Code",
-        "Parent",
-        "Title",
-        "Type",
-        "Part",
-        "Lead",
-        "Collaborations",
-        "Reservation",
-        "Status",
-        "Progress",
-        "Start",
-        "Deadline",
-        "Description",
-    ],
+    yes: "yes",
+    no: "no",
     extra_columns: ["Indicators", "Budget", "Latest note"],
     summary_columns: [
         "Code",
