@@ -62,6 +62,11 @@ pub struct PublicAction {
     /// The lead organisation (an organisation, never a person).
     pub lead: Option<String>,
     pub collaborators: Vec<String>,
+    /// An action's sub-actions, in order (left out when it has none; never under a
+    /// sub-action). Tasks are not public.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
+    pub sub_actions: Vec<PublicAction>,
 }
 
 /// An adopted version of a plan: version 1 at the first adoption, then one per

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Cursor;
 
-use api_types::{Action, ActionStatus, BudgetLine, Indicator, Language, PlanTree, PublicPlan};
+use api_types::{
+    Action, ActionStatus, BudgetLine, Indicator, Language, PlanTree, PublicAction, PublicPlan,
+};
 use chrono::NaiveDate;
 use docx_rs::{Docx, Paragraph, Run, Style, StyleType, Table, TableCell, TableRow, WidthType};
 use uuid::Uuid;
@@ -454,26 +456,10 @@ pub fn public_html(plan: &PublicPlan, json_url: &str, language: Language) -> Str
                 t.column_progress
             );
             for a in &oo.actions {
-                let _ = write!(
-                    out,
-                    "<tr><th scope=\"row\"><span class=\"code\">{code}</span> {title}</th><td data-label=\"{lead_label}{colon}\">{lead}</td><td data-label=\"{status_label}{colon}\">{status}{late}</td>\
-                     <td data-label=\"{progress_label}{colon}\"><span class=\"bar\" aria-hidden=\"true\"><span style=\"width:{progress}%\"></span></span> {progress_text}</td></tr>",
-                    code = escape(&a.code),
-                    title = escape(&a.title),
-                    lead_label = t.column_lead,
-                    status_label = t.column_status,
-                    progress_label = t.column_progress,
-                    colon = t.colon,
-                    lead = escape(a.lead.as_deref().unwrap_or(t.none)),
-                    status = (t.status)(a.status),
-                    late = if a.late {
-                        format!(" <strong>({})</strong>", t.late)
-                    } else {
-                        String::new()
-                    },
-                    progress = a.progress,
-                    progress_text = t.percent(a.progress),
-                );
+                public_row(&mut out, t, a, None);
+                for step in &a.sub_actions {
+                    public_row(&mut out, t, step, Some(&a.code));
+                }
             }
             out.push_str("</tbody></table>");
         }
@@ -488,6 +474,44 @@ pub fn public_html(plan: &PublicPlan, json_url: &str, language: Language) -> Str
         t.json_link
     );
     out
+}
+
+/// An action's row of the public page's table; a sub-action's follows its action's
+/// (`step_of`), indented, its row header saying which action it is a step of.
+fn public_row(out: &mut String, t: &DocumentTexts, a: &PublicAction, step_of: Option<&str>) {
+    let _ = write!(
+        out,
+        "<tr{class}><th scope=\"row\">{marker}<span class=\"code\">{code}</span> {title}</th><td data-label=\"{lead_label}{colon}\">{lead}</td><td data-label=\"{status_label}{colon}\">{status}{late}</td>\
+         <td data-label=\"{progress_label}{colon}\"><span class=\"bar\" aria-hidden=\"true\"><span style=\"width:{progress}%\"></span></span> {progress_text}</td></tr>",
+        class = if step_of.is_some() {
+            " class=\"step\""
+        } else {
+            ""
+        },
+        marker = step_of
+            .map(|parent| {
+                format!(
+                    "<span class=\"step-of\">{}</span>",
+                    escape(&(t.sub_action_of)(parent))
+                )
+            })
+            .unwrap_or_default(),
+        code = escape(&a.code),
+        title = escape(&a.title),
+        lead_label = t.column_lead,
+        status_label = t.column_status,
+        progress_label = t.column_progress,
+        colon = t.colon,
+        lead = escape(a.lead.as_deref().unwrap_or(t.none)),
+        status = (t.status)(a.status),
+        late = if a.late {
+            format!(" <strong>({})</strong>", t.late)
+        } else {
+            String::new()
+        },
+        progress = a.progress,
+        progress_text = t.percent(a.progress),
+    );
 }
 
 /// A text with its first letter in upper case ("avancement moyen" → "Avancement moyen").
@@ -508,6 +532,8 @@ table { width: 100%; border-collapse: collapse; margin: .5rem 0 1.25rem; }
 th, td { border-bottom: 1px solid #d5dae1; padding: .4rem .5rem; text-align: left; vertical-align: top; }
 thead th { background: #f4f6f8; }
 .code { font-weight: 700; margin-right: .35rem; }
+tr.step th { padding-left: 1.75rem; font-weight: normal; }
+.step-of { display: block; font-size: .8rem; color: #4a5361; }
 .bar { display: inline-block; width: 5rem; height: .6rem; background: #e5e7eb; border-radius: .3rem; vertical-align: middle; overflow: hidden; }
 .bar span { display: block; height: 100%; background: #0b4f8a; }
 a { color: #0b4f8a; }

@@ -28,6 +28,8 @@ pub struct DocumentTexts {
     pub kind: fn(ActionKind) -> &'static str,
     /// "late", after a status.
     pub late: &'static str,
+    /// Above a sub-action's title: the action (its code) it is a step of.
+    pub sub_action_of: fn(&str) -> String,
 
     // The evaluation report.
     /// "Rapport d’évaluation": the page's title before the plan's.
@@ -149,6 +151,7 @@ pub const FR: DocumentTexts = DocumentTexts {
         ActionKind::Projet => "projet",
     },
     late: "en retard",
+    sub_action_of: |code| format!("Sous-action de {code}"),
     report: "Rapport d’évaluation",
     report_of: |title| format!("Rapport d’évaluation du {title}"),
     report_file: "rapport",
@@ -234,6 +237,7 @@ pub const NL: DocumentTexts = DocumentTexts {
         ActionKind::Projet => "project",
     },
     late: "te laat",
+    sub_action_of: |code| format!("Subactie van {code}"),
     report: "Evaluatieverslag",
     report_of: |title| format!("Evaluatieverslag: {title}"),
     report_file: "verslag",
@@ -319,6 +323,7 @@ pub const EN: DocumentTexts = DocumentTexts {
         ActionKind::Projet => "project",
     },
     late: "late",
+    sub_action_of: |code| format!("Sub-action of {code}"),
     report: "Evaluation report",
     report_of: |title| format!("Evaluation report: {title}"),
     report_file: "report",

@@ -164,6 +164,95 @@ async fn a_published_plan_is_public_without_notes_or_names_and_unpublishing_remo
     assert_eq!(status, 409, "{problem}");
 }
 
+/// Adds a sub-action to `action` as the DG; answers its id.
+async fn add_step(app: &TestApp, dg: &str, action: &str, title: &str) -> String {
+    let (status, created) = send(
+        app,
+        dg,
+        Method::POST,
+        &format!("/api/v1/actions/{action}/sub-actions"),
+        json!({ "title": title }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    created["action"]["id"].as_str().expect("id").to_owned()
+}
+
+#[tokio::test]
+async fn the_public_page_shows_each_step_under_its_action_and_never_a_task() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let tree = app.plan_of("cpas-a").await;
+    let pe18 = tree.action("Pe18").expect("Pe18").id.to_string();
+    let step = add_step(&app, &dg, &pe18, "Trouver un local accessible").await;
+    let secret = "Appeler Mme Lambert pour les clés";
+    for action in [&pe18, &step] {
+        let (status, body) = send(
+            &app,
+            &dg,
+            Method::POST,
+            "/api/v1/tasks",
+            json!({ "tasks": [{ "action_id": action, "title": secret, "due_on": "2027-03-01" }] }),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let (status, _) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/plans/{}/publish", tree.id),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 204);
+
+    let html = app
+        .get(&format!("/public/cpas-a/{}", tree.id))
+        .await
+        .text()
+        .await
+        .expect("html");
+    let json = app
+        .get(&format!("/api/v1/public/cpas-a/plans/{}", tree.id))
+        .await
+        .text()
+        .await
+        .expect("json");
+    // The step's row follows its action's, saying whose step it is.
+    let action_row = html.find(">Pe18<").expect("Pe18 on the page");
+    let step_row = html.find(">Pe18.1<").expect("the step on the page");
+    assert!(action_row < step_row);
+    assert!(html[..step_row].ends_with(
+        "<tr class=\"step\"><th scope=\"row\"><span class=\"step-of\">Sous-action de Pe18</span><span class=\"code\""
+    ));
+    assert!(html.contains("Trouver un local accessible"));
+    let public: PublicPlan = serde_json::from_str(&json).expect("the JSON twin");
+    let public_pe18 = public
+        .objectives
+        .iter()
+        .flat_map(|os| &os.objectives)
+        .flat_map(|oo| &oo.actions)
+        .find(|a| a.code == "Pe18")
+        .expect("Pe18");
+    assert_eq!(
+        public_pe18
+            .sub_actions
+            .iter()
+            .map(|s| (s.code.as_str(), s.title.as_str()))
+            .collect::<Vec<_>>(),
+        [("Pe18.1", "Trouver un local accessible")]
+    );
+    // Tasks are the CPAS's own work: neither their titles nor their counts are public.
+    for text in [&html, &json] {
+        assert!(
+            !text.contains("Lambert") && !text.contains("clés"),
+            "no task"
+        );
+        assert!(!text.contains("open_tasks"), "no task count");
+    }
+}
+
 #[tokio::test]
 async fn adoption_freezes_versions_evaluations_freeze_the_follow_up_and_both_compare() {
     let app = spawn_app().await;

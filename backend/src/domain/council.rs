@@ -45,10 +45,9 @@ fn mean(progress: impl Iterator<Item = i16>) -> f64 {
     wire::mean_progress(sum, count)
 }
 
-/// The public view of a tree: statuses and progress, organisations; nothing about people,
-/// notes or proposals.
-pub fn public_view(tree: &wire::PlanTree) -> wire::PublicPlan {
-    let action = |a: &wire::Action| wire::PublicAction {
+/// An action, with its sub-actions, as the public sees it.
+fn public_action(a: &wire::Action) -> wire::PublicAction {
+    wire::PublicAction {
         code: a.code.clone(),
         kind: a.kind,
         title: a.title.clone(),
@@ -59,7 +58,14 @@ pub fn public_view(tree: &wire::PlanTree) -> wire::PublicPlan {
         late: a.late,
         lead: a.lead.as_ref().map(|o| o.name.clone()),
         collaborators: a.collaborators.iter().map(|o| o.name.clone()).collect(),
-    };
+        sub_actions: a.sub_actions.iter().map(public_action).collect(),
+    }
+}
+
+/// The public view of a tree: statuses and progress, organisations, each action's
+/// sub-actions under it; nothing about people, notes, proposals or tasks. Progress means
+/// are of the actions (a sub-action counts through its action).
+pub fn public_view(tree: &wire::PlanTree) -> wire::PublicPlan {
     let all = || tree.actions();
     wire::PublicPlan {
         id: tree.id,
@@ -92,7 +98,7 @@ pub fn public_view(tree: &wire::PlanTree) -> wire::PublicPlan {
                         volet: oo.volet,
                         progress: mean(oo.actions.iter().map(|a| a.progress)),
                         objectives: Vec::new(),
-                        actions: oo.actions.iter().map(action).collect(),
+                        actions: oo.actions.iter().map(public_action).collect(),
                     })
                     .collect(),
                 actions: Vec::new(),
