@@ -81,6 +81,12 @@ impl PlanTree {
             .flat_map(|oo| &oo.actions)
     }
 
+    /// Every action and, right after each, its sub-actions.
+    pub fn actions_and_steps(&self) -> impl Iterator<Item = &Action> {
+        self.actions()
+            .flat_map(|action| std::iter::once(action).chain(&action.sub_actions))
+    }
+
     /// The action with this code (`Pe18`), if the plan has one.
     pub fn action(&self, code: &str) -> Option<&Action> {
         self.actions().find(|action| action.code == code)

@@ -532,6 +532,73 @@ async fn the_evaluation_report_lists_every_action_in_html_and_in_docx() {
 }
 
 #[tokio::test]
+async fn the_report_lists_each_step_under_its_action_in_html_and_in_docx() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let tree = app.plan_of("cpas-a").await;
+    let pe18 = tree.action("Pe18").expect("Pe18").id.to_string();
+    add_step(&app, &dg, &pe18, "Trouver un local").await;
+    let step = add_step(&app, &dg, &pe18, "Lancer les ateliers").await;
+    // The second step under way, at 40 %: proposed by the PCS, approved.
+    let pcs = app.token("pcs@cpas-a.example").await;
+    let detail: Value = app
+        .get_ok_as(&pcs, &format!("/api/v1/actions/{step}"))
+        .await;
+    let (status, body) = send(
+        &app,
+        &pcs,
+        Method::POST,
+        &format!("/api/v1/actions/{step}/change-requests"),
+        json!({ "base_version": detail["action"]["version"], "changes": { "status": "en_cours", "progress": 40 } }),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let president = app.token("president@cpas-a.example").await;
+    let (status, body) = send(
+        &app,
+        &president,
+        Method::POST,
+        &format!(
+            "/api/v1/change-requests/{}/approve",
+            body["id"].as_str().expect("id")
+        ),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let html = app
+        .get_as(&dg, &format!("/api/v1/plans/{}/report", tree.id))
+        .await
+        .text()
+        .await
+        .expect("html");
+    let pe18_row = html.find("<strong>Pe18</strong>").expect("Pe18");
+    let first = html
+        .find("<tr class=\"step\"><td><span class=\"step-of\">Sous-action de Pe18</span><strong>Pe18.1</strong> Trouver un local</td><td>non commencé</td><td>0 %</td>")
+        .expect(&html);
+    let second = html
+        .find("<strong>Pe18.2</strong> Lancer les ateliers</td><td>en cours</td><td>40 %</td>")
+        .expect("the second step, under way");
+    assert!(pe18_row < first && first < second);
+
+    let response = app
+        .get_as(
+            &dg,
+            &format!("/api/v1/plans/{}/report?format=docx", tree.id),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let document = tests::docx_body(&response.bytes().await.expect("docx"));
+    let pe18_cell = document.find("Pe18 ").expect("Pe18");
+    let step_cell = document
+        .find("Pe18.2 Lancer les ateliers (Sous-action de Pe18)")
+        .expect("the step in the DOCX");
+    assert!(pe18_cell < step_cell);
+    assert!(document[step_cell..].contains("en cours") && document[step_cell..].contains("40 %"));
+}
+
+#[tokio::test]
 async fn the_report_covers_the_period_asked_and_refuses_one_the_wrong_way_round() {
     let app = spawn_app().await;
     let president = app.token("president@cpas-a.example").await;
