@@ -599,6 +599,146 @@ async fn the_report_lists_each_step_under_its_action_in_html_and_in_docx() {
 }
 
 #[tokio::test]
+async fn a_comparison_shows_the_steps_added_removed_and_changed_under_their_action() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@paliseul.example").await;
+    let (_, plan) = send(
+        &app,
+        &dg,
+        Method::POST,
+        "/api/v1/plans",
+        json!({ "title": "PST étapes", "start_year": 2025, "end_year": 2030 }),
+    )
+    .await;
+    let plan_id = plan["id"].as_str().expect("id").to_owned();
+    let objectives = format!("/api/v1/plans/{plan_id}/objectives");
+    let (_, tree) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &objectives,
+        json!({ "level": "strategic", "volet": "externe", "code": "OSe1", "title": "Aider" }),
+    )
+    .await;
+    let os = tree["objectives"][0]["id"].as_str().expect("os").to_owned();
+    let (_, tree) = send(&app, &dg, Method::POST, &objectives, json!({ "level": "operational", "parent_id": os, "volet": "externe", "code": "OOe1", "title": "Accueillir" })).await;
+    let oo = tree["objectives"][0]["operational_objectives"][0]["id"]
+        .as_str()
+        .expect("oo")
+        .to_owned();
+    let (status, created) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/objectives/{oo}/actions"),
+        json!({ "code": "Pe1", "kind": "projet", "title": "Projet Pe1" }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let tree: PlanTree = app
+        .get_ok_as(&dg, &format!("/api/v1/plans/{plan_id}"))
+        .await;
+    let pe1 = tree.action("Pe1").expect("Pe1").id.to_string();
+    let kept = add_step(&app, &dg, &pe1, "Étape gardée").await;
+    let dropped = add_step(&app, &dg, &pe1, "Étape abandonnée").await;
+    let version = app
+        .get_ok_as::<PlanTree>(&dg, &format!("/api/v1/plans/{plan_id}"))
+        .await
+        .version;
+    let (status, body) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/plans/{plan_id}/adopt"),
+        json!({ "version": version, "adopted_on": "2025-02-20" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    // After version 1: a third step, the second one deleted, the first one half done.
+    add_step(&app, &dg, &pe1, "Étape nouvelle").await;
+    let (status, body) = send(
+        &app,
+        &dg,
+        Method::DELETE,
+        &format!("/api/v1/actions/{dropped}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
+    let social = app.token("social@paliseul.example").await;
+    let detail: Value = app
+        .get_ok_as(&social, &format!("/api/v1/actions/{kept}"))
+        .await;
+    let (status, proposal) = send(
+        &app,
+        &social,
+        Method::POST,
+        &format!("/api/v1/actions/{kept}/change-requests"),
+        json!({ "base_version": detail["action"]["version"], "changes": { "status": "en_cours", "progress": 50 } }),
+    )
+    .await;
+    assert_eq!(status, 201, "{proposal}");
+    let president = app.token("president@paliseul.example").await;
+    let (status, body) = send(
+        &app,
+        &president,
+        Method::POST,
+        &format!(
+            "/api/v1/change-requests/{}/approve",
+            proposal["id"].as_str().expect("id")
+        ),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let comparison: PlanComparison = app
+        .get_ok_as(
+            &dg,
+            &format!("/api/v1/plans/{plan_id}/compare?from=version:1&to=current"),
+        )
+        .await;
+    let listed =
+        |list: &[api_types::ComparedAction]| -> Vec<(String, Option<String>, Vec<String>)> {
+            list.iter()
+                .map(|a| (a.code.clone(), a.parent_code.clone(), a.fields.clone()))
+                .collect()
+        };
+    assert_eq!(
+        listed(&comparison.added),
+        [("Pe1.3".to_owned(), Some("Pe1".to_owned()), vec![])]
+    );
+    assert_eq!(
+        listed(&comparison.removed),
+        [("Pe1.2".to_owned(), Some("Pe1".to_owned()), vec![])]
+    );
+    // The step's own change, and its action's progress rolled up from its steps: (50 + 0) / 2.
+    assert_eq!(
+        listed(&comparison.changed),
+        [
+            ("Pe1".to_owned(), None, vec!["progress".to_owned()]),
+            (
+                "Pe1.1".to_owned(),
+                Some("Pe1".to_owned()),
+                vec!["status".to_owned(), "progress".to_owned()]
+            ),
+        ]
+    );
+    let step = &comparison.changed[1];
+    assert_eq!(
+        (step.progress_before, step.progress_after),
+        (Some(0), Some(50))
+    );
+    assert_eq!(comparison.changed[0].progress_after, Some(25));
+    // The means are the actions': Pe1 alone.
+    assert_eq!(
+        (comparison.progress_before, comparison.progress_after),
+        (0.0, 25.0)
+    );
+}
+
+#[tokio::test]
 async fn the_report_covers_the_period_asked_and_refuses_one_the_wrong_way_round() {
     let app = spawn_app().await;
     let president = app.token("president@cpas-a.example").await;
