@@ -380,7 +380,7 @@ pub struct PlanStats {
     pub organisations: Vec<OrganisationRollup>,
 }
 
-/// An action in a search result.
+/// An action or a sub-action in a search result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionListItem {
@@ -401,6 +401,9 @@ pub struct ActionListItem {
     pub objective_code: String,
     pub lead: Option<OrganisationRef>,
     pub collaborators: Vec<OrganisationRef>,
+    /// The action a sub-action is a step of (`null` for an action): "Pe17.1 · sous Pe17".
+    #[serde(default)]
+    pub parent: Option<ActionLink>,
 }
 
 /// A page of actions.
