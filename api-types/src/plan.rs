@@ -335,7 +335,9 @@ impl StatusCounts {
     }
 }
 
-/// The roll-up of a set of actions: how many, how far, how late.
+/// The roll-up of a set of actions: how many, how far, how late. Every count and mean is
+/// of actions: a sub-action counts through its action (whose progress it moves), and is
+/// only counted beside them (`sub_actions`, `sub_actions_done`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rollup {
@@ -343,6 +345,12 @@ pub struct Rollup {
     /// Mean progress, 0–100 (0 when there are no actions).
     pub mean_progress: f64,
     pub late: i64,
+    /// The live sub-actions of these actions.
+    #[serde(default)]
+    pub sub_actions: i64,
+    /// Those of them done (`termine`).
+    #[serde(default)]
+    pub sub_actions_done: i64,
     pub by_status: StatusCounts,
 }
 

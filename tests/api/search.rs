@@ -298,3 +298,69 @@ async fn the_summary_rolls_actions_up_per_objective_and_organisation() {
         404
     );
 }
+
+#[tokio::test]
+async fn the_summary_counts_actions_and_their_sub_actions_beside_them() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let tree = app.plan_of("cpas-a").await;
+    let pe18 = tree.action("Pe18").expect("Pe18").id;
+    let mut steps = Vec::new();
+    for title in ["Trouver un local", "Lancer les ateliers"] {
+        let (status, created) = tests::send_json(
+            &app,
+            &dg,
+            Method::POST,
+            &format!("/api/v1/actions/{pe18}/sub-actions"),
+            json!({ "title": title }),
+        )
+        .await;
+        assert_eq!(status, 201, "{created}");
+        steps.push(created["action"]["id"].as_str().expect("id").to_owned());
+    }
+    // The second step done, by the DG's direct edit.
+    let response = app
+        .send_as(
+            Method::PATCH,
+            Some(&dg),
+            &format!("/api/v1/actions/{}", steps[1]),
+            Some(&json!({ "version": 1, "changes": { "progress": 100, "status": "termine" } })),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+
+    let stats: PlanStats = app
+        .get_ok_as(&dg, &format!("/api/v1/plans/{}/summary", tree.id))
+        .await;
+    // Counts and means are of actions: the steps only beside them.
+    assert_eq!(stats.total.actions, 41);
+    assert_eq!(
+        (stats.total.sub_actions, stats.total.sub_actions_done),
+        (2, 1)
+    );
+    assert_eq!(stats.total.by_status.get(ActionStatus::Termine), 0);
+    assert_eq!(stats.total.by_status.get(ActionStatus::NonCommence), 41);
+    let objective = |code: &str| {
+        stats
+            .objectives
+            .iter()
+            .find(|o| o.code == code)
+            .expect("objective")
+            .rollup
+            .clone()
+    };
+    // Pe18 at 50 % from its steps, one of OOe4's three actions.
+    let oo = objective("OOe4");
+    assert_eq!((oo.actions, oo.sub_actions, oo.sub_actions_done), (3, 2, 1));
+    assert_eq!(oo.mean_progress, 16.7);
+    assert_eq!(objective("OOe3").sub_actions, 0);
+    let pcs = stats
+        .organisations
+        .iter()
+        .find(|o| o.organisation.name == "Commune (PCS)")
+        .expect("the PCS");
+    assert_eq!(
+        (pcs.rollup.sub_actions, pcs.rollup.sub_actions_done),
+        (2, 1)
+    );
+}
