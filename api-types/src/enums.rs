@@ -152,6 +152,7 @@ wire_enum! {
         PlanAdopted => "plan.adopted",
         TaskCreated => "task.created",
         TaskCompleted => "task.completed",
+        SubActionCreated => "sub_action.created",
     }
 }
 
