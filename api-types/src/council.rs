@@ -62,6 +62,11 @@ pub struct PublicAction {
     /// The lead organisation (an organisation, never a person).
     pub lead: Option<String>,
     pub collaborators: Vec<String>,
+    /// An action's sub-actions, in order (left out when it has none; never under a
+    /// sub-action). Tasks are not public.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
+    pub sub_actions: Vec<PublicAction>,
 }
 
 /// An adopted version of a plan: version 1 at the first adoption, then one per
@@ -119,14 +124,16 @@ pub struct PlanComparison {
     pub to: String,
     pub added: Vec<ComparedAction>,
     pub removed: Vec<ComparedAction>,
-    /// Actions in both whose definition or follow-up differs.
+    /// Actions and sub-actions in both whose definition or follow-up differs (each list
+    /// holds sub-actions too, `parent_code` naming their action).
     pub changed: Vec<ComparedAction>,
-    /// Mean progress of all actions, 0–100, before and after.
+    /// Mean progress of all actions, 0–100, before and after (a sub-action counts through
+    /// its action).
     pub progress_before: f64,
     pub progress_after: f64,
 }
 
-/// One action in a comparison.
+/// One action or sub-action in a comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComparedAction {
@@ -136,8 +143,12 @@ pub struct ComparedAction {
     /// one for a removed action), e.g. `OOe1`.
     pub objective_code: String,
     pub objective_title: String,
-    /// The fields that differ: `title`, `kind`, `objective`, `lead`, `collaborators`,
-    /// `reservation`, `status`, `progress`.
+    /// The action a sub-action is a step of, by code (`Pe18` for `Pe18.2`); `null` for an
+    /// action.
+    pub parent_code: Option<String>,
+    /// The fields that differ: `title`, `kind`, `objective`, `parent` (a sub-action moved to
+    /// another action), `lead`, `collaborators`, `reservation`, `status`, `progress`,
+    /// `weight` (a sub-action's).
     pub fields: Vec<String>,
     /// The same fields with their values before and after (`objective` and `lead` by code
     /// and name, `collaborators` as a list of names).

@@ -163,6 +163,7 @@ wire_enum! {
         PlanAdopted => "plan.adopted",
         TaskCreated => "task.created",
         TaskCompleted => "task.completed",
+        SubActionCreated => "sub_action.created",
     }
 }
 

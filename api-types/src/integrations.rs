@@ -175,12 +175,35 @@ pub struct ChangeRequestEventData {
 pub struct ActionUpdatedData {
     pub action_id: Uuid,
     pub action_code: String,
+    /// The action a sub-action is a step of (`null` for an action): its progress follows
+    /// the step's unless set by hand.
+    #[serde(default)]
+    pub parent_id: Option<Uuid>,
+    /// That action's code (`Pe18` for `Pe18.2`).
+    #[serde(default)]
+    pub parent_code: Option<String>,
     /// The action's version after the change.
     pub version: i32,
     /// Each field changed: its value before and after.
     pub changes: Vec<crate::FieldChange>,
     /// The proposal approved, when the change came from one.
     pub change_request_id: Option<Uuid>,
+}
+
+/// What a webhook delivery of `sub_action.created` carries: a step added under an action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SubActionCreatedData {
+    pub sub_action_id: Uuid,
+    /// e.g. `Pe18.3`.
+    pub code: String,
+    pub title: String,
+    pub weight: i16,
+    /// The action it is a step of.
+    pub parent_id: Uuid,
+    pub parent_code: String,
+    pub plan_id: Uuid,
 }
 
 /// What a webhook delivery of `plan.adopted` carries.
@@ -246,4 +269,7 @@ webhook_payloads! {
     TaskCreatedEvent(crate::TaskEventData) = TaskCreated;
     /// Body of the `task.completed` webhook: a task was marked done.
     TaskCompletedEvent(crate::TaskEventData) = TaskCompleted;
+    /// Body of the `sub_action.created` webhook: the DG added a step under an action (its
+    /// follow-up then changes through `action.updated`, which names the action too).
+    SubActionCreatedEvent(SubActionCreatedData) = SubActionCreated;
 }

@@ -81,6 +81,12 @@ impl PlanTree {
             .flat_map(|oo| &oo.actions)
     }
 
+    /// Every action and, right after each, its sub-actions.
+    pub fn actions_and_steps(&self) -> impl Iterator<Item = &Action> {
+        self.actions()
+            .flat_map(|action| std::iter::once(action).chain(&action.sub_actions))
+    }
+
     /// The action with this code (`Pe18`), if the plan has one.
     pub fn action(&self, code: &str) -> Option<&Action> {
         self.actions().find(|action| action.code == code)
@@ -376,7 +382,9 @@ impl HealthCounts {
     }
 }
 
-/// The roll-up of a set of actions: how many, how far, how late, how they are going.
+/// The roll-up of a set of actions: how many, how far, how late, how they are going. Every
+/// count and mean is of actions: a sub-action counts through its action (whose progress it
+/// moves), and is only counted beside them (`sub_actions`, `sub_actions_done`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rollup {
@@ -384,6 +392,12 @@ pub struct Rollup {
     /// Mean progress, 0–100 (0 when there are no actions).
     pub mean_progress: f64,
     pub late: i64,
+    /// The live sub-actions of these actions.
+    #[serde(default)]
+    pub sub_actions: i64,
+    /// Those of them done (`termine`).
+    #[serde(default)]
+    pub sub_actions_done: i64,
     pub by_status: StatusCounts,
     pub by_health: HealthCounts,
 }
@@ -422,7 +436,7 @@ pub struct PlanStats {
     pub organisations: Vec<OrganisationRollup>,
 }
 
-/// An action in a search result.
+/// An action or a sub-action in a search result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionListItem {
@@ -443,6 +457,9 @@ pub struct ActionListItem {
     pub objective_code: String,
     pub lead: Option<OrganisationRef>,
     pub collaborators: Vec<OrganisationRef>,
+    /// The action a sub-action is a step of (`null` for an action): "Pe17.1 · sous Pe17".
+    #[serde(default)]
+    pub parent: Option<ActionLink>,
 }
 
 /// A page of actions.

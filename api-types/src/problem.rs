@@ -294,7 +294,7 @@ problem_codes! {
     Unreadable = "unreadable",
     /// A column of the interchange format is missing.
     MissingColumn = "missing_column",
-    /// The level is not OS, OO or action.
+    /// The level is not OS, OO, action or sous-action.
     InvalidLevel = "invalid_level",
     /// The volet is not interne or externe.
     InvalidVolet = "invalid_volet",

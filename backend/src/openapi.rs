@@ -52,6 +52,7 @@ use crate::routes;
         api_types::PlanAdoptedEvent,
         api_types::TaskCreatedEvent,
         api_types::TaskCompletedEvent,
+        api_types::SubActionCreatedEvent,
         // Named by a query parameter only.
         api_types::TaskFilter,
     ))

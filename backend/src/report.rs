@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Cursor;
 
-use api_types::{Action, ActionStatus, BudgetLine, Indicator, Language, PlanTree, PublicPlan};
+use api_types::{
+    Action, ActionStatus, BudgetLine, Indicator, Language, PlanTree, PublicAction, PublicPlan,
+};
 use chrono::NaiveDate;
 use docx_rs::{Docx, Paragraph, Run, Style, StyleType, Table, TableCell, TableRow, WidthType};
 use uuid::Uuid;
@@ -101,6 +103,8 @@ thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 th { background: #e8edf3; }
 .late { font-weight: bold; }
+tr.step td:first-child { padding-left: 1.5rem; }
+.step-of { display: block; font-size: 8.5pt; font-weight: normal; color: #4a5361; }
 .meta { color: #444; }
 section.strategic { break-before: auto; }
 @media screen { body { padding: 1rem; } }
@@ -166,27 +170,10 @@ pub fn html(report: &Report, language: Language) -> String {
                 t.column_indicators_measured,
             );
             for a in &oo.actions {
-                let indicators = report
-                    .measures
-                    .get(&a.id)
-                    .map(|(i, _)| indicators_text(t, i, " ; "))
-                    .unwrap_or_default();
-                let _ = write!(
-                    out,
-                    "<tr{late}><td><strong>{code}</strong> {title}</td><td>{status}{late_mark}</td><td>{progress}</td><td>{end}</td><td>{indicators}</td></tr>",
-                    late = if a.late { " class=\"late\"" } else { "" },
-                    code = escape(&a.code),
-                    title = escape(&a.title),
-                    status = (t.status)(a.status),
-                    late_mark = if a.late {
-                        format!(" — {}", t.late)
-                    } else {
-                        String::new()
-                    },
-                    progress = t.percent(a.progress),
-                    end = optional_date(t, a.planned_end),
-                    indicators = escape(&indicators),
-                );
+                report_row(&mut out, t, report, a, None);
+                for step in &a.sub_actions {
+                    report_row(&mut out, t, report, step, Some(&a.code));
+                }
             }
             out.push_str("</tbody></table>");
         }
@@ -253,6 +240,51 @@ pub fn html(report: &Report, language: Language) -> String {
     out
 }
 
+/// An action's row of the report's tables; a sub-action's follows its action's
+/// (`step_of`), saying which action it is a step of.
+fn report_row(
+    out: &mut String,
+    t: &DocumentTexts,
+    report: &Report,
+    a: &Action,
+    step_of: Option<&str>,
+) {
+    let indicators = report
+        .measures
+        .get(&a.id)
+        .map(|(i, _)| indicators_text(t, i, " ; "))
+        .unwrap_or_default();
+    let class = match (a.late, step_of.is_some()) {
+        (true, true) => " class=\"late step\"",
+        (true, false) => " class=\"late\"",
+        (false, true) => " class=\"step\"",
+        (false, false) => "",
+    };
+    let _ = write!(
+        out,
+        "<tr{class}><td>{step_of}<strong>{code}</strong> {title}</td><td>{status}{late_mark}</td><td>{progress}</td><td>{end}</td><td>{indicators}</td></tr>",
+        step_of = step_of
+            .map(|parent| {
+                format!(
+                    "<span class=\"step-of\">{}</span>",
+                    escape(&(t.sub_action_of)(parent))
+                )
+            })
+            .unwrap_or_default(),
+        code = escape(&a.code),
+        title = escape(&a.title),
+        status = (t.status)(a.status),
+        late_mark = if a.late {
+            format!(" — {}", t.late)
+        } else {
+            String::new()
+        },
+        progress = t.percent(a.progress),
+        end = optional_date(t, a.planned_end),
+        indicators = escape(&indicators),
+    );
+}
+
 fn text(value: impl Into<String>) -> Paragraph {
     Paragraph::new().add_run(Run::new().add_text(value))
 }
@@ -266,6 +298,32 @@ fn header_cell(value: &str) -> TableCell {
 }
 
 /// The report as an editable Word document (A4, styles "Heading1"/"Heading2"/"Heading3").
+/// An action's row of the DOCX tables; a sub-action's follows its action's (`step_of`),
+/// saying which action it is a step of.
+fn docx_row(t: &DocumentTexts, report: &Report, a: &Action, step_of: Option<&str>) -> TableRow {
+    let indicators = report
+        .measures
+        .get(&a.id)
+        .map(|(i, _)| indicators_text(t, i, " ; "))
+        .unwrap_or_default();
+    let name = match step_of {
+        Some(parent) => format!("{} {} ({})", a.code, a.title, (t.sub_action_of)(parent)),
+        None => format!("{} {}", a.code, a.title),
+    };
+    TableRow::new(vec![
+        cell(name),
+        cell(if a.late {
+            format!("{} — {}", (t.status)(a.status), t.late)
+        } else {
+            (t.status)(a.status).to_owned()
+        }),
+        cell(t.percent(a.progress)),
+        cell(optional_date(t, a.planned_end)),
+        cell(indicators),
+    ])
+    .cant_split()
+}
+
 pub fn docx(report: &Report, language: Language) -> Result<Vec<u8>, docx_rs::DocxError> {
     let t = DocumentTexts::of(language);
     let tree = &report.tree;
@@ -330,25 +388,10 @@ pub fn docx(report: &Report, language: Language) -> Result<Vec<u8>, docx_rs::Doc
                 .cant_split(),
             ];
             for a in &oo.actions {
-                let indicators = report
-                    .measures
-                    .get(&a.id)
-                    .map(|(i, _)| indicators_text(t, i, " ; "))
-                    .unwrap_or_default();
-                rows.push(
-                    TableRow::new(vec![
-                        cell(format!("{} {}", a.code, a.title)),
-                        cell(if a.late {
-                            format!("{} — {}", (t.status)(a.status), t.late)
-                        } else {
-                            (t.status)(a.status).to_owned()
-                        }),
-                        cell(t.percent(a.progress)),
-                        cell(optional_date(t, a.planned_end)),
-                        cell(indicators),
-                    ])
-                    .cant_split(),
-                );
+                rows.push(docx_row(t, report, a, None));
+                for step in &a.sub_actions {
+                    rows.push(docx_row(t, report, step, Some(&a.code)));
+                }
             }
             doc = doc.add_table(Table::new(rows).width(5000, WidthType::Pct));
         }
@@ -454,26 +497,10 @@ pub fn public_html(plan: &PublicPlan, json_url: &str, language: Language) -> Str
                 t.column_progress
             );
             for a in &oo.actions {
-                let _ = write!(
-                    out,
-                    "<tr><th scope=\"row\"><span class=\"code\">{code}</span> {title}</th><td data-label=\"{lead_label}{colon}\">{lead}</td><td data-label=\"{status_label}{colon}\">{status}{late}</td>\
-                     <td data-label=\"{progress_label}{colon}\"><span class=\"bar\" aria-hidden=\"true\"><span style=\"width:{progress}%\"></span></span> {progress_text}</td></tr>",
-                    code = escape(&a.code),
-                    title = escape(&a.title),
-                    lead_label = t.column_lead,
-                    status_label = t.column_status,
-                    progress_label = t.column_progress,
-                    colon = t.colon,
-                    lead = escape(a.lead.as_deref().unwrap_or(t.none)),
-                    status = (t.status)(a.status),
-                    late = if a.late {
-                        format!(" <strong>({})</strong>", t.late)
-                    } else {
-                        String::new()
-                    },
-                    progress = a.progress,
-                    progress_text = t.percent(a.progress),
-                );
+                public_row(&mut out, t, a, None);
+                for step in &a.sub_actions {
+                    public_row(&mut out, t, step, Some(&a.code));
+                }
             }
             out.push_str("</tbody></table>");
         }
@@ -488,6 +515,44 @@ pub fn public_html(plan: &PublicPlan, json_url: &str, language: Language) -> Str
         t.json_link
     );
     out
+}
+
+/// An action's row of the public page's table; a sub-action's follows its action's
+/// (`step_of`), indented, its row header saying which action it is a step of.
+fn public_row(out: &mut String, t: &DocumentTexts, a: &PublicAction, step_of: Option<&str>) {
+    let _ = write!(
+        out,
+        "<tr{class}><th scope=\"row\">{marker}<span class=\"code\">{code}</span> {title}</th><td data-label=\"{lead_label}{colon}\">{lead}</td><td data-label=\"{status_label}{colon}\">{status}{late}</td>\
+         <td data-label=\"{progress_label}{colon}\"><span class=\"bar\" aria-hidden=\"true\"><span style=\"width:{progress}%\"></span></span> {progress_text}</td></tr>",
+        class = if step_of.is_some() {
+            " class=\"step\""
+        } else {
+            ""
+        },
+        marker = step_of
+            .map(|parent| {
+                format!(
+                    "<span class=\"step-of\">{}</span>",
+                    escape(&(t.sub_action_of)(parent))
+                )
+            })
+            .unwrap_or_default(),
+        code = escape(&a.code),
+        title = escape(&a.title),
+        lead_label = t.column_lead,
+        status_label = t.column_status,
+        progress_label = t.column_progress,
+        colon = t.colon,
+        lead = escape(a.lead.as_deref().unwrap_or(t.none)),
+        status = (t.status)(a.status),
+        late = if a.late {
+            format!(" <strong>({})</strong>", t.late)
+        } else {
+            String::new()
+        },
+        progress = a.progress,
+        progress_text = t.percent(a.progress),
+    );
 }
 
 /// A text with its first letter in upper case ("avancement moyen" → "Avancement moyen").
@@ -508,6 +573,8 @@ table { width: 100%; border-collapse: collapse; margin: .5rem 0 1.25rem; }
 th, td { border-bottom: 1px solid #d5dae1; padding: .4rem .5rem; text-align: left; vertical-align: top; }
 thead th { background: #f4f6f8; }
 .code { font-weight: 700; margin-right: .35rem; }
+tr.step th { padding-left: 1.75rem; font-weight: normal; }
+.step-of { display: block; font-size: .8rem; color: #4a5361; }
 .bar { display: inline-block; width: 5rem; height: .6rem; background: #e5e7eb; border-radius: .3rem; vertical-align: middle; overflow: hidden; }
 .bar span { display: block; height: 100%; background: #0b4f8a; }
 a { color: #0b4f8a; }

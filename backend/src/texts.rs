@@ -28,6 +28,8 @@ pub struct DocumentTexts {
     pub kind: fn(ActionKind) -> &'static str,
     /// "late", after a status.
     pub late: &'static str,
+    /// Above a sub-action's title: the action (its code) it is a step of.
+    pub sub_action_of: fn(&str) -> String,
 
     // The evaluation report.
     /// "Rapport d’évaluation": the page's title before the plan's.
@@ -82,9 +84,10 @@ pub struct DocumentTexts {
     pub json_link: &'static str,
 
     // The exports: these headers are also the import format, read in every language.
-    /// The interchange columns, as the workbook heads them; the CSV heads them in lower
-    /// case without accents, spaces as `_` (see [`crate::interchange::column_name`]).
-    pub columns: [&'static str; 14],
+    /// An action's progress set by hand, in the exports (its headers are in
+    /// [`crate::interchange::columns::COLUMNS`]); the import reads both in every language.
+    pub yes: &'static str,
+    pub no: &'static str,
     /// The workbook's columns after the interchange ones.
     pub extra_columns: [&'static str; 3],
     /// The columns of the workbook's summary sheet.
@@ -148,6 +151,7 @@ pub const FR: DocumentTexts = DocumentTexts {
         ActionKind::Projet => "projet",
     },
     late: "en retard",
+    sub_action_of: |code| format!("Sous-action de {code}"),
     report: "Rapport d’évaluation",
     report_of: |title| format!("Rapport d’évaluation du {title}"),
     report_file: "rapport",
@@ -193,22 +197,8 @@ pub const FR: DocumentTexts = DocumentTexts {
     column_lead: "Porteur",
     open_data: "Données ouvertes",
     json_link: "ce plan au format JSON",
-    columns: [
-        "Niveau",
-        "Code",
-        "Parent",
-        "Intitulé",
-        "Type",
-        "Volet",
-        "Porteur",
-        "Collaborations",
-        "Réserve",
-        "Statut",
-        "Avancement",
-        "Début",
-        "Échéance",
-        "Description",
-    ],
+    yes: "oui",
+    no: "non",
     extra_columns: ["Indicateurs", "Budget", "Dernière note"],
     summary_columns: [
         "Code",
@@ -247,6 +237,7 @@ pub const NL: DocumentTexts = DocumentTexts {
         ActionKind::Projet => "project",
     },
     late: "te laat",
+    sub_action_of: |code| format!("Subactie van {code}"),
     report: "Evaluatieverslag",
     report_of: |title| format!("Evaluatieverslag: {title}"),
     report_file: "verslag",
@@ -292,22 +283,8 @@ pub const NL: DocumentTexts = DocumentTexts {
     column_lead: "Trekker",
     open_data: "Open data",
     json_link: "dit plan in JSON-formaat",
-    columns: [
-        "Niveau",
-        "Code",
-        "Bovenliggend",
-        "Titel",
-        "Type",
-        "Luik",
-        "Trekker",
-        "Samenwerkingen",
-        "Voorbehoud",
-        "Status",
-        "Voortgang",
-        "Begin",
-        "Einddatum",
-        "Beschrijving",
-    ],
+    yes: "ja",
+    no: "nee",
     extra_columns: ["Indicatoren", "Budget", "Laatste notitie"],
     summary_columns: [
         "Code",
@@ -346,6 +323,7 @@ pub const EN: DocumentTexts = DocumentTexts {
         ActionKind::Projet => "project",
     },
     late: "late",
+    sub_action_of: |code| format!("Sub-action of {code}"),
     report: "Evaluation report",
     report_of: |title| format!("Evaluation report: {title}"),
     report_file: "report",
@@ -391,22 +369,8 @@ pub const EN: DocumentTexts = DocumentTexts {
     column_lead: "Lead",
     open_data: "Open data",
     json_link: "this plan as JSON",
-    columns: [
-        "Level",
-        "Code",
-        "Parent",
-        "Title",
-        "Type",
-        "Part",
-        "Lead",
-        "Collaborations",
-        "Reservation",
-        "Status",
-        "Progress",
-        "Start",
-        "Deadline",
-        "Description",
-    ],
+    yes: "yes",
+    no: "no",
     extra_columns: ["Indicators", "Budget", "Latest note"],
     summary_columns: [
         "Code",

@@ -164,6 +164,95 @@ async fn a_published_plan_is_public_without_notes_or_names_and_unpublishing_remo
     assert_eq!(status, 409, "{problem}");
 }
 
+/// Adds a sub-action to `action` as the DG; answers its id.
+async fn add_step(app: &TestApp, dg: &str, action: &str, title: &str) -> String {
+    let (status, created) = send(
+        app,
+        dg,
+        Method::POST,
+        &format!("/api/v1/actions/{action}/sub-actions"),
+        json!({ "title": title }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    created["action"]["id"].as_str().expect("id").to_owned()
+}
+
+#[tokio::test]
+async fn the_public_page_shows_each_step_under_its_action_and_never_a_task() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let tree = app.plan_of("cpas-a").await;
+    let pe18 = tree.action("Pe18").expect("Pe18").id.to_string();
+    let step = add_step(&app, &dg, &pe18, "Trouver un local accessible").await;
+    let secret = "Appeler Mme Lambert pour les clés";
+    for action in [&pe18, &step] {
+        let (status, body) = send(
+            &app,
+            &dg,
+            Method::POST,
+            "/api/v1/tasks",
+            json!({ "tasks": [{ "action_id": action, "title": secret, "due_on": "2027-03-01" }] }),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let (status, _) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/plans/{}/publish", tree.id),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 204);
+
+    let html = app
+        .get(&format!("/public/cpas-a/{}", tree.id))
+        .await
+        .text()
+        .await
+        .expect("html");
+    let json = app
+        .get(&format!("/api/v1/public/cpas-a/plans/{}", tree.id))
+        .await
+        .text()
+        .await
+        .expect("json");
+    // The step's row follows its action's, saying whose step it is.
+    let action_row = html.find(">Pe18<").expect("Pe18 on the page");
+    let step_row = html.find(">Pe18.1<").expect("the step on the page");
+    assert!(action_row < step_row);
+    assert!(html[..step_row].ends_with(
+        "<tr class=\"step\"><th scope=\"row\"><span class=\"step-of\">Sous-action de Pe18</span><span class=\"code\""
+    ));
+    assert!(html.contains("Trouver un local accessible"));
+    let public: PublicPlan = serde_json::from_str(&json).expect("the JSON twin");
+    let public_pe18 = public
+        .objectives
+        .iter()
+        .flat_map(|os| &os.objectives)
+        .flat_map(|oo| &oo.actions)
+        .find(|a| a.code == "Pe18")
+        .expect("Pe18");
+    assert_eq!(
+        public_pe18
+            .sub_actions
+            .iter()
+            .map(|s| (s.code.as_str(), s.title.as_str()))
+            .collect::<Vec<_>>(),
+        [("Pe18.1", "Trouver un local accessible")]
+    );
+    // Tasks are the CPAS's own work: neither their titles nor their counts are public.
+    for text in [&html, &json] {
+        assert!(
+            !text.contains("Lambert") && !text.contains("clés"),
+            "no task"
+        );
+        assert!(!text.contains("open_tasks"), "no task count");
+    }
+}
+
 #[tokio::test]
 async fn adoption_freezes_versions_evaluations_freeze_the_follow_up_and_both_compare() {
     let app = spawn_app().await;
@@ -439,6 +528,213 @@ async fn the_evaluation_report_lists_every_action_in_html_and_in_docx() {
             .status()
             .as_u16(),
         404
+    );
+}
+
+#[tokio::test]
+async fn the_report_lists_each_step_under_its_action_in_html_and_in_docx() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let tree = app.plan_of("cpas-a").await;
+    let pe18 = tree.action("Pe18").expect("Pe18").id.to_string();
+    add_step(&app, &dg, &pe18, "Trouver un local").await;
+    let step = add_step(&app, &dg, &pe18, "Lancer les ateliers").await;
+    // The second step under way, at 40 %: proposed by the PCS, approved.
+    let pcs = app.token("pcs@cpas-a.example").await;
+    let detail: Value = app
+        .get_ok_as(&pcs, &format!("/api/v1/actions/{step}"))
+        .await;
+    let (status, body) = send(
+        &app,
+        &pcs,
+        Method::POST,
+        &format!("/api/v1/actions/{step}/change-requests"),
+        json!({ "base_version": detail["action"]["version"], "changes": { "status": "en_cours", "progress": 40 } }),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let president = app.token("president@cpas-a.example").await;
+    let (status, body) = send(
+        &app,
+        &president,
+        Method::POST,
+        &format!(
+            "/api/v1/change-requests/{}/approve",
+            body["id"].as_str().expect("id")
+        ),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let html = app
+        .get_as(&dg, &format!("/api/v1/plans/{}/report", tree.id))
+        .await
+        .text()
+        .await
+        .expect("html");
+    let pe18_row = html.find("<strong>Pe18</strong>").expect("Pe18");
+    let first = html
+        .find("<tr class=\"step\"><td><span class=\"step-of\">Sous-action de Pe18</span><strong>Pe18.1</strong> Trouver un local</td><td>non commencé</td><td>0 %</td>")
+        .expect(&html);
+    let second = html
+        .find("<strong>Pe18.2</strong> Lancer les ateliers</td><td>en cours</td><td>40 %</td>")
+        .expect("the second step, under way");
+    assert!(pe18_row < first && first < second);
+
+    let response = app
+        .get_as(
+            &dg,
+            &format!("/api/v1/plans/{}/report?format=docx", tree.id),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let document = tests::docx_body(&response.bytes().await.expect("docx"));
+    let pe18_cell = document.find("Pe18 ").expect("Pe18");
+    let step_cell = document
+        .find("Pe18.2 Lancer les ateliers (Sous-action de Pe18)")
+        .expect("the step in the DOCX");
+    assert!(pe18_cell < step_cell);
+    assert!(document[step_cell..].contains("en cours") && document[step_cell..].contains("40 %"));
+}
+
+#[tokio::test]
+async fn a_comparison_shows_the_steps_added_removed_and_changed_under_their_action() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@paliseul.example").await;
+    let (_, plan) = send(
+        &app,
+        &dg,
+        Method::POST,
+        "/api/v1/plans",
+        json!({ "title": "PST étapes", "start_year": 2025, "end_year": 2030 }),
+    )
+    .await;
+    let plan_id = plan["id"].as_str().expect("id").to_owned();
+    let objectives = format!("/api/v1/plans/{plan_id}/objectives");
+    let (_, tree) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &objectives,
+        json!({ "level": "strategic", "volet": "externe", "code": "OSe1", "title": "Aider" }),
+    )
+    .await;
+    let os = tree["objectives"][0]["id"].as_str().expect("os").to_owned();
+    let (_, tree) = send(&app, &dg, Method::POST, &objectives, json!({ "level": "operational", "parent_id": os, "volet": "externe", "code": "OOe1", "title": "Accueillir" })).await;
+    let oo = tree["objectives"][0]["operational_objectives"][0]["id"]
+        .as_str()
+        .expect("oo")
+        .to_owned();
+    let (status, created) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/objectives/{oo}/actions"),
+        json!({ "code": "Pe1", "kind": "projet", "title": "Projet Pe1" }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let tree: PlanTree = app
+        .get_ok_as(&dg, &format!("/api/v1/plans/{plan_id}"))
+        .await;
+    let pe1 = tree.action("Pe1").expect("Pe1").id.to_string();
+    let kept = add_step(&app, &dg, &pe1, "Étape gardée").await;
+    let dropped = add_step(&app, &dg, &pe1, "Étape abandonnée").await;
+    let version = app
+        .get_ok_as::<PlanTree>(&dg, &format!("/api/v1/plans/{plan_id}"))
+        .await
+        .version;
+    let (status, body) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/plans/{plan_id}/adopt"),
+        json!({ "version": version, "adopted_on": "2025-02-20" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    // After version 1: a third step, the second one deleted, the first one half done.
+    add_step(&app, &dg, &pe1, "Étape nouvelle").await;
+    let (status, body) = send(
+        &app,
+        &dg,
+        Method::DELETE,
+        &format!("/api/v1/actions/{dropped}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
+    let social = app.token("social@paliseul.example").await;
+    let detail: Value = app
+        .get_ok_as(&social, &format!("/api/v1/actions/{kept}"))
+        .await;
+    let (status, proposal) = send(
+        &app,
+        &social,
+        Method::POST,
+        &format!("/api/v1/actions/{kept}/change-requests"),
+        json!({ "base_version": detail["action"]["version"], "changes": { "status": "en_cours", "progress": 50 } }),
+    )
+    .await;
+    assert_eq!(status, 201, "{proposal}");
+    let president = app.token("president@paliseul.example").await;
+    let (status, body) = send(
+        &app,
+        &president,
+        Method::POST,
+        &format!(
+            "/api/v1/change-requests/{}/approve",
+            proposal["id"].as_str().expect("id")
+        ),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let comparison: PlanComparison = app
+        .get_ok_as(
+            &dg,
+            &format!("/api/v1/plans/{plan_id}/compare?from=version:1&to=current"),
+        )
+        .await;
+    let listed =
+        |list: &[api_types::ComparedAction]| -> Vec<(String, Option<String>, Vec<String>)> {
+            list.iter()
+                .map(|a| (a.code.clone(), a.parent_code.clone(), a.fields.clone()))
+                .collect()
+        };
+    assert_eq!(
+        listed(&comparison.added),
+        [("Pe1.3".to_owned(), Some("Pe1".to_owned()), vec![])]
+    );
+    assert_eq!(
+        listed(&comparison.removed),
+        [("Pe1.2".to_owned(), Some("Pe1".to_owned()), vec![])]
+    );
+    // The step's own change, and its action's progress rolled up from its steps: (50 + 0) / 2.
+    assert_eq!(
+        listed(&comparison.changed),
+        [
+            ("Pe1".to_owned(), None, vec!["progress".to_owned()]),
+            (
+                "Pe1.1".to_owned(),
+                Some("Pe1".to_owned()),
+                vec!["status".to_owned(), "progress".to_owned()]
+            ),
+        ]
+    );
+    let step = &comparison.changed[1];
+    assert_eq!(
+        (step.progress_before, step.progress_after),
+        (Some(0), Some(50))
+    );
+    assert_eq!(comparison.changed[0].progress_after, Some(25));
+    // The means are the actions': Pe1 alone.
+    assert_eq!(
+        (comparison.progress_before, comparison.progress_after),
+        (0.0, 25.0)
     );
 }
 

@@ -12,12 +12,13 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 const SERVER: &str = env!("CARGO_BIN_EXE_pst-server-under-test");
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 /// The interchange columns a file must have.
-const HEADER: &[&str] = backend::interchange::REQUIRED_COLUMNS;
+static HEADER: std::sync::LazyLock<Vec<&str>> =
+    std::sync::LazyLock::new(|| backend::interchange::columns::required().collect());
 
 /// The rows of a valid three-row plan, as sheet XML from row 1.
 fn three_row_plan() -> String {
     [
-        row(1, HEADER),
+        row(1, &HEADER),
         row(2, &["OS", "OSe1", "", "Être accessible", "", "externe"]),
         row(3, &["OO", "OOe1", "OSe1", "Accueillir", "", "externe"]),
         row(

@@ -765,3 +765,89 @@ async fn a_name_that_resolves_inside_is_not_called() {
         "nothing reached the receiver"
     );
 }
+
+#[tokio::test]
+async fn a_step_added_or_changed_is_announced_naming_its_action() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    // No receiver: the delivery log holds each event's body.
+    let WebhookCreated { webhook, .. } = register(
+        &app,
+        &dg,
+        free_port(),
+        &["sub_action.created", "action.updated"],
+    )
+    .await;
+    let (pe18, _) = action_id(&app, "Pe18").await;
+    let (status, created) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/actions/{pe18}/sub-actions"),
+        json!({ "title": "Trouver un local", "weight": 2 }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let step = created["action"]["id"].as_str().expect("id").to_owned();
+    for action in [&step, &pe18] {
+        let (status, body) = send(
+            &app,
+            &dg,
+            Method::PATCH,
+            &format!("/api/v1/actions/{action}"),
+            json!({ "version": 1, "changes": { "status": "en_cours" } }),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    let log: Vec<WebhookDelivery> = app
+        .get_ok_as(&dg, &format!("/api/v1/webhooks/{}/deliveries", webhook.id))
+        .await;
+    let bodies = |event: &str| -> Vec<Value> {
+        log.iter()
+            .filter(|d| d.payload["type"] == event)
+            .map(|d| d.payload.clone())
+            .collect()
+    };
+    let [added] = &bodies("sub_action.created")[..] else {
+        panic!("one sub_action.created: {log:?}")
+    };
+    // Each body is exactly the typed envelope the document's `webhooks` declares.
+    let added: api_types::SubActionCreatedEvent =
+        serde_json::from_value(added.clone()).expect("a sub_action.created body");
+    assert_eq!(added.event, api_types::SubActionCreatedEvent::EVENT);
+    assert_eq!(
+        (
+            added.data.code.as_str(),
+            added.data.parent_id.to_string(),
+            added.data.parent_code.as_str(),
+            added.data.weight
+        ),
+        ("Pe18.1", pe18.clone(), "Pe18", 2)
+    );
+    let mut updated: Vec<(String, Option<String>, Option<String>)> = bodies("action.updated")
+        .into_iter()
+        .map(|body| {
+            let body: api_types::ActionUpdatedEvent =
+                serde_json::from_value(body).expect("an action.updated body");
+            (
+                body.data.action_code,
+                body.data.parent_id.map(|id| id.to_string()),
+                body.data.parent_code,
+            )
+        })
+        .collect();
+    updated.sort();
+    assert_eq!(
+        updated,
+        [
+            ("Pe18".to_owned(), None, None),
+            (
+                "Pe18.1".to_owned(),
+                Some(pe18.clone()),
+                Some("Pe18".to_owned())
+            ),
+        ]
+    );
+}

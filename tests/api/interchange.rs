@@ -79,7 +79,29 @@ fn urlencode(text: &str) -> String {
         .collect()
 }
 
-/// What must survive a round trip: codes, titles, kinds, volets, organisations, order.
+/// One action's or sub-action's line of [`shape`].
+fn action_line(a: &api_types::Action) -> String {
+    let collaborators: Vec<&str> = a.collaborators.iter().map(|o| o.name.as_str()).collect();
+    format!(
+        "{} {:?} {} | lead {:?} | with {:?} | réserve {:?} | {:?} {}% | {:?} | {:?}–{:?} | weight {} by hand {}",
+        a.code,
+        a.kind,
+        a.title,
+        a.lead.as_ref().map(|o| &o.name),
+        collaborators,
+        a.reservation,
+        a.status,
+        a.progress,
+        a.description,
+        a.planned_start,
+        a.planned_end,
+        a.weight,
+        a.progress_by_hand,
+    )
+}
+
+/// What must survive a round trip: codes, titles, kinds, volets, organisations, order,
+/// follow-up and dates, and each action's sub-actions under it.
 fn shape(tree: &PlanTree) -> Vec<String> {
     let mut lines = Vec::new();
     for os in &tree.objectives {
@@ -87,20 +109,11 @@ fn shape(tree: &PlanTree) -> Vec<String> {
         for oo in &os.operational_objectives {
             lines.push(format!("  OO {} {:?} {}", oo.code, oo.volet, oo.title));
             for a in &oo.actions {
-                let collaborators: Vec<&str> =
-                    a.collaborators.iter().map(|o| o.name.as_str()).collect();
-                lines.push(format!(
-                    "    {} {:?} {} | lead {:?} | with {:?} | réserve {:?} | {:?} {}% | {:?}",
-                    a.code,
-                    a.kind,
-                    a.title,
-                    a.lead.as_ref().map(|o| &o.name),
-                    collaborators,
-                    a.reservation,
-                    a.status,
-                    a.progress,
-                    a.description
-                ));
+                lines.push(format!("    {}", action_line(a)));
+                for step in &a.sub_actions {
+                    assert_eq!(step.parent_id, Some(a.id));
+                    lines.push(format!("      under {}: {}", a.code, action_line(step)));
+                }
             }
         }
     }
@@ -116,7 +129,21 @@ async fn both_seed_plans_survive_an_export_and_import_through_csv_and_xlsx() {
         ("paliseul", "dg@paliseul.example"),
     ] {
         let dg = app.token(dg_email).await;
-        let original = app.plan_of(slug).await;
+        let mut original = app.plan_of(slug).await;
+        if slug == "cpas-a" {
+            // Two steps under Pe18, one weighing more; the second set to 50 % by hand.
+            let pe18 = original.action("Pe18").expect("Pe18").id;
+            let path = format!("/api/v1/actions/{pe18}/sub-actions");
+            for body in [
+                json!({ "title": "Trouver un local" }),
+                json!({ "title": "Lancer les ateliers", "weight": 3 }),
+            ] {
+                let (status, text) = tests::send_text(&app, &dg, Method::POST, &path, body).await;
+                assert_eq!(status, 201, "{text}");
+            }
+            original = app.plan_of(slug).await;
+            assert_eq!(original.action("Pe18").expect("Pe18").sub_actions.len(), 2);
+        }
         for (format, content_type) in [
             ("csv", "text/csv"),
             (
@@ -413,4 +440,109 @@ async fn formula_titles_leave_as_quoted_csv_cells_and_come_back_unchanged() {
     let again: PlanTree = serde_json::from_str(&body).expect("a plan");
     let titles_again: Vec<String> = again.actions().map(|a| a.title.clone()).collect();
     assert_eq!(titles_again, titles);
+}
+
+#[tokio::test]
+async fn sub_actions_come_in_from_a_file_and_go_out_again_and_a_step_under_a_step_writes_nothing() {
+    let app = spawn_app().await;
+    let dg = empty_tenant(&app, "cpas-etapes").await;
+    // The documentation's sample: Pe2 has two steps (weights 1 and 2), listed after it.
+    let sample = include_bytes!("../../docs/modele-import.csv").to_vec();
+    let response = import(&app, &dg, "Modèle", false, "text/csv", sample).await;
+    let status = response.status().as_u16();
+    let body = response.text().await.expect("body");
+    assert_eq!(status, 201, "{body}");
+    let imported: PlanTree = serde_json::from_str(&body).expect("a plan");
+    let pe2 = imported.action("Pe2").expect("Pe2");
+    let steps: Vec<(&str, i16, i16, Option<&str>)> = pe2
+        .sub_actions
+        .iter()
+        .map(|s| {
+            (
+                s.code.as_str(),
+                s.progress,
+                s.weight,
+                s.lead.as_ref().map(|o| o.name.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("Pe2.1", 100, 1, Some("CPAS")),
+            ("Pe2.2", 0, 2, Some("CPAS"))
+        ]
+    );
+    // The database rolls the action's progress up from its steps: (100×1 + 0×2) / 3.
+    assert!(pe2.progress_from_sub_actions);
+    assert_eq!(pe2.progress, 33);
+    assert_eq!(
+        pe2.sub_actions[1].planned_end,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 31)
+    );
+
+    // Out as CSV (a `sous-action` row right after its action, its parent named) and
+    // Excel, and in again: the same plan.
+    let (_, csv) = export(&app, &dg, &imported.id.to_string(), "csv").await;
+    let text = String::from_utf8(csv.clone()).expect("UTF-8");
+    let rows: Vec<&str> = text.lines().collect();
+    let pe2_row = rows
+        .iter()
+        .position(|r| r.starts_with("action;Pe2;"))
+        .expect("Pe2");
+    assert!(
+        rows[pe2_row + 1].starts_with("sous-action;Pe2.1;Pe2;"),
+        "{text}"
+    );
+    assert!(
+        rows[0].ends_with(";description;poids;avancement_manuel"),
+        "{text}"
+    );
+    for (format, content_type, file) in [
+        ("csv", "text/csv", csv),
+        (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            export(&app, &dg, &imported.id.to_string(), "xlsx").await.1,
+        ),
+    ] {
+        let response = import(&app, &dg, format, false, content_type, file).await;
+        let status = response.status().as_u16();
+        let body = response.text().await.expect("body");
+        assert_eq!(status, 201, "{format}: {body}");
+        let again: PlanTree = serde_json::from_str(&body).expect("a plan");
+        assert_eq!(shape(&again), shape(&imported), "through {format}");
+    }
+
+    // A step under a step, and one under an unknown action: named by line and column,
+    // and nothing written.
+    let before: Vec<PlanSummary> = app.get_ok_as(&dg, "/api/v1/plans").await;
+    let file = format!(
+        "{HEADER};poids\nOS;OSe1;;Aider;;externe;;;;;;;;\nOO;OOe1;OSe1;Accueillir;;externe;;;;;;;;\n\
+         action;Pe1;OOe1;Permanence;projet;;;;;;;;;\nsous-action;Pe1.1;Pe1;Local;;;;;;;;;;\n\
+         sous-action;Pe1.1.1;Pe1.1;Clés;;;;;;;;;;\nsous-action;Pe7.1;Pe7;Ailleurs;;;;;;;;;;\n"
+    );
+    let response = import(&app, &dg, "Fautif", false, "text/csv", file.into_bytes()).await;
+    assert_eq!(response.status().as_u16(), 422);
+    let problem: Value = response.json().await.expect("problem");
+    let found: Vec<(&str, &str)> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap_or(""),
+                e["code"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("rows/6/parent", "wrong_parent"),
+            ("rows/7/parent", "unknown_parent")
+        ]
+    );
+    let after: Vec<PlanSummary> = app.get_ok_as(&dg, "/api/v1/plans").await;
+    assert_eq!(after.len(), before.len(), "nothing written");
 }

@@ -42,6 +42,82 @@ async fn free_text_ignores_case_and_accents_and_finds_organisations() {
     assert!(search(&app, &cpas_a, "q=%25").await.items.is_empty());
 }
 
+#[tokio::test]
+async fn sub_actions_are_found_and_filtered_like_actions_each_naming_its_action() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let tree = app.plan_of("cpas-a").await;
+    let pe18 = tree.action("Pe18").expect("Pe18").id;
+    let mut steps = Vec::new();
+    for title in ["Réserver la salle Zéphyrine", "Former les animateurs"] {
+        let (status, created) = tests::send_json(
+            &app,
+            &dg,
+            Method::POST,
+            &format!("/api/v1/actions/{pe18}/sub-actions"),
+            json!({ "title": title }),
+        )
+        .await;
+        assert_eq!(status, 201, "{created}");
+        steps.push(created["action"]["id"].as_str().expect("id").to_owned());
+    }
+
+    // Found by its own title, accents ignored, saying whose step it is.
+    let found = search(&app, &dg, "q=zephyrine").await;
+    assert_eq!(codes(&found), ["Pe18.1"]);
+    let parent = found.items[0].parent.as_ref().expect("its action");
+    assert_eq!((parent.id, parent.code.as_str()), (pe18, "Pe18"));
+    assert!(found.items[0].title.contains("Zéphyrine"));
+    // In plan order, each step right after its action; an action names no parent.
+    let found = search(&app, &dg, "q=pe18").await;
+    assert_eq!(codes(&found), ["Pe18", "Pe18.1", "Pe18.2"]);
+    assert!(found.items[0].parent.is_none());
+    // The organisation that carries Pe18 carries its steps.
+    let pcs_org = {
+        let me: api_types::User = app
+            .get_ok_as(&app.token("pcs@cpas-a.example").await, "/api/v1/me")
+            .await;
+        me.organisation.expect("an organisation").id
+    };
+    let led = search(&app, &dg, &format!("organisation_id={pcs_org}")).await;
+    assert_eq!(
+        codes(&led),
+        ["Pe17", "Pe18", "Pe18.1", "Pe18.2", "Pe19", "Pe20"]
+    );
+    // A status filter finds the step done, not its action still under way.
+    let pcs = app.token("pcs@cpas-a.example").await;
+    let president = app.token("president@cpas-a.example").await;
+    let detail: serde_json::Value = app
+        .get_ok_as(&pcs, &format!("/api/v1/actions/{}", steps[1]))
+        .await;
+    let (status, proposal) = tests::send_json(
+        &app,
+        &pcs,
+        Method::POST,
+        &format!("/api/v1/actions/{}/change-requests", steps[1]),
+        json!({ "base_version": detail["action"]["version"], "changes": { "status": "termine", "progress": 100 } }),
+    )
+    .await;
+    assert_eq!(status, 201, "{proposal}");
+    let (status, _) = tests::send_json(
+        &app,
+        &president,
+        Method::POST,
+        &format!(
+            "/api/v1/change-requests/{}/approve",
+            proposal["id"].as_str().expect("id")
+        ),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let done = search(&app, &dg, "status=termine&q=pe18").await;
+    assert_eq!(codes(&done), ["Pe18.2"]);
+    // Another CPAS never sees them.
+    let other = app.token("dg@paliseul.example").await;
+    assert!(search(&app, &other, "q=zephyrine").await.items.is_empty());
+}
+
 fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
@@ -220,5 +296,71 @@ async fn the_summary_rolls_actions_up_per_objective_and_organisation() {
             .await
             .status(),
         404
+    );
+}
+
+#[tokio::test]
+async fn the_summary_counts_actions_and_their_sub_actions_beside_them() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let tree = app.plan_of("cpas-a").await;
+    let pe18 = tree.action("Pe18").expect("Pe18").id;
+    let mut steps = Vec::new();
+    for title in ["Trouver un local", "Lancer les ateliers"] {
+        let (status, created) = tests::send_json(
+            &app,
+            &dg,
+            Method::POST,
+            &format!("/api/v1/actions/{pe18}/sub-actions"),
+            json!({ "title": title }),
+        )
+        .await;
+        assert_eq!(status, 201, "{created}");
+        steps.push(created["action"]["id"].as_str().expect("id").to_owned());
+    }
+    // The second step done, by the DG's direct edit.
+    let response = app
+        .send_as(
+            Method::PATCH,
+            Some(&dg),
+            &format!("/api/v1/actions/{}", steps[1]),
+            Some(&json!({ "version": 1, "changes": { "progress": 100, "status": "termine" } })),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+
+    let stats: PlanStats = app
+        .get_ok_as(&dg, &format!("/api/v1/plans/{}/summary", tree.id))
+        .await;
+    // Counts and means are of actions: the steps only beside them.
+    assert_eq!(stats.total.actions, 41);
+    assert_eq!(
+        (stats.total.sub_actions, stats.total.sub_actions_done),
+        (2, 1)
+    );
+    assert_eq!(stats.total.by_status.get(ActionStatus::Termine), 0);
+    assert_eq!(stats.total.by_status.get(ActionStatus::NonCommence), 41);
+    let objective = |code: &str| {
+        stats
+            .objectives
+            .iter()
+            .find(|o| o.code == code)
+            .expect("objective")
+            .rollup
+            .clone()
+    };
+    // Pe18 at 50 % from its steps, one of OOe4's three actions.
+    let oo = objective("OOe4");
+    assert_eq!((oo.actions, oo.sub_actions, oo.sub_actions_done), (3, 2, 1));
+    assert_eq!(oo.mean_progress, 16.7);
+    assert_eq!(objective("OOe3").sub_actions, 0);
+    let pcs = stats
+        .organisations
+        .iter()
+        .find(|o| o.organisation.name == "Commune (PCS)")
+        .expect("the PCS");
+    assert_eq!(
+        (pcs.rollup.sub_actions, pcs.rollup.sub_actions_done),
+        (2, 1)
     );
 }

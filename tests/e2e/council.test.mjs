@@ -8,6 +8,7 @@ import { ARTIFACTS, BASE_URL, launch, newPage, screenshot, accessibilityViolatio
 let browser;
 let dg;
 let plan;
+let step;
 before(async () => {
   browser = await launch();
   dg = await apiToken('dg@cpas-a.example');
@@ -15,11 +16,25 @@ before(async () => {
   plan = plans[0];
 });
 after(async () => {
+  if (step) {
+    await fetch(`${BASE_URL}/api/v1/actions/${step}`, { method: 'DELETE', headers: { authorization: `Bearer ${dg}` } });
+  }
   await fetch(`${BASE_URL}/api/v1/plans/${plan.id}/unpublish`, { method: 'POST', headers: { authorization: `Bearer ${dg}` } });
   await browser?.close();
 });
 
 test('the public page of a published plan needs no login and is accessible', async () => {
+  // A step of Me1, shown under it (removed after this file: other files count Me1's rows).
+  const tree = await (await fetch(`${BASE_URL}/api/v1/plans/${plan.id}`, { headers: { authorization: `Bearer ${dg}` } })).json();
+  const me1 = tree.objectives[0].operational_objectives[0].actions[0];
+  const added = await fetch(`${BASE_URL}/api/v1/actions/${me1.id}/sub-actions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${dg}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Étape publique de la permanence' }),
+  });
+  assert.equal(added.status, 201);
+  const created = await added.json();
+  step = created.action.id;
   const published = await fetch(`${BASE_URL}/api/v1/plans/${plan.id}/publish`, { method: 'POST', headers: { authorization: `Bearer ${dg}` } });
   assert.equal(published.status, 204);
   const page = await newPage(browser);
@@ -27,7 +42,9 @@ test('the public page of a published plan needs no login and is accessible', asy
   assert.equal(response.status(), 200);
   await page.getByRole('heading', { level: 1 }).waitFor();
   assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /Plan/);
-  assert.equal(await page.locator('tbody tr').count(), 41);
+  assert.equal(await page.locator('tbody tr:not(.step)').count(), 41);
+  const stepRow = page.locator('tbody tr.step').filter({ hasText: 'Étape publique de la permanence' });
+  assert.match(await stepRow.getByRole('rowheader').innerText(), new RegExp(`Sous-action de ${me1.code}\\s*${created.action.code.replace('.', '\\.')}`));
   assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
   assert.deepEqual(await accessibilityViolations(page), []);
   await screenshot(page, 'public-page');

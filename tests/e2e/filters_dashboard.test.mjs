@@ -141,3 +141,34 @@ test('a proposal is made with the keyboard only', async () => {
     assert.equal(withdrawn.status, 200);
   }
 });
+
+test('a step the filter matches keeps its action in the tree, unfolded on that step', async () => {
+  const dg = await apiToken('dg@cpas-a.example');
+  const headers = { authorization: `Bearer ${dg}`, 'content-type': 'application/json' };
+  const found = await (await fetch(`${BASE_URL}/api/v1/actions?q=Pe33`, { headers })).json();
+  const pe33 = found.items.find((a) => a.code === 'Pe33');
+  const added = await fetch(`${BASE_URL}/api/v1/actions/${pe33.id}/sub-actions`, {
+    method: 'POST', headers, body: JSON.stringify({ title: 'Installer une borne au Zéphyr' }),
+  });
+  assert.equal(added.status, 201);
+  const step = (await added.json()).action;
+  try {
+    // The search API names the step's action.
+    const searched = await (await fetch(`${BASE_URL}/api/v1/actions?q=zephyr`, { headers })).json();
+    assert.deepEqual(searched.items.map((a) => [a.code, a.parent?.code]), [[step.code, 'Pe33']]);
+
+    const page = await newPage(browser);
+    await openPlanA(page, 'dg@cpas-a.example');
+    await page.getByLabel('Rechercher').fill('zephyr');
+    await page.waitForFunction(() => document.querySelectorAll('li.action:not([hidden])').length === 1);
+    const action = page.locator('li.action:not([hidden])');
+    assert.equal(await action.getAttribute('id'), 'action-Pe33');
+    const shown = action.locator('li.sub-action:not([hidden])');
+    await shown.first().waitFor();
+    assert.deepEqual(await shown.locator('.code').allInnerTexts(), [step.code]);
+    assert.match(await shown.innerText(), /Installer une borne au Zéphyr/);
+    assert.deepEqual(await accessibilityViolations(page), []);
+  } finally {
+    await fetch(`${BASE_URL}/api/v1/actions/${step.id}`, { method: 'DELETE', headers });
+  }
+});

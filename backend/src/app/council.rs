@@ -214,7 +214,7 @@ pub async fn report(
             }
             _ => start.min(until),
         };
-        let ids: Vec<_> = tree.actions().map(|action| action.id).collect();
+        let ids: Vec<_> = tree.actions_and_steps().map(|action| action.id).collect();
         let measures = structure::measures_details(conn, &ids)?;
         let decisions = council::decisions(conn, tenant, plan, since, until)?;
         Ok(Report {

@@ -42,7 +42,7 @@ pub async fn export_workbook(
 ) -> Result<(PlanTree, HashMap<Uuid, Extras>), ApiError> {
     db.run_as(auth, move |conn, actor| {
         let tree = crate::app::plans::read_tree(conn, reader_tenant(actor)?, plan)?;
-        let ids: Vec<Uuid> = tree.actions().map(|a| a.id).collect();
+        let ids: Vec<Uuid> = tree.actions_and_steps().map(|a| a.id).collect();
         let notes = db::interchange::latest_notes(conn, &ids)?;
         let mut measures = structure::measures_details(conn, &ids)?;
         let extras = ids

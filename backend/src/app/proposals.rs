@@ -499,6 +499,11 @@ fn apply(
             proposal,
         },
     )?;
+    // A step's change names its action, whose progress it moves.
+    let parent_code = action
+        .parent_id
+        .map(|parent| follow_up::code_of(conn, parent))
+        .transpose()?;
     integrations::enqueue(
         conn,
         tenant,
@@ -506,6 +511,8 @@ fn apply(
         wire::ActionUpdatedData {
             action_id: action.id,
             action_code: action.code.clone(),
+            parent_id: action.parent_id,
+            parent_code,
             version,
             changes: differences,
             change_request_id: proposal.map(|(_, id)| id),

@@ -408,6 +408,20 @@ pub async fn create_sub_action(
             };
             let id = structure::insert_sub_action(conn, tenant, plan, &parent, &definition)?;
             structure::place_sub_action(conn, parent.id, id, input.position)?;
+            integrations::enqueue(
+                conn,
+                tenant,
+                wire::WebhookEvent::SubActionCreated,
+                wire::SubActionCreatedData {
+                    sub_action_id: id,
+                    code: definition.code.as_str().to_owned(),
+                    title: definition.title.as_str().to_owned(),
+                    weight: definition.weight,
+                    parent_id: parent.id,
+                    parent_code: parent.code.clone(),
+                    plan_id: plan,
+                },
+            )?;
             Ok::<_, ApiError>(id)
         })?;
         action_detail(conn, tenant, id)

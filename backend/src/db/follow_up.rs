@@ -631,6 +631,14 @@ pub fn wire_request(
     })
 }
 
+/// An action's code.
+pub fn code_of(conn: &mut PgConnection, action: Uuid) -> DbResult<String> {
+    Ok(actions::table
+        .find(action)
+        .select(actions::code)
+        .get_result(conn)?)
+}
+
 /// The history of an action, oldest first.
 pub fn history(conn: &mut PgConnection, action: Uuid) -> DbResult<Vec<wire::HistoryEntry>> {
     type Row = (

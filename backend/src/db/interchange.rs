@@ -11,7 +11,7 @@ use super::stored::Stored;
 use crate::domain::{PlanId, TenantId};
 use crate::interchange::{Draft, DraftAction};
 
-/// Writes the objectives and actions of a validated file into the new, empty plan `plan`,
+/// Writes the objectives, actions and sub-actions of a validated file into the new, empty plan `plan`,
 /// in a handful of statements whatever its size. Organisations named in the file and
 /// unknown to the CPAS are created (kind `other`). Runs in the caller's transaction.
 pub fn insert_contents(
@@ -145,6 +145,53 @@ pub fn insert_contents(
                     actions::planned_start.eq(a.planned_start),
                     actions::planned_end.eq(a.planned_end),
                     actions::position.eq(i32::try_from(*position).unwrap_or(i32::MAX)),
+                    actions::progress_by_hand.eq(a.progress_by_hand),
+                )
+            })
+            .collect();
+        let created: Vec<(String, Uuid)> = diesel::insert_into(actions::table)
+            .values(rows)
+            .returning((actions::code, actions::id))
+            .get_results(conn)?;
+        action_ids.extend(created);
+    }
+
+    // Sub-actions under their action, once every action is written (the database rolls
+    // each action's progress up from them unless it is set by hand).
+    let steps: Vec<(Uuid, Uuid, usize, &DraftAction)> = all
+        .iter()
+        .filter_map(|(objective, _, a)| Some((*objective, *action_ids.get(&a.code)?, *a)))
+        .flat_map(|(objective, parent, a)| {
+            a.sub_actions
+                .iter()
+                .enumerate()
+                .map(move |(i, step)| (objective, parent, i, step))
+        })
+        .collect();
+    for chunk in steps.chunks(1000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(objective, parent, position, a)| {
+                (
+                    (
+                        actions::tenant_id.eq(t),
+                        actions::plan_id.eq(plan.get()),
+                        actions::objective_id.eq(*objective),
+                        actions::parent_id.eq(*parent),
+                        actions::code.eq(&a.code),
+                        actions::kind.eq(a.kind.map(|k| k.as_str())),
+                        actions::title.eq(&a.title),
+                        actions::description.eq(a.description.as_deref()),
+                        actions::reservation.eq(a.reservation.as_deref()),
+                    ),
+                    (
+                        actions::status.eq(Stored(a.status)),
+                        actions::progress.eq(a.progress),
+                        actions::planned_start.eq(a.planned_start),
+                        actions::planned_end.eq(a.planned_end),
+                        actions::position.eq(i32::try_from(*position).unwrap_or(i32::MAX)),
+                        actions::weight.eq(a.weight),
+                    ),
                 )
             })
             .collect();
@@ -157,7 +204,11 @@ pub fn insert_contents(
 
     // The lead entity and the collaborators of each action.
     let mut links = Vec::new();
-    for (_, _, a) in &all {
+    let every = all
+        .iter()
+        .map(|(_, _, a)| *a)
+        .chain(steps.iter().map(|(_, _, _, a)| *a));
+    for a in every {
         let Some(&action) = action_ids.get(&a.code) else {
             continue;
         };

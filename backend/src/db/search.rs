@@ -1,12 +1,12 @@
 //! The actions list: filters, free-text search (accents and case ignored), sorting and
-//! pages.
+//! pages. Sub-actions are listed like actions, each naming its action.
 
 use api_types as wire;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Integer, Text, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text, Uuid as SqlUuid};
 use uuid::Uuid;
 
 use super::DbResult;
@@ -61,12 +61,13 @@ fn pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// Actions and sub-actions alike: each matches on its own fields (a sub-action's code,
+/// title, status, dates), and a sub-action is carried by its own organisations and its
+/// action's (who may propose on it).
 fn filtered(tenant: TenantId, filter: &ActionFilter) -> Boxed<'static> {
-    // Actions, not their sub-actions (the tree and the action page show those).
     let mut query = actions::table
         .filter(actions::tenant_id.eq(tenant.get()))
         .filter(actions::archived_at.is_null())
-        .filter(actions::parent_id.is_null())
         .into_boxed();
     if let Some(plan) = filter.plan_id {
         query = query.filter(actions::plan_id.eq(plan));
@@ -87,10 +88,14 @@ fn filtered(tenant: TenantId, filter: &ActionFilter) -> Boxed<'static> {
         query = query.filter(actions::status.eq_any(statuses));
     }
     if let Some(organisation) = filter.organisation_id {
-        let carried = action_organisations::table
-            .filter(action_organisations::organisation_id.eq(organisation))
-            .select(action_organisations::action_id);
-        query = query.filter(actions::id.eq_any(carried));
+        let carried = || {
+            action_organisations::table
+                .filter(action_organisations::organisation_id.eq(organisation))
+                .select(action_organisations::action_id)
+        };
+        query = query.filter(actions::id.eq_any(carried()).or(
+            actions::parent_id.eq_any(carried().select(action_organisations::action_id.nullable())),
+        ));
     }
     match filter.late {
         Some(true) => query = query.filter(sql::<Bool>(rules::LATE)),
@@ -142,6 +147,9 @@ struct ItemRow {
     objective_code: String,
     late: bool,
     stale: bool,
+    parent_id: Option<Uuid>,
+    parent_code: Option<String>,
+    parent_title: Option<String>,
     /// All the rows that match, whatever the page.
     total: i64,
 }
@@ -149,6 +157,9 @@ struct ItemRow {
 /// The objective's code, read by primary key for the page's rows only (the planner
 /// evaluates it after the sort and the limit).
 const OBJECTIVE_CODE: &str = "(SELECT o.code FROM objectives o WHERE o.id = actions.objective_id)";
+/// A sub-action's action's code and title, the same way.
+const PARENT_CODE: &str = "(SELECT p.code FROM actions p WHERE p.id = actions.parent_id)";
+const PARENT_TITLE: &str = "(SELECT p.title FROM actions p WHERE p.id = actions.parent_id)";
 
 /// One page of the actions of the CPAS that match, with the count of all of them: one
 /// statement, plus one for the page's organisations (two when the page is past the end).
@@ -175,6 +186,12 @@ pub fn list_actions(
             sql::<Integer>(
                 "(SELECT o.position FROM objectives o WHERE o.id = actions.objective_id)",
             ),
+            // A sub-action right after its action.
+            sql::<Integer>(
+                "COALESCE((SELECT p.position FROM actions p WHERE p.id = actions.parent_id), \
+                 actions.position)",
+            ),
+            sql::<Bool>("actions.parent_id IS NOT NULL"),
             actions::position,
         )),
         (Sort::Code, false) => query.order(actions::code.asc()),
@@ -209,6 +226,9 @@ pub fn list_actions(
             sql::<Text>(OBJECTIVE_CODE),
             sql::<Bool>(rules::LATE),
             sql::<Bool>(rules::STALE),
+            actions::parent_id,
+            sql::<Nullable<Text>>(PARENT_CODE),
+            sql::<Nullable<Text>>(PARENT_TITLE),
             // Counted over the filtered rows before the limit: no second pass.
             sql::<BigInt>("count(*) OVER ()"),
         ))
@@ -255,6 +275,12 @@ pub fn list_actions(
                 objective_id: row.objective_id,
                 lead,
                 collaborators,
+                parent: match (row.parent_id, row.parent_code, row.parent_title) {
+                    (Some(id), Some(code), Some(title)) => {
+                        Some(wire::ActionLink { id, code, title })
+                    }
+                    _ => None,
+                },
             })
         })
         .collect::<DbResult<Vec<_>>>()?;

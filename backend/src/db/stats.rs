@@ -12,16 +12,32 @@ use super::stored::Stored;
 use super::{DbError, DbResult, stored};
 use crate::domain::{PlanId, TenantId};
 
-/// The live actions of the plan (not their sub-actions), with their strategic objective
-/// and the late flag.
-const ACTIONS: &str = "
+/// The live actions of the plan (not their sub-actions), with their strategic objective,
+/// the late flag, and how many live sub-actions each has and how many of those are done
+/// (the `termine` status bound at its place among the statuses, see [`aggregates`]). The
+/// one rule of the dashboard: every count and mean is of actions (a sub-action counts
+/// through its action's progress); the sub-actions are only counted beside them.
+fn actions() -> String {
+    let done = 3 + wire::ActionStatus::ALL
+        .iter()
+        .position(|s| *s == wire::ActionStatus::Termine)
+        .unwrap_or_default();
+    format!(
+        "
     WITH a AS (
         SELECT a.id, a.objective_id, oo.parent_id AS strategic_id, a.status, a.health,
-               a.progress, pst_action_is_late(a.planned_end, a.status) AS late
+               a.progress, pst_action_is_late(a.planned_end, a.status) AS late,
+               s.steps, s.steps_done
         FROM actions a JOIN objectives oo ON oo.id = a.objective_id
+        CROSS JOIN LATERAL (
+            SELECT count(*) AS steps, count(*) FILTER (WHERE s.status = ${done}) AS steps_done
+            FROM actions s WHERE s.parent_id = a.id AND s.archived_at IS NULL
+        ) s
         WHERE a.plan_id = $1 AND a.tenant_id = $2 AND a.archived_at IS NULL
           AND a.parent_id IS NULL
-    )";
+    )"
+    )
+}
 
 /// The aggregate columns, over the rows of `a` in the group: one count per status, then
 /// one per health, each value bound as `$3`… in [`wire::ActionStatus::ALL`] then
@@ -31,7 +47,9 @@ fn aggregates() -> String {
     count(a.id) AS actions,
     coalesce(sum(a.progress), 0)::int8 AS progress_sum,
     count(a.id) FILTER (WHERE a.late) AS late,
-    count(a.id) FILTER (WHERE a.health IS NULL) AS unassessed"
+    count(a.id) FILTER (WHERE a.health IS NULL) AS unassessed,
+    coalesce(sum(a.steps), 0)::int8 AS sub_actions,
+    coalesce(sum(a.steps_done), 0)::int8 AS sub_actions_done"
         .to_owned();
     let statuses = wire::ActionStatus::ALL
         .iter()
@@ -51,7 +69,7 @@ fn aggregates() -> String {
 /// The parameter after the statuses and healths of [`aggregates`].
 const NEXT_PARAMETER: usize = 3 + wire::ActionStatus::ALL.len() + wire::ActionHealth::ALL.len();
 
-/// `sql` over [`ACTIONS`] and [`aggregates`], with their parameters bound.
+/// `sql` over [`actions`] and [`aggregates`], with their parameters bound.
 fn rollup_query(
     sql: String,
     plan: PlanId,
@@ -80,6 +98,10 @@ struct RollupRow {
     progress_sum: i64,
     #[diesel(sql_type = BigInt)]
     late: i64,
+    #[diesel(sql_type = BigInt)]
+    sub_actions: i64,
+    #[diesel(sql_type = BigInt)]
+    sub_actions_done: i64,
     #[diesel(sql_type = BigInt)]
     non_commence: i64,
     #[diesel(sql_type = BigInt)]
@@ -110,6 +132,8 @@ impl RollupRow {
             actions: self.actions,
             mean_progress: wire::mean_progress(self.progress_sum, self.actions),
             late: self.late,
+            sub_actions: self.sub_actions,
+            sub_actions_done: self.sub_actions_done,
             by_status: wire::StatusCounts {
                 non_commence: self.non_commence,
                 en_cours: self.en_cours,
@@ -185,9 +209,10 @@ pub fn plan_stats(
     }
     // An action counts for its operational objective and for that one's strategic one.
     let aggregates = aggregates();
+    let actions = actions();
     let by_objective: HashMap<Option<Uuid>, wire::Rollup> = rollup_query(
         format!(
-            "{ACTIONS}
+            "{actions}
              SELECT k.key, {aggregates}
              FROM a CROSS JOIN LATERAL (VALUES (a.objective_id), (a.strategic_id)) AS k(key)
              GROUP BY k.key"
@@ -200,7 +225,7 @@ pub fn plan_stats(
     .map(|row| (row.key, row.rollup()))
     .collect();
     let total = rollup_query(
-        format!("{ACTIONS} SELECT NULL::uuid AS key, {aggregates} FROM a"),
+        format!("{actions} SELECT NULL::uuid AS key, {aggregates} FROM a"),
         plan,
         tenant,
     )
@@ -216,7 +241,7 @@ pub fn plan_stats(
         }
         rollup_query(
             format!(
-                "{ACTIONS}
+                "{actions}
                  SELECT o.id, o.name, o.kind, o.id AS key,
                         count(a.id) FILTER (WHERE ao.role = ${NEXT_PARAMETER}) AS leads, {aggregates}
                  FROM a JOIN action_organisations ao ON ao.action_id = a.id

@@ -45,10 +45,9 @@ fn mean(progress: impl Iterator<Item = i16>) -> f64 {
     wire::mean_progress(sum, count)
 }
 
-/// The public view of a tree: statuses and progress, organisations; nothing about people,
-/// notes or proposals.
-pub fn public_view(tree: &wire::PlanTree) -> wire::PublicPlan {
-    let action = |a: &wire::Action| wire::PublicAction {
+/// An action, with its sub-actions, as the public sees it.
+fn public_action(a: &wire::Action) -> wire::PublicAction {
+    wire::PublicAction {
         code: a.code.clone(),
         kind: a.kind,
         title: a.title.clone(),
@@ -59,7 +58,14 @@ pub fn public_view(tree: &wire::PlanTree) -> wire::PublicPlan {
         late: a.late,
         lead: a.lead.as_ref().map(|o| o.name.clone()),
         collaborators: a.collaborators.iter().map(|o| o.name.clone()).collect(),
-    };
+        sub_actions: a.sub_actions.iter().map(public_action).collect(),
+    }
+}
+
+/// The public view of a tree: statuses and progress, organisations, each action's
+/// sub-actions under it; nothing about people, notes, proposals or tasks. Progress means
+/// are of the actions (a sub-action counts through its action).
+pub fn public_view(tree: &wire::PlanTree) -> wire::PublicPlan {
     let all = || tree.actions();
     wire::PublicPlan {
         id: tree.id,
@@ -92,13 +98,30 @@ pub fn public_view(tree: &wire::PlanTree) -> wire::PublicPlan {
                         volet: oo.volet,
                         progress: mean(oo.actions.iter().map(|a| a.progress)),
                         objectives: Vec::new(),
-                        actions: oo.actions.iter().map(action).collect(),
+                        actions: oo.actions.iter().map(public_action).collect(),
                     })
                     .collect(),
                 actions: Vec::new(),
             })
             .collect(),
     }
+}
+
+/// An action or sub-action of a state by code: its operational objective's code and
+/// title, itself, and the code of the action a sub-action is a step of.
+type Indexed = (String, (String, String, wire::Action, Option<String>));
+/// The same, borrowed.
+type Placed<'a> = (&'a str, &'a str, &'a wire::Action, Option<&'a str>);
+
+fn placed(list: &[Indexed]) -> HashMap<&str, Placed<'_>> {
+    list.iter()
+        .map(|(code, (oo, title, a, parent))| {
+            (
+                code.as_str(),
+                (oo.as_str(), title.as_str(), a, parent.as_deref()),
+            )
+        })
+        .collect()
 }
 
 /// What changed from one state of a plan to another.
@@ -108,32 +131,35 @@ pub fn compare(
     to_name: &str,
     to: &wire::PlanTree,
 ) -> wire::PlanComparison {
-    /// Each action by code, with its operational objective's code and title.
-    type Placed<'a> = (&'a str, &'a str, &'a wire::Action);
-    let index = |tree: &'_ wire::PlanTree| -> Vec<(String, (String, String, wire::Action))> {
+    let index = |tree: &'_ wire::PlanTree| -> Vec<Indexed> {
         tree.objectives
             .iter()
             .flat_map(|os| &os.operational_objectives)
             .flat_map(|oo| {
-                oo.actions.iter().map(move |a| {
-                    (
+                oo.actions.iter().flat_map(move |a| {
+                    let steps = a.sub_actions.iter().map(move |step| {
+                        (
+                            step.code.clone(),
+                            (
+                                oo.code.clone(),
+                                oo.title.clone(),
+                                step.clone(),
+                                Some(a.code.clone()),
+                            ),
+                        )
+                    });
+                    std::iter::once((
                         a.code.clone(),
-                        (oo.code.clone(), oo.title.clone(), a.clone()),
-                    )
+                        (oo.code.clone(), oo.title.clone(), a.clone(), None),
+                    ))
+                    .chain(steps)
                 })
             })
             .collect()
     };
     let (before_list, after_list) = (index(from), index(to));
-    let before: HashMap<&str, Placed<'_>> = before_list
-        .iter()
-        .map(|(code, (oo, title, a))| (code.as_str(), (oo.as_str(), title.as_str(), a)))
-        .collect();
-    let after: HashMap<&str, Placed<'_>> = after_list
-        .iter()
-        .map(|(code, (oo, title, a))| (code.as_str(), (oo.as_str(), title.as_str(), a)))
-        .collect();
-    let entry = |(objective, objective_title, a): Placed<'_>,
+    let (before, after) = (placed(&before_list), placed(&after_list));
+    let entry = |(objective, objective_title, a, parent): Placed<'_>,
                  changes: Vec<wire::FieldChange>,
                  before: Option<i16>,
                  after: Option<i16>| wire::ComparedAction {
@@ -141,10 +167,20 @@ pub fn compare(
         title: a.title.clone(),
         objective_code: objective.to_owned(),
         objective_title: objective_title.to_owned(),
+        parent_code: parent.map(str::to_owned),
         fields: changes.iter().map(|c| c.field.clone()).collect(),
         changes,
         progress_before: before,
         progress_after: after,
+    };
+    // The means are of the actions: a sub-action counts through its action.
+    let mean_of = |states: &HashMap<&str, Placed<'_>>| {
+        mean(
+            states
+                .values()
+                .filter(|(_, _, _, parent)| parent.is_none())
+                .map(|(_, _, a, _)| a.progress),
+        )
     };
     let mut comparison = wire::PlanComparison {
         from: from_name.to_owned(),
@@ -152,8 +188,8 @@ pub fn compare(
         added: Vec::new(),
         removed: Vec::new(),
         changed: Vec::new(),
-        progress_before: mean(before.values().map(|(_, _, a)| a.progress)),
-        progress_after: mean(after.values().map(|(_, _, a)| a.progress)),
+        progress_before: mean_of(&before),
+        progress_after: mean_of(&after),
     };
     for (code, _) in &after_list {
         let now = after[code.as_str()];
@@ -185,12 +221,12 @@ pub fn compare(
     comparison
 }
 
-/// The fields of an action that differ between two states, with both values, in a fixed
-/// order: `title`, `kind`, `objective`, `lead`, `collaborators`, `reservation`, `status`,
-/// `progress`.
+/// The fields of an action or a sub-action that differ between two states, with both
+/// values, in a fixed order: `title`, `kind`, `objective`, `parent` (a sub-action's action,
+/// by code), `lead`, `collaborators`, `reservation`, `status`, `progress`, `weight`.
 fn action_changes(
-    (old_objective, _, then): (&str, &str, &wire::Action),
-    (objective, _, now): (&str, &str, &wire::Action),
+    (old_objective, _, then, old_parent): (&str, &str, &wire::Action, Option<&str>),
+    (objective, _, now, parent): (&str, &str, &wire::Action, Option<&str>),
 ) -> Vec<wire::FieldChange> {
     let lead = |a: &wire::Action| json!(a.lead.as_ref().map(|o| &o.name));
     let collaborators =
@@ -199,6 +235,7 @@ fn action_changes(
         ("title", json!(then.title), json!(now.title)),
         ("kind", json!(then.kind), json!(now.kind)),
         ("objective", json!(old_objective), json!(objective)),
+        ("parent", json!(old_parent), json!(parent)),
         ("lead", lead(then), lead(now)),
         ("collaborators", collaborators(then), collaborators(now)),
         (
@@ -208,6 +245,7 @@ fn action_changes(
         ),
         ("status", json!(then.status), json!(now.status)),
         ("progress", json!(then.progress), json!(now.progress)),
+        ("weight", json!(then.weight), json!(now.weight)),
     ]
     .into_iter()
     .filter(|(_, before, after)| before != after)

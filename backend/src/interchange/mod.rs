@@ -1,17 +1,19 @@
-//! The plan interchange format: one row per objective or action, in plan order, with the
-//! columns `niveau;code;parent;intitule;type;volet;porteur;collaborations;reserve;statut;
-//! avancement;debut;echeance` (and an optional `description`). Read from CSV (UTF-8, BOM
-//! accepted, `;` or `,` detected) or from the first sheet of an `.xlsx`; written as CSV and
-//! as a formatted workbook (`xlsx`).
+//! The plan interchange format: one row per objective, action or sub-action, in plan
+//! order (a sub-action right after its action), with the columns of [`columns::COLUMNS`]
+//! (`niveau;code;parent;intitule;type;volet;porteur;collaborations;reserve;statut;
+//! avancement;debut;echeance`, and the optional `description;poids;avancement_manuel`).
+//! Read from CSV (UTF-8, BOM accepted, `;` or `,` detected) or from the first sheet of an
+//! `.xlsx`; written as CSV and as a formatted workbook (`xlsx`).
 //!
 //! Those are the French names; a file is written in the language asked
-//! ([`crate::texts::DocumentTexts::columns`]: `level;code;parent;title;…` in English),
-//! and read in any of them: its columns, statuses, kinds and volets may be named in
-//! French, Dutch or English.
+//! ([`columns::Column::header`]: `level;code;parent;title;…` in English), and read in any
+//! of them: its columns, statuses, kinds and volets may be named in French, Dutch or
+//! English.
 //!
 //! Reading validates everything and reports every problem at once, by row and column, in
 //! French: a file is imported whole or not at all.
 
+pub mod columns;
 pub mod limits;
 pub mod xlsx;
 
@@ -21,45 +23,12 @@ use api_types::{ActionKind, ActionStatus, Language, PlanTree, ProblemCode, Volet
 use chrono::NaiveDate;
 
 use crate::texts::DocumentTexts;
-
-/// The columns, in the order we write them.
-pub const COLUMNS: [&str; 14] = [
-    "niveau",
-    "code",
-    "parent",
-    "intitule",
-    "type",
-    "volet",
-    "porteur",
-    "collaborations",
-    "reserve",
-    "statut",
-    "avancement",
-    "debut",
-    "echeance",
-    "description",
-];
-/// Columns a file must have (`description` may be left out).
-const REQUIRED: usize = 13;
-/// The columns a file must have, in the order we write them.
-pub const REQUIRED_COLUMNS: &[&str] = COLUMNS.split_at(REQUIRED).0;
+pub use columns::{Level, Line};
 
 /// A column's name as a file's header is compared: lower case, without accents, spaces
 /// as `_` (so "Intitulé" is `intitule`, as the CSV writes it).
 pub fn column_name(header: &str) -> String {
     fold(header.trim()).replace(' ', "_")
-}
-
-/// The column (its French name in [`COLUMNS`]) that a header names in any language.
-fn column_of(header: &str) -> Option<&'static str> {
-    let name = column_name(header);
-    Language::ALL.iter().find_map(|language| {
-        DocumentTexts::of(*language)
-            .columns
-            .iter()
-            .position(|column| column_name(column) == name)
-            .map(|index| COLUMNS[index])
-    })
 }
 
 /// Whether `text` (folded, `_` and `-` as spaces) names `label` in a file: the whole label,
@@ -201,6 +170,7 @@ pub struct DraftObjective {
     pub actions: Vec<DraftAction>,
 }
 
+/// An action or a sub-action as a file describes it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DraftAction {
     pub code: String,
@@ -214,24 +184,54 @@ pub struct DraftAction {
     pub progress: i16,
     pub planned_start: Option<NaiveDate>,
     pub planned_end: Option<NaiveDate>,
+    /// A sub-action's share in its action's progress (1–100).
+    pub weight: i16,
+    /// An action whose progress the DG sets by hand rather than from its sub-actions.
+    pub progress_by_hand: bool,
+    /// The steps of an action, in file order (none under a sub-action).
+    pub sub_actions: Vec<DraftAction>,
+}
+
+impl DraftAction {
+    /// An action with nothing but its code and title, before its cells are read.
+    fn new(code: &str, title: &str) -> Self {
+        Self {
+            code: code.to_owned(),
+            kind: None,
+            title: title.to_owned(),
+            description: None,
+            reservation: None,
+            lead: None,
+            collaborators: Vec::new(),
+            status: ActionStatus::NonCommence,
+            progress: 0,
+            planned_start: None,
+            planned_end: None,
+            weight: 1,
+            progress_by_hand: false,
+            sub_actions: Vec::new(),
+        }
+    }
 }
 
 impl Draft {
-    pub fn action_count(&self) -> usize {
+    /// The actions (not their sub-actions).
+    pub fn actions(&self) -> impl Iterator<Item = &DraftAction> {
         self.strategic
             .iter()
             .flat_map(|s| &s.operational)
-            .map(|o| o.actions.len())
-            .sum()
+            .flat_map(|o| &o.actions)
+    }
+
+    pub fn action_count(&self) -> usize {
+        self.actions().count()
     }
 
     /// Every organisation named, in first-mention order.
     pub fn organisations(&self) -> Vec<String> {
         let mut seen = HashSet::new();
-        self.strategic
-            .iter()
-            .flat_map(|s| &s.operational)
-            .flat_map(|o| &o.actions)
+        self.actions()
+            .flat_map(|a| std::iter::once(a).chain(&a.sub_actions))
             .flat_map(|a| a.lead.iter().chain(&a.collaborators))
             .filter(|name| seen.insert(name.to_lowercase()))
             .cloned()
@@ -317,21 +317,21 @@ pub fn file_too_large() -> String {
 
 /// The plan a table describes, or every problem found in it.
 pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
-    // Keyed by the French names, whatever the language of the file's header.
+    // Keyed by the columns' keys (their French names), whatever the language of the
+    // file's header.
     let positions: HashMap<String, usize> = table
         .header
         .iter()
         .enumerate()
         .map(|(i, name)| {
             (
-                column_of(name).map_or_else(|| column_name(name), str::to_owned),
+                columns::of_header(name).map_or_else(|| column_name(name), |c| c.key.to_owned()),
                 i,
             )
         })
         .collect();
-    let missing: Vec<RowError> = REQUIRED_COLUMNS
-        .iter()
-        .filter(|c| !positions.contains_key(**c))
+    let missing: Vec<RowError> = columns::required()
+        .filter(|c| !positions.contains_key(*c))
         .map(|c| {
             error(
                 1,
@@ -347,17 +347,13 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
     let mut errors = Vec::new();
     let mut draft = Draft::default();
     // Where each code was seen, and what it is: to find parents and duplicates.
-    let mut codes: HashMap<String, (usize, &'static str)> = HashMap::new();
+    let mut codes: HashMap<String, (usize, Level)> = HashMap::new();
     // First pass: every code and its level, so a parent may come later in the file.
     for (index, row) in table.rows.iter().enumerate() {
-        let cell = |column: &str| cell_of(row, &positions, column);
-        let level = match cell("niveau").to_lowercase().as_str() {
-            "os" => "OS",
-            "oo" => "OO",
-            "action" => "action",
-            _ => continue,
+        let Some(level) = Level::parse(cell_of(row, &positions, "niveau")) else {
+            continue;
         };
-        let code = cell("code");
+        let code = cell_of(row, &positions, "code");
         if !code.is_empty() {
             codes.entry(code.to_owned()).or_insert((index + 2, level));
         }
@@ -366,8 +362,9 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
     // Where operational objectives sit: (strategic index, operational index).
     let mut places: HashMap<String, (usize, usize)> = HashMap::new();
     let mut strategic_index: HashMap<String, usize> = HashMap::new();
-    let mut pending_oo: Vec<(usize, String, DraftObjective)> = Vec::new();
-    let mut pending_actions: Vec<(usize, String, DraftAction)> = Vec::new();
+    let mut pending_oo: Vec<(String, DraftObjective)> = Vec::new();
+    let mut pending_actions: Vec<(String, DraftAction)> = Vec::new();
+    let mut pending_steps: Vec<(String, DraftAction)> = Vec::new();
 
     for (index, row) in table.rows.iter().enumerate() {
         let line = index + 2;
@@ -375,23 +372,22 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let level = match cell("niveau").to_lowercase().as_str() {
-            "os" => "OS",
-            "oo" => "OO",
-            "action" => "action",
-            other => {
-                errors.push(error(
-                    line,
-                    "niveau",
-                    ProblemCode::InvalidLevel,
-                    format!("« {other} » : attendu OS, OO ou action."),
-                ));
-                continue;
-            }
+        let Some(level) = Level::parse(cell("niveau")) else {
+            errors.push(error(
+                line,
+                "niveau",
+                ProblemCode::InvalidLevel,
+                format!(
+                    "« {} » : attendu OS, OO, action ou sous-action.",
+                    cell("niveau")
+                ),
+            ));
+            continue;
         };
+        let is_action = matches!(level, Level::Action | Level::SubAction);
         let code = cell("code");
         match crate::domain::Code::parse(code, "code") {
-            Err(_) => errors.push(error(line, "code", ProblemCode::InvalidCode, format!("« {code} » : un code de lettres et chiffres (ex. OSe1, Pe17), 32 caractères au plus."))),
+            Err(_) => errors.push(error(line, "code", ProblemCode::InvalidCode, format!("« {code} » : un code de lettres et chiffres (ex. OSe1, Pe17, Pe17.1), 32 caractères au plus."))),
             Ok(_) => {
                 if let Some(first) = seen.insert(code.to_owned(), line) {
                     errors.push(error(line, "code", ProblemCode::DuplicateCode, format!("Le code « {code} » est déjà utilisé ligne {first}.")));
@@ -417,7 +413,7 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
         let volet = match fold(cell("volet").trim()).as_str() {
             "externe" | "e" => Some(Volet::Externe),
             "interne" | "i" => Some(Volet::Interne),
-            "" if level == "action" => None,
+            "" if is_action => None,
             other => named(other, |t| t.volet, Volet::ALL).or_else(|| {
                 errors.push(error(
                     line,
@@ -429,12 +425,7 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
             }),
         };
         let parent = cell("parent");
-        let expected_parent = match level {
-            "OS" => None,
-            "OO" => Some("OS"),
-            _ => Some("OO"),
-        };
-        match (expected_parent, parent.is_empty()) {
+        match (level.parent(), parent.is_empty()) {
             (None, false) => errors.push(error(
                 line,
                 "parent",
@@ -445,7 +436,7 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
                 line,
                 "parent",
                 ProblemCode::Required,
-                format!("Le parent (un {wanted}) est obligatoire."),
+                format!("Le parent ({}) est obligatoire.", wanted.named()),
             )),
             (Some(wanted), false) => match codes.get(parent) {
                 None => errors.push(error(
@@ -458,7 +449,15 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
                     line,
                     "parent",
                     ProblemCode::WrongParent,
-                    format!("Le parent « {parent} » doit être un {wanted}."),
+                    format!(
+                        "Le parent « {parent} » doit être {}{}.",
+                        wanted.named(),
+                        if *kind == Level::SubAction {
+                            " : une sous-action n’a pas de sous-actions"
+                        } else {
+                            ""
+                        }
+                    ),
                 )),
                 Some(_) => {}
             },
@@ -466,34 +465,51 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
         }
         let volet_or_default = volet.unwrap_or(Volet::Externe);
         match level {
-            "OS" => {
+            Level::Strategic => {
                 strategic_index.insert(code.to_owned(), draft.strategic.len());
                 draft
                     .strategic
                     .push(objective(code, title, volet_or_default));
             }
-            "OO" => pending_oo.push((
-                line,
-                parent.to_owned(),
-                objective(code, title, volet_or_default),
-            )),
-            _ => {
-                if let Some(action) = parse_action(line, row, &positions, code, title, &mut errors)
+            Level::Operational => {
+                pending_oo.push((parent.to_owned(), objective(code, title, volet_or_default)))
+            }
+            Level::Action | Level::SubAction => {
+                if let Some(mut action) =
+                    parse_action(line, row, &positions, code, title, &mut errors)
                 {
-                    pending_actions.push((line, parent.to_owned(), action));
+                    let pending = if level == Level::Action {
+                        &mut pending_actions
+                    } else {
+                        // What only an action has.
+                        action.progress_by_hand = false;
+                        &mut pending_steps
+                    };
+                    pending.push((parent.to_owned(), action));
                 }
             }
         }
     }
-    for (_, parent, oo) in pending_oo {
+    for (parent, oo) in pending_oo {
         if let Some(&s) = strategic_index.get(&parent) {
             places.insert(oo.code.clone(), (s, draft.strategic[s].operational.len()));
             draft.strategic[s].operational.push(oo);
         }
     }
-    for (_, parent, action) in pending_actions {
+    // Where actions sit: (strategic, operational, action) indices.
+    let mut action_places: HashMap<String, (usize, usize, usize)> = HashMap::new();
+    for (parent, action) in pending_actions {
         if let Some(&(s, o)) = places.get(&parent) {
-            draft.strategic[s].operational[o].actions.push(action);
+            let actions = &mut draft.strategic[s].operational[o].actions;
+            action_places.insert(action.code.clone(), (s, o, actions.len()));
+            actions.push(action);
+        }
+    }
+    for (parent, step) in pending_steps {
+        if let Some(&(s, o, a)) = action_places.get(&parent) {
+            draft.strategic[s].operational[o].actions[a]
+                .sub_actions
+                .push(step);
         }
     }
     if errors.is_empty() {
@@ -522,6 +538,7 @@ fn cell_of<'a>(row: &'a [String], positions: &HashMap<String, usize>, column: &s
         .map_or("", |s| s.trim())
 }
 
+/// An action's or a sub-action's row, read column by column ([`columns::COLUMNS`]).
 fn parse_action(
     line: usize,
     row: &[String],
@@ -530,74 +547,17 @@ fn parse_action(
     title: &str,
     errors: &mut Vec<RowError>,
 ) -> Option<DraftAction> {
-    let cell = |column: &str| cell_of(row, positions, column);
     let before = errors.len();
-    let kind = match fold(cell("type").trim()).as_str() {
-        "" => None,
-        "mission" | "m" => Some(ActionKind::Mission),
-        "projet" | "p" => Some(ActionKind::Projet),
-        other => named(other, |t| t.kind, ActionKind::ALL).or_else(|| {
-            errors.push(error(
-                line,
-                "type",
-                ProblemCode::InvalidType,
-                format!("« {other} » : attendu mission ou projet."),
-            ));
-            None
-        }),
-    };
-    let status = parse_status(cell("statut")).unwrap_or_else(|| {
-        errors.push(error(line, "statut", ProblemCode::InvalidStatus, format!(
-            "« {} » : attendu non commencé, en cours, en attente, problème, terminé ou annulé/abandonné.",
-            cell("statut")
-        )));
-        ActionStatus::NonCommence
-    });
-    let progress_text = cell("avancement").trim_end_matches('%').trim();
-    let progress = if progress_text.is_empty() {
-        0
-    } else {
-        match progress_text.replace(',', ".").parse::<f64>() {
-            Ok(value) if (0.0..=100.0).contains(&value) => {
-                #[expect(clippy::cast_possible_truncation, reason = "between 0 and 100")]
-                let rounded = value.round() as i16;
-                rounded
-            }
-            _ => {
-                errors.push(error(
-                    line,
-                    "avancement",
-                    ProblemCode::InvalidProgress,
-                    format!(
-                        "« {} » : un pourcentage entre 0 et 100.",
-                        cell("avancement")
-                    ),
-                ));
-                0
-            }
+    let mut action = DraftAction::new(code, title);
+    for column in columns::COLUMNS {
+        let Some(read) = column.read else {
+            continue;
+        };
+        if let Err((code, message)) = read(cell_of(row, positions, column.key), &mut action) {
+            errors.push(error(line, column.key, code, message));
         }
-    };
-    let mut date = |column: &str| {
-        let text = cell(column);
-        if text.is_empty() {
-            return None;
-        }
-        let parsed = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-            .ok();
-        if parsed.is_none() {
-            errors.push(error(
-                line,
-                column,
-                ProblemCode::InvalidDate,
-                format!("« {text} » : une date jj/mm/aaaa ou aaaa-mm-jj."),
-            ));
-        }
-        parsed
-    };
-    let planned_start = date("debut");
-    let planned_end = date("echeance");
-    if let (Some(start), Some(end)) = (planned_start, planned_end)
+    }
+    if let (Some(start), Some(end)) = (action.planned_start, action.planned_end)
         && end < start
     {
         errors.push(error(
@@ -607,37 +567,7 @@ fn parse_action(
             "L’échéance précède le début.",
         ));
     }
-    let optional = |column: &str| Some(cell(column).to_owned()).filter(|t| !t.is_empty());
-    let lead = optional("porteur");
-    let collaborators: Vec<String> = cell("collaborations")
-        .split('|')
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(str::to_owned)
-        .collect();
-    for name in lead.iter().chain(&collaborators) {
-        if name.chars().count() > 200 {
-            errors.push(error(
-                line,
-                "porteur",
-                ProblemCode::TooLong,
-                "Un nom d’organisation fait au plus 200 caractères.",
-            ));
-        }
-    }
-    (errors.len() == before).then(|| DraftAction {
-        code: code.to_owned(),
-        kind,
-        title: title.to_owned(),
-        description: optional("description"),
-        reservation: optional("reserve"),
-        lead,
-        collaborators,
-        status,
-        progress,
-        planned_start,
-        planned_end,
-    })
+    (errors.len() == before).then_some(action)
 }
 
 /// A status as written in the file: the eComptes value or its label in any language.
@@ -667,62 +597,65 @@ fn named<T: Copy>(
     })
 }
 
-/// The rows of a plan in the interchange columns, in plan order; statuses, kinds and
-/// volets named in the texts' language.
-pub fn rows(tree: &PlanTree, t: &DocumentTexts) -> Vec<[String; 14]> {
-    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let mut rows = Vec::new();
+/// The rows of a plan, in plan order: each objective, each action under its operational
+/// objective, and each sub-action right after its action.
+pub fn lines(tree: &PlanTree) -> Vec<Line<'_>> {
+    let mut lines = Vec::new();
     for os in &tree.objectives {
-        rows.push(objective_row(
-            "OS",
-            &os.code,
-            "",
-            &os.title,
-            (t.volet)(os.volet),
-        ));
+        lines.push(Line {
+            level: Level::Strategic,
+            code: &os.code,
+            parent: "",
+            title: &os.title,
+            volet: os.volet,
+            action: None,
+        });
         for oo in &os.operational_objectives {
-            rows.push(objective_row(
-                "OO",
-                &oo.code,
-                &os.code,
-                &oo.title,
-                (t.volet)(oo.volet),
-            ));
+            lines.push(Line {
+                level: Level::Operational,
+                code: &oo.code,
+                parent: &os.code,
+                title: &oo.title,
+                volet: oo.volet,
+                action: None,
+            });
             for a in &oo.actions {
-                rows.push([
-                    "action".to_owned(),
-                    a.code.clone(),
-                    oo.code.clone(),
-                    a.title.clone(),
-                    a.kind.map(|k| (t.kind)(k).to_owned()).unwrap_or_default(),
-                    (t.volet)(oo.volet).to_owned(),
-                    a.lead.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
-                    a.collaborators
-                        .iter()
-                        .map(|o| o.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join("|"),
-                    a.reservation.clone().unwrap_or_default(),
-                    (t.status)(a.status).to_owned(),
-                    a.progress.to_string(),
-                    date(a.planned_start),
-                    date(a.planned_end),
-                    a.description.clone().unwrap_or_default(),
-                ]);
+                lines.push(Line {
+                    level: Level::Action,
+                    code: &a.code,
+                    parent: &oo.code,
+                    title: &a.title,
+                    volet: oo.volet,
+                    action: Some(a),
+                });
+                for step in &a.sub_actions {
+                    lines.push(Line {
+                        level: Level::SubAction,
+                        code: &step.code,
+                        parent: &a.code,
+                        title: &step.title,
+                        volet: oo.volet,
+                        action: Some(step),
+                    });
+                }
             }
         }
     }
-    rows
+    lines
 }
 
-fn objective_row(level: &str, code: &str, parent: &str, title: &str, volet: &str) -> [String; 14] {
-    let mut row: [String; 14] = Default::default();
-    row[0] = level.to_owned();
-    row[1] = code.to_owned();
-    row[2] = parent.to_owned();
-    row[3] = title.to_owned();
-    row[5] = volet.to_owned();
-    row
+/// The rows of a plan as the CSV writes them; statuses, kinds and volets named in the
+/// texts' language.
+pub fn rows(tree: &PlanTree, t: &DocumentTexts) -> Vec<Vec<String>> {
+    lines(tree)
+        .iter()
+        .map(|line| {
+            columns::COLUMNS
+                .iter()
+                .map(|column| (column.write)(line, t).text(t))
+                .collect()
+        })
+        .collect()
 }
 
 /// First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV
@@ -765,7 +698,11 @@ pub fn to_csv(tree: &PlanTree, language: Language) -> Result<Vec<u8>, csv::Error
         .delimiter(b';')
         .terminator(csv::Terminator::CRLF)
         .from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(t.columns.map(column_name))?;
+    writer.write_record(
+        columns::COLUMNS
+            .iter()
+            .map(|column| column_name(column.header(language))),
+    )?;
     for row in rows(tree, t) {
         writer.write_record(row.iter().map(|cell| neutralise_formula(cell).into_owned()))?;
     }
@@ -827,6 +764,10 @@ mod tests {
         let draft = parse(&table).expect("valid");
         assert_eq!(draft.strategic.len(), 2);
         assert_eq!(draft.action_count(), 3);
+        let steps = &draft.strategic[0].operational[0].actions[1].sub_actions;
+        let codes: Vec<(&str, i16)> = steps.iter().map(|s| (s.code.as_str(), s.weight)).collect();
+        assert_eq!(codes, [("Pe2.1", 1), ("Pe2.2", 2)]);
+        assert_eq!(steps[1].collaborators, ["DéFITS"]);
         let pe2 = &draft.strategic[0].operational[0].actions[1];
         assert_eq!(pe2.collaborators, ["Commune (PCS)", "DéFITS"]);
         assert!(
@@ -889,17 +830,20 @@ mod tests {
     }
 
     #[test]
-    fn the_french_headers_are_the_interchange_columns() {
-        assert_eq!(crate::texts::FR.columns.map(column_name), COLUMNS);
+    fn the_french_headers_are_the_columns_keys() {
+        for column in columns::COLUMNS {
+            assert_eq!(column_name(column.fr), column.key);
+        }
     }
 
     #[test]
     fn no_header_names_two_columns_in_two_languages() {
         for language in Language::ALL {
-            for (index, header) in DocumentTexts::of(*language).columns.iter().enumerate() {
+            for column in columns::COLUMNS {
+                let header = column.header(*language);
                 assert_eq!(
-                    column_of(header),
-                    Some(COLUMNS[index]),
+                    columns::of_header(header).map(|c| c.key),
+                    Some(column.key),
                     "{language} {header}"
                 );
             }
@@ -970,6 +914,52 @@ mod tests {
             assert_eq!(parse_status(text), Some(status), "{text:?}");
         }
         assert_eq!(parse_status("fini"), None);
+    }
+
+    #[test]
+    fn sub_actions_sit_under_their_action_even_before_it_and_never_under_a_step() {
+        let header = format!("{HEADER};poids;avancement_manuel");
+        let csv = format!(
+            "{header}\nsous-action;Pe1.1;Pe1;Recenser;;;;;;terminé;100;;;3;\nOS;OSe1;;Aider;;externe;;;;;;;;;\n\
+             OO;OOe1;OSe1;Accueillir;;externe;;;;;;;;;\naction;Pe1;OOe1;Permanence;projet;;;;;;;;;;oui\n\
+             Sub-action;Pe1.2;Pe1;Former;;;;;;;;;;;\n"
+        );
+        let draft = parse(&table(&csv)).expect("valid");
+        let action = &draft.strategic[0].operational[0].actions[0];
+        assert!(action.progress_by_hand);
+        let steps: Vec<(&str, i16, i16)> = action
+            .sub_actions
+            .iter()
+            .map(|s| (s.code.as_str(), s.progress, s.weight))
+            .collect();
+        assert_eq!(steps, [("Pe1.1", 100, 3), ("Pe1.2", 0, 1)]);
+
+        let csv = format!(
+            "{header}\nOS;OSe1;;Aider;;externe;;;;;;;;;\nOO;OOe1;OSe1;Accueillir;;externe;;;;;;;;;\n\
+             action;Pe1;OOe1;Permanence;;;;;;;;;;;\nsous-action;Pe1.1;Pe1;Recenser;;;;;;;;;;;\n\
+             sous-action;Pe1.1.1;Pe1.1;Plus bas;;;;;;;;;;;\nsous-action;Pe9.1;Pe9;Orpheline;;;;;;;;;;;\n\
+             sous-action;Pe1.2;OOe1;Sous un OO;;;;;;;;;;0;peut-être\n"
+        );
+        let errors = parse(&table(&csv)).expect_err("four problems");
+        let found: Vec<(usize, &str, &str)> = errors
+            .iter()
+            .map(|e| (e.row, e.column.as_str(), e.code.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (6, "parent", "wrong_parent"),
+                (7, "parent", "unknown_parent"),
+                (8, "parent", "wrong_parent"),
+                (8, "poids", "out_of_range"),
+                (8, "avancement_manuel", "invalid_value"),
+            ]
+        );
+        assert!(
+            errors[0]
+                .message
+                .contains("une sous-action n’a pas de sous-actions")
+        );
     }
 
     #[test]

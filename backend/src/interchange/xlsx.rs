@@ -9,7 +9,8 @@ use quick_xml::events::Event;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 use uuid::Uuid;
 
-use super::{Refusal, Table, error, limits, over_limit};
+use super::columns::{COLUMNS, Cell, Level};
+use super::{Refusal, Table, error, limits, lines, over_limit};
 use crate::texts::DocumentTexts;
 
 /// What the workbook shows of an action beyond the interchange columns.
@@ -31,10 +32,6 @@ fn budget_text(t: &DocumentTexts, budget: &[BudgetLine]) -> String {
         .join("\n")
 }
 
-const WIDTHS: [f64; 17] = [
-    8.0, 9.0, 8.0, 60.0, 9.0, 9.0, 22.0, 28.0, 30.0, 16.0, 11.0, 11.0, 11.0, 40.0, 40.0, 36.0, 50.0,
-];
-
 fn status_colour(status: ActionStatus) -> Color {
     match status {
         ActionStatus::NonCommence => Color::RGB(0xE5E7EB),
@@ -46,7 +43,8 @@ fn status_colour(status: ActionStatus) -> Color {
     }
 }
 
-/// The workbook in `language`: the plan (grouped OS → OO → actions with outline levels,
+/// The workbook in `language`: the plan (grouped OS → OO → actions → sub-actions with
+/// outline levels,
 /// frozen header, filters, coloured statuses) and a per-objective summary.
 pub fn to_xlsx(
     tree: &PlanTree,
@@ -54,7 +52,11 @@ pub fn to_xlsx(
     language: Language,
 ) -> Result<Vec<u8>, XlsxError> {
     let t = DocumentTexts::of(language);
-    let headers: Vec<&str> = t.columns.iter().chain(&t.extra_columns).copied().collect();
+    let headers: Vec<&str> = COLUMNS
+        .iter()
+        .map(|c| c.header(language))
+        .chain(t.extra_columns)
+        .collect();
     let mut workbook = Workbook::new();
     let header = Format::new()
         .set_bold()
@@ -78,93 +80,106 @@ pub fn to_xlsx(
 
     let sheet = workbook.add_worksheet();
     sheet.set_name(sheet_name(&tree.title))?;
-    for (column, (title, width)) in headers.iter().zip(WIDTHS).enumerate() {
+    let extra_widths = [40.0, 36.0, 50.0];
+    let widths = COLUMNS.iter().map(|c| c.width).chain(extra_widths);
+    for (column, (title, width)) in headers.iter().zip(widths).enumerate() {
         let column = u16::try_from(column).unwrap_or(u16::MAX);
         sheet.write_string_with_format(0, column, *title, &header)?;
         sheet.set_column_width(column, width)?;
     }
     sheet.set_freeze_panes(1, 0)?;
+    let extra_column = u16::try_from(COLUMNS.len()).unwrap_or(u16::MAX);
     let mut row: u32 = 1;
-    for os in &tree.objectives {
-        let cells = ["OS", &os.code, "", &os.title, "", (t.volet)(os.volet)];
-        for (column, text) in cells.iter().enumerate() {
-            sheet.write_string_with_format(row, column as u16, *text, &strategic)?;
+    // The first row under the current OS, OO and action: where each group starts.
+    let (mut os_first, mut oo_first, mut action_first) = (None, None, None);
+    // Closes the groups a row of `level` ends: outline level 1 under an OS, 2 under an
+    // OO, 3 for the sub-actions under their action.
+    let close = |sheet: &mut rust_xlsxwriter::Worksheet,
+                 first: &mut Option<u32>,
+                 row: u32|
+     -> Result<(), XlsxError> {
+        if let Some(first) = first.take()
+            && row > first
+        {
+            sheet.group_rows(first, row - 1)?;
+        }
+        Ok(())
+    };
+    for line in lines(tree) {
+        match line.level {
+            Level::Strategic => {
+                close(sheet, &mut action_first, row)?;
+                close(sheet, &mut oo_first, row)?;
+                close(sheet, &mut os_first, row)?;
+            }
+            Level::Operational => {
+                close(sheet, &mut action_first, row)?;
+                close(sheet, &mut oo_first, row)?;
+            }
+            Level::Action => close(sheet, &mut action_first, row)?,
+            Level::SubAction => {}
+        }
+        let row_format = match line.level {
+            Level::Strategic => Some(&strategic),
+            Level::Operational => Some(&operational),
+            Level::Action | Level::SubAction => None,
+        };
+        for (index, column) in COLUMNS.iter().enumerate() {
+            let index = u16::try_from(index).unwrap_or(u16::MAX);
+            match (column.write)(&line, t) {
+                Cell::Empty => {
+                    if let Some(format) = row_format {
+                        sheet.write_blank(row, index, format)?;
+                    }
+                }
+                Cell::Text(text) => {
+                    sheet.write_string_with_format(
+                        row,
+                        index,
+                        text,
+                        row_format.unwrap_or(&wrap),
+                    )?;
+                }
+                Cell::Status(status) => {
+                    let coloured = Format::new()
+                        .set_background_color(status_colour(status))
+                        .set_align(FormatAlign::Top);
+                    sheet.write_string_with_format(row, index, (t.status)(status), &coloured)?;
+                }
+                Cell::Percent(value) => {
+                    sheet.write_number_with_format(row, index, f64::from(value), &percent)?;
+                }
+                Cell::Number(value) => {
+                    sheet.write_number_with_format(row, index, f64::from(value), &wrap)?;
+                }
+                Cell::Date(value) => {
+                    sheet.write_date_with_format(row, index, value, &date)?;
+                }
+            }
+        }
+        if let Some(action) = line.action {
+            let extra = extras.get(&action.id).cloned().unwrap_or_default();
+            let indicators = crate::report::indicators_text(t, &extra.indicators, "\n");
+            let budget = budget_text(t, &extra.budget);
+            for (offset, text) in [indicators, budget, extra.latest_note]
+                .into_iter()
+                .enumerate()
+            {
+                let column = extra_column + u16::try_from(offset).unwrap_or(0);
+                sheet.write_string_with_format(row, column, text, &wrap)?;
+            }
         }
         row += 1;
-        let os_first = row;
-        for oo in &os.operational_objectives {
-            let cells = ["OO", &oo.code, &os.code, &oo.title, "", (t.volet)(oo.volet)];
-            for (column, text) in cells.iter().enumerate() {
-                sheet.write_string_with_format(row, column as u16, *text, &operational)?;
-            }
-            row += 1;
-            let oo_first = row;
-            for action in &oo.actions {
-                let extra = extras.get(&action.id).cloned().unwrap_or_default();
-                let status = Format::new()
-                    .set_background_color(status_colour(action.status))
-                    .set_align(FormatAlign::Top);
-                let texts: [(u16, String); 10] = [
-                    (0, "action".to_owned()),
-                    (1, action.code.clone()),
-                    (2, oo.code.clone()),
-                    (3, action.title.clone()),
-                    (
-                        4,
-                        action
-                            .kind
-                            .map(|k| (t.kind)(k).to_owned())
-                            .unwrap_or_default(),
-                    ),
-                    (5, (t.volet)(oo.volet).to_owned()),
-                    (
-                        6,
-                        action
-                            .lead
-                            .as_ref()
-                            .map(|o| o.name.clone())
-                            .unwrap_or_default(),
-                    ),
-                    (
-                        7,
-                        action
-                            .collaborators
-                            .iter()
-                            .map(|o| o.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join("|"),
-                    ),
-                    (8, action.reservation.clone().unwrap_or_default()),
-                    (13, action.description.clone().unwrap_or_default()),
-                ];
-                for (column, text) in texts {
-                    sheet.write_string_with_format(row, column, text, &wrap)?;
-                }
-                sheet.write_string_with_format(row, 9, (t.status)(action.status), &status)?;
-                sheet.write_number_with_format(row, 10, f64::from(action.progress), &percent)?;
-                if let Some(start) = action.planned_start {
-                    sheet.write_date_with_format(row, 11, start, &date)?;
-                }
-                if let Some(end) = action.planned_end {
-                    sheet.write_date_with_format(row, 12, end, &date)?;
-                }
-                let indicators = crate::report::indicators_text(t, &extra.indicators, "\n");
-                sheet.write_string_with_format(row, 14, &indicators, &wrap)?;
-                let budget = budget_text(t, &extra.budget);
-                sheet.write_string_with_format(row, 15, &budget, &wrap)?;
-                sheet.write_string_with_format(row, 16, &extra.latest_note, &wrap)?;
-                row += 1;
-            }
-            // Outline level 2: the actions under their operational objective.
-            if row > oo_first {
-                sheet.group_rows(oo_first, row - 1)?;
-            }
-        }
-        // Outline level 1: everything under the strategic objective.
-        if row > os_first {
-            sheet.group_rows(os_first, row - 1)?;
+        match line.level {
+            Level::Strategic => os_first = Some(row),
+            Level::Operational => oo_first = Some(row),
+            Level::Action => action_first = Some(row),
+            Level::SubAction => {}
         }
     }
+    close(sheet, &mut action_first, row)?;
+    close(sheet, &mut oo_first, row)?;
+    close(sheet, &mut os_first, row)?;
     sheet.autofilter(
         0,
         0,

@@ -264,7 +264,9 @@ impl ActionQuery {
     }
 }
 
-/// The actions of the caller's CPAS, filtered, searched, sorted and paged.
+/// The actions and sub-actions of the caller's CPAS, filtered, searched, sorted and paged: a
+/// sub-action names its action (`parent`), comes right after it in plan order, matches on
+/// its own fields, and is carried by its own organisations and its action's.
 #[utoipa::path(
     tag = "actions",
     security(("bearer" = []), ("api_token" = ["plans:read"])),

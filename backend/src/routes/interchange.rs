@@ -42,7 +42,9 @@ pub struct ExportQuery {
 }
 
 /// The plan as a spreadsheet: `csv` in the interchange columns (importable as is), or an
-/// `xlsx` workbook (also importable: its first sheet has the same columns). Headers,
+/// `xlsx` workbook (also importable: its first sheet has the same columns). A row per
+/// objective, action and sub-action, each sub-action (`sous-action`) right after its
+/// action, whose code its `parent` names. Headers,
 /// statuses, kinds and volets in the language of `lang`, else of `Accept-Language`, else
 /// French; the import reads them in any of the three.
 #[utoipa::path(tag = "plans", security(("bearer" = []), ("api_token" = ["plans:read"])),
@@ -135,7 +137,8 @@ impl ImportSlots {
 const IMPORT_RETRY_AFTER_SECS: u64 = 5;
 
 /// Creates a draft plan from a CSV (`text/csv`: UTF-8, `;` or `,`) or an `.xlsx` file in
-/// the interchange columns (see `docs/modele-import.csv`). The whole file is checked first:
+/// the interchange columns (see `docs/modele-import.csv`); a `sous-action` row names its
+/// action (in the file) as `parent`, never a sub-action. The whole file is checked first:
 /// a file with problems answers 422 listing each one (`field`: `rows/<row>/<column>`,
 /// French message; the first 200, `total_errors` counting them all) and writes nothing.
 /// `dry_run=true` answers the plan that would be created. Organisations the CPAS does not

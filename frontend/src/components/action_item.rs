@@ -11,6 +11,7 @@ use crate::components::tree_filter::TreeFilter;
 #[component]
 pub fn ActionItem(action: Action, filter: Memo<TreeFilter>) -> impl IntoView {
     let shown = action.clone();
+    let whole = action.clone();
     let hidden = move || filter.with(|f| !f.matches(&shown));
     let (kind_label, kind_class) = match action.kind {
         Some(ActionKind::Mission) => (tr!(mission), "badge kind-mission"),
@@ -39,13 +40,18 @@ pub fn ActionItem(action: Action, filter: Memo<TreeFilter>) -> impl IntoView {
             </li>
         }
     });
-    // The steps, folded: the tree stays a list of actions.
-    let steps = (!action.sub_actions.is_empty()).then(|| {
-        let count = action.sub_actions.len();
+    // The steps, folded: the tree stays a list of actions; a filter one of them matches
+    // unfolds them, showing that step.
+    let steps = (!whole.sub_actions.is_empty()).then(move || {
+        let count = whole.sub_actions.len();
+        let open = {
+            let whole = whole.clone();
+            move || filter.with(|f| f.opens_steps(&whole))
+        };
         view! {
-            <details class="sub-actions">
+            <details class="sub-actions" prop:open=open>
                 <summary>{tr!(sub_actions)} " (" {count} ")"</summary>
-                <ul>{step_items(action.sub_actions)}</ul>
+                <ul>{step_items(whole.sub_actions.clone(), Some((filter, whole)))}</ul>
             </details>
         }
     });

@@ -27,7 +27,25 @@ impl TreeFilter {
         *self != Self::default()
     }
 
+    /// Whether the tree keeps `action`: it matches, or one of its steps does (the tree then
+    /// shows that step, see [`Self::shows_step`]).
     pub fn matches(&self, action: &Action) -> bool {
+        self.matches_itself(action) || action.sub_actions.iter().any(|s| self.matches_itself(s))
+    }
+
+    /// Whether a step of `action` is shown in the filtered tree: every step of an action
+    /// that matches, else the steps that match.
+    pub fn shows_step(&self, action: &Action, step: &Action) -> bool {
+        !self.is_active() || self.matches_itself(action) || self.matches_itself(step)
+    }
+
+    /// Whether the tree opens `action`'s steps: one of them matches an active filter.
+    pub fn opens_steps(&self, action: &Action) -> bool {
+        self.is_active() && action.sub_actions.iter().any(|s| self.matches_itself(s))
+    }
+
+    /// An action or a step on its own fields.
+    fn matches_itself(&self, action: &Action) -> bool {
         let carriers = || action.lead.iter().chain(&action.collaborators);
         let text_ok = self.text.trim().is_empty() || {
             let needle = fold(self.text.trim());

@@ -112,6 +112,11 @@ fn Dashboard(stats: PlanStats) -> impl IntoView {
                 <span>{tr!(actions_label)} " " <strong>{total.actions}</strong></span>
                 <span><strong>{format::number(total.mean_progress)} " %"</strong> " " {tr!(mean_progress)}</span>
                 <span><strong>{total.late}</strong> " " {tr!(late_actions)}</span>
+                // Beside the actions, never among them: a step counts through its action.
+                {(total.sub_actions > 0).then(|| view! {
+                    <span class="steps-figure"><strong>{total.sub_actions}</strong> " " {tr!(steps_count)} ", "
+                        <strong>{total.sub_actions_done}</strong> " " {tr!(steps_done_count)}</span>
+                })}
             </p>
             <StatusBar rollup=total.clone() label=summary/>
             <ul class="legend">

@@ -292,6 +292,7 @@ fn compared_field_label(field: &str) -> String {
         "lead" => tr!(lead).to_owned(),
         "collaborators" => tr!(collaborators).to_owned(),
         "reservation" => tr!(reservation).to_owned(),
+        "parent" => tr!(sub_action_of).to_owned(),
         other => format::field_label(other),
     }
 }
@@ -346,6 +347,9 @@ fn ComparisonView(comparison: PlanComparison, title: String) -> impl IntoView {
                                 <li class="compared-action" id=format!("compared-{}", action.code)>
                                     <p>
                                         <span class="code">{action.code.clone()}</span> " " {action.title.clone()}
+                                        {action.parent_code.clone().map(|parent| view! {
+                                            " " <span class="step-of">"(" {tr!(sub_action_of)} " " {parent} ")"</span>
+                                        })}
                                         " " <span class="badge">{badge}</span>
                                     </p>
                                     {(!action.changes.is_empty()).then(|| view! {
