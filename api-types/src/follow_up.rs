@@ -462,7 +462,7 @@ mod tests {
             actual_end: Some(None),
             political_lead: Some(Some("La présidente".to_owned())),
             administrative_lead: Some(None),
-            health: Some(Some(crate::ActionHealth::AtRisk)),
+            health: Some(Some(ActionHealth::AtRisk)),
             health_comment: Some(Some("Local à trouver".to_owned())),
             staffing_fte: Some(Some(1.5)),
             sdgs: Some(vec![1, 10]),

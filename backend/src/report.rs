@@ -262,7 +262,7 @@ fn report_row(
     };
     let _ = write!(
         out,
-        "<tr{class}><td>{step_of}<strong>{code}</strong> {title}</td><td>{status}{late_mark}</td><td>{progress}</td><td>{end}</td><td>{indicators}</td></tr>",
+        "<tr{class}><td>{step_of}<strong>{code}</strong> {title}</td><td>{status}</td><td>{progress}</td><td>{end}</td><td>{indicators}</td></tr>",
         step_of = step_of
             .map(|parent| {
                 format!(
@@ -273,16 +273,34 @@ fn report_row(
             .unwrap_or_default(),
         code = escape(&a.code),
         title = escape(&a.title),
-        status = (t.status)(a.status),
-        late_mark = if a.late {
-            format!(" — {}", t.late)
-        } else {
-            String::new()
-        },
+        status = escape(&status_text(t, a)),
         progress = t.percent(a.progress),
         end = optional_date(t, a.planned_end),
         indicators = escape(&indicators),
     );
+}
+
+/// An action's status cell: its status, "late" when it is, and its health with the reason
+/// when one is given ("en cours — en retard · santé : à surveiller (local à trouver)").
+fn status_text(t: &DocumentTexts, a: &Action) -> String {
+    let mut text = (t.status)(a.status).to_owned();
+    if a.late {
+        text.push_str(" — ");
+        text.push_str(t.late);
+    }
+    if let Some(health) = a.health {
+        let _ = write!(
+            text,
+            " · {}{}{}",
+            t.health_word,
+            t.colon,
+            (t.health)(health)
+        );
+        if let Some(comment) = &a.health_comment {
+            let _ = write!(text, " ({comment})");
+        }
+    }
+    text
 }
 
 fn text(value: impl Into<String>) -> Paragraph {
@@ -312,11 +330,7 @@ fn docx_row(t: &DocumentTexts, report: &Report, a: &Action, step_of: Option<&str
     };
     TableRow::new(vec![
         cell(name),
-        cell(if a.late {
-            format!("{} — {}", (t.status)(a.status), t.late)
-        } else {
-            (t.status)(a.status).to_owned()
-        }),
+        cell(status_text(t, a)),
         cell(t.percent(a.progress)),
         cell(optional_date(t, a.planned_end)),
         cell(indicators),

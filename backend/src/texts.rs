@@ -4,7 +4,7 @@
 //! does not compile. What users typed is never translated; dates stay dd/mm/yyyy in every
 //! language; numbers take a decimal comma in French and Dutch, a point in English.
 
-use api_types::{ActionKind, ActionStatus, Language, PlanStatus, Volet};
+use api_types::{ActionHealth, ActionKind, ActionStatus, Language, PlanStatus, Volet};
 
 /// Every fixed text of the documents, in one language.
 pub struct DocumentTexts {
@@ -26,6 +26,10 @@ pub struct DocumentTexts {
     pub volet: fn(Volet) -> &'static str,
     /// Whether an action is a mission or a project.
     pub kind: fn(ActionKind) -> &'static str,
+    /// How an action is going, apart from its status.
+    pub health: fn(ActionHealth) -> &'static str,
+    /// "santé", before an action's health.
+    pub health_word: &'static str,
     /// "late", after a status.
     pub late: &'static str,
     /// Above a sub-action's title: the action (its code) it is a step of.
@@ -150,6 +154,13 @@ pub const FR: DocumentTexts = DocumentTexts {
         ActionKind::Mission => "mission",
         ActionKind::Projet => "projet",
     },
+    health: |health| match health {
+        ActionHealth::Good => "bon",
+        ActionHealth::AtRisk => "à surveiller",
+        ActionHealth::Struggling => "en difficulté",
+        ActionHealth::Paused => "en pause",
+    },
+    health_word: "santé",
     late: "en retard",
     sub_action_of: |code| format!("Sous-action de {code}"),
     report: "Rapport d’évaluation",
@@ -236,6 +247,13 @@ pub const NL: DocumentTexts = DocumentTexts {
         ActionKind::Mission => "opdracht",
         ActionKind::Projet => "project",
     },
+    health: |health| match health {
+        ActionHealth::Good => "goed",
+        ActionHealth::AtRisk => "op te volgen",
+        ActionHealth::Struggling => "in moeilijkheden",
+        ActionHealth::Paused => "gepauzeerd",
+    },
+    health_word: "gezondheid",
     late: "te laat",
     sub_action_of: |code| format!("Subactie van {code}"),
     report: "Evaluatieverslag",
@@ -322,6 +340,13 @@ pub const EN: DocumentTexts = DocumentTexts {
         ActionKind::Mission => "mission",
         ActionKind::Projet => "project",
     },
+    health: |health| match health {
+        ActionHealth::Good => "good",
+        ActionHealth::AtRisk => "at risk",
+        ActionHealth::Struggling => "struggling",
+        ActionHealth::Paused => "paused",
+    },
+    health_word: "health",
     late: "late",
     sub_action_of: |code| format!("Sub-action of {code}"),
     report: "Evaluation report",

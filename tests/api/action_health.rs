@@ -113,6 +113,31 @@ async fn a_partners_health_report_is_applied_once_approved_and_counted_on_the_da
         .expect("Pe18's objective");
     assert_eq!(objective.rollup.by_health.at_risk, 1);
 
+    // The council report says it beside the status, in HTML and in DOCX.
+    let html = app
+        .get_as(&president, &format!("/api/v1/plans/{plan}/report"))
+        .await
+        .text()
+        .await
+        .expect("HTML");
+    assert!(
+        html.contains("non commencé · santé : à surveiller (Local pas encore trouvé)"),
+        "{html}"
+    );
+    let docx = app
+        .get_as(
+            &president,
+            &format!("/api/v1/plans/{plan}/report?format=docx"),
+        )
+        .await
+        .bytes()
+        .await
+        .expect("DOCX");
+    assert!(
+        tests::docx_body(&docx).contains("santé : à surveiller (Local pas encore trouvé)"),
+        "the DOCX says it too"
+    );
+
     // The DG clears it by a direct edit: not assessed again.
     let dg = app.token("dg@cpas-a.example").await;
     let version = detail(&app, &dg, &pe18).await.action.version;

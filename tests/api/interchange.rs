@@ -83,7 +83,7 @@ fn urlencode(text: &str) -> String {
 fn action_line(a: &api_types::Action) -> String {
     let collaborators: Vec<&str> = a.collaborators.iter().map(|o| o.name.as_str()).collect();
     format!(
-        "{} {:?} {} | lead {:?} | with {:?} | réserve {:?} | {:?} {}% | {:?} | {:?}–{:?} | weight {} by hand {}",
+        "{} {:?} {} | lead {:?} | with {:?} | réserve {:?} | {:?} {}% | {:?} | {:?}–{:?} | weight {} by hand {} | health {:?} {:?}",
         a.code,
         a.kind,
         a.title,
@@ -97,6 +97,8 @@ fn action_line(a: &api_types::Action) -> String {
         a.planned_end,
         a.weight,
         a.progress_by_hand,
+        a.health,
+        a.health_comment,
     )
 }
 
@@ -473,6 +475,22 @@ async fn sub_actions_come_in_from_a_file_and_go_out_again_and_a_step_under_a_ste
             ("Pe2.2", 0, 2, Some("CPAS"))
         ]
     );
+    // The health of the action and of a step, in the sample's French words.
+    assert_eq!(
+        (pe2.health, pe2.health_comment.as_deref()),
+        (
+            Some(api_types::ActionHealth::AtRisk),
+            Some("Budget informatique à confirmer au conseil")
+        )
+    );
+    assert_eq!(
+        pe2.sub_actions[1].health,
+        Some(api_types::ActionHealth::Paused)
+    );
+    assert_eq!(
+        imported.action("Me1").and_then(|a| a.health),
+        Some(api_types::ActionHealth::Good)
+    );
     // The database rolls the action's progress up from its steps: (100×1 + 0×2) / 3.
     assert!(pe2.progress_from_sub_actions);
     assert_eq!(pe2.progress, 33);
@@ -495,7 +513,7 @@ async fn sub_actions_come_in_from_a_file_and_go_out_again_and_a_step_under_a_ste
         "{text}"
     );
     assert!(
-        rows[0].ends_with(";description;poids;avancement_manuel"),
+        rows[0].ends_with(";description;poids;avancement_manuel;sante;commentaire_sante"),
         "{text}"
     );
     for (format, content_type, file) in [
@@ -541,6 +559,37 @@ async fn sub_actions_come_in_from_a_file_and_go_out_again_and_a_step_under_a_ste
         [
             ("rows/6/parent", "wrong_parent"),
             ("rows/7/parent", "unknown_parent")
+        ]
+    );
+    let after: Vec<PlanSummary> = app.get_ok_as(&dg, "/api/v1/plans").await;
+    assert_eq!(after.len(), before.len(), "nothing written");
+
+    // A health the format does not know, and a comment on two lines: named, nothing written.
+    let file = format!(
+        "{HEADER};sante;commentaire_sante\nOS;OSe1;;Aider;;externe;;;;;;;;;\n\
+         OO;OOe1;OSe1;Accueillir;;externe;;;;;;;;;\n\
+         action;Pe1;OOe1;Permanence;projet;;;;;;;;;superbe;\n\
+         action;Pe2;OOe1;Guichet;projet;;;;;;;;;bon;\"deux\nlignes\"\n"
+    );
+    let response = import(&app, &dg, "Santé", false, "text/csv", file.into_bytes()).await;
+    assert_eq!(response.status().as_u16(), 422);
+    let problem: Value = response.json().await.expect("problem");
+    let found: Vec<(&str, &str)> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap_or(""),
+                e["code"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("rows/4/sante", "unknown_value"),
+            ("rows/5/commentaire_sante", "invalid_value")
         ]
     );
     let after: Vec<PlanSummary> = app.get_ok_as(&dg, "/api/v1/plans").await;

@@ -146,6 +146,8 @@ pub fn insert_contents(
                     actions::planned_end.eq(a.planned_end),
                     actions::position.eq(i32::try_from(*position).unwrap_or(i32::MAX)),
                     actions::progress_by_hand.eq(a.progress_by_hand),
+                    actions::health.eq(a.health.map(Stored)),
+                    actions::health_comment.eq(a.health_comment.as_deref()),
                 )
             })
             .collect();
@@ -191,6 +193,8 @@ pub fn insert_contents(
                         actions::planned_end.eq(a.planned_end),
                         actions::position.eq(i32::try_from(*position).unwrap_or(i32::MAX)),
                         actions::weight.eq(a.weight),
+                        actions::health.eq(a.health.map(Stored)),
+                        actions::health_comment.eq(a.health_comment.as_deref()),
                     ),
                 )
             })

@@ -4,7 +4,9 @@
 //! how the import reads the cell of an action's or a sub-action's row. A new column is one
 //! more row of [`COLUMNS`] (and the field of [`DraftAction`] it fills).
 
-use api_types::{Action, ActionKind, ActionStatus, Language, ProblemCode, Volet, fold};
+use api_types::{
+    Action, ActionHealth, ActionKind, ActionStatus, Language, ProblemCode, Volet, fold,
+};
 use chrono::NaiveDate;
 
 use super::{DraftAction, named, parse_status};
@@ -469,6 +471,66 @@ pub const COLUMNS: &[Column] = &[
         },
         read: Some(|text, action| {
             action.progress_by_hand = yes_or_no(text)?;
+            Ok(())
+        }),
+    },
+    Column {
+        key: "sante",
+        fr: "Santé",
+        nl: "Gezondheid",
+        en: "Health",
+        required: false,
+        width: 14.0,
+        write: |line, t| {
+            of_action(line, |a| {
+                a.health
+                    .map_or(Cell::Empty, |h| Cell::Text((t.health)(h).to_owned()))
+            })
+        },
+        read: Some(|text, action| {
+            let folded = fold(text);
+            action.health = match folded.as_str() {
+                "" => None,
+                other => Some(
+                    other
+                        .replace([' ', '-'], "_")
+                        .parse::<ActionHealth>()
+                        .ok()
+                        .or_else(|| named(other, |t| t.health, ActionHealth::ALL))
+                        .ok_or_else(|| {
+                            (
+                                ProblemCode::UnknownValue,
+                                format!(
+                                    "« {text} » : attendu bon, à surveiller, en difficulté ou en pause (ou vide)."
+                                ),
+                            )
+                        })?,
+                ),
+            };
+            Ok(())
+        }),
+    },
+    Column {
+        key: "commentaire_sante",
+        fr: "Commentaire santé",
+        nl: "Toelichting gezondheid",
+        en: "Health comment",
+        required: false,
+        width: 30.0,
+        write: |line, _| of_action(line, |a| text(a.health_comment.as_ref())),
+        read: Some(|text, action| {
+            if text.chars().count() > api_types::HEALTH_COMMENT_MAX_CHARS
+                || text.contains(['\n', '\r'])
+            {
+                return Err((
+                    ProblemCode::InvalidValue,
+                    format!(
+                        "Un commentaire de santé tient sur une ligne de {} caractères au plus.",
+                        api_types::HEALTH_COMMENT_MAX_CHARS
+                    ),
+                ));
+            }
+            action.health_comment = optional(text);
             Ok(())
         }),
     },

@@ -19,7 +19,9 @@ pub mod xlsx;
 
 use std::collections::{HashMap, HashSet};
 
-use api_types::{ActionKind, ActionStatus, Language, PlanTree, ProblemCode, Volet, fold};
+use api_types::{
+    ActionHealth, ActionKind, ActionStatus, Language, PlanTree, ProblemCode, Volet, fold,
+};
 use chrono::NaiveDate;
 
 use crate::texts::DocumentTexts;
@@ -188,6 +190,9 @@ pub struct DraftAction {
     pub weight: i16,
     /// An action whose progress the DG sets by hand rather than from its sub-actions.
     pub progress_by_hand: bool,
+    /// How it is going; `None`: not assessed.
+    pub health: Option<ActionHealth>,
+    pub health_comment: Option<String>,
     /// The steps of an action, in file order (none under a sub-action).
     pub sub_actions: Vec<DraftAction>,
 }
@@ -209,6 +214,8 @@ impl DraftAction {
             planned_end: None,
             weight: 1,
             progress_by_hand: false,
+            health: None,
+            health_comment: None,
             sub_actions: Vec::new(),
         }
     }
