@@ -63,7 +63,7 @@ fn action_rows(
     unfolded: RwSignal<Vec<Uuid>>,
     toggle: Callback<Uuid>,
     plan_period: &str,
-) -> impl IntoView {
+) -> impl IntoView + use<> {
     let action = row.action.clone();
     let id = action.id;
     let shown = move || filter.with(|f| f.matches(&action));
@@ -98,7 +98,9 @@ fn action_rows(
 
 /// The cells of a row: code, title (a link to its page) and fold button, lead, dates,
 /// status, late.
-fn cells(row: Row, fold: Option<impl IntoView>, plan_period: &str) -> impl IntoView {
+// `use<…>`: the rows keep a copy of the plan's period, not the borrow (without erased
+// components, on the host, the borrow would outlive the caller's string).
+fn cells<F: IntoView>(row: Row, fold: Option<F>, plan_period: &str) -> impl IntoView + use<F> {
     let Action {
         id,
         code,
