@@ -756,5 +756,11 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// page, "Mes tâches" and the plan's tasks, 345.5 → 348.7 KB: the budget follows, to 349 KB.
 /// The timeline (issue 16.6) is a lazy route with its chunk (33.6 KB gzipped); its route,
 /// link and texts add 1.4 KB: 350.1 KB, the budget 351 KB.
+/// Responsibles and derived dates (issue 16.4, 16.5) show on the plan page everyone opens
+/// first: its tree decodes two more wire types (an objective's responsible and dates) and
+/// shows them on every objective, and its filter bar gains "Ce dont je suis responsable";
+/// their forms are in the structure editor's chunk. A first cut cost 9.9 KB; a list instead
+/// of a set of ids (no sorting or B-tree code) and one shape of view for every fact took it
+/// to 6.1 KB: 356.2 KB, the budget 357 KB.
 /// Texts loaded per language on demand are the lever left for issue 14.
-const INITIAL_GZIP_BUDGET: usize = 351_000;
+const INITIAL_GZIP_BUDGET: usize = 357_000;
