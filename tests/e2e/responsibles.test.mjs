@@ -130,3 +130,28 @@ test('an OO\'s dates follow its actions, marked as derived, until the DG sets th
   await screenshot(page, 'responsibles-4-phone');
   assert.deepEqual([...page.errors, ...manager.errors], []);
 });
+
+test('on a step\'s page, the DG names its responsible', async () => {
+  const dg = await apiToken('dg@cpas-a.example');
+  const created = await call(dg, 'POST', `/api/v1/actions/${pe41}/sub-actions`, { title: 'Organiser une animation' });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const step = created.body.action.id;
+
+  const manager = await newPage(browser);
+  await manager.goto(`${BASE_URL}/actions/${step}`);
+  await signIn(manager, 'dg@cpas-a.example');
+  const form = manager.locator('section').filter({ has: manager.getByRole('heading', { name: 'Responsables', exact: true }) });
+  const select = form.getByLabel('Responsable au CPAS');
+  await select.locator('option', { hasText: 'Service social (CPAS A)' }).waitFor({ state: 'attached' });
+  await select.selectOption({ label: 'Service social (CPAS A)' });
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  await manager.locator('dl.fields').filter({ hasText: /Responsable au CPAS\s*Service social \(CPAS A\)/ }).waitFor();
+  assert.deepEqual(await accessibilityViolations(manager), []);
+  await screenshot(manager, 'responsibles-5-step');
+
+  const tree = (await call(dg, 'GET', `/api/v1/plans/${planId}`)).body;
+  const found = tree.objectives.flatMap((os) => os.operational_objectives).flatMap((oo) => oo.actions)
+    .find((a) => a.id === pe41).sub_actions.find((s) => s.id === step);
+  assert.equal(found.responsible?.display_name, 'Service social (CPAS A)');
+  assert.deepEqual(manager.errors, []);
+});
