@@ -106,6 +106,18 @@ pub struct StrategicObjective {
     pub version: i32,
     /// Roll-up of all its actions.
     pub rollup: Rollup,
+    /// The political representative ("mandataire"), e.g. the president, by name.
+    #[serde(default)]
+    pub political_lead: Option<String>,
+    /// The mandataire's function, e.g. "Échevin des affaires sociales".
+    #[serde(default)]
+    pub political_function: Option<String>,
+    /// The administrative responsible, a person of the CPAS.
+    #[serde(default)]
+    pub responsible: Option<crate::UserRef>,
+    /// When it runs: given by the management, or derived from what it holds.
+    #[serde(default)]
+    pub dates: crate::ObjectiveDates,
     pub operational_objectives: Vec<OperationalObjective>,
 }
 
@@ -122,6 +134,18 @@ pub struct OperationalObjective {
     pub version: i32,
     /// Roll-up of its actions.
     pub rollup: Rollup,
+    /// The political representative ("mandataire"), e.g. the president, by name.
+    #[serde(default)]
+    pub political_lead: Option<String>,
+    /// The mandataire's function, e.g. "Échevin des affaires sociales".
+    #[serde(default)]
+    pub political_function: Option<String>,
+    /// The administrative responsible, a person of the CPAS.
+    #[serde(default)]
+    pub responsible: Option<crate::UserRef>,
+    /// When it runs: given by the management, or derived from what it holds.
+    #[serde(default)]
+    pub dates: crate::ObjectiveDates,
     pub actions: Vec<Action>,
 }
 
@@ -155,8 +179,11 @@ pub struct Action {
     pub late: bool,
     /// Not updated within the plan's cadence (adopted plans only). Derived.
     pub stale: bool,
-    /// The "responsable mandataire" (e.g. the president).
+    /// The "responsable mandataire" (e.g. the president), by name: a follow-up field.
     pub political_lead: Option<String>,
+    /// The mandataire's function, e.g. "Président du CPAS": part of the definition.
+    #[serde(default)]
+    pub political_function: Option<String>,
     pub administrative_lead: Option<String>,
     /// How it is going, apart from its status; `null`: not assessed.
     #[serde(default)]
@@ -164,6 +191,9 @@ pub struct Action {
     /// Why, in a few words.
     #[serde(default)]
     pub health_comment: Option<String>,
+    /// The administrative responsible, a person of the CPAS: part of the definition.
+    #[serde(default)]
+    pub responsible: Option<crate::UserRef>,
     /// Staffing in full-time equivalents (ETP).
     pub staffing_fte: Option<f64>,
     /// UN Sustainable Development Goals (ODD), 1–17.

@@ -114,6 +114,47 @@ pub struct ObjectivePatch {
     pub parent_id: Option<Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i32>,
+    /// The mandataire's name; `null` or blank clears it.
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::nullable_line::<{ crate::LEAD_MAX_CHARS }>))]
+    pub political_lead: Option<Option<String>>,
+    /// The mandataire's function; `null` or blank clears it.
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::nullable_line::<{ crate::LEAD_MAX_CHARS }>))]
+    pub political_function: Option<Option<String>>,
+    /// A person of the CPAS (another CPAS's: 422 `unknown_reference`); `null` clears it.
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
+    pub responsible_user_id: Option<Option<Uuid>>,
+    /// The objective's own start; `null`: derived from what it holds again.
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<PlanDate>))]
+    pub planned_start: Option<Option<PlanDate>>,
+    /// The objective's own end, not before its start (422 `before_start`); `null`:
+    /// derived again.
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<PlanDate>))]
+    pub planned_end: Option<Option<PlanDate>>,
 }
 
 /// `POST /api/v1/objectives/{id}/actions`.
@@ -213,6 +254,24 @@ pub struct ActionDefinitionPatch {
     /// sub-actions drive it (the default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress_by_hand: Option<bool>,
+    /// The mandataire's function (their name is the follow-up's `political_lead`);
+    /// `null` or blank clears it.
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::nullable_line::<{ crate::LEAD_MAX_CHARS }>))]
+    pub political_function: Option<Option<String>>,
+    /// The administrative responsible, a person of the CPAS (another CPAS's: 422
+    /// `unknown_reference`); `null` clears it.
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
+    pub responsible_user_id: Option<Option<Uuid>>,
 }
 
 /// `PUT /api/v1/actions/{id}/organisations`: the lead entity and the collaborators.

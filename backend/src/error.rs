@@ -402,6 +402,32 @@ pub const CONSTRAINT_REFUSALS: &[(&str, Refusal)] = &[
             message: None,
         },
     ),
+    // Responsibles and objectives' dates (migration `…_responsibles_dates`): another CPAS's
+    // person is not found by the composite keys; an objective's dates are in order.
+    (
+        "objectives_responsible_fk",
+        Refusal::Field {
+            field: "responsible_user_id",
+            code: ProblemCode::UnknownReference,
+            message: Some("no such person in this CPAS"),
+        },
+    ),
+    (
+        "actions_responsible_fk",
+        Refusal::Field {
+            field: "responsible_user_id",
+            code: ProblemCode::UnknownReference,
+            message: Some("no such person in this CPAS"),
+        },
+    ),
+    (
+        "objectives_dates_order",
+        Refusal::Field {
+            field: "planned_end",
+            code: ProblemCode::BeforeStart,
+            message: Some("the planned end comes before the planned start"),
+        },
+    ),
     // The plan structure's values and references (`app::structure` checks what it can
     // first; these answer what only the schema knows, e.g. an objective of another plan).
     (

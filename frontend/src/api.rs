@@ -440,6 +440,13 @@ pub async fn download(token: &str, url: &str, file_name: Option<&str>) -> Result
     Ok(())
 }
 
+/// `GET /api/v1/tasks/assignees`: the people of the CPAS the management may name (to give
+/// a task, or as a responsible), read into the caller's own type so that its decoding
+/// stays in the caller's chunk.
+pub async fn people_of_cpas<T: DeserializeOwned>(token: &str) -> Result<T, ApiFailure> {
+    get("/api/v1/tasks/assignees", token).await
+}
+
 // The helpers below keep the generic part (serde) apart from the HTTP exchange, so the
 // exchange is compiled once and not once per endpoint: the WASM stays small.
 

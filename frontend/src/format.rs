@@ -104,6 +104,8 @@ pub fn field_label(field: &str) -> String {
             "description" => tr!(description),
             "reservation" => tr!(reservation),
             "transversal" => tr!(transversal),
+            "political_function" => tr!(field_political_function),
+            "responsible" => tr!(field_responsible),
             "objective" => tr!(objective),
             "lead" => tr!(lead),
             "collaborators" => tr!(collaboration),

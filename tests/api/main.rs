@@ -24,6 +24,7 @@ mod openapi;
 mod partner_loop;
 mod plan_tree;
 mod reminders;
+mod responsibles;
 mod rules;
 mod search;
 mod secrets;

@@ -759,5 +759,14 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// Health (issue 16.3) is on the first pages too (a chip in the tree and on the action, a
 /// choice in the partner's proposal form, whose shared form helpers it pulls in; its
 /// counts in every roll-up the tree reads; its texts): 350.1 → 355.4 KB, the budget 356 KB.
+/// Responsibles and derived dates (issue 16.4, 16.5) show on the plan page everyone opens
+/// first: its tree decodes two more wire types (an objective's responsible and dates) and
+/// shows them on every objective, and its filter bar gains "Ce dont je suis responsable";
+/// their forms are in the structure editor's and the managers' chunks. A first cut cost
+/// 9.9 KB; a list instead of a set of ids (no sorting or B-tree code) and one shape of view
+/// for every fact took it to 5.5 KB: 355.6 KB (356.2 in another build: wasm-split moves a
+/// few hundred bytes between builds), the budget 357 KB.
+/// Both on one main (their shares add up, with the steps' search and filter): 362.9 KB,
+/// the budget 363 KB.
 /// Texts loaded per language on demand are the lever left for issue 14.
-const INITIAL_GZIP_BUDGET: usize = 356_000;
+const INITIAL_GZIP_BUDGET: usize = 363_000;

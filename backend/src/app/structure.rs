@@ -13,7 +13,7 @@ use super::plans::read_tree;
 use crate::auth::Authenticated;
 use crate::authz::{self, Actor, Permission, Scope};
 use crate::db::structure::{
-    self, ActionDefinition, BudgetLineFields, DefinitionChange, IndicatorFields,
+    self, ActionDefinition, BudgetLineFields, DefinitionChange, IndicatorFields, ObjectiveChange,
     SubActionDefinition,
 };
 use crate::db::{actions, council, integrations};
@@ -63,6 +63,21 @@ fn check_years(start: Option<i32>, end: Option<i32>) -> Result<(), ApiError> {
         ));
     }
     Ok(())
+}
+
+/// A line a patch may set, clear (`null` or blank) or leave out.
+fn patched_line(
+    value: Option<&Option<String>>,
+    field: &str,
+) -> Result<Option<Option<String>>, ApiError> {
+    value
+        .map(|v| match v.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(line) => {
+                Label::parse(line, field, wire::LEAD_MAX_CHARS).map(|l| Some(l.as_str().to_owned()))
+            }
+        })
+        .transpose()
 }
 
 fn optional_text(value: Option<&str>, field: &str, max: usize) -> Result<Option<String>, ApiError> {
@@ -282,6 +297,8 @@ pub async fn update_objective(
         .as_deref()
         .map(|t| Label::parse(t, "title", 1000))
         .transpose()?;
+    let political_lead = patched_line(patch.political_lead.as_ref(), "political_lead")?;
+    let political_function = patched_line(patch.political_function.as_ref(), "political_function")?;
     db.run_as(auth, move |conn, actor| {
         let tenant = editor_tenant(actor)?;
         let plan = conn.transaction(|conn| {
@@ -296,7 +313,23 @@ pub async fn update_objective(
                     "a strategic objective has no parent",
                 ));
             }
-            structure::update_objective(conn, id, code.as_ref(), title.as_ref(), &patch)?;
+            // The responsible's CPAS and the dates' order are the schema's rules
+            // (`objectives_responsible_fk`, `objectives_dates_order`: 422, nothing written).
+            structure::update_objective(
+                conn,
+                id,
+                ObjectiveChange {
+                    code: code.as_ref(),
+                    title: title.as_ref(),
+                    volet: patch.volet,
+                    parent_id: patch.parent_id,
+                    political_lead: political_lead.clone(),
+                    political_function: political_function.clone(),
+                    responsible_user_id: patch.responsible_user_id,
+                    planned_start: patch.planned_start.map(|d| d.map(wire::PlanDate::get)),
+                    planned_end: patch.planned_end.map(|d| d.map(wire::PlanDate::get)),
+                },
+            )?;
             let (plan, parent) = (objective.plan, objective.parent);
             let new_parent = patch.parent_id.or(parent);
             if patch.position.is_some() || new_parent != parent {
@@ -465,6 +498,7 @@ pub async fn update_action_definition(
         .as_ref()
         .map(|r| optional_text(r.as_deref(), "reservation", 2000))
         .transpose()?;
+    let political_function = patched_line(patch.political_function.as_ref(), "political_function")?;
     db.run_as(auth, move |conn, actor| {
         let tenant = editor_tenant(actor)?;
         conn.transaction(|conn| {
@@ -522,6 +556,13 @@ pub async fn update_action_definition(
                 patch
                     .progress_by_hand
                     .and_then(|h| change("progress_by_hand", action.progress_by_hand, h)),
+                political_function.as_ref().and_then(|f| {
+                    change(
+                        "political_function",
+                        action.political_function.clone(),
+                        f.clone(),
+                    )
+                }),
             ]
             .into_iter()
             .flatten()
@@ -539,8 +580,25 @@ pub async fn update_action_definition(
                     objective: target,
                     weight: patch.weight,
                     progress_by_hand: patch.progress_by_hand,
+                    political_function: political_function.clone(),
+                    responsible_user_id: patch.responsible_user_id,
                 },
             )?;
+            // After the write, which the composite key refused if the person is of
+            // another CPAS: the history names both people.
+            let mut changes = changes;
+            if let Some(after) = patch.responsible_user_id
+                && after != action.responsible_user_id
+            {
+                let after = after
+                    .map(|user| structure::user_name(conn, user))
+                    .transpose()?;
+                changes.extend(change(
+                    "responsible",
+                    action.responsible_name.clone(),
+                    after,
+                ));
+            }
             if let Some(parent) = action.parent_id {
                 if patch.position.is_some() {
                     structure::place_sub_action(conn, parent, id, patch.position)?;

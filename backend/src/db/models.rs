@@ -3,7 +3,10 @@
 //! [`Stored`], the others are parsed when a DTO is built.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use diesel::dsl::sql;
+use diesel::expression::SqlLiteral;
 use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text};
 use uuid::Uuid;
 
 use super::stored::{Stored, StoredOption};
@@ -92,7 +95,25 @@ pub struct Objective {
     pub title: String,
     pub position: i32,
     pub version: i32,
+    pub political_lead: Option<String>,
+    pub political_function: Option<String>,
+    pub responsible_user_id: Option<Uuid>,
+    /// The responsible's name, read in the same statement.
+    #[diesel(select_expression = sql::<Nullable<Text>>(OBJECTIVE_RESPONSIBLE_NAME))]
+    #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
+    pub responsible_name: Option<String>,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_end: Option<NaiveDate>,
 }
+
+/// The name of an objective's responsible, over a row of `objectives` (a primary-key probe
+/// inside the statement that reads the row: the tree keeps its statement count).
+const OBJECTIVE_RESPONSIBLE_NAME: &str = "(SELECT u.display_name FROM users u \
+     WHERE u.id = objectives.responsible_user_id)";
+
+/// The name of an action's responsible, over a row of `actions`.
+const ACTION_RESPONSIBLE_NAME: &str = "(SELECT u.display_name FROM users u \
+     WHERE u.id = actions.responsible_user_id)";
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = objectives)]
@@ -141,6 +162,12 @@ pub struct Action {
     pub progress_by_hand: bool,
     /// Kept by the database's roll-up rule (migration `…_sub_actions`).
     pub progress_from_sub_actions: bool,
+    pub political_function: Option<String>,
+    pub responsible_user_id: Option<Uuid>,
+    /// The responsible's name, read in the same statement.
+    #[diesel(select_expression = sql::<Nullable<Text>>(ACTION_RESPONSIBLE_NAME))]
+    #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
+    pub responsible_name: Option<String>,
 }
 
 #[derive(Debug, Insertable)]

@@ -301,8 +301,18 @@ fn assemble_objectives(
         let mut operational = Vec::new();
         for oo in rows.iter().filter(|o| o.parent_id == Some(os.id)) {
             let actions = actions_of.remove(&oo.id).unwrap_or_default();
+            // Its live actions' planned dates (archived ones are not read).
+            let dates = wire::ObjectiveDates::derive(
+                oo.planned_start,
+                oo.planned_end,
+                actions.iter().map(|a| (a.planned_start, a.planned_end)),
+            );
             operational.push(wire::OperationalObjective {
                 rollup: wire::Rollup::of(&actions),
+                political_lead: oo.political_lead.clone(),
+                political_function: oo.political_function.clone(),
+                responsible: user_ref(oo.responsible_user_id, oo.responsible_name.clone()),
+                dates,
                 id: oo.id,
                 code: oo.code.clone(),
                 volet: stored(&oo.volet)?,
@@ -312,8 +322,17 @@ fn assemble_objectives(
                 actions,
             });
         }
+        let dates = wire::ObjectiveDates::derive(
+            os.planned_start,
+            os.planned_end,
+            operational.iter().map(|oo| oo.dates.span()),
+        );
         strategic.push(wire::StrategicObjective {
             rollup: wire::Rollup::of(operational.iter().flat_map(|oo| &oo.actions)),
+            political_lead: os.political_lead.clone(),
+            political_function: os.political_function.clone(),
+            responsible: user_ref(os.responsible_user_id, os.responsible_name.clone()),
+            dates,
             id: os.id,
             code: os.code.clone(),
             volet: stored(&os.volet)?,
@@ -324,6 +343,14 @@ fn assemble_objectives(
         });
     }
     Ok(strategic)
+}
+
+/// A responsible as the wire names them, from the id and the name read with the row.
+fn user_ref(id: Option<Uuid>, name: Option<String>) -> Option<wire::UserRef> {
+    Some(wire::UserRef {
+        id: id?,
+        display_name: name?,
+    })
 }
 
 fn tenant_ref(tenant: Tenant) -> wire::TenantRef {
@@ -383,9 +410,11 @@ pub(super) fn wire_action(
         open_tasks: flags.open_tasks,
         overdue_tasks: flags.overdue_tasks,
         political_lead: action.political_lead,
+        political_function: action.political_function,
         administrative_lead: action.administrative_lead,
         health: action.health,
         health_comment: action.health_comment,
+        responsible: user_ref(action.responsible_user_id, action.responsible_name),
         staffing_fte: action.staffing_fte,
         sdgs: action.sdgs,
         last_reported_at: action.last_reported_at,

@@ -58,6 +58,8 @@ diesel::table! {
         weight -> Int2,
         progress_by_hand -> Bool,
         progress_from_sub_actions -> Bool,
+        political_function -> Nullable<Text>,
+        responsible_user_id -> Nullable<Uuid>,
         health -> Nullable<Text>,
         health_comment -> Nullable<Text>,
     }
@@ -238,6 +240,11 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        political_lead -> Nullable<Text>,
+        political_function -> Nullable<Text>,
+        responsible_user_id -> Nullable<Uuid>,
+        planned_start -> Nullable<Date>,
+        planned_end -> Nullable<Date>,
     }
 }
 

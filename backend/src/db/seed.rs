@@ -317,6 +317,10 @@ pub struct DemoAccount {
     pub tenant: Option<&'static str>,
     /// Name of the organisation in that CPAS.
     pub organisation: Option<&'static str>,
+    /// Codes of the demo plan's actions this person is the administrative responsible of
+    /// (set when the account is created), so that "Ce dont je suis responsable" shows
+    /// something in the demo.
+    pub responsible_for: &'static [&'static str],
 }
 
 /// The demo accounts of `cargo xtask run`, documented in the README.
@@ -329,6 +333,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = {
             role: Admin,
             tenant: None,
             organisation: None,
+            responsible_for: &[],
         },
         DemoAccount {
             email: "president@cpas-a.example",
@@ -336,6 +341,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = {
             role: President,
             tenant: Some("cpas-a"),
             organisation: None,
+            responsible_for: &[],
         },
         DemoAccount {
             email: "dg@cpas-a.example",
@@ -343,6 +349,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = {
             role: Dg,
             tenant: Some("cpas-a"),
             organisation: None,
+            responsible_for: &[],
         },
         DemoAccount {
             email: "social@cpas-a.example",
@@ -350,6 +357,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = {
             role: SocialWorker,
             tenant: Some("cpas-a"),
             organisation: Some("CPAS"),
+            responsible_for: &["Me1", "Me2"],
         },
         DemoAccount {
             email: "pcs@cpas-a.example",
@@ -357,6 +365,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = {
             role: Partner,
             tenant: Some("cpas-a"),
             organisation: Some("Commune (PCS)"),
+            responsible_for: &[],
         },
         DemoAccount {
             email: "defits@cpas-a.example",
@@ -364,6 +373,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = {
             role: Partner,
             tenant: Some("cpas-a"),
             organisation: Some("DEFITS"),
+            responsible_for: &[],
         },
         DemoAccount {
             email: "president@paliseul.example",
@@ -371,6 +381,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = {
             role: President,
             tenant: Some("paliseul"),
             organisation: None,
+            responsible_for: &[],
         },
         DemoAccount {
             email: "dg@paliseul.example",
@@ -378,6 +389,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = {
             role: Dg,
             tenant: Some("paliseul"),
             organisation: None,
+            responsible_for: &[],
         },
         DemoAccount {
             email: "social@paliseul.example",
@@ -385,6 +397,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = {
             role: SocialWorker,
             tenant: Some("paliseul"),
             organisation: Some("CPAS de Paliseul"),
+            responsible_for: &["A1", "A2"],
         },
         DemoAccount {
             email: "pcs@paliseul.example",
@@ -392,6 +405,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = {
             role: Partner,
             tenant: Some("paliseul"),
             organisation: Some("Plan de Cohésion Sociale (PCS)"),
+            responsible_for: &[],
         },
     ]
 };
@@ -442,5 +456,19 @@ pub fn insert_demo_account(
         })
         .on_conflict_do_nothing()
         .execute(conn)?;
+    if let (Some(tenant), false) = (tenant_id, account.responsible_for.is_empty()) {
+        let user: Uuid = users::table
+            .filter(users::email.eq(account.email))
+            .select(users::id)
+            .first(conn)?;
+        diesel::update(
+            actions::table
+                .filter(actions::tenant_id.eq(tenant))
+                .filter(actions::code.eq_any(account.responsible_for))
+                .filter(actions::responsible_user_id.is_null()),
+        )
+        .set(actions::responsible_user_id.eq(user))
+        .execute(conn)?;
+    }
     Ok(())
 }

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::models::Action;
 use super::schema::{
     action_history, action_organisations, actions, budget_lines, change_requests, indicators,
-    objectives, opinion_objectives, opinions, organisations, plans,
+    objectives, opinion_objectives, opinions, organisations, plans, users,
 };
 use super::stored::Stored;
 use super::{DbError, DbResult, stored};
@@ -347,24 +347,68 @@ pub fn lock_objective(
     })
 }
 
-/// Writes the fields the patch names, and the next version.
+/// What an objective's patch writes besides its place: each field it names, checked
+/// (`Some(None)` clears one).
+pub struct ObjectiveChange<'a> {
+    pub code: Option<&'a Code>,
+    pub title: Option<&'a Label>,
+    pub volet: Option<wire::Volet>,
+    pub parent_id: Option<Uuid>,
+    pub political_lead: Option<Option<String>>,
+    pub political_function: Option<Option<String>>,
+    /// Another CPAS's person is refused by `objectives_responsible_fk`.
+    pub responsible_user_id: Option<Option<Uuid>>,
+    /// Out of order, refused by `objectives_dates_order`.
+    pub planned_start: Option<Option<NaiveDate>>,
+    pub planned_end: Option<Option<NaiveDate>>,
+}
+
+/// Writes the fields the change names, and the next version.
 pub fn update_objective(
     conn: &mut PgConnection,
     id: Uuid,
-    code: Option<&Code>,
-    title: Option<&Label>,
-    patch: &wire::ObjectivePatch,
+    change: ObjectiveChange<'_>,
 ) -> DbResult<()> {
     diesel::update(objectives::table.find(id))
         .set((
-            code.map(|c| objectives::code.eq(c.as_str().to_owned())),
-            title.map(|t| objectives::title.eq(t.as_str().to_owned())),
-            patch.volet.map(|v| objectives::volet.eq(v.as_str())),
-            patch.parent_id.map(|p| objectives::parent_id.eq(Some(p))),
+            (
+                change
+                    .code
+                    .map(|c| objectives::code.eq(c.as_str().to_owned())),
+                change
+                    .title
+                    .map(|t| objectives::title.eq(t.as_str().to_owned())),
+                change.volet.map(|v| objectives::volet.eq(v.as_str())),
+                change.parent_id.map(|p| objectives::parent_id.eq(Some(p))),
+            ),
+            (
+                change
+                    .political_lead
+                    .map(|l| objectives::political_lead.eq(l)),
+                change
+                    .political_function
+                    .map(|f| objectives::political_function.eq(f)),
+                change
+                    .responsible_user_id
+                    .map(|r| objectives::responsible_user_id.eq(r)),
+                change
+                    .planned_start
+                    .map(|d| objectives::planned_start.eq(d)),
+                change.planned_end.map(|d| objectives::planned_end.eq(d)),
+            ),
             objectives::version.eq(objectives::version + 1),
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// The name of a person, by id (a responsible just written, whose CPAS the composite key
+/// checked).
+pub fn user_name(conn: &mut PgConnection, id: Uuid) -> DbResult<String> {
+    Ok(users::table
+        .find(id)
+        .select(users::display_name)
+        .first(conn)?)
 }
 
 /// Whether the objective holds anything: an operational objective or an action.
@@ -529,6 +573,9 @@ pub struct DefinitionChange<'a> {
     pub objective: Uuid,
     pub weight: Option<i16>,
     pub progress_by_hand: Option<bool>,
+    pub political_function: Option<Option<String>>,
+    /// Another CPAS's person is refused by `actions_responsible_fk`.
+    pub responsible_user_id: Option<Option<Uuid>>,
 }
 
 pub fn update_action_definition(
@@ -551,6 +598,12 @@ pub fn update_action_definition(
             change
                 .progress_by_hand
                 .map(|h| actions::progress_by_hand.eq(h)),
+            change
+                .political_function
+                .map(|f| actions::political_function.eq(f)),
+            change
+                .responsible_user_id
+                .map(|r| actions::responsible_user_id.eq(r)),
         ))
         .execute(conn)?;
     Ok(())

@@ -35,6 +35,36 @@ pub async fn edit_action(
     }
 }
 
+/// `PATCH /api/v1/actions/{id}/definition` with who answers for the action alone: the
+/// mandataire's function and the responsible (`None` clears each). Its own body type, as
+/// the progress rule's.
+pub async fn set_responsibles(
+    token: &str,
+    id: &str,
+    version: i32,
+    political_function: Option<String>,
+    responsible_user_id: Option<uuid::Uuid>,
+) -> Result<ActionDetail, ApiFailure> {
+    #[derive(serde::Serialize)]
+    struct Responsibles {
+        version: i32,
+        political_function: Option<String>,
+        responsible_user_id: Option<uuid::Uuid>,
+    }
+    let body = Responsibles {
+        version,
+        political_function,
+        responsible_user_id,
+    };
+    send(
+        Method::PATCH,
+        &format!("/api/v1/actions/{id}/definition"),
+        token,
+        &body,
+    )
+    .await
+}
+
 /// `PATCH /api/v1/actions/{id}/definition` with the progress rule alone: by hand, or from
 /// the steps. Its own body type, so that this chunk shares no serializer with the
 /// structure editor's (shared code would move into the initial WASM).

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use crate::components::action_editor::ActionEditor;
 use crate::components::budget_editor::BudgetLinesEditor;
 use crate::components::indicator_editor::IndicatorsEditor;
+use crate::components::responsibles_editor::ResponsiblesEditor;
 use crate::components::sub_actions_editor::SubActionsEditor;
 use crate::session::SessionContext;
 
@@ -39,6 +40,7 @@ fn manager_tools(detail: ActionDetail, structure: bool, on_changed: Callback<()>
         .then(|| view! { <SubActionsEditor detail=detail.clone() on_changed/> });
     let measures = structure.then(|| {
         view! {
+            <ResponsiblesEditor detail=detail.clone() on_changed/>
             <IndicatorsEditor detail=detail.clone() on_changed/>
             <BudgetLinesEditor detail=detail.clone() on_changed/>
         }

@@ -13,6 +13,7 @@ pub mod progress_bar;
 pub mod proposal_diff;
 pub mod propose_form;
 pub mod require_session;
+pub mod responsibles_editor;
 pub mod status_chip;
 pub mod sub_actions;
 pub mod sub_actions_editor;

@@ -1,5 +1,6 @@
-//! Filters of a plan's tree, kept in the URL (`?q=…&status=…&org=…&late=1&stale=1&mine=1`) so that
-//! a filtered view can be bookmarked and shared.
+//! Filters of a plan's tree, kept in the URL
+//! (`?q=…&status=…&org=…&late=1&stale=1&mine=1&responsible=1`) so that a filtered view can be
+//! bookmarked and shared.
 
 use api_types::{Action, ActionStatus, OrganisationRef, fold};
 use leptos::prelude::*;
@@ -20,6 +21,10 @@ pub struct TreeFilter {
     pub stale: bool,
     /// Only the actions of the signed-in user's organisation.
     pub mine: Option<Uuid>,
+    /// Only what the signed-in user answers for ("Ce dont je suis responsable"): the
+    /// actions `PlanTree::responsible_for` gives, the rule's one definition. A list, not a
+    /// set: a set's sorting and tree code would weigh on the initial WASM for a few ids.
+    pub responsible: Option<Vec<Uuid>>,
 }
 
 impl TreeFilter {
@@ -68,6 +73,10 @@ impl TreeFilter {
             && (!self.late || action.late)
             && (!self.stale || action.stale)
             && self.mine.is_none_or(|o| carriers().any(|c| c.id == o))
+            && self
+                .responsible
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&action.id))
     }
 }
 
@@ -83,8 +92,9 @@ pub fn carriers(actions: &[Action]) -> Vec<OrganisationRef> {
     organisations
 }
 
-/// The filter of the current URL; `my_organisation` backs "mine".
-pub fn use_tree_filter(my_organisation: Option<Uuid>) -> Memo<TreeFilter> {
+/// The filter of the current URL; `my_organisation` backs "mine", `answered_for` (the
+/// tree's actions the signed-in user answers for) "responsible".
+pub fn use_tree_filter(my_organisation: Option<Uuid>, answered_for: Vec<Uuid>) -> Memo<TreeFilter> {
     let query = use_query_map();
     Memo::new(move |_| {
         query.with(|q| TreeFilter {
@@ -96,6 +106,8 @@ pub fn use_tree_filter(my_organisation: Option<Uuid>) -> Memo<TreeFilter> {
             mine: (q.get("mine").as_deref() == Some("1"))
                 .then_some(my_organisation)
                 .flatten(),
+            responsible: (q.get("responsible").as_deref() == Some("1"))
+                .then(|| answered_for.clone()),
         })
     })
 }
@@ -114,7 +126,7 @@ pub fn FilterBar(
     let query = use_query_map();
     let set = move |key: &'static str, value: String| {
         let mut params: Vec<(String, String)> = query.with_untracked(|q| {
-            ["q", "status", "org", "late", "stale", "mine"]
+            ["q", "status", "org", "late", "stale", "mine", "responsible"]
                 .iter()
                 .filter(|k| **k != key)
                 .filter_map(|k| q.get(k).map(|v| ((*k).to_owned(), v)))
@@ -159,6 +171,7 @@ pub fn FilterBar(
     let set_org = set.clone();
     let set_late = set.clone();
     let set_stale = set.clone();
+    let set_responsible = set.clone();
     let clear = move |_| {
         clear_navigate(
             &location.pathname.get_untracked(),
@@ -207,6 +220,11 @@ pub fn FilterBar(
                 <input type="checkbox" prop:checked=move || filter.with(|f| f.stale)
                     on:change=move |ev| set_stale("stale", if event_target_checked(&ev) { "1".to_owned() } else { String::new() })/>
                 {tr!(filter_stale)}
+            </label>
+            <label class="check">
+                <input type="checkbox" prop:checked=move || filter.with(|f| f.responsible.is_some())
+                    on:change=move |ev| set_responsible("responsible", if event_target_checked(&ev) { "1".to_owned() } else { String::new() })/>
+                {tr!(filter_responsible)}
             </label>
             {has_organisation.then(|| view! {
                 <label class="check">

@@ -167,12 +167,14 @@ fn ActionView(
                     <dt>{tr!(collaboration)}</dt>
                     <dd>{if action.collaborators.is_empty() { tr!(none).to_owned() } else { action.collaborators.iter().map(|o| o.name.clone()).collect::<Vec<_>>().join(", ") }}</dd>
                     <dt>{tr!(field_political_lead)}</dt><dd>{text(action.political_lead.clone())}</dd>
+                    <dt>{tr!(field_political_function)}</dt><dd>{text(action.political_function.clone())}</dd>
                     <dt>{tr!(field_administrative_lead)}</dt><dd>{text(action.administrative_lead.clone())}</dd>
                     <dt>{tr!(field_health)}</dt>
                     <dd>
                         {health_label(action.health)}
                         {action.health_comment.clone().map(|c| view! { " — " {c} })}
                     </dd>
+                    <dt>{tr!(field_responsible)}</dt><dd>{text(action.responsible.clone().map(|r| r.display_name))}</dd>
                     <dt>{tr!(field_staffing)}</dt><dd>{action.staffing_fte.map_or_else(|| tr!(none).to_owned(), format::number)}</dd>
                 </dl>
                 {action.reservation.clone().map(|r| view! { <p class="reservation">{r}</p> })}

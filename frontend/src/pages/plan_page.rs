@@ -1,4 +1,6 @@
-use api_types::{OperationalObjective, Opinion, PlanTree, StrategicObjective, Volet};
+use api_types::{
+    ObjectiveDates, OperationalObjective, Opinion, PlanTree, StrategicObjective, UserRef, Volet,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -8,6 +10,7 @@ use crate::components::action_item::ActionItem;
 use crate::components::failure::Failure;
 use crate::components::plan_documents::PlanDocuments;
 use crate::components::tree_filter::{FilterBar, TreeFilter, carriers, use_tree_filter};
+use crate::format;
 use crate::loader::loader;
 use crate::pages::plans_page::{period, status_label};
 use crate::session::SessionContext;
@@ -51,7 +54,11 @@ fn Tree(tree: PlanTree) -> impl IntoView {
             )
         })
     });
-    let filter = use_tree_filter(my_organisation);
+    let me = session
+        .state
+        .with_untracked(|s| s.as_ref().map(|s| s.user.id));
+    let answered_for = me.map(|me| tree.responsible_for(me)).unwrap_or_default();
+    let filter = use_tree_filter(my_organisation, answered_for);
     let file_stem = format!("pst-{}", tree.tenant.slug);
     let all_actions: Vec<api_types::Action> = tree
         .objectives
@@ -127,6 +134,13 @@ fn Strategic(
                 <span class="objective-title">{os.title}</span>
                 <span class="badge volet">{volet}</span>
             </summary>
+            <ObjectiveFacts
+                political_lead=os.political_lead
+                political_function=os.political_function
+                responsible=os.responsible
+                dates=os.dates
+                derived_from=tr!(derived_from_objectives)
+            />
             {os.operational_objectives
                 .into_iter()
                 .map(|oo| view! { <Operational oo opinions filter/> })
@@ -157,6 +171,13 @@ fn Operational(
                 <span class="code">{oo.code}</span>
                 <span class="objective-title">{oo.title}</span>
             </summary>
+            <ObjectiveFacts
+                political_lead=oo.political_lead
+                political_function=oo.political_function
+                responsible=oo.responsible
+                dates=oo.dates
+                derived_from=tr!(derived_from_actions)
+            />
             <ul class="actions">
                 {oo.actions.into_iter().map(|action| view! { <ActionItem action filter/> }).collect_view()}
             </ul>
@@ -171,6 +192,57 @@ fn Operational(
                 .collect_view()}
         </details>
     }
+}
+
+/// Who answers for an objective and when it runs, under its heading; nothing when the plan
+/// says none of it. A date derived from what the objective holds says so.
+#[component]
+fn ObjectiveFacts(
+    political_lead: Option<String>,
+    political_function: Option<String>,
+    responsible: Option<UserRef>,
+    dates: ObjectiveDates,
+    derived_from: &'static str,
+) -> impl IntoView {
+    let mandataire = match (political_lead, political_function) {
+        (None, None) => None,
+        (Some(name), None) => Some(name),
+        (None, Some(function)) => Some(function),
+        (Some(name), Some(function)) => Some(format!("{name} ({function})")),
+    };
+    // Texts first, one view for all: the initial WASM carries one shape of fact.
+    let mut facts: Vec<(String, Option<&'static str>)> = Vec::new();
+    if let Some(mandataire) = mandataire {
+        facts.push((format!("{} : {mandataire}", tr!(mandataire)), None));
+    }
+    if let Some(responsible) = responsible {
+        let name = responsible.display_name;
+        facts.push((format!("{} : {name}", tr!(field_responsible)), None));
+    }
+    for (label, date, derived) in [
+        (tr!(objective_start), dates.start, dates.start_derived),
+        (tr!(objective_end), dates.end, dates.end_derived),
+    ] {
+        if let Some(date) = date {
+            let shown = format::date(&date.to_string());
+            facts.push((
+                format!("{label} : {shown}"),
+                derived.then_some(derived_from),
+            ));
+        }
+    }
+    (!facts.is_empty()).then(|| {
+        view! {
+            <p class="objective-facts">
+                {facts.into_iter().map(|(text, hint)| view! {
+                    <span class="fact">
+                        {text}
+                        {hint.map(|h| view! { " " <span class="hint derived">"(" {h} ")"</span> })}
+                    </span>
+                }).collect_view()}
+            </p>
+        }
+    })
 }
 
 #[component]

@@ -9,8 +9,8 @@ use std::pin::Pin;
 
 use api_types::{
     Action, ActionDefinitionPatch, ActionKind, ActionOrganisations, Adoption, NewAction,
-    NewObjective, ObjectiveLevel, ObjectivePatch, Opinion, OpinionInput, OrganisationSummary,
-    PlanStatus, PlanTree, Volet,
+    NewObjective, ObjectiveDates, ObjectiveLevel, ObjectivePatch, Opinion, OpinionInput,
+    OrganisationSummary, PlanDate, PlanStatus, PlanTree, UserRef, Volet,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -39,6 +39,47 @@ struct Editor {
     focus: StoredValue<Option<String>>,
     organisations: StoredValue<Vec<OrganisationSummary>>,
     objective_codes: StoredValue<Vec<(Uuid, String)>>,
+    /// Whom an objective or an action may have as its responsible.
+    people: StoredValue<Vec<Person>>,
+}
+
+/// The people of the CPAS, as the management's list gives them: the editor's own type, so
+/// that decoding it stays in this chunk (the tasks' type would be code shared between two
+/// chunks, which moves into the initial WASM).
+#[derive(serde::Deserialize)]
+struct People {
+    users: Vec<Person>,
+}
+
+#[derive(Clone, serde::Deserialize)]
+struct Person {
+    id: Uuid,
+    display_name: String,
+}
+
+/// Who answers for an objective and its own dates, as the editor's form starts from.
+#[derive(Clone)]
+struct ObjectiveFields {
+    political_lead: Option<String>,
+    political_function: Option<String>,
+    responsible: Option<UserRef>,
+    dates: ObjectiveDates,
+}
+
+/// A trimmed text, `None` when blank: what a patch sends to clear a field.
+fn optional_line(text: String) -> Option<String> {
+    let text = text.trim().to_owned();
+    (!text.is_empty()).then_some(text)
+}
+
+/// A date input's value (`YYYY-MM-DD`, or empty for none).
+fn date_value(date: Option<chrono::NaiveDate>) -> RwSignal<String> {
+    RwSignal::new(date.map(|d| d.to_string()).unwrap_or_default())
+}
+
+/// The date typed, or `None` when the input is empty (or not a date the API takes).
+fn typed_date(text: &str) -> Option<PlanDate> {
+    PlanDate::parse(text.trim()).ok()
 }
 
 impl Editor {
@@ -95,7 +136,8 @@ fn Structure() -> impl IntoView {
         Box::pin(async move {
             let tree = api::get_plan(&token, &id).await?;
             let organisations = api::list_organisations(&token, None).await?;
-            Ok((tree, organisations))
+            let people: People = api::people_of_cpas(&token).await?;
+            Ok((tree, organisations, people.users))
         })
     });
     let focus = StoredValue::new(None::<String>);
@@ -104,7 +146,7 @@ fn Structure() -> impl IntoView {
         {move || match data.get() {
             None => view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any(),
             Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
-            Some(Ok((tree, organisations))) => {
+            Some(Ok((tree, organisations, people))) => {
                 let codes = tree
                     .objectives
                     .iter()
@@ -120,6 +162,7 @@ fn Structure() -> impl IntoView {
                     focus,
                     organisations: StoredValue::new(organisations),
                     objective_codes: StoredValue::new(codes),
+                    people: StoredValue::new(people),
                 };
                 // Keyboard users keep their place: the button they pressed gets the focus back.
                 request_animation_frame(move || {
@@ -175,7 +218,14 @@ fn PlanStructure(tree: PlanTree, editor: Editor) -> impl IntoView {
                 view! {
                     <li class="card structure-os">
                         <ObjectiveRow id=os.id code=os.code.clone() title=os.title.clone() volet=os.volet
-                            version=os.version index count=os_count editor/>
+                            version=os.version index count=os_count editor
+                            fields=ObjectiveFields {
+                                political_lead: os.political_lead.clone(),
+                                political_function: os.political_function.clone(),
+                                responsible: os.responsible.clone(),
+                                dates: os.dates,
+                            }
+                            derived_from=tr!(derived_from_objectives)/>
                         <ol>
                             {os.operational_objectives.into_iter().enumerate().map(|(index, oo)| {
                                 let action_count = oo.actions.len();
@@ -183,7 +233,14 @@ fn PlanStructure(tree: PlanTree, editor: Editor) -> impl IntoView {
                                 view! {
                                     <li class="structure-oo">
                                         <ObjectiveRow id=oo.id code=oo.code.clone() title=oo.title.clone() volet=oo.volet
-                                            version=oo.version index count=oo_count editor/>
+                                            version=oo.version index count=oo_count editor
+                                            fields=ObjectiveFields {
+                                                political_lead: oo.political_lead.clone(),
+                                                political_function: oo.political_function.clone(),
+                                                responsible: oo.responsible.clone(),
+                                                dates: oo.dates,
+                                            }
+                                            derived_from=tr!(derived_from_actions)/>
                                         <ol class="structure-actions">
                                             {oo.actions.into_iter().enumerate().map(|(index, action)| view! {
                                                 <ActionRow action index count=action_count editor/>
@@ -215,7 +272,7 @@ fn AdoptForm(plan_id: String, title: String, version: i32, editor: Editor) -> im
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(adopted_on) = crate::format::iso_date(&date.get_untracked())
-            .and_then(|date| api_types::PlanDate::new(date).ok())
+            .and_then(|date| PlanDate::new(date).ok())
         else {
             error.set(Some(tr!(error_invalid_date).to_owned()));
             return;
@@ -332,10 +389,18 @@ fn ObjectiveRow(
     index: usize,
     count: usize,
     editor: Editor,
+    fields: ObjectiveFields,
+    /// What its dates are derived from, when they are.
+    derived_from: &'static str,
 ) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let (code_value, title_value) = (RwSignal::new(code.clone()), RwSignal::new(title.clone()));
     let volet_value = RwSignal::new(volet);
+    let political_lead = RwSignal::new(fields.political_lead.clone().unwrap_or_default());
+    let political_function = RwSignal::new(fields.political_function.clone().unwrap_or_default());
+    let responsible = RwSignal::new(fields.responsible.as_ref().map(|r| r.id));
+    let planned_start = date_value(fields.dates.planned_start);
+    let planned_end = date_value(fields.dates.planned_end);
     let target = id.to_string();
     let patch = move |patch: ObjectivePatch| {
         let (target, token) = (target.clone(), editor.token());
@@ -365,15 +430,36 @@ fn ObjectiveRow(
             code: Some(code_value.get_untracked().trim().to_owned()),
             title: Some(title_value.get_untracked().trim().to_owned()),
             volet: Some(volet_value.get_untracked()),
+            political_lead: Some(optional_line(political_lead.get_untracked())),
+            political_function: Some(optional_line(political_function.get_untracked())),
+            responsible_user_id: Some(responsible.get_untracked()),
+            planned_start: Some(typed_date(&planned_start.get_untracked())),
+            planned_end: Some(typed_date(&planned_end.get_untracked())),
             ..ObjectivePatch::default()
         });
     };
     let field = |name: &str| format!("{name}-{id}");
+    let dates = fields.dates;
+    let day = move |label: &'static str, date: Option<chrono::NaiveDate>, derived: bool| {
+        date.map(|d| {
+            view! {
+                <span class="fact">
+                    {label} " : " {crate::format::date(&d.to_string())}
+                    {derived.then(|| view! { " " <span class="hint derived">"(" {derived_from} ")"</span> })}
+                </span>
+            }
+        })
+    };
     view! {
         <div class="structure-row">
             <h3><span class="code">{code.clone()}</span> " " {title.clone()}</h3>
             <MoveButtons item=id label=code.clone() index count on_move editor/>
         </div>
+        <p class="objective-facts">
+            {day(tr!(objective_start), dates.start, dates.start_derived)}
+            {day(tr!(objective_end), dates.end, dates.end_derived)}
+            {fields.responsible.map(|r| view! { <span class="fact">{tr!(field_responsible)} " : " {r.display_name}</span> })}
+        </p>
         <details>
             <summary>{tr!(edit)} " " {code.clone()}</summary>
             <form class="inline-form" on:submit=submit>
@@ -386,10 +472,48 @@ fn ObjectiveRow(
                     <input id=field("title") type="text" required bind:value=title_value/>
                 </p>
                 <VoletSelect id=field("volet") value=volet_value/>
+                <p class="field">
+                    <label for=field("political-lead")>{tr!(mandataire)}</label>
+                    <input id=field("political-lead") type="text" maxlength=LEAD_MAX bind:value=political_lead/>
+                </p>
+                <p class="field">
+                    <label for=field("political-function")>{tr!(field_political_function)}</label>
+                    <input id=field("political-function") type="text" maxlength=LEAD_MAX bind:value=political_function/>
+                </p>
+                <ResponsibleSelect id=field("responsible") value=responsible editor/>
+                <p class="field">
+                    <label for=field("planned-start")>{tr!(objective_start)}</label>
+                    <input id=field("planned-start") type="date" bind:value=planned_start/>
+                </p>
+                <p class="field">
+                    <label for=field("planned-end")>{tr!(objective_end)}</label>
+                    <input id=field("planned-end") type="date" bind:value=planned_end/>
+                </p>
+                <p class="hint">{tr!(objective_dates_hint)}</p>
                 <button type="submit" class="primary">{tr!(save)}</button>
                 <ErrorText error/>
             </form>
         </details>
+    }
+}
+
+/// The longest mandataire's name or function the API takes.
+const LEAD_MAX: usize = api_types::LEAD_MAX_CHARS;
+
+/// The responsible: nobody, or a person of the CPAS.
+#[component]
+fn ResponsibleSelect(id: String, value: RwSignal<Option<Uuid>>, editor: Editor) -> impl IntoView {
+    let people = editor.people.get_value();
+    view! {
+        <p class="field">
+            <label for=id.clone()>{tr!(field_responsible)}</label>
+            <select id=id on:change=move |ev| value.set(event_target_value(&ev).parse().ok())>
+                <option value="" selected=value.get_untracked().is_none()>{tr!(responsible_none)}</option>
+                {people.into_iter().map(|p| view! {
+                    <option value=p.id.to_string() selected=Some(p.id) == value.get_untracked()>{p.display_name}</option>
+                }).collect_view()}
+            </select>
+        </p>
     }
 }
 
@@ -548,6 +672,8 @@ fn ActionRow(action: Action, index: usize, count: usize, editor: Editor) -> impl
     let description = RwSignal::new(action.description.clone().unwrap_or_default());
     let reservation = RwSignal::new(action.reservation.clone().unwrap_or_default());
     let transversal = RwSignal::new(action.transversal);
+    let political_function = RwSignal::new(action.political_function.clone().unwrap_or_default());
+    let responsible = RwSignal::new(action.responsible.as_ref().map(|r| r.id));
     let lead = RwSignal::new(action.lead.as_ref().map(|o| o.id));
     let collaborators = RwSignal::new(
         action
@@ -588,6 +714,8 @@ fn ActionRow(action: Action, index: usize, count: usize, editor: Editor) -> impl
             description: optional(description.get_untracked()),
             reservation: optional(reservation.get_untracked()),
             transversal: Some(transversal.get_untracked()),
+            political_function: Some(optional_line(political_function.get_untracked())),
+            responsible_user_id: Some(responsible.get_untracked()),
             ..ActionDefinitionPatch::default()
         };
         let organisations = (lead.get_untracked(), collaborators.get_untracked());
@@ -649,6 +777,13 @@ fn ActionRow(action: Action, index: usize, count: usize, editor: Editor) -> impl
                         <input id=field("transversal") type="checkbox" bind:checked=transversal/>
                         <label for=field("transversal")>{tr!(transversal)}</label>
                     </p>
+                    <div class="inline-form">
+                        <p class="field">
+                            <label for=field("political-function")>{tr!(field_political_function)}</label>
+                            <input id=field("political-function") type="text" maxlength=LEAD_MAX bind:value=political_function/>
+                        </p>
+                        <ResponsibleSelect id=field("responsible") value=responsible editor/>
+                    </div>
                     <p class="field">
                         <label for=field("lead")>{tr!(lead_entity)}</label>
                         <select id=field("lead") on:change=move |ev| lead.set(event_target_value(&ev).parse().ok())>

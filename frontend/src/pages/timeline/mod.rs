@@ -36,7 +36,14 @@ pub fn TimelinePage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let plan = loader(move || {
         let (id, token) = (id(), session.token().unwrap_or_default());
-        Box::pin(async move { api::get_plan(&token, &id).await.map(Plan::of) })
+        let me = session
+            .state
+            .with_untracked(|s| s.as_ref().map(|s| s.user.id));
+        Box::pin(async move {
+            api::get_plan(&token, &id)
+                .await
+                .map(|tree| Plan::of(tree, me))
+        })
     });
     view! {
         <style>{STYLE}</style>
@@ -60,13 +67,16 @@ struct Plan {
     end_year: Option<i32>,
     /// The choices of the filter's organisation list.
     organisations: Vec<OrganisationRef>,
+    /// The actions the signed-in person answers for (the "responsible" filter).
+    answered_for: Vec<Uuid>,
     schedule: Schedule,
 }
 
 impl Plan {
-    fn of(tree: PlanTree) -> Self {
+    fn of(tree: PlanTree, me: Option<Uuid>) -> Self {
         Self {
             organisations: carriers(&tree.actions().cloned().collect::<Vec<_>>()),
+            answered_for: me.map(|me| tree.responsible_for(me)).unwrap_or_default(),
             schedule: Schedule::of(&tree),
             tenant: tree.tenant.name,
             title: tree.title,
@@ -82,15 +92,16 @@ fn Timeline(plan: Plan) -> impl IntoView {
         s.as_ref()
             .and_then(|s| s.user.organisation.as_ref().map(|o| o.id))
     });
-    let filter = use_tree_filter(my_organisation);
     let Plan {
         tenant,
         title,
         start_year,
         end_year,
         organisations,
+        answered_for,
         schedule,
     } = plan;
+    let filter = use_tree_filter(my_organisation, answered_for);
     let plan_period = period(start_year, end_year);
     let undated = schedule.actions.iter().any(|a| a.row.undated);
     let today = schedule.today;
