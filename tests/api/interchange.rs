@@ -83,7 +83,7 @@ fn urlencode(text: &str) -> String {
 fn action_line(a: &api_types::Action) -> String {
     let collaborators: Vec<&str> = a.collaborators.iter().map(|o| o.name.as_str()).collect();
     format!(
-        "{} {:?} {} | lead {:?} | with {:?} | réserve {:?} | {:?} {}% | {:?} | {:?}–{:?} | weight {} by hand {} | health {:?} {:?}",
+        "{} {:?} {} | lead {:?} | with {:?} | réserve {:?} | {:?} {}% | {:?} | {:?}–{:?} | weight {} by hand {} | health {:?} {:?} | mandataire {:?} {:?} responsible {:?}",
         a.code,
         a.kind,
         a.title,
@@ -99,6 +99,9 @@ fn action_line(a: &api_types::Action) -> String {
         a.progress_by_hand,
         a.health,
         a.health_comment,
+        a.political_lead,
+        a.political_function,
+        a.responsible.as_ref().map(|r| &r.display_name),
     )
 }
 
@@ -107,9 +110,29 @@ fn action_line(a: &api_types::Action) -> String {
 fn shape(tree: &PlanTree) -> Vec<String> {
     let mut lines = Vec::new();
     for os in &tree.objectives {
-        lines.push(format!("OS {} {:?} {}", os.code, os.volet, os.title));
+        lines.push(format!(
+            "OS {} {:?} {} | mandataire {:?} {:?} responsible {:?} | {:?}–{:?}",
+            os.code,
+            os.volet,
+            os.title,
+            os.political_lead,
+            os.political_function,
+            os.responsible.as_ref().map(|r| &r.display_name),
+            os.dates.planned_start,
+            os.dates.planned_end,
+        ));
         for oo in &os.operational_objectives {
-            lines.push(format!("  OO {} {:?} {}", oo.code, oo.volet, oo.title));
+            lines.push(format!(
+                "  OO {} {:?} {} | mandataire {:?} {:?} responsible {:?} | {:?}–{:?}",
+                oo.code,
+                oo.volet,
+                oo.title,
+                oo.political_lead,
+                oo.political_function,
+                oo.responsible.as_ref().map(|r| &r.display_name),
+                oo.dates.planned_start,
+                oo.dates.planned_end,
+            ));
             for a in &oo.actions {
                 lines.push(format!("    {}", action_line(a)));
                 for step in &a.sub_actions {
@@ -146,6 +169,9 @@ async fn both_seed_plans_survive_an_export_and_import_through_csv_and_xlsx() {
             original = app.plan_of(slug).await;
             assert_eq!(original.action("Pe18").expect("Pe18").sub_actions.len(), 2);
         }
+        // The people the plan names as responsible are people of the importing CPAS too
+        // (found there by name): the import never reaches another CPAS's.
+        create_people_named_in(&app, &target, &original).await;
         for (format, content_type) in [
             ("csv", "text/csv"),
             (
@@ -187,6 +213,51 @@ async fn both_seed_plans_survive_an_export_and_import_through_csv_and_xlsx() {
     names.dedup();
     assert_eq!(names.len(), count);
     assert!(names.contains(&"Commune (PCS)"));
+}
+
+/// Creates, in the CPAS of `dg`, a social worker of each name `tree` gives a responsible.
+async fn create_people_named_in(app: &TestApp, dg: &str, tree: &PlanTree) {
+    let me: Value = app.get_ok_as(dg, "/api/v1/me").await;
+    let admin = app.token("admin@pst.example").await;
+    let mut names: Vec<String> = tree
+        .objectives
+        .iter()
+        .flat_map(|os| {
+            std::iter::once(os.responsible.as_ref()).chain(
+                os.operational_objectives
+                    .iter()
+                    .map(|oo| oo.responsible.as_ref()),
+            )
+        })
+        .chain(
+            tree.actions()
+                .flat_map(|a| std::iter::once(a).chain(&a.sub_actions))
+                .map(|a| a.responsible.as_ref()),
+        )
+        .flatten()
+        .map(|r| r.display_name.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    assert!(!names.is_empty(), "the demo names responsibles");
+    for name in &names {
+        let local: String = api_types::fold(name)
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        let body = json!({
+            "email": format!("{local}@import.example"),
+            "display_name": name,
+            "role": "social_worker",
+            "tenant_id": me["tenant"]["id"],
+            "password": PASSWORD,
+        });
+        let response = app
+            .send_as(Method::POST, Some(&admin), "/api/v1/users", Some(&body))
+            .await;
+        let status = response.status().as_u16();
+        assert!(status == 201 || status == 409, "{name}: {status}");
+    }
 }
 
 const HEADER: &str = "niveau;code;parent;intitule;type;volet;porteur;collaborations;reserve;statut;avancement;debut;echeance";
@@ -491,6 +562,32 @@ async fn sub_actions_come_in_from_a_file_and_go_out_again_and_a_step_under_a_ste
         imported.action("Me1").and_then(|a| a.health),
         Some(api_types::ActionHealth::Good)
     );
+    // The mandataires and the responsible (the CPAS's DG, named as the file names them),
+    // and an operational objective's own dates.
+    assert_eq!(
+        (
+            pe2.political_lead.as_deref(),
+            pe2.political_function.as_deref(),
+            pe2.responsible.as_ref().map(|r| r.display_name.as_str())
+        ),
+        (
+            Some("Jean Martin"),
+            Some("Échevin des affaires sociales"),
+            Some("DG")
+        )
+    );
+    let oo = &imported.objectives[0].operational_objectives[0];
+    assert_eq!(
+        (oo.political_function.as_deref(), oo.dates.planned_start),
+        (
+            Some("Échevin des affaires sociales"),
+            chrono::NaiveDate::from_ymd_opt(2025, 1, 1)
+        )
+    );
+    assert_eq!(
+        imported.objectives[0].political_lead.as_deref(),
+        Some("Marie Dupont")
+    );
     // The database rolls the action's progress up from its steps: (100×1 + 0×2) / 3.
     assert!(pe2.progress_from_sub_actions);
     assert_eq!(pe2.progress, 33);
@@ -513,7 +610,9 @@ async fn sub_actions_come_in_from_a_file_and_go_out_again_and_a_step_under_a_ste
         "{text}"
     );
     assert!(
-        rows[0].ends_with(";description;poids;avancement_manuel;sante;commentaire_sante"),
+        rows[0].ends_with(
+            ";description;poids;avancement_manuel;mandataire;fonction_du_mandataire;responsable;sante;commentaire_sante"
+        ),
         "{text}"
     );
     for (format, content_type, file) in [
@@ -592,6 +691,22 @@ async fn sub_actions_come_in_from_a_file_and_go_out_again_and_a_step_under_a_ste
             ("rows/5/commentaire_sante", "invalid_value")
         ]
     );
+    let after: Vec<PlanSummary> = app.get_ok_as(&dg, "/api/v1/plans").await;
+    assert_eq!(after.len(), before.len(), "nothing written");
+
+    // A responsible who is a person of another CPAS (CPAS A's social service) is unknown
+    // here; the CPAS's own DG, named by e-mail, is found.
+    let file = format!(
+        "{HEADER};responsable\nOS;OSe1;;Aider;;externe;;;;;;;;dg@cpas-etapes.example\n\
+         OO;OOe1;OSe1;Accueillir;;externe;;;;;;;;\n\
+         action;Pe1;OOe1;Permanence;projet;;;;;;;;;Service social (CPAS A)\n"
+    );
+    let response = import(&app, &dg, "Ailleurs", false, "text/csv", file.into_bytes()).await;
+    assert_eq!(response.status().as_u16(), 422);
+    let problem: Value = response.json().await.expect("problem");
+    assert_eq!(problem["errors"][0]["field"], "rows/4/responsable");
+    assert_eq!(problem["errors"][0]["code"], "unknown_reference");
+    assert_eq!(problem["errors"].as_array().map(Vec::len), Some(1));
     let after: Vec<PlanSummary> = app.get_ok_as(&dg, "/api/v1/plans").await;
     assert_eq!(after.len(), before.len(), "nothing written");
 }

@@ -123,9 +123,10 @@ pub async fn import(
 ) -> Result<Imported, ApiError> {
     db.run_as(auth, move |conn, actor| {
         authz::ensure(actor, Permission::ImportPlans, Scope::Tenant(tenant))?;
+        let people = responsibles(&draft, db::interchange::people(conn, tenant)?)?;
         let outcome = conn.transaction::<PlanTree, Ending, _>(|conn| {
             let plan = structure::create_plan(conn, tenant, &title, (None, None))?;
-            db::interchange::insert_contents(conn, tenant, plan, &draft)?;
+            db::interchange::insert_contents(conn, tenant, plan, &draft, &people)?;
             let tree = plans::plan_tree_of(conn, tenant, plan)?;
             if dry_run {
                 // Rolled back: the preview is exactly what the import would create.
@@ -146,4 +147,54 @@ pub async fn import(
         })
     })
     .await
+}
+
+/// The id of each responsible the file names, found among the CPAS's `people` (id, name,
+/// e-mail) by e-mail or by name (without regard to case or accents); a name no one of the
+/// CPAS bears, or several do, is a problem of its row: another CPAS's people are never
+/// reached.
+fn responsibles(
+    draft: &Draft,
+    people: Vec<(Uuid, String, String)>,
+) -> Result<HashMap<String, Uuid>, ApiError> {
+    let mut found = HashMap::new();
+    let mut problems = Vec::new();
+    for (row, named) in draft.responsibles() {
+        if found.contains_key(named) {
+            continue;
+        }
+        let wanted = api_types::fold(named);
+        let matching: Vec<Uuid> = people
+            .iter()
+            .filter(|(_, name, email)| {
+                email.eq_ignore_ascii_case(named) || api_types::fold(name) == wanted
+            })
+            .map(|(id, _, _)| *id)
+            .collect();
+        match matching.as_slice() {
+            [id] => {
+                found.insert(named.clone(), *id);
+            }
+            [] => problems.push(crate::interchange::RowError {
+                row: *row,
+                column: "responsable".to_owned(),
+                code: api_types::ProblemCode::UnknownReference,
+                message: format!("« {named} » n’est pas une personne active de ce CPAS."),
+            }),
+            _ => problems.push(crate::interchange::RowError {
+                row: *row,
+                column: "responsable".to_owned(),
+                code: api_types::ProblemCode::UnknownReference,
+                message: format!(
+                    "Plusieurs personnes de ce CPAS s’appellent « {named} » : écrivez son adresse e-mail."
+                ),
+            }),
+        }
+    }
+    if problems.is_empty() {
+        Ok(found)
+    } else {
+        problems.sort_by_key(|e| e.row);
+        Err(crate::interchange::report(problems))
+    }
 }

@@ -6,20 +6,41 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbResult;
-use super::schema::{action_organisations, actions, journal_entries, objectives, organisations};
+use super::schema::{
+    action_organisations, actions, journal_entries, objectives, organisations, users,
+};
 use super::stored::Stored;
 use crate::domain::{PlanId, TenantId};
-use crate::interchange::{Draft, DraftAction};
+use crate::interchange::{Draft, DraftAction, Ownership};
 
 /// Writes the objectives, actions and sub-actions of a validated file into the new, empty plan `plan`,
 /// in a handful of statements whatever its size. Organisations named in the file and
 /// unknown to the CPAS are created (kind `other`). Runs in the caller's transaction.
+/// The CPAS's active people (not its integration accounts), as a file may name them as a
+/// responsible: id, display name, e-mail.
+pub fn people(conn: &mut PgConnection, tenant: TenantId) -> DbResult<Vec<(Uuid, String, String)>> {
+    Ok(users::table
+        .filter(users::tenant_id.eq(tenant.get()))
+        .filter(users::active.eq(true))
+        .filter(users::kind.eq("person"))
+        .select((users::id, users::display_name, users::email))
+        .load(conn)?)
+}
+
+/// Writes the file's plan into `plan`; `people` gives the id of each responsible as the
+/// file names them (see [`people`]).
 pub fn insert_contents(
     conn: &mut PgConnection,
     tenant: TenantId,
     plan: PlanId,
     draft: &Draft,
+    people: &HashMap<String, Uuid>,
 ) -> DbResult<()> {
+    let responsible = |own: &Ownership| {
+        own.responsible
+            .as_ref()
+            .and_then(|(_, name)| people.get(name).copied())
+    };
     let t = tenant.get();
 
     // Organisations, matched by name without regard to case.
@@ -67,6 +88,11 @@ pub fn insert_contents(
                 objectives::code.eq(&os.code),
                 objectives::title.eq(&os.title),
                 objectives::position.eq(i32::try_from(position).unwrap_or(i32::MAX)),
+                objectives::political_lead.eq(os.own.political_lead.as_deref()),
+                objectives::political_function.eq(os.own.political_function.as_deref()),
+                objectives::responsible_user_id.eq(responsible(&os.own)),
+                objectives::planned_start.eq(os.planned_start),
+                objectives::planned_end.eq(os.planned_end),
             )
         })
         .collect();
@@ -98,6 +124,11 @@ pub fn insert_contents(
                         objectives::code.eq(&oo.code),
                         objectives::title.eq(&oo.title),
                         objectives::position.eq(i32::try_from(position).unwrap_or(i32::MAX)),
+                        objectives::political_lead.eq(oo.own.political_lead.as_deref()),
+                        objectives::political_function.eq(oo.own.political_function.as_deref()),
+                        objectives::responsible_user_id.eq(responsible(&oo.own)),
+                        objectives::planned_start.eq(oo.planned_start),
+                        objectives::planned_end.eq(oo.planned_end),
                     )
                 })
         })
@@ -148,6 +179,9 @@ pub fn insert_contents(
                     actions::progress_by_hand.eq(a.progress_by_hand),
                     actions::health.eq(a.health.map(Stored)),
                     actions::health_comment.eq(a.health_comment.as_deref()),
+                    actions::political_lead.eq(a.own.political_lead.as_deref()),
+                    actions::political_function.eq(a.own.political_function.as_deref()),
+                    actions::responsible_user_id.eq(responsible(&a.own)),
                 )
             })
             .collect();
@@ -195,6 +229,11 @@ pub fn insert_contents(
                         actions::weight.eq(a.weight),
                         actions::health.eq(a.health.map(Stored)),
                         actions::health_comment.eq(a.health_comment.as_deref()),
+                    ),
+                    (
+                        actions::political_lead.eq(a.own.political_lead.as_deref()),
+                        actions::political_function.eq(a.own.political_function.as_deref()),
+                        actions::responsible_user_id.eq(responsible(&a.own)),
                     ),
                 )
             })

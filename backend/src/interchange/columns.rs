@@ -80,6 +80,12 @@ pub struct Line<'a> {
     pub volet: Volet,
     /// The action or sub-action of the row; `None` for an objective.
     pub action: Option<&'a Action>,
+    /// What objectives, actions and sub-actions all have: the mandataire, their function,
+    /// the responsible's name, and the dates (an objective's own, not those it derives).
+    pub political_lead: Option<&'a str>,
+    pub political_function: Option<&'a str>,
+    pub responsible: Option<&'a str>,
+    pub dates: (Option<NaiveDate>, Option<NaiveDate>),
 }
 
 /// A cell as the export writes it: the CSV writes its text, the workbook formats it by
@@ -128,6 +134,9 @@ pub struct Column {
     pub required: bool,
     /// Its width in the workbook.
     pub width: f64,
+    /// An objective's row is read in this column too (else only an action's or a
+    /// sub-action's).
+    pub objectives: bool,
     /// Its cell in the row of an objective, an action or a sub-action.
     pub write: fn(&Line<'_>, &DocumentTexts) -> Cell,
     /// Reads the (trimmed) cell of an action's or a sub-action's row into the draft; `None`
@@ -154,6 +163,20 @@ fn of_action(line: &Line<'_>, cell: impl FnOnce(&Action) -> Cell) -> Cell {
 
 fn text(value: Option<&String>) -> Cell {
     value.map_or(Cell::Empty, |v| Cell::Text(v.clone()))
+}
+
+/// A name on one line of at most `LEAD_MAX_CHARS` characters, or nothing.
+fn name_line(text: &str, what: &str) -> Result<Option<String>, Problem> {
+    if text.chars().count() > api_types::LEAD_MAX_CHARS || text.chars().any(char::is_control) {
+        return Err((
+            ProblemCode::InvalidValue,
+            format!(
+                "{what} tient sur une ligne de {} caractères au plus.",
+                api_types::LEAD_MAX_CHARS
+            ),
+        ));
+    }
+    Ok(optional(text))
 }
 
 /// A name of an organisation, as the import takes it.
@@ -219,6 +242,7 @@ pub const COLUMNS: &[Column] = &[
         en: "Level",
         required: true,
         width: 11.0,
+        objectives: false,
         write: |line, _| Cell::Text(line.level.as_str().to_owned()),
         read: None,
     },
@@ -229,6 +253,7 @@ pub const COLUMNS: &[Column] = &[
         en: "Code",
         required: true,
         width: 9.0,
+        objectives: false,
         write: |line, _| Cell::Text(line.code.to_owned()),
         read: None,
     },
@@ -239,6 +264,7 @@ pub const COLUMNS: &[Column] = &[
         en: "Parent",
         required: true,
         width: 8.0,
+        objectives: false,
         write: |line, _| Cell::Text(line.parent.to_owned()),
         read: None,
     },
@@ -249,6 +275,7 @@ pub const COLUMNS: &[Column] = &[
         en: "Title",
         required: true,
         width: 60.0,
+        objectives: false,
         write: |line, _| Cell::Text(line.title.to_owned()),
         read: None,
     },
@@ -259,6 +286,7 @@ pub const COLUMNS: &[Column] = &[
         en: "Type",
         required: true,
         width: 9.0,
+        objectives: false,
         write: |line, t| {
             of_action(line, |a| {
                 a.kind
@@ -287,6 +315,7 @@ pub const COLUMNS: &[Column] = &[
         en: "Part",
         required: true,
         width: 9.0,
+        objectives: false,
         write: |line, t| Cell::Text((t.volet)(line.volet).to_owned()),
         read: None,
     },
@@ -297,6 +326,7 @@ pub const COLUMNS: &[Column] = &[
         en: "Lead",
         required: true,
         width: 22.0,
+        objectives: false,
         write: |line, _| of_action(line, |a| text(a.lead.as_ref().map(|o| &o.name))),
         read: Some(|text, action| {
             action.lead = optional(text).map(|n| organisation(&n)).transpose()?;
@@ -310,6 +340,7 @@ pub const COLUMNS: &[Column] = &[
         en: "Collaborations",
         required: true,
         width: 28.0,
+        objectives: false,
         write: |line, _| {
             of_action(line, |a| {
                 let names: Vec<&str> = a.collaborators.iter().map(|o| o.name.as_str()).collect();
@@ -333,6 +364,7 @@ pub const COLUMNS: &[Column] = &[
         en: "Reservation",
         required: true,
         width: 30.0,
+        objectives: false,
         write: |line, _| of_action(line, |a| text(a.reservation.as_ref())),
         read: Some(|text, action| {
             action.reservation = optional(text);
@@ -346,6 +378,7 @@ pub const COLUMNS: &[Column] = &[
         en: "Status",
         required: true,
         width: 16.0,
+        objectives: false,
         write: |line, _| of_action(line, |a| Cell::Status(a.status)),
         read: Some(|text, action| {
             action.status = parse_status(text).ok_or_else(|| {
@@ -366,6 +399,7 @@ pub const COLUMNS: &[Column] = &[
         en: "Progress",
         required: true,
         width: 11.0,
+        objectives: false,
         write: |line, _| of_action(line, |a| Cell::Percent(a.progress)),
         read: Some(|text, action| {
             let number = text.trim_end_matches('%').trim();
@@ -394,7 +428,8 @@ pub const COLUMNS: &[Column] = &[
         en: "Start",
         required: true,
         width: 11.0,
-        write: |line, _| of_action(line, |a| a.planned_start.map_or(Cell::Empty, Cell::Date)),
+        objectives: true,
+        write: |line, _| line.dates.0.map_or(Cell::Empty, Cell::Date),
         read: Some(|text, action| {
             action.planned_start = date(text)?;
             Ok(())
@@ -407,7 +442,8 @@ pub const COLUMNS: &[Column] = &[
         en: "Deadline",
         required: true,
         width: 11.0,
-        write: |line, _| of_action(line, |a| a.planned_end.map_or(Cell::Empty, Cell::Date)),
+        objectives: true,
+        write: |line, _| line.dates.1.map_or(Cell::Empty, Cell::Date),
         read: Some(|text, action| {
             action.planned_end = date(text)?;
             Ok(())
@@ -420,6 +456,7 @@ pub const COLUMNS: &[Column] = &[
         en: "Description",
         required: false,
         width: 40.0,
+        objectives: false,
         write: |line, _| of_action(line, |a| text(a.description.as_ref())),
         read: Some(|text, action| {
             action.description = optional(text);
@@ -433,6 +470,7 @@ pub const COLUMNS: &[Column] = &[
         en: "Weight",
         required: false,
         width: 8.0,
+        objectives: false,
         // A sub-action's share in its action's progress; an action has none.
         write: |line, _| match (line.level, line.action) {
             (Level::SubAction, Some(a)) => Cell::Number(a.weight),
@@ -462,6 +500,7 @@ pub const COLUMNS: &[Column] = &[
         en: "Progress by hand",
         required: false,
         width: 11.0,
+        objectives: false,
         // Whether the DG set an action's progress by hand rather than from its steps.
         write: |line, t| match (line.level, line.action) {
             (Level::Action, Some(a)) => {
@@ -475,12 +514,66 @@ pub const COLUMNS: &[Column] = &[
         }),
     },
     Column {
+        key: "mandataire",
+        fr: "Mandataire",
+        nl: "Mandataris",
+        en: "Political lead",
+        required: false,
+        width: 22.0,
+        objectives: true,
+        write: |line, _| {
+            line.political_lead
+                .map_or(Cell::Empty, |n| Cell::Text(n.to_owned()))
+        },
+        read: Some(|text, row| {
+            row.own.political_lead = name_line(text, "Le nom du mandataire")?;
+            Ok(())
+        }),
+    },
+    Column {
+        key: "fonction_du_mandataire",
+        fr: "Fonction du mandataire",
+        nl: "Functie mandataris",
+        en: "Political function",
+        required: false,
+        width: 22.0,
+        objectives: true,
+        write: |line, _| {
+            line.political_function
+                .map_or(Cell::Empty, |n| Cell::Text(n.to_owned()))
+        },
+        read: Some(|text, row| {
+            row.own.political_function = name_line(text, "La fonction du mandataire")?;
+            Ok(())
+        }),
+    },
+    Column {
+        key: "responsable",
+        fr: "Responsable",
+        nl: "Verantwoordelijke",
+        en: "Responsible",
+        required: false,
+        width: 22.0,
+        objectives: true,
+        // A person of the CPAS by name (or e-mail): the import finds them among its people.
+        write: |line, _| {
+            line.responsible
+                .map_or(Cell::Empty, |n| Cell::Text(n.to_owned()))
+        },
+        read: Some(|text, row| {
+            // The row is set by the reader, which knows it.
+            row.own.responsible = name_line(text, "Le responsable")?.map(|name| (0, name));
+            Ok(())
+        }),
+    },
+    Column {
         key: "sante",
         fr: "Santé",
         nl: "Gezondheid",
         en: "Health",
         required: false,
         width: 14.0,
+        objectives: false,
         write: |line, t| {
             of_action(line, |a| {
                 a.health
@@ -517,6 +610,7 @@ pub const COLUMNS: &[Column] = &[
         en: "Health comment",
         required: false,
         width: 30.0,
+        objectives: false,
         write: |line, _| of_action(line, |a| text(a.health_comment.as_ref())),
         read: Some(|text, action| {
             if text.chars().count() > api_types::HEALTH_COMMENT_MAX_CHARS

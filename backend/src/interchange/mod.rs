@@ -166,6 +166,12 @@ pub struct DraftObjective {
     pub code: String,
     pub title: String,
     pub volet: Volet,
+    /// Its mandataire, their function, its responsible (a person of the CPAS, by name or
+    /// e-mail), read by the columns that objectives have too.
+    pub own: Ownership,
+    /// The dates the plan gives it; none: they follow from what it holds.
+    pub planned_start: Option<NaiveDate>,
+    pub planned_end: Option<NaiveDate>,
     /// Operational objectives of a strategic one (empty for operational ones).
     pub operational: Vec<DraftObjective>,
     /// Actions of an operational objective.
@@ -190,11 +196,24 @@ pub struct DraftAction {
     pub weight: i16,
     /// An action whose progress the DG sets by hand rather than from its sub-actions.
     pub progress_by_hand: bool,
+    /// Its mandataire, their function and its responsible (its dates are its own fields).
+    pub own: Ownership,
     /// How it is going; `None`: not assessed.
     pub health: Option<ActionHealth>,
     pub health_comment: Option<String>,
     /// The steps of an action, in file order (none under a sub-action).
     pub sub_actions: Vec<DraftAction>,
+}
+
+/// What an objective, an action and a sub-action each name in a file: the mandataire,
+/// their function and the responsible, and (for an objective) the dates it is given.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ownership {
+    pub political_lead: Option<String>,
+    pub political_function: Option<String>,
+    /// A person of the CPAS as the file names them (display name or e-mail), with the row
+    /// that names them; the import finds them among the CPAS's people.
+    pub responsible: Option<(usize, String)>,
 }
 
 impl DraftAction {
@@ -214,6 +233,7 @@ impl DraftAction {
             planned_end: None,
             weight: 1,
             progress_by_hand: false,
+            own: Ownership::default(),
             health: None,
             health_comment: None,
             sub_actions: Vec::new(),
@@ -228,6 +248,22 @@ impl Draft {
             .iter()
             .flat_map(|s| &s.operational)
             .flat_map(|o| &o.actions)
+    }
+
+    /// Every responsible the file names, with its row: objectives, actions, sub-actions.
+    pub fn responsibles(&self) -> impl Iterator<Item = &(usize, String)> {
+        let objectives = self
+            .strategic
+            .iter()
+            .flat_map(|s| std::iter::once(s).chain(&s.operational))
+            .map(|o| &o.own);
+        let actions = self
+            .actions()
+            .flat_map(|a| std::iter::once(a).chain(&a.sub_actions))
+            .map(|a| &a.own);
+        objectives
+            .chain(actions)
+            .filter_map(|own| own.responsible.as_ref())
     }
 
     pub fn action_count(&self) -> usize {
@@ -472,18 +508,23 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
         }
         let volet_or_default = volet.unwrap_or(Volet::Externe);
         match level {
-            Level::Strategic => {
-                strategic_index.insert(code.to_owned(), draft.strategic.len());
-                draft
-                    .strategic
-                    .push(objective(code, title, volet_or_default));
-            }
-            Level::Operational => {
-                pending_oo.push((parent.to_owned(), objective(code, title, volet_or_default)))
+            Level::Strategic | Level::Operational => {
+                // The columns an objective has too: its mandataire, responsible and dates.
+                let Some(read) = parse_row(line, row, &positions, code, title, level, &mut errors)
+                else {
+                    continue;
+                };
+                let made = objective(code, title, volet_or_default, read);
+                if level == Level::Strategic {
+                    strategic_index.insert(code.to_owned(), draft.strategic.len());
+                    draft.strategic.push(made);
+                } else {
+                    pending_oo.push((parent.to_owned(), made));
+                }
             }
             Level::Action | Level::SubAction => {
                 if let Some(mut action) =
-                    parse_action(line, row, &positions, code, title, &mut errors)
+                    parse_row(line, row, &positions, code, title, level, &mut errors)
                 {
                     let pending = if level == Level::Action {
                         &mut pending_actions
@@ -527,11 +568,14 @@ pub fn parse(table: &Table) -> Result<Draft, Vec<RowError>> {
     }
 }
 
-fn objective(code: &str, title: &str, volet: Volet) -> DraftObjective {
+fn objective(code: &str, title: &str, volet: Volet, read: DraftAction) -> DraftObjective {
     DraftObjective {
         code: code.to_owned(),
         title: title.to_owned(),
         volet,
+        own: read.own,
+        planned_start: read.planned_start,
+        planned_end: read.planned_end,
         operational: Vec::new(),
         actions: Vec::new(),
     }
@@ -545,21 +589,28 @@ fn cell_of<'a>(row: &'a [String], positions: &HashMap<String, usize>, column: &s
         .map_or("", |s| s.trim())
 }
 
-/// An action's or a sub-action's row, read column by column ([`columns::COLUMNS`]).
-fn parse_action(
+/// A row, read column by column ([`columns::COLUMNS`]): every column an action's or a
+/// sub-action's; those objectives have too ([`columns::Column::objectives`]) an
+/// objective's.
+fn parse_row(
     line: usize,
     row: &[String],
     positions: &HashMap<String, usize>,
     code: &str,
     title: &str,
+    level: Level,
     errors: &mut Vec<RowError>,
 ) -> Option<DraftAction> {
     let before = errors.len();
     let mut action = DraftAction::new(code, title);
+    let objective = matches!(level, Level::Strategic | Level::Operational);
     for column in columns::COLUMNS {
         let Some(read) = column.read else {
             continue;
         };
+        if objective && !column.objectives {
+            continue;
+        }
         if let Err((code, message)) = read(cell_of(row, positions, column.key), &mut action) {
             errors.push(error(line, column.key, code, message));
         }
@@ -573,6 +624,9 @@ fn parse_action(
             ProblemCode::BeforeStart,
             "L’échéance précède le début.",
         ));
+    }
+    if let Some((at, _)) = &mut action.own.responsible {
+        *at = line;
     }
     (errors.len() == before).then_some(action)
 }
@@ -616,6 +670,10 @@ pub fn lines(tree: &PlanTree) -> Vec<Line<'_>> {
             title: &os.title,
             volet: os.volet,
             action: None,
+            political_lead: os.political_lead.as_deref(),
+            political_function: os.political_function.as_deref(),
+            responsible: os.responsible.as_ref().map(|r| r.display_name.as_str()),
+            dates: (os.dates.planned_start, os.dates.planned_end),
         });
         for oo in &os.operational_objectives {
             lines.push(Line {
@@ -625,30 +683,41 @@ pub fn lines(tree: &PlanTree) -> Vec<Line<'_>> {
                 title: &oo.title,
                 volet: oo.volet,
                 action: None,
+                political_lead: oo.political_lead.as_deref(),
+                political_function: oo.political_function.as_deref(),
+                responsible: oo.responsible.as_ref().map(|r| r.display_name.as_str()),
+                dates: (oo.dates.planned_start, oo.dates.planned_end),
             });
             for a in &oo.actions {
-                lines.push(Line {
-                    level: Level::Action,
-                    code: &a.code,
-                    parent: &oo.code,
-                    title: &a.title,
-                    volet: oo.volet,
-                    action: Some(a),
-                });
+                lines.push(action_line(Level::Action, &oo.code, oo.volet, a));
                 for step in &a.sub_actions {
-                    lines.push(Line {
-                        level: Level::SubAction,
-                        code: &step.code,
-                        parent: &a.code,
-                        title: &step.title,
-                        volet: oo.volet,
-                        action: Some(step),
-                    });
+                    lines.push(action_line(Level::SubAction, &a.code, oo.volet, step));
                 }
             }
         }
     }
     lines
+}
+
+/// The row of an action or a sub-action under `parent`.
+fn action_line<'a>(
+    level: Level,
+    parent: &'a str,
+    volet: Volet,
+    a: &'a api_types::Action,
+) -> Line<'a> {
+    Line {
+        level,
+        code: &a.code,
+        parent,
+        title: &a.title,
+        volet,
+        action: Some(a),
+        political_lead: a.political_lead.as_deref(),
+        political_function: a.political_function.as_deref(),
+        responsible: a.responsible.as_ref().map(|r| r.display_name.as_str()),
+        dates: (a.planned_start, a.planned_end),
+    }
 }
 
 /// The rows of a plan as the CSV writes them; statuses, kinds and volets named in the
@@ -716,6 +785,24 @@ pub fn to_csv(tree: &PlanTree, language: Language) -> Result<Vec<u8>, csv::Error
     writer
         .into_inner()
         .map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// Every problem of a file, as the fields of one 422 answer.
+pub fn report(errors: Vec<RowError>) -> crate::error::ApiError {
+    crate::error::ApiError::Validation(
+        errors
+            .into_iter()
+            .map(|e| api_types::FieldError {
+                field: if e.column.is_empty() {
+                    format!("rows/{}", e.row)
+                } else {
+                    format!("rows/{}/{}", e.row, e.column)
+                },
+                code: e.code,
+                message: format!("Ligne {} : {}", e.row, e.message),
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use api_types::{FieldError, PlanTree, Problem};
+use api_types::{PlanTree, Problem};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use tokio::sync::Semaphore;
@@ -17,7 +17,7 @@ use crate::app::interchange::{self as import_export, Imported};
 use crate::auth::Authenticated;
 use crate::domain::{Label, PlanId};
 use crate::error::ApiError;
-use crate::interchange::{self, Refusal, RowError, limits, xlsx};
+use crate::interchange::{self, Refusal, limits, xlsx};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -200,7 +200,7 @@ pub async fn import_plan(
         .map_err(|e| ApiError::Internal(e.into()))?
         .map_err(|refusal| match refusal {
             Refusal::TooLarge(detail) => ApiError::FileTooLarge { detail },
-            Refusal::Problems(problems) => report(problems),
+            Refusal::Problems(problems) => interchange::report(problems),
         })?;
     let Imported { plan, json: body } =
         import_export::import(&db, &auth, tenant, title, draft, query.dry_run).await?;
@@ -242,22 +242,4 @@ async fn read_file(
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
-}
-
-/// Every problem of a file, as the fields of one 422 answer.
-fn report(errors: Vec<RowError>) -> ApiError {
-    ApiError::Validation(
-        errors
-            .into_iter()
-            .map(|e| FieldError {
-                field: if e.column.is_empty() {
-                    format!("rows/{}", e.row)
-                } else {
-                    format!("rows/{}/{}", e.row, e.column)
-                },
-                code: e.code,
-                message: format!("Ligne {} : {}", e.row, e.message),
-            })
-            .collect(),
-    )
 }
