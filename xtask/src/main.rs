@@ -756,5 +756,8 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// page, "Mes tâches" and the plan's tasks, 345.5 → 348.7 KB: the budget follows, to 349 KB.
 /// The timeline (issue 16.6) is a lazy route with its chunk (33.6 KB gzipped); its route,
 /// link and texts add 1.4 KB: 350.1 KB, the budget 351 KB.
+/// Sub-actions everywhere (issue 16.7): the plan's tree, in the initial set, keeps an
+/// action one of whose steps matches its filter and unfolds it on that step, and the
+/// action page's history names a step's changes: 351.2 KB, the budget 352 KB.
 /// Texts loaded per language on demand are the lever left for issue 14.
-const INITIAL_GZIP_BUDGET: usize = 351_000;
+const INITIAL_GZIP_BUDGET: usize = 352_000;
