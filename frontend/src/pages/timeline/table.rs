@@ -63,7 +63,7 @@ fn action_rows(
     unfolded: RwSignal<Vec<Uuid>>,
     toggle: Callback<Uuid>,
     plan_period: &str,
-) -> impl IntoView {
+) -> impl IntoView + use<> {
     let action = row.action.clone();
     let id = action.id;
     let shown = move || filter.with(|f| f.matches(&action));
@@ -86,19 +86,19 @@ fn action_rows(
             let shown = shown_step.clone();
             let hidden = move || !(shown() && open());
             view! {
-                <tr class="sub-action-row" hidden=hidden>{cells(step, None::<()>, plan_period)}</tr>
+                <tr class="sub-action-row" hidden=hidden>{cells(step, None::<()>, plan_period.to_owned())}</tr>
             }
         })
         .collect_view();
     view! {
-        <tr class="action-row" hidden=move || !shown()>{cells(row, fold, plan_period)}</tr>
+        <tr class="action-row" hidden=move || !shown()>{cells(row, fold, plan_period.to_owned())}</tr>
         {steps}
     }
 }
 
 /// The cells of a row: code, title (a link to its page) and fold button, lead, dates,
 /// status, late.
-fn cells(row: Row, fold: Option<impl IntoView>, plan_period: &str) -> impl IntoView {
+fn cells(row: Row, fold: Option<impl IntoView>, plan_period: String) -> impl IntoView {
     let Action {
         id,
         code,
@@ -112,7 +112,7 @@ fn cells(row: Row, fold: Option<impl IntoView>, plan_period: &str) -> impl IntoV
         ..
     } = row.action;
     let planned = if row.undated {
-        view! { <td colspan="2" class="gantt-undated">{tr!(timeline_plan_duration)} " (" {plan_period.to_owned()} ")"</td> }
+        view! { <td colspan="2" class="gantt-undated">{tr!(timeline_plan_duration)} " (" {plan_period} ")"</td> }
             .into_any()
     } else {
         view! { <td>{day_or_dash(planned_start)}</td><td>{day_or_dash(planned_end)}</td> }
