@@ -418,6 +418,11 @@ pub struct HistoryEntry {
     pub proposed_by: Option<PersonRef>,
     pub change_request_id: Option<Uuid>,
     pub changes: Vec<FieldChange>,
+    /// The sub-action the change was made on, in the history of its action (which lists
+    /// its steps' changes with its own); `null` for the action's own changes. `version` is
+    /// then the sub-action's.
+    #[serde(default)]
+    pub sub_action: Option<crate::ActionLink>,
 }
 
 /// A message of the in-app inbox.

@@ -1,7 +1,7 @@
 //! Sub-actions: the steps of an action, one level below it, with the follow-up of an
 //! action; the action's progress is their weighted mean unless the DG sets it by hand.
 
-use api_types::{ActionDetail, ChangeRequest, PlanSummary, PlanTree, Problem};
+use api_types::{ActionDetail, ChangeRequest, HistoryEntry, PlanSummary, PlanTree, Problem};
 use reqwest::Method;
 use serde_json::{Value, json};
 use tests::send_text as send;
@@ -466,4 +466,43 @@ async fn a_sub_action_follows_its_action_when_the_action_moves() {
             .iter()
             .any(|a| a.code == "Pe18" && a.sub_actions.len() == 1)
     );
+}
+
+#[tokio::test]
+async fn a_steps_changes_show_in_its_own_history_and_in_its_actions() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let pe18 = action_id(&app, "Pe18").await;
+    let step = add(&app, &dg, &pe18, json!({ "title": "Trouver un local" })).await;
+    let step_id = step.action.id.to_string();
+    let pcs = app.token("pcs@cpas-a.example").await;
+    let president = app.token("president@cpas-a.example").await;
+    report(
+        &app,
+        &pcs,
+        &president,
+        &step_id,
+        json!({ "progress": 60, "status": "en_cours" }),
+    )
+    .await;
+
+    let own: Vec<HistoryEntry> = app
+        .get_ok_as(&dg, &format!("/api/v1/actions/{step_id}/history"))
+        .await;
+    let fields = |entry: &HistoryEntry| -> Vec<String> {
+        entry.changes.iter().map(|c| c.field.clone()).collect()
+    };
+    assert_eq!(own.len(), 1);
+    assert_eq!(fields(&own[0]), ["status", "progress"]);
+    assert!(own[0].sub_action.is_none(), "its own change");
+    // On Pe18's page: the step's change, naming the step (Pe18's progress follows it).
+    let parent: Vec<HistoryEntry> = app
+        .get_ok_as(&dg, &format!("/api/v1/actions/{pe18}/history"))
+        .await;
+    let from_step: Vec<&HistoryEntry> = parent.iter().filter(|e| e.sub_action.is_some()).collect();
+    assert_eq!(from_step.len(), 1);
+    let named = from_step[0].sub_action.as_ref().expect("the step");
+    assert_eq!((named.id, named.code.as_str()), (step.action.id, "Pe18.1"));
+    assert_eq!(fields(from_step[0]), ["status", "progress"]);
+    assert_eq!(detail(&app, &dg, &pe18).await.action.progress, 60);
 }

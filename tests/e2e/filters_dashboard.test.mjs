@@ -168,6 +168,12 @@ test('a step the filter matches keeps its action in the tree, unfolded on that s
     assert.deepEqual(await shown.locator('.code').allInnerTexts(), [step.code]);
     assert.match(await shown.innerText(), /Installer une borne au Zéphyr/);
     assert.deepEqual(await accessibilityViolations(page), []);
+
+    // The dashboard counts the steps beside the actions, never among them.
+    await page.getByRole('link', { name: 'Tableau de bord' }).click();
+    await page.locator('.big-figures').waitFor();
+    assert.match(await page.locator('.big-figures').innerText(), /Actions :\s+41/);
+    assert.match(await page.locator('.steps-figure').innerText(), /^\d+ sous-actions, \d+ terminées$/);
   } finally {
     await fetch(`${BASE_URL}/api/v1/actions/${step.id}`, { method: 'DELETE', headers });
   }

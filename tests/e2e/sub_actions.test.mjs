@@ -92,6 +92,11 @@ test('the DG adds steps; a partner marks step 2 done; once approved, the action\
   assert.equal(await figure(partner), '25%');
   assert.match(await partner.locator('ul.sub-actions li').nth(1).innerText(), /Terminé[\s\S]*100\s*%/);
   await screenshot(partner, 'sub-actions-3-action-moved');
+  // Pe18's history explains the move: the step's change, naming the step.
+  await partner.goto(`${BASE_URL}/actions/${pe18}`);
+  const fromStep = partner.locator('.history-entry').filter({ hasText: 'Pe18.2' });
+  await fromStep.first().waitFor();
+  assert.match(await fromStep.first().innerText(), /Avancement/);
 
   // In the tree, the steps are folded under the action.
   await partner.goto(`${BASE_URL}/plans/${(await call(dg, 'GET', '/api/v1/plans')).body[0].id}`);

@@ -766,7 +766,9 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// 9.9 KB; a list instead of a set of ids (no sorting or B-tree code) and one shape of view
 /// for every fact took it to 5.5 KB: 355.6 KB (356.2 in another build: wasm-split moves a
 /// few hundred bytes between builds), the budget 357 KB.
-/// Both on one main (their shares add up, with the steps' search and filter): 362.9 KB,
-/// the budget 363 KB.
+/// Sub-actions everywhere (issue 16.7): the plan's tree, in the initial set, keeps an
+/// action one of whose steps matches its filter and unfolds it on that step, and the
+/// action page's history names a step's changes: +1.1 KB.
+/// The three on one main: 363.4 KB, the budget 364 KB.
 /// Texts loaded per language on demand are the lever left for issue 14.
-const INITIAL_GZIP_BUDGET: usize = 363_000;
+const INITIAL_GZIP_BUDGET: usize = 364_000;

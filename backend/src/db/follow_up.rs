@@ -639,10 +639,11 @@ pub fn code_of(conn: &mut PgConnection, action: Uuid) -> DbResult<String> {
         .get_result(conn)?)
 }
 
-/// The history of an action, oldest first.
+/// The history of an action with its sub-actions' changes, oldest first.
 pub fn history(conn: &mut PgConnection, action: Uuid) -> DbResult<Vec<wire::HistoryEntry>> {
     type Row = (
         i64,
+        Uuid,
         DateTime<Utc>,
         i32,
         Uuid,
@@ -650,11 +651,24 @@ pub fn history(conn: &mut PgConnection, action: Uuid) -> DbResult<Vec<wire::Hist
         Option<Uuid>,
         Value,
     );
+    // The action and its sub-actions: a step's change shows on its action's page too.
+    let steps: HashMap<Uuid, wire::ActionLink> = actions::table
+        .filter(actions::parent_id.eq(action))
+        .select((actions::id, actions::code, actions::title))
+        .load::<(Uuid, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, code, title)| (id, wire::ActionLink { id, code, title }))
+        .collect();
     let rows: Vec<Row> = action_history::table
-        .filter(action_history::action_id.eq(action))
+        .filter(
+            action_history::action_id
+                .eq(action)
+                .or(action_history::action_id.eq_any(steps.keys().copied().collect::<Vec<_>>())),
+        )
         .order((action_history::at, action_history::id))
         .select((
             action_history::id,
+            action_history::action_id,
             action_history::at,
             action_history::version,
             action_history::applied_by,
@@ -665,12 +679,13 @@ pub fn history(conn: &mut PgConnection, action: Uuid) -> DbResult<Vec<wire::Hist
         .load(conn)?;
     let people = people(
         conn,
-        rows.iter().flat_map(|r| std::iter::once(r.3).chain(r.4)),
+        rows.iter().flat_map(|r| std::iter::once(r.4).chain(r.5)),
     )?;
     rows.into_iter()
         .map(
-            |(id, at, version, applied_by, proposed_by, change_request_id, changes)| {
+            |(id, of, at, version, applied_by, proposed_by, change_request_id, changes)| {
                 Ok(wire::HistoryEntry {
+                    sub_action: steps.get(&of).cloned(),
                     id,
                     at,
                     version,

@@ -102,8 +102,9 @@ pub async fn edit_action(
         .json(detail))
 }
 
-/// Every applied change of the action, oldest first: who applied it, who proposed it,
-/// and each field before and after.
+/// Every applied change of the action and of its sub-actions (each such entry naming its
+/// step in `sub_action`), oldest first: who applied it, who proposed it, and each field
+/// before and after.
 #[utoipa::path(
     operation_id = "get_action_history",
     tag = "actions",

@@ -276,6 +276,7 @@ fn ActionView(
                         {history.into_iter().rev().map(|entry| view! {
                             <li class="history-entry">
                                 <p class="meta">
+                                    {entry.sub_action.clone().map(|s| view! { <strong class="code">{s.code}</strong> " · " })}
                                     {format::date(&entry.at.date_naive().to_string())} " · "
                                     {tr!(applied_by)} " " {entry.applied_by.display_name.clone()}
                                     {entry.proposed_by.clone().map(|p| view! { " · " {tr!(proposed_by)} " " {p.display_name} })}

@@ -86,21 +86,19 @@ fn action_rows(
             let shown = shown_step.clone();
             let hidden = move || !(shown() && open());
             view! {
-                <tr class="sub-action-row" hidden=hidden>{cells(step, None::<()>, plan_period)}</tr>
+                <tr class="sub-action-row" hidden=hidden>{cells(step, None::<()>, plan_period.to_owned())}</tr>
             }
         })
         .collect_view();
     view! {
-        <tr class="action-row" hidden=move || !shown()>{cells(row, fold, plan_period)}</tr>
+        <tr class="action-row" hidden=move || !shown()>{cells(row, fold, plan_period.to_owned())}</tr>
         {steps}
     }
 }
 
 /// The cells of a row: code, title (a link to its page) and fold button, lead, dates,
 /// status, late.
-// `use<…>`: the rows keep a copy of the plan's period, not the borrow (without erased
-// components, on the host, the borrow would outlive the caller's string).
-fn cells<F: IntoView>(row: Row, fold: Option<F>, plan_period: &str) -> impl IntoView + use<F> {
+fn cells(row: Row, fold: Option<impl IntoView>, plan_period: String) -> impl IntoView {
     let Action {
         id,
         code,
@@ -114,7 +112,7 @@ fn cells<F: IntoView>(row: Row, fold: Option<F>, plan_period: &str) -> impl Into
         ..
     } = row.action;
     let planned = if row.undated {
-        view! { <td colspan="2" class="gantt-undated">{tr!(timeline_plan_duration)} " (" {plan_period.to_owned()} ")"</td> }
+        view! { <td colspan="2" class="gantt-undated">{tr!(timeline_plan_duration)} " (" {plan_period} ")"</td> }
             .into_any()
     } else {
         view! { <td>{day_or_dash(planned_start)}</td><td>{day_or_dash(planned_end)}</td> }
