@@ -206,7 +206,7 @@ pub struct DraftAction {
 }
 
 /// What an objective, an action and a sub-action each name in a file: the mandataire,
-/// their function and the responsible, and (for an objective) the dates it is given.
+/// their function and the responsible.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ownership {
     pub political_lead: Option<String>,
