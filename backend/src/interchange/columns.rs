@@ -10,6 +10,7 @@ use api_types::{
 use chrono::NaiveDate;
 
 use super::{DraftAction, named, parse_status};
+use crate::domain::Label;
 use crate::texts::DocumentTexts;
 
 /// What a row of a file describes.
@@ -167,16 +168,23 @@ fn text(value: Option<&String>) -> Cell {
 
 /// A name on one line of at most `LEAD_MAX_CHARS` characters, or nothing.
 fn name_line(text: &str, what: &str) -> Result<Option<String>, Problem> {
-    if text.chars().count() > api_types::LEAD_MAX_CHARS || text.chars().any(char::is_control) {
-        return Err((
-            ProblemCode::InvalidValue,
-            format!(
-                "{what} tient sur une ligne de {} caractères au plus.",
-                api_types::LEAD_MAX_CHARS
-            ),
-        ));
+    optional_line(text, api_types::LEAD_MAX_CHARS, what)
+}
+
+/// A line of at most `max` characters, as the API takes it ([`Label`]), or nothing; `what`
+/// starts the message.
+fn optional_line(text: &str, max: usize, what: &str) -> Result<Option<String>, Problem> {
+    if text.trim().is_empty() {
+        return Ok(None);
     }
-    Ok(optional(text))
+    Label::parse(text, "", max)
+        .map(|line| Some(line.as_str().to_owned()))
+        .map_err(|_| {
+            (
+                ProblemCode::InvalidValue,
+                format!("{what} tient sur une ligne de {max} caractères au plus."),
+            )
+        })
 }
 
 /// A name of an organisation, as the import takes it.
@@ -613,18 +621,11 @@ pub const COLUMNS: &[Column] = &[
         objectives: false,
         write: |line, _| of_action(line, |a| text(a.health_comment.as_ref())),
         read: Some(|text, action| {
-            if text.chars().count() > api_types::HEALTH_COMMENT_MAX_CHARS
-                || text.contains(['\n', '\r'])
-            {
-                return Err((
-                    ProblemCode::InvalidValue,
-                    format!(
-                        "Un commentaire de santé tient sur une ligne de {} caractères au plus.",
-                        api_types::HEALTH_COMMENT_MAX_CHARS
-                    ),
-                ));
-            }
-            action.health_comment = optional(text);
+            action.health_comment = optional_line(
+                text,
+                api_types::HEALTH_COMMENT_MAX_CHARS,
+                "Un commentaire de santé",
+            )?;
             Ok(())
         }),
     },
