@@ -476,8 +476,14 @@ fn json<B: serde::Serialize>(body: &B) -> Result<String, ApiFailure> {
     serde_json::to_string(body).map_err(|e| local(e.to_string()))
 }
 
+/// An answer's body, read by the browser's own JSON parser and then decoded from that
+/// JavaScript value (serde-wasm-bindgen). Decoding the text in Rust (serde_json) compiles
+/// a JSON parser into each type's decoder, with a second path for structs written as
+/// arrays that no answer uses: 14 KB more of the initial set, gzipped.
 fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiFailure> {
-    serde_json::from_str(text).map_err(|e| local(e.to_string()))
+    let value = js_sys::JSON::parse(text)
+        .map_err(|e| local(js_sys::Error::from(e).message().into()))?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| local(e.to_string()))
 }
 
 /// One request: the answer's body when it succeeded, the problem when it did not.
@@ -510,7 +516,7 @@ async fn exchange(
 
 async fn failure(response: Response) -> ApiFailure {
     let status = response.status();
-    match response.json::<Problem>().await {
+    match parse::<Problem>(&response.text().await.unwrap_or_default()) {
         Ok(problem) => {
             if problem.code == ProblemCode::PasswordChangeRequired {
                 // Whatever was asked, the person must first choose their own password.
