@@ -772,5 +772,7 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// The three on one main: 363.4 KB.
 /// The answers decoded from the browser's JSON.parse by serde-wasm-bindgen rather than
 /// from text by serde_json (each type's decoder had a JSON parser compiled in, and a path
-/// for structs written as arrays): 349.8 KB, the budget 350 KB.
-const INITIAL_GZIP_BUDGET: usize = 350_000;
+/// for structs written as arrays): 349.8 KB. The action page's records (indicators, budget,
+/// journal, history) and the inbox's list are lazy functions (the records' chunk is fetched
+/// with the action's data, the list's on the first opening): 340.4 KB, the budget 341 KB.
+const INITIAL_GZIP_BUDGET: usize = 341_000;

@@ -79,7 +79,14 @@ pub fn Inbox(session: SessionContext, refresh: ProposalActivity) -> impl IntoVie
             }
         });
     });
-    let unread = move || list.with(|l| l.iter().filter(|n| n["read_at"].is_null()).count());
+    let unread = move || list.with(|l| unread_count(l));
+    // The list is drawn from the first opening on, once its chunk is loaded.
+    let opened = RwSignal::new(false);
+    Effect::new(move |_| {
+        if open.get() {
+            opened.set(true);
+        }
+    });
     view! {
         <div class="inbox">
             <button type="button" class="link-button inbox-button"
@@ -97,25 +104,43 @@ pub fn Inbox(session: SessionContext, refresh: ProposalActivity) -> impl IntoVie
                         open.set(false);
                     }
                 }>
-                <h2 class="inbox-title">{tr!(inbox)}</h2>
-                {move || (unread() > 0).then(|| view! {
-                    <button type="button" class="link-button" on:click=move |_| mark.run(None)>{tr!(inbox_mark_all_read)}</button>
-                })}
-                {move || {
-                    let items = list.get();
-                    if items.is_empty() {
-                        view! { <p>{tr!(inbox_empty)}</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="inbox-list">
-                                {items.into_iter().map(|n| view! { <InboxItem n mark open/> }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }
-                }}
+                {move || opened.get().then(|| Suspend::new(async move { inbox_list(list, mark, open).await }))}
             </div>
         </div>
     }
+}
+
+fn unread_count(list: &[Value]) -> usize {
+    list.iter().filter(|n| n["read_at"].is_null()).count()
+}
+
+/// The panel's heading, "mark all read" and items: a lazy function, its code in a chunk of
+/// its own, since most pages are seen without opening the inbox.
+#[leptos::lazy]
+fn inbox_list(
+    list: RwSignal<Vec<Value>>,
+    mark: Callback<Option<String>>,
+    open: RwSignal<bool>,
+) -> AnyView {
+    view! {
+        <h2 class="inbox-title">{tr!(inbox)}</h2>
+        {move || list.with(|l| unread_count(l) > 0).then(|| view! {
+            <button type="button" class="link-button" on:click=move |_| mark.run(None)>{tr!(inbox_mark_all_read)}</button>
+        })}
+        {move || {
+            let items = list.get();
+            if items.is_empty() {
+                view! { <p>{tr!(inbox_empty)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="inbox-list">
+                        {items.into_iter().map(|n| view! { <InboxItem n mark open/> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }
+        }}
+    }
+    .into_any()
 }
 
 #[component]

@@ -1,4 +1,4 @@
-use api_types::{ActionDetail, ChangeRequest, HistoryEntry, JournalKind, Role};
+use api_types::{ActionDetail, ChangeRequest, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -15,6 +15,7 @@ use crate::components::status_chip::{HealthChip, StatusChip, health_label};
 use crate::components::sub_actions::SubActionList;
 use crate::components::tasks::{TaskArea, Tasks};
 use crate::format;
+use crate::pages::action_records::Records;
 use crate::loader::loader;
 use crate::session::SessionContext;
 
@@ -46,11 +47,8 @@ pub fn ActionPage() -> impl IntoView {
             Ok((detail, mine.into_iter().next()))
         })
     });
-    let history = loader(move || {
-        reload.track();
-        let (id, token) = (id(), session.token().unwrap_or_default());
-        Box::pin(async move { api::action_history(&token, &id).await })
-    });
+    // The records' chunk comes while the action's data does.
+    spawn_local(crate::pages::action_records::preload());
     // The confirmation lives here: the report panel is drawn anew with the reloaded action.
     let confirmation = RwSignal::new(None::<String>);
     let on_sent = Callback::new(move |message: String| {
@@ -66,7 +64,7 @@ pub fn ActionPage() -> impl IntoView {
             None => view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any(),
             Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
             Some(Ok((detail, mine))) => {
-                view! { <ActionView detail mine history confirmation on_sent on_changed/> }.into_any()
+                view! { <ActionView detail mine confirmation on_sent on_changed/> }.into_any()
             }
         }}
     }
@@ -92,9 +90,6 @@ fn ActionView(
     detail: ActionDetail,
     /// The caller's pending proposal on the action.
     mine: Option<ChangeRequest>,
-    // A resource, read only by the history section: when it arrives, nothing else is drawn
-    // again (the form keeps what the user is typing).
-    history: ReadSignal<Option<Result<Vec<HistoryEntry>, api::ApiFailure>>>,
     confirmation: RwSignal<Option<String>>,
     on_sent: Callback<String>,
     on_changed: Callback<()>,
@@ -106,9 +101,6 @@ fn ActionView(
         d.map_or_else(|| tr!(none).to_owned(), |d| format::date(&d.to_string()))
     };
     let text = |t: Option<String>| t.unwrap_or_else(|| tr!(none).to_owned());
-    let indicators = detail.indicators.clone();
-    let budget = detail.budget_lines.clone();
-    let journal = detail.journal.clone();
     let (plan_id, plan_title) = (detail.plan_id, detail.plan_title.clone());
     let (objective_code, objective_title) = (
         detail.objective_code.clone(),
@@ -185,119 +177,7 @@ fn ActionView(
         {steps}
         {tasks}
         {tools}
-        <section class="card" aria-labelledby="indicators-title">
-            <h2 id="indicators-title">{tr!(indicators)}</h2>
-            {if indicators.is_empty() {
-                view! { <p>{tr!(nothing_yet)}</p> }.into_any()
-            } else {
-                view! {
-                    <table>
-                        <thead><tr>
-                            <th scope="col">{tr!(indicator_name)}</th><th scope="col">{tr!(year)}</th>
-                            <th scope="col">{tr!(baseline)}</th><th scope="col">{tr!(target)}</th>
-                            <th scope="col">{tr!(current)}</th><th scope="col">{tr!(measured_at)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {indicators.into_iter().map(|i| {
-                                let show = |v: Option<f64>| v.map_or_else(|| tr!(none).to_owned(), format::number);
-                                let unit = i.unit.clone().map(|u| format!(" {u}")).unwrap_or_default();
-                                view! {
-                                    <tr>
-                                        <th scope="row">{i.name.clone()}</th>
-                                        <td>{i.year.map_or_else(|| tr!(none).to_owned(), |y| y.to_string())}</td>
-                                        <td>{show(i.baseline)}{unit.clone()}</td>
-                                        <td>{show(i.target)}{unit.clone()}</td>
-                                        <td>{show(i.current_value)}{unit}</td>
-                                        <td>{i.measured_at.map_or_else(|| tr!(none).to_owned(), |d| format::date(&d.to_string()))}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-        </section>
-        <section class="card" aria-labelledby="budget-title">
-            <h2 id="budget-title">{tr!(budget)}</h2>
-            {if budget.is_empty() {
-                view! { <p>{tr!(nothing_yet)}</p> }.into_any()
-            } else {
-                view! {
-                    <table>
-                        <thead><tr>
-                            <th scope="col">{tr!(year)}</th><th scope="col">{tr!(article)}</th>
-                            <th scope="col">{tr!(planned)}</th><th scope="col">{tr!(spent)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {budget.into_iter().map(|b| view! {
-                                <tr>
-                                    <th scope="row">{b.year} " · " {b.service.as_str()} " · " {b.direction.as_str()}</th>
-                                    <td>{b.article.clone().unwrap_or_else(|| tr!(none).to_owned())}</td>
-                                    <td class="amount">{format::euros(b.planned_cents)}</td>
-                                    <td class="amount">{format::euros(b.spent_cents)}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-        </section>
-        <section class="card" aria-labelledby="journal-title">
-            <h2 id="journal-title">{tr!(journal)}</h2>
-            {if journal.is_empty() {
-                view! { <p>{tr!(nothing_yet)}</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="journal">
-                        {journal.into_iter().map(|entry| view! {
-                            <li>
-                                <p class="meta">{format::date(&entry.entry_date.to_string())} " · " {entry.author.display_name.clone()}</p>
-                                {match entry.kind {
-                                    JournalKind::TaskDone => view! {
-                                        <p class="journal-body task-done">"✓ " {tr!(journal_task_done)} " : " {entry.body.clone()}</p>
-                                    }.into_any(),
-                                    JournalKind::Note => view! { <p class="journal-body">{entry.body.clone()}</p> }.into_any(),
-                                }}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-        </section>
-        <section class="card" aria-labelledby="history-title">
-            <h2 id="history-title">{tr!(history)}</h2>
-            {move || {
-                let history = history.get().and_then(Result::ok).unwrap_or_default();
-                if history.is_empty() {
-                view! { <p>{tr!(nothing_yet)}</p> }.into_any()
-            } else {
-                view! {
-                    <ol class="timeline">
-                        {history.into_iter().rev().map(|entry| view! {
-                            <li class="history-entry">
-                                <p class="meta">
-                                    {entry.sub_action.clone().map(|s| view! { <strong class="code">{s.code}</strong> " · " })}
-                                    {format::date(&entry.at.date_naive().to_string())} " · "
-                                    {tr!(applied_by)} " " {entry.applied_by.display_name.clone()}
-                                    {entry.proposed_by.clone().map(|p| view! { " · " {tr!(proposed_by)} " " {p.display_name} })}
-                                </p>
-                                <ul>
-                                    {entry.changes.into_iter().map(|change| view! {
-                                        <li>
-                                            <span class="field-name">{format::field_label(&change.field)}</span> " : "
-                                            <span class="before">{format::value(&change.field, &change.before)}</span>
-                                            " → "
-                                            <span class="after">{format::value(&change.field, &change.after)}</span>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            </li>
-                        }).collect_view()}
-                    </ol>
-                }.into_any()
-            }
-            }}
-        </section>
+        <Records detail=detail.clone()/>
     }
 }
 

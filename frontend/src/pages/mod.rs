@@ -1,5 +1,6 @@
 pub mod account_page;
 pub mod action_page;
+pub mod action_records;
 pub mod admin;
 pub mod approvals_page;
 pub mod council_form;
