@@ -121,6 +121,15 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// What kind of administration a CPAS of the platform is, as eComptes names it
+    /// (`TypeAdmin`: `CPAS`, or `AC` for a commune).
+    AdministrationType {
+        Cpas => "cpas",
+        Commune => "commune",
+    }
+}
+
+wire_enum! {
     /// What a user may do. `admin` runs the platform; the others belong to one CPAS.
     Role {
         Admin => "admin",

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{OrganisationKind, Role, TenantRef};
+use crate::{AdministrationType, OrganisationKind, Role, TenantRef};
 
 /// A user account as its managers and the user see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,6 +147,37 @@ pub struct NewOrganisation {
     /// Platform administrators name the CPAS; a DG's organisations go to their own.
     #[serde(default)]
     pub tenant_id: Option<Uuid>,
+}
+
+/// A CPAS as the Region knows it: `GET /api/v1/tenants/{tenant_id}` (its own people, and
+/// the platform's administrators).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TenantIdentity {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    /// The NIS (INS) code of its municipality, five digits; `null` until set.
+    #[cfg_attr(feature = "openapi", schema(minimum = 10000, maximum = 99999))]
+    pub nis_code: Option<i32>,
+    pub administration_type: AdministrationType,
+    /// Sent back in a change; also the `ETag`.
+    pub version: i32,
+}
+
+/// `PUT /api/v1/tenants/{tenant_id}` (platform administrators): the whole identity, against
+/// the version read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TenantIdentityChange {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<200>))]
+    pub name: String,
+    /// Five digits (10000–99999), or `null` to clear it.
+    #[cfg_attr(feature = "openapi", schema(minimum = 10000, maximum = 99999))]
+    pub nis_code: Option<i32>,
+    pub administration_type: AdministrationType,
+    pub version: i32,
 }
 
 /// `POST /api/v1/tenants` (platform administrators).

@@ -4,8 +4,8 @@ use api_types::{
     ActionDefinitionPatch, ActionDetail, ActionOrganisations, Adoption, Approval, ChangeRequest,
     HistoryEntry, LoginRequest, NewAction, NewChangeRequest, NewObjective, NewOrganisation,
     NewPlan, NewUser, ObjectivePatch, OpinionInput, OrganisationSummary, PasswordChange, PlanStats,
-    PlanSummary, PlanTree, Problem, ProblemCode, RefreshRequest, Rejection, SessionInfo, TenantRef,
-    TokenResponse, User, UserCreated, UserPatch,
+    PlanSummary, PlanTree, Problem, ProblemCode, RefreshRequest, Rejection, SessionInfo,
+    TenantIdentity, TenantIdentityChange, TenantRef, TokenResponse, User, UserCreated, UserPatch,
 };
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -213,6 +213,18 @@ fn tenant_query(tenant: Option<uuid::Uuid>) -> String {
 
 pub async fn list_tenants(token: &str) -> Result<Vec<TenantRef>, ApiFailure> {
     get("/api/v1/tenants", token).await
+}
+
+pub async fn tenant_identity(token: &str, id: &str) -> Result<TenantIdentity, ApiFailure> {
+    get(&format!("/api/v1/tenants/{id}"), token).await
+}
+
+pub async fn set_tenant_identity(
+    token: &str,
+    id: &str,
+    change: &TenantIdentityChange,
+) -> Result<TenantIdentity, ApiFailure> {
+    send(Method::PUT, &format!("/api/v1/tenants/{id}"), token, change).await
 }
 
 pub async fn list_users(token: &str, tenant: Option<uuid::Uuid>) -> Result<Vec<User>, ApiFailure> {
@@ -481,8 +493,8 @@ fn json<B: serde::Serialize>(body: &B) -> Result<String, ApiFailure> {
 /// a JSON parser into each type's decoder, with a second path for structs written as
 /// arrays that no answer uses: 14 KB more of the initial set, gzipped.
 fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiFailure> {
-    let value = js_sys::JSON::parse(text)
-        .map_err(|e| local(js_sys::Error::from(e).message().into()))?;
+    let value =
+        js_sys::JSON::parse(text).map_err(|e| local(js_sys::Error::from(e).message().into()))?;
     serde_wasm_bindgen::from_value(value).map_err(|e| local(e.to_string()))
 }
 

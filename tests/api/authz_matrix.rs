@@ -224,6 +224,11 @@ fn rows() -> Vec<Row> {
         row(M::POST, "/api/v1/organisations", Other,                              [401, 201, 404, 404, 404, 404, 403]),
         row(M::GET, "/api/v1/tenants", N,                                         [401, 200, 403, 403, 403, 403, 403]),
         row(M::POST, "/api/v1/tenants", N,                                        [401, 201, 403, 403, 403, 403, 403]),
+        // A CPAS's identity: its people read it, the platform's administrators set it.
+        row(M::GET, "/api/v1/tenants/{tenant_id}", Own,                           [401, 200, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/tenants/{tenant_id}", Other,                         [401, 200, 404, 404, 404, 404, 403]),
+        row(M::PUT, "/api/v1/tenants/{tenant_id}", Own,                           [401, 200, 403, 403, 403, 403, 403]),
+        row(M::PUT, "/api/v1/tenants/{tenant_id}", Other,                         [401, 200, 404, 404, 404, 404, 403]),
         row(M::GET, "/api/v1/plans/{plan_id}/export", Own,                        [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/plans/{plan_id}/export", Other,                      [401, 403, 404, 404, 404, 404, 403]),
         row(M::POST, "/api/v1/plans/import", Own,                                 [401, 201, 403, 201, 403, 403, 403]),
@@ -692,6 +697,7 @@ fn request(
         .replace("{indicator_id}", scratch.map_or("-", |s| &s.indicator))
         .replace("{budget_line_id}", scratch.map_or("-", |s| &s.budget_line))
         .replace("{user_id}", user)
+        .replace("{tenant_id}", tenant_id)
         .replace(
             "{change_request_id}",
             dynamic.change_request.as_deref().unwrap_or("-"),
@@ -871,6 +877,14 @@ fn request(
             Some(json!({ "task_ids": [dynamic.task], "assignee": null })),
         ),
         ("PATCH", "/api/v1/tasks/{task_id}") => (path, Some(json!({ "version": 1, "done": true }))),
+        // Each CPAS is set once in the table (its own row, then the other's), at its first
+        // version.
+        ("PUT", "/api/v1/tenants/{tenant_id}") => (
+            path,
+            Some(
+                json!({ "name": "CPAS", "nis_code": 84077, "administration_type": "cpas", "version": 1 }),
+            ),
+        ),
         ("POST", "/api/v1/tenants") => (
             path,
             Some(json!({ "slug": format!("t-{unique}"), "name": format!("CPAS {unique}") })),

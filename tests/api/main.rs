@@ -32,4 +32,5 @@ mod seed_plans;
 mod structure;
 mod sub_actions;
 mod tasks;
+mod tenant_identity;
 mod web_app;

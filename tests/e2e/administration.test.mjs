@@ -226,3 +226,41 @@ test('the DG imports a plan from a CSV file, publishes it, and downloads it as E
   assert.ok(saved);
   assert.deepEqual(page.errors, []);
 });
+
+test('the platform administrator sets the CPAS’s identity for the Region, and its DG reads it', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/`);
+  await signIn(page, 'admin@pst.example');
+  await page.getByRole('link', { name: 'Administration' }).click();
+  await page.getByLabel('CPAS', { exact: true }).selectOption({ label: 'CPAS de Test' });
+  const section = page.locator('section', { has: page.getByRole('heading', { name: 'Identité pour la Région' }) });
+  const code = section.getByLabel('Code INS (NIS)');
+  await code.waitFor();
+
+  // Four digits: the app's own message, under the field, and nothing is sent.
+  await code.fill('8405');
+  await section.getByRole('button', { name: 'Enregistrer' }).click();
+  await section.getByText('Cinq chiffres, par exemple 84050', { exact: false }).nth(1).waitFor();
+  assert.equal(await code.getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(await accessibilityViolations(page), []);
+
+  await code.fill('84050');
+  await section.getByLabel('Type d’administration').selectOption({ label: 'Commune' });
+  await section.getByRole('button', { name: 'Enregistrer' }).click();
+  await section.getByRole('status').filter({ hasText: 'Identité enregistrée.' }).waitFor();
+  assert.equal(await section.getByLabel('Code INS (NIS)').inputValue(), '84050');
+  await screenshot(page, 'admin-identity');
+  assert.deepEqual(page.errors, []);
+
+  // The DG of that CPAS reads it, without a form.
+  const dg = await newPage(browser);
+  await dg.goto(`${BASE_URL}/`);
+  await signIn(dg, dgEmail);
+  await dg.getByRole('link', { name: 'Administration' }).click();
+  const facts = dg.locator('section', { has: dg.getByRole('heading', { name: 'Identité pour la Région' }) });
+  await facts.getByText('84050').waitFor();
+  assert.ok(await facts.getByText('Commune', { exact: true }).isVisible());
+  assert.equal(await facts.getByRole('textbox').count(), 0);
+  assert.deepEqual(await accessibilityViolations(dg), []);
+  assert.deepEqual(dg.errors, []);
+});

@@ -8,7 +8,7 @@ use super::{RequestDb, tenant_of_request};
 use crate::auth::Authenticated;
 use crate::authz::{self, Permission, Scope};
 use crate::db::organisations;
-use crate::domain::{Label, Slug};
+use crate::domain::{Label, NisCode, Slug, TenantId};
 use crate::error::ApiError;
 
 /// The organisations of a CPAS: itself and its partners.
@@ -88,6 +88,64 @@ pub async fn create_tenant(
                 slug: slug.as_str().to_owned(),
                 name: name.as_str().to_owned(),
             })
+        })
+    })
+    .await
+}
+
+/// A CPAS as the Region knows it: its own people read it, the platform's administrators
+/// read every one.
+pub async fn tenant_identity(
+    db: &RequestDb,
+    auth: &Authenticated,
+    tenant: TenantId,
+) -> Result<wire::TenantIdentity, ApiError> {
+    db.run_as(auth, move |conn, actor| {
+        let permission = if actor.role == Role::Admin {
+            Permission::ManageTenants
+        } else {
+            Permission::ReadPlans
+        };
+        authz::ensure(actor, permission, Scope::Tenant(tenant))?;
+        organisations::tenant_identity(conn, tenant)?.ok_or(ApiError::NotFound { resource: "CPAS" })
+    })
+    .await
+}
+
+/// Sets a CPAS's name and identity (platform administrators), against the version read:
+/// a stale one is 409 with the current identity left as it is.
+pub async fn set_tenant_identity(
+    db: &RequestDb,
+    auth: &Authenticated,
+    tenant: TenantId,
+    version: i32,
+    name: Label,
+    nis_code: Option<NisCode>,
+    administration_type: wire::AdministrationType,
+) -> Result<wire::TenantIdentity, ApiError> {
+    db.run_as(auth, move |conn, actor| {
+        authz::ensure(actor, Permission::ManageTenants, Scope::Tenant(tenant))?;
+        conn.transaction(|conn| {
+            if let Some(updated) = organisations::update_tenant_identity(
+                conn,
+                tenant,
+                version,
+                &name,
+                nis_code,
+                administration_type,
+            )? {
+                return Ok(updated);
+            }
+            match organisations::tenant_identity(conn, tenant)? {
+                None => Err(ApiError::NotFound { resource: "CPAS" }),
+                Some(current) => Err(ApiError::VersionConflict {
+                    detail: format!(
+                        "the CPAS changed since version {version}; it is at version {}",
+                        current.version
+                    ),
+                    conflict: None,
+                }),
+            }
         })
     })
     .await

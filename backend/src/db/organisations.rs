@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::schema::{organisations, tenants};
 use super::{DbResult, stored};
-use crate::domain::{Label, Slug, TenantId};
+use crate::domain::{Label, NisCode, Slug, TenantId};
 
 pub fn list_organisations(
     conn: &mut PgConnection,
@@ -77,4 +77,75 @@ pub fn insert_tenant(conn: &mut PgConnection, slug: &Slug, name: &Label) -> DbRe
         .returning(tenants::id)
         .get_result(conn)?;
     Ok(TenantId::new(id))
+}
+
+type IdentityRow = (Uuid, String, String, Option<i32>, String, i32);
+
+fn identity_of(row: IdentityRow) -> DbResult<wire::TenantIdentity> {
+    let (id, slug, name, nis_code, administration_type, version) = row;
+    Ok(wire::TenantIdentity {
+        id,
+        slug,
+        name,
+        nis_code,
+        administration_type: stored(&administration_type)?,
+        version,
+    })
+}
+
+/// A CPAS as the Region knows it; `None` when there is no such CPAS.
+pub fn tenant_identity(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+) -> DbResult<Option<wire::TenantIdentity>> {
+    tenants::table
+        .find(tenant.get())
+        .select((
+            tenants::id,
+            tenants::slug,
+            tenants::name,
+            tenants::nis_code,
+            tenants::administration_type,
+            tenants::version,
+        ))
+        .first::<IdentityRow>(conn)
+        .optional()?
+        .map(identity_of)
+        .transpose()
+}
+
+/// Sets a CPAS's name and identity if it is still at `version`; `None` when it is not
+/// (or there is no such CPAS).
+pub fn update_tenant_identity(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    version: i32,
+    name: &Label,
+    nis_code: Option<NisCode>,
+    administration_type: wire::AdministrationType,
+) -> DbResult<Option<wire::TenantIdentity>> {
+    diesel::update(
+        tenants::table
+            .find(tenant.get())
+            .filter(tenants::version.eq(version)),
+    )
+    .set((
+        tenants::name.eq(name.as_str()),
+        tenants::nis_code.eq(nis_code.map(NisCode::get)),
+        tenants::administration_type.eq(administration_type.as_str()),
+        tenants::version.eq(tenants::version + 1),
+        tenants::updated_at.eq(diesel::dsl::now),
+    ))
+    .returning((
+        tenants::id,
+        tenants::slug,
+        tenants::name,
+        tenants::nis_code,
+        tenants::administration_type,
+        tenants::version,
+    ))
+    .get_result::<IdentityRow>(conn)
+    .optional()?
+    .map(identity_of)
+    .transpose()
 }

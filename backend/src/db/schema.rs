@@ -385,6 +385,8 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        nis_code -> Nullable<Int4>,
+        administration_type -> Text,
     }
 }
 

@@ -4,9 +4,11 @@ pub mod calendar;
 pub mod council;
 pub mod follow_up;
 mod ids;
+mod region;
 pub mod tasks;
 pub mod text;
 pub mod webhook_target;
 
 pub use ids::*;
+pub use region::*;
 pub use text::*;

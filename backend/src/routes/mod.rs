@@ -113,6 +113,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(organisations::create_organisation)
                 .service(organisations::list_tenants)
                 .service(organisations::create_tenant)
+                .service(organisations::get_tenant)
+                .service(organisations::set_tenant)
                 .service(integrations::create_api_token)
                 .service(integrations::list_api_tokens)
                 .service(integrations::revoke_api_token)

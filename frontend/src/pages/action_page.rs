@@ -15,8 +15,8 @@ use crate::components::status_chip::{HealthChip, StatusChip, health_label};
 use crate::components::sub_actions::SubActionList;
 use crate::components::tasks::{TaskArea, Tasks};
 use crate::format;
-use crate::pages::action_records::Records;
 use crate::loader::loader;
+use crate::pages::action_records::Records;
 use crate::session::SessionContext;
 
 /// One action: every follow-up field, indicators against their targets, budget, journal,

@@ -1,6 +1,7 @@
 //! Administration (DG, platform administrators): accounts, organisations, and the plans'
 //! structure. Each page works on one CPAS: the DG's own, or the one an administrator picks.
 
+pub mod identity;
 pub mod organisations;
 pub mod structure;
 pub mod users;
@@ -132,6 +133,7 @@ pub fn AdminHome() -> impl IntoView {
                 <li><A href="/administration/utilisateurs">{tr!(users)}</A> " — " {tr!(users_help)}</li>
                 <li><A href="/administration/organisations">{tr!(organisations)}</A> " — " {tr!(organisations_help)}</li>
             </ul>
+            <identity::TenantIdentitySection/>
             <PlanStructures/>
         </AdminFrame>
     }

@@ -1,0 +1,3 @@
+ALTER TABLE tenants
+    DROP COLUMN administration_type,
+    DROP COLUMN nis_code;
