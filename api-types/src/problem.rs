@@ -154,6 +154,9 @@ problem_codes! {
     VersionConflict = "version_conflict",
     /// The `version` sent is not the current one.
     StaleVersion = "stale_version",
+    /// The CPAS has no NIS code yet, which the Region's eComptes file needs: a platform
+    /// administrator sets it (`PUT /api/v1/tenants/{tenant_id}`).
+    NisCodeMissing = "nis_code_missing",
     /// The proposal was already approved, rejected, withdrawn or replaced.
     AlreadyDecided = "already_decided",
     /// The caller already has a pending proposal on this action

@@ -104,6 +104,7 @@ pub fn problem_message(code: ProblemCode) -> &'static str {
         C::NoRoute => tr!(problem_no_route),
         C::MethodNotAllowed => tr!(problem_no_route),
         C::VersionConflict => tr!(problem_version_conflict),
+        C::NisCodeMissing => tr!(problem_nis_code_missing),
         C::StaleVersion => tr!(problem_version_conflict),
         C::AlreadyDecided => tr!(problem_already_decided),
         C::ProposalAlreadyPending => tr!(problem_proposal_already_pending),

@@ -231,6 +231,9 @@ fn rows() -> Vec<Row> {
         row(M::PUT, "/api/v1/tenants/{tenant_id}", Other,                         [401, 200, 404, 404, 404, 404, 403]),
         row(M::GET, "/api/v1/plans/{plan_id}/export", Own,                        [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/plans/{plan_id}/export", Other,                      [401, 403, 404, 404, 404, 404, 403]),
+        // The table's rows run in order: the PUTs above gave the CPAS its NIS code.
+        row(M::GET, "/api/v1/plans/{plan_id}/ecomptes.xml", Own,                  [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/ecomptes.xml", Other,                [401, 403, 404, 404, 404, 404, 403]),
         row(M::POST, "/api/v1/plans/import", Own,                                 [401, 201, 403, 201, 403, 403, 403]),
         row(M::POST, "/api/v1/plans/import", Other,                               [401, 201, 404, 404, 404, 404, 403]),
         row(M::GET, "/public/{tenant}/{plan_id}", Own,                            [404, 404, 404, 404, 404, 404, 404]),
@@ -729,6 +732,7 @@ fn request(
                 json!({ "refresh_token": dynamic.refresh_token.as_deref().unwrap_or("pstr_none") }),
             ),
         ),
+        ("GET", "/api/v1/plans/{plan_id}/ecomptes.xml") => (format!("{path}?exercice=2026"), None),
         ("PUT", "/api/v1/me/password") => (
             path,
             Some(json!({

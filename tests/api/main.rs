@@ -9,6 +9,7 @@ mod backup;
 mod council;
 mod database_outage;
 mod documents;
+mod ecomptes;
 mod errors;
 mod faults;
 mod follow_up;

@@ -774,5 +774,8 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// from text by serde_json (each type's decoder had a JSON parser compiled in, and a path
 /// for structs written as arrays): 349.8 KB. The action page's records (indicators, budget,
 /// journal, history) and the inbox's list are lazy functions (the records' chunk is fetched
-/// with the action's data, the list's on the first opening): 340.4 KB, the budget 341 KB.
-const INITIAL_GZIP_BUDGET: usize = 341_000;
+/// with the action's data, the list's on the first opening): 340.4 KB.
+/// The eComptes file (issue 17.4) is the management's: its control is a lazy function; the
+/// glue on the plan page and the problem code `nis_code_missing` add 1.1 KB: 341.5 KB, the
+/// budget 342 KB.
+const INITIAL_GZIP_BUDGET: usize = 342_000;

@@ -54,14 +54,16 @@ pub const SERVER: &[Package] = &[
 ];
 
 /// What `cargo xtask test` needs beyond the server: npm (wasm-opt from `binaryen`, and
-/// Playwright with axe for the browser tests), Chromium, and Python for the OpenAPI
-/// validator, Schemathesis and the generated client.
+/// Playwright with axe for the browser tests), Chromium, Python for the OpenAPI
+/// validator, Schemathesis and the generated client, and xmllint.
 pub const TEST: &[Package] = &[
     package("nodejs", Probe::Program("node")),
     package("npm", Probe::Program("npm")),
     package("chromium", Probe::Chromium),
     package("python3", Probe::Program("python3")),
     package("python3-venv", Probe::PythonVenv),
+    // xmllint: the API tests check the eComptes files against the Region's schema.
+    package("libxml2-utils", Probe::Program("xmllint")),
 ];
 
 /// What `cargo xtask bench` needs beyond the server: the load generator.

@@ -10,10 +10,10 @@ use super::{RequestDb, tenant_of_request};
 use crate::auth::Authenticated;
 use crate::authz::{self, Actor, Permission, Scope};
 use crate::db::{self, DbError, plans, structure};
-use crate::domain::{Label, PlanId, TenantId};
+use crate::domain::{Label, PlanId, PlanYear, TenantId};
 use crate::error::ApiError;
-use crate::interchange::Draft;
 use crate::interchange::xlsx::Extras;
+use crate::interchange::{Draft, ecomptes};
 
 fn reader_tenant(actor: &Actor) -> Result<TenantId, ApiError> {
     let tenant = actor.tenant()?;
@@ -197,4 +197,39 @@ fn responsibles(
         problems.sort_by_key(|e| e.row);
         Err(crate::interchange::report(problems))
     }
+}
+
+/// The plan as the Region's eComptes receives it, for the budget year `exercice` (the
+/// format's `201805V1`), with the file's name. The CPAS needs its NIS code: without one,
+/// 409 `nis_code_missing`.
+pub async fn export_ecomptes(
+    db: &RequestDb,
+    auth: &Authenticated,
+    plan: PlanId,
+    exercice: PlanYear,
+) -> Result<(String, Vec<u8>), ApiError> {
+    db.run_as(auth, move |conn, actor| {
+        let tenant = reader_tenant(actor)?;
+        let tree = crate::app::plans::read_tree(conn, tenant, plan)?;
+        let identity = db::organisations::tenant_identity(conn, tenant)?
+            .ok_or(ApiError::NotFound { resource: "CPAS" })?;
+        let nis_code = identity.nis_code.ok_or_else(|| ApiError::Conflict {
+            code: api_types::ProblemCode::NisCodeMissing,
+            detail: "the CPAS has no NIS code yet; a platform administrator sets it".to_owned(),
+        })?;
+        let ids: Vec<Uuid> = tree.actions_and_steps().map(|a| a.id).collect();
+        let budget = structure::measures_details(conn, &ids)?
+            .into_iter()
+            .map(|(id, (_, lines))| (id, lines))
+            .collect();
+        let sender = ecomptes::Sender {
+            administration_type: identity.administration_type,
+            nis_code,
+        };
+        let file = ecomptes::write(&tree, sender, exercice.get(), &budget)
+            .map_err(|e| ApiError::Internal(e.into()))?;
+        let name = format!("pst-{}-{}-ecomptes.xml", tree.tenant.slug, exercice.get());
+        Ok((name, file))
+    })
+    .await
 }

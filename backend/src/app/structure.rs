@@ -17,7 +17,7 @@ use crate::db::structure::{
     SubActionDefinition,
 };
 use crate::db::{actions, council, integrations};
-use crate::domain::{ActionId, Code, Label, PlanId, TenantId};
+use crate::domain::{ActionId, Code, Label, PlanId, PlanYear, TenantId};
 use crate::error::ApiError;
 
 /// The DG's CPAS, after the policy allowed the structure edit.
@@ -45,12 +45,8 @@ fn action_detail(
 
 fn check_years(start: Option<i32>, end: Option<i32>) -> Result<(), ApiError> {
     for (field, year) in [("start_year", start), ("end_year", end)] {
-        if year.is_some_and(|y| !(1990..=2200).contains(&y)) {
-            return Err(ApiError::invalid_field(
-                field,
-                ProblemCode::OutOfRange,
-                "a year between 1990 and 2200",
-            ));
+        if let Some(year) = year {
+            PlanYear::parse(year, field)?;
         }
     }
     if let (Some(start), Some(end)) = (start, end)
@@ -874,12 +870,8 @@ fn indicator_fields(input: &wire::IndicatorInput) -> Result<IndicatorFields, Api
         None | Some("") => None,
         Some(unit) => Some(Label::parse(unit, "unit", 50)?.as_str().to_owned()),
     };
-    if input.year.is_some_and(|y| !(1990..=2200).contains(&y)) {
-        return Err(ApiError::invalid_field(
-            "year",
-            ProblemCode::OutOfRange,
-            "a year between 1990 and 2200",
-        ));
+    if let Some(year) = input.year {
+        PlanYear::parse(year, "year")?;
     }
     for (field, value) in [("baseline", input.baseline), ("target", input.target)] {
         if value.is_some_and(|v| !v.is_finite()) {
@@ -949,13 +941,7 @@ pub async fn archive_indicator(
 }
 
 fn budget_fields(input: wire::BudgetLineInput) -> Result<BudgetLineFields, ApiError> {
-    if !(1990..=2200).contains(&input.year) {
-        return Err(ApiError::invalid_field(
-            "year",
-            ProblemCode::OutOfRange,
-            "a year between 1990 and 2200",
-        ));
-    }
+    PlanYear::parse(input.year, "year")?;
     if input.planned_cents < 0 {
         return Err(ApiError::invalid_field(
             "planned_cents",

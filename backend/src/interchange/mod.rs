@@ -14,6 +14,7 @@
 //! French: a file is imported whole or not at all.
 
 pub mod columns;
+pub mod ecomptes;
 pub mod limits;
 pub mod xlsx;
 

@@ -15,7 +15,7 @@ use super::problems;
 use super::{DocumentLanguage, LanguageQuery, RequestDb};
 use crate::app::interchange::{self as import_export, Imported};
 use crate::auth::Authenticated;
-use crate::domain::{Label, PlanId};
+use crate::domain::{Label, PlanId, PlanYear};
 use crate::error::ApiError;
 use crate::interchange::{self, Refusal, limits, xlsx};
 
@@ -93,6 +93,45 @@ pub async fn export_plan(
             format!("attachment; filename=\"{name}.{extension}\""),
         ))
         .insert_header((header::VARY, "Accept-Language"))
+        .body(bytes))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EcomptesQuery {
+    /// The budget year the file is sent for: its articles are that year's.
+    #[param(minimum = 1990, maximum = 2200)]
+    pub exercice: i32,
+}
+
+/// The plan as the Walloon Region's eComptes application receives it (XML, format
+/// `201805V1`): volets, objectives and actions with their status, progress, dates, FTE
+/// and partners, each action with the budget articles of `exercice` (its sub-actions'
+/// included), every element keyed by our id (`ElementId`). Titles over 255 characters are
+/// cut at a word, whole in the description. The CPAS needs its NIS code.
+#[utoipa::path(tag = "plans", security(("bearer" = []), ("api_token" = ["plans:read"])),
+    params(("plan_id" = Uuid, Path), EcomptesQuery),
+    responses(
+        (status = 200, description = "The file", content_type = "application/xml", body = String),
+        problems::NotFound,
+        (status = 409, description = "The CPAS has no NIS code yet (`nis_code_missing`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/plans/{plan_id}/ecomptes.xml")]
+pub async fn export_ecomptes(
+    db: RequestDb,
+    auth: Authenticated,
+    plan_id: web::Path<PlanId>,
+    query: web::Query<EcomptesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let exercice = PlanYear::parse(query.exercice, "exercice")?;
+    let (name, bytes) =
+        import_export::export_ecomptes(&db, &auth, plan_id.into_inner(), exercice).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/xml; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
         .body(bytes))
 }
 

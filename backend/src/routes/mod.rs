@@ -51,6 +51,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(plans::get_plan)
                 .service(plans::plan_summary)
                 .service(interchange::export_plan)
+                .service(interchange::export_ecomptes)
                 .service(interchange::import_plan)
                 .service(council::publish)
                 .service(council::unpublish)

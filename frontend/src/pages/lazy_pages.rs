@@ -176,6 +176,7 @@ pub fn prefetch_when_idle(role: Role) {
                 Dashboard::preload().await;
                 Approvals::preload().await;
                 crate::components::manager_tools::preload().await;
+                crate::components::plan_documents::preload().await;
                 crate::components::tasks::preload().await;
                 Council::preload().await;
             }

@@ -60,6 +60,21 @@ fn Tree(tree: PlanTree) -> impl IntoView {
     let answered_for = me.map(|me| tree.responsible_for(me)).unwrap_or_default();
     let filter = use_tree_filter(my_organisation, answered_for);
     let file_stem = format!("pst-{}", tree.tenant.slug);
+    // The management sends the plan to the Region's eComptes for a budget year of its term
+    // (this year chosen), or around this year when the plan states no term.
+    let this_year = tree.as_of.map_or(2026, |d| chrono::Datelike::year(&d));
+    let ecomptes_years = is_manager.then(|| {
+        let (start, end) = match (tree.start_year, tree.end_year) {
+            (Some(start), Some(end)) if start <= end => (start, end),
+            _ => (this_year - 1, this_year + 1),
+        };
+        let chosen = if (start..=end).contains(&this_year) {
+            this_year
+        } else {
+            start
+        };
+        (chosen, start..=end)
+    });
     let all_actions: Vec<api_types::Action> = tree
         .objectives
         .iter()
@@ -92,7 +107,7 @@ fn Tree(tree: PlanTree) -> impl IntoView {
                 " · " <A href=format!("/plans/{}/versions", tree.id)>{tr!(versions_title)}</A>
             })}
         </p>
-        <PlanDocuments plan_id=tree.id.to_string() file_stem=file_stem/>
+        <PlanDocuments plan_id=tree.id.to_string() file_stem=file_stem ecomptes_years/>
         <FilterBar filter organisations has_organisation=my_organisation.is_some() shown/>
         <div class="tree">
             {tree

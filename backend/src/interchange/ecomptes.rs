@@ -1,0 +1,438 @@
+//! The PST as the Walloon Region's eComptes application receives it: the XML of format
+//! `201805V1` (`PST_eComptes_Export_201805V1.xsd`, kept in `../shared/ecomptes/` for the
+//! tests). The tree goes as `Volet` → `ObjectifStrategique` → `ObjectifOperationnel` →
+//! `Action`; every element carries our id as `ElementId`, the key eComptes sends budget
+//! data back with.
+//!
+//! What the format has no place for stays out: sub-actions (an `Action` holds nothing;
+//! their budget lines of the year go with their action's), and the `Responsable` and
+//! `Mandataire` (the format asks for a civility and a first name apart, which the plan
+//! does not record).
+
+use std::collections::HashMap;
+use std::io;
+
+use api_types::{
+    Action, ActionStatus, AdministrationType, BudgetDirection, BudgetLine, BudgetService, PlanTree,
+    Rollup, Volet,
+};
+use chrono::NaiveDate;
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use uuid::Uuid;
+
+/// The format's version, as `Identifiants/Version` names it.
+const FORMAT_VERSION: &str = "201805V1";
+
+/// The longest `Libelle` the format accepts, in characters.
+pub const TITLE_MAX_CHARS: usize = 255;
+
+/// Who the file is from, for `Identifiants`.
+#[derive(Debug, Clone, Copy)]
+pub struct Sender {
+    pub administration_type: AdministrationType,
+    /// The NIS code of the municipality (`INS`).
+    pub nis_code: i32,
+}
+
+/// The file for `exercice`, the budget year it is sent for. `budget` holds the budget
+/// lines of the actions and sub-actions, by id; those of other years stay out.
+pub fn write(
+    tree: &PlanTree,
+    sender: Sender,
+    exercice: i32,
+    budget: &HashMap<Uuid, Vec<BudgetLine>>,
+) -> io::Result<Vec<u8>> {
+    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
+    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    let file = File {
+        tree,
+        exercice,
+        budget,
+    };
+    writer.create_element("dataroot").write_inner_content(|w| {
+        w.create_element("Identifiants").write_inner_content(|w| {
+            text(w, "Id", &tree.id.to_string())?;
+            text(
+                w,
+                "TypeAdmin",
+                match sender.administration_type {
+                    AdministrationType::Cpas => "CPAS",
+                    AdministrationType::Commune => "AC",
+                },
+            )?;
+            text(w, "INS", &sender.nis_code.to_string())?;
+            text(w, "Type", "PST")?;
+            text(w, "Exercice", &exercice.to_string())?;
+            text(w, "Version", FORMAT_VERSION)?;
+            text(
+                w,
+                "Generateur",
+                concat!("PST CPAS ", env!("CARGO_PKG_VERSION")),
+            )?;
+            Ok(())
+        })?;
+        w.create_element("PST").write_inner_content(|w| {
+            w.create_element("DescriptionPST")
+                .write_inner_content(|w| {
+                    text(w, "IdPST", &tree.id.to_string())?;
+                    text(w, "Libelle", &cut_title(&tree.title).0)?;
+                    // A plan without a stated term is declared for the year it is sent for.
+                    text(
+                        w,
+                        "ExerciceDebut",
+                        &tree.start_year.unwrap_or(exercice).to_string(),
+                    )?;
+                    text(
+                        w,
+                        "ExerciceFin",
+                        &tree.end_year.unwrap_or(exercice).to_string(),
+                    )?;
+                    Ok(())
+                })?;
+            w.create_element("Volets")
+                .write_inner_content(|w| file.volets(w))?;
+            Ok(())
+        })?;
+        Ok(())
+    })?;
+    Ok(writer.into_inner())
+}
+
+struct File<'a> {
+    tree: &'a PlanTree,
+    exercice: i32,
+    budget: &'a HashMap<Uuid, Vec<BudgetLine>>,
+}
+
+/// What the base of every element (`ElementBaseInfo`) says, in the format's order.
+struct Element<'a> {
+    id: String,
+    title: String,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    description: Option<&'a str>,
+    status: &'static str,
+    progress: f64,
+    remark: Option<&'a str>,
+    fte: f64,
+    partners: Vec<&'a str>,
+    articles: Vec<&'a BudgetLine>,
+}
+
+impl File<'_> {
+    /// One `Volet` per volet the plan's objectives have (a plan of one volet sends one).
+    fn volets(&self, w: &mut Writer<Vec<u8>>) -> io::Result<()> {
+        for volet in [Volet::Externe, Volet::Interne] {
+            let objectives: Vec<_> = self
+                .tree
+                .objectives
+                .iter()
+                .filter(|os| os.volet == volet)
+                .collect();
+            if objectives.is_empty() {
+                continue;
+            }
+            let rollup = Rollup::of(
+                objectives
+                    .iter()
+                    .flat_map(|os| &os.operational_objectives)
+                    .flat_map(|oo| &oo.actions),
+            );
+            let element = Element {
+                id: format!("{}-{}", self.tree.id, volet.as_str()),
+                title: match volet {
+                    Volet::Externe => "Volet externe".to_owned(),
+                    Volet::Interne => "Volet interne".to_owned(),
+                },
+                status: status_of_rollup(&rollup),
+                progress: rollup.mean_progress,
+                ..Element::empty()
+            };
+            self.element(w, "Volet", &element, |w| {
+                w.create_element("ObjectifStrategiques")
+                    .write_inner_content(|w| {
+                        for os in &objectives {
+                            let element = Element {
+                                id: os.id.to_string(),
+                                title: format!("{} – {}", os.code, os.title),
+                                start: os.dates.start,
+                                end: os.dates.end,
+                                status: status_of_rollup(&os.rollup),
+                                progress: os.rollup.mean_progress,
+                                ..Element::empty()
+                            };
+                            self.element(w, "ObjectifStrategique", &element, |w| {
+                                w.create_element("ObjectifsOperationnels")
+                                    .write_inner_content(|w| {
+                                        for oo in &os.operational_objectives {
+                                            self.operational(w, oo)?;
+                                        }
+                                        Ok(())
+                                    })?;
+                                Ok(())
+                            })?;
+                        }
+                        Ok(())
+                    })?;
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+
+    fn operational(
+        &self,
+        w: &mut Writer<Vec<u8>>,
+        oo: &api_types::OperationalObjective,
+    ) -> io::Result<()> {
+        let element = Element {
+            id: oo.id.to_string(),
+            title: format!("{} – {}", oo.code, oo.title),
+            start: oo.dates.start,
+            end: oo.dates.end,
+            status: status_of_rollup(&oo.rollup),
+            progress: oo.rollup.mean_progress,
+            ..Element::empty()
+        };
+        self.element(w, "ObjectifOperationnel", &element, |w| {
+            w.create_element("Actions").write_inner_content(|w| {
+                for action in &oo.actions {
+                    let element = self.action(action);
+                    self.element(w, "Action", &element, |_| Ok(()))?;
+                }
+                Ok(())
+            })?;
+            Ok(())
+        })
+    }
+
+    fn action<'a>(&'a self, action: &'a Action) -> Element<'a> {
+        let articles = std::iter::once(action)
+            .chain(&action.sub_actions)
+            .flat_map(|a| self.budget.get(&a.id).into_iter().flatten())
+            .filter(|line| line.year == self.exercice && line.article.is_some())
+            .collect();
+        Element {
+            id: action.id.to_string(),
+            title: format!("{} – {}", action.code, action.title),
+            start: action.planned_start,
+            end: action.actual_end.or(action.planned_end),
+            description: action.description.as_deref(),
+            status: status(action.status),
+            progress: f64::from(action.progress),
+            remark: action.health_comment.as_deref(),
+            fte: action.staffing_fte.unwrap_or(0.0),
+            partners: action
+                .lead
+                .iter()
+                .chain(&action.collaborators)
+                .map(|o| o.name.as_str())
+                .collect(),
+            articles,
+        }
+    }
+
+    /// An element: its attributes, the base's children in the format's order, then what
+    /// `children` writes (the next level).
+    fn element(
+        &self,
+        w: &mut Writer<Vec<u8>>,
+        name: &str,
+        element: &Element<'_>,
+        children: impl FnOnce(&mut Writer<Vec<u8>>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let exercice = self.exercice.to_string();
+        w.create_element(name)
+            .with_attribute(("ElementId", element.id.as_str()))
+            .with_attribute(("Exercice", exercice.as_str()))
+            .write_inner_content(|w| {
+                let (title, cut) = cut_title(&element.title);
+                text(w, "Libelle", &title)?;
+                if let Some(start) = element.start {
+                    text(w, "DateDebut", &start.to_string())?;
+                }
+                if let Some(end) = element.end {
+                    text(w, "DateFin", &end.to_string())?;
+                }
+                // A title too long for `Libelle` is whole in the description.
+                let description = match (cut, element.description) {
+                    (true, Some(d)) => format!("{}\n\n{d}", element.title),
+                    (true, None) => element.title.clone(),
+                    (false, d) => d.unwrap_or_default().to_owned(),
+                };
+                described(w, "Description", &description)?;
+                text(w, "Statut", element.status)?;
+                text(
+                    w,
+                    "TauxAvancement",
+                    &decimal(element.progress.clamp(0.0, 100.0)),
+                )?;
+                described(w, "RemarqueStatut", element.remark.unwrap_or_default())?;
+                text(w, "ETP", &decimal(element.fte.max(0.0)))?;
+                w.create_element("Plans").write_empty()?;
+                w.create_element("Partenaires").write_inner_content(|w| {
+                    for partner in &element.partners {
+                        text(w, "Partenaire", partner)?;
+                    }
+                    Ok(())
+                })?;
+                w.create_element("Articles").write_inner_content(|w| {
+                    for line in &element.articles {
+                        article(w, line, &cut_title(&element.title).0)?;
+                    }
+                    Ok(())
+                })?;
+                w.create_element("Projections").write_empty()?;
+                children(w)
+            })?;
+        Ok(())
+    }
+}
+
+impl Element<'_> {
+    fn empty() -> Self {
+        Element {
+            id: String::new(),
+            title: String::new(),
+            start: None,
+            end: None,
+            description: None,
+            status: "NON_COMMENCE",
+            progress: 0.0,
+            remark: None,
+            fte: 0.0,
+            partners: Vec::new(),
+            articles: Vec::new(),
+        }
+    }
+}
+
+fn article(w: &mut Writer<Vec<u8>>, line: &BudgetLine, label: &str) -> io::Result<()> {
+    w.create_element("Article").write_inner_content(|w| {
+        text(w, "Exercice", &line.year.to_string())?;
+        text(
+            w,
+            "Service",
+            match line.service {
+                BudgetService::Ordinaire => "O",
+                BudgetService::Extraordinaire => "E",
+            },
+        )?;
+        text(
+            w,
+            "Type",
+            match line.direction {
+                BudgetDirection::Recette => "R",
+                BudgetDirection::Depense => "D",
+            },
+        )?;
+        text(
+            w,
+            "CodeArticle",
+            line.article.as_deref().unwrap_or_default(),
+        )?;
+        text(w, "Libelle", label)?;
+        text(w, "Montant", &euros(line.planned_cents))?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+fn text(w: &mut Writer<Vec<u8>>, name: &str, value: &str) -> io::Result<()> {
+    w.create_element(name)
+        .write_text_content(BytesText::new(value))?;
+    Ok(())
+}
+
+/// A `DescriptionInfo`: plain text.
+fn described(w: &mut Writer<Vec<u8>>, name: &str, value: &str) -> io::Result<()> {
+    w.create_element(name).write_inner_content(|w| {
+        text(w, "Mode", "TEXTE")?;
+        text(w, "Valeur", value)
+    })?;
+    Ok(())
+}
+
+/// Our statuses are eComptes' own, in lower case.
+fn status(status: ActionStatus) -> &'static str {
+    match status {
+        ActionStatus::NonCommence => "NON_COMMENCE",
+        ActionStatus::EnCours => "EN_COURS",
+        ActionStatus::EnAttente => "EN_ATTENTE",
+        ActionStatus::Probleme => "PROBLEME",
+        ActionStatus::Termine => "TERMINE",
+        ActionStatus::AnnuleAbandonne => "ANNULE_ABANDONNE",
+    }
+}
+
+/// An objective's or a volet's status, which the plan does not record: done when every
+/// action is done, not started when none is started, under way otherwise.
+fn status_of_rollup(rollup: &Rollup) -> &'static str {
+    let counts = &rollup.by_status;
+    if rollup.actions > 0 && counts.termine == rollup.actions {
+        "TERMINE"
+    } else if counts.non_commence == rollup.actions {
+        "NON_COMMENCE"
+    } else {
+        "EN_COURS"
+    }
+}
+
+/// A decimal as `xs:decimal` writes it: two decimals at most, no exponent.
+fn decimal(value: f64) -> String {
+    let text = format!("{value:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// Cents as euros with two decimals (`1234.50`, `-0.05`).
+fn euros(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", cents / 100, cents % 100)
+}
+
+/// `title` within [`TITLE_MAX_CHARS`], cut at a word boundary with an ellipsis when it is
+/// longer; whether it was cut.
+pub fn cut_title(title: &str) -> (String, bool) {
+    if title.chars().count() <= TITLE_MAX_CHARS {
+        return (title.to_owned(), false);
+    }
+    // Room for the ellipsis.
+    let room: String = title.chars().take(TITLE_MAX_CHARS - 1).collect();
+    let kept = match room.rfind(char::is_whitespace) {
+        Some(space) if space > 0 => &room[..space],
+        _ => room.as_str(),
+    };
+    (format!("{}…", kept.trim_end()), true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_title_is_cut_at_a_word_within_the_limit() {
+        let title = "mot ".repeat(100);
+        let (cut, was_cut) = cut_title(title.trim());
+        assert!(was_cut);
+        assert!(cut.chars().count() <= TITLE_MAX_CHARS);
+        assert!(cut.ends_with("mot…"), "{cut}");
+        let short = "Un titre court";
+        assert_eq!(cut_title(short), (short.to_owned(), false));
+        // One word longer than the limit is cut inside it.
+        let word = "x".repeat(400);
+        assert_eq!(cut_title(&word).0.chars().count(), TITLE_MAX_CHARS);
+    }
+
+    #[test]
+    fn amounts_and_decimals_are_written_as_the_schema_reads_them() {
+        assert_eq!(euros(123_450), "1234.50");
+        assert_eq!(euros(-5), "-0.05");
+        assert_eq!(euros(0), "0.00");
+        assert_eq!(decimal(42.0), "42");
+        assert_eq!(decimal(0.5), "0.5");
+        assert_eq!(decimal(33.333_333), "33.33");
+        assert_eq!(decimal(0.0), "0");
+    }
+}

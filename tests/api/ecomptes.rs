@@ -1,0 +1,209 @@
+//! The PST as the Region's eComptes receives it (issue 17.4): both seed plans, given a NIS
+//! code and a few budget articles, export files that the format's own schema accepts
+//! (`xmllint --schema ../shared/ecomptes/PST_eComptes_Export_201805V1.xsd`).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use api_types::{PlanTree, Problem, TenantIdentity};
+use reqwest::Method;
+use serde_json::json;
+use tests::send_json as send;
+use tests::{TestApp, spawn_app};
+
+/// The format's schema, beside the repository (see `../shared/ecomptes/README.md`).
+fn schema() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/ecomptes/PST_eComptes_Export_201805V1.xsd")
+}
+
+/// Gives the CPAS of `tree` a NIS code, as a platform administrator does.
+async fn set_nis_code(app: &TestApp, tree: &PlanTree, code: i32) {
+    let admin = app.token("admin@pst.example").await;
+    let path = format!("/api/v1/tenants/{}", tree.tenant.id);
+    let current: TenantIdentity = app.get_ok_as(&admin, &path).await;
+    let (status, body) = send(
+        app,
+        &admin,
+        Method::PUT,
+        &path,
+        json!({
+            "name": current.name,
+            "nis_code": code,
+            "administration_type": "cpas",
+            "version": current.version,
+        }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+async fn add_article(app: &TestApp, dg: &str, action: uuid::Uuid, year: i32, article: &str) {
+    let (status, body) = send(
+        app,
+        dg,
+        Method::POST,
+        &format!("/api/v1/actions/{action}/budget-lines"),
+        json!({
+            "year": year,
+            "service": "ordinaire",
+            "direction": "depense",
+            "article": article,
+            "planned_cents": 1_234_550,
+        }),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+}
+
+async fn export(app: &TestApp, token: &str, tree: &PlanTree, exercice: i32) -> reqwest::Response {
+    app.get_as(
+        token,
+        &format!("/api/v1/plans/{}/ecomptes.xml?exercice={exercice}", tree.id),
+    )
+    .await
+}
+
+/// `xmllint`'s verdict on `xml` against the format's schema: `Ok` or its complaints.
+fn validate(xml: &str, name: &str) -> Result<(), String> {
+    let file = std::env::temp_dir().join(format!("{name}-{}.xml", uuid::Uuid::new_v4()));
+    std::fs::write(&file, xml).expect("write the file");
+    let output = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(schema())
+        .arg(&file)
+        .output()
+        .expect("xmllint (Debian's libxml2-utils, which cargo xtask test installs)");
+    let _ = std::fs::remove_file(&file);
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+#[tokio::test]
+async fn both_seed_plans_export_files_the_schema_accepts() {
+    let app = spawn_app().await;
+    assert!(
+        schema().is_file(),
+        "the schema is at {}",
+        schema().display()
+    );
+    for (slug, code, dg_email) in [
+        ("cpas-a", 84077, "dg@cpas-a.example"),
+        ("paliseul", 84050, "dg@paliseul.example"),
+    ] {
+        let tree = app.plan_of(slug).await;
+        set_nis_code(&app, &tree, code).await;
+        let dg = app.token(dg_email).await;
+        let actions: Vec<_> = tree.actions().take(3).map(|a| a.id).collect();
+        add_article(&app, &dg, actions[0], 2026, "84010/123-48").await;
+        add_article(&app, &dg, actions[1], 2026, "84401/124-02").await;
+        // Another year's article stays out of the 2026 file.
+        add_article(&app, &dg, actions[2], 2027, "84402/332-02").await;
+
+        let response = export(&app, &dg, &tree, 2026).await;
+        assert_eq!(response.status(), 200, "{slug}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/xml; charset=utf-8"
+        );
+        let xml = response.text().await.expect("body");
+        validate(&xml, slug).unwrap_or_else(|e| panic!("{slug}: {e}"));
+        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+        assert!(xml.contains(&format!("<INS>{code}</INS>")), "{slug}");
+        assert!(xml.contains("<TypeAdmin>CPAS</TypeAdmin>"));
+        assert!(xml.contains("<CodeArticle>84010/123-48</CodeArticle>"));
+        assert!(xml.contains("<Montant>12345.50</Montant>"));
+        assert!(
+            !xml.contains("84402/332-02"),
+            "{slug}: a 2027 article in 2026"
+        );
+        // Every action of the plan is an element keyed by its id.
+        for action in tree.actions() {
+            assert!(
+                xml.contains(&format!("<Action ElementId=\"{}\"", action.id)),
+                "{slug}: {}",
+                action.code
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_title_over_255_characters_is_cut_at_a_word_and_kept_whole_in_the_description() {
+    let app = spawn_app().await;
+    let tree = app.plan_of("cpas-a").await;
+    set_nis_code(&app, &tree, 84077).await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let action = tree.actions().next().expect("an action");
+    let title = format!(
+        "{} fin",
+        "Accompagner les familles monoparentales ".repeat(10)
+    )
+    .chars()
+    .take(400)
+    .collect::<String>()
+    .trim()
+    .to_owned();
+    assert!(title.chars().count() >= 390);
+    let (status, body) = send(
+        &app,
+        &dg,
+        Method::PATCH,
+        &format!("/api/v1/actions/{}/definition", action.id),
+        json!({ "version": action.version, "title": title }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let xml = export(&app, &dg, &tree, 2026)
+        .await
+        .text()
+        .await
+        .expect("body");
+    validate(&xml, "long-title").unwrap_or_else(|e| panic!("{e}"));
+    let element = &xml[xml
+        .find(&format!("<Action ElementId=\"{}\"", action.id))
+        .expect("the action")..];
+    let libelle = &element[element.find("<Libelle>").expect("Libelle") + "<Libelle>".len()..];
+    let libelle = &libelle[..libelle.find("</Libelle>").expect("end")];
+    assert!(
+        libelle.chars().count() <= 255,
+        "{}",
+        libelle.chars().count()
+    );
+    assert!(libelle.ends_with('…'), "{libelle}");
+    assert!(!libelle.ends_with(" …"));
+    let full = format!("{} – {title}", action.code);
+    assert!(full.starts_with(libelle.trim_end_matches('…')));
+    let description = &element[element.find("<Description>").expect("Description")..];
+    assert!(
+        description[..description.find("</Description>").expect("end")].contains(&full),
+        "the whole title is in the description"
+    );
+}
+
+#[tokio::test]
+async fn without_a_nis_code_or_with_a_year_out_of_range_there_is_no_file() {
+    let app = spawn_app().await;
+    let tree = app.plan_of("cpas-a").await;
+    let dg = app.token("dg@cpas-a.example").await;
+
+    let response = export(&app, &dg, &tree, 2026).await;
+    assert_eq!(response.status(), 409);
+    let problem: Problem = response.json().await.expect("a problem");
+    assert_eq!(problem.code.as_str(), "nis_code_missing");
+
+    set_nis_code(&app, &tree, 84077).await;
+    let response = export(&app, &dg, &tree, 1850).await;
+    assert_eq!(response.status(), 422);
+    let problem: Problem = response.json().await.expect("a problem");
+    assert_eq!(problem.errors[0].field, "exercice");
+
+    // Another CPAS's plan is not found.
+    let other = app.token("dg@paliseul.example").await;
+    assert_eq!(export(&app, &other, &tree, 2026).await.status(), 404);
+}
