@@ -432,6 +432,26 @@ pub struct Rollup {
     pub by_health: HealthCounts,
 }
 
+/// The budget lines' amounts of one budget year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BudgetYearTotal {
+    pub year: i32,
+    pub planned_cents: i64,
+    pub spent_cents: i64,
+}
+
+/// The budget lines of some actions (their sub-actions' included), by budget year and in
+/// all: the dashboard's "Budget par exercice".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BudgetRollup {
+    /// The years that have lines, in order.
+    pub by_year: Vec<BudgetYearTotal>,
+    pub planned_cents: i64,
+    pub spent_cents: i64,
+}
+
 /// One objective's roll-up in a plan summary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -443,6 +463,9 @@ pub struct ObjectiveRollup {
     /// The strategic objective of an operational one.
     pub parent_id: Option<Uuid>,
     pub rollup: Rollup,
+    /// Its actions' budget lines, by year.
+    #[serde(default)]
+    pub budget: BudgetRollup,
 }
 
 /// One organisation's roll-up: the actions it leads or collaborates on.
@@ -461,6 +484,9 @@ pub struct OrganisationRollup {
 pub struct PlanStats {
     pub plan_id: Uuid,
     pub total: Rollup,
+    /// The plan's budget lines, by year.
+    #[serde(default)]
+    pub budget: BudgetRollup,
     /// Every objective in plan order (strategic, then its operational ones).
     pub objectives: Vec<ObjectiveRollup>,
     pub organisations: Vec<OrganisationRollup>,

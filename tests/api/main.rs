@@ -6,6 +6,7 @@ mod architecture;
 mod auth;
 mod authz_matrix;
 mod backup;
+mod budget_by_year;
 mod council;
 mod database_outage;
 mod documents;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use api_types as wire;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Integer, Nullable, Text, Uuid as SqlUuid};
 use uuid::Uuid;
 
 use super::stored::Stored;
@@ -179,8 +179,64 @@ struct OrganisationRow {
     leads: i64,
 }
 
-/// Per objective, per organisation and for the whole plan. Four statements; another
-/// CPAS's plan is not found.
+#[derive(Debug, QueryableByName)]
+struct BudgetRow {
+    /// The objective; `NULL` for the whole plan.
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    key: Option<Uuid>,
+    /// `NULL` for all years.
+    #[diesel(sql_type = Nullable<Integer>)]
+    year: Option<i32>,
+    #[diesel(sql_type = BigInt)]
+    planned_cents: i64,
+    #[diesel(sql_type = BigInt)]
+    spent_cents: i64,
+}
+
+/// The live budget lines of the plan's live actions and sub-actions (a sub-action's count
+/// for its action), by operational objective, strategic objective and for the whole plan
+/// (`NULL` key), each by year and for all years (`NULL` year). One statement.
+fn budget_by_objective(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    plan: PlanId,
+) -> DbResult<HashMap<Option<Uuid>, wire::BudgetRollup>> {
+    let rows: Vec<BudgetRow> = diesel::sql_query(
+        "SELECT k.key, b.year,
+                sum(b.planned_cents)::int8 AS planned_cents,
+                sum(b.spent_cents)::int8 AS spent_cents
+         FROM budget_lines b
+         JOIN actions x ON x.id = b.action_id AND x.archived_at IS NULL
+         JOIN actions a ON a.id = coalesce(x.parent_id, x.id) AND a.archived_at IS NULL
+         JOIN objectives oo ON oo.id = a.objective_id
+         CROSS JOIN LATERAL (VALUES (oo.id), (oo.parent_id), (NULL::uuid)) AS k(key)
+         WHERE a.plan_id = $1 AND a.tenant_id = $2 AND b.archived_at IS NULL
+         GROUP BY GROUPING SETS ((k.key, b.year), (k.key))
+         ORDER BY b.year",
+    )
+    .bind::<SqlUuid, _>(plan.get())
+    .bind::<SqlUuid, _>(tenant.get())
+    .load(conn)?;
+    let mut budgets: HashMap<Option<Uuid>, wire::BudgetRollup> = HashMap::new();
+    for row in rows {
+        let budget = budgets.entry(row.key).or_default();
+        match row.year {
+            Some(year) => budget.by_year.push(wire::BudgetYearTotal {
+                year,
+                planned_cents: row.planned_cents,
+                spent_cents: row.spent_cents,
+            }),
+            None => {
+                budget.planned_cents = row.planned_cents;
+                budget.spent_cents = row.spent_cents;
+            }
+        }
+    }
+    Ok(budgets)
+}
+
+/// Per objective, per organisation and for the whole plan, with the budget by year. Five
+/// statements; another CPAS's plan is not found.
 pub fn plan_stats(
     conn: &mut PgConnection,
     tenant: TenantId,
@@ -259,14 +315,18 @@ pub fn plan_stats(
         .collect()
     };
 
+    let mut budgets = budget_by_objective(conn, tenant, plan)?;
+
     Ok(wire::PlanStats {
         plan_id: plan.get(),
         total,
+        budget: budgets.remove(&None).unwrap_or_default(),
         objectives: objectives
             .into_iter()
             .map(|o| {
                 Ok(wire::ObjectiveRollup {
                     rollup: by_objective.get(&Some(o.id)).cloned().unwrap_or_default(),
+                    budget: budgets.remove(&Some(o.id)).unwrap_or_default(),
                     objective_id: o.id,
                     code: o.code,
                     level: stored(&o.level)?,

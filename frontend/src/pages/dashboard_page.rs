@@ -1,4 +1,6 @@
-use api_types::{ActionHealth, ActionStatus, ObjectiveLevel, PlanStats, Rollup};
+use api_types::{
+    ActionHealth, ActionStatus, BudgetRollup, ObjectiveLevel, ObjectiveRollup, PlanStats, Rollup,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -10,9 +12,9 @@ use crate::format;
 use crate::loader::loader;
 use crate::session::SessionContext;
 
-/// A plan's dashboard: progress per objective, actions by status, late ones, and the same
-/// per organisation. Charts are inline SVG (nothing loaded from elsewhere), each with its
-/// figures in a table beside it; both print.
+/// A plan's dashboard: progress per objective, actions by status, late ones, the same per
+/// organisation, and the budget by year. Charts are inline SVG (nothing loaded from
+/// elsewhere), each with its figures in a table beside it; both print.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let params = use_params_map();
@@ -70,6 +72,8 @@ fn StatusBar(rollup: Rollup, label: String) -> impl IntoView {
 #[component]
 fn Dashboard(stats: PlanStats) -> impl IntoView {
     let total = stats.total.clone();
+    let budget =
+        view! { <BudgetByYear plan=stats.budget.clone() objectives=stats.objectives.clone()/> };
     let summary = ActionStatus::ALL
         .iter()
         .map(|s| format!("{} {}", total.by_status.get(*s), status_label(*s)))
@@ -189,6 +193,69 @@ fn Dashboard(stats: PlanStats) -> impl IntoView {
                 </tbody>
             </table>
             </div>
+        </section>
+        {budget}
+    }
+}
+
+/// One cell of the budget table: planned, and spent beneath.
+fn amounts(planned: i64, spent: i64) -> impl IntoView {
+    view! {
+        <td class="amount">
+            {format::euros(planned)}
+            <span class="meta">" " {tr!(spent)} " " {format::euros(spent)}</span>
+        </td>
+    }
+}
+
+/// The budget lines by budget year: the whole plan, then each objective, with the total of
+/// the years.
+#[component]
+fn BudgetByYear(plan: BudgetRollup, objectives: Vec<ObjectiveRollup>) -> impl IntoView {
+    let years: Vec<i32> = plan.by_year.iter().map(|y| y.year).collect();
+    let row = move |budget: &BudgetRollup| {
+        let cells = years
+            .iter()
+            .map(|year| {
+                let total = budget.by_year.iter().find(|t| t.year == *year);
+                amounts(
+                    total.map_or(0, |t| t.planned_cents),
+                    total.map_or(0, |t| t.spent_cents),
+                )
+            })
+            .collect_view();
+        view! { {cells} {amounts(budget.planned_cents, budget.spent_cents)} }
+    };
+    let body = if plan.by_year.is_empty() {
+        view! { <p>{tr!(nothing_yet)}</p> }.into_any()
+    } else {
+        view! {
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="budget-title">
+            <table>
+                <thead><tr>
+                    <th scope="col">{tr!(objective_column)}</th>
+                    {plan.by_year.iter().map(|y| view! { <th scope="col">{y.year}</th> }).collect_view()}
+                    <th scope="col">{tr!(all_years)}</th>
+                </tr></thead>
+                <tbody>
+                    <tr class="strategic-row"><th scope="row">{tr!(whole_plan)}</th>{row(&plan)}</tr>
+                    {objectives.iter().map(|o| view! {
+                        <tr class=if o.level == ObjectiveLevel::Strategic { "strategic-row" } else { "" }>
+                            <th scope="row"><span class="code">{o.code.clone()}</span> {o.title.clone()}</th>
+                            {row(&o.budget)}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby="budget-title">
+            <h2 id="budget-title">{tr!(budget_by_year)}</h2>
+            <p class="hint">{tr!(budget_by_year_help)}</p>
+            {body}
         </section>
     }
 }
