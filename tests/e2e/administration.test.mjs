@@ -236,6 +236,9 @@ test('the platform administrator sets the CPAS’s identity for the Region, and 
   const section = page.locator('section', { has: page.getByRole('heading', { name: 'Identité pour la Région' }) });
   const code = section.getByLabel('Code INS (NIS)');
   await code.waitFor();
+  // Platform administrators do not work on plans: no plan list, and no refusal on the page.
+  assert.equal(await page.getByRole('heading', { name: 'Structure des plans' }).count(), 0);
+  assert.equal(await page.getByRole('alert').count(), 0);
 
   // Four digits: the app's own message, under the field, and nothing is sent.
   await code.fill('8405');

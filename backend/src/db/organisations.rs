@@ -81,6 +81,25 @@ pub fn insert_tenant(conn: &mut PgConnection, slug: &Slug, name: &Label) -> DbRe
 
 type IdentityRow = (Uuid, String, String, Option<i32>, String, i32);
 
+/// The columns of an [`IdentityRow`], for a select and a `RETURNING` alike.
+fn identity_columns() -> (
+    tenants::id,
+    tenants::slug,
+    tenants::name,
+    tenants::nis_code,
+    tenants::administration_type,
+    tenants::version,
+) {
+    (
+        tenants::id,
+        tenants::slug,
+        tenants::name,
+        tenants::nis_code,
+        tenants::administration_type,
+        tenants::version,
+    )
+}
+
 fn identity_of(row: IdentityRow) -> DbResult<wire::TenantIdentity> {
     let (id, slug, name, nis_code, administration_type, version) = row;
     Ok(wire::TenantIdentity {
@@ -100,14 +119,7 @@ pub fn tenant_identity(
 ) -> DbResult<Option<wire::TenantIdentity>> {
     tenants::table
         .find(tenant.get())
-        .select((
-            tenants::id,
-            tenants::slug,
-            tenants::name,
-            tenants::nis_code,
-            tenants::administration_type,
-            tenants::version,
-        ))
+        .select(identity_columns())
         .first::<IdentityRow>(conn)
         .optional()?
         .map(identity_of)
@@ -136,14 +148,7 @@ pub fn update_tenant_identity(
         tenants::version.eq(tenants::version + 1),
         tenants::updated_at.eq(diesel::dsl::now),
     ))
-    .returning((
-        tenants::id,
-        tenants::slug,
-        tenants::name,
-        tenants::nis_code,
-        tenants::administration_type,
-        tenants::version,
-    ))
+    .returning(identity_columns())
     .get_result::<IdentityRow>(conn)
     .optional()?
     .map(identity_of)

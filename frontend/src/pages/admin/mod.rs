@@ -124,9 +124,13 @@ fn TenantPicker(tenant: AdminTenant) -> impl IntoView {
     }
 }
 
-/// The administration's landing page: where to go, the plans to edit, a new plan.
+/// The administration's landing page: where to go, the CPAS's identity, and for its DG
+/// the plans to edit and a new plan (the platform's administrators do not work on plans).
 #[component]
 pub fn AdminHome() -> impl IntoView {
+    let works_on_plans = SessionContext::get()
+        .state
+        .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role != Role::Admin));
     view! {
         <AdminFrame title=tr!(administration)>
             <ul class="admin-links">
@@ -134,7 +138,7 @@ pub fn AdminHome() -> impl IntoView {
                 <li><A href="/administration/organisations">{tr!(organisations)}</A> " — " {tr!(organisations_help)}</li>
             </ul>
             <identity::TenantIdentitySection/>
-            <PlanStructures/>
+            {works_on_plans.then(|| view! { <PlanStructures/> })}
         </AdminFrame>
     }
 }
