@@ -78,5 +78,12 @@ pub const LEAD_MAX_CHARS: usize = 200;
 /// ("retard du marché public"), not a report (that is the note's job).
 pub const HEALTH_COMMENT_MAX_CHARS: usize = 300;
 
+/// The years a plan's term, an indicator, a budget line or an eComptes file may name: the
+/// server's rule, stated in the schemas (`minimum`, `maximum`) and checked by the forms.
+pub const PLAN_YEARS: std::ops::RangeInclusive<i32> = 1990..=2200;
+
+/// NIS (INS) codes of Belgian municipalities: five digits, the first one the province's.
+pub const NIS_CODES: std::ops::RangeInclusive<i32> = 10_000..=99_999;
+
 /// Most full-time equivalents an action's staffing may state (the schema's `maximum`).
 pub const STAFFING_FTE_MAX: f64 = 9999.0;

@@ -1,27 +1,37 @@
-//! What the Walloon Region knows a CPAS by (eComptes' `Identifiants`).
+//! What the Walloon Region knows a CPAS by (eComptes' `Identifiants`), and the years its
+//! plan and budget name.
+
+use std::ops::RangeInclusive;
 
 use api_types::ProblemCode;
 
 use crate::error::ApiError;
 
-/// The NIS (INS) code of a Belgian municipality: five digits, the first one the province's.
+/// `raw` when `range` holds it; otherwise 422 on `field`, saying what is expected.
+fn within(
+    raw: i32,
+    range: RangeInclusive<i32>,
+    field: &str,
+    expected: &str,
+) -> Result<i32, ApiError> {
+    if range.contains(&raw) {
+        Ok(raw)
+    } else {
+        Err(ApiError::invalid_field(
+            field,
+            ProblemCode::OutOfRange,
+            format!("{expected} between {} and {}", range.start(), range.end()),
+        ))
+    }
+}
+
+/// The NIS (INS) code of a Belgian municipality ([`api_types::NIS_CODES`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NisCode(i32);
 
 impl NisCode {
-    pub const MIN: i32 = 10_000;
-    pub const MAX: i32 = 99_999;
-
     pub fn parse(raw: i32, field: &str) -> Result<Self, ApiError> {
-        if (Self::MIN..=Self::MAX).contains(&raw) {
-            Ok(Self(raw))
-        } else {
-            Err(ApiError::invalid_field(
-                field,
-                ProblemCode::OutOfRange,
-                format!("five digits, between {} and {}", Self::MIN, Self::MAX),
-            ))
-        }
+        within(raw, api_types::NIS_CODES, field, "five digits,").map(Self)
     }
 
     pub fn get(self) -> i32 {
@@ -29,24 +39,14 @@ impl NisCode {
     }
 }
 
-/// A year a plan's term, an indicator, a budget line or an eComptes exercice may name.
+/// A year a plan's term, an indicator, a budget line or an eComptes exercice may name
+/// ([`api_types::PLAN_YEARS`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlanYear(i32);
 
 impl PlanYear {
-    pub const MIN: i32 = 1990;
-    pub const MAX: i32 = 2200;
-
     pub fn parse(raw: i32, field: &str) -> Result<Self, ApiError> {
-        if (Self::MIN..=Self::MAX).contains(&raw) {
-            Ok(Self(raw))
-        } else {
-            Err(ApiError::invalid_field(
-                field,
-                ProblemCode::OutOfRange,
-                format!("a year between {} and {}", Self::MIN, Self::MAX),
-            ))
-        }
+        within(raw, api_types::PLAN_YEARS, field, "a year").map(Self)
     }
 
     pub fn get(self) -> i32 {

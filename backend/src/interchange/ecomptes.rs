@@ -112,7 +112,7 @@ struct Element<'a> {
     start: Option<NaiveDate>,
     end: Option<NaiveDate>,
     description: Option<&'a str>,
-    status: &'static str,
+    status: ActionStatus,
     progress: f64,
     remark: Option<&'a str>,
     fte: f64,
@@ -219,7 +219,7 @@ impl File<'_> {
             start: action.planned_start,
             end: action.actual_end.or(action.planned_end),
             description: action.description.as_deref(),
-            status: status(action.status),
+            status: action.status,
             progress: f64::from(action.progress),
             remark: action.health_comment.as_deref(),
             fte: action.staffing_fte.unwrap_or(0.0),
@@ -262,7 +262,8 @@ impl File<'_> {
                     (false, d) => d.unwrap_or_default().to_owned(),
                 };
                 described(w, "Description", &description)?;
-                text(w, "Statut", element.status)?;
+                // Our statuses are eComptes' own, in lower case.
+                text(w, "Statut", &element.status.as_str().to_ascii_uppercase())?;
                 text(
                     w,
                     "TauxAvancement",
@@ -279,7 +280,7 @@ impl File<'_> {
                 })?;
                 w.create_element("Articles").write_inner_content(|w| {
                     for line in &element.articles {
-                        article(w, line, &cut_title(&element.title).0)?;
+                        article(w, line, &title)?;
                     }
                     Ok(())
                 })?;
@@ -298,7 +299,7 @@ impl Element<'_> {
             start: None,
             end: None,
             description: None,
-            status: "NON_COMMENCE",
+            status: ActionStatus::NonCommence,
             progress: 0.0,
             remark: None,
             fte: 0.0,
@@ -354,28 +355,16 @@ fn described(w: &mut Writer<Vec<u8>>, name: &str, value: &str) -> io::Result<()>
     Ok(())
 }
 
-/// Our statuses are eComptes' own, in lower case.
-fn status(status: ActionStatus) -> &'static str {
-    match status {
-        ActionStatus::NonCommence => "NON_COMMENCE",
-        ActionStatus::EnCours => "EN_COURS",
-        ActionStatus::EnAttente => "EN_ATTENTE",
-        ActionStatus::Probleme => "PROBLEME",
-        ActionStatus::Termine => "TERMINE",
-        ActionStatus::AnnuleAbandonne => "ANNULE_ABANDONNE",
-    }
-}
-
 /// An objective's or a volet's status, which the plan does not record: done when every
 /// action is done, not started when none is started, under way otherwise.
-fn status_of_rollup(rollup: &Rollup) -> &'static str {
+fn status_of_rollup(rollup: &Rollup) -> ActionStatus {
     let counts = &rollup.by_status;
     if rollup.actions > 0 && counts.termine == rollup.actions {
-        "TERMINE"
+        ActionStatus::Termine
     } else if counts.non_commence == rollup.actions {
-        "NON_COMMENCE"
+        ActionStatus::NonCommence
     } else {
-        "EN_COURS"
+        ActionStatus::EnCours
     }
 }
 

@@ -18,7 +18,7 @@ use crate::session::SessionContext;
 /// The limits of `BudgetLineInput`, stated on the form.
 const ARTICLE_MAX: usize = 50;
 const FUNDING_MAX: usize = 200;
-const YEARS: std::ops::RangeInclusive<i32> = 1990..=2200;
+const YEARS: std::ops::RangeInclusive<i32> = api_types::PLAN_YEARS;
 
 pub fn service_label(service: BudgetService) -> &'static str {
     match service {

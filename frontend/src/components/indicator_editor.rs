@@ -17,7 +17,7 @@ use crate::session::SessionContext;
 /// The limits of `IndicatorInput`, stated on the form.
 const NAME_MAX: usize = 300;
 const UNIT_MAX: usize = 50;
-const YEARS: std::ops::RangeInclusive<i32> = 1990..=2200;
+const YEARS: std::ops::RangeInclusive<i32> = api_types::PLAN_YEARS;
 
 #[derive(Clone, Copy)]
 struct Form {

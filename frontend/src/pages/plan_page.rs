@@ -62,7 +62,12 @@ fn Tree(tree: PlanTree) -> impl IntoView {
     let file_stem = format!("pst-{}", tree.tenant.slug);
     // The management sends the plan to the Region's eComptes for a budget year of its term
     // (this year chosen), or around this year when the plan states no term.
-    let this_year = tree.as_of.map_or(2026, |d| chrono::Datelike::year(&d));
+    // The server's day in Brussels; a tree without one (frozen before it existed) is never
+    // shown here, the browser's year is the fallback all the same.
+    let this_year = tree.as_of.map_or_else(
+        || js_sys::Date::new_0().get_full_year() as i32,
+        |d| chrono::Datelike::year(&d),
+    );
     let ecomptes_years = is_manager.then(|| {
         let (start, end) = match (tree.start_year, tree.end_year) {
             (Some(start), Some(end)) if start <= end => (start, end),

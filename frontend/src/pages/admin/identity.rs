@@ -71,14 +71,15 @@ fn IdentityFacts(current: TenantIdentity) -> impl IntoView {
     }
 }
 
-/// Five digits, or nothing: the API's rule, said here in the reader's language first.
+/// Five digits ([`api_types::NIS_CODES`]), or nothing: the API's rule, said here in the
+/// reader's language first.
 fn nis_code(text: &str) -> Result<Option<i32>, ()> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
     match text.parse::<i32>() {
-        Ok(code) if text.len() == 5 && (10_000..=99_999).contains(&code) => Ok(Some(code)),
+        Ok(code) if text.len() == 5 && api_types::NIS_CODES.contains(&code) => Ok(Some(code)),
         _ => Err(()),
     }
 }
