@@ -252,6 +252,10 @@ test('the platform administrator sets the CPAS’s identity for the Region, and 
   await section.getByRole('button', { name: 'Enregistrer' }).click();
   await section.getByRole('status').filter({ hasText: 'Identité enregistrée.' }).waitFor();
   assert.equal(await section.getByLabel('Code INS (NIS)').inputValue(), '84050');
+  // The form fits a 360 px phone.
+  await page.setViewportSize({ width: 360, height: 740 });
+  const widths = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+  assert.ok(widths[0] <= widths[1], `the page is ${widths[0]} px wide on a ${widths[1]} px screen`);
   await screenshot(page, 'admin-identity');
   assert.deepEqual(page.errors, []);
 

@@ -143,7 +143,10 @@ for (const locale of ['fr-BE', 'nl-BE', 'en-GB']) {
     await check(page, `/plans/${plan.id}/taches`, 'main h1', `${language}-plan-tasks`);
     await check(page, '/approbations', 'main h1', `${language}-approvals`);
     await check(page, `/actions/${action.id}`, '.action-status', `${language}-dg-action`);
-    await check(page, '/administration', 'main h1', `${language}-administration`);
+    // The CPAS's identity for the Region, as its DG reads it.
+    await check(page, '/administration', 'section[aria-labelledby="identity-title"] dl', `${language}-administration`);
+    // The plan's documents with the eComptes year picker (a lazy chunk).
+    await check(page, `/plans/${plan.id}`, '.ecomptes select', `${language}-dg-tree`);
     await check(page, '/administration/utilisateurs', 'table', `${language}-users`);
     await check(page, '/administration/organisations', 'table', `${language}-organisations`);
     await check(page, `/plans/${plan.id}/structure`, '.structure', `${language}-structure`);
