@@ -10,6 +10,7 @@
 mod auth;
 mod council;
 mod date;
+mod ecomptes;
 mod enums;
 mod follow_up;
 mod integrations;
@@ -27,6 +28,7 @@ mod wire_time;
 pub use auth::*;
 pub use council::*;
 pub use date::*;
+pub use ecomptes::*;
 pub use enums::*;
 pub use follow_up::*;
 pub use integrations::*;

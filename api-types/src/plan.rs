@@ -439,10 +439,14 @@ pub struct BudgetYearTotal {
     pub year: i32,
     pub planned_cents: i64,
     pub spent_cents: i64,
+    /// eComptes' articles of the year (see `EcomptesArticle`).
+    #[serde(default)]
+    pub ecomptes_cents: i64,
 }
 
-/// The budget lines of some actions (their sub-actions' included), by budget year and in
-/// all: the dashboard's "Budget par exercice".
+/// The budget lines of some actions (their sub-actions' included), and the articles
+/// eComptes attached to them and to their objectives, by budget year and in all: the
+/// dashboard's "Budget par exercice".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BudgetRollup {
@@ -450,6 +454,8 @@ pub struct BudgetRollup {
     pub by_year: Vec<BudgetYearTotal>,
     pub planned_cents: i64,
     pub spent_cents: i64,
+    #[serde(default)]
+    pub ecomptes_cents: i64,
 }
 
 /// One objective's roll-up in a plan summary.

@@ -295,6 +295,9 @@ problem_codes! {
     NotUtf8 = "not_utf8",
     /// The file cannot be read.
     Unreadable = "unreadable",
+    /// The XML file declares a DTD, or names an entity that is not one of XML's five:
+    /// refused without being read (no external entity, no entity expansion).
+    DtdRefused = "dtd_refused",
     /// A column of the interchange format is missing.
     MissingColumn = "missing_column",
     /// The level is not OS, OO, action or sous-action.

@@ -1,6 +1,9 @@
 //! The PST server: a JSON API on PostgreSQL for the Plan Stratégique Transversal of Walloon
 //! CPAS, and the host of the web app.
 
+// diesel's batch insert of a wide row nests its types deeply.
+#![recursion_limit = "256"]
+
 pub mod app;
 pub mod auth;
 pub mod authz;

@@ -98,6 +98,12 @@ pub struct DocumentTexts {
     pub summary_columns: [&'static str; 8],
     /// One budget year: year, planned and spent amounts (written).
     pub budget_line: fn(i32, &str, &str) -> String,
+
+    // The reconciliation's CSV.
+    /// Code, title, year, planned, eComptes, difference, spent, and whether they differ.
+    pub reconciliation_header: [&'static str; 8],
+    /// In the last column, when eComptes and the plan differ.
+    pub differs: &'static str,
 }
 
 impl DocumentTexts {
@@ -222,6 +228,17 @@ pub const FR: DocumentTexts = DocumentTexts {
         "En retard",
     ],
     budget_line: |year, planned, spent| format!("{year} : {planned} prévus, {spent} dépensés"),
+    reconciliation_header: [
+        "code",
+        "intitulé",
+        "exercice",
+        "prévu (€)",
+        "eComptes (€)",
+        "écart (€)",
+        "dépensé (€)",
+        "écart ?",
+    ],
+    differs: "écart",
 };
 
 pub const NL: DocumentTexts = DocumentTexts {
@@ -315,6 +332,17 @@ pub const NL: DocumentTexts = DocumentTexts {
         "Te laat",
     ],
     budget_line: |year, planned, spent| format!("{year}: {planned} gepland, {spent} uitgegeven"),
+    reconciliation_header: [
+        "code",
+        "titel",
+        "begrotingsjaar",
+        "gepland (€)",
+        "eComptes (€)",
+        "verschil (€)",
+        "uitgegeven (€)",
+        "verschil?",
+    ],
+    differs: "verschil",
 };
 
 pub const EN: DocumentTexts = DocumentTexts {
@@ -408,6 +436,17 @@ pub const EN: DocumentTexts = DocumentTexts {
         "Late",
     ],
     budget_line: |year, planned, spent| format!("{year}: {planned} planned, {spent} spent"),
+    reconciliation_header: [
+        "code",
+        "title",
+        "budget year",
+        "planned (€)",
+        "eComptes (€)",
+        "difference (€)",
+        "spent (€)",
+        "differs?",
+    ],
+    differs: "differs",
 };
 
 #[cfg(test)]

@@ -2,10 +2,11 @@
 
 use api_types::{
     ActionDefinitionPatch, ActionDetail, ActionOrganisations, Adoption, Approval, ChangeRequest,
-    HistoryEntry, LoginRequest, NewAction, NewChangeRequest, NewObjective, NewOrganisation,
-    NewPlan, NewUser, ObjectivePatch, OpinionInput, OrganisationSummary, PasswordChange, PlanStats,
-    PlanSummary, PlanTree, Problem, ProblemCode, RefreshRequest, Rejection, SessionInfo,
-    TenantIdentity, TenantIdentityChange, TenantRef, TokenResponse, User, UserCreated, UserPatch,
+    EcomptesBudget, HistoryEntry, LoginRequest, NewAction, NewChangeRequest, NewObjective,
+    NewOrganisation, NewPlan, NewUser, ObjectivePatch, OpinionInput, OrganisationSummary,
+    PasswordChange, PlanStats, PlanSummary, PlanTree, Problem, ProblemCode, RefreshRequest,
+    Rejection, SessionInfo, TenantIdentity, TenantIdentityChange, TenantRef, TokenResponse, User,
+    UserCreated, UserPatch,
 };
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -93,6 +94,11 @@ pub async fn plan_summary(token: &str, id: &str) -> Result<PlanStats, ApiFailure
 
 pub async fn get_action(token: &str, id: &str) -> Result<ActionDetail, ApiFailure> {
     get(&format!("/api/v1/actions/{id}"), token).await
+}
+
+/// What eComptes sent back for an action (its articles and projections).
+pub async fn action_ecomptes(token: &str, id: &str) -> Result<EcomptesBudget, ApiFailure> {
+    get(&format!("/api/v1/actions/{id}/ecomptes"), token).await
 }
 
 pub async fn action_history(token: &str, id: &str) -> Result<Vec<HistoryEntry>, ApiFailure> {
@@ -393,7 +399,16 @@ pub async fn import_plan(
 ) -> Result<PlanTree, ApiFailure> {
     let title = String::from(js_sys::encode_uri_component(title));
     let url = format!("/api/v1/plans/import?title={title}&dry_run={dry_run}");
-    let response = RequestBuilder::new(&url)
+    send_file(token, &url, file).await
+}
+
+/// POSTs a file the person chose as the body, and reads the JSON answer.
+pub(crate) async fn send_file<T: DeserializeOwned>(
+    token: &str,
+    url: &str,
+    file: web_sys::File,
+) -> Result<T, ApiFailure> {
+    let response = RequestBuilder::new(url)
         .method(Method::POST)
         .header("Accept", "application/json")
         .header("Authorization", &format!("Bearer {token}"))

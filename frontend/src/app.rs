@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/plans/:id/structure") view={Lazy::<Structure>::new()}/>
                             <Route path=path!("/plans/:id/evaluations") view={Lazy::<Council>::new()}/>
                             <Route path=path!("/plans/:id/versions") view={Lazy::<Council>::new()}/>
+                            <Route path=path!("/plans/:id/ecomptes") view={Lazy::<Council>::new()}/>
                             <Route path=path!("/mon-compte") view={Lazy::<Account>::new()}/>
                             <Route path=path!("/mes-taches") view=MyTasksPage/>
                             <Route path=path!("/plans/:id/taches") view=PlanTasksPage/>

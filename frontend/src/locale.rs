@@ -170,6 +170,7 @@ pub fn problem_message(code: ProblemCode) -> &'static str {
         C::IdempotencyKeyReused => tr!(problem_idempotency_key_reused),
         C::NotUtf8 => tr!(problem_import_row),
         C::Unreadable => tr!(problem_import_row),
+        C::DtdRefused => tr!(problem_dtd_refused),
         C::MissingColumn => tr!(problem_import_row),
         C::InvalidLevel => tr!(problem_import_row),
         C::InvalidVolet => tr!(problem_import_row),

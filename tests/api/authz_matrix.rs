@@ -145,6 +145,8 @@ fn rows() -> Vec<Row> {
         row(M::PATCH, "/api/v1/actions/{action_id}", Other,                       [401, 403, 404, 404, 403, 403, 403]),
         row(M::GET, "/api/v1/actions/{action_id}/history", OwnOrg,                [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/actions/{action_id}/history", Other,                 [401, 403, 404, 404, 404, 404, 403]),
+        row(M::GET, "/api/v1/actions/{action_id}/ecomptes", OwnOrg,               [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/actions/{action_id}/ecomptes", Other,                [401, 403, 404, 404, 404, 404, 403]),
         // Partners propose on the actions their organisation carries; social workers on all.
         row(M::POST, "/api/v1/actions/{action_id}/change-requests", OwnOrg,       [401, 403, 403, 403, 201, 201, 403]),
         row(M::POST, "/api/v1/actions/{action_id}/change-requests", OtherOrg,     [401, 403, 403, 403, 201, 403, 403]),
@@ -234,6 +236,10 @@ fn rows() -> Vec<Row> {
         // The table's rows run in order: the PUTs above gave the CPAS its NIS code.
         row(M::GET, "/api/v1/plans/{plan_id}/ecomptes.xml", Own,                  [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/plans/{plan_id}/ecomptes.xml", Other,                [401, 403, 404, 404, 404, 404, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/ecomptes", Own,                     [401, 403, 403, 200, 403, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/ecomptes", Other,                   [401, 403, 403, 404, 403, 403, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/reconciliation", Own,                [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/reconciliation", Other,              [401, 403, 404, 404, 404, 404, 403]),
         row(M::POST, "/api/v1/plans/import", Own,                                 [401, 201, 403, 201, 403, 403, 403]),
         row(M::POST, "/api/v1/plans/import", Other,                               [401, 201, 404, 404, 404, 404, 403]),
         row(M::GET, "/public/{tenant}/{plan_id}", Own,                            [404, 404, 404, 404, 404, 404, 404]),
@@ -733,6 +739,7 @@ fn request(
             ),
         ),
         ("GET", "/api/v1/plans/{plan_id}/ecomptes.xml") => (format!("{path}?exercice=2026"), None),
+        ("POST", "/api/v1/plans/{plan_id}/ecomptes") => (format!("{path}?dry_run=true"), None),
         ("PUT", "/api/v1/me/password") => (
             path,
             Some(json!({
@@ -897,6 +904,8 @@ fn request(
     }
 }
 
+/// A file eComptes could return: a budget year and no element.
+const ECOMPTES_FILE: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><dataroot><Identifiants><Exercice>2026</Exercice></Identifiants></dataroot>";
 const IMPORT_FILE: &str = "niveau;code;parent;intitule;type;volet;porteur;collaborations;reserve;statut;avancement;debut;echeance\nOS;OSe1;;Un objectif;;externe;;;;;;;\n";
 
 /// The accounts that arrange what a row's request needs (proposals, tokens, scratch plans).
@@ -998,13 +1007,18 @@ async fn send_row(
     } else {
         token
     };
-    if row.route == "/api/v1/plans/import" {
+    let file = match row.route {
+        "/api/v1/plans/import" => Some(("text/csv", IMPORT_FILE)),
+        "/api/v1/plans/{plan_id}/ecomptes" => Some(("application/xml", ECOMPTES_FILE)),
+        _ => None,
+    };
+    if let Some((content_type, file)) = file {
         // A file, not JSON.
         let mut request = app
             .client
             .post(app.url(&path))
-            .header("content-type", "text/csv")
-            .body(IMPORT_FILE);
+            .header("content-type", content_type)
+            .body(file);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }

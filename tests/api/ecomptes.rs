@@ -18,7 +18,7 @@ fn schema() -> PathBuf {
 }
 
 /// Gives the CPAS of `tree` a NIS code, as a platform administrator does.
-async fn set_nis_code(app: &TestApp, tree: &PlanTree, code: i32) {
+pub(crate) async fn set_nis_code(app: &TestApp, tree: &PlanTree, code: i32) {
     let admin = app.token("admin@pst.example").await;
     let path = format!("/api/v1/tenants/{}", tree.tenant.id);
     let current: TenantIdentity = app.get_ok_as(&admin, &path).await;
@@ -38,7 +38,13 @@ async fn set_nis_code(app: &TestApp, tree: &PlanTree, code: i32) {
     assert_eq!(status, 200, "{body}");
 }
 
-async fn add_article(app: &TestApp, dg: &str, action: uuid::Uuid, year: i32, article: &str) {
+pub(crate) async fn add_article(
+    app: &TestApp,
+    dg: &str,
+    action: uuid::Uuid,
+    year: i32,
+    article: &str,
+) {
     let (status, body) = send(
         app,
         dg,
@@ -56,7 +62,12 @@ async fn add_article(app: &TestApp, dg: &str, action: uuid::Uuid, year: i32, art
     assert_eq!(status, 201, "{body}");
 }
 
-async fn export(app: &TestApp, token: &str, tree: &PlanTree, exercice: i32) -> reqwest::Response {
+pub(crate) async fn export(
+    app: &TestApp,
+    token: &str,
+    tree: &PlanTree,
+    exercice: i32,
+) -> reqwest::Response {
     app.get_as(
         token,
         &format!("/api/v1/plans/{}/ecomptes.xml?exercice={exercice}", tree.id),
@@ -65,7 +76,7 @@ async fn export(app: &TestApp, token: &str, tree: &PlanTree, exercice: i32) -> r
 }
 
 /// `xmllint`'s verdict on `xml` against the format's schema: `Ok` or its complaints.
-fn validate(xml: &str, name: &str) -> Result<(), String> {
+pub(crate) fn validate(xml: &str, name: &str) -> Result<(), String> {
     let file = std::env::temp_dir().join(format!("{name}-{}.xml", uuid::Uuid::new_v4()));
     std::fs::write(&file, xml).expect("write the file");
     let output = Command::new("xmllint")

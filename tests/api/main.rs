@@ -11,6 +11,7 @@ mod council;
 mod database_outage;
 mod documents;
 mod ecomptes;
+mod ecomptes_return;
 mod errors;
 mod faults;
 mod follow_up;

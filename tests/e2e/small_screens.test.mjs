@@ -147,6 +147,8 @@ for (const locale of ['fr-BE', 'nl-BE', 'en-GB']) {
     await check(page, '/administration', 'section[aria-labelledby="identity-title"] dl', `${language}-administration`);
     // The plan's documents with the eComptes year picker (a lazy chunk).
     await check(page, `/plans/${plan.id}`, '.ecomptes select', `${language}-dg-tree`);
+    await check(page, `/plans/${plan.id}/ecomptes`, '#ecomptes-file', `${language}-ecomptes`);
+    await page.locator('section[aria-labelledby="reconciliation-title"]').waitFor();
     await check(page, '/administration/utilisateurs', 'table', `${language}-users`);
     await check(page, '/administration/organisations', 'table', `${language}-organisations`);
     await check(page, `/plans/${plan.id}/structure`, '.structure', `${language}-structure`);

@@ -41,6 +41,21 @@ pub async fn history(
     .await
 }
 
+/// What eComptes sent back for the action: its articles and projections.
+pub async fn ecomptes_budget(
+    db: &RequestDb,
+    auth: &Authenticated,
+    action: ActionId,
+) -> Result<wire::EcomptesBudget, ApiError> {
+    db.run_as(auth, move |conn, actor| {
+        let tenant = actor.tenant()?;
+        authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
+        let found = follow_up::action_for_change(conn, tenant, action, false)?;
+        Ok(crate::db::ecomptes::element_budget(conn, found.id)?)
+    })
+    .await
+}
+
 /// One page of the actions list.
 pub struct PageRequest {
     pub filter: ActionFilter,

@@ -13,7 +13,7 @@ use crate::db::{self, DbError, plans, structure};
 use crate::domain::{Label, PlanId, PlanYear, TenantId};
 use crate::error::ApiError;
 use crate::interchange::xlsx::Extras;
-use crate::interchange::{Draft, ecomptes};
+use crate::interchange::{Draft, ecomptes, ecomptes_return};
 
 fn reader_tenant(actor: &Actor) -> Result<TenantId, ApiError> {
     let tenant = actor.tenant()?;
@@ -230,6 +230,208 @@ pub async fn export_ecomptes(
             .map_err(|e| ApiError::Internal(e.into()))?;
         let name = format!("pst-{}-{}-ecomptes.xml", tree.tenant.slug, exercice.get());
         Ok((name, file))
+    })
+    .await
+}
+
+/// The plan an eComptes file is imported into, once the caller is known to be allowed to
+/// (the DG) and the plan to be theirs: settled before a byte of the file is read.
+pub async fn authorize_ecomptes_import(
+    db: &RequestDb,
+    auth: &Authenticated,
+    plan: PlanId,
+) -> Result<(), ApiError> {
+    db.run_as(auth, move |conn, actor| {
+        let tenant = actor.tenant()?;
+        authz::ensure(actor, Permission::EditPlanStructure, Scope::Tenant(tenant))?;
+        plans::plan_exists(conn, tenant, plan)?;
+        Ok(())
+    })
+    .await
+}
+
+/// Imports what eComptes sent back for the plan's elements: matched by `ElementId`, each
+/// element's articles of the file's years and its projections of the file's budget year
+/// are replaced by the file's, all or nothing. An `ElementId` the plan does not have
+/// writes nothing (422, each named); `dry_run` answers the report without writing.
+pub async fn import_ecomptes(
+    db: &RequestDb,
+    auth: &Authenticated,
+    plan: PlanId,
+    file: ecomptes_return::Returned,
+    dry_run: bool,
+) -> Result<api_types::EcomptesImportReport, ApiError> {
+    db.run_as(auth, move |conn, actor| {
+        let tenant = actor.tenant()?;
+        authz::ensure(actor, Permission::EditPlanStructure, Scope::Tenant(tenant))?;
+        conn.transaction(|conn| {
+            // Two imports of one plan take turns.
+            structure::lock_plan(conn, tenant, plan.get())?;
+            let known = db::ecomptes::plan_elements(conn, tenant, plan)?;
+            let sorted = sort_elements(&file, plan, &known)?;
+            let mut years: Vec<i32> = std::iter::once(file.exercice)
+                .chain(sorted.figures.iter().flat_map(|e| e.articles.iter().map(|a| a.year)))
+                .collect();
+            years.sort_unstable();
+            years.dedup();
+            let ids: Vec<Uuid> = sorted.figures.iter().map(|e| e.id).collect();
+            let before = db::ecomptes::article_totals(conn, tenant, plan, &ids, &years)?;
+            let mut changes = Vec::new();
+            for element in &sorted.figures {
+                for &year in &years {
+                    let before_cents = before.get(&(element.id, year)).copied().unwrap_or(0);
+                    let after_cents = element
+                        .articles
+                        .iter()
+                        .filter(|a| a.year == year)
+                        .map(|a| a.amount_cents)
+                        .sum();
+                    if before_cents != after_cents {
+                        changes.push(api_types::EcomptesAmountChange {
+                            element_id: element.id,
+                            code: known[&element.id].code.clone(),
+                            year,
+                            before_cents,
+                            after_cents,
+                        });
+                    }
+                }
+            }
+            if !dry_run && !sorted.unmatched.is_empty() {
+                return Err(ApiError::Validation(
+                    sorted
+                        .unmatched
+                        .iter()
+                        .map(|(id, line)| api_types::FieldError {
+                            field: format!("rows/{line}/ElementId"),
+                            code: api_types::ProblemCode::UnknownReference,
+                            message: format!(
+                                "Ligne {line} : l’élément « {id} » n’est pas dans ce plan ; rien n’a été importé."
+                            ),
+                        })
+                        .collect(),
+                ));
+            }
+            let applied = !dry_run;
+            if applied {
+                db::ecomptes::replace(
+                    conn,
+                    tenant,
+                    plan,
+                    actor.user_id,
+                    file.exercice,
+                    &years,
+                    &sorted.figures,
+                )?;
+            }
+            Ok(api_types::EcomptesImportReport {
+                exercice: file.exercice,
+                years,
+                applied,
+                matched: sorted
+                    .figures
+                    .iter()
+                    .map(|e| api_types::EcomptesMatch {
+                        element_id: e.id,
+                        code: known[&e.id].code.clone(),
+                        title: known[&e.id].title.clone(),
+                        articles: i32::try_from(e.articles.len()).unwrap_or(i32::MAX),
+                        projections: i32::try_from(e.projections.len()).unwrap_or(i32::MAX),
+                    })
+                    .collect(),
+                unmatched: sorted.unmatched.into_iter().map(|(id, _)| id).collect(),
+                changes,
+            })
+        })
+    })
+    .await
+}
+
+/// The file's elements, sorted: those of the plan with their figures, and the ids the
+/// plan does not have (with their line).
+struct SortedElements<'a> {
+    figures: Vec<db::ecomptes::ElementFigures<'a>>,
+    unmatched: Vec<(String, usize)>,
+}
+
+/// Sorts the file's elements against the plan's; a file of another plan, an id named
+/// twice, or figures on a volet (which the plan has no place for) are refused (422).
+fn sort_elements<'a>(
+    file: &'a ecomptes_return::Returned,
+    plan: PlanId,
+    known: &HashMap<Uuid, db::ecomptes::PlanElement>,
+) -> Result<SortedElements<'a>, ApiError> {
+    let mut problems = Vec::new();
+    if let Some(id) = &file.plan_id
+        && *id != plan.get().to_string()
+    {
+        problems.push(crate::interchange::RowError {
+            row: 1,
+            column: "IdPST".to_owned(),
+            code: api_types::ProblemCode::UnknownReference,
+            message: format!("ce fichier est celui d’un autre PST (« {id} »)."),
+        });
+    }
+    let volets = [api_types::Volet::Externe, api_types::Volet::Interne]
+        .map(|v| ecomptes::volet_element_id(plan.get(), v));
+    let mut figures = Vec::new();
+    let mut unmatched = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for element in &file.elements {
+        if !seen.insert(element.element_id.as_str()) {
+            problems.push(crate::interchange::RowError {
+                row: element.line,
+                column: "ElementId".to_owned(),
+                code: api_types::ProblemCode::Duplicate,
+                message: format!("l’élément « {} » figure deux fois.", element.element_id),
+            });
+            continue;
+        }
+        if volets.contains(&element.element_id) {
+            if !element.articles.is_empty() || !element.projections.is_empty() {
+                problems.push(crate::interchange::RowError {
+                    row: element.line,
+                    column: "Volet".to_owned(),
+                    code: api_types::ProblemCode::NotAllowed,
+                    message: "un volet ne porte ni articles ni projections dans ce PST : mettez-les sur ses objectifs ou ses actions.".to_owned(),
+                });
+            }
+            continue;
+        }
+        match Uuid::parse_str(&element.element_id)
+            .ok()
+            .and_then(|id| known.get(&id).map(|k| (id, k.kind)))
+        {
+            Some((id, kind)) => figures.push(db::ecomptes::ElementFigures {
+                id,
+                kind,
+                articles: &element.articles,
+                projections: &element.projections,
+            }),
+            None => unmatched.push((element.element_id.clone(), element.line)),
+        }
+    }
+    if problems.is_empty() {
+        Ok(SortedElements { figures, unmatched })
+    } else {
+        Err(crate::interchange::report(problems))
+    }
+}
+
+/// The plan's budget figures by element and year: the CPAS's lines against eComptes'
+/// articles.
+pub async fn reconciliation(
+    db: &RequestDb,
+    auth: &Authenticated,
+    plan: PlanId,
+) -> Result<api_types::Reconciliation, ApiError> {
+    db.run_as(auth, move |conn, actor| {
+        let tenant = reader_tenant(actor)?;
+        plans::plan_exists(conn, tenant, plan)?;
+        Ok(api_types::Reconciliation {
+            plan_id: plan.get(),
+            rows: db::ecomptes::reconciliation(conn, tenant, plan)?,
+        })
     })
     .await
 }

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod actions;
 pub mod council;
+pub mod ecomptes;
 pub mod error;
 pub mod follow_up;
 pub mod integrations;

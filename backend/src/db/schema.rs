@@ -154,6 +154,51 @@ diesel::table! {
 }
 
 diesel::table! {
+    ecomptes_articles (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        plan_id -> Uuid,
+        objective_id -> Nullable<Uuid>,
+        action_id -> Nullable<Uuid>,
+        year -> Int4,
+        service -> Text,
+        direction -> Text,
+        code -> Text,
+        label -> Text,
+        amount_cents -> Int8,
+        position -> Int4,
+        imported_at -> Timestamptz,
+        imported_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    ecomptes_projection_amounts (projection_id, year) {
+        projection_id -> Uuid,
+        year -> Int4,
+        amount_cents -> Int8,
+    }
+}
+
+diesel::table! {
+    ecomptes_projections (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        plan_id -> Uuid,
+        objective_id -> Nullable<Uuid>,
+        action_id -> Nullable<Uuid>,
+        exercice -> Int4,
+        service -> Text,
+        direction -> Text,
+        economic_group -> Text,
+        label -> Text,
+        position -> Int4,
+        imported_at -> Timestamptz,
+        imported_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
     idempotency_keys (principal, key) {
         principal -> Text,
         key -> Text,
@@ -450,6 +495,9 @@ diesel::table! {
 diesel::joinable!(action_history -> change_requests (change_request_id));
 diesel::joinable!(api_token_usage -> tenants (tenant_id));
 diesel::joinable!(api_tokens -> tenants (tenant_id));
+diesel::joinable!(ecomptes_articles -> users (imported_by));
+diesel::joinable!(ecomptes_projection_amounts -> ecomptes_projections (projection_id));
+diesel::joinable!(ecomptes_projections -> users (imported_by));
 diesel::joinable!(idempotency_keys -> tenants (tenant_id));
 diesel::joinable!(journal_entries -> users (author_id));
 diesel::joinable!(notifications -> tenants (tenant_id));
@@ -490,6 +538,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     change_requests,
     content_revisions,
     data_repairs,
+    ecomptes_articles,
+    ecomptes_projection_amounts,
+    ecomptes_projections,
     idempotency_keys,
     indicators,
     journal_entries,

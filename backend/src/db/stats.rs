@@ -191,28 +191,32 @@ struct BudgetRow {
     planned_cents: i64,
     #[diesel(sql_type = BigInt)]
     spent_cents: i64,
+    #[diesel(sql_type = BigInt)]
+    ecomptes_cents: i64,
 }
 
-/// The live budget lines of the plan's live actions and sub-actions (a sub-action's count
-/// for its action), by operational objective, strategic objective and for the whole plan
-/// (`NULL` key), each by year and for all years (`NULL` year). One statement.
+/// The plan's budget figures (the view `budget_figures`: the live budget lines of its live
+/// actions, a sub-action's for its action, and eComptes' articles), by operational
+/// objective, strategic objective and for the whole plan (`NULL` key), each by year and
+/// for all years (`NULL` year). One statement.
 fn budget_by_objective(
     conn: &mut PgConnection,
     tenant: TenantId,
     plan: PlanId,
 ) -> DbResult<HashMap<Option<Uuid>, wire::BudgetRollup>> {
+    // An article of a strategic objective has no operational one: its `NULL` is not the
+    // whole plan's, hence `whole`.
     let rows: Vec<BudgetRow> = diesel::sql_query(
-        "SELECT k.key, b.year,
-                sum(b.planned_cents)::int8 AS planned_cents,
-                sum(b.spent_cents)::int8 AS spent_cents
-         FROM budget_lines b
-         JOIN actions x ON x.id = b.action_id AND x.archived_at IS NULL
-         JOIN actions a ON a.id = coalesce(x.parent_id, x.id) AND a.archived_at IS NULL
-         JOIN objectives oo ON oo.id = a.objective_id
-         CROSS JOIN LATERAL (VALUES (oo.id), (oo.parent_id), (NULL::uuid)) AS k(key)
-         WHERE a.plan_id = $1 AND a.tenant_id = $2 AND b.archived_at IS NULL
-         GROUP BY GROUPING SETS ((k.key, b.year), (k.key))
-         ORDER BY b.year",
+        "SELECT k.key, f.year,
+                sum(f.planned_cents)::int8 AS planned_cents,
+                sum(f.spent_cents)::int8 AS spent_cents,
+                sum(f.ecomptes_cents)::int8 AS ecomptes_cents
+         FROM budget_figures f
+         CROSS JOIN LATERAL (VALUES (f.oo_id, false), (f.os_id, false), (NULL::uuid, true))
+             AS k(key, whole)
+         WHERE f.plan_id = $1 AND f.tenant_id = $2 AND (k.key IS NOT NULL OR k.whole)
+         GROUP BY GROUPING SETS ((k.key, f.year), (k.key))
+         ORDER BY f.year",
     )
     .bind::<SqlUuid, _>(plan.get())
     .bind::<SqlUuid, _>(tenant.get())
@@ -225,10 +229,12 @@ fn budget_by_objective(
                 year,
                 planned_cents: row.planned_cents,
                 spent_cents: row.spent_cents,
+                ecomptes_cents: row.ecomptes_cents,
             }),
             None => {
                 budget.planned_cents = row.planned_cents;
                 budget.spent_cents = row.spent_cents;
+                budget.ecomptes_cents = row.ecomptes_cents;
             }
         }
     }

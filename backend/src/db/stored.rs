@@ -129,6 +129,8 @@ stored_enums!(
     OrganisationKind,
     JournalKind,
     ActionHealth,
+    BudgetService,
+    BudgetDirection,
 );
 
 /// Where a notification's e-mail stands (`notifications.email_status`); never on the wire.

@@ -105,6 +105,11 @@ struct File<'a> {
     budget: &'a HashMap<Uuid, Vec<BudgetLine>>,
 }
 
+/// A volet's `ElementId`: the plan has no row for it, so the plan's id and the volet.
+pub fn volet_element_id(plan: Uuid, volet: Volet) -> String {
+    format!("{plan}-{}", volet.as_str())
+}
+
 /// What the base of every element (`ElementBaseInfo`) says, in the format's order.
 struct Element<'a> {
     id: String,
@@ -140,7 +145,7 @@ impl File<'_> {
                     .flat_map(|oo| &oo.actions),
             );
             let element = Element {
-                id: format!("{}-{}", self.tree.id, volet.as_str()),
+                id: volet_element_id(self.tree.id, volet),
                 title: match volet {
                     Volet::Externe => "Volet externe".to_owned(),
                     Volet::Interne => "Volet interne".to_owned(),
@@ -375,7 +380,7 @@ fn decimal(value: f64) -> String {
 }
 
 /// Cents as euros with two decimals (`1234.50`, `-0.05`).
-fn euros(cents: i64) -> String {
+pub fn euros(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let cents = cents.unsigned_abs();
     format!("{sign}{}.{:02}", cents / 100, cents % 100)

@@ -15,6 +15,7 @@
 
 pub mod columns;
 pub mod ecomptes;
+pub mod ecomptes_return;
 pub mod limits;
 pub mod xlsx;
 
@@ -782,6 +783,36 @@ pub fn to_csv(tree: &PlanTree, language: Language) -> Result<Vec<u8>, csv::Error
     )?;
     for row in rows(tree, t) {
         writer.write_record(row.iter().map(|cell| neutralise_formula(cell).into_owned()))?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// The reconciliation as a spreadsheet: a row per element and year, amounts in euros
+/// written as numbers of the language (`1234,50`), the difference eComptes less planned.
+pub fn reconciliation_csv(
+    rows: &[api_types::ReconciliationRow],
+    language: Language,
+) -> Result<Vec<u8>, csv::Error> {
+    let t = DocumentTexts::of(language);
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer.write_record(t.reconciliation_header)?;
+    let amount = |cents: i64| t.number(ecomptes::euros(cents));
+    for row in rows {
+        writer.write_record([
+            neutralise_formula(&row.code).into_owned(),
+            neutralise_formula(&row.title).into_owned(),
+            row.year.to_string(),
+            amount(row.planned_cents),
+            amount(row.ecomptes_cents),
+            amount(row.difference_cents()),
+            amount(row.spent_cents),
+            if row.differs() { t.differs } else { "" }.to_owned(),
+        ])?;
     }
     writer
         .into_inner()

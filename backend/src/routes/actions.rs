@@ -2,7 +2,9 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, web};
-use api_types::{ActionDetail, ActionEdit, ActionPage, HistoryEntry, Problem, ProblemCode};
+use api_types::{
+    ActionDetail, ActionEdit, ActionPage, EcomptesBudget, HistoryEntry, Problem, ProblemCode,
+};
 use serde_json::Value;
 
 use super::problems;
@@ -123,6 +125,30 @@ pub async fn history(
 ) -> Result<web::Json<Vec<HistoryEntry>>, ApiError> {
     Ok(web::Json(
         actions::history(&db, &auth, action_id.into_inner()).await?,
+    ))
+}
+
+/// The budget articles and multi-year projections eComptes attached to the action, as the
+/// last file imported with `POST /api/v1/plans/{plan_id}/ecomptes` brought them: articles
+/// by year, projections newest budget year first. Empty until a file is imported.
+#[utoipa::path(
+    operation_id = "get_action_ecomptes",
+    tag = "actions",
+    security(("bearer" = []), ("api_token" = ["plans:read"])),
+    params(("action_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 200, body = EcomptesBudget),
+        problems::NotFound,
+    )
+)]
+#[get("/actions/{action_id}/ecomptes")]
+pub async fn ecomptes(
+    db: RequestDb,
+    auth: Authenticated,
+    action_id: web::Path<ActionId>,
+) -> Result<web::Json<EcomptesBudget>, ApiError> {
+    Ok(web::Json(
+        actions::ecomptes_budget(&db, &auth, action_id.into_inner()).await?,
     ))
 }
 

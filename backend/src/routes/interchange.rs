@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use api_types::{PlanTree, Problem};
+use api_types::{EcomptesImportReport, PlanTree, Problem, Reconciliation};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use tokio::sync::Semaphore;
@@ -17,7 +17,7 @@ use crate::app::interchange::{self as import_export, Imported};
 use crate::auth::Authenticated;
 use crate::domain::{Label, PlanId, PlanYear};
 use crate::error::ApiError;
-use crate::interchange::{self, Refusal, limits, xlsx};
+use crate::interchange::{self, Refusal, ecomptes_return, limits, xlsx};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -133,6 +133,127 @@ pub async fn export_ecomptes(
             format!("attachment; filename=\"{name}\""),
         ))
         .body(bytes))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EcomptesImportQuery {
+    /// Answer what the file would change, without writing it.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// Imports the file eComptes returns: the tree exported by `ecomptes.xml` with `Articles`
+/// and `Projections` filled on some elements. Elements are matched by `ElementId`; for
+/// each one the file names, its articles of the years present (the file's `Exercice` and
+/// its articles') and its projections made for the file's year are replaced by the
+/// file's, all or nothing. The answer reports the matched elements, the ids the plan does
+/// not have, and the amounts that change by element and year; `dry_run=true` answers it
+/// without writing (the web app's preview).
+///
+/// Refused, nothing written: an `ElementId` the plan does not have, a file of another
+/// plan (`IdPST`), an id named twice, figures on a volet, a bad article or projection (422,
+/// each by line); a DTD or an entity other than XML's five, refused without being read
+/// (422 `dtd_refused`); a file over 10 MB (413). The DG's.
+#[utoipa::path(tag = "plans", security(("bearer" = [])),
+    params(("plan_id" = Uuid, Path), EcomptesImportQuery),
+    request_body(description = "The XML file eComptes returned (UTF-8, at most 10 MB)",
+        content((String = "application/xml"))),
+    responses(
+        (status = 200, description = "What the file changes (or, with `dry_run`, would change)", body = EcomptesImportReport),
+        problems::NotFound,
+        (status = 413, description = "The file is over 10 MB (`file_too_large`)", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "Every problem of the file, by line (`rows/<line>/<element>`)", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 429, description = "Every import slot of the instance is taken; retry after `Retry-After` seconds",
+         body = Problem, content_type = "application/problem+json")))]
+#[post("/plans/{plan_id}/ecomptes")]
+pub async fn import_ecomptes(
+    db: RequestDb,
+    auth: Authenticated,
+    slots: web::Data<ImportSlots>,
+    request: HttpRequest,
+    plan_id: web::Path<PlanId>,
+    query: web::Query<EcomptesImportQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let plan = plan_id.into_inner();
+    // Who may import, and into which plan, is settled before a byte of the file is read.
+    import_export::authorize_ecomptes_import(&db, &auth, plan).await?;
+    let _slot = slots
+        .0
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ApiError::TooManyRequests {
+            retry_after: IMPORT_RETRY_AFTER_SECS,
+        })?;
+    let body = read_file(&request, payload).await?;
+    let file = web::block(move || ecomptes_return::read(&body))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(interchange::report)?;
+    let report = import_export::import_ecomptes(&db, &auth, plan, file, query.dry_run).await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// The reconciliation's format.
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReconciliationFormat {
+    #[default]
+    Json,
+    /// `;`-separated, UTF-8 with BOM, headers in the language of `lang`.
+    Csv,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReconciliationQuery {
+    /// `json` (default) or `csv`.
+    #[serde(default)]
+    #[param(inline)]
+    pub format: ReconciliationFormat,
+}
+
+/// The plan's budget, element by element and year by year, three ways: what the CPAS
+/// planned and spent (its live budget lines, a sub-action's with its action's) and what
+/// eComptes' articles say (imported with `POST …/ecomptes`); articles eComptes put on an
+/// objective are the objective's rows. In plan order; as JSON, or as CSV with the
+/// difference (eComptes less planned) and a mark where they differ.
+#[utoipa::path(tag = "plans", security(("bearer" = []), ("api_token" = ["plans:read"])),
+    params(("plan_id" = Uuid, Path), ReconciliationQuery, LanguageQuery),
+    responses(
+        (status = 200, description = "The reconciliation", content(
+            (Reconciliation = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 400, description = "`lang` is not `fr`, `nl` or `en` (`unsupported_language`)", body = Problem, content_type = "application/problem+json"),
+        problems::NotFound))]
+#[get("/plans/{plan_id}/reconciliation")]
+pub async fn get_reconciliation(
+    db: RequestDb,
+    auth: Authenticated,
+    plan_id: web::Path<PlanId>,
+    query: web::Query<ReconciliationQuery>,
+    DocumentLanguage(language): DocumentLanguage,
+) -> Result<HttpResponse, ApiError> {
+    let reconciliation = import_export::reconciliation(&db, &auth, plan_id.into_inner()).await?;
+    match query.format {
+        ReconciliationFormat::Json => Ok(HttpResponse::Ok().json(reconciliation)),
+        ReconciliationFormat::Csv => {
+            let csv = interchange::reconciliation_csv(&reconciliation.rows, language)
+                .map_err(|e| ApiError::Internal(e.into()))?;
+            Ok(HttpResponse::Ok()
+                .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+                .insert_header((
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"reconciliation-ecomptes.csv\"",
+                ))
+                .insert_header((header::VARY, "Accept-Language"))
+                .body(csv))
+        }
+    }
 }
 
 /// `pst-cpas-a-2025-2030`: ASCII, for the file name.

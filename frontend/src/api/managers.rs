@@ -2,12 +2,12 @@
 //! budget lines, the plan's evaluations and versions and their comparison.
 
 use api_types::{
-    ActionDetail, ActionEdit, BudgetLineInput, IndicatorInput, NewEvaluation, NewPlanVersion,
-    NewSubAction, PlanComparison, PlanEvaluation, PlanVersion,
+    ActionDetail, ActionEdit, BudgetLineInput, EcomptesImportReport, IndicatorInput, NewEvaluation,
+    NewPlanVersion, NewSubAction, PlanComparison, PlanEvaluation, PlanVersion, Reconciliation,
 };
 use gloo_net::http::{Method, RequestBuilder};
 
-use super::{ApiFailure, exchange, failure, get, json, network, parse, post, send};
+use super::{ApiFailure, exchange, failure, get, json, network, parse, post, send, send_file};
 
 /// `PATCH /api/v1/actions/{id}` against `version` (sent as `If-Match`): a stale version
 /// comes back as 412 `precondition_failed`.
@@ -222,4 +222,21 @@ pub async fn compare(
         token,
     )
     .await
+}
+
+/// `POST /api/v1/plans/{id}/ecomptes`: the file eComptes sent back; `dry_run` answers what
+/// it would change without writing (the preview).
+pub async fn import_ecomptes(
+    token: &str,
+    plan: &str,
+    dry_run: bool,
+    file: web_sys::File,
+) -> Result<EcomptesImportReport, ApiFailure> {
+    let url = format!("/api/v1/plans/{plan}/ecomptes?dry_run={dry_run}");
+    send_file(token, &url, file).await
+}
+
+/// `GET /api/v1/plans/{id}/reconciliation`.
+pub async fn reconciliation(token: &str, plan: &str) -> Result<Reconciliation, ApiFailure> {
+    get(&format!("/api/v1/plans/{plan}/reconciliation"), token).await
 }

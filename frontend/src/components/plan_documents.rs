@@ -63,6 +63,7 @@ fn ecomptes_control(
     error: RwSignal<Option<String>>,
 ) -> AnyView {
     let session = SessionContext::get();
+    let link_plan = plan_id.clone();
     let year = RwSignal::new(chosen);
     let send = move |_| {
         let exercice = year.get_untracked();
@@ -86,6 +87,7 @@ fn ecomptes_control(
                 {years.map(|y| view! { <option value=y.to_string() selected=y == chosen>{y}</option> }).collect_view()}
             </select>
             <button type="button" class="link" on:click=send>{tr!(ecomptes_export)}</button>
+            <a class="link" href=format!("/plans/{link_plan}/ecomptes")>{tr!(ecomptes_link)}</a>
         </span>
     }
     .into_any()

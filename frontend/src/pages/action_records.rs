@@ -8,6 +8,7 @@ use api_types::{ActionDetail, JournalKind};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::budget_editor::{direction_label, service_label};
 use crate::format;
 use crate::loader::loader;
 use crate::session::SessionContext;
@@ -29,9 +30,17 @@ fn action_records(detail: ActionDetail) -> AnyView {
     let id = detail.action.id.to_string();
     // Asked for here, so that its decoder is in this chunk too. The page draws a new
     // `Records` with each reloaded action, which asks again.
-    let history = loader(move || {
+    let history = loader({
+        let id = id.clone();
+        move || {
+            let (id, token) = (id.clone(), session.token().unwrap_or_default());
+            Box::pin(async move { api::action_history(&token, &id).await })
+        }
+    });
+    // eComptes' figures likewise: few actions have some, and a partner seldom looks.
+    let ecomptes = loader(move || {
         let (id, token) = (id.clone(), session.token().unwrap_or_default());
-        Box::pin(async move { api::action_history(&token, &id).await })
+        Box::pin(async move { api::action_ecomptes(&token, &id).await })
     });
     let indicators = detail.indicators;
     let budget = detail.budget_lines;
@@ -83,7 +92,7 @@ fn action_records(detail: ActionDetail) -> AnyView {
                         <tbody>
                             {budget.into_iter().map(|b| view! {
                                 <tr>
-                                    <th scope="row">{b.year} " · " {b.service.as_str()} " · " {b.direction.as_str()}</th>
+                                    <th scope="row">{b.year} " · " {service_label(b.service)} " · " {direction_label(b.direction)}</th>
                                     <td>{b.article.clone().unwrap_or_else(|| tr!(none).to_owned())}</td>
                                     <td class="amount">{format::euros(b.planned_cents)}</td>
                                     <td class="amount">{format::euros(b.spent_cents)}</td>
@@ -94,6 +103,42 @@ fn action_records(detail: ActionDetail) -> AnyView {
                 }.into_any()
             }}
         </section>
+        {move || ecomptes.get().and_then(Result::ok).filter(|e| !e.articles.is_empty() || !e.projections.is_empty()).map(|ecomptes| view! {
+            <section class="card" aria-labelledby="ecomptes-title">
+                <h2 id="ecomptes-title">{tr!(ecomptes_records)}</h2>
+                {(!ecomptes.articles.is_empty()).then(|| view! {
+                    <div class="table-scroll" tabindex="0" role="region" aria-labelledby="ecomptes-title">
+                    <table class="ecomptes-articles">
+                        <thead><tr>
+                            <th scope="col">{tr!(year)}</th><th scope="col">{tr!(article)}</th>
+                            <th scope="col">{tr!(article_label)}</th><th scope="col">{tr!(amount)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {ecomptes.articles.iter().map(|a| view! {
+                                <tr>
+                                    <th scope="row">{a.year} " · " {service_label(a.service)} " · " {direction_label(a.direction)}</th>
+                                    <td class="code">{a.code.clone()}</td>
+                                    <td>{a.label.clone()}</td>
+                                    <td class="amount">{format::euros(a.amount_cents)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                })}
+                {ecomptes.projections.iter().map(|p| view! {
+                    <h3 class="projection-title">
+                        {tr!(projection_of)} " " {p.exercice} " · " {p.label.clone()}
+                        <span class="meta">" · " {tr!(economic_group)} " " {p.economic_group.clone()} " · " {service_label(p.service)} " · " {direction_label(p.direction)}</span>
+                    </h3>
+                    <dl class="projection-years">
+                        {p.years.iter().map(|y| view! {
+                            <div><dt>{y.year}</dt><dd class="amount">{format::euros(y.amount_cents)}</dd></div>
+                        }).collect_view()}
+                    </dl>
+                }).collect_view()}
+            </section>
+        })}
         <section class="card" aria-labelledby="journal-title">
             <h2 id="journal-title">{tr!(journal)}</h2>
             {if journal.is_empty() {

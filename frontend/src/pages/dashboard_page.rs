@@ -198,12 +198,16 @@ fn Dashboard(stats: PlanStats) -> impl IntoView {
     }
 }
 
-/// One cell of the budget table: planned, and spent beneath.
-fn amounts(planned: i64, spent: i64) -> impl IntoView {
+/// One cell of the budget table: planned, spent beneath, and eComptes' articles when the
+/// plan has some.
+fn amounts(planned: i64, spent: i64, ecomptes: Option<i64>) -> impl IntoView {
     view! {
         <td class="amount">
             {format::euros(planned)}
             <span class="meta">" " {tr!(spent)} " " {format::euros(spent)}</span>
+            {ecomptes.map(|cents| view! {
+                <span class="meta ecomptes-amount">" " {tr!(ecomptes_column)} " " {format::euros(cents)}</span>
+            })}
         </td>
     }
 }
@@ -213,6 +217,8 @@ fn amounts(planned: i64, spent: i64) -> impl IntoView {
 #[component]
 fn BudgetByYear(plan: BudgetRollup, objectives: Vec<ObjectiveRollup>) -> impl IntoView {
     let years: Vec<i32> = plan.by_year.iter().map(|y| y.year).collect();
+    // eComptes' figures are shown once a file of theirs has brought some.
+    let has_ecomptes = plan.by_year.iter().any(|y| y.ecomptes_cents != 0);
     let row = move |budget: &BudgetRollup| {
         let cells = years
             .iter()
@@ -221,10 +227,16 @@ fn BudgetByYear(plan: BudgetRollup, objectives: Vec<ObjectiveRollup>) -> impl In
                 amounts(
                     total.map_or(0, |t| t.planned_cents),
                     total.map_or(0, |t| t.spent_cents),
+                    has_ecomptes.then(|| total.map_or(0, |t| t.ecomptes_cents)),
                 )
             })
             .collect_view();
-        view! { {cells} {amounts(budget.planned_cents, budget.spent_cents)} }
+        let all = amounts(
+            budget.planned_cents,
+            budget.spent_cents,
+            has_ecomptes.then_some(budget.ecomptes_cents),
+        );
+        view! { {cells} {all} }
     };
     let body = if plan.by_year.is_empty() {
         view! { <p>{tr!(nothing_yet)}</p> }.into_any()

@@ -19,8 +19,8 @@ use crate::pages::admin::{
 };
 use crate::pages::{
     account_page::AccountPage, approvals_page::ApprovalsPage, dashboard_page::DashboardPage,
-    evaluations_page::EvaluationsPage, my_proposals_page::MyProposalsPage, timeline::TimelinePage,
-    versions_page::VersionsPage,
+    ecomptes_page::EcomptesPage, evaluations_page::EvaluationsPage,
+    my_proposals_page::MyProposalsPage, timeline::TimelinePage, versions_page::VersionsPage,
 };
 
 pub struct Dashboard;
@@ -127,8 +127,9 @@ impl LazyRoute for Structure {
     }
 }
 
-/// A plan's evaluations and its versions: one chunk for both pages, which managers use
-/// together (each lazy route adds its share of router code to the initial set).
+/// A plan's evaluations, its versions and its eComptes page: one chunk for the three
+/// pages of the management's council work (each lazy route adds its share of router code
+/// to the initial set).
 pub struct Council;
 
 #[lazy_route]
@@ -143,6 +144,8 @@ impl LazyRoute for Council {
             .get_untracked();
         if path.ends_with("/versions") {
             view! { <RequireSession><VersionsPage/></RequireSession> }.into_any()
+        } else if path.ends_with("/ecomptes") {
+            view! { <RequireSession><EcomptesPage/></RequireSession> }.into_any()
         } else {
             view! { <RequireSession><EvaluationsPage/></RequireSession> }.into_any()
         }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod approvals_page;
 pub mod council_form;
 pub mod dashboard_page;
+pub mod ecomptes_page;
 pub mod evaluations_page;
 pub mod lazy_pages;
 pub mod login_page;
