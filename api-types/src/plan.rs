@@ -70,6 +70,9 @@ pub struct PlanTree {
     pub objectives: Vec<StrategicObjective>,
     /// The Directeur général's opinions ("avis"), in document order.
     pub opinions: Vec<Opinion>,
+    /// The CPAS's sectoral plans, by name, which its elements' tags name.
+    #[serde(default)]
+    pub sectoral_plans: Vec<crate::SectoralPlan>,
 }
 
 impl PlanTree {
@@ -118,6 +121,9 @@ pub struct StrategicObjective {
     /// When it runs: given by the management, or derived from what it holds.
     #[serde(default)]
     pub dates: crate::ObjectiveDates,
+    /// The sectoral plans it is tagged with (ids of the tree's `sectoral_plans`).
+    #[serde(default)]
+    pub sectoral_plans: Vec<Uuid>,
     pub operational_objectives: Vec<OperationalObjective>,
 }
 
@@ -146,6 +152,9 @@ pub struct OperationalObjective {
     /// When it runs: given by the management, or derived from what it holds.
     #[serde(default)]
     pub dates: crate::ObjectiveDates,
+    /// The sectoral plans it is tagged with (ids of the tree's `sectoral_plans`).
+    #[serde(default)]
+    pub sectoral_plans: Vec<Uuid>,
     pub actions: Vec<Action>,
 }
 
@@ -213,6 +222,13 @@ pub struct Action {
     /// A sub-action's share in its action's progress, 1–100 (1 for each by default).
     #[serde(default = "one")]
     pub weight: i16,
+    /// The sectoral plans it is tagged with (ids of the tree's `sectoral_plans`).
+    #[serde(default)]
+    pub sectoral_plans: Vec<Uuid>,
+    /// The sectoral plans an action belongs to: its own tags, its sub-actions' and its
+    /// objectives' (empty for a sub-action).
+    #[serde(default)]
+    pub in_sectoral_plans: Vec<Uuid>,
     /// The DG set this action's progress by hand: its sub-actions do not drive it.
     #[serde(default)]
     pub progress_by_hand: bool,
@@ -493,6 +509,9 @@ pub struct PlanStats {
     /// The plan's budget lines, by year.
     #[serde(default)]
     pub budget: BudgetRollup,
+    /// Each of the CPAS's sectoral plans with the plan's actions that belong to it, by name.
+    #[serde(default)]
+    pub sectoral_plans: Vec<crate::SectoralPlanRollup>,
     /// Every objective in plan order (strategic, then its operational ones).
     pub objectives: Vec<ObjectiveRollup>,
     pub organisations: Vec<OrganisationRollup>,

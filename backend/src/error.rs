@@ -315,6 +315,13 @@ pub enum Refusal {
 /// before writing. `tests/api/errors.rs` checks that each name exists in the schema.
 pub const CONSTRAINT_REFUSALS: &[(&str, Refusal)] = &[
     (
+        "sectoral_plans_name_idx",
+        Refusal::Conflict {
+            code: ProblemCode::NameTaken,
+            detail: "the CPAS already has a sectoral plan of this name",
+        },
+    ),
+    (
         "objectives_code_unique",
         Refusal::Conflict {
             code: ProblemCode::CodeTaken,

@@ -89,6 +89,10 @@ struct Fixtures {
     /// The partner's organisation (PCS, lead of Pe18) and another (DEFITS), to give tasks.
     partner_organisation: String,
     defits_organisation: String,
+    /// A demo sectoral plan of each CPAS, and another of CPAS A to delete.
+    own_sectoral_plan: String,
+    own_spare_sectoral_plan: String,
+    other_sectoral_plan: String,
 }
 
 struct Row {
@@ -186,6 +190,16 @@ fn rows() -> Vec<Row> {
         row(M::PATCH, "/api/v1/actions/{action_id}/definition", Other,            [401, 403, 403, 404, 403, 403, 403]),
         row(M::PUT, "/api/v1/actions/{action_id}/organisations", Own,             [401, 403, 403, 200, 403, 403, 403]),
         row(M::PUT, "/api/v1/actions/{action_id}/organisations", Other,           [401, 403, 403, 404, 403, 403, 403]),
+        row(M::PUT, "/api/v1/actions/{action_id}/sectoral-plans", Own,            [401, 403, 403, 200, 403, 403, 403]),
+        row(M::PUT, "/api/v1/actions/{action_id}/sectoral-plans", Other,          [401, 403, 403, 404, 403, 403, 403]),
+        row(M::PUT, "/api/v1/objectives/{objective_id}/sectoral-plans", Own,      [401, 403, 403, 200, 403, 403, 403]),
+        row(M::PUT, "/api/v1/objectives/{objective_id}/sectoral-plans", Other,    [401, 403, 403, 404, 403, 403, 403]),
+        row(M::GET, "/api/v1/sectoral-plans", Own,                                [401, 403, 200, 200, 200, 200, 403]),
+        row(M::POST, "/api/v1/sectoral-plans", Own,                               [401, 403, 403, 201, 403, 403, 403]),
+        row(M::PUT, "/api/v1/sectoral-plans/{sectoral_plan_id}", Own,             [401, 403, 403, 200, 403, 403, 403]),
+        row(M::PUT, "/api/v1/sectoral-plans/{sectoral_plan_id}", Other,           [401, 403, 403, 404, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/sectoral-plans/{sectoral_plan_id}", Own,          [401, 403, 403, 204, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/sectoral-plans/{sectoral_plan_id}", Other,        [401, 403, 403, 404, 403, 403, 403]),
         row(M::DELETE, "/api/v1/actions/{action_id}", Own,                        [401, 403, 403, 204, 403, 403, 403]),
         row(M::DELETE, "/api/v1/actions/{action_id}", Other,                      [401, 403, 403, 404, 403, 403, 403]),
         row(M::POST, "/api/v1/actions/{action_id}/archive", Own,                  [401, 403, 403, 204, 403, 403, 403]),
@@ -375,6 +389,9 @@ async fn arrange(app: &TestApp) -> Fixtures {
     let sessions: Vec<api_types::SessionInfo> =
         app.get_ok_as(&foreign, "/api/v1/me/sessions").await;
     Fixtures {
+        own_sectoral_plan: own_tree.sectoral_plans[0].id.to_string(),
+        own_spare_sectoral_plan: own_tree.sectoral_plans[3].id.to_string(),
+        other_sectoral_plan: other_tree.sectoral_plans[0].id.to_string(),
         foreign_session: sessions[0].id.to_string(),
         own_plan: own_plans[0].id.to_string(),
         other_plan: other_plans[0].id.to_string(),
@@ -453,6 +470,8 @@ fn uses_scratch(method: &Method, route: &str) -> bool {
         "/api/v1/objectives/{objective_id}/actions",
         "/api/v1/actions/{action_id}/definition",
         "/api/v1/actions/{action_id}/organisations",
+        "/api/v1/actions/{action_id}/sectoral-plans",
+        "/api/v1/objectives/{objective_id}/sectoral-plans",
         "/api/v1/actions/{action_id}/archive",
         "/api/v1/actions/{action_id}/sub-actions",
         "/api/v1/actions/{action_id}/indicators",
@@ -717,7 +736,15 @@ fn request(
         .replace("{task_id}", dynamic.task.as_deref().unwrap_or("-"))
         .replace("{delivery_id}", &uuid::Uuid::new_v4().to_string())
         .replace("{session_id}", &fixtures.foreign_session)
-        .replace("{tenant}", "cpas-a");
+        .replace("{tenant}", "cpas-a")
+        .replace(
+            "{sectoral_plan_id}",
+            match (own, row.method == Method::DELETE) {
+                (true, true) => &fixtures.own_spare_sectoral_plan,
+                (true, false) => &fixtures.own_sectoral_plan,
+                (false, _) => &fixtures.other_sectoral_plan,
+            },
+        );
     let organisation = if own {
         &fixtures.own_organisation
     } else {
@@ -740,6 +767,18 @@ fn request(
         ),
         ("GET", "/api/v1/plans/{plan_id}/ecomptes.xml") => (format!("{path}?exercice=2026"), None),
         ("POST", "/api/v1/plans/{plan_id}/ecomptes") => (format!("{path}?dry_run=true"), None),
+        ("POST", "/api/v1/sectoral-plans") => {
+            (path, Some(json!({ "name": format!("Plan {unique}") })))
+        }
+        ("PUT", "/api/v1/sectoral-plans/{sectoral_plan_id}") => (
+            path,
+            Some(json!({ "name": format!("Plan renommé {unique}") })),
+        ),
+        (
+            "PUT",
+            "/api/v1/actions/{action_id}/sectoral-plans"
+            | "/api/v1/objectives/{objective_id}/sectoral-plans",
+        ) => (path, Some(json!({ "sectoral_plan_ids": [] }))),
         ("PUT", "/api/v1/me/password") => (
             path,
             Some(json!({

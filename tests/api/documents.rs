@@ -256,13 +256,13 @@ async fn the_exports_head_their_columns_in_the_language_asked() {
     let dutch = text_of(get(&app, Some(&dg), &export("csv", "&lang=nl"), None).await).await;
     assert_eq!(
         csv_header(&dutch),
-        "niveau;code;bovenliggend;titel;type;luik;trekker;samenwerkingen;voorbehoud;status;voortgang;begin;einddatum;beschrijving;gewicht;handmatige_voortgang;mandataris;functie_mandataris;verantwoordelijke;gezondheid;toelichting_gezondheid"
+        "niveau;code;bovenliggend;titel;type;luik;trekker;samenwerkingen;voorbehoud;status;voortgang;begin;einddatum;beschrijving;gewicht;handmatige_voortgang;mandataris;functie_mandataris;verantwoordelijke;gezondheid;toelichting_gezondheid;sectorale_plannen"
     );
     let english =
         text_of(get(&app, Some(&dg), &export("csv", ""), Some("en-GB,en;q=0.9")).await).await;
     assert_eq!(
         csv_header(&english),
-        "level;code;parent;title;type;part;lead;collaborations;reservation;status;progress;start;deadline;description;weight;progress_by_hand;political_lead;political_function;responsible;health;health_comment"
+        "level;code;parent;title;type;part;lead;collaborations;reservation;status;progress;start;deadline;description;weight;progress_by_hand;political_lead;political_function;responsible;health;health_comment;sectoral_plans"
     );
     assert!(english.contains(";external;"), "volets in English");
     assert!(english.contains(";not started;"), "statuses in English");

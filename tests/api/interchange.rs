@@ -631,7 +631,7 @@ async fn sub_actions_come_in_from_a_file_and_go_out_again_and_a_step_under_a_ste
     );
     assert!(
         rows[0].ends_with(
-            ";description;poids;avancement_manuel;mandataire;fonction_du_mandataire;responsable;sante;commentaire_sante"
+            ";description;poids;avancement_manuel;mandataire;fonction_du_mandataire;responsable;sante;commentaire_sante;plans_sectoriels"
         ),
         "{text}"
     );

@@ -31,6 +31,7 @@ mod responsibles;
 mod rules;
 mod search;
 mod secrets;
+mod sectoral_plans;
 mod seed_plans;
 mod structure;
 mod sub_actions;

@@ -12,15 +12,15 @@ async fn queries_for(app: &TestApp, token: &str, path: &str) -> (u32, u32) {
 }
 
 #[tokio::test]
-async fn the_plan_tree_is_read_in_at_most_six_queries_whatever_its_size() {
+async fn the_plan_tree_is_read_in_at_most_eight_queries_whatever_its_size() {
     let app = spawn_app().await;
     for slug in ["cpas-a", "paliseul"] {
         let token = app.token(&format!("dg@{slug}.example")).await;
         let plans: Vec<PlanSummary> = app.get_ok_as(&token, "/api/v1/plans").await;
         let (queries, auth) =
             queries_for(&app, &token, &format!("/api/v1/plans/{}", plans[0].id)).await;
-        // The CPAS's revision, then (not cached yet) the same in the snapshot and 4 reads.
-        assert!(queries <= 6, "{slug}: {queries} queries");
+        // The CPAS's revision, then (not cached yet) the same in the snapshot and 6 reads.
+        assert!(queries <= 8, "{slug}: {queries} queries");
         assert_eq!(auth, 1, "one statement checks the account and the session");
     }
 

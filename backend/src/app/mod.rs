@@ -16,6 +16,7 @@ pub mod organisations;
 pub mod plans;
 pub mod proposals;
 pub mod reminders;
+pub mod sectoral;
 pub mod structure;
 pub mod tasks;
 

@@ -21,7 +21,7 @@ use crate::domain::{ActionId, Code, Label, PlanId, PlanYear, TenantId};
 use crate::error::ApiError;
 
 /// The DG's CPAS, after the policy allowed the structure edit.
-fn editor_tenant(actor: &Actor) -> Result<TenantId, ApiError> {
+pub(super) fn editor_tenant(actor: &Actor) -> Result<TenantId, ApiError> {
     let tenant = actor.tenant()?;
     authz::ensure(actor, Permission::EditPlanStructure, Scope::Tenant(tenant))?;
     Ok(tenant)

@@ -120,6 +120,12 @@ pub fn load_action(
     let journal = super::follow_up::journal(conn, action.id)?;
     let (indicators, budget_lines) = super::structure::measures_detail(conn, action.id)?;
     let pending_change_requests = super::follow_up::pending_of(conn, action.id)?;
+    let mut action = wire_action(action, flags, lead, collaborators, sub_actions)?;
+    let ids: Vec<Uuid> = std::iter::once(action.id)
+        .chain(action.sub_actions.iter().map(|s| s.id))
+        .collect();
+    let tags = super::sectoral::tags_of(conn, tenant, &ids)?;
+    super::sectoral::tag_action(&mut action, &tags);
     Ok(wire::ActionDetail {
         plan_id: plan.id,
         plan_title: plan.title,
@@ -127,7 +133,7 @@ pub fn load_action(
         objective_code,
         objective_title,
         parent,
-        action: wire_action(action, flags, lead, collaborators, sub_actions)?,
+        action,
         indicators,
         budget_lines,
         journal,

@@ -7,7 +7,8 @@ use uuid::Uuid;
 
 use super::DbResult;
 use super::schema::{
-    action_organisations, actions, journal_entries, objectives, organisations, users,
+    action_organisations, action_sectoral_plans, actions, journal_entries,
+    objective_sectoral_plans, objectives, organisations, users,
 };
 use super::stored::Stored;
 use crate::domain::{PlanId, TenantId};
@@ -282,6 +283,13 @@ pub fn insert_contents(
             position += 1;
         }
     }
+    insert_sectoral_tags(
+        conn,
+        tenant,
+        draft,
+        (&strategic_ids, &operational_ids, &action_ids),
+    )?;
+
     for chunk in links.chunks(5000) {
         let rows: Vec<_> = chunk
             .iter()
@@ -296,6 +304,105 @@ pub fn insert_contents(
             })
             .collect();
         diesel::insert_into(action_organisations::table)
+            .values(rows)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The ids of what the import wrote, by code: strategic objectives, operational ones,
+/// actions and sub-actions.
+type WrittenIds<'a> = (
+    &'a HashMap<String, Uuid>,
+    &'a HashMap<String, Uuid>,
+    &'a HashMap<String, Uuid>,
+);
+
+/// The sectoral plans the file tags its objectives, actions and sub-actions with, found
+/// by name without regard to case, those the CPAS does not have yet created; then the
+/// tags. `ids` are the ids of the strategic objectives, the operational ones and the
+/// actions written, by code.
+fn insert_sectoral_tags(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    draft: &Draft,
+    ids: WrittenIds<'_>,
+) -> DbResult<()> {
+    let names = draft.sectoral_plans();
+    if names.is_empty() {
+        return Ok(());
+    }
+    let mut by_name: HashMap<String, Uuid> = super::sectoral::list(conn, tenant)?
+        .into_iter()
+        .map(|p| (p.name.to_lowercase(), p.id))
+        .collect();
+    for name in names {
+        if let std::collections::hash_map::Entry::Vacant(entry) = by_name.entry(name.to_lowercase())
+        {
+            entry.insert(super::sectoral::create(conn, tenant, &name)?.id);
+        }
+    }
+    let tags_of = |own: &Ownership| -> Vec<Uuid> {
+        let mut tags: Vec<Uuid> = Vec::new();
+        for name in &own.sectoral_plans {
+            if let Some(id) = by_name.get(&name.to_lowercase())
+                && !tags.contains(id)
+            {
+                tags.push(*id);
+            }
+        }
+        tags
+    };
+    let (strategic, operational, actions) = ids;
+    let mut objective_rows = Vec::new();
+    let mut action_rows = Vec::new();
+    for os in &draft.strategic {
+        if let Some(&id) = strategic.get(&os.code) {
+            objective_rows.extend(tags_of(&os.own).into_iter().map(|p| (id, p)));
+        }
+        for oo in &os.operational {
+            if let Some(&id) = operational.get(&oo.code) {
+                objective_rows.extend(tags_of(&oo.own).into_iter().map(|p| (id, p)));
+            }
+            for a in oo
+                .actions
+                .iter()
+                .flat_map(|a| std::iter::once(a).chain(&a.sub_actions))
+            {
+                if let Some(&id) = actions.get(&a.code) {
+                    action_rows.extend(tags_of(&a.own).into_iter().map(|p| (id, p)));
+                }
+            }
+        }
+    }
+    let t = tenant.get();
+    for chunk in objective_rows.chunks(5000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(objective, plan)| {
+                (
+                    objective_sectoral_plans::tenant_id.eq(t),
+                    objective_sectoral_plans::objective_id.eq(*objective),
+                    objective_sectoral_plans::sectoral_plan_id.eq(*plan),
+                )
+            })
+            .collect();
+        diesel::insert_into(objective_sectoral_plans::table)
+            .values(rows)
+            .execute(conn)?;
+    }
+    for chunk in action_rows.chunks(5000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(action, plan)| {
+                (
+                    action_sectoral_plans::tenant_id.eq(t),
+                    action_sectoral_plans::action_id.eq(*action),
+                    action_sectoral_plans::sectoral_plan_id.eq(*plan),
+                )
+            })
+            .collect();
+        diesel::insert_into(action_sectoral_plans::table)
             .values(rows)
             .execute(conn)?;
     }

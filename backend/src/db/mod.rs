@@ -19,6 +19,7 @@ pub mod plans;
 pub mod rules;
 pub mod schema;
 pub mod search;
+pub mod sectoral;
 pub mod seed;
 pub mod stats;
 pub mod stored;

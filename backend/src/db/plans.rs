@@ -70,8 +70,9 @@ pub fn list_plans(conn: &mut PgConnection, tenant: TenantId) -> DbResult<Vec<wir
         .collect()
 }
 
-/// The whole tree of one plan in four statements whatever the plan's size: plan with
-/// tenant and opinions, objectives, actions, organisation links. Consistent when read
+/// The whole tree of one plan in six statements whatever the plan's size: plan with
+/// tenant and opinions, objectives, actions, organisation links, sectoral plan tags and
+/// the CPAS's sectoral plans. Consistent when read
 /// within one snapshot, which the caller opens. A plan of another CPAS is not found.
 pub fn plan_tree_of(
     conn: &mut PgConnection,
@@ -207,7 +208,15 @@ fn load_tree(
         next_day_start,
         Utc::now(),
     );
-    let objectives = assemble_objectives(&objective_rows, action_rows, links)?;
+    let element_ids: Vec<Uuid> = objective_rows
+        .iter()
+        .map(|o| o.id)
+        .chain(action_ids.iter().copied())
+        .collect();
+    let tags = super::sectoral::tags_of(conn, TenantId::new(tenant_id), &element_ids)?;
+    let sectoral_plans = super::sectoral::list(conn, TenantId::new(tenant_id))?;
+    let mut objectives = assemble_objectives(&objective_rows, action_rows, links)?;
+    super::sectoral::tag_tree(&mut objectives, &tags);
 
     let tree = wire::PlanTree {
         id: plan.id,
@@ -224,6 +233,7 @@ fn load_tree(
         as_of: Some(today),
         objectives,
         opinions,
+        sectoral_plans,
     };
     Ok((tree, fresh_until))
 }
@@ -319,6 +329,8 @@ fn assemble_objectives(
                 title: oo.title.clone(),
                 position: oo.position,
                 version: oo.version,
+                // Set by `sectoral::tag_tree`, as the actions' below.
+                sectoral_plans: Vec::new(),
                 actions,
             });
         }
@@ -339,6 +351,7 @@ fn assemble_objectives(
             title: os.title.clone(),
             position: os.position,
             version: os.version,
+            sectoral_plans: Vec::new(),
             operational_objectives: operational,
         });
     }
@@ -426,6 +439,9 @@ pub(super) fn wire_action(
         weight: action.weight,
         progress_by_hand: action.progress_by_hand,
         progress_from_sub_actions: action.progress_from_sub_actions,
+        // Set by `sectoral::tag_action` where the tags are read.
+        sectoral_plans: Vec::new(),
+        in_sectoral_plans: Vec::new(),
         sub_actions,
     })
 }

@@ -26,6 +26,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    action_sectoral_plans (action_id, sectoral_plan_id) {
+        tenant_id -> Uuid,
+        action_id -> Uuid,
+        sectoral_plan_id -> Uuid,
+    }
+}
+
+diesel::table! {
     actions (id) {
         id -> Uuid,
         tenant_id -> Uuid,
@@ -272,6 +280,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    objective_sectoral_plans (objective_id, sectoral_plan_id) {
+        tenant_id -> Uuid,
+        objective_id -> Uuid,
+        sectoral_plan_id -> Uuid,
+    }
+}
+
+diesel::table! {
     objectives (id) {
         id -> Uuid,
         tenant_id -> Uuid,
@@ -384,6 +400,15 @@ diesel::table! {
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
         used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    sectoral_plans (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        name -> Text,
+        created_at -> Timestamptz,
     }
 }
 
@@ -510,6 +535,7 @@ diesel::joinable!(plan_versions -> users (created_by));
 diesel::joinable!(plans -> tenants (tenant_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(refresh_tokens -> tenants (tenant_id));
+diesel::joinable!(sectoral_plans -> tenants (tenant_id));
 diesel::joinable!(sessions -> tenants (tenant_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(tasks -> tenants (tenant_id));
@@ -531,6 +557,7 @@ diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::allow_tables_to_appear_in_same_query!(
     action_history,
     action_organisations,
+    action_sectoral_plans,
     actions,
     api_token_usage,
     api_tokens,
@@ -546,6 +573,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     journal_entries,
     login_failures,
     notifications,
+    objective_sectoral_plans,
     objectives,
     opinion_objectives,
     opinions,
@@ -554,6 +582,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     plan_versions,
     plans,
     refresh_tokens,
+    sectoral_plans,
     sessions,
     tasks,
     tenants,

@@ -42,6 +42,9 @@ pub struct ActionFilter {
     pub objective_id: Option<Uuid>,
     pub statuses: Vec<wire::ActionStatus>,
     pub organisation_id: Option<Uuid>,
+    /// Actions that belong to this sectoral plan (the view `sectoral_plan_actions`), with
+    /// their sub-actions.
+    pub sectoral_plan_id: Option<Uuid>,
     pub late: Option<bool>,
     /// Not updated within the plan's cadence.
     pub stale: Option<bool>,
@@ -96,6 +99,16 @@ fn filtered(tenant: TenantId, filter: &ActionFilter) -> Boxed<'static> {
         query = query.filter(actions::id.eq_any(carried()).or(
             actions::parent_id.eq_any(carried().select(action_organisations::action_id.nullable())),
         ));
+    }
+    if let Some(sectoral_plan) = filter.sectoral_plan_id {
+        query = query.filter(
+            sql::<Bool>(
+                "coalesce(actions.parent_id, actions.id) IN \
+                 (SELECT action_id FROM sectoral_plan_actions WHERE sectoral_plan_id = ",
+            )
+            .bind::<diesel::sql_types::Uuid, _>(sectoral_plan)
+            .sql(")"),
+        );
     }
     match filter.late {
         Some(true) => query = query.filter(sql::<Bool>(rules::LATE)),

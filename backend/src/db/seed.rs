@@ -118,6 +118,66 @@ fn seed_id(parts: &[&str]) -> Uuid {
     Uuid::new_v5(&SEED_NAMESPACE, parts.join("\u{1f}").as_bytes())
 }
 
+/// The sectoral plans of the demo CPAS: the lists the law names, the first strategic
+/// objective under the commune's PCS and the first operational one under the staff
+/// training plan, as a DG would tag them.
+const DEMO_SECTORAL_PLANS: [&str; 4] = [
+    "Plan de cohésion sociale (PCS)",
+    "Plan de formation du personnel",
+    "Plan communal de développement rural (PCDR)",
+    "Plan d’ancrage communal du logement",
+];
+
+fn seed_sectoral_plans(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    slug: &str,
+    file: &SeedFile,
+) -> DbResult<()> {
+    use super::schema::{objective_sectoral_plans, sectoral_plans};
+    let ids: Vec<Uuid> = DEMO_SECTORAL_PLANS
+        .iter()
+        .map(|name| seed_id(&["sectoral-plan", slug, name]))
+        .collect();
+    let rows: Vec<_> = DEMO_SECTORAL_PLANS
+        .iter()
+        .zip(&ids)
+        .map(|(name, id)| {
+            (
+                sectoral_plans::id.eq(*id),
+                sectoral_plans::tenant_id.eq(tenant_id),
+                sectoral_plans::name.eq(*name),
+            )
+        })
+        .collect();
+    diesel::insert_into(sectoral_plans::table)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    let mut tags = Vec::new();
+    if let Some(os) = file.objectives.first() {
+        tags.push((seed_id(&["objective", slug, &os.code]), ids[0]));
+        if let Some(oo) = os.operational.first() {
+            tags.push((seed_id(&["objective", slug, &oo.code]), ids[1]));
+        }
+    }
+    let rows: Vec<_> = tags
+        .into_iter()
+        .map(|(objective, plan)| {
+            (
+                objective_sectoral_plans::tenant_id.eq(tenant_id),
+                objective_sectoral_plans::objective_id.eq(objective),
+                objective_sectoral_plans::sectoral_plan_id.eq(plan),
+            )
+        })
+        .collect();
+    diesel::insert_into(objective_sectoral_plans::table)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Loads one seed plan, with its CPAS and organisations, unless it is there already;
 /// returns whether it was created. Run it in a transaction: it takes a transaction-level
 /// lock.
@@ -304,6 +364,7 @@ pub fn load_plan(conn: &mut PgConnection, file: &SeedFile) -> DbResult<bool> {
             .values(&links)
             .execute(conn)?;
     }
+    seed_sectoral_plans(conn, tenant_id, slug, file)?;
     Ok(true)
 }
 

@@ -180,6 +180,14 @@ struct OrganisationRow {
 }
 
 #[derive(Debug, QueryableByName)]
+struct SectoralRow {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+#[derive(Debug, QueryableByName)]
 struct BudgetRow {
     /// The objective; `NULL` for the whole plan.
     #[diesel(sql_type = Nullable<SqlUuid>)]
@@ -241,8 +249,8 @@ fn budget_by_objective(
     Ok(budgets)
 }
 
-/// Per objective, per organisation and for the whole plan, with the budget by year. Five
-/// statements; another CPAS's plan is not found.
+/// Per objective, per organisation, per sectoral plan and for the whole plan, with the
+/// budget by year. Six statements; another CPAS's plan is not found.
 pub fn plan_stats(
     conn: &mut PgConnection,
     tenant: TenantId,
@@ -321,9 +329,48 @@ pub fn plan_stats(
         .collect()
     };
 
+    let sectoral_plans: Vec<(SectoralRow, RollupRow)> = {
+        #[derive(QueryableByName)]
+        struct Joined {
+            #[diesel(embed)]
+            sectoral: SectoralRow,
+            #[diesel(embed)]
+            rollup: RollupRow,
+        }
+        // Every sectoral plan of the CPAS, those with no action of this plan too (at 0).
+        rollup_query(
+            format!(
+                "{actions}
+                 SELECT s.id, s.name, s.id AS key, {aggregates}
+                 FROM sectoral_plans s
+                 LEFT JOIN sectoral_plan_actions m ON m.sectoral_plan_id = s.id
+                 LEFT JOIN a ON a.id = m.action_id
+                 WHERE s.tenant_id = $2
+                 GROUP BY s.id, s.name
+                 ORDER BY lower(s.name)"
+            ),
+            plan,
+            tenant,
+        )
+        .load::<Joined>(conn)?
+        .into_iter()
+        .map(|j| (j.sectoral, j.rollup))
+        .collect()
+    };
+
     let mut budgets = budget_by_objective(conn, tenant, plan)?;
 
     Ok(wire::PlanStats {
+        sectoral_plans: sectoral_plans
+            .into_iter()
+            .map(|(s, r)| wire::SectoralPlanRollup {
+                sectoral_plan: wire::SectoralPlan {
+                    id: s.id,
+                    name: s.name,
+                },
+                rollup: r.rollup(),
+            })
+            .collect(),
         plan_id: plan.get(),
         total,
         budget: budgets.remove(&None).unwrap_or_default(),

@@ -87,6 +87,8 @@ pub struct Line<'a> {
     pub political_function: Option<&'a str>,
     pub responsible: Option<&'a str>,
     pub dates: (Option<NaiveDate>, Option<NaiveDate>),
+    /// The sectoral plans it is tagged with, by name.
+    pub sectoral_plans: Vec<&'a str>,
 }
 
 /// A cell as the export writes it: the CSV writes its text, the workbook formats it by
@@ -196,6 +198,18 @@ fn organisation(name: &str) -> Result<String, Problem> {
         ));
     }
     Ok(name.to_owned())
+}
+
+/// A sectoral plan's name, as the API takes it (one line, at most 200 characters).
+fn sectoral_plan(name: &str) -> Result<String, Problem> {
+    Label::parse(name, "", 200)
+        .map(|label| label.as_str().to_owned())
+        .map_err(|_| {
+            (
+                ProblemCode::InvalidText,
+                "Un plan sectoriel se nomme sur une ligne d’au plus 200 caractères.".to_owned(),
+            )
+        })
 }
 
 fn optional(text: &str) -> Option<String> {
@@ -626,6 +640,31 @@ pub const COLUMNS: &[Column] = &[
                 api_types::HEALTH_COMMENT_MAX_CHARS,
                 "Un commentaire de santé",
             )?;
+            Ok(())
+        }),
+    },
+    Column {
+        key: "plans_sectoriels",
+        fr: "Plans sectoriels",
+        nl: "Sectorale plannen",
+        en: "Sectoral plans",
+        required: false,
+        width: 28.0,
+        objectives: true,
+        write: |line, _| {
+            if line.sectoral_plans.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(line.sectoral_plans.join("|"))
+            }
+        },
+        read: Some(|text, row| {
+            row.own.sectoral_plans = text
+                .split('|')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(sectoral_plan)
+                .collect::<Result<_, _>>()?;
             Ok(())
         }),
     },

@@ -4,8 +4,9 @@
 //! `Action`; every element carries our id as `ElementId`, the key eComptes sends budget
 //! data back with.
 //!
-//! What the format has no place for stays out: sub-actions (an `Action` holds nothing;
-//! their budget lines of the year go with their action's), and the `Responsable` and
+//! Each element's `Plans` are the sectoral plans it is tagged with, by name. What the
+//! format has no place for stays out: sub-actions (an `Action` holds nothing; their budget
+//! lines of the year go with their action's), and the `Responsable` and
 //! `Mandataire` (the format asks for a civility and a first name apart, which the plan
 //! does not record).
 
@@ -122,6 +123,8 @@ struct Element<'a> {
     remark: Option<&'a str>,
     fte: f64,
     partners: Vec<&'a str>,
+    /// The sectoral plans it is tagged with, by name.
+    plans: Vec<&'a str>,
     articles: Vec<&'a BudgetLine>,
 }
 
@@ -165,6 +168,7 @@ impl File<'_> {
                                 end: os.dates.end,
                                 status: status_of_rollup(&os.rollup),
                                 progress: os.rollup.mean_progress,
+                                plans: self.plan_names(&os.sectoral_plans),
                                 ..Element::empty()
                             };
                             self.element(w, "ObjectifStrategique", &element, |w| {
@@ -198,6 +202,7 @@ impl File<'_> {
             end: oo.dates.end,
             status: status_of_rollup(&oo.rollup),
             progress: oo.rollup.mean_progress,
+            plans: self.plan_names(&oo.sectoral_plans),
             ..Element::empty()
         };
         self.element(w, "ObjectifOperationnel", &element, |w| {
@@ -234,8 +239,17 @@ impl File<'_> {
                 .chain(&action.collaborators)
                 .map(|o| o.name.as_str())
                 .collect(),
+            plans: self.plan_names(&action.sectoral_plans),
             articles,
         }
+    }
+
+    /// The names of the sectoral plans `ids` names.
+    fn plan_names(&self, ids: &[Uuid]) -> Vec<&str> {
+        ids.iter()
+            .filter_map(|id| self.tree.sectoral_plans.iter().find(|p| p.id == *id))
+            .map(|p| p.name.as_str())
+            .collect()
     }
 
     /// An element: its attributes, the base's children in the format's order, then what
@@ -276,7 +290,12 @@ impl File<'_> {
                 )?;
                 described(w, "RemarqueStatut", element.remark.unwrap_or_default())?;
                 text(w, "ETP", &decimal(element.fte.max(0.0)))?;
-                w.create_element("Plans").write_empty()?;
+                w.create_element("Plans").write_inner_content(|w| {
+                    for plan in &element.plans {
+                        text(w, "Plan", plan)?;
+                    }
+                    Ok(())
+                })?;
                 w.create_element("Partenaires").write_inner_content(|w| {
                     for partner in &element.partners {
                         text(w, "Partenaire", partner)?;
@@ -309,6 +328,7 @@ impl Element<'_> {
             remark: None,
             fte: 0.0,
             partners: Vec::new(),
+            plans: Vec::new(),
             articles: Vec::new(),
         }
     }

@@ -216,6 +216,9 @@ pub struct Ownership {
     /// A person of the CPAS as the file names them (display name or e-mail), with the row
     /// that names them; the import finds them among the CPAS's people.
     pub responsible: Option<(usize, String)>,
+    /// The sectoral plans it is tagged with, by name; the import creates those the CPAS
+    /// does not have yet.
+    pub sectoral_plans: Vec<String>,
 }
 
 impl DraftAction {
@@ -273,6 +276,25 @@ impl Draft {
     }
 
     /// Every organisation named, in first-mention order.
+    pub fn sectoral_plans(&self) -> Vec<String> {
+        let mut seen = HashSet::new();
+        let objectives = self
+            .strategic
+            .iter()
+            .flat_map(|os| std::iter::once(os).chain(&os.operational))
+            .flat_map(|o| &o.own.sectoral_plans);
+        let actions = self
+            .actions()
+            .flat_map(|a| std::iter::once(a).chain(&a.sub_actions))
+            .flat_map(|a| &a.own.sectoral_plans);
+        objectives
+            .chain(actions)
+            .filter(|name| seen.insert(name.to_lowercase()))
+            .cloned()
+            .collect()
+    }
+
+    /// The organisations the file names, each once (without regard to case).
     pub fn organisations(&self) -> Vec<String> {
         let mut seen = HashSet::new();
         self.actions()
@@ -663,6 +685,12 @@ fn named<T: Copy>(
 /// The rows of a plan, in plan order: each objective, each action under its operational
 /// objective, and each sub-action right after its action.
 pub fn lines(tree: &PlanTree) -> Vec<Line<'_>> {
+    let names = |ids: &[uuid::Uuid]| -> Vec<&str> {
+        ids.iter()
+            .filter_map(|id| tree.sectoral_plans.iter().find(|p| p.id == *id))
+            .map(|p| p.name.as_str())
+            .collect()
+    };
     let mut lines = Vec::new();
     for os in &tree.objectives {
         lines.push(Line {
@@ -676,6 +704,7 @@ pub fn lines(tree: &PlanTree) -> Vec<Line<'_>> {
             political_function: os.political_function.as_deref(),
             responsible: os.responsible.as_ref().map(|r| r.display_name.as_str()),
             dates: (os.dates.planned_start, os.dates.planned_end),
+            sectoral_plans: names(&os.sectoral_plans),
         });
         for oo in &os.operational_objectives {
             lines.push(Line {
@@ -689,11 +718,20 @@ pub fn lines(tree: &PlanTree) -> Vec<Line<'_>> {
                 political_function: oo.political_function.as_deref(),
                 responsible: oo.responsible.as_ref().map(|r| r.display_name.as_str()),
                 dates: (oo.dates.planned_start, oo.dates.planned_end),
+                sectoral_plans: names(&oo.sectoral_plans),
             });
             for a in &oo.actions {
-                lines.push(action_line(Level::Action, &oo.code, oo.volet, a));
+                let line = action_line(Level::Action, &oo.code, oo.volet, a);
+                lines.push(Line {
+                    sectoral_plans: names(&a.sectoral_plans),
+                    ..line
+                });
                 for step in &a.sub_actions {
-                    lines.push(action_line(Level::SubAction, &a.code, oo.volet, step));
+                    let line = action_line(Level::SubAction, &a.code, oo.volet, step);
+                    lines.push(Line {
+                        sectoral_plans: names(&step.sectoral_plans),
+                        ..line
+                    });
                 }
             }
         }
@@ -719,6 +757,8 @@ fn action_line<'a>(
         political_function: a.political_function.as_deref(),
         responsible: a.responsible.as_ref().map(|r| r.display_name.as_str()),
         dates: (a.planned_start, a.planned_end),
+        // Named by `lines`, which has the tree's list.
+        sectoral_plans: Vec::new(),
     }
 }
 

@@ -166,6 +166,9 @@ pub struct ActionQuery {
     pub status: Option<String>,
     /// Actions this organisation leads or collaborates on.
     pub organisation_id: Option<uuid::Uuid>,
+    /// Actions that belong to this sectoral plan (tagged, through a sub-action or through
+    /// their objective), with their sub-actions.
+    pub sectoral_plan_id: Option<uuid::Uuid>,
     /// Only late actions (`true`) or only the others (`false`).
     pub late: Option<bool>,
     /// Only actions not updated within the plan's cadence (`true`), or the others.
@@ -198,6 +201,10 @@ impl ActionQuery {
             (
                 "organisation_id",
                 self.organisation_id.map(|id| id.to_string()),
+            ),
+            (
+                "sectoral_plan_id",
+                self.sectoral_plan_id.map(|id| id.to_string()),
             ),
             ("late", self.late.map(|b| b.to_string())),
             ("stale", self.stale.map(|b| b.to_string())),
@@ -277,6 +284,7 @@ impl ActionQuery {
             objective_id: self.objective_id,
             statuses,
             organisation_id: self.organisation_id,
+            sectoral_plan_id: self.sectoral_plan_id,
             late: self.late,
             stale: self.stale,
             text: self.q,

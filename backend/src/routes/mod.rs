@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod plans;
 pub mod problems;
+pub mod sectoral;
 pub mod structure;
 pub mod tasks;
 pub mod users;
@@ -89,6 +90,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(structure::create_sub_action)
                 .service(structure::update_action_definition)
                 .service(structure::set_action_organisations)
+                .service(sectoral::list_sectoral_plans)
+                .service(sectoral::create_sectoral_plan)
+                .service(sectoral::rename_sectoral_plan)
+                .service(sectoral::delete_sectoral_plan)
+                .service(sectoral::tag_objective)
+                .service(sectoral::tag_action)
                 .service(structure::delete_action)
                 .service(structure::archive_action)
                 .service(structure::create_indicator)
