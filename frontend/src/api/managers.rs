@@ -4,6 +4,7 @@
 use api_types::{
     ActionDetail, ActionEdit, BudgetLineInput, EcomptesImportReport, IndicatorInput, NewEvaluation,
     NewPlanVersion, NewSubAction, PlanComparison, PlanEvaluation, PlanVersion, Reconciliation,
+    SectoralPlan, SectoralPlanInput, SectoralPlanTags,
 };
 use gloo_net::http::{Method, RequestBuilder};
 
@@ -239,4 +240,40 @@ pub async fn import_ecomptes(
 /// `GET /api/v1/plans/{id}/reconciliation`.
 pub async fn reconciliation(token: &str, plan: &str) -> Result<Reconciliation, ApiFailure> {
     get(&format!("/api/v1/plans/{plan}/reconciliation"), token).await
+}
+
+/// `GET /api/v1/sectoral-plans`: the CPAS's sectoral plans, by name.
+pub async fn sectoral_plans(token: &str) -> Result<Vec<SectoralPlan>, ApiFailure> {
+    get("/api/v1/sectoral-plans", token).await
+}
+
+/// `POST /api/v1/sectoral-plans` (the DG).
+pub async fn create_sectoral_plan(token: &str, name: &str) -> Result<SectoralPlan, ApiFailure> {
+    let input = SectoralPlanInput {
+        name: name.to_owned(),
+    };
+    post("/api/v1/sectoral-plans", token, &input).await
+}
+
+/// `DELETE /api/v1/sectoral-plans/{id}` (the DG): its tags go with it.
+pub async fn delete_sectoral_plan(token: &str, id: &str) -> Result<(), ApiFailure> {
+    let url = format!("/api/v1/sectoral-plans/{id}");
+    exchange(Method::DELETE, &url, Some(token), None)
+        .await
+        .map(drop)
+}
+
+/// `PUT /api/v1/{objectives|actions}/{id}/sectoral-plans` (the DG): all the element's tags.
+pub async fn set_sectoral_tags(
+    token: &str,
+    element: &str,
+    tags: &SectoralPlanTags,
+) -> Result<SectoralPlanTags, ApiFailure> {
+    send(
+        Method::PUT,
+        &format!("/api/v1/{element}/sectoral-plans"),
+        token,
+        tags,
+    )
+    .await
 }

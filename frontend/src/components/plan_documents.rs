@@ -28,11 +28,7 @@ pub fn PlanDocuments(
                 name.clone(),
                 session.token().unwrap_or_default(),
             );
-            spawn_local(async move {
-                if let Err(failure) = api::download(&token, &url, name.as_deref()).await {
-                    error.set(Some(explain(&failure)));
-                }
-            });
+            spawn_local(async move { start_download(token, url, name, error).await });
         }
     };
     view! {
@@ -46,6 +42,22 @@ pub fn PlanDocuments(
         </div>
         <ErrorText error/>
     }
+}
+
+/// Starts a document's download: a lazy function, so that the downloading code (the blob,
+/// the link) is fetched at the first click rather than with every plan page.
+#[leptos::lazy]
+fn start_download(
+    token: String,
+    url: String,
+    name: Option<String>,
+    error: RwSignal<Option<String>>,
+) {
+    spawn_local(async move {
+        if let Err(failure) = api::download(&token, &url, name.as_deref()).await {
+            error.set(Some(explain(&failure)));
+        }
+    });
 }
 
 /// Fetches the eComptes control's chunk ahead of need (the management's idle prefetch).

@@ -194,6 +194,35 @@ fn Dashboard(stats: PlanStats) -> impl IntoView {
             </table>
             </div>
         </section>
+        {(!stats.sectoral_plans.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="sectoral-title">
+                <h2 id="sectoral-title">{tr!(by_sectoral_plan)}</h2>
+                <p class="hint">{tr!(by_sectoral_plan_help)}</p>
+                <div class="table-scroll" tabindex="0" role="region" aria-labelledby="sectoral-title">
+                <table class="sectoral-rollup">
+                    <thead><tr>
+                        <th scope="col">{tr!(sectoral_plan_column)}</th>
+                        <th scope="col">{tr!(actions)}</th><th scope="col">{tr!(mean_progress)}</th>
+                        <th scope="col">{tr!(late_actions)}</th><th scope="col">{tr!(by_status)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {stats.sectoral_plans.into_iter().map(|s| {
+                            let label = format!("{} · {}", s.sectoral_plan.name, tr!(count_actions, count = s.rollup.actions));
+                            view! {
+                                <tr>
+                                    <th scope="row">{s.sectoral_plan.name.clone()}</th>
+                                    <td>{s.rollup.actions}</td>
+                                    <td>{format::number(s.rollup.mean_progress)} " %"</td>
+                                    <td>{s.rollup.late}</td>
+                                    <td class="bar-cell"><StatusBar rollup=s.rollup label/></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                </div>
+            </section>
+        })}
         {budget}
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod identity;
 pub mod organisations;
+pub mod sectoral;
 pub mod structure;
 pub mod users;
 
@@ -138,7 +139,7 @@ pub fn AdminHome() -> impl IntoView {
                 <li><A href="/administration/organisations">{tr!(organisations)}</A> " — " {tr!(organisations_help)}</li>
             </ul>
             <identity::TenantIdentitySection/>
-            {works_on_plans.then(|| view! { <PlanStructures/> })}
+            {works_on_plans.then(|| view! { <PlanStructures/> <sectoral::SectoralPlansSection/> })}
         </AdminFrame>
     }
 }

@@ -41,6 +41,8 @@ struct Editor {
     objective_codes: StoredValue<Vec<(Uuid, String)>>,
     /// Whom an objective or an action may have as its responsible.
     people: StoredValue<Vec<Person>>,
+    /// The CPAS's sectoral plans, which objectives and actions are tagged with.
+    sectoral_plans: StoredValue<Vec<(Uuid, String)>>,
 }
 
 /// The people of the CPAS, as the management's list gives them: the editor's own type, so
@@ -64,6 +66,7 @@ struct ObjectiveFields {
     political_function: Option<String>,
     responsible: Option<UserRef>,
     dates: ObjectiveDates,
+    sectoral_plans: Vec<Uuid>,
 }
 
 /// A trimmed text, `None` when blank: what a patch sends to clear a field.
@@ -163,6 +166,9 @@ fn Structure() -> impl IntoView {
                     organisations: StoredValue::new(organisations),
                     objective_codes: StoredValue::new(codes),
                     people: StoredValue::new(people),
+                    sectoral_plans: StoredValue::new(
+                        tree.sectoral_plans.iter().map(|p| (p.id, p.name.clone())).collect(),
+                    ),
                 };
                 // Keyboard users keep their place: the button they pressed gets the focus back.
                 request_animation_frame(move || {
@@ -224,6 +230,7 @@ fn PlanStructure(tree: PlanTree, editor: Editor) -> impl IntoView {
                                 political_function: os.political_function.clone(),
                                 responsible: os.responsible.clone(),
                                 dates: os.dates,
+                                sectoral_plans: os.sectoral_plans.clone(),
                             }
                             derived_from=tr!(derived_from_objectives)/>
                         <ol>
@@ -239,6 +246,7 @@ fn PlanStructure(tree: PlanTree, editor: Editor) -> impl IntoView {
                                                 political_function: oo.political_function.clone(),
                                                 responsible: oo.responsible.clone(),
                                                 dates: oo.dates,
+                                                sectoral_plans: oo.sectoral_plans.clone(),
                                             }
                                             derived_from=tr!(derived_from_actions)/>
                                         <ol class="structure-actions">
@@ -401,15 +409,28 @@ fn ObjectiveRow(
     let responsible = RwSignal::new(fields.responsible.as_ref().map(|r| r.id));
     let planned_start = date_value(fields.dates.planned_start);
     let planned_end = date_value(fields.dates.planned_end);
+    let tags = RwSignal::new(fields.sectoral_plans.clone());
+    let original_tags = fields.sectoral_plans.clone();
     let target = id.to_string();
     let patch = move |patch: ObjectivePatch| {
         let (target, token) = (target.clone(), editor.token());
+        // The tags go with the form's save, when they changed.
+        let tags =
+            Some(tags.get_untracked()).filter(|t| *t != original_tags && patch.code.is_some());
         editor.save(
             error,
             Box::pin(async move {
-                api::update_objective(&token, &target, &patch)
-                    .await
-                    .map(drop)
+                api::update_objective(&token, &target, &patch).await?;
+                if let Some(sectoral_plan_ids) = tags {
+                    let body = api_types::SectoralPlanTags { sectoral_plan_ids };
+                    api::managers::set_sectoral_tags(
+                        &token,
+                        &format!("objectives/{target}"),
+                        &body,
+                    )
+                    .await?;
+                }
+                Ok(())
             }),
         );
     };
@@ -490,6 +511,14 @@ fn ObjectiveRow(
                     <input id=field("planned-end") type="date" bind:value=planned_end/>
                 </p>
                 <p class="hint">{tr!(objective_dates_hint)}</p>
+                {(!editor.sectoral_plans.with_value(Vec::is_empty)).then(|| view! {
+                    <CheckboxSet
+                        legend=tr!(sectoral_plans)
+                        prefix=format!("sectoral-{id}")
+                        choices=editor.sectoral_plans.get_value()
+                        chosen=tags
+                    />
+                })}
                 <button type="submit" class="primary">{tr!(save)}</button>
                 <ErrorText error/>
             </form>
@@ -683,6 +712,8 @@ fn ActionRow(action: Action, index: usize, count: usize, editor: Editor) -> impl
             .collect::<Vec<_>>(),
     );
     let original_organisations = (lead.get_untracked(), collaborators.get_untracked());
+    let tags = RwSignal::new(action.sectoral_plans.clone());
+    let original_tags = action.sectoral_plans.clone();
 
     let on_move = Callback::new(move |position: i32| {
         let token = editor.token();
@@ -720,6 +751,7 @@ fn ActionRow(action: Action, index: usize, count: usize, editor: Editor) -> impl
         };
         let organisations = (lead.get_untracked(), collaborators.get_untracked());
         let organisations_changed = organisations != original_organisations;
+        let chosen_tags = Some(tags.get_untracked()).filter(|t| *t != original_tags);
         let token = editor.token();
         editor.save(
             error,
@@ -733,6 +765,11 @@ fn ActionRow(action: Action, index: usize, count: usize, editor: Editor) -> impl
                         collaborators: organisations.1,
                     };
                     api::set_action_organisations(&token, &target, &body).await?;
+                }
+                if let Some(sectoral_plan_ids) = chosen_tags {
+                    let body = api_types::SectoralPlanTags { sectoral_plan_ids };
+                    api::managers::set_sectoral_tags(&token, &format!("actions/{target}"), &body)
+                        .await?;
                 }
                 Ok(())
             }),
@@ -799,6 +836,14 @@ fn ActionRow(action: Action, index: usize, count: usize, editor: Editor) -> impl
                         choices=organisations.iter().map(|o| (o.id, o.name.clone())).collect()
                         chosen=collaborators
                     />
+                    {(!editor.sectoral_plans.with_value(Vec::is_empty)).then(|| view! {
+                        <CheckboxSet
+                            legend=tr!(sectoral_plans)
+                            prefix=format!("sectoral-{id}")
+                            choices=editor.sectoral_plans.get_value()
+                            chosen=tags
+                        />
+                    })}
                     <button type="submit" class="primary">{tr!(save)}</button>
                     <ErrorText error/>
                 </form>
