@@ -39,6 +39,15 @@ test('the DG adds a sectoral plan, tags an action with it, reads it on the dashb
   await page.locator('.sr-status').filter({ hasText: 'Modification enregistrée.' }).waitFor({ state: 'attached' });
   assert.deepEqual(await accessibilityViolations(page), []);
 
+  // The tree, filtered by the plan: that action alone, and the URL says so.
+  await page.goto(`${BASE_URL}/plans/${plan.id}`);
+  await page.locator('li.action').first().waitFor();
+  await page.getByLabel('Plan sectoriel').selectOption({ label: name });
+  await page.waitForFunction(() => document.querySelectorAll('li.action:not([hidden])').length === 1);
+  assert.deepEqual(await page.locator('li.action:not([hidden]) > .action-head .code, li.action:not([hidden]) .code').first().allInnerTexts(), [code]);
+  assert.match(page.url(), /plan=/);
+  assert.deepEqual(await accessibilityViolations(page), []);
+
   await page.goto(`${BASE_URL}/plans/${plan.id}/tableau-de-bord`);
   const table = page.locator('table.sectoral-rollup');
   await table.waitFor();

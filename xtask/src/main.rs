@@ -778,4 +778,9 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// The eComptes file (issue 17.4) is the management's: its control is a lazy function; the
 /// glue on the plan page and the problem code `nis_code_missing` add 1.1 KB: 341.5 KB, the
 /// budget 342 KB.
-const INITIAL_GZIP_BUDGET: usize = 342_000;
+/// Sectoral plans (issue 17.2): the tree carries the CPAS's list and every element's tags
+/// (their decoding, +1.8 KB) and its filter bar a list of them (+1.5 KB); a document's
+/// download became a lazy function (−3 KB), and eComptes' figures are asked for in the
+/// action records' chunk rather than decoded with the action: 342.9 KB, the budget
+/// 343.5 KB.
+const INITIAL_GZIP_BUDGET: usize = 343_500;

@@ -1,8 +1,8 @@
 //! Filters of a plan's tree, kept in the URL
-//! (`?q=…&status=…&org=…&late=1&stale=1&mine=1&responsible=1`) so that a filtered view can be
+//! (`?q=…&status=…&org=…&plan=…&late=1&stale=1&mine=1&responsible=1`) so that a filtered view can be
 //! bookmarked and shared.
 
-use api_types::{Action, ActionStatus, OrganisationRef, fold};
+use api_types::{Action, ActionStatus, OrganisationRef, SectoralPlan, fold};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
@@ -16,6 +16,9 @@ pub struct TreeFilter {
     pub text: String,
     pub status: Option<ActionStatus>,
     pub organisation: Option<Uuid>,
+    /// Only the actions that belong to this sectoral plan (the server's
+    /// `in_sectoral_plans`, which says how), with all their steps.
+    pub sectoral_plan: Option<Uuid>,
     pub late: bool,
     /// Only the actions nobody has reported on for too long (the server's `stale` flag).
     pub stale: bool,
@@ -70,6 +73,9 @@ impl TreeFilter {
             && self
                 .organisation
                 .is_none_or(|o| carriers().any(|c| c.id == o))
+            && self
+                .sectoral_plan
+                .is_none_or(|p| action.in_sectoral_plans.contains(&p))
             && (!self.late || action.late)
             && (!self.stale || action.stale)
             && self.mine.is_none_or(|o| carriers().any(|c| c.id == o))
@@ -101,6 +107,7 @@ pub fn use_tree_filter(my_organisation: Option<Uuid>, answered_for: Vec<Uuid>) -
             text: q.get("q").unwrap_or_default(),
             status: q.get("status").and_then(|s| s.parse().ok()),
             organisation: q.get("org").and_then(|o| o.parse().ok()),
+            sectoral_plan: q.get("plan").and_then(|p| p.parse().ok()),
             late: q.get("late").as_deref() == Some("1"),
             stale: q.get("stale").as_deref() == Some("1"),
             mine: (q.get("mine").as_deref() == Some("1"))
@@ -117,6 +124,8 @@ pub fn use_tree_filter(my_organisation: Option<Uuid>, answered_for: Vec<Uuid>) -
 pub fn FilterBar(
     filter: Memo<TreeFilter>,
     organisations: Vec<OrganisationRef>,
+    /// The CPAS's sectoral plans: a list to choose from when there are some.
+    sectoral_plans: Vec<SectoralPlan>,
     has_organisation: bool,
     shown: Signal<usize>,
 ) -> impl IntoView {
@@ -126,11 +135,20 @@ pub fn FilterBar(
     let query = use_query_map();
     let set = move |key: &'static str, value: String| {
         let mut params: Vec<(String, String)> = query.with_untracked(|q| {
-            ["q", "status", "org", "late", "stale", "mine", "responsible"]
-                .iter()
-                .filter(|k| **k != key)
-                .filter_map(|k| q.get(k).map(|v| ((*k).to_owned(), v)))
-                .collect()
+            [
+                "q",
+                "status",
+                "org",
+                "plan",
+                "late",
+                "stale",
+                "mine",
+                "responsible",
+            ]
+            .iter()
+            .filter(|k| **k != key)
+            .filter_map(|k| q.get(k).map(|v| ((*k).to_owned(), v)))
+            .collect()
         });
         if !value.is_empty() {
             params.push((key.to_owned(), value));
@@ -166,6 +184,25 @@ pub fn FilterBar(
             view! { <option value=id.to_string() prop:selected=move || filter.with(|f| f.organisation == Some(id))>{o.name}</option> }
         })
         .collect_view();
+    let set_plan = set.clone();
+    let sectoral_list = (!sectoral_plans.is_empty()).then(|| {
+        let options = sectoral_plans
+            .into_iter()
+            .map(|p| {
+                let id = p.id;
+                view! { <option value=id.to_string() prop:selected=move || filter.with(|f| f.sectoral_plan == Some(id))>{p.name}</option> }
+            })
+            .collect_view();
+        view! {
+            <div class="field">
+                <label for="filter-plan">{tr!(sectoral_plan_column)}</label>
+                <select id="filter-plan" on:change=move |ev| set_plan("plan", event_target_value(&ev))>
+                    <option value="">{tr!(filter_all)}</option>
+                    {options}
+                </select>
+            </div>
+        }
+    });
     let set_text = set.clone();
     let set_status = set.clone();
     let set_org = set.clone();
@@ -211,6 +248,7 @@ pub fn FilterBar(
                     {organisation_options}
                 </select>
             </div>
+            {sectoral_list}
             <label class="check">
                 <input type="checkbox" prop:checked=move || filter.with(|f| f.late)
                     on:change=move |ev| set_late("late", if event_target_checked(&ev) { "1".to_owned() } else { String::new() })/>

@@ -59,6 +59,7 @@ fn Tree(tree: PlanTree) -> impl IntoView {
         .with_untracked(|s| s.as_ref().map(|s| s.user.id));
     let answered_for = me.map(|me| tree.responsible_for(me)).unwrap_or_default();
     let filter = use_tree_filter(my_organisation, answered_for);
+    let sectoral_plans = tree.sectoral_plans.clone();
     let file_stem = format!("pst-{}", tree.tenant.slug);
     // The management sends the plan to the Region's eComptes for a budget year of its term
     // (this year chosen), or around this year when the plan states no term.
@@ -113,7 +114,7 @@ fn Tree(tree: PlanTree) -> impl IntoView {
             })}
         </p>
         <PlanDocuments plan_id=tree.id.to_string() file_stem=file_stem ecomptes_years/>
-        <FilterBar filter organisations has_organisation=my_organisation.is_some() shown/>
+        <FilterBar filter organisations sectoral_plans has_organisation=my_organisation.is_some() shown/>
         <div class="tree">
             {tree
                 .objectives

@@ -67,6 +67,8 @@ struct Plan {
     end_year: Option<i32>,
     /// The choices of the filter's organisation list.
     organisations: Vec<OrganisationRef>,
+    /// The choices of the filter's sectoral plan list.
+    sectoral_plans: Vec<api_types::SectoralPlan>,
     /// The actions the signed-in person answers for (the "responsible" filter).
     answered_for: Vec<Uuid>,
     schedule: Schedule,
@@ -78,6 +80,7 @@ impl Plan {
             organisations: carriers(&tree.actions().cloned().collect::<Vec<_>>()),
             answered_for: me.map(|me| tree.responsible_for(me)).unwrap_or_default(),
             schedule: Schedule::of(&tree),
+            sectoral_plans: tree.sectoral_plans,
             tenant: tree.tenant.name,
             title: tree.title,
             start_year: tree.start_year,
@@ -98,6 +101,7 @@ fn Timeline(plan: Plan) -> impl IntoView {
         start_year,
         end_year,
         organisations,
+        sectoral_plans,
         answered_for,
         schedule,
     } = plan;
@@ -192,7 +196,7 @@ fn Timeline(plan: Plan) -> impl IntoView {
             {today.map(|t| view! { " · " {tr!(timeline_as_of, date = day(t))} })}
             <button type="button" class="link gantt-no-print gantt-print" on:click=print>{tr!(timeline_print)}</button>
         </p>
-        <FilterBar filter organisations has_organisation=my_organisation.is_some() shown/>
+        <FilterBar filter organisations sectoral_plans has_organisation=my_organisation.is_some() shown/>
         // Late bars' stripes, for the chart and the legend alike.
         <svg class="gantt-defs" width="0" height="0" aria-hidden="true">
             <defs>
