@@ -24,7 +24,7 @@ test('the DG adds a sectoral plan, tags an action with it, reads it on the dashb
   await signIn(page, 'dg@paliseul.example');
   const section = page.locator('section[aria-labelledby="sectoral-title"]');
   await section.getByText('Plan de cohésion sociale (PCS)').waitFor();
-  await section.getByLabel('Nom du plan sectoriel').fill(name);
+  await section.getByLabel('Nouveau plan sectoriel').fill(name);
   await section.getByRole('button', { name: 'Ajouter le plan sectoriel' }).click();
   await section.getByText(`Plan sectoriel ajouté : « ${name} »`).waitFor();
   assert.deepEqual(await accessibilityViolations(page), []);
@@ -37,6 +37,12 @@ test('the DG adds a sectoral plan, tags an action with it, reads it on the dashb
   await row.getByLabel(name).check();
   await row.getByRole('button', { name: 'Enregistrer' }).click();
   await page.locator('.sr-status').filter({ hasText: 'Modification enregistrée.' }).waitFor({ state: 'attached' });
+  assert.deepEqual(await accessibilityViolations(page), []);
+
+  // The action's page names its sectoral plans.
+  await page.goto(`${BASE_URL}/actions/${plan.action.id}`);
+  const tags = page.locator('section[aria-labelledby="sectoral-title"] .sectoral-tags');
+  await tags.getByText(name).waitFor();
   assert.deepEqual(await accessibilityViolations(page), []);
 
   // The tree, filtered by the plan: that action alone, and the URL says so.

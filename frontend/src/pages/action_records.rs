@@ -37,6 +37,22 @@ fn action_records(detail: ActionDetail) -> AnyView {
             Box::pin(async move { api::action_history(&token, &id).await })
         }
     });
+    // The sectoral plans it belongs to, by name: its own tags and, for an action, those it
+    // has through a sub-action or its objectives (the server's `in_sectoral_plans`).
+    let mut plan_ids = detail.action.sectoral_plans.clone();
+    plan_ids.extend(
+        detail
+            .action
+            .in_sectoral_plans
+            .iter()
+            .filter(|id| !detail.action.sectoral_plans.contains(id)),
+    );
+    let sectoral = (!plan_ids.is_empty()).then(|| {
+        loader(move || {
+            let token = session.token().unwrap_or_default();
+            Box::pin(async move { api::managers::sectoral_plans(&token).await })
+        })
+    });
     // eComptes' figures likewise: few actions have some, and a partner seldom looks.
     let ecomptes = loader(move || {
         let (id, token) = (id.clone(), session.token().unwrap_or_default());
@@ -46,6 +62,16 @@ fn action_records(detail: ActionDetail) -> AnyView {
     let budget = detail.budget_lines;
     let journal = detail.journal;
     view! {
+        {sectoral.map(|list| view! {
+            <section class="card" aria-labelledby="sectoral-title">
+                <h2 id="sectoral-title">{tr!(sectoral_plans)}</h2>
+                {move || list.get().and_then(Result::ok).map(|all| view! {
+                    <ul class="sectoral-tags">
+                        {all.into_iter().filter(|p| plan_ids.contains(&p.id)).map(|p| view! { <li>{p.name}</li> }).collect_view()}
+                    </ul>
+                })}
+            </section>
+        })}
         <section class="card" aria-labelledby="indicators-title">
             <h2 id="indicators-title">{tr!(indicators)}</h2>
             {if indicators.is_empty() {

@@ -511,14 +511,7 @@ fn ObjectiveRow(
                     <input id=field("planned-end") type="date" bind:value=planned_end/>
                 </p>
                 <p class="hint">{tr!(objective_dates_hint)}</p>
-                {(!editor.sectoral_plans.with_value(Vec::is_empty)).then(|| view! {
-                    <CheckboxSet
-                        legend=tr!(sectoral_plans)
-                        prefix=format!("sectoral-{id}")
-                        choices=editor.sectoral_plans.get_value()
-                        chosen=tags
-                    />
-                })}
+                <SectoralTags id chosen=tags editor/>
                 <button type="submit" class="primary">{tr!(save)}</button>
                 <ErrorText error/>
             </form>
@@ -836,20 +829,29 @@ fn ActionRow(action: Action, index: usize, count: usize, editor: Editor) -> impl
                         choices=organisations.iter().map(|o| (o.id, o.name.clone())).collect()
                         chosen=collaborators
                     />
-                    {(!editor.sectoral_plans.with_value(Vec::is_empty)).then(|| view! {
-                        <CheckboxSet
-                            legend=tr!(sectoral_plans)
-                            prefix=format!("sectoral-{id}")
-                            choices=editor.sectoral_plans.get_value()
-                            chosen=tags
-                        />
-                    })}
+                    <SectoralTags id chosen=tags editor/>
                     <button type="submit" class="primary">{tr!(save)}</button>
                     <ErrorText error/>
                 </form>
             </details>
         </li>
     }
+}
+
+/// The sectoral plans an objective or an action is tagged with, to tick, when the CPAS has
+/// some.
+#[component]
+fn SectoralTags(id: Uuid, chosen: RwSignal<Vec<Uuid>>, editor: Editor) -> impl IntoView {
+    (!editor.sectoral_plans.with_value(Vec::is_empty)).then(|| {
+        view! {
+            <CheckboxSet
+                legend=tr!(sectoral_plans)
+                prefix=format!("sectoral-{id}")
+                choices=editor.sectoral_plans.get_value()
+                chosen
+            />
+        }
+    })
 }
 
 /// A set of things to tick (organisations, objectives): `chosen` holds the ticked ids, in
