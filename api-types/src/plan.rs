@@ -90,6 +90,14 @@ impl PlanTree {
             .flat_map(|action| std::iter::once(action).chain(&action.sub_actions))
     }
 
+    /// The names of the sectoral plans `ids` names (an element's tags), in their order.
+    pub fn sectoral_plan_names(&self, ids: &[Uuid]) -> Vec<&str> {
+        ids.iter()
+            .filter_map(|id| self.sectoral_plans.iter().find(|p| p.id == *id))
+            .map(|p| p.name.as_str())
+            .collect()
+    }
+
     /// The action with this code (`Pe18`), if the plan has one.
     pub fn action(&self, code: &str) -> Option<&Action> {
         self.actions().find(|action| action.code == code)

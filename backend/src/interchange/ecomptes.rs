@@ -168,7 +168,7 @@ impl File<'_> {
                                 end: os.dates.end,
                                 status: status_of_rollup(&os.rollup),
                                 progress: os.rollup.mean_progress,
-                                plans: self.plan_names(&os.sectoral_plans),
+                                plans: self.tree.sectoral_plan_names(&os.sectoral_plans),
                                 ..Element::empty()
                             };
                             self.element(w, "ObjectifStrategique", &element, |w| {
@@ -202,7 +202,7 @@ impl File<'_> {
             end: oo.dates.end,
             status: status_of_rollup(&oo.rollup),
             progress: oo.rollup.mean_progress,
-            plans: self.plan_names(&oo.sectoral_plans),
+            plans: self.tree.sectoral_plan_names(&oo.sectoral_plans),
             ..Element::empty()
         };
         self.element(w, "ObjectifOperationnel", &element, |w| {
@@ -239,17 +239,9 @@ impl File<'_> {
                 .chain(&action.collaborators)
                 .map(|o| o.name.as_str())
                 .collect(),
-            plans: self.plan_names(&action.sectoral_plans),
+            plans: self.tree.sectoral_plan_names(&action.sectoral_plans),
             articles,
         }
-    }
-
-    /// The names of the sectoral plans `ids` names.
-    fn plan_names(&self, ids: &[Uuid]) -> Vec<&str> {
-        ids.iter()
-            .filter_map(|id| self.tree.sectoral_plans.iter().find(|p| p.id == *id))
-            .map(|p| p.name.as_str())
-            .collect()
     }
 
     /// An element: its attributes, the base's children in the format's order, then what

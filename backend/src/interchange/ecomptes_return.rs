@@ -290,24 +290,22 @@ pub fn read(bytes: &[u8]) -> Result<Returned, Vec<RowError>> {
 }
 
 /// A problem with an attribute, placed once its line is known.
-struct AttributeProblem(String);
+struct AttributeProblem(ProblemCode, String);
 
 impl AttributeProblem {
     fn at(self, line: usize, name: &str) -> RowError {
-        let code = if self.0.contains('&') {
-            ProblemCode::DtdRefused
-        } else {
-            ProblemCode::Unreadable
-        };
-        error(line, name, code, self.0)
+        error(line, name, self.0, self.1)
     }
 }
 
 /// An attribute's value; an entity that is not XML's own is refused.
 fn attribute(start: &BytesStart<'_>, name: &str) -> Result<Option<String>, AttributeProblem> {
-    let Some(attribute) = start
-        .try_get_attribute(name)
-        .map_err(|e| AttributeProblem(format!("l’attribut {name} est illisible ({e}).")))?
+    let Some(attribute) = start.try_get_attribute(name).map_err(|e| {
+        AttributeProblem(
+            ProblemCode::Unreadable,
+            format!("l’attribut {name} est illisible ({e})."),
+        )
+    })?
     else {
         return Ok(None);
     };
@@ -315,9 +313,12 @@ fn attribute(start: &BytesStart<'_>, name: &str) -> Result<Option<String>, Attri
         .normalized_value(quick_xml::XmlVersion::Implicit1_0)
         .map(|v| Some(v.into_owned()))
         .map_err(|e| {
-            AttributeProblem(format!(
-                "l’attribut {name} contient une entité (&…;) qui n’est pas de XML ({e}) : refusé par sécurité."
-            ))
+            AttributeProblem(
+                ProblemCode::DtdRefused,
+                format!(
+                    "l’attribut {name} contient une entité (&…;) qui n’est pas de XML ({e}) : refusé par sécurité."
+                ),
+            )
         })
 }
 

@@ -685,12 +685,7 @@ fn named<T: Copy>(
 /// The rows of a plan, in plan order: each objective, each action under its operational
 /// objective, and each sub-action right after its action.
 pub fn lines(tree: &PlanTree) -> Vec<Line<'_>> {
-    let names = |ids: &[uuid::Uuid]| -> Vec<&str> {
-        ids.iter()
-            .filter_map(|id| tree.sectoral_plans.iter().find(|p| p.id == *id))
-            .map(|p| p.name.as_str())
-            .collect()
-    };
+    let names = |ids| tree.sectoral_plan_names(ids);
     let mut lines = Vec::new();
     for os in &tree.objectives {
         lines.push(Line {
