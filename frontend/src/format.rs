@@ -109,6 +109,7 @@ pub fn field_label(field: &str) -> String {
             "objective" => tr!(objective),
             "lead" => tr!(lead),
             "collaborators" => tr!(collaboration),
+            "sectoral_plans" => tr!(sectoral_plans),
             "archived" => tr!(field_archived),
             f if f.starts_with("indicator:") => tr!(field_indicator),
             f if f.starts_with("budget_line:") => tr!(field_budget_line),

@@ -2,7 +2,7 @@
 //! actions, the actions list filtered by plan, the dashboard by plan, and the tags kept by
 //! the CSV and XLSX round trips and sent in the eComptes XML as `<Plan>`.
 
-use api_types::{ActionPage, PlanStats, PlanTree, SectoralPlan};
+use api_types::{ActionPage, HistoryEntry, PlanStats, PlanTree, SectoralPlan};
 use reqwest::Method;
 use serde_json::{Value, json};
 use tests::send_json as send;
@@ -106,6 +106,28 @@ async fn the_dg_keeps_the_list_and_tags_and_the_plan_shows_it_everywhere() {
     let action = tree.objectives[1].operational_objectives[0].actions[0].clone();
     let (status, body) = tag_action(&app, &dg, action.id, &[security.id]).await;
     assert_eq!(status, 200, "{body}");
+    // The change is in the action's history, by name; the same tags again add nothing.
+    let history_path = format!("/api/v1/actions/{}/history", action.id);
+    let history: Vec<HistoryEntry> = app.get_ok_as(&dg, &history_path).await;
+    let changed: Vec<(&str, &Value, &Value)> = history[0]
+        .changes
+        .iter()
+        .map(|c| (c.field.as_str(), &c.before, &c.after))
+        .collect();
+    assert_eq!(
+        changed,
+        [(
+            "sectoral_plans",
+            &json!([]),
+            &json!(["Plan stratégique de sécurité"])
+        )]
+    );
+    assert_eq!(
+        tag_action(&app, &dg, action.id, &[security.id]).await.0,
+        200
+    );
+    let again: Vec<HistoryEntry> = app.get_ok_as(&dg, &history_path).await;
+    assert_eq!(again.len(), history.len(), "no change, no entry");
     let (status, body) = tag_action(&app, &dg, action.id, &[security.id, security.id]).await;
     assert_eq!(
         (status, body["errors"][0]["code"].as_str()),

@@ -138,8 +138,29 @@ async fn set_tags(
                     crate::db::follow_up::action_for_change(conn, tenant, ActionId::new(id), true)?;
                 }
             }
-            check_tags(&sectoral::list(conn, tenant)?, &tags.sectoral_plan_ids)?;
+            let known = sectoral::list(conn, tenant)?;
+            check_tags(&known, &tags.sectoral_plan_ids)?;
+            let before = match element {
+                Tagged::Action(id) => sectoral::tags_of(conn, tenant, &[id])?.own.remove(&id),
+                Tagged::Objective(_) => None,
+            };
             sectoral::set_tags(conn, tenant, element, &tags.sectoral_plan_ids)?;
+            // An action's tags are part of its definition: their change goes to its
+            // history, by name (in the list's order), as its collaborations do.
+            if let Tagged::Action(id) = element {
+                let names = |ids: &[Uuid]| -> Vec<String> {
+                    known
+                        .iter()
+                        .filter(|p| ids.contains(&p.id))
+                        .map(|p| p.name.clone())
+                        .collect()
+                };
+                let before = names(&before.unwrap_or_default());
+                let after = names(&tags.sectoral_plan_ids);
+                if let Some(change) = super::structure::change("sectoral_plans", before, after) {
+                    structure::record(conn, tenant, id, actor.user_id, vec![change])?;
+                }
+            }
             Ok::<_, ApiError>(())
         })?;
         Ok(tags)

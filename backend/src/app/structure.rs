@@ -459,7 +459,11 @@ pub async fn create_sub_action(
 }
 
 /// One entry of an action's history: a field, before and after; none if it did not change.
-fn change(field: &str, before: impl Into<Value>, after: impl Into<Value>) -> Option<Value> {
+pub(super) fn change(
+    field: &str,
+    before: impl Into<Value>,
+    after: impl Into<Value>,
+) -> Option<Value> {
     let (before, after) = (before.into(), after.into());
     (before != after).then(|| json!({ "field": field, "before": before, "after": after }))
 }
