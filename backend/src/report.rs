@@ -7,12 +7,14 @@ use std::fmt::Write as _;
 use std::io::Cursor;
 
 use api_types::{
-    Action, ActionStatus, BudgetLine, Indicator, Language, PlanTree, PublicAction, PublicPlan,
+    Action, ActionStatus, BudgetLine, BudgetRollup, Indicator, Language, PlanTree, PublicAction,
+    PublicPlan,
 };
 use chrono::NaiveDate;
 use docx_rs::{Docx, Paragraph, Run, Style, StyleType, Table, TableCell, TableRow, WidthType};
 use uuid::Uuid;
 
+use crate::domain::budget::PlanBudget;
 use crate::domain::council::Decision;
 use crate::texts::DocumentTexts;
 
@@ -23,6 +25,8 @@ pub struct Report {
     pub until: NaiveDate,
     pub measures: HashMap<Uuid, (Vec<Indicator>, Vec<BudgetLine>)>,
     pub decisions: Vec<Decision>,
+    /// The budget by year, of the plan and of each objective.
+    pub budget: PlanBudget,
 }
 
 /// Text made safe for HTML: everything users typed goes through here.
@@ -81,6 +85,41 @@ pub fn indicators_text(t: &DocumentTexts, indicators: &[Indicator], separator: &
         .join(separator)
 }
 
+/// The rows of the report's "budget by year" table, as `budget_columns` heads them: the
+/// whole plan's years and total, then each strategic objective's that has figures (its
+/// operational objectives are in the workbook's sheet of the same name).
+fn budget_rows(t: &DocumentTexts, report: &Report) -> Vec<[String; 6]> {
+    let mut rows = Vec::new();
+    let mut add = |code: &str, title: &str, budget: &BudgetRollup| {
+        for year in &budget.by_year {
+            rows.push([
+                code.to_owned(),
+                title.to_owned(),
+                year.year.to_string(),
+                t.money(year.planned_cents),
+                t.money(year.spent_cents),
+                t.money(year.ecomptes_cents),
+            ]);
+        }
+        rows.push([
+            code.to_owned(),
+            title.to_owned(),
+            t.all_years.to_owned(),
+            t.money(budget.planned_cents),
+            t.money(budget.spent_cents),
+            t.money(budget.ecomptes_cents),
+        ]);
+    };
+    add("", t.whole_plan, &report.budget.plan);
+    for os in &report.tree.objectives {
+        let budget = report.budget.of(os.id);
+        if !budget.by_year.is_empty() {
+            add(&os.code, &os.title, &budget);
+        }
+    }
+    rows
+}
+
 /// The name of the report's DOCX file.
 pub fn docx_file_name(report: &Report, language: Language) -> String {
     format!(
@@ -103,6 +142,8 @@ thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 th { background: #e8edf3; }
 .late { font-weight: bold; }
+td.amount { text-align: right; white-space: nowrap; }
+tr.total td { font-weight: bold; }
 tr.step td:first-child { padding-left: 1.5rem; }
 .step-of { display: block; font-size: 8.5pt; font-weight: normal; color: #4a5361; }
 .meta { color: #444; }
@@ -194,6 +235,34 @@ pub fn html(report: &Report, language: Language) -> String {
             );
         }
         out.push_str("</ul>");
+    }
+    let _ = write!(out, "<h2>{}</h2>", t.budget_title);
+    if report.budget.is_empty() {
+        let _ = write!(out, "<p>{}</p>", t.no_budget);
+    } else {
+        out.push_str("<table class=\"budget\"><thead><tr>");
+        for column in t.budget_columns {
+            let _ = write!(out, "<th scope=\"col\">{column}</th>");
+        }
+        out.push_str("</tr></thead><tbody>");
+        for row in budget_rows(t, report) {
+            let total = if row[2] == t.all_years {
+                " class=\"total\""
+            } else {
+                ""
+            };
+            let _ = write!(
+                out,
+                "<tr{total}><td>{}</td><td>{}</td><td>{}</td><td class=\"amount\">{}</td><td class=\"amount\">{}</td><td class=\"amount\">{}</td></tr>",
+                escape(&row[0]),
+                escape(&row[1]),
+                escape(&row[2]),
+                escape(&row[3]),
+                escape(&row[4]),
+                escape(&row[5]),
+            );
+        }
+        out.push_str("</tbody></table>");
     }
     let _ = write!(out, "<h2>{}</h2>", t.decisions);
     if report.decisions.is_empty() {
@@ -409,6 +478,26 @@ pub fn docx(report: &Report, language: Language) -> Result<Vec<u8>, docx_rs::Doc
             }
             doc = doc.add_table(Table::new(rows).width(5000, WidthType::Pct));
         }
+    }
+    doc = doc.add_paragraph(
+        Paragraph::new()
+            .style("Heading2")
+            .keep_next(true)
+            .add_run(Run::new().add_text(t.budget_title)),
+    );
+    if report.budget.is_empty() {
+        doc = doc.add_paragraph(text(t.no_budget));
+    } else {
+        let header =
+            TableRow::new(t.budget_columns.iter().map(|c| header_cell(c)).collect()).cant_split();
+        let rows = std::iter::once(header)
+            .chain(
+                budget_rows(t, report)
+                    .into_iter()
+                    .map(|row| TableRow::new(row.into_iter().map(cell).collect()).cant_split()),
+            )
+            .collect();
+        doc = doc.add_table(Table::new(rows).width(5000, WidthType::Pct));
     }
     doc = doc.add_paragraph(
         Paragraph::new()

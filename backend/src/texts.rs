@@ -99,6 +99,18 @@ pub struct DocumentTexts {
     /// One budget year: year, planned and spent amounts (written).
     pub budget_line: fn(i32, &str, &str) -> String,
 
+    // The budget by year, in the council report and the workbook's sheet of that name.
+    pub budget_title: &'static str,
+    /// Excel's number format of an amount in euros (Excel puts the reader's separators).
+    pub euro_format: &'static str,
+    /// Code, title, year, planned, spent, eComptes.
+    pub budget_columns: [&'static str; 6],
+    /// The year column of a total's row.
+    pub all_years: &'static str,
+    /// The title of the whole plan's rows.
+    pub whole_plan: &'static str,
+    pub no_budget: &'static str,
+
     // The reconciliation's CSV.
     /// Code, title, year, planned, eComptes, difference, spent, and whether they differ.
     pub reconciliation_header: [&'static str; 8],
@@ -228,6 +240,19 @@ pub const FR: DocumentTexts = DocumentTexts {
         "En retard",
     ],
     budget_line: |year, planned, spent| format!("{year} : {planned} prévus, {spent} dépensés"),
+    budget_title: "Budget par exercice",
+    euro_format: "#,##0.00 \"€\"",
+    budget_columns: [
+        "Code",
+        "Intitulé",
+        "Exercice",
+        "Prévu",
+        "Dépensé",
+        "eComptes",
+    ],
+    all_years: "Tous exercices",
+    whole_plan: "Plan entier",
+    no_budget: "Aucune ligne budgétaire ni article eComptes.",
     reconciliation_header: [
         "code",
         "intitulé",
@@ -332,6 +357,19 @@ pub const NL: DocumentTexts = DocumentTexts {
         "Te laat",
     ],
     budget_line: |year, planned, spent| format!("{year}: {planned} gepland, {spent} uitgegeven"),
+    budget_title: "Begroting per dienstjaar",
+    euro_format: "\"€\" #,##0.00",
+    budget_columns: [
+        "Code",
+        "Titel",
+        "Dienstjaar",
+        "Gepland",
+        "Uitgegeven",
+        "eComptes",
+    ],
+    all_years: "Alle dienstjaren",
+    whole_plan: "Volledig plan",
+    no_budget: "Geen begrotingslijnen of eComptes-artikelen.",
     reconciliation_header: [
         "code",
         "titel",
@@ -436,6 +474,12 @@ pub const EN: DocumentTexts = DocumentTexts {
         "Late",
     ],
     budget_line: |year, planned, spent| format!("{year}: {planned} planned, {spent} spent"),
+    budget_title: "Budget by year",
+    euro_format: "\"€\"#,##0.00",
+    budget_columns: ["Code", "Title", "Year", "Planned", "Spent", "eComptes"],
+    all_years: "All years",
+    whole_plan: "Whole plan",
+    no_budget: "No budget lines or eComptes articles.",
     reconciliation_header: [
         "code",
         "title",

@@ -136,3 +136,179 @@ async fn the_summary_adds_up_the_budget_by_year_per_objective_and_for_the_plan()
     let years: Vec<i32> = stats.budget.by_year.iter().map(|y| y.year).collect();
     assert_eq!(years, [2026, 2027, 2028]);
 }
+
+/// An amount as the French documents write it: `1075,00 €`.
+fn french_money(cents: i64) -> String {
+    format!("{},{:02} €", cents / 100, cents % 100)
+}
+
+/// The workbook's "Budget par exercice" sheet: (code, year or `None` for the total) →
+/// (planned, spent, eComptes) in cents.
+fn budget_sheet(file: Vec<u8>) -> BTreeMap<(String, Option<i32>), [i64; 3]> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(file)).expect("an xlsx");
+    assert_eq!(
+        workbook.sheet_names()[1..],
+        ["Synthèse", "Budget par exercice"].map(String::from),
+        "the plan, its summary, then the budget"
+    );
+    let sheet = workbook
+        .worksheet_range("Budget par exercice")
+        .expect("the budget sheet");
+    let mut rows = sheet.rows();
+    let header: Vec<String> = rows
+        .next()
+        .expect("header")
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "Code",
+            "Intitulé",
+            "Exercice",
+            "Prévu",
+            "Dépensé",
+            "eComptes"
+        ]
+    );
+    let cents = |cell: &Data| match cell {
+        Data::Float(euros) => (euros * 100.0).round() as i64,
+        Data::Int(euros) => euros * 100,
+        other => panic!("an amount, not {other:?}"),
+    };
+    rows.map(|row| {
+        let year = match &row[2] {
+            Data::Float(year) => Some(*year as i32),
+            Data::Int(year) => Some(*year as i32),
+            Data::String(all) => {
+                assert_eq!(all, "Tous exercices");
+                None
+            }
+            other => panic!("a year, not {other:?}"),
+        };
+        (
+            (row[0].to_string(), year),
+            [cents(&row[3]), cents(&row[4]), cents(&row[5])],
+        )
+    })
+    .collect()
+}
+
+#[tokio::test]
+async fn the_workbook_and_the_council_report_give_the_budget_by_year() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let tree = app.plan_of("cpas-a").await;
+    let report = format!("/api/v1/plans/{}/report", tree.id);
+    let html = app.get_as(&dg, &report).await.text().await.expect("html");
+    assert!(
+        html.contains("<h2>Budget par exercice</h2><p>Aucune ligne budgétaire"),
+        "no figures yet"
+    );
+
+    let actions: Vec<_> = tree.actions().collect();
+    add_line(&app, &dg, actions[0].id, 2026, 100_000).await;
+    add_line(&app, &dg, actions[0].id, 2027, 50_050).await;
+    add_line(&app, &dg, actions[actions.len() - 1].id, 2026, 7_525).await;
+    let expected = sums_from_action_pages(&app, &dg, &tree).await;
+    let code_of = |key: Option<uuid::Uuid>| match key {
+        None => String::new(),
+        Some(id) => tree
+            .objectives
+            .iter()
+            .flat_map(|os| {
+                std::iter::once((os.id, &os.code))
+                    .chain(os.operational_objectives.iter().map(|oo| (oo.id, &oo.code)))
+            })
+            .find(|(objective, _)| *objective == id)
+            .map(|(_, code)| code.clone())
+            .expect("an objective of the plan"),
+    };
+
+    // The workbook: every objective with a row per year it has and a total, the plan first.
+    let response = app
+        .get_as(
+            &dg,
+            &format!("/api/v1/plans/{}/export?format=xlsx", tree.id),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let sheet = budget_sheet(response.bytes().await.expect("xlsx").to_vec());
+    let mut totals: BTreeMap<String, i64> = BTreeMap::new();
+    for ((key, year), planned) in &expected {
+        let code = code_of(*key);
+        assert_eq!(
+            sheet.get(&(code.clone(), Some(*year))).map(|a| a[0]),
+            Some(*planned),
+            "{code} {year}"
+        );
+        *totals.entry(code).or_default() += planned;
+    }
+    for (code, total) in &totals {
+        assert_eq!(
+            sheet[&(code.clone(), None)],
+            [*total, 0, 0],
+            "{code}'s total"
+        );
+    }
+    assert_eq!(totals[""], 100_000 + 50_050 + 7_525);
+    // Objectives without figures: only their (zero) total.
+    let with_years = sheet.keys().filter(|(_, year)| year.is_some()).count();
+    assert_eq!(with_years, expected.len());
+
+    // The report: the plan's years and total, then each strategic objective that has some.
+    let html = app.get_as(&dg, &report).await.text().await.expect("html");
+    let section = &html[html
+        .find("<h2>Budget par exercice</h2>")
+        .expect("the section")..];
+    let section = &section[..section.find("</table>").expect("its table")];
+    for ((key, year), planned) in &expected {
+        let is_operational = tree
+            .objectives
+            .iter()
+            .flat_map(|os| &os.operational_objectives)
+            .any(|oo| Some(oo.id) == *key);
+        if is_operational {
+            continue;
+        }
+        let row = format!(
+            "<td>{year}</td><td class=\"amount\">{}</td>",
+            french_money(*planned)
+        );
+        let label = match key {
+            None => "<td></td><td>Plan entier</td>".to_owned(),
+            Some(_) => format!("<td>{}</td>", code_of(*key)),
+        };
+        assert!(
+            section
+                .split("<tr")
+                .any(|tr| tr.contains(&label) && tr.contains(&row)),
+            "{label} {row} in {section}"
+        );
+    }
+    assert!(section.contains(&format!(
+        "<tr class=\"total\"><td></td><td>Plan entier</td><td>Tous exercices</td><td class=\"amount\">{}</td>",
+        french_money(157_575)
+    )));
+
+    // In Dutch, and in the DOCX.
+    let dutch = app
+        .get_as(&dg, &format!("{report}?lang=nl"))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(dutch.contains("<h2>Begroting per dienstjaar</h2>"));
+    assert!(dutch.contains("Alle dienstjaren"));
+    let docx = app
+        .get_as(&dg, &format!("{report}?format=docx"))
+        .await
+        .bytes()
+        .await
+        .expect("docx");
+    let document = tests::docx_body(&docx);
+    assert!(document.contains(">Budget par exercice<"));
+    assert!(document.contains(&format!(">{}<", french_money(157_575))));
+}

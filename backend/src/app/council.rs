@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::RequestDb;
 use crate::auth::Authenticated;
 use crate::authz::{self, Actor, Permission, Scope};
-use crate::db::{council, plans, structure};
+use crate::db::{council, plans, stats, structure};
 use crate::domain::calendar;
 use crate::domain::council::{PlanState, compare as compare_trees, public_view};
 use crate::domain::{PlanId, TenantId};
@@ -217,12 +217,14 @@ pub async fn report(
         let ids: Vec<_> = tree.actions_and_steps().map(|action| action.id).collect();
         let measures = structure::measures_details(conn, &ids)?;
         let decisions = council::decisions(conn, tenant, plan, since, until)?;
+        let budget = stats::plan_budget(conn, tenant, plan)?;
         Ok(Report {
             tree,
             since,
             until,
             measures,
             decisions,
+            budget,
         })
     })
     .await

@@ -10,6 +10,7 @@ use super::{RequestDb, tenant_of_request};
 use crate::auth::Authenticated;
 use crate::authz::{self, Actor, Permission, Scope};
 use crate::db::{self, DbError, plans, structure};
+use crate::domain::budget::PlanBudget;
 use crate::domain::{Label, PlanId, PlanYear, TenantId};
 use crate::error::ApiError;
 use crate::interchange::xlsx::Extras;
@@ -34,14 +35,16 @@ pub async fn export(
 }
 
 /// The plan to export as a workbook, with what the workbook shows beyond the tree: the
-/// indicators, the budget and the latest journal note of each action.
+/// indicators, the budget and the latest journal note of each action, and the budget by
+/// year of the plan and its objectives.
 pub async fn export_workbook(
     db: &RequestDb,
     auth: &Authenticated,
     plan: PlanId,
-) -> Result<(PlanTree, HashMap<Uuid, Extras>), ApiError> {
+) -> Result<(PlanTree, HashMap<Uuid, Extras>, PlanBudget), ApiError> {
     db.run_as(auth, move |conn, actor| {
-        let tree = crate::app::plans::read_tree(conn, reader_tenant(actor)?, plan)?;
+        let tenant = reader_tenant(actor)?;
+        let tree = crate::app::plans::read_tree(conn, tenant, plan)?;
         let ids: Vec<Uuid> = tree.actions_and_steps().map(|a| a.id).collect();
         let notes = db::interchange::latest_notes(conn, &ids)?;
         let mut measures = structure::measures_details(conn, &ids)?;
@@ -57,7 +60,8 @@ pub async fn export_workbook(
                 (*id, extra)
             })
             .collect();
-        Ok((tree, extras))
+        let budget = db::stats::plan_budget(conn, tenant, plan)?;
+        Ok((tree, extras, budget))
     })
     .await
 }

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::stored::Stored;
 use super::{DbError, DbResult, stored};
+use crate::domain::budget::PlanBudget;
 use crate::domain::{PlanId, TenantId};
 
 /// The live actions of the plan (not their sub-actions), with their strategic objective,
@@ -207,11 +208,11 @@ struct BudgetRow {
 /// actions, a sub-action's for its action, and eComptes' articles), by operational
 /// objective, strategic objective and for the whole plan (`NULL` key), each by year and
 /// for all years (`NULL` year). One statement.
-fn budget_by_objective(
+pub fn plan_budget(
     conn: &mut PgConnection,
     tenant: TenantId,
     plan: PlanId,
-) -> DbResult<HashMap<Option<Uuid>, wire::BudgetRollup>> {
+) -> DbResult<PlanBudget> {
     // An article of a strategic objective has no operational one: its `NULL` is not the
     // whole plan's, hence `whole`.
     let rows: Vec<BudgetRow> = diesel::sql_query(
@@ -229,9 +230,12 @@ fn budget_by_objective(
     .bind::<SqlUuid, _>(plan.get())
     .bind::<SqlUuid, _>(tenant.get())
     .load(conn)?;
-    let mut budgets: HashMap<Option<Uuid>, wire::BudgetRollup> = HashMap::new();
+    let mut budgets = PlanBudget::default();
     for row in rows {
-        let budget = budgets.entry(row.key).or_default();
+        let budget = match row.key {
+            Some(objective) => budgets.objectives.entry(objective).or_default(),
+            None => &mut budgets.plan,
+        };
         match row.year {
             Some(year) => budget.by_year.push(wire::BudgetYearTotal {
                 year,
@@ -358,7 +362,7 @@ pub fn plan_stats(
         .collect()
     };
 
-    let mut budgets = budget_by_objective(conn, tenant, plan)?;
+    let mut budgets = plan_budget(conn, tenant, plan)?;
 
     Ok(wire::PlanStats {
         sectoral_plans: sectoral_plans
@@ -373,13 +377,13 @@ pub fn plan_stats(
             .collect(),
         plan_id: plan.get(),
         total,
-        budget: budgets.remove(&None).unwrap_or_default(),
+        budget: std::mem::take(&mut budgets.plan),
         objectives: objectives
             .into_iter()
             .map(|o| {
                 Ok(wire::ObjectiveRollup {
                     rollup: by_objective.get(&Some(o.id)).cloned().unwrap_or_default(),
-                    budget: budgets.remove(&Some(o.id)).unwrap_or_default(),
+                    budget: budgets.objectives.remove(&o.id).unwrap_or_default(),
                     objective_id: o.id,
                     code: o.code,
                     level: stored(&o.level)?,

@@ -1,5 +1,6 @@
 //! Domain types that are parsed once at the edge and trusted afterwards.
 
+pub mod budget;
 pub mod calendar;
 pub mod council;
 pub mod follow_up;

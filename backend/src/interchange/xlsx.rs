@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::io::{BufReader, Cursor, Read};
 
-use api_types::{ActionStatus, BudgetLine, Indicator, Language, PlanTree, ProblemCode};
+use api_types::{
+    ActionStatus, BudgetLine, BudgetRollup, Indicator, Language, PlanTree, ProblemCode,
+};
 use calamine::{Data, DataType, Reader, Xlsx};
 use quick_xml::events::Event;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
@@ -11,6 +13,7 @@ use uuid::Uuid;
 
 use super::columns::{COLUMNS, Cell, Level};
 use super::{Refusal, Table, error, limits, lines, over_limit};
+use crate::domain::budget::PlanBudget;
 use crate::texts::DocumentTexts;
 
 /// What the workbook shows of an action beyond the interchange columns.
@@ -44,11 +47,12 @@ fn status_colour(status: ActionStatus) -> Color {
 }
 
 /// The workbook in `language`: the plan (grouped OS → OO → actions → sub-actions with
-/// outline levels,
-/// frozen header, filters, coloured statuses) and a per-objective summary.
+/// outline levels, frozen header, filters, coloured statuses), a per-objective summary,
+/// and the budget by year of the plan and of each objective.
 pub fn to_xlsx(
     tree: &PlanTree,
     extras: &HashMap<Uuid, Extras>,
+    budget: &PlanBudget,
     language: Language,
 ) -> Result<Vec<u8>, XlsxError> {
     let t = DocumentTexts::of(language);
@@ -216,6 +220,66 @@ pub fn to_xlsx(
             summary.group_rows(first, row - 1)?;
         }
     }
+
+    // The budget by year: a row per element and year, then the element's total, amounts
+    // as numbers (in euros) for the CPAS's own pivot tables.
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(t.budget_title)?;
+    for (column, title) in t.budget_columns.iter().enumerate() {
+        sheet.write_string_with_format(0, column as u16, *title, &header)?;
+    }
+    sheet.set_column_width(1, 60.0)?;
+    sheet.set_column_width(2, 16.0)?;
+    for column in 3..6 {
+        sheet.set_column_width(column, 16.0)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    let euros = Format::new().set_num_format(t.euro_format);
+    let bold_euros = euros.clone().set_bold();
+    let mut row: u32 = 1;
+    let mut write_budget = |code: &str, title: &str, figures: &BudgetRollup| {
+        let years = figures.by_year.iter().map(|y| {
+            (
+                Some(y.year),
+                [y.planned_cents, y.spent_cents, y.ecomptes_cents],
+            )
+        });
+        let total = (
+            None,
+            [
+                figures.planned_cents,
+                figures.spent_cents,
+                figures.ecomptes_cents,
+            ],
+        );
+        for (year, amounts) in years.chain(std::iter::once(total)) {
+            sheet.write_string(row, 0, code)?;
+            sheet.write_string(row, 1, title)?;
+            match year {
+                Some(year) => sheet.write_number(row, 2, year)?,
+                None => sheet.write_string_with_format(row, 2, t.all_years, &strategic)?,
+            };
+            for (offset, cents) in amounts.into_iter().enumerate() {
+                let format = if year.is_some() { &euros } else { &bold_euros };
+                sheet.write_number_with_format(
+                    row,
+                    3 + offset as u16,
+                    cents as f64 / 100.0,
+                    format,
+                )?;
+            }
+            row += 1;
+        }
+        Ok::<(), XlsxError>(())
+    };
+    write_budget("", t.whole_plan, &budget.plan)?;
+    for os in &tree.objectives {
+        write_budget(&os.code, &os.title, &budget.of(os.id))?;
+        for oo in &os.operational_objectives {
+            write_budget(&oo.code, &oo.title, &budget.of(oo.id))?;
+        }
+    }
+    sheet.autofilter(0, 0, row - 1, 5)?;
     workbook.save_to_buffer()
 }
 

@@ -76,10 +76,11 @@ pub async fn export_plan(
             )
         }
         ExportFormat::Xlsx => {
-            let (tree, extras) = import_export::export_workbook(&db, &auth, plan_id).await?;
+            let (tree, extras, budget) =
+                import_export::export_workbook(&db, &auth, plan_id).await?;
             (
                 file_name(&tree),
-                xlsx::to_xlsx(&tree, &extras, language)
+                xlsx::to_xlsx(&tree, &extras, &budget, language)
                     .map_err(|e| ApiError::Internal(e.into()))?,
                 XLSX,
                 "xlsx",
