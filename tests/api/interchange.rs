@@ -392,7 +392,10 @@ async fn the_workbook_groups_the_plan_and_sums_it_up() {
     let (_, file) = export(&app, &dg, &tree.id.to_string(), "xlsx").await;
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(file)).expect("an xlsx");
     let names = workbook.sheet_names();
-    assert_eq!(names[1..], ["Synthèse", "Budget par exercice"].map(String::from));
+    assert_eq!(
+        names[1..],
+        ["Synthèse", "Budget par exercice"].map(String::from)
+    );
     let plan = workbook
         .worksheet_range_at(0)
         .expect("a sheet")
