@@ -164,7 +164,8 @@ pub struct IndicatorMeasure {
     pub measured_at: Option<NaiveDate>,
 }
 
-/// What was spent on a budget line, in euro cents.
+/// What was spent on a budget line and, when given, what is engaged on it (committed, not
+/// yet paid), in euro cents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -172,6 +173,10 @@ pub struct BudgetSpent {
     pub id: Uuid,
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub spent_cents: i64,
+    /// Absent: the amount engaged stays as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
+    pub engaged_cents: Option<i64>,
 }
 
 /// An indicator of an action: recurring (with a year) for missions, milestones for projets.
@@ -220,7 +225,13 @@ pub struct BudgetLine {
     pub direction: crate::BudgetDirection,
     /// The budget article code, e.g. `84010/124-02`.
     pub article: Option<String>,
+    /// What the amount is for, e.g. "Frais de formation des bénévoles".
+    #[serde(default)]
+    pub label: Option<String>,
     pub planned_cents: i64,
+    /// Committed by a decision, not yet paid: reported through proposals.
+    #[serde(default)]
+    pub engaged_cents: i64,
     pub spent_cents: i64,
     pub funding_source: Option<String>,
     pub position: i32,
@@ -238,6 +249,9 @@ pub struct BudgetLineInput {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<50>))]
     pub article: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<200>))]
+    pub label: Option<String>,
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub planned_cents: i64,
     #[serde(default)]

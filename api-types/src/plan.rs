@@ -462,6 +462,8 @@ pub struct Rollup {
 pub struct BudgetYearTotal {
     pub year: i32,
     pub planned_cents: i64,
+    #[serde(default)]
+    pub engaged_cents: i64,
     pub spent_cents: i64,
     /// eComptes' articles of the year (see `EcomptesArticle`).
     #[serde(default)]
@@ -477,6 +479,8 @@ pub struct BudgetRollup {
     /// The years that have lines, in order.
     pub by_year: Vec<BudgetYearTotal>,
     pub planned_cents: i64,
+    #[serde(default)]
+    pub engaged_cents: i64,
     pub spent_cents: i64,
     #[serde(default)]
     pub ecomptes_cents: i64,

@@ -88,7 +88,7 @@ pub fn indicators_text(t: &DocumentTexts, indicators: &[Indicator], separator: &
 /// The rows of the report's "budget by year" table, as `budget_columns` heads them: the
 /// whole plan's years and total, then each strategic objective's that has figures (its
 /// operational objectives are in the workbook's sheet of the same name).
-fn budget_rows(t: &DocumentTexts, report: &Report) -> Vec<[String; 6]> {
+fn budget_rows(t: &DocumentTexts, report: &Report) -> Vec<[String; 7]> {
     let mut rows = Vec::new();
     let mut add = |code: &str, title: &str, budget: &BudgetRollup| {
         for year in &budget.by_year {
@@ -97,6 +97,7 @@ fn budget_rows(t: &DocumentTexts, report: &Report) -> Vec<[String; 6]> {
                 title.to_owned(),
                 year.year.to_string(),
                 t.money(year.planned_cents),
+                t.money(year.engaged_cents),
                 t.money(year.spent_cents),
                 t.money(year.ecomptes_cents),
             ]);
@@ -106,6 +107,7 @@ fn budget_rows(t: &DocumentTexts, report: &Report) -> Vec<[String; 6]> {
             title.to_owned(),
             t.all_years.to_owned(),
             t.money(budget.planned_cents),
+            t.money(budget.engaged_cents),
             t.money(budget.spent_cents),
             t.money(budget.ecomptes_cents),
         ]);

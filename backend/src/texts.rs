@@ -97,14 +97,14 @@ pub struct DocumentTexts {
     /// The columns of the workbook's summary sheet.
     pub summary_columns: [&'static str; 8],
     /// One budget year: year, planned and spent amounts (written).
-    pub budget_line: fn(i32, &str, &str) -> String,
+    pub budget_line: fn(i32, &str, &str, &str) -> String,
 
     // The budget by year, in the council report and the workbook's sheet of that name.
     pub budget_title: &'static str,
     /// Excel's number format of an amount in euros (Excel puts the reader's separators).
     pub euro_format: &'static str,
     /// Code, title, year, planned, spent, eComptes.
-    pub budget_columns: [&'static str; 6],
+    pub budget_columns: [&'static str; 7],
     /// The year column of a total's row.
     pub all_years: &'static str,
     /// The title of the whole plan's rows.
@@ -239,7 +239,9 @@ pub const FR: DocumentTexts = DocumentTexts {
         "Non commencées",
         "En retard",
     ],
-    budget_line: |year, planned, spent| format!("{year} : {planned} prévus, {spent} dépensés"),
+    budget_line: |year, planned, engaged, spent| {
+        format!("{year} : {planned} prévus, {engaged} engagés, {spent} dépensés")
+    },
     budget_title: "Budget par exercice",
     euro_format: "#,##0.00 \"€\"",
     budget_columns: [
@@ -247,6 +249,7 @@ pub const FR: DocumentTexts = DocumentTexts {
         "Intitulé",
         "Exercice",
         "Prévu",
+        "Engagé",
         "Dépensé",
         "eComptes",
     ],
@@ -356,7 +359,9 @@ pub const NL: DocumentTexts = DocumentTexts {
         "Niet begonnen",
         "Te laat",
     ],
-    budget_line: |year, planned, spent| format!("{year}: {planned} gepland, {spent} uitgegeven"),
+    budget_line: |year, planned, engaged, spent| {
+        format!("{year}: {planned} gepland, {engaged} vastgelegd, {spent} uitgegeven")
+    },
     budget_title: "Begroting per dienstjaar",
     euro_format: "\"€\" #,##0.00",
     budget_columns: [
@@ -364,6 +369,7 @@ pub const NL: DocumentTexts = DocumentTexts {
         "Titel",
         "Dienstjaar",
         "Gepland",
+        "Vastgelegd",
         "Uitgegeven",
         "eComptes",
     ],
@@ -473,10 +479,20 @@ pub const EN: DocumentTexts = DocumentTexts {
         "Not started",
         "Late",
     ],
-    budget_line: |year, planned, spent| format!("{year}: {planned} planned, {spent} spent"),
+    budget_line: |year, planned, engaged, spent| {
+        format!("{year}: {planned} planned, {engaged} committed, {spent} spent")
+    },
     budget_title: "Budget by year",
     euro_format: "\"€\"#,##0.00",
-    budget_columns: ["Code", "Title", "Year", "Planned", "Spent", "eComptes"],
+    budget_columns: [
+        "Code",
+        "Title",
+        "Year",
+        "Planned",
+        "Committed",
+        "Spent",
+        "eComptes",
+    ],
     all_years: "All years",
     whole_plan: "Whole plan",
     no_budget: "No budget lines or eComptes articles.",

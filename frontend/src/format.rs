@@ -22,6 +22,15 @@ pub fn euros(cents: i64) -> String {
     decimal_comma(format!("{sign}{grouped}.{:02}\u{a0}€", cents % 100))
 }
 
+/// How a budget line is named in a form or a list: its label, else its article, and its
+/// year: "Formation des bénévoles — 2026".
+pub fn budget_line_caption(line: &api_types::BudgetLine) -> String {
+    match line.label.as_deref().or(line.article.as_deref()) {
+        Some(name) => format!("{name} — {}", line.year),
+        None => line.year.to_string(),
+    }
+}
+
 /// A count with its thousands apart: `12000` → `12 000` (a narrow no-break space).
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -113,6 +122,7 @@ pub fn field_label(field: &str) -> String {
             "archived" => tr!(field_archived),
             f if f.starts_with("indicator:") => tr!(field_indicator),
             f if f.starts_with("budget_line:") => tr!(field_budget_line),
+            f if f.starts_with("budget_line_engaged:") => tr!(field_budget_engaged),
             _ => tr!(field_other),
         },
     };
@@ -151,7 +161,9 @@ pub fn value(field: &str, shown: &Value) -> String {
         Value::String(s) if s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') => date(s),
         Value::String(s) => s.clone(),
         Value::Number(n) if field == FollowUpField::Progress.as_str() => format!("{n} %"),
-        Value::Number(n) if field.starts_with("budget_line:") => {
+        Value::Number(n)
+            if field.starts_with("budget_line:") || field.starts_with("budget_line_engaged:") =>
+        {
             euros(n.as_i64().unwrap_or_default())
         }
         Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), number),

@@ -143,8 +143,8 @@ fn french_money(cents: i64) -> String {
 }
 
 /// The workbook's "Budget par exercice" sheet: (code, year or `None` for the total) →
-/// (planned, spent, eComptes) in cents.
-fn budget_sheet(file: Vec<u8>) -> BTreeMap<(String, Option<i32>), [i64; 3]> {
+/// (planned, engaged, spent, eComptes) in cents.
+fn budget_sheet(file: Vec<u8>) -> BTreeMap<(String, Option<i32>), [i64; 4]> {
     use calamine::{Data, Reader, Xlsx};
     let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(file)).expect("an xlsx");
     assert_eq!(
@@ -169,6 +169,7 @@ fn budget_sheet(file: Vec<u8>) -> BTreeMap<(String, Option<i32>), [i64; 3]> {
             "Intitulé",
             "Exercice",
             "Prévu",
+            "Engagé",
             "Dépensé",
             "eComptes"
         ]
@@ -190,7 +191,12 @@ fn budget_sheet(file: Vec<u8>) -> BTreeMap<(String, Option<i32>), [i64; 3]> {
         };
         (
             (row[0].to_string(), year),
-            [cents(&row[3]), cents(&row[4]), cents(&row[5])],
+            [
+                cents(&row[3]),
+                cents(&row[4]),
+                cents(&row[5]),
+                cents(&row[6]),
+            ],
         )
     })
     .collect()
@@ -249,7 +255,7 @@ async fn the_workbook_and_the_council_report_give_the_budget_by_year() {
     for (code, total) in &totals {
         assert_eq!(
             sheet[&(code.clone(), None)],
-            [*total, 0, 0],
+            [*total, 0, 0, 0],
             "{code}'s total"
         );
     }
@@ -311,4 +317,158 @@ async fn the_workbook_and_the_council_report_give_the_budget_by_year() {
     let document = tests::docx_body(&docx);
     assert!(document.contains(">Budget par exercice<"));
     assert!(document.contains(&format!(">{}<", french_money(157_575))));
+}
+
+/// A line's label says what it is for; the amount engaged (committed, not yet paid) is
+/// reported by the partner through a proposal as the amount spent is, approved, kept in
+/// the history and added up by year.
+#[tokio::test]
+async fn a_line_has_a_label_and_an_amount_engaged_reported_through_proposals() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let pcs = app.token("pcs@cpas-a.example").await;
+    let tree = app.plan_of("cpas-a").await;
+    let pe18 = tree.actions().find(|a| a.code == "Pe18").expect("Pe18").id;
+
+    let line = json!({
+        "year": 2026, "service": "ordinaire", "direction": "depense",
+        "article": "84010/124-02", "label": "Formation des bénévoles", "planned_cents": 400_000,
+    });
+    let (status, body) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/actions/{pe18}/budget-lines"),
+        line.clone(),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let detail: ActionDetail = serde_json::from_value(body).expect("detail");
+    let created = &detail.budget_lines[0];
+    assert_eq!(created.label.as_deref(), Some("Formation des bénévoles"));
+    assert_eq!((created.engaged_cents, created.spent_cents), (0, 0));
+    let id = created.id;
+
+    // The label's limit is the schema's, and the server's.
+    let mut long = line.clone();
+    long["label"] = json!("é".repeat(201));
+    let (status, problem) = send(
+        &app,
+        &dg,
+        Method::PUT,
+        &format!("/api/v1/budget-lines/{id}"),
+        long,
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "label", "{problem}");
+    // A label is cleared by leaving it out.
+    let mut unlabelled = line.clone();
+    unlabelled.as_object_mut().expect("object").remove("label");
+    let (status, body) = send(
+        &app,
+        &dg,
+        Method::PUT,
+        &format!("/api/v1/budget-lines/{id}"),
+        unlabelled,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["budget_lines"][0]["label"], Value::Null, "{body}");
+
+    // A negative amount engaged is refused with the field named.
+    let version = detail.action.version;
+    let (status, problem) = send(
+        &app,
+        &pcs,
+        Method::POST,
+        &format!("/api/v1/actions/{pe18}/change-requests"),
+        json!({ "base_version": version, "changes": { "budget_lines": [{ "id": id, "spent_cents": 0, "engaged_cents": -1 }] } }),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "changes/budget_lines");
+
+    // The partner reports 2 500 € engaged, nothing spent yet; the DG approves.
+    let (status, proposal) = send(
+        &app,
+        &pcs,
+        Method::POST,
+        &format!("/api/v1/actions/{pe18}/change-requests"),
+        json!({ "base_version": version, "changes": { "budget_lines": [{ "id": id, "spent_cents": 0, "engaged_cents": 250_000 }] } }),
+    )
+    .await;
+    assert_eq!(status, 201, "{proposal}");
+    let fields: Vec<&str> = proposal["diff"]
+        .as_array()
+        .expect("diff")
+        .iter()
+        .map(|d| d["field"].as_str().expect("field"))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            format!("budget_line:{id}"),
+            format!("budget_line_engaged:{id}")
+        ]
+    );
+    let (status, body) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!(
+            "/api/v1/change-requests/{}/approve",
+            proposal["id"].as_str().expect("id")
+        ),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let after: ActionDetail = app
+        .get_ok_as(&pcs, &format!("/api/v1/actions/{pe18}"))
+        .await;
+    assert_eq!(
+        (
+            after.budget_lines[0].engaged_cents,
+            after.budget_lines[0].spent_cents
+        ),
+        (250_000, 0)
+    );
+    // The history keeps what changed: the amount engaged, not the unchanged amount spent.
+    let history: Value = app
+        .get_ok_as(&pcs, &format!("/api/v1/actions/{pe18}/history"))
+        .await;
+    let changes = &history[0]["changes"];
+    assert_eq!(
+        changes,
+        &json!([{ "field": format!("budget_line_engaged:{id}"), "before": 0, "after": 250_000 }]),
+        "{history}"
+    );
+
+    // The summary adds the amounts engaged up by year, as it does the others.
+    let stats: PlanStats = app
+        .get_ok_as(&dg, &format!("/api/v1/plans/{}/summary", tree.id))
+        .await;
+    assert_eq!(stats.budget.engaged_cents, 250_000);
+    let year = stats
+        .budget
+        .by_year
+        .iter()
+        .find(|y| y.year == 2026)
+        .expect("2026");
+    assert_eq!((year.planned_cents, year.engaged_cents), (400_000, 250_000));
+
+    // And so does the workbook.
+    let response = app
+        .get_as(
+            &dg,
+            &format!("/api/v1/plans/{}/export?format=xlsx", tree.id),
+        )
+        .await;
+    let sheet = budget_sheet(response.bytes().await.expect("xlsx").to_vec());
+    assert_eq!(
+        sheet[&(String::new(), Some(2026))],
+        [400_000, 250_000, 0, 0]
+    );
 }

@@ -115,11 +115,12 @@ test('the DG defines an indicator and a budget line, DEFITS reports on them, it 
   await page.getByRole('button', { name: 'Ajouter une ligne budgétaire' }).click();
   await page.getByLabel('Année', { exact: true }).fill('2026');
   await page.getByLabel('Article').fill('84010/124-02');
+  await page.getByLabel('Libellé', { exact: true }).fill('Formation des bénévoles');
   await page.getByLabel('Montant prévu (€)').fill('2 500,00');
   await page.getByRole('button', { name: 'Enregistrer la ligne budgétaire' }).click();
   await page.getByText('Ligne budgétaire enregistrée.').waitFor();
   assert.match(await page.locator('section[aria-labelledby="budget-title"]').innerText(), /84010\/124-02/);
-  assert.ok(await page.getByRole('button', { name: /^Modifier — 2026 Ordinaire Dépense 84010\/124-02$/ }).isVisible());
+  assert.ok(await page.getByRole('button', { name: /^Modifier — Formation des bénévoles — 2026 Ordinaire Dépense 84010\/124-02$/ }).isVisible());
   assert.deepEqual(await accessibilityViolations(page), []);
   await screenshot(page, 'managers-3-measures-defined');
 
@@ -128,7 +129,8 @@ test('the DG defines an indicator and a budget line, DEFITS reports on them, it 
   await signIn(partner, 'defits@cpas-a.example');
   await partner.getByLabel(/Personnes accompagnées/).fill('12');
   await partner.getByLabel('Mesurée le').fill('2026-03-31');
-  await partner.getByLabel(/Dépensé \(€\)/).fill('300');
+  await partner.getByLabel(/Dépensé \(€\) — Formation des bénévoles — 2026/).fill('300');
+  await partner.getByLabel(/Engagé \(€\) — Formation des bénévoles — 2026/).fill('800');
   await partner.getByRole('button', { name: 'Envoyer la proposition' }).click();
   await partner.getByText('Votre proposition est envoyée').waitFor();
 
@@ -139,6 +141,8 @@ test('the DG defines an indicator and a budget line, DEFITS reports on them, it 
   const detail = await call(dg, 'GET', `/api/v1/actions/${id}`);
   assert.equal(detail.indicators.find((i) => i.name === 'Personnes accompagnées').current_value, 12);
   assert.equal(detail.budget_lines.find((b) => b.article === '84010/124-02').spent_cents, 30000);
+  assert.equal(detail.budget_lines.find((b) => b.article === '84010/124-02').engaged_cents, 80000);
+  assert.equal(detail.budget_lines.find((b) => b.article === '84010/124-02').label, 'Formation des bénévoles');
   assert.equal(detail.budget_lines.find((b) => b.article === '84010/124-02').planned_cents, 250000);
 
   // The DG stops following the indicator: archived after a second step, the history keeps its value.
@@ -153,6 +157,7 @@ test('the DG defines an indicator and a budget line, DEFITS reports on them, it 
   await page.getByText('Indicateur archivé.').waitFor();
   assert.doesNotMatch(await page.locator('section[aria-labelledby="indicators-title"]').innerText(), /Personnes accompagnées/);
   assert.match(await page.locator('.timeline').innerText(), /Indicateur : .* → 12 \(31\/03\/2026\)/);
+  assert.match(await page.locator('.timeline').innerText(), /Ligne budgétaire — engagé : 0,00\s€ → 800,00\s€/);
   assert.deepEqual(page.errors, []);
   assert.deepEqual(partner.errors, []);
 });

@@ -783,4 +783,7 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// download became a lazy function (−3 KB), and eComptes' figures are asked for in the
 /// action records' chunk rather than decoded with the action: 342.9 KB, the budget
 /// 343.5 KB.
-const INITIAL_GZIP_BUDGET: usize = 343_500;
+/// A budget line's amount engaged (issue 17.1) is reported by partners in the proposal
+/// form, beside the amount spent, each named by the line's label: +0.9 KB, +0.45 KB once
+/// both amounts share one shape of view: 343.53 KB, the budget 344 KB.
+const INITIAL_GZIP_BUDGET: usize = 344_000;

@@ -953,21 +953,18 @@ fn budget_fields(input: wire::BudgetLineInput) -> Result<BudgetLineFields, ApiEr
             "whole cents, not negative",
         ));
     }
-    let article = match input.article.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(article) => Some(Label::parse(article, "article", 50)?.as_str().to_owned()),
+    // An optional text: blank is none.
+    let optional = |value: Option<&str>, field: &str, max: usize| match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => Label::parse(text, field, max).map(|l| Some(l.as_str().to_owned())),
     };
-    let funding_source = match input.funding_source.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(source) => Some(
-            Label::parse(source, "funding_source", 200)?
-                .as_str()
-                .to_owned(),
-        ),
-    };
+    let article = optional(input.article.as_deref(), "article", 50)?;
+    let label = optional(input.label.as_deref(), "label", 200)?;
+    let funding_source = optional(input.funding_source.as_deref(), "funding_source", 200)?;
     Ok(BudgetLineFields {
         input,
         article,
+        label,
         funding_source,
     })
 }

@@ -23,7 +23,8 @@ use super::schema::{
 use super::stored::{Column, Stored};
 use super::{DbError, DbResult};
 use crate::domain::follow_up::{
-    ChangeRequestFilter, FollowUp, FollowUpChanges, KeptAs, Measures, conflict, snapshot,
+    BudgetAmounts, ChangeRequestFilter, FollowUp, FollowUpChanges, KeptAs, Measures, conflict,
+    snapshot,
 };
 use crate::domain::{ActionId, TenantId};
 
@@ -95,7 +96,7 @@ pub fn proposal_basis(
         Uuid,
         Vec<Uuid>,
         Vec<(Uuid, Option<f64>, Option<NaiveDate>)>,
-        Vec<(Uuid, i64)>,
+        Vec<(Uuid, i64, i64)>,
         Option<(String, Option<String>)>,
         DateTime<Utc>,
     );
@@ -114,8 +115,8 @@ pub fn proposal_basis(
                 "ARRAY(SELECT ROW(i.id, i.current_value, i.measured_at) FROM indicators i \
                  WHERE i.action_id = actions.id AND i.archived_at IS NULL)",
             ),
-            sql::<Array<Record<(SqlUuid, BigInt)>>>(
-                "ARRAY(SELECT ROW(b.id, b.spent_cents) FROM budget_lines b \
+            sql::<Array<Record<(SqlUuid, BigInt, BigInt)>>>(
+                "ARRAY(SELECT ROW(b.id, b.spent_cents, b.engaged_cents) FROM budget_lines b \
                  WHERE b.action_id = actions.id AND b.archived_at IS NULL)",
             ),
             sql::<Nullable<Record<(Text, Nullable<Text>)>>>(
@@ -135,7 +136,10 @@ pub fn proposal_basis(
             .into_iter()
             .map(|(id, value, at)| (id, (value, at)))
             .collect(),
-        budget_lines: budget_lines.into_iter().collect(),
+        budget_lines: budget_lines
+            .into_iter()
+            .map(|(id, spent, engaged)| (id, BudgetAmounts { spent, engaged }))
+            .collect(),
     };
     let author = match shown {
         Some((display_name, organisation)) => wire::PersonRef {
@@ -429,6 +433,10 @@ pub fn record_change(
         diesel::update(budget_lines::table.find(spent.id))
             .set((
                 budget_lines::spent_cents.eq(spent.spent_cents),
+                // Not given: the amount engaged stays.
+                spent
+                    .engaged_cents
+                    .map(|cents| budget_lines::engaged_cents.eq(cents)),
                 budget_lines::version.eq(budget_lines::version + 1),
             ))
             .execute(conn)?;
@@ -752,21 +760,22 @@ pub fn measures_of(conn: &mut PgConnection, actions: &[Uuid]) -> DbResult<HashMa
             .indicators
             .insert(id, (value, at));
     }
-    let rows: Vec<(Uuid, Uuid, i64)> = budget_lines::table
+    let rows: Vec<(Uuid, Uuid, i64, i64)> = budget_lines::table
         .filter(budget_lines::action_id.eq_any(actions))
         .filter(budget_lines::archived_at.is_null())
         .select((
             budget_lines::action_id,
             budget_lines::id,
             budget_lines::spent_cents,
+            budget_lines::engaged_cents,
         ))
         .load(conn)?;
-    for (action, id, cents) in rows {
+    for (action, id, spent, engaged) in rows {
         measures
             .entry(action)
             .or_default()
             .budget_lines
-            .insert(id, cents);
+            .insert(id, BudgetAmounts { spent, engaged });
     }
     Ok(measures)
 }

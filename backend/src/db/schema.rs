@@ -117,6 +117,8 @@ diesel::table! {
         updated_at -> Timestamptz,
         version -> Int4,
         archived_at -> Nullable<Timestamptz>,
+        label -> Nullable<Text>,
+        engaged_cents -> Int8,
     }
 }
 

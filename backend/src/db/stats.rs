@@ -199,6 +199,8 @@ struct BudgetRow {
     #[diesel(sql_type = BigInt)]
     planned_cents: i64,
     #[diesel(sql_type = BigInt)]
+    engaged_cents: i64,
+    #[diesel(sql_type = BigInt)]
     spent_cents: i64,
     #[diesel(sql_type = BigInt)]
     ecomptes_cents: i64,
@@ -218,6 +220,7 @@ pub fn plan_budget(
     let rows: Vec<BudgetRow> = diesel::sql_query(
         "SELECT k.key, f.year,
                 sum(f.planned_cents)::int8 AS planned_cents,
+                sum(f.engaged_cents)::int8 AS engaged_cents,
                 sum(f.spent_cents)::int8 AS spent_cents,
                 sum(f.ecomptes_cents)::int8 AS ecomptes_cents
          FROM budget_figures f
@@ -240,11 +243,13 @@ pub fn plan_budget(
             Some(year) => budget.by_year.push(wire::BudgetYearTotal {
                 year,
                 planned_cents: row.planned_cents,
+                engaged_cents: row.engaged_cents,
                 spent_cents: row.spent_cents,
                 ecomptes_cents: row.ecomptes_cents,
             }),
             None => {
                 budget.planned_cents = row.planned_cents;
+                budget.engaged_cents = row.engaged_cents;
                 budget.spent_cents = row.spent_cents;
                 budget.ecomptes_cents = row.ecomptes_cents;
             }

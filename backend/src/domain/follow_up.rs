@@ -103,7 +103,8 @@ impl FollowUpChanges {
     }
 
     /// The changed fields and their new values, in display order: the action's own fields,
-    /// then `indicator:<id>` (value and date) and `budget_line:<id>` (cents spent).
+    /// then `indicator:<id>` (value and date), `budget_line:<id>` (cents spent) and
+    /// `budget_line_engaged:<id>` (cents engaged, when given).
     pub fn entries(&self) -> Vec<(String, Value)> {
         let own = self
             .0
@@ -116,11 +117,12 @@ impl FollowUpChanges {
                 measure_json(m.current_value, m.measured_at),
             )
         });
-        let budget = self
-            .0
-            .budget_lines
-            .iter()
-            .map(|b| (format!("budget_line:{}", b.id), Value::from(b.spent_cents)));
+        let budget = self.0.budget_lines.iter().flat_map(|b| {
+            let engaged = b
+                .engaged_cents
+                .map(|cents| (format!("{ENGAGED}{}", b.id), Value::from(cents)));
+            std::iter::once((format!("{SPENT}{}", b.id), Value::from(b.spent_cents))).chain(engaged)
+        });
         own.chain(indicators).chain(budget).collect()
     }
 }
@@ -457,15 +459,21 @@ fn parse_measures(value: &Value) -> Result<Vec<IndicatorMeasure>, String> {
 fn parse_spent(value: &Value) -> Result<Vec<BudgetSpent>, String> {
     parse_items(
         value,
-        &["id", "spent_cents"],
-        "a list of { id, spent_cents } with whole, non-negative cents",
+        &["id", "spent_cents", "engaged_cents"],
+        "a list of { id, spent_cents, engaged_cents (optional) } with whole, non-negative cents",
         "a budget line is given twice",
         |id, entry| {
-            let spent_cents = entry
-                .get("spent_cents")
-                .and_then(Value::as_i64)
-                .filter(|c| *c >= 0)?;
-            Some(BudgetSpent { id, spent_cents })
+            let cents = |value: &Value| value.as_i64().filter(|c| *c >= 0);
+            let spent_cents = entry.get("spent_cents").and_then(cents)?;
+            let engaged_cents = match entry.get("engaged_cents") {
+                None | Some(Value::Null) => None,
+                Some(value) => Some(cents(value)?),
+            };
+            Some(BudgetSpent {
+                id,
+                spent_cents,
+                engaged_cents,
+            })
         },
     )
 }
@@ -488,8 +496,19 @@ fn parse_date(value: &Value) -> Result<Option<PlanDate>, (ProblemCode, String)> 
 #[derive(Debug, Clone, Default)]
 pub struct Measures {
     pub indicators: HashMap<Uuid, (Option<f64>, Option<NaiveDate>)>,
-    pub budget_lines: HashMap<Uuid, i64>,
+    pub budget_lines: HashMap<Uuid, BudgetAmounts>,
 }
+
+/// What a budget line has reported on it, in cents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BudgetAmounts {
+    pub spent: i64,
+    pub engaged: i64,
+}
+
+/// The keys of a budget line's reported amounts in a proposal's and the history's changes.
+const SPENT: &str = "budget_line:";
+const ENGAGED: &str = "budget_line_engaged:";
 
 /// Filters of the proposals list.
 #[derive(Debug, Clone, Default)]
@@ -572,8 +591,9 @@ pub fn snapshot(follow_up: &FollowUp, measures: &Measures) -> Map<String, Value>
     for (id, (value, at)) in &measures.indicators {
         map.insert(format!("indicator:{id}"), measure_json(*value, *at));
     }
-    for (id, cents) in &measures.budget_lines {
-        map.insert(format!("budget_line:{id}"), Value::from(*cents));
+    for (id, amounts) in &measures.budget_lines {
+        map.insert(format!("{SPENT}{id}"), Value::from(amounts.spent));
+        map.insert(format!("{ENGAGED}{id}"), Value::from(amounts.engaged));
     }
     map
 }
@@ -738,6 +758,36 @@ mod tests {
         );
         let negative = json!({ "budget_lines": [{ "id": id, "spent_cents": -5 }] });
         assert_eq!(errors(negative)[0].0, "changes/budget_lines");
+        let engaged =
+            json!({ "budget_lines": [{ "id": id, "spent_cents": 0, "engaged_cents": -1 }] });
+        assert_eq!(errors(engaged)[0].0, "changes/budget_lines");
+    }
+
+    #[test]
+    fn an_amount_engaged_left_out_or_null_stays_as_it_is() {
+        let id = "6f1e0c3a-1f0e-4b8e-9a57-2f8f0f6b7c11";
+        let key = |prefix: &str| format!("{prefix}{id}");
+        for (line, expected) in [
+            (json!({ "id": id, "spent_cents": 5 }), vec![key(SPENT)]),
+            (
+                json!({ "id": id, "spent_cents": 5, "engaged_cents": null }),
+                vec![key(SPENT)],
+            ),
+            (
+                json!({ "id": id, "spent_cents": 5, "engaged_cents": 7 }),
+                vec![key(SPENT), key(ENGAGED)],
+            ),
+        ] {
+            let body = json!({ "base_version": 1, "changes": { "budget_lines": [line] } });
+            let parsed = ChangeBody::parse(&body, ChangeKind::Proposal).expect("valid");
+            let fields: Vec<String> = parsed
+                .changes
+                .entries()
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect();
+            assert_eq!(fields, expected);
+        }
     }
 
     #[test]

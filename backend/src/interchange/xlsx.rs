@@ -21,7 +21,8 @@ use crate::texts::DocumentTexts;
 pub struct Extras {
     /// Shown as "Bénéficiaires accompagnés : 35 / 50 personnes", one a line.
     pub indicators: Vec<Indicator>,
-    /// Shown as "2026 : 12000,00 € prévus, 4500,00 € dépensés", one a line.
+    /// Shown as "Formation — 2026 : 12000,00 € prévus, 6000,00 € engagés, 4500,00 €
+    /// dépensés", one a line (the label first when the line has one).
     pub budget: Vec<BudgetLine>,
     pub latest_note: String,
 }
@@ -30,7 +31,18 @@ pub struct Extras {
 fn budget_text(t: &DocumentTexts, budget: &[BudgetLine]) -> String {
     budget
         .iter()
-        .map(|b| (t.budget_line)(b.year, &t.money(b.planned_cents), &t.money(b.spent_cents)))
+        .map(|b| {
+            let figures = (t.budget_line)(
+                b.year,
+                &t.money(b.planned_cents),
+                &t.money(b.engaged_cents),
+                &t.money(b.spent_cents),
+            );
+            match &b.label {
+                Some(label) => format!("{label} — {figures}"),
+                None => figures,
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -230,7 +242,7 @@ pub fn to_xlsx(
     }
     sheet.set_column_width(1, 60.0)?;
     sheet.set_column_width(2, 16.0)?;
-    for column in 3..6 {
+    for column in 3..7 {
         sheet.set_column_width(column, 16.0)?;
     }
     sheet.set_freeze_panes(1, 0)?;
@@ -241,13 +253,19 @@ pub fn to_xlsx(
         let years = figures.by_year.iter().map(|y| {
             (
                 Some(y.year),
-                [y.planned_cents, y.spent_cents, y.ecomptes_cents],
+                [
+                    y.planned_cents,
+                    y.engaged_cents,
+                    y.spent_cents,
+                    y.ecomptes_cents,
+                ],
             )
         });
         let total = (
             None,
             [
                 figures.planned_cents,
+                figures.engaged_cents,
                 figures.spent_cents,
                 figures.ecomptes_cents,
             ],

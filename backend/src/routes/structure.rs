@@ -356,7 +356,8 @@ pub async fn create_budget_line(
     ))
 }
 
-/// Redefines a budget line (year, service, direction, article, planned amount, funding).
+/// Redefines a budget line (year, service, direction, article, label, planned amount,
+/// funding); the amounts engaged and spent are reported through proposals.
 #[utoipa::path(tag = "structure", security(("bearer" = [])), params(("budget_line_id" = Uuid, Path)), request_body = BudgetLineInput,
     responses((status = 200, body = ActionDetail),
         problems::NotFound))]

@@ -1,5 +1,5 @@
 //! The DG defines an action's budget lines: year, service (ordinaire / extraordinaire),
-//! direction (dépense / recette), article, planned amount and funding; edits them; archives
+//! direction (dépense / recette), article, label, planned amount and funding; edits them; archives
 //! one after a second, explicit step (it leaves the action; the history keeps the amounts
 //! reported).
 
@@ -17,6 +17,7 @@ use crate::session::SessionContext;
 
 /// The limits of `BudgetLineInput`, stated on the form.
 const ARTICLE_MAX: usize = 50;
+const LABEL_MAX: usize = 200;
 const FUNDING_MAX: usize = 200;
 const YEARS: std::ops::RangeInclusive<i32> = api_types::PLAN_YEARS;
 
@@ -40,6 +41,7 @@ struct Form {
     service: RwSignal<String>,
     direction: RwSignal<String>,
     article: RwSignal<String>,
+    label: RwSignal<String>,
     planned: RwSignal<String>,
     funding: RwSignal<String>,
 }
@@ -51,6 +53,7 @@ impl Form {
             service: RwSignal::new(String::new()),
             direction: RwSignal::new(String::new()),
             article: RwSignal::new(String::new()),
+            label: RwSignal::new(String::new()),
             planned: RwSignal::new(String::new()),
             funding: RwSignal::new(String::new()),
         }
@@ -71,6 +74,8 @@ impl Form {
         );
         self.article
             .set(line.and_then(|l| l.article.clone()).unwrap_or_default());
+        self.label
+            .set(line.and_then(|l| l.label.clone()).unwrap_or_default());
         self.planned.set(
             line.map(|l| format::fixed(l.planned_cents as f64 / 100.0, 2))
                 .unwrap_or_default(),
@@ -105,6 +110,10 @@ impl Form {
             bad("article", m);
             None
         });
+        let label = line(&self.label.get_untracked(), LABEL_MAX).unwrap_or_else(|m| {
+            bad("label", m);
+            None
+        });
         let funding_source = line(&self.funding.get_untracked(), FUNDING_MAX).unwrap_or_else(|m| {
             bad("funding_source", m);
             None
@@ -127,6 +136,7 @@ impl Form {
                 service,
                 direction,
                 article,
+                label,
                 planned_cents,
                 funding_source,
             })
@@ -234,6 +244,11 @@ pub fn BudgetLinesEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl
                 direction_label(l.direction),
                 l.article.clone().map(|a| format!(" {a}")).unwrap_or_default()
             );
+            // The label, when there is one, says what the line is for: it comes first.
+            let name = match &l.label {
+                Some(label) => format!("{label} — {name}"),
+                None => name,
+            };
             let summary = format!("{} {}", tr!(planned), format::euros(l.planned_cents));
             let (edit_label, archive_label, confirm_label) = (
                 format!("{} — {name}", tr!(edit)),
@@ -299,6 +314,9 @@ pub fn BudgetLinesEditor(detail: ActionDetail, on_changed: Callback<()>) -> impl
                         <InputField id="budget-article".to_owned() label=tr!(article).to_owned() kind="text"
                             value=form.article error=errors.of("article")
                             hint=format!("{ARTICLE_MAX} {}", tr!(characters_at_most))/>
+                        <InputField id="budget-label".to_owned() label=tr!(article_label).to_owned() kind="text"
+                            value=form.label error=errors.of("label")
+                            hint=format!("{LABEL_MAX} {}", tr!(characters_at_most))/>
                         <InputField id="budget-planned".to_owned() label=tr!(planned_euros).to_owned() kind="text" decimal=true
                             value=form.planned error=errors.of("planned_cents")
                             hint=format!("{} · {}", tr!(required), tr!(amount_limits))/>

@@ -105,16 +105,21 @@ pub fn ProposeForm(
             )
         })
         .collect();
-    let spending: Vec<(api_types::BudgetLine, RwSignal<String>)> = detail
+    // Per budget line, the amounts spent and engaged (in euros, as typed).
+    let spending: Vec<(api_types::BudgetLine, RwSignal<String>, RwSignal<String>)> = detail
         .budget_lines
         .iter()
         .map(|b| {
-            let cents = proposed(&format!("budget_line:{}", b.id))
-                .and_then(|v| v.as_i64())
-                .unwrap_or(b.spent_cents);
+            let amount = |key: &str, now: i64| {
+                let cents = proposed(&format!("{key}:{}", b.id))
+                    .and_then(|v| v.as_i64())
+                    .unwrap_or(now);
+                RwSignal::new(format!("{}.{:02}", cents / 100, cents % 100))
+            };
             (
                 b.clone(),
-                RwSignal::new(format!("{}.{:02}", cents / 100, cents % 100)),
+                amount("budget_line", b.spent_cents),
+                amount("budget_line_engaged", b.engaged_cents),
             )
         })
         .collect();
@@ -279,17 +284,25 @@ pub fn ProposeForm(
                 }),
             }
         }
-        for (line, amount) in spending.get_value() {
+        let cents = |amount: RwSignal<String>| {
             let text = amount
                 .get_untracked()
                 .replace(['€', ' ', '\u{a0}', '\u{202f}'], "");
             match decimal(&text) {
-                Ok(Some(euros)) if euros >= 0.0 => {
-                    let cents = (euros * 100.0).round() as i64;
-                    if cents != line.spent_cents {
+                Ok(Some(euros)) if euros >= 0.0 => Some((euros * 100.0).round() as i64),
+                _ => None,
+            }
+        };
+        for (line, spent, engaged) in spending.get_value() {
+            match (cents(spent), cents(engaged)) {
+                (Some(spent), Some(engaged)) => {
+                    // The amount spent is always sent with a line; the engaged one when it changes.
+                    let engaged = (engaged != line.engaged_cents).then_some(engaged);
+                    if spent != line.spent_cents || engaged.is_some() {
                         changes.budget_lines.push(api_types::BudgetSpent {
                             id: line.id,
-                            spent_cents: cents,
+                            spent_cents: spent,
+                            engaged_cents: engaged,
                         });
                     }
                 }
@@ -467,14 +480,21 @@ pub fn ProposeForm(
                     view! {
                         <fieldset class="measures">
                             <legend>{tr!(budget)}</legend>
-                            {list.into_iter().enumerate().map(|(n, (line, amount))| view! {
-                                <div class="measure">
-                                    <label for=format!("spent-{n}")>
-                                        {tr!(spent)} " (€) — " {line.year} " " {line.article.clone().unwrap_or_default()}
-                                    </label>
-                                    <input type="text" inputmode="decimal" id=format!("spent-{n}") prop:value=amount
-                                        on:input=move |ev| amount.set(event_target_value(&ev))/>
-                                </div>
+                            // Per line, the amount engaged then the amount spent: one shape of view.
+                            {list.into_iter().enumerate().flat_map(|(n, (line, spent, engaged))| {
+                                let caption = format::budget_line_caption(&line);
+                                [(tr!(engaged), "engaged", engaged), (tr!(spent), "spent", spent)].map(
+                                    |(what, prefix, amount)| {
+                                        let id = format!("{prefix}-{n}");
+                                        view! {
+                                            <div class="measure">
+                                                <label for=id.clone()>{what} " (€) — " {caption.clone()}</label>
+                                                <input type="text" inputmode="decimal" id=id prop:value=amount
+                                                    on:input=move |ev| amount.set(event_target_value(&ev))/>
+                                            </div>
+                                        }
+                                    },
+                                )
                             }).collect_view()}
                             <p class="field-error" aria-live="polite">{error}</p>
                         </fieldset>

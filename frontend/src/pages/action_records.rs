@@ -110,22 +110,29 @@ fn action_records(detail: ActionDetail) -> AnyView {
                 view! { <p>{tr!(nothing_yet)}</p> }.into_any()
             } else {
                 view! {
+                    <div class="table-scroll" tabindex="0" role="region" aria-labelledby="budget-title">
                     <table>
                         <thead><tr>
                             <th scope="col">{tr!(year)}</th><th scope="col">{tr!(article)}</th>
-                            <th scope="col">{tr!(planned)}</th><th scope="col">{tr!(spent)}</th>
+                            <th scope="col">{tr!(planned)}</th><th scope="col">{tr!(engaged)}</th>
+                            <th scope="col">{tr!(spent)}</th>
                         </tr></thead>
                         <tbody>
                             {budget.into_iter().map(|b| view! {
                                 <tr>
-                                    <th scope="row">{b.year} " · " {service_label(b.service)} " · " {direction_label(b.direction)}</th>
+                                    <th scope="row">
+                                        {b.label.clone().map(|l| view! { {l} <br/> })}
+                                        {b.year} " · " {service_label(b.service)} " · " {direction_label(b.direction)}
+                                    </th>
                                     <td>{b.article.clone().unwrap_or_else(|| tr!(none).to_owned())}</td>
                                     <td class="amount">{format::euros(b.planned_cents)}</td>
+                                    <td class="amount">{format::euros(b.engaged_cents)}</td>
                                     <td class="amount">{format::euros(b.spent_cents)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
                     </table>
+                    </div>
                 }.into_any()
             }}
         </section>

@@ -227,12 +227,13 @@ fn Dashboard(stats: PlanStats) -> impl IntoView {
     }
 }
 
-/// One cell of the budget table: planned, spent beneath, and eComptes' articles when the
-/// plan has some.
-fn amounts(planned: i64, spent: i64, ecomptes: Option<i64>) -> impl IntoView {
+/// One cell of the budget table: planned, engaged and spent beneath, and eComptes'
+/// articles when the plan has some.
+fn amounts(planned: i64, engaged: i64, spent: i64, ecomptes: Option<i64>) -> impl IntoView {
     view! {
         <td class="amount">
             {format::euros(planned)}
+            <span class="meta">" " {tr!(engaged)} " " {format::euros(engaged)}</span>
             <span class="meta">" " {tr!(spent)} " " {format::euros(spent)}</span>
             {ecomptes.map(|cents| view! {
                 <span class="meta ecomptes-amount">" " {tr!(ecomptes_column)} " " {format::euros(cents)}</span>
@@ -255,6 +256,7 @@ fn BudgetByYear(plan: BudgetRollup, objectives: Vec<ObjectiveRollup>) -> impl In
                 let total = budget.by_year.iter().find(|t| t.year == *year);
                 amounts(
                     total.map_or(0, |t| t.planned_cents),
+                    total.map_or(0, |t| t.engaged_cents),
                     total.map_or(0, |t| t.spent_cents),
                     has_ecomptes.then(|| total.map_or(0, |t| t.ecomptes_cents)),
                 )
@@ -262,6 +264,7 @@ fn BudgetByYear(plan: BudgetRollup, objectives: Vec<ObjectiveRollup>) -> impl In
             .collect_view();
         let all = amounts(
             budget.planned_cents,
+            budget.engaged_cents,
             budget.spent_cents,
             has_ecomptes.then_some(budget.ecomptes_cents),
         );

@@ -1,0 +1,29 @@
+-- A budget line's label (what the amount is for, as the budget's article describes it:
+-- "Frais de formation des bénévoles") and the amount engaged (committed by a decision,
+-- not yet paid), reported through proposals as the amount spent is (issue 17.1).
+ALTER TABLE budget_lines
+    ADD COLUMN label text CHECK (length(label) <= 200),
+    ADD COLUMN engaged_cents bigint NOT NULL DEFAULT 0 CHECK (engaged_cents >= 0);
+
+-- The budget figures gain the engaged amounts (a new last column: the rest as before).
+CREATE OR REPLACE VIEW budget_figures AS
+    SELECT b.tenant_id, a.plan_id, a.id AS element_id, oo.id AS oo_id, oo.parent_id AS os_id,
+           b.year, b.planned_cents, b.spent_cents, 0::int8 AS ecomptes_cents,
+           b.engaged_cents
+    FROM budget_lines b
+    JOIN actions x ON x.id = b.action_id AND x.archived_at IS NULL
+    JOIN actions a ON a.id = coalesce(x.parent_id, x.id) AND a.archived_at IS NULL
+    JOIN objectives oo ON oo.id = a.objective_id
+    WHERE b.archived_at IS NULL
+    UNION ALL
+    SELECT e.tenant_id, a.plan_id, a.id, oo.id, oo.parent_id,
+           e.year, 0::int8, 0::int8, e.amount_cents, 0::int8
+    FROM ecomptes_articles e
+    JOIN actions x ON x.id = e.action_id AND x.archived_at IS NULL
+    JOIN actions a ON a.id = coalesce(x.parent_id, x.id) AND a.archived_at IS NULL
+    JOIN objectives oo ON oo.id = a.objective_id
+    UNION ALL
+    SELECT e.tenant_id, o.plan_id, o.id, CASE WHEN o.parent_id IS NOT NULL THEN o.id END,
+           coalesce(o.parent_id, o.id), e.year, 0::int8, 0::int8, e.amount_cents, 0::int8
+    FROM ecomptes_articles e
+    JOIN objectives o ON o.id = e.objective_id;
