@@ -114,6 +114,17 @@ async fn both_seed_plans_export_files_the_schema_accepts() {
         add_article(&app, &dg, actions[1], 2026, "84401/124-02").await;
         // Another year's article stays out of the 2026 file.
         add_article(&app, &dg, actions[2], 2027, "84402/332-02").await;
+        // A line's label is its article's `Libelle` (else the element's title).
+        let (status, body) = send(
+            &app,
+            &dg,
+            Method::POST,
+            &format!("/api/v1/actions/{}/budget-lines", actions[2]),
+            json!({ "year": 2026, "service": "ordinaire", "direction": "depense",
+                    "article": "84401/124-03", "label": "Formation des bénévoles", "planned_cents": 100 }),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
 
         let response = export(&app, &dg, &tree, 2026).await;
         assert_eq!(response.status(), 200, "{slug}");
@@ -128,6 +139,14 @@ async fn both_seed_plans_export_files_the_schema_accepts() {
         assert!(xml.contains("<TypeAdmin>CPAS</TypeAdmin>"));
         assert!(xml.contains("<CodeArticle>84010/123-48</CodeArticle>"));
         assert!(xml.contains("<Montant>12345.50</Montant>"));
+        let labelled = &xml[xml
+            .find("<CodeArticle>84401/124-03</CodeArticle>")
+            .expect("the line")..];
+        let labelled = &labelled[..labelled.find("</Article>").expect("its end")];
+        assert!(
+            labelled.contains("<Libelle>Formation des bénévoles</Libelle>"),
+            "{labelled}"
+        );
         assert!(
             !xml.contains("84402/332-02"),
             "{slug}: a 2027 article in 2026"

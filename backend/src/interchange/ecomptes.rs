@@ -350,7 +350,8 @@ fn article(w: &mut Writer<Vec<u8>>, line: &BudgetLine, label: &str) -> io::Resul
             "CodeArticle",
             line.article.as_deref().unwrap_or_default(),
         )?;
-        text(w, "Libelle", label)?;
+        // The line's own label says what the amount is for; else the element's title.
+        text(w, "Libelle", line.label.as_deref().unwrap_or(label))?;
         text(w, "Montant", &euros(line.planned_cents))?;
         Ok(())
     })?;
