@@ -259,6 +259,64 @@ pub struct BudgetLineInput {
     pub funding_source: Option<String>,
 }
 
+/// A multi-year projection the CPAS makes on an action or a sub-action: an economic
+/// group's amounts over the coming budget years, e.g. "Dépenses de personnel" for 2026,
+/// 2027 and 2028. The eComptes file carries them as the element's `Projection`s.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BudgetProjection {
+    pub id: Uuid,
+    pub service: crate::BudgetService,
+    pub direction: crate::BudgetDirection,
+    /// `GroupeEco`: the economic group, e.g. "Dépenses de personnel" or "70".
+    pub economic_group: String,
+    pub label: Option<String>,
+    /// In year order.
+    pub years: Vec<ProjectionAmount>,
+}
+
+/// A projection's amount for one budget year, in euro cents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProjectionAmount {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1990, maximum = 2200))]
+    pub year: i32,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
+    pub amount_cents: i64,
+}
+
+/// The most years one projection holds.
+pub const PROJECTION_YEARS_MAX: usize = 20;
+
+/// `POST /api/v1/actions/{id}/budget-projections` and `PUT
+/// /api/v1/budget-projections/{id}` (the DG): the projection whole, its years replaced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "service": "ordinaire",
+    "direction": "depense",
+    "economic_group": "Dépenses de personnel",
+    "label": "Coordinatrice du projet (0,5 ETP)",
+    "years": [
+        { "year": 2026, "amount_cents": 2_400_000 },
+        { "year": 2027, "amount_cents": 2_450_000 }
+    ]
+})))]
+#[serde(deny_unknown_fields)]
+pub struct BudgetProjectionInput {
+    pub service: crate::BudgetService,
+    pub direction: crate::BudgetDirection,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<50>))]
+    pub economic_group: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<200>))]
+    pub label: Option<String>,
+    /// Each year once.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 20))]
+    pub years: Vec<ProjectionAmount>,
+}
+
 /// `POST /api/v1/actions/{id}/change-requests`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

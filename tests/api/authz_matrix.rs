@@ -151,6 +151,8 @@ fn rows() -> Vec<Row> {
         row(M::GET, "/api/v1/actions/{action_id}/history", Other,                 [401, 403, 404, 404, 404, 404, 403]),
         row(M::GET, "/api/v1/actions/{action_id}/ecomptes", OwnOrg,               [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/actions/{action_id}/ecomptes", Other,                [401, 403, 404, 404, 404, 404, 403]),
+        row(M::GET, "/api/v1/actions/{action_id}/budget-projections", OwnOrg,     [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/actions/{action_id}/budget-projections", Other,      [401, 403, 404, 404, 404, 404, 403]),
         // Partners propose on the actions their organisation carries; social workers on all.
         row(M::POST, "/api/v1/actions/{action_id}/change-requests", OwnOrg,       [401, 403, 403, 403, 201, 201, 403]),
         row(M::POST, "/api/v1/actions/{action_id}/change-requests", OtherOrg,     [401, 403, 403, 403, 201, 403, 403]),
@@ -218,6 +220,12 @@ fn rows() -> Vec<Row> {
         row(M::PUT, "/api/v1/budget-lines/{budget_line_id}", Other,               [401, 403, 403, 404, 403, 403, 403]),
         row(M::DELETE, "/api/v1/budget-lines/{budget_line_id}", Own,              [401, 403, 403, 204, 403, 403, 403]),
         row(M::DELETE, "/api/v1/budget-lines/{budget_line_id}", Other,            [401, 403, 403, 404, 403, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/budget-projections", Own,       [401, 403, 403, 201, 403, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/budget-projections", Other,     [401, 403, 403, 404, 403, 403, 403]),
+        row(M::PUT, "/api/v1/budget-projections/{budget_projection_id}", Own,     [401, 403, 403, 200, 403, 403, 403]),
+        row(M::PUT, "/api/v1/budget-projections/{budget_projection_id}", Other,   [401, 403, 403, 404, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/budget-projections/{budget_projection_id}", Own,  [401, 403, 403, 204, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/budget-projections/{budget_projection_id}", Other, [401, 403, 403, 404, 403, 403, 403]),
         row(M::POST, "/api/v1/plans/{plan_id}/opinions", Own,                     [401, 403, 403, 201, 403, 403, 403]),
         row(M::POST, "/api/v1/plans/{plan_id}/opinions", Other,                   [401, 403, 403, 404, 403, 403, 403]),
         row(M::PUT, "/api/v1/opinions/{opinion_id}", Own,                         [401, 403, 403, 200, 403, 403, 403]),
@@ -478,6 +486,8 @@ fn uses_scratch(method: &Method, route: &str) -> bool {
         "/api/v1/actions/{action_id}/budget-lines",
         "/api/v1/indicators/{indicator_id}",
         "/api/v1/budget-lines/{budget_line_id}",
+        "/api/v1/actions/{action_id}/budget-projections",
+        "/api/v1/budget-projections/{budget_projection_id}",
         "/api/v1/opinions/{opinion_id}",
     ];
     match (method.as_str(), route) {
@@ -501,6 +511,7 @@ struct Scratch {
     opinion: String,
     indicator: String,
     budget_line: String,
+    budget_projection: String,
 }
 
 async fn scratch(app: &TestApp, dg: &str, adopted: bool) -> Scratch {
@@ -578,6 +589,16 @@ async fn scratch(app: &TestApp, dg: &str, adopted: bool) -> Scratch {
         .as_str()
         .expect("budget line")
         .to_owned();
+    let projected = send(
+        Method::POST,
+        format!("/api/v1/actions/{action_id}/budget-projections"),
+        json!({ "service": "ordinaire", "direction": "depense", "economic_group": "Personnel", "years": [{ "year": 2026, "amount_cents": 100000 }] }),
+    )
+    .await;
+    let budget_projection = projected[0]["id"]
+        .as_str()
+        .expect("budget projection")
+        .to_owned();
     let mut plan_version = tree["version"].as_i64().unwrap_or(1);
     if adopted {
         let tree = send(
@@ -602,6 +623,7 @@ async fn scratch(app: &TestApp, dg: &str, adopted: bool) -> Scratch {
             .to_owned(),
         indicator,
         budget_line,
+        budget_projection,
     }
 }
 
@@ -724,6 +746,10 @@ fn request(
         .replace("{opinion_id}", scratch.map_or("-", |s| &s.opinion))
         .replace("{indicator_id}", scratch.map_or("-", |s| &s.indicator))
         .replace("{budget_line_id}", scratch.map_or("-", |s| &s.budget_line))
+        .replace(
+            "{budget_projection_id}",
+            scratch.map_or("-", |s| &s.budget_projection),
+        )
         .replace("{user_id}", user)
         .replace("{tenant_id}", tenant_id)
         .replace(
@@ -908,6 +934,13 @@ fn request(
             path,
             Some(
                 json!({ "year": 2026, "service": "extraordinaire", "direction": "recette", "planned_cents": 5000 }),
+            ),
+        ),
+        ("POST", "/api/v1/actions/{action_id}/budget-projections")
+        | ("PUT", "/api/v1/budget-projections/{budget_projection_id}") => (
+            path,
+            Some(
+                json!({ "service": "ordinaire", "direction": "recette", "economic_group": "Subsides", "years": [{ "year": 2027, "amount_cents": 5000 }] }),
             ),
         ),
         ("POST", "/api/v1/plans/{plan_id}/opinions") | ("PUT", "/api/v1/opinions/{opinion_id}") => {

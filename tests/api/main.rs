@@ -7,6 +7,7 @@ mod auth;
 mod authz_matrix;
 mod backup;
 mod budget_by_year;
+mod budget_projections;
 mod council;
 mod database_outage;
 mod documents;

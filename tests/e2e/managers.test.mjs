@@ -122,6 +122,22 @@ test('the DG defines an indicator and a budget line, DEFITS reports on them, it 
   assert.match(await page.locator('section[aria-labelledby="budget-title"]').innerText(), /84010\/124-02/);
   assert.ok(await page.getByRole('button', { name: /^Modifier — Formation des bénévoles — 2026 Ordinaire Dépense 84010\/124-02$/ }).isVisible());
   assert.deepEqual(await accessibilityViolations(page), []);
+
+  // A multi-year projection: refused without an amount, then saved and shown in the records.
+  await page.getByRole('button', { name: 'Ajouter une projection' }).click();
+  await page.getByLabel('Groupe économique').fill('Dépenses de personnel');
+  await page.getByLabel('Premier exercice').fill('2026');
+  await page.getByRole('button', { name: 'Enregistrer la projection' }).click();
+  await page.locator('#projection-years-error').filter({ hasText: 'Indiquez au moins un montant.' }).waitFor();
+  await page.getByLabel('Montant 2026 (€)').fill('24 000');
+  await page.getByLabel('Montant 2027 (€)').fill('24 500,50');
+  await page.getByRole('button', { name: 'Enregistrer la projection' }).click();
+  await page.getByText('Projection enregistrée.').waitFor();
+  const projections = page.locator('section[aria-labelledby="projections-title"]');
+  await projections.waitFor();
+  assert.match(await projections.innerText(), /Dépenses de personnel/);
+  assert.match(await projections.innerText(), /2027\s*24\s?500,50\s€/);
+  assert.deepEqual(await accessibilityViolations(page), []);
   await screenshot(page, 'managers-3-measures-defined');
 
   const partner = await newPage(browser);

@@ -222,10 +222,13 @@ pub async fn export_ecomptes(
             detail: "the CPAS has no NIS code yet; a platform administrator sets it".to_owned(),
         })?;
         let ids: Vec<Uuid> = tree.actions_and_steps().map(|a| a.id).collect();
-        let budget = structure::measures_details(conn, &ids)?
-            .into_iter()
-            .map(|(id, (_, lines))| (id, lines))
-            .collect();
+        let budget = ecomptes::Budget {
+            lines: structure::measures_details(conn, &ids)?
+                .into_iter()
+                .map(|(id, (_, lines))| (id, lines))
+                .collect(),
+            projections: db::projections::of_actions(conn, tenant, &ids)?,
+        };
         let sender = ecomptes::Sender {
             administration_type: identity.administration_type,
             nis_code,

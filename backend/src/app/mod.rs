@@ -14,6 +14,7 @@ pub mod interchange;
 pub mod notifications;
 pub mod organisations;
 pub mod plans;
+pub mod projections;
 pub mod proposals;
 pub mod reminders;
 pub mod sectoral;

@@ -16,6 +16,7 @@ pub mod models;
 pub mod notifications;
 pub mod organisations;
 pub mod plans;
+pub mod projections;
 pub mod rules;
 pub mod schema;
 pub mod search;

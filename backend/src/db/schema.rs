@@ -123,6 +123,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    budget_projection_amounts (projection_id, year) {
+        projection_id -> Uuid,
+        year -> Int4,
+        amount_cents -> Int8,
+    }
+}
+
+diesel::table! {
+    budget_projections (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        action_id -> Uuid,
+        service -> Text,
+        direction -> Text,
+        economic_group -> Text,
+        label -> Nullable<Text>,
+        position -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     change_requests (id) {
         id -> Uuid,
         tenant_id -> Uuid,
@@ -522,6 +545,7 @@ diesel::table! {
 diesel::joinable!(action_history -> change_requests (change_request_id));
 diesel::joinable!(api_token_usage -> tenants (tenant_id));
 diesel::joinable!(api_tokens -> tenants (tenant_id));
+diesel::joinable!(budget_projection_amounts -> budget_projections (projection_id));
 diesel::joinable!(ecomptes_articles -> users (imported_by));
 diesel::joinable!(ecomptes_projection_amounts -> ecomptes_projections (projection_id));
 diesel::joinable!(ecomptes_projections -> users (imported_by));
@@ -564,6 +588,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_token_usage,
     api_tokens,
     budget_lines,
+    budget_projection_amounts,
+    budget_projections,
     change_requests,
     content_revisions,
     data_repairs,

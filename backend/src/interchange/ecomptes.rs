@@ -6,7 +6,7 @@
 //!
 //! Each element's `Plans` are the sectoral plans it is tagged with, by name. What the
 //! format has no place for stays out: sub-actions (an `Action` holds nothing; their budget
-//! lines of the year go with their action's), and the `Responsable` and
+//! lines of the year and their projections go with their action's), and the `Responsable` and
 //! `Mandataire` (the format asks for a civility and a first name apart, which the plan
 //! does not record).
 
@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use std::io;
 
 use api_types::{
-    Action, ActionStatus, AdministrationType, BudgetDirection, BudgetLine, BudgetService, PlanTree,
-    Rollup, Volet,
+    Action, ActionStatus, AdministrationType, BudgetDirection, BudgetLine, BudgetProjection,
+    BudgetService, PlanTree, Rollup, Volet,
 };
 use chrono::NaiveDate;
 use quick_xml::Writer;
@@ -36,13 +36,20 @@ pub struct Sender {
     pub nis_code: i32,
 }
 
-/// The file for `exercice`, the budget year it is sent for. `budget` holds the budget
-/// lines of the actions and sub-actions, by id; those of other years stay out.
+/// The budget of the actions and sub-actions, by id: their lines (those of the file's
+/// year are its `Article`s) and their multi-year projections (all of them, `Projection`s).
+#[derive(Debug, Clone, Default)]
+pub struct Budget {
+    pub lines: HashMap<Uuid, Vec<BudgetLine>>,
+    pub projections: HashMap<Uuid, Vec<BudgetProjection>>,
+}
+
+/// The file for `exercice`, the budget year it is sent for.
 pub fn write(
     tree: &PlanTree,
     sender: Sender,
     exercice: i32,
-    budget: &HashMap<Uuid, Vec<BudgetLine>>,
+    budget: &Budget,
 ) -> io::Result<Vec<u8>> {
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
@@ -103,7 +110,7 @@ pub fn write(
 struct File<'a> {
     tree: &'a PlanTree,
     exercice: i32,
-    budget: &'a HashMap<Uuid, Vec<BudgetLine>>,
+    budget: &'a Budget,
 }
 
 /// A volet's `ElementId`: the plan has no row for it, so the plan's id and the volet.
@@ -126,6 +133,7 @@ struct Element<'a> {
     /// The sectoral plans it is tagged with, by name.
     plans: Vec<&'a str>,
     articles: Vec<&'a BudgetLine>,
+    projections: Vec<&'a BudgetProjection>,
 }
 
 impl File<'_> {
@@ -218,10 +226,15 @@ impl File<'_> {
     }
 
     fn action<'a>(&'a self, action: &'a Action) -> Element<'a> {
-        let articles = std::iter::once(action)
-            .chain(&action.sub_actions)
-            .flat_map(|a| self.budget.get(&a.id).into_iter().flatten())
+        // A sub-action's lines and projections go with its action (the format has no
+        // element below an action).
+        let items = || std::iter::once(action).chain(&action.sub_actions);
+        let articles = items()
+            .flat_map(|a| self.budget.lines.get(&a.id).into_iter().flatten())
             .filter(|line| line.year == self.exercice && line.article.is_some())
+            .collect();
+        let projections = items()
+            .flat_map(|a| self.budget.projections.get(&a.id).into_iter().flatten())
             .collect();
         Element {
             id: action.id.to_string(),
@@ -241,6 +254,7 @@ impl File<'_> {
                 .collect(),
             plans: self.tree.sectoral_plan_names(&action.sectoral_plans),
             articles,
+            projections,
         }
     }
 
@@ -300,7 +314,12 @@ impl File<'_> {
                     }
                     Ok(())
                 })?;
-                w.create_element("Projections").write_empty()?;
+                w.create_element("Projections").write_inner_content(|w| {
+                    for planned in &element.projections {
+                        projection(w, planned, &title)?;
+                    }
+                    Ok(())
+                })?;
                 children(w)
             })?;
         Ok(())
@@ -322,29 +341,57 @@ impl Element<'_> {
             partners: Vec::new(),
             plans: Vec::new(),
             articles: Vec::new(),
+            projections: Vec::new(),
         }
     }
+}
+
+/// `Service` and `Type`, as an article and a projection both write them.
+fn service_and_type(
+    w: &mut Writer<Vec<u8>>,
+    service: BudgetService,
+    direction: BudgetDirection,
+) -> io::Result<()> {
+    text(
+        w,
+        "Service",
+        match service {
+            BudgetService::Ordinaire => "O",
+            BudgetService::Extraordinaire => "E",
+        },
+    )?;
+    text(
+        w,
+        "Type",
+        match direction {
+            BudgetDirection::Recette => "R",
+            BudgetDirection::Depense => "D",
+        },
+    )
+}
+
+fn projection(w: &mut Writer<Vec<u8>>, planned: &BudgetProjection, label: &str) -> io::Result<()> {
+    w.create_element("Projection").write_inner_content(|w| {
+        service_and_type(w, planned.service, planned.direction)?;
+        text(w, "GroupeEco", &planned.economic_group)?;
+        text(w, "Libelle", planned.label.as_deref().unwrap_or(label))?;
+        w.create_element("Exercices").write_inner_content(|w| {
+            for year in &planned.years {
+                w.create_element("Exercice")
+                    .with_attribute(("Valeur", year.year.to_string().as_str()))
+                    .write_inner_content(|w| text(w, "Montant", &euros(year.amount_cents)))?;
+            }
+            Ok(())
+        })?;
+        Ok(())
+    })?;
+    Ok(())
 }
 
 fn article(w: &mut Writer<Vec<u8>>, line: &BudgetLine, label: &str) -> io::Result<()> {
     w.create_element("Article").write_inner_content(|w| {
         text(w, "Exercice", &line.year.to_string())?;
-        text(
-            w,
-            "Service",
-            match line.service {
-                BudgetService::Ordinaire => "O",
-                BudgetService::Extraordinaire => "E",
-            },
-        )?;
-        text(
-            w,
-            "Type",
-            match line.direction {
-                BudgetDirection::Recette => "R",
-                BudgetDirection::Depense => "D",
-            },
-        )?;
+        service_and_type(w, line.service, line.direction)?;
         text(
             w,
             "CodeArticle",

@@ -152,6 +152,29 @@ pub async fn ecomptes(
     ))
 }
 
+/// The CPAS's multi-year projections on the action (its own, not its sub-actions'), in
+/// their order, each with its years in order.
+#[utoipa::path(
+    operation_id = "list_budget_projections",
+    tag = "actions",
+    security(("bearer" = []), ("api_token" = ["plans:read"])),
+    params(("action_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 200, body = Vec<api_types::BudgetProjection>),
+        problems::NotFound,
+    )
+)]
+#[get("/actions/{action_id}/budget-projections")]
+pub async fn budget_projections(
+    db: RequestDb,
+    auth: Authenticated,
+    action_id: web::Path<ActionId>,
+) -> Result<web::Json<Vec<api_types::BudgetProjection>>, ApiError> {
+    Ok(web::Json(
+        crate::app::projections::list(&db, &auth, action_id.into_inner()).await?,
+    ))
+}
+
 /// Filters, order and page of the actions list.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

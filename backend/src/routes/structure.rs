@@ -4,14 +4,14 @@
 use actix_web::{HttpResponse, delete, patch, post, put, web};
 use api_types::{
     ActionDefinitionPatch, ActionDetail, ActionOrganisations, Adoption, BudgetLineInput,
-    IndicatorInput, NewAction, NewObjective, NewPlan, NewSubAction, ObjectivePatch, OpinionInput,
-    PlanPatch, PlanTree, Problem, VersionOnly,
+    BudgetProjection, BudgetProjectionInput, IndicatorInput, NewAction, NewObjective, NewPlan,
+    NewSubAction, ObjectivePatch, OpinionInput, PlanPatch, PlanTree, Problem, VersionOnly,
 };
 use uuid::Uuid;
 
 use super::problems;
 use super::{Json, RequestDb};
-use crate::app::structure;
+use crate::app::{projections, structure};
 use crate::auth::Authenticated;
 use crate::domain::{ActionId, Label, PlanId};
 use crate::error::ApiError;
@@ -371,6 +371,59 @@ pub async fn update_budget_line(
     let detail =
         structure::update_budget_line(&db, &auth, id.into_inner(), body.into_inner()).await?;
     Ok(web::Json(detail))
+}
+
+/// Adds a multi-year projection to an action; answers the action's projections.
+#[utoipa::path(operation_id = "create_budget_projection", tag = "structure", security(("bearer" = [])),
+    params(("action_id" = Uuid, Path)), request_body = BudgetProjectionInput,
+    responses((status = 201, body = Vec<BudgetProjection>),
+        problems::NotFound))]
+#[post("/actions/{action_id}/budget-projections")]
+pub async fn create_budget_projection(
+    db: RequestDb,
+    auth: Authenticated,
+    id: web::Path<ActionId>,
+    body: Json<BudgetProjectionInput>,
+) -> Result<HttpResponse, ApiError> {
+    let action = id.into_inner();
+    let list = projections::create(&db, &auth, action, body.into_inner()).await?;
+    Ok(created(
+        format!("/api/v1/actions/{action}/budget-projections"),
+        &list,
+    ))
+}
+
+/// Redefines a multi-year projection, its years replaced by those given; answers its
+/// action's projections.
+#[utoipa::path(operation_id = "update_budget_projection", tag = "structure", security(("bearer" = [])),
+    params(("budget_projection_id" = Uuid, Path)), request_body = BudgetProjectionInput,
+    responses((status = 200, body = Vec<BudgetProjection>),
+        problems::NotFound))]
+#[put("/budget-projections/{budget_projection_id}")]
+pub async fn update_budget_projection(
+    db: RequestDb,
+    auth: Authenticated,
+    id: web::Path<Uuid>,
+    body: Json<BudgetProjectionInput>,
+) -> Result<web::Json<Vec<BudgetProjection>>, ApiError> {
+    Ok(web::Json(
+        projections::update(&db, &auth, id.into_inner(), body.into_inner()).await?,
+    ))
+}
+
+/// Deletes a multi-year projection (a forecast: nothing was reported on it).
+#[utoipa::path(operation_id = "delete_budget_projection", tag = "structure", security(("bearer" = [])),
+    params(("budget_projection_id" = Uuid, Path)),
+    responses((status = 204, description = "Deleted"),
+        problems::NotFound))]
+#[delete("/budget-projections/{budget_projection_id}")]
+pub async fn delete_budget_projection(
+    db: RequestDb,
+    auth: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    projections::delete(&db, &auth, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Archives a budget line: it leaves the action, its documents and new proposals; the

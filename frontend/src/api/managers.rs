@@ -2,9 +2,10 @@
 //! budget lines, the plan's evaluations and versions and their comparison.
 
 use api_types::{
-    ActionDetail, ActionEdit, BudgetLineInput, EcomptesImportReport, IndicatorInput, NewEvaluation,
-    NewPlanVersion, NewSubAction, PlanComparison, PlanEvaluation, PlanVersion, Reconciliation,
-    SectoralPlan, SectoralPlanInput, SectoralPlanTags,
+    ActionDetail, ActionEdit, BudgetLineInput, BudgetProjection, BudgetProjectionInput,
+    EcomptesImportReport, IndicatorInput, NewEvaluation, NewPlanVersion, NewSubAction,
+    PlanComparison, PlanEvaluation, PlanVersion, Reconciliation, SectoralPlan, SectoralPlanInput,
+    SectoralPlanTags,
 };
 use gloo_net::http::{Method, RequestBuilder};
 
@@ -172,6 +173,52 @@ pub async fn update_budget_line(
 /// Archives the budget line (the API's `DELETE` keeps the row for the history).
 pub async fn archive_budget_line(token: &str, id: &str) -> Result<(), ApiFailure> {
     let url = format!("/api/v1/budget-lines/{id}");
+    exchange(Method::DELETE, &url, Some(token), None)
+        .await
+        .map(drop)
+}
+
+/// `GET /api/v1/actions/{id}/budget-projections`.
+pub async fn budget_projections(
+    token: &str,
+    action: &str,
+) -> Result<Vec<BudgetProjection>, ApiFailure> {
+    get(
+        &format!("/api/v1/actions/{action}/budget-projections"),
+        token,
+    )
+    .await
+}
+
+pub async fn create_budget_projection(
+    token: &str,
+    action: &str,
+    input: &BudgetProjectionInput,
+) -> Result<Vec<BudgetProjection>, ApiFailure> {
+    post(
+        &format!("/api/v1/actions/{action}/budget-projections"),
+        token,
+        input,
+    )
+    .await
+}
+
+pub async fn update_budget_projection(
+    token: &str,
+    id: &str,
+    input: &BudgetProjectionInput,
+) -> Result<Vec<BudgetProjection>, ApiFailure> {
+    send(
+        Method::PUT,
+        &format!("/api/v1/budget-projections/{id}"),
+        token,
+        input,
+    )
+    .await
+}
+
+pub async fn delete_budget_projection(token: &str, id: &str) -> Result<(), ApiFailure> {
+    let url = format!("/api/v1/budget-projections/{id}");
     exchange(Method::DELETE, &url, Some(token), None)
         .await
         .map(drop)

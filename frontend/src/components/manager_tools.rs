@@ -1,5 +1,5 @@
 //! The managers' tools on the action page: the direct edit (president, DG), and the
-//! definition of sub-actions, indicators and budget lines (the DG, who edits the plan's
+//! definition of sub-actions, indicators, budget lines and projections (the DG, who edits the plan's
 //! structure).
 //!
 //! Partners and social workers open the action page first, so its code is in the initial
@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use crate::components::action_editor::ActionEditor;
 use crate::components::budget_editor::BudgetLinesEditor;
 use crate::components::indicator_editor::IndicatorsEditor;
+use crate::components::projections_editor::ProjectionsEditor;
 use crate::components::responsibles_editor::ResponsiblesEditor;
 use crate::components::sub_actions_editor::SubActionsEditor;
 use crate::session::SessionContext;
@@ -43,6 +44,7 @@ fn manager_tools(detail: ActionDetail, structure: bool, on_changed: Callback<()>
             <ResponsiblesEditor detail=detail.clone() on_changed/>
             <IndicatorsEditor detail=detail.clone() on_changed/>
             <BudgetLinesEditor detail=detail.clone() on_changed/>
+            <ProjectionsEditor action_id=detail.action.id on_changed/>
         }
     });
     view! {

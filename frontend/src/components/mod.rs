@@ -10,6 +10,7 @@ pub mod indicator_editor;
 pub mod manager_tools;
 pub mod plan_documents;
 pub mod progress_bar;
+pub mod projections_editor;
 pub mod proposal_diff;
 pub mod propose_form;
 pub mod require_session;

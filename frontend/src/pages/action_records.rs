@@ -1,5 +1,5 @@
-//! An action's records, below its form: indicators against their targets, budget lines,
-//! journal and history. A partner opens the action to report, so these come in a WASM chunk
+//! An action's records, below its form: indicators against their targets, budget lines and
+//! projections, journal and history. A partner opens the action to report, so these come in a WASM chunk
 //! of their own (a lazy function), which the action page starts fetching as it asks for
 //! the action: on a slow line the form is usable before the tables are drawn, and the
 //! initial set stays within its budget.
@@ -57,6 +57,14 @@ fn action_records(detail: ActionDetail) -> AnyView {
     let ecomptes = loader(move || {
         let (id, token) = (id.clone(), session.token().unwrap_or_default());
         Box::pin(async move { api::action_ecomptes(&token, &id).await })
+    });
+    // The CPAS's own projections: few actions have some.
+    let projections = loader({
+        let id = detail.action.id.to_string();
+        move || {
+            let (id, token) = (id.clone(), session.token().unwrap_or_default());
+            Box::pin(async move { api::managers::budget_projections(&token, &id).await })
+        }
     });
     let indicators = detail.indicators;
     let budget = detail.budget_lines;
@@ -136,6 +144,22 @@ fn action_records(detail: ActionDetail) -> AnyView {
                 }.into_any()
             }}
         </section>
+        {move || projections.get().and_then(Result::ok).filter(|list| !list.is_empty()).map(|list| view! {
+            <section class="card" aria-labelledby="projections-title">
+                <h2 id="projections-title">{tr!(projections_title)}</h2>
+                {list.into_iter().map(|p| view! {
+                    <h3 class="projection-title">
+                        {p.economic_group.clone()} {p.label.clone().map(|l| format!(" · {l}"))}
+                        <span class="meta">" · " {service_label(p.service)} " · " {direction_label(p.direction)}</span>
+                    </h3>
+                    <dl class="projection-years">
+                        {p.years.iter().map(|y| view! {
+                            <div><dt>{y.year}</dt><dd class="amount">{format::euros(y.amount_cents)}</dd></div>
+                        }).collect_view()}
+                    </dl>
+                }).collect_view()}
+            </section>
+        })}
         {move || ecomptes.get().and_then(Result::ok).filter(|e| !e.articles.is_empty() || !e.projections.is_empty()).map(|ecomptes| view! {
             <section class="card" aria-labelledby="ecomptes-title">
                 <h2 id="ecomptes-title">{tr!(ecomptes_records)}</h2>

@@ -1,0 +1,2 @@
+DROP TABLE budget_projection_amounts;
+DROP TABLE budget_projections;
