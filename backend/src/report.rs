@@ -91,26 +91,19 @@ pub fn indicators_text(t: &DocumentTexts, indicators: &[Indicator], separator: &
 fn budget_rows(t: &DocumentTexts, report: &Report) -> Vec<[String; 7]> {
     let mut rows = Vec::new();
     let mut add = |code: &str, title: &str, budget: &BudgetRollup| {
-        for year in &budget.by_year {
+        for (year, amounts) in crate::domain::budget::year_rows(budget) {
+            let year = year.map_or_else(|| t.all_years.to_owned(), |y| y.to_string());
+            let [planned, engaged, spent, ecomptes] = amounts.map(|cents| t.money(cents));
             rows.push([
                 code.to_owned(),
                 title.to_owned(),
-                year.year.to_string(),
-                t.money(year.planned_cents),
-                t.money(year.engaged_cents),
-                t.money(year.spent_cents),
-                t.money(year.ecomptes_cents),
+                year,
+                planned,
+                engaged,
+                spent,
+                ecomptes,
             ]);
         }
-        rows.push([
-            code.to_owned(),
-            title.to_owned(),
-            t.all_years.to_owned(),
-            t.money(budget.planned_cents),
-            t.money(budget.engaged_cents),
-            t.money(budget.spent_cents),
-            t.money(budget.ecomptes_cents),
-        ]);
     };
     add("", t.whole_plan, &report.budget.plan);
     for os in &report.tree.objectives {

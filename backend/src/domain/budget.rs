@@ -24,3 +24,30 @@ impl PlanBudget {
         self.plan.by_year.is_empty()
     }
 }
+
+/// The rows the documents write for one element's budget: a row per year, then the total
+/// (`None`), each with the amounts planned, engaged, spent and in eComptes' articles.
+pub fn year_rows(budget: &BudgetRollup) -> Vec<(Option<i32>, [i64; 4])> {
+    budget
+        .by_year
+        .iter()
+        .map(|y| {
+            let amounts = [
+                y.planned_cents,
+                y.engaged_cents,
+                y.spent_cents,
+                y.ecomptes_cents,
+            ];
+            (Some(y.year), amounts)
+        })
+        .chain(std::iter::once((
+            None,
+            [
+                budget.planned_cents,
+                budget.engaged_cents,
+                budget.spent_cents,
+                budget.ecomptes_cents,
+            ],
+        )))
+        .collect()
+}

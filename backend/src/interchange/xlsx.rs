@@ -250,27 +250,7 @@ pub fn to_xlsx(
     let bold_euros = euros.clone().set_bold();
     let mut row: u32 = 1;
     let mut write_budget = |code: &str, title: &str, figures: &BudgetRollup| {
-        let years = figures.by_year.iter().map(|y| {
-            (
-                Some(y.year),
-                [
-                    y.planned_cents,
-                    y.engaged_cents,
-                    y.spent_cents,
-                    y.ecomptes_cents,
-                ],
-            )
-        });
-        let total = (
-            None,
-            [
-                figures.planned_cents,
-                figures.engaged_cents,
-                figures.spent_cents,
-                figures.ecomptes_cents,
-            ],
-        );
-        for (year, amounts) in years.chain(std::iter::once(total)) {
+        for (year, amounts) in crate::domain::budget::year_rows(figures) {
             sheet.write_string(row, 0, code)?;
             sheet.write_string(row, 1, title)?;
             match year {

@@ -152,11 +152,7 @@ fn action_records(detail: ActionDetail) -> AnyView {
                         {p.economic_group.clone()} {p.label.clone().map(|l| format!(" · {l}"))}
                         <span class="meta">" · " {service_label(p.service)} " · " {direction_label(p.direction)}</span>
                     </h3>
-                    <dl class="projection-years">
-                        {p.years.iter().map(|y| view! {
-                            <div><dt>{y.year}</dt><dd class="amount">{format::euros(y.amount_cents)}</dd></div>
-                        }).collect_view()}
-                    </dl>
+                    {projection_years(p.years.iter().map(|y| (y.year, y.amount_cents)))}
                 }).collect_view()}
             </section>
         })}
@@ -188,11 +184,7 @@ fn action_records(detail: ActionDetail) -> AnyView {
                         {tr!(projection_of)} " " {p.exercice} " · " {p.label.clone()}
                         <span class="meta">" · " {tr!(economic_group)} " " {p.economic_group.clone()} " · " {service_label(p.service)} " · " {direction_label(p.direction)}</span>
                     </h3>
-                    <dl class="projection-years">
-                        {p.years.iter().map(|y| view! {
-                            <div><dt>{y.year}</dt><dd class="amount">{format::euros(y.amount_cents)}</dd></div>
-                        }).collect_view()}
-                    </dl>
+                    {projection_years(p.years.iter().map(|y| (y.year, y.amount_cents)))}
                 }).collect_view()}
             </section>
         })}
@@ -254,4 +246,15 @@ fn action_records(detail: ActionDetail) -> AnyView {
         </section>
     }
     .into_any()
+}
+
+/// A projection's amounts, year by year.
+fn projection_years(years: impl Iterator<Item = (i32, i64)>) -> impl IntoView {
+    view! {
+        <dl class="projection-years">
+            {years.map(|(year, cents)| view! {
+                <div><dt>{year}</dt><dd class="amount">{format::euros(cents)}</dd></div>
+            }).collect_view()}
+        </dl>
+    }
 }
