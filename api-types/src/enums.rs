@@ -141,6 +141,11 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// How official documents address a person (the eComptes file's `Civilite`).
+    Civility { Madame => "madame", Monsieur => "monsieur" }
+}
+
+wire_enum! {
     /// The budget service of a line: ordinary (running costs) or extraordinary (investment).
     BudgetService { Ordinaire => "ordinaire", Extraordinaire => "extraordinaire" }
 }

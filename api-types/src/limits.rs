@@ -74,6 +74,16 @@ pub fn nullable_line<const MAX: usize>() -> Object {
     string(MAX, format!("^{LINE_CHAR}*$"), true)
 }
 
+/// An optional telephone number: digits, spaces and `+ . / ( ) -`; blank or `null` count
+/// as none.
+pub fn phone() -> Object {
+    string(
+        crate::PHONE_MAX_CHARS,
+        format!("^[{}]*$", crate::PHONE_CHARS),
+        true,
+    )
+}
+
 /// An optional text of several lines: blank or `null` count as none.
 pub fn optional_text<const MAX: usize>() -> Object {
     string(MAX, format!("^{TEXT_CHAR}*$"), true)

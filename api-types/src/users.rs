@@ -88,6 +88,38 @@ pub struct UserPatch {
     pub version: Option<i32>,
 }
 
+/// The characters a telephone number may have, as the server checks them.
+pub const PHONE_CHARS: &str = "0123456789 +./()-";
+/// The longest telephone number, in characters (the eComptes file's `Tel`).
+pub const PHONE_MAX_CHARS: usize = 15;
+
+/// `GET` and `PUT /api/v1/me/identity`: the caller as official documents name them. The
+/// eComptes file names a responsible as its `Responsable` once civility, given name and
+/// family name are all given. A `PUT` replaces the whole: a field left out is cleared.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "civility": "madame",
+    "given_name": "Anne",
+    "family_name": "Lambert",
+    "phone": "+32 61 23 45 67"
+})))]
+#[serde(deny_unknown_fields)]
+pub struct PersonIdentity {
+    #[serde(default)]
+    pub civility: Option<crate::Civility>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<50>))]
+    pub given_name: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<100>))]
+    pub family_name: Option<String>,
+    /// Digits, spaces and `+ . / - ( )`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::phone))]
+    pub phone: Option<String>,
+}
+
 /// Fewest characters of a password the server accepts.
 pub const PASSWORD_MIN_CHARS: usize = 12;
 /// Most characters of a password the server accepts.

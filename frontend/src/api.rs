@@ -4,9 +4,9 @@ use api_types::{
     ActionDefinitionPatch, ActionDetail, ActionOrganisations, Adoption, Approval, ChangeRequest,
     EcomptesBudget, HistoryEntry, LoginRequest, NewAction, NewChangeRequest, NewObjective,
     NewOrganisation, NewPlan, NewUser, ObjectivePatch, OpinionInput, OrganisationSummary,
-    PasswordChange, PlanStats, PlanSummary, PlanTree, Problem, ProblemCode, RefreshRequest,
-    Rejection, SessionInfo, TenantIdentity, TenantIdentityChange, TenantRef, TokenResponse, User,
-    UserCreated, UserPatch,
+    PasswordChange, PersonIdentity, PlanStats, PlanSummary, PlanTree, Problem, ProblemCode,
+    RefreshRequest, Rejection, SessionInfo, TenantIdentity, TenantIdentityChange, TenantRef,
+    TokenResponse, User, UserCreated, UserPatch,
 };
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -56,6 +56,17 @@ pub async fn change_password(token: &str, change: &PasswordChange) -> Result<(),
     exchange(Method::PUT, "/api/v1/me/password", Some(token), Some(body))
         .await
         .map(drop)
+}
+
+pub async fn my_identity(token: &str) -> Result<PersonIdentity, ApiFailure> {
+    get("/api/v1/me/identity", token).await
+}
+
+pub async fn set_my_identity(
+    token: &str,
+    identity: &PersonIdentity,
+) -> Result<PersonIdentity, ApiFailure> {
+    send(Method::PUT, "/api/v1/me/identity", token, identity).await
 }
 
 pub async fn my_sessions(token: &str) -> Result<Vec<SessionInfo>, ApiFailure> {

@@ -134,6 +134,8 @@ fn rows() -> Vec<Row> {
         // Someone else's session (Paliseul's social worker's) is not found.
         row(M::DELETE, "/api/v1/me/sessions/{session_id}", N,                     [401, 404, 404, 404, 404, 404, 404]),
         row(M::GET, "/api/v1/me/actions", N,                                      [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/me/identity", N,                                     [401, 200, 200, 200, 200, 200, 403]),
+        row(M::PUT, "/api/v1/me/identity", N,                                     [401, 200, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/plans", N,                                           [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/plans/{plan_id}", Own,                               [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/plans/{plan_id}", Other,                             [401, 403, 404, 404, 404, 404, 403]),
@@ -935,6 +937,10 @@ fn request(
             Some(
                 json!({ "year": 2026, "service": "extraordinaire", "direction": "recette", "planned_cents": 5000 }),
             ),
+        ),
+        ("PUT", "/api/v1/me/identity") => (
+            path,
+            Some(json!({ "civility": "madame", "given_name": "Anne", "family_name": "Lambert" })),
         ),
         ("POST", "/api/v1/actions/{action_id}/budget-projections")
         | ("PUT", "/api/v1/budget-projections/{budget_projection_id}") => (

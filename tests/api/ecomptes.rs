@@ -237,3 +237,84 @@ async fn without_a_nis_code_or_with_a_year_out_of_range_there_is_no_file() {
     let other = app.token("dg@paliseul.example").await;
     assert_eq!(export(&app, &other, &tree, 2026).await.status(), 404);
 }
+
+/// An element's responsible is its `Responsable` once that person has given their civility
+/// and names; without them, the element has none (the file stays valid either way).
+#[tokio::test]
+async fn a_responsible_who_gave_their_identity_is_the_elements_responsable() {
+    let app = spawn_app().await;
+    let tree = app.plan_of("cpas-a").await;
+    set_nis_code(&app, &tree, 84077).await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let social = app.token("social@cpas-a.example").await;
+    let me = |token: String| {
+        let app = &app;
+        async move {
+            app.get_ok_as::<api_types::User>(&token, "/api/v1/me")
+                .await
+                .id
+        }
+    };
+    let (dg_id, social_id) = (me(dg.clone()).await, me(social.clone()).await);
+    let actions: Vec<_> = tree.actions().take(2).collect();
+    for (action, person) in actions.iter().zip([dg_id, social_id]) {
+        let (status, body) = send(
+            &app,
+            &dg,
+            Method::PATCH,
+            &format!("/api/v1/actions/{}/definition", action.id),
+            json!({ "version": action.version, "responsible_user_id": person }),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    // The DG gives their identity; the social worker does not.
+    let (status, body) = send(
+        &app,
+        &dg,
+        Method::PUT,
+        "/api/v1/me/identity",
+        json!({ "civility": "madame", "given_name": " Anne ", "family_name": "Lambert", "phone": "+32 61 23 45 67" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["given_name"], "Anne", "trimmed: {body}");
+    let again: api_types::PersonIdentity = app.get_ok_as(&dg, "/api/v1/me/identity").await;
+    assert_eq!(again.family_name.as_deref(), Some("Lambert"));
+    // Bad input names its field.
+    for (body, field) in [
+        (json!({ "phone": "call me maybe" }), "phone"),
+        (json!({ "given_name": "é".repeat(51) }), "given_name"),
+        (json!({ "civility": "docteur" }), ""),
+    ] {
+        let (status, problem) = send(&app, &social, Method::PUT, "/api/v1/me/identity", body).await;
+        assert!(status == 422 || status == 400, "{status} {problem}");
+        if !field.is_empty() {
+            assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+        }
+    }
+
+    let response = export(&app, &dg, &tree, 2026).await;
+    assert_eq!(response.status(), 200);
+    let xml = response.text().await.expect("xml");
+    validate(&xml, "responsables").unwrap_or_else(|e| panic!("{e}"));
+    let element = |id: uuid::Uuid| {
+        let start = xml
+            .find(&format!("<Action ElementId=\"{id}\""))
+            .expect("the action");
+        let rest = &xml[start..];
+        rest[..rest.find("</Action>").expect("its end")].to_owned()
+    };
+    let named = element(actions[0].id);
+    assert!(
+        named.contains("<Responsable>")
+            && named.contains("<Civilite>MADAME</Civilite>")
+            && named.contains("<Nom>Lambert</Nom>")
+            && named.contains("<Prenom>Anne</Prenom>")
+            && named.contains("<Tel>+32 61 23 45 67</Tel>")
+            && named.contains("<eMail>dg@cpas-a.example</eMail>"),
+        "{named}"
+    );
+    assert!(!element(actions[1].id).contains("<Responsable>"));
+}

@@ -221,6 +221,38 @@ test('"Mon compte": see my sessions, end one after confirming, change my passwor
   assert.deepEqual(page.errors, []);
 });
 
+test('"Mon compte": my civility and names for official documents, refused then saved', async () => {
+  const email = `ida@${DOMAIN}`;
+  const created = await account('Ida Identité', email, PASSWORD);
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/`);
+  await signIn(page, email);
+  await page.getByRole('link', { name: 'Mon compte' }).click();
+  await page.waitForURL(`${BASE_URL}/mon-compte`);
+  await page.getByRole('heading', { name: 'Mon identité dans les documents officiels' }).waitFor();
+  await page.getByLabel('Civilité').selectOption('madame');
+  await page.getByLabel('Prénom').fill(' Ida ');
+  await page.getByLabel('Nom de famille').fill('Lambert');
+  await page.getByLabel('Téléphone').fill('appelez-moi');
+  await page.getByRole('button', { name: 'Enregistrer mon identité' }).click();
+  // The server refuses the number; the app says so under the field.
+  await page.locator('#identity-phone-error').filter({ hasText: /./ }).waitFor();
+  assert.equal(await page.getByLabel('Téléphone').getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(await accessibilityViolations(page), []);
+  await page.getByLabel('Téléphone').fill('+32 61 23 45 67');
+  await page.getByRole('button', { name: 'Enregistrer mon identité' }).click();
+  await page.locator('#identity-message', { hasText: 'Identité enregistrée.' }).waitFor();
+  assert.equal(await page.getByLabel('Prénom').inputValue(), 'Ida', 'as stored: trimmed');
+  const token = await apiToken(email);
+  const stored = await call(token, 'GET', '/api/v1/me/identity');
+  assert.deepEqual(stored, { civility: 'madame', given_name: 'Ida', family_name: 'Lambert', phone: '+32 61 23 45 67' });
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('#identity-family')?.value === 'Lambert');
+  assert.equal(await page.getByLabel('Civilité').inputValue(), 'madame');
+  assert.ok(created.id);
+  assert.deepEqual(page.errors, []);
+});
+
 test('role change, deactivation and a new password ask first; cancelling changes nothing', async () => {
   const marie = await account('Marie Dupont', `marie@${DOMAIN}`, PASSWORD);
   const read = () => call(dg, 'GET', `/api/v1/users/${marie.id}`);

@@ -362,6 +362,60 @@ pub async fn end_my_other_sessions(db: &RequestDb, auth: &Authenticated) -> Resu
     .await
 }
 
+/// The caller as official documents name them.
+pub async fn my_identity(
+    db: &RequestDb,
+    auth: &Authenticated,
+) -> Result<api_types::PersonIdentity, ApiError> {
+    db.run_as(auth, |conn, actor| {
+        Ok(accounts::identity(conn, actor.user_id)?)
+    })
+    .await
+}
+
+/// The identity as given, checked: each text trimmed (blank is none) and within its limit,
+/// a telephone number of digits, spaces and `+ . / ( ) -` only.
+fn checked_identity(
+    input: api_types::PersonIdentity,
+) -> Result<api_types::PersonIdentity, ApiError> {
+    let optional =
+        |value: Option<String>, field: &str, max: usize| match value.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(text) => Label::parse(text, field, max).map(|l| Some(l.as_str().to_owned())),
+        };
+    let phone = optional(input.phone, "phone", api_types::PHONE_MAX_CHARS)?;
+    if phone
+        .as_deref()
+        .is_some_and(|p| !p.chars().all(|c| api_types::PHONE_CHARS.contains(c)))
+    {
+        return Err(ApiError::invalid_field(
+            "phone",
+            ProblemCode::InvalidValue,
+            "digits, spaces and + . / ( ) - only",
+        ));
+    }
+    Ok(api_types::PersonIdentity {
+        civility: input.civility,
+        given_name: optional(input.given_name, "given_name", 50)?,
+        family_name: optional(input.family_name, "family_name", 100)?,
+        phone,
+    })
+}
+
+/// Replaces the caller's identity for official documents; answers it as stored.
+pub async fn set_my_identity(
+    db: &RequestDb,
+    auth: &Authenticated,
+    input: api_types::PersonIdentity,
+) -> Result<api_types::PersonIdentity, ApiError> {
+    let identity = checked_identity(input)?;
+    db.run_as(auth, move |conn, actor| {
+        accounts::set_identity(conn, actor.user_id, &identity)?;
+        Ok(identity)
+    })
+    .await
+}
+
 /// The actions that the caller's organisation leads or collaborates on, in every plan of
 /// their CPAS.
 pub async fn my_actions(db: &RequestDb, auth: &Authenticated) -> Result<Vec<ActionRef>, ApiError> {

@@ -233,7 +233,26 @@ pub async fn export_ecomptes(
             administration_type: identity.administration_type,
             nis_code,
         };
-        let file = ecomptes::write(&tree, sender, exercice.get(), &budget)
+        let responsibles: Vec<Uuid> = tree
+            .objectives
+            .iter()
+            .flat_map(|os| {
+                let oos = os.operational_objectives.iter();
+                let actions = oos.clone().flat_map(|oo| &oo.actions);
+                std::iter::once(&os.responsible)
+                    .chain(oos.map(|oo| &oo.responsible))
+                    .chain(actions.map(|a| &a.responsible))
+            })
+            .flatten()
+            .map(|r| r.id)
+            .collect();
+        let people = db::accounts::identities(conn, tenant, &responsibles)?
+            .into_iter()
+            .filter_map(|(id, (identity, email))| {
+                ecomptes::Person::of(&identity, &email).map(|p| (id, p))
+            })
+            .collect();
+        let file = ecomptes::write(&tree, sender, exercice.get(), &budget, &people)
             .map_err(|e| ApiError::Internal(e.into()))?;
         let name = format!("pst-{}-{}-ecomptes.xml", tree.tenant.slug, exercice.get());
         Ok((name, file))

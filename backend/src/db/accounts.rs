@@ -497,3 +497,81 @@ pub fn update_user(
         .set((changes, users::version.eq(users::version + 1)))
         .execute(conn)?)
 }
+
+type IdentityRow = (
+    Option<Stored<wire::Civility>>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn to_identity((civility, given_name, family_name, phone): IdentityRow) -> wire::PersonIdentity {
+    wire::PersonIdentity {
+        civility: civility.map(|c| c.0),
+        given_name,
+        family_name,
+        phone,
+    }
+}
+
+/// A person as official documents name them.
+pub fn identity(conn: &mut PgConnection, user: Uuid) -> DbResult<wire::PersonIdentity> {
+    users::table
+        .find(user)
+        .select((
+            users::civility,
+            users::given_name,
+            users::family_name,
+            users::phone,
+        ))
+        .first::<IdentityRow>(conn)
+        .optional()?
+        .map(to_identity)
+        .ok_or(DbError::NotFound("user"))
+}
+
+/// Replaces a person's identity for official documents.
+pub fn set_identity(
+    conn: &mut PgConnection,
+    user: Uuid,
+    identity: &wire::PersonIdentity,
+) -> DbResult<()> {
+    let updated = diesel::update(users::table.find(user))
+        .set((
+            users::civility.eq(identity.civility.map(|c| c.as_str())),
+            users::given_name.eq(&identity.given_name),
+            users::family_name.eq(&identity.family_name),
+            users::phone.eq(&identity.phone),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(DbError::NotFound("user"));
+    }
+    Ok(())
+}
+
+/// The identities and e-mail addresses of these people of the CPAS: one statement.
+pub fn identities(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    people: &[Uuid],
+) -> DbResult<std::collections::HashMap<Uuid, (wire::PersonIdentity, String)>> {
+    let rows: Vec<(Uuid, String, IdentityRow)> = users::table
+        .filter(users::tenant_id.eq(tenant.get()))
+        .filter(users::id.eq_any(people))
+        .select((
+            users::id,
+            users::email,
+            (
+                users::civility,
+                users::given_name,
+                users::family_name,
+                users::phone,
+            ),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, email, row)| (id, (to_identity(row), email)))
+        .collect())
+}

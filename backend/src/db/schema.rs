@@ -501,6 +501,10 @@ diesel::table! {
         updated_at -> Timestamptz,
         version -> Int4,
         kind -> Text,
+        civility -> Nullable<Text>,
+        given_name -> Nullable<Text>,
+        family_name -> Nullable<Text>,
+        phone -> Nullable<Text>,
     }
 }
 

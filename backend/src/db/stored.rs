@@ -131,6 +131,7 @@ stored_enums!(
     ActionHealth,
     BudgetService,
     BudgetDirection,
+    Civility,
 );
 
 /// Where a notification's e-mail stands (`notifications.email_status`); never on the wire.

@@ -6,16 +6,18 @@
 //!
 //! Each element's `Plans` are the sectoral plans it is tagged with, by name. What the
 //! format has no place for stays out: sub-actions (an `Action` holds nothing; their budget
-//! lines of the year and their projections go with their action's), and the `Responsable` and
-//! `Mandataire` (the format asks for a civility and a first name apart, which the plan
-//! does not record).
+//! lines of the year and their projections go with their action's). An element's
+//! `Responsable` is its responsible account once that person has given their civility and
+//! names (`PUT /api/v1/me/identity`); the `Mandataire` stays out: the plan names them in
+//! one free line ("Mme Anne Lambert, présidente"), and the format asks for a civility and
+//! a given name apart.
 
 use std::collections::HashMap;
 use std::io;
 
 use api_types::{
     Action, ActionStatus, AdministrationType, BudgetDirection, BudgetLine, BudgetProjection,
-    BudgetService, PlanTree, Rollup, Volet,
+    BudgetService, Civility, PersonIdentity, PlanTree, Rollup, UserRef, Volet,
 };
 use chrono::NaiveDate;
 use quick_xml::Writer;
@@ -44,12 +46,38 @@ pub struct Budget {
     pub projections: HashMap<Uuid, Vec<BudgetProjection>>,
 }
 
-/// The file for `exercice`, the budget year it is sent for.
+/// A person as the file names them (`PersonneInfo`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    civility: Civility,
+    family_name: String,
+    given_name: String,
+    phone: String,
+    email: String,
+}
+
+impl Person {
+    /// The person, when their identity gives what the format asks for: a civility, a
+    /// family name and a given name.
+    pub fn of(identity: &PersonIdentity, email: &str) -> Option<Self> {
+        Some(Self {
+            civility: identity.civility?,
+            family_name: identity.family_name.clone()?,
+            given_name: identity.given_name.clone()?,
+            phone: identity.phone.clone().unwrap_or_default(),
+            email: email.to_owned(),
+        })
+    }
+}
+
+/// The file for `exercice`, the budget year it is sent for. `people` are the responsibles
+/// the file can name, by account id.
 pub fn write(
     tree: &PlanTree,
     sender: Sender,
     exercice: i32,
     budget: &Budget,
+    people: &HashMap<Uuid, Person>,
 ) -> io::Result<Vec<u8>> {
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
@@ -57,6 +85,7 @@ pub fn write(
         tree,
         exercice,
         budget,
+        people,
     };
     writer.create_element("dataroot").write_inner_content(|w| {
         w.create_element("Identifiants").write_inner_content(|w| {
@@ -111,6 +140,7 @@ struct File<'a> {
     tree: &'a PlanTree,
     exercice: i32,
     budget: &'a Budget,
+    people: &'a HashMap<Uuid, Person>,
 }
 
 /// A volet's `ElementId`: the plan has no row for it, so the plan's id and the volet.
@@ -134,9 +164,15 @@ struct Element<'a> {
     plans: Vec<&'a str>,
     articles: Vec<&'a BudgetLine>,
     projections: Vec<&'a BudgetProjection>,
+    responsible: Option<&'a Person>,
 }
 
 impl File<'_> {
+    /// The responsible, when the file can name them.
+    fn person(&self, responsible: Option<&UserRef>) -> Option<&Person> {
+        responsible.and_then(|r| self.people.get(&r.id))
+    }
+
     /// One `Volet` per volet the plan's objectives have (a plan of one volet sends one).
     fn volets(&self, w: &mut Writer<Vec<u8>>) -> io::Result<()> {
         for volet in [Volet::Externe, Volet::Interne] {
@@ -177,6 +213,7 @@ impl File<'_> {
                                 status: status_of_rollup(&os.rollup),
                                 progress: os.rollup.mean_progress,
                                 plans: self.tree.sectoral_plan_names(&os.sectoral_plans),
+                                responsible: self.person(os.responsible.as_ref()),
                                 ..Element::empty()
                             };
                             self.element(w, "ObjectifStrategique", &element, |w| {
@@ -211,6 +248,7 @@ impl File<'_> {
             status: status_of_rollup(&oo.rollup),
             progress: oo.rollup.mean_progress,
             plans: self.tree.sectoral_plan_names(&oo.sectoral_plans),
+            responsible: self.person(oo.responsible.as_ref()),
             ..Element::empty()
         };
         self.element(w, "ObjectifOperationnel", &element, |w| {
@@ -255,6 +293,7 @@ impl File<'_> {
             plans: self.tree.sectoral_plan_names(&action.sectoral_plans),
             articles,
             projections,
+            responsible: self.person(action.responsible.as_ref()),
         }
     }
 
@@ -289,6 +328,9 @@ impl File<'_> {
                 described(w, "Description", &description)?;
                 // Our statuses are eComptes' own, in lower case.
                 text(w, "Statut", &element.status.as_str().to_ascii_uppercase())?;
+                if let Some(person) = element.responsible {
+                    person_info(w, "Responsable", person)?;
+                }
                 text(
                     w,
                     "TauxAvancement",
@@ -342,8 +384,25 @@ impl Element<'_> {
             plans: Vec::new(),
             articles: Vec::new(),
             projections: Vec::new(),
+            responsible: None,
         }
     }
+}
+
+fn person_info(w: &mut Writer<Vec<u8>>, name: &str, person: &Person) -> io::Result<()> {
+    w.create_element(name).write_inner_content(|w| {
+        let civility = match person.civility {
+            Civility::Madame => "MADAME",
+            Civility::Monsieur => "MONSIEUR",
+        };
+        text(w, "Civilite", civility)?;
+        text(w, "Nom", &person.family_name)?;
+        text(w, "Prenom", &person.given_name)?;
+        text(w, "Tel", &person.phone)?;
+        text(w, "eMail", &person.email)?;
+        Ok(())
+    })?;
+    Ok(())
 }
 
 /// `Service` and `Type`, as an article and a projection both write them.

@@ -1,7 +1,7 @@
 //! `/api/v1/me`: the caller's own account.
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
-use api_types::{ActionRef, PasswordChange, Problem, SessionInfo, User};
+use api_types::{ActionRef, PasswordChange, PersonIdentity, Problem, SessionInfo, User};
 
 use super::{Json, RequestDb};
 use crate::app::accounts;
@@ -54,6 +54,49 @@ pub async fn change_password(
 ) -> Result<HttpResponse, ApiError> {
     accounts::change_password(&db, &auth, body.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller as official documents name them: civility, given and family names,
+/// telephone. The eComptes file names the responsible of an element as its `Responsable`
+/// once the three first are given.
+#[utoipa::path(
+    operation_id = "get_my_identity",
+    tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = PersonIdentity),
+    )
+)]
+#[get("/me/identity")]
+pub async fn my_identity(
+    db: RequestDb,
+    auth: Person,
+) -> Result<web::Json<PersonIdentity>, ApiError> {
+    Ok(web::Json(accounts::my_identity(&db, &auth).await?))
+}
+
+/// Replaces the caller's identity for official documents (a field left out is cleared);
+/// answers it as stored (texts trimmed, blank ones cleared).
+#[utoipa::path(
+    operation_id = "set_my_identity",
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = PersonIdentity,
+    responses(
+        (status = 200, body = PersonIdentity),
+        (status = 422, description = "A name too long, a telephone number with other characters", body = Problem,
+         content_type = "application/problem+json"),
+    )
+)]
+#[put("/me/identity")]
+pub async fn set_my_identity(
+    db: RequestDb,
+    auth: Person,
+    body: Json<PersonIdentity>,
+) -> Result<web::Json<PersonIdentity>, ApiError> {
+    Ok(web::Json(
+        accounts::set_my_identity(&db, &auth, body.into_inner()).await?,
+    ))
 }
 
 /// The caller's open sessions: each browser or device signed in to their account, the one

@@ -48,6 +48,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(me::end_my_session)
                 .service(me::end_my_other_sessions)
                 .service(me::my_actions)
+                .service(me::my_identity)
+                .service(me::set_my_identity)
                 .service(plans::list_plans)
                 .service(plans::get_plan)
                 .service(plans::plan_summary)

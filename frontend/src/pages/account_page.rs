@@ -1,4 +1,5 @@
-//! "Mon compte": change my password, see my sessions and end the others. A person whose
+//! "Mon compte": change my password, give my civility and names for official documents,
+//! see my sessions and end the others. A person whose
 //! password was given to them (a new account, a reset) lands here first, and can do
 //! nothing else until they have chosen their own.
 
@@ -24,7 +25,7 @@ pub fn AccountPage() -> impl IntoView {
         <h1>{tr!(my_account)}</h1>
         {forced.then(|| view! { <p class="notice" role="alert">{tr!(password_change_forced)}</p> })}
         <PasswordForm forced/>
-        {(!forced).then(|| view! { <Sessions/> })}
+        {(!forced).then(|| view! { <IdentityForm/> <Sessions/> })}
     }
 }
 
@@ -333,6 +334,108 @@ fn Sessions() -> impl IntoView {
                     .into_any()
                 }
             }}
+        </section>
+    }
+}
+
+/// The person as official documents name them: the eComptes file names a responsible with
+/// their civility, family and given names, telephone and e-mail.
+#[component]
+fn IdentityForm() -> impl IntoView {
+    use crate::components::form_field::{FieldErrors, FormStatus, InputField, line};
+    use api_types::{Civility, PersonIdentity};
+    let session = SessionContext::get();
+    let civility = RwSignal::new(String::new());
+    let given = RwSignal::new(String::new());
+    let family = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let errors = FieldErrors::new();
+    let message = RwSignal::new(None::<(bool, String)>);
+    let busy = RwSignal::new(false);
+    let fill_in = move |identity: PersonIdentity| {
+        civility.set(
+            identity
+                .civility
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
+        );
+        given.set(identity.given_name.unwrap_or_default());
+        family.set(identity.family_name.unwrap_or_default());
+        phone.set(identity.phone.unwrap_or_default());
+    };
+    let current = loader(move || {
+        let token = session.token().unwrap_or_default();
+        Box::pin(async move { api::my_identity(&token).await })
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(identity)) = current.get() {
+            fill_in(identity);
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let mut found = Vec::new();
+        let mut read = |field: &str, value: RwSignal<String>, max: usize| {
+            line(&value.get_untracked(), max).unwrap_or_else(|m| {
+                found.push((field.to_owned(), m));
+                None
+            })
+        };
+        let identity = PersonIdentity {
+            civility: civility.get_untracked().parse::<Civility>().ok(),
+            given_name: read("given_name", given, 50),
+            family_name: read("family_name", family, 100),
+            phone: read("phone", phone, api_types::PHONE_MAX_CHARS),
+        };
+        if !found.is_empty() {
+            errors.set(found);
+            message.set(Some((false, tr!(fix_fields).to_owned())));
+            return;
+        }
+        errors.set(Vec::new());
+        busy.set(true);
+        let token = session.token().unwrap_or_default();
+        spawn_local(async move {
+            let result = api::set_my_identity(&token, &identity).await;
+            busy.set(false);
+            match result {
+                Ok(stored) => {
+                    fill_in(stored);
+                    message.set(Some((true, tr!(identity_saved).to_owned())));
+                }
+                Err(failure) => message.set(Some((false, errors.refusal(failure)))),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="identity-title">
+            <h2 id="identity-title">{tr!(identity_title)}</h2>
+            <form class="card account-form" novalidate on:submit=submit>
+                <p class="hint">{tr!(identity_help)}</p>
+                <div class="field">
+                    <label for="identity-civility">{tr!(civility)}</label>
+                    <select id="identity-civility" prop:value=civility
+                        on:change=move |ev| civility.set(event_target_value(&ev))>
+                        <option value="">{tr!(none)}</option>
+                        <option value="madame">{tr!(civility_madame)}</option>
+                        <option value="monsieur">{tr!(civility_monsieur)}</option>
+                    </select>
+                </div>
+                <InputField id="identity-given".to_owned() label=tr!(given_name).to_owned() kind="text"
+                    value=given error=errors.of("given_name")
+                    hint=format!("50 {}", tr!(characters_at_most))/>
+                <InputField id="identity-family".to_owned() label=tr!(family_name).to_owned() kind="text"
+                    value=family error=errors.of("family_name")
+                    hint=format!("100 {}", tr!(characters_at_most))/>
+                <InputField id="identity-phone".to_owned() label=tr!(phone).to_owned() kind="tel"
+                    value=phone error=errors.of("phone")
+                    hint=format!("{} · {} {}", tr!(phone_rules), api_types::PHONE_MAX_CHARS, tr!(characters_at_most))/>
+                <button type="submit" class="primary" prop:disabled=busy>{tr!(identity_submit)}</button>
+                <FormStatus id="identity-message" message/>
+            </form>
         </section>
     }
 }
