@@ -164,15 +164,17 @@ pub struct IndicatorMeasure {
     pub measured_at: Option<NaiveDate>,
 }
 
-/// What was spent on a budget line and, when given, what is engaged on it (committed, not
-/// yet paid), in euro cents.
+/// The amounts reported on a budget line, in euro cents: spent, and engaged (committed, not
+/// yet paid). Each one left out stays as it is; one of them at least is given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BudgetSpent {
     pub id: Uuid,
+    /// Absent: the amount spent stays as it is. One of the two amounts is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]
-    pub spent_cents: i64,
+    pub spent_cents: Option<i64>,
     /// Absent: the amount engaged stays as it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]

@@ -389,13 +389,13 @@ async fn a_line_has_a_label_and_an_amount_engaged_reported_through_proposals() {
     assert_eq!(status, 422, "{problem}");
     assert_eq!(problem["errors"][0]["field"], "changes/budget_lines");
 
-    // The partner reports 2 500 € engaged, nothing spent yet; the DG approves.
+    // The partner reports 2 500 € engaged, the amount spent left as it is; the DG approves.
     let (status, proposal) = send(
         &app,
         &pcs,
         Method::POST,
         &format!("/api/v1/actions/{pe18}/change-requests"),
-        json!({ "base_version": version, "changes": { "budget_lines": [{ "id": id, "spent_cents": 0, "engaged_cents": 250_000 }] } }),
+        json!({ "base_version": version, "changes": { "budget_lines": [{ "id": id, "engaged_cents": 250_000 }] } }),
     )
     .await;
     assert_eq!(status, 201, "{proposal}");
@@ -407,10 +407,8 @@ async fn a_line_has_a_label_and_an_amount_engaged_reported_through_proposals() {
         .collect();
     assert_eq!(
         fields,
-        [
-            format!("budget_line:{id}"),
-            format!("budget_line_engaged:{id}")
-        ]
+        [format!("budget_line_engaged:{id}")],
+        "the amount engaged alone: the amount spent stays"
     );
     let (status, body) = send(
         &app,
@@ -435,7 +433,7 @@ async fn a_line_has_a_label_and_an_amount_engaged_reported_through_proposals() {
         ),
         (250_000, 0)
     );
-    // The history keeps what changed: the amount engaged, not the unchanged amount spent.
+    // The history keeps what changed: the amount engaged.
     let history: Value = app
         .get_ok_as(&pcs, &format!("/api/v1/actions/{pe18}/history"))
         .await;

@@ -432,8 +432,10 @@ pub fn record_change(
     for spent in &c.budget_lines {
         diesel::update(budget_lines::table.find(spent.id))
             .set((
-                budget_lines::spent_cents.eq(spent.spent_cents),
-                // Not given: the amount engaged stays.
+                // Not given: that amount stays.
+                spent
+                    .spent_cents
+                    .map(|cents| budget_lines::spent_cents.eq(cents)),
                 spent
                     .engaged_cents
                     .map(|cents| budget_lines::engaged_cents.eq(cents)),

@@ -118,10 +118,13 @@ impl FollowUpChanges {
             )
         });
         let budget = self.0.budget_lines.iter().flat_map(|b| {
+            let spent = b
+                .spent_cents
+                .map(|cents| (format!("{SPENT}{}", b.id), Value::from(cents)));
             let engaged = b
                 .engaged_cents
                 .map(|cents| (format!("{ENGAGED}{}", b.id), Value::from(cents)));
-            std::iter::once((format!("{SPENT}{}", b.id), Value::from(b.spent_cents))).chain(engaged)
+            spent.into_iter().chain(engaged)
         });
         own.chain(indicators).chain(budget).collect()
     }
@@ -460,15 +463,19 @@ fn parse_spent(value: &Value) -> Result<Vec<BudgetSpent>, String> {
     parse_items(
         value,
         &["id", "spent_cents", "engaged_cents"],
-        "a list of { id, spent_cents, engaged_cents (optional) } with whole, non-negative cents",
+        "a list of { id, spent_cents, engaged_cents }, at least one of the amounts, in whole, \
+         non-negative cents",
         "a budget line is given twice",
         |id, entry| {
-            let cents = |value: &Value| value.as_i64().filter(|c| *c >= 0);
-            let spent_cents = entry.get("spent_cents").and_then(cents)?;
-            let engaged_cents = match entry.get("engaged_cents") {
-                None | Some(Value::Null) => None,
-                Some(value) => Some(cents(value)?),
+            // Absent or null: that amount stays; a line must change one of them.
+            let amount = |key: &str| match entry.get(key) {
+                None | Some(Value::Null) => Some(None),
+                Some(value) => value.as_i64().filter(|c| *c >= 0).map(Some),
             };
+            let (spent_cents, engaged_cents) = (amount("spent_cents")?, amount("engaged_cents")?);
+            if spent_cents.is_none() && engaged_cents.is_none() {
+                return None;
+            }
             Some(BudgetSpent {
                 id,
                 spent_cents,
@@ -761,14 +768,17 @@ mod tests {
         let engaged =
             json!({ "budget_lines": [{ "id": id, "spent_cents": 0, "engaged_cents": -1 }] });
         assert_eq!(errors(engaged)[0].0, "changes/budget_lines");
+        let neither = json!({ "budget_lines": [{ "id": id }] });
+        assert_eq!(errors(neither)[0].0, "changes/budget_lines");
     }
 
     #[test]
-    fn an_amount_engaged_left_out_or_null_stays_as_it_is() {
+    fn an_amount_left_out_or_null_stays_as_it_is() {
         let id = "6f1e0c3a-1f0e-4b8e-9a57-2f8f0f6b7c11";
         let key = |prefix: &str| format!("{prefix}{id}");
         for (line, expected) in [
             (json!({ "id": id, "spent_cents": 5 }), vec![key(SPENT)]),
+            (json!({ "id": id, "engaged_cents": 7 }), vec![key(ENGAGED)]),
             (
                 json!({ "id": id, "spent_cents": 5, "engaged_cents": null }),
                 vec![key(SPENT)],

@@ -296,9 +296,10 @@ pub fn ProposeForm(
         for (line, spent, engaged) in spending.get_value() {
             match (cents(spent), cents(engaged)) {
                 (Some(spent), Some(engaged)) => {
-                    // The amount spent is always sent with a line; the engaged one when it changes.
+                    // Each amount when it changes: the proposal shows only what moves.
+                    let spent = (spent != line.spent_cents).then_some(spent);
                     let engaged = (engaged != line.engaged_cents).then_some(engaged);
-                    if spent != line.spent_cents || engaged.is_some() {
+                    if spent.is_some() || engaged.is_some() {
                         changes.budget_lines.push(api_types::BudgetSpent {
                             id: line.id,
                             spent_cents: spent,
