@@ -234,6 +234,17 @@ test('the DG freezes the mid-term evaluation after an explicit confirmation', as
   assert.deepEqual(page.errors, []);
 });
 
+test('the date a council form proposes is today where the person is, not in UTC', async () => {
+  const page = await newPage(browser, { timezoneId: 'Europe/Brussels' });
+  // 23:30 UTC on 15 March is already 16 March, 00:30, in Brussels.
+  await page.clock.setFixedTime(new Date('2026-03-15T23:30:00Z'));
+  await page.goto(`${BASE_URL}/plans/${plan.id}`);
+  await signIn(page, 'dg@cpas-a.example');
+  await page.getByRole('link', { name: 'Versions et comparaison' }).click();
+  assert.equal(await page.getByLabel('Date de la délibération').inputValue(), '2026-03-16');
+  assert.deepEqual(page.errors, []);
+});
+
 test('the DG freezes version 1, the plan changes, and two versions compare per objective', async () => {
   const page = await newPage(browser);
   await page.goto(`${BASE_URL}/plans/${plan.id}`);

@@ -33,8 +33,8 @@ export async function launch() {
 }
 
 /// A page that can only reach loopback: the app must need nothing from the internet.
-export async function newPage(browser, { locale = 'fr-BE' } = {}) {
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+export async function newPage(browser, { locale = 'fr-BE', timezoneId = undefined } = {}) {
+  const context = await browser.newContext({ locale, timezoneId, viewport: { width: 1280, height: 900 } });
   await context.route('**/*', (route) => {
     const host = new URL(route.request().url()).hostname;
     return ['127.0.0.1', 'localhost', '[::1]'].includes(host) ? route.continue() : route.abort();

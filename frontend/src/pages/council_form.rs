@@ -105,10 +105,16 @@ pub fn line(text: &str, max: usize) -> Result<Option<String>, String> {
     Ok((!text.is_empty()).then(|| text.to_owned()))
 }
 
-/// Today, `YYYY-MM-DD` (UTC), as a date input shows it.
+/// Today where the person is (the browser's time zone: in Belgium, between midnight and
+/// 1 or 2 a.m. the UTC date is still yesterday), `YYYY-MM-DD` as a date input shows it.
 pub fn today() -> String {
-    let iso = String::from(js_sys::Date::new_0().to_iso_string());
-    iso.get(..10).unwrap_or_default().to_owned()
+    let now = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.get_full_year(),
+        now.get_month() + 1,
+        now.get_date()
+    )
 }
 
 /// The class of a form's message: a success, an error, or an empty live region.
