@@ -255,7 +255,7 @@ pub const FR: DocumentTexts = DocumentTexts {
     ],
     all_years: "Tous exercices",
     whole_plan: "Plan entier",
-    no_budget: "Aucune ligne budgétaire ni article eComptes.",
+    no_budget: "Aucune dépense : ni ligne budgétaire ni article eComptes de dépense.",
     reconciliation_header: [
         "code",
         "intitulé",
@@ -375,7 +375,7 @@ pub const NL: DocumentTexts = DocumentTexts {
     ],
     all_years: "Alle dienstjaren",
     whole_plan: "Volledig plan",
-    no_budget: "Geen begrotingslijnen of eComptes-artikelen.",
+    no_budget: "Geen uitgaven: geen begrotingslijnen of eComptes-artikelen voor uitgaven.",
     reconciliation_header: [
         "code",
         "titel",
@@ -495,7 +495,7 @@ pub const EN: DocumentTexts = DocumentTexts {
     ],
     all_years: "All years",
     whole_plan: "Whole plan",
-    no_budget: "No budget lines or eComptes articles.",
+    no_budget: "No expenses: no budget lines or eComptes articles for expenses.",
     reconciliation_header: [
         "code",
         "title",

@@ -45,7 +45,12 @@ async fn sums_from_action_pages(
                     let detail: ActionDetail = app
                         .get_ok_as(token, &format!("/api/v1/actions/{}", item.id))
                         .await;
-                    for line in &detail.budget_lines {
+                    // The roll-ups add up expenses: a revenue is not a cost of the plan.
+                    let expenses = detail
+                        .budget_lines
+                        .iter()
+                        .filter(|l| l.direction == api_types::BudgetDirection::Depense);
+                    for line in expenses {
                         for key in [Some(oo.id), Some(os.id), None] {
                             *sums.entry((key, line.year)).or_default() += line.planned_cents;
                         }
@@ -85,6 +90,16 @@ async fn the_summary_adds_up_the_budget_by_year_per_objective_and_for_the_plan()
     add_line(&app, &dg, actions[0].id, 2027, 50_000).await;
     add_line(&app, &dg, actions[1].id, 2026, 7_500).await;
     add_line(&app, &dg, actions[actions.len() - 1].id, 2028, 12_345).await;
+    // A revenue (a subsidy) is no expense: it stays out of the sums.
+    let (status, body) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/actions/{}/budget-lines", actions[0].id),
+        json!({ "year": 2026, "service": "ordinaire", "direction": "recette", "planned_cents": 900_000 }),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
     // A sub-action's line counts for its action's objectives.
     let (status, step) = send(
         &app,
@@ -210,7 +225,7 @@ async fn the_workbook_and_the_council_report_give_the_budget_by_year() {
     let report = format!("/api/v1/plans/{}/report", tree.id);
     let html = app.get_as(&dg, &report).await.text().await.expect("html");
     assert!(
-        html.contains("<h2>Budget par exercice</h2><p>Aucune ligne budgétaire"),
+        html.contains("<h2>Budget par exercice</h2><p>Aucune dépense"),
         "no figures yet"
     );
 

@@ -206,8 +206,9 @@ struct BudgetRow {
     ecomptes_cents: i64,
 }
 
-/// The plan's budget figures (the view `budget_figures`: the live budget lines of its live
-/// actions, a sub-action's for its action, and eComptes' articles), by operational
+/// The plan's expenses (the view `budget_figures`: the live budget lines of its live
+/// actions, a sub-action's for its action, and eComptes' articles; those of direction
+/// `depense`, since a revenue such as a subsidy is not a cost of the plan), by operational
 /// objective, strategic objective and for the whole plan (`NULL` key), each by year and
 /// for all years (`NULL` year). One statement.
 pub fn plan_budget(
@@ -226,7 +227,8 @@ pub fn plan_budget(
          FROM budget_figures f
          CROSS JOIN LATERAL (VALUES (f.oo_id, false), (f.os_id, false), (NULL::uuid, true))
              AS k(key, whole)
-         WHERE f.plan_id = $1 AND f.tenant_id = $2 AND (k.key IS NOT NULL OR k.whole)
+         WHERE f.plan_id = $1 AND f.tenant_id = $2 AND f.direction = 'depense'
+           AND (k.key IS NOT NULL OR k.whole)
          GROUP BY GROUPING SETS ((k.key, f.year), (k.key))
          ORDER BY f.year",
     )
