@@ -101,7 +101,7 @@ pub struct EcomptesImportReport {
     pub changes: Vec<EcomptesAmountChange>,
 }
 
-/// An element's budget for a year, three ways: what the CPAS planned and spent (its budget
+/// An element's expenses or revenues for a year, three ways: what the CPAS planned and spent (its budget
 /// lines, a sub-action's with its action's), and what eComptes' articles say.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -111,6 +111,8 @@ pub struct ReconciliationRow {
     pub code: String,
     pub title: String,
     pub year: i32,
+    /// Expenses and revenues are compared apart.
+    pub direction: BudgetDirection,
     pub planned_cents: i64,
     pub ecomptes_cents: i64,
     pub spent_cents: i64,

@@ -113,7 +113,9 @@ pub struct DocumentTexts {
 
     // The reconciliation's CSV.
     /// Code, title, year, planned, eComptes, difference, spent, and whether they differ.
-    pub reconciliation_header: [&'static str; 8],
+    pub reconciliation_header: [&'static str; 9],
+    /// An amount's direction in the reconciliation: expense, revenue.
+    pub directions: [&'static str; 2],
     /// In the last column, when eComptes and the plan differ.
     pub differs: &'static str,
 }
@@ -260,6 +262,7 @@ pub const FR: DocumentTexts = DocumentTexts {
         "code",
         "intitulé",
         "exercice",
+        "type",
         "prévu (€)",
         "eComptes (€)",
         "écart (€)",
@@ -267,6 +270,7 @@ pub const FR: DocumentTexts = DocumentTexts {
         "écart ?",
     ],
     differs: "écart",
+    directions: ["dépense", "recette"],
 };
 
 pub const NL: DocumentTexts = DocumentTexts {
@@ -380,6 +384,7 @@ pub const NL: DocumentTexts = DocumentTexts {
         "code",
         "titel",
         "begrotingsjaar",
+        "soort",
         "gepland (€)",
         "eComptes (€)",
         "verschil (€)",
@@ -387,6 +392,7 @@ pub const NL: DocumentTexts = DocumentTexts {
         "verschil?",
     ],
     differs: "verschil",
+    directions: ["uitgave", "ontvangst"],
 };
 
 pub const EN: DocumentTexts = DocumentTexts {
@@ -500,6 +506,7 @@ pub const EN: DocumentTexts = DocumentTexts {
         "code",
         "title",
         "budget year",
+        "type",
         "planned (€)",
         "eComptes (€)",
         "difference (€)",
@@ -507,6 +514,7 @@ pub const EN: DocumentTexts = DocumentTexts {
         "differs?",
     ],
     differs: "differs",
+    directions: ["expense", "revenue"],
 };
 
 #[cfg(test)]

@@ -485,3 +485,39 @@ async fn a_line_has_a_label_and_an_amount_engaged_reported_through_proposals() {
         [400_000, 250_000, 0, 0]
     );
 }
+
+/// The reconciliation compares expenses and revenues apart: a subsidy is not added to the
+/// costs of the same action and year.
+#[tokio::test]
+async fn the_reconciliation_keeps_expenses_and_revenues_apart() {
+    let app = spawn_app().await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let tree = app.plan_of("cpas-a").await;
+    let action = tree.actions().next().expect("an action").id;
+    add_line(&app, &dg, action, 2026, 100_000).await;
+    let (status, body) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/actions/{action}/budget-lines"),
+        json!({ "year": 2026, "service": "ordinaire", "direction": "recette", "planned_cents": 40_000 }),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let reconciliation: api_types::Reconciliation = app
+        .get_ok_as(&dg, &format!("/api/v1/plans/{}/reconciliation", tree.id))
+        .await;
+    let rows: Vec<(api_types::BudgetDirection, i64)> = reconciliation
+        .rows
+        .iter()
+        .filter(|r| r.element_id == action && r.year == 2026)
+        .map(|r| (r.direction, r.planned_cents))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (api_types::BudgetDirection::Depense, 100_000),
+            (api_types::BudgetDirection::Recette, 40_000)
+        ]
+    );
+}

@@ -269,13 +269,13 @@ async fn a_returned_file_is_previewed_then_imported_into_pages_roll_ups_and_reco
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
     let csv = csv.text().await.expect("the CSV");
     assert!(
-        csv.starts_with("\u{feff}code;intitulé;exercice;prévu (€);eComptes (€);écart (€)"),
+        csv.starts_with("\u{feff}code;intitulé;exercice;type;prévu (€);eComptes (€);écart (€)"),
         "{csv}"
     );
     assert!(
         csv.lines()
             .any(|l| l.starts_with(&format!("{};", first.code))
-                && l.contains(";2026;12345,50;12000,00;-345,50;0,00;écart")),
+                && l.contains(";2026;dépense;12345,50;12000,00;-345,50;0,00;écart")),
         "{csv}"
     );
 

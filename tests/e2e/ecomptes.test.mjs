@@ -157,7 +157,7 @@ test('the DG adds articles for 2026 and 2027, exports, imports the returned file
   await rows.first().waitFor();
   const of = async (year) => rows.filter({ has: page.locator('td', { hasText: new RegExp(`^${year}$`) }) });
   const row2026 = await of(2026);
-  assert.match(await row2026.innerText(), /1\s000,00\s€\s+900,00\s€\s+-100,00\s€ · écart/);
+  assert.match(await row2026.innerText(), /Dépense\s+1\s000,00\s€\s+900,00\s€\s+-100,00\s€ · écart/);
   assert.match(await row2026.getAttribute('class'), /differs/);
   const row2027 = await of(2027);
   assert.doesNotMatch(await row2027.innerText(), /écart/);
@@ -168,8 +168,8 @@ test('the DG adds articles for 2026 and 2027, exports, imports the returned file
     page.locator('section[aria-labelledby="reconciliation-title"]').getByRole('button', { name: 'CSV' }).click(),
   ]);
   const text = readFileSync(await csv.path(), 'utf8');
-  assert.match(text, /^\uFEFFcode;intitulé;exercice;prévu \(€\);eComptes \(€\);écart \(€\)/);
-  assert.match(text, /Me14;.*;2026;1000,00;900,00;-100,00;0,00;écart/);
+  assert.match(text, /^\uFEFFcode;intitulé;exercice;type;prévu \(€\);eComptes \(€\);écart \(€\)/);
+  assert.match(text, /Me14;.*;2026;dépense;1000,00;900,00;-100,00;0,00;écart/);
 
   // The action page shows eComptes' articles and projection.
   await page.goto(`${BASE_URL}/actions/${me14.id}`);

@@ -330,6 +330,8 @@ pub fn reconciliation(
         title: String,
         #[diesel(sql_type = Integer)]
         year: i32,
+        #[diesel(sql_type = Text)]
+        direction: Stored<wire::BudgetDirection>,
         #[diesel(sql_type = BigInt)]
         planned_cents: i64,
         #[diesel(sql_type = BigInt)]
@@ -339,7 +341,7 @@ pub fn reconciliation(
     }
     let rows: Vec<Row> = diesel::sql_query(
         "SELECT f.element_id, coalesce(a.code, o.code) AS code, coalesce(a.title, o.title) AS title,
-                f.year,
+                f.year, f.direction,
                 sum(f.planned_cents)::int8 AS planned_cents,
                 sum(f.ecomptes_cents)::int8 AS ecomptes_cents,
                 sum(f.spent_cents)::int8 AS spent_cents
@@ -349,10 +351,10 @@ pub fn reconciliation(
          LEFT JOIN actions a ON a.id = f.element_id
          LEFT JOIN objectives o ON o.id = f.element_id
          WHERE f.plan_id = $1 AND f.tenant_id = $2
-         GROUP BY f.element_id, a.code, o.code, a.title, o.title, f.year,
+         GROUP BY f.element_id, a.code, o.code, a.title, o.title, f.year, f.direction,
                   os.position, oo.position, a.position
          ORDER BY os.position, oo.position NULLS FIRST, a.position NULLS FIRST,
-                  coalesce(a.code, o.code), f.year",
+                  coalesce(a.code, o.code), f.year, f.direction",
     )
     .bind::<SqlUuid, _>(plan.get())
     .bind::<SqlUuid, _>(tenant.get())
@@ -364,6 +366,7 @@ pub fn reconciliation(
             code: r.code,
             title: r.title,
             year: r.year,
+            direction: r.direction.0,
             planned_cents: r.planned_cents,
             ecomptes_cents: r.ecomptes_cents,
             spent_cents: r.spent_cents,

@@ -842,6 +842,11 @@ pub fn reconciliation_csv(
             neutralise_formula(&row.code).into_owned(),
             neutralise_formula(&row.title).into_owned(),
             row.year.to_string(),
+            match row.direction {
+                api_types::BudgetDirection::Depense => t.directions[0],
+                api_types::BudgetDirection::Recette => t.directions[1],
+            }
+            .to_owned(),
             amount(row.planned_cents),
             amount(row.ecomptes_cents),
             amount(row.difference_cents()),

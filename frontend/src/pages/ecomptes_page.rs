@@ -240,7 +240,7 @@ fn ReconciliationTable(plan_id: String, reconciliation: Reconciliation) -> impl 
                     <table class="reconciliation">
                         <thead><tr>
                             <th scope="col">{tr!(element_column)}</th><th scope="col">{tr!(year)}</th>
-                            <th scope="col">{tr!(planned)}</th><th scope="col">{tr!(ecomptes_column)}</th>
+                            <th scope="col">{tr!(budget_direction)}</th><th scope="col">{tr!(planned)}</th><th scope="col">{tr!(ecomptes_column)}</th>
                             <th scope="col">{tr!(difference)}</th><th scope="col">{tr!(spent)}</th>
                         </tr></thead>
                         <tbody>
@@ -250,6 +250,7 @@ fn ReconciliationTable(plan_id: String, reconciliation: Reconciliation) -> impl 
                                     <tr class:differs=differs>
                                         <th scope="row"><span class="code">{r.code.clone()}</span> " " {r.title.clone()}</th>
                                         <td>{r.year}</td>
+                                        <td>{crate::components::budget_editor::direction_label(r.direction)}</td>
                                         <td class="amount">{format::euros(r.planned_cents)}</td>
                                         <td class="amount">{format::euros(r.ecomptes_cents)}</td>
                                         <td class="amount difference">
