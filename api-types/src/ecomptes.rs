@@ -101,8 +101,9 @@ pub struct EcomptesImportReport {
     pub changes: Vec<EcomptesAmountChange>,
 }
 
-/// An element's expenses or revenues for a year, three ways: what the CPAS planned and spent (its budget
-/// lines, a sub-action's with its action's), and what eComptes' articles say.
+/// An element's expenses or revenues for a year, three ways: what the CPAS planned and
+/// spent (its budget lines, a sub-action's with its action's), and what eComptes' articles
+/// say.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReconciliationRow {

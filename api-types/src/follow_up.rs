@@ -164,6 +164,13 @@ pub struct IndicatorMeasure {
     pub measured_at: Option<NaiveDate>,
 }
 
+/// The prefixes of an action's measures among the fields of a proposal's diff and of the
+/// history, each followed by the measure's id: an indicator's value and date, a budget
+/// line's amount spent, its amount engaged.
+pub const INDICATOR_FIELD: &str = "indicator:";
+pub const BUDGET_SPENT_FIELD: &str = "budget_line:";
+pub const BUDGET_ENGAGED_FIELD: &str = "budget_line_engaged:";
+
 /// The amounts reported on a budget line, in euro cents: spent, and engaged (committed, not
 /// yet paid). Each one left out stays as it is; one of them at least is given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -252,7 +259,7 @@ pub struct BudgetLineInput {
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<50>))]
     pub article: Option<String>,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<200>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<{ BUDGET_LABEL_MAX_CHARS }>))]
     pub label: Option<String>,
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub planned_cents: i64,
@@ -290,6 +297,10 @@ pub struct ProjectionAmount {
 
 /// The most years one projection holds.
 pub const PROJECTION_YEARS_MAX: usize = 20;
+/// The longest economic group of a projection, in characters.
+pub const ECONOMIC_GROUP_MAX_CHARS: usize = 50;
+/// The longest label of a projection or a budget line, in characters.
+pub const BUDGET_LABEL_MAX_CHARS: usize = 200;
 
 /// `POST /api/v1/actions/{id}/budget-projections` and `PUT
 /// /api/v1/budget-projections/{id}` (the DG): the projection whole, its years replaced.
@@ -309,10 +320,10 @@ pub const PROJECTION_YEARS_MAX: usize = 20;
 pub struct BudgetProjectionInput {
     pub service: crate::BudgetService,
     pub direction: crate::BudgetDirection,
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<50>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::label::<{ ECONOMIC_GROUP_MAX_CHARS }>))]
     pub economic_group: String,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<200>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<{ BUDGET_LABEL_MAX_CHARS }>))]
     pub label: Option<String>,
     /// Each year once.
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 20))]

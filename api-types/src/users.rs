@@ -92,6 +92,10 @@ pub struct UserPatch {
 pub const PHONE_CHARS: &str = "0123456789 +./()-";
 /// The longest telephone number, in characters (the eComptes file's `Tel`).
 pub const PHONE_MAX_CHARS: usize = 15;
+/// The longest given name, in characters (the eComptes file's `Prenom`).
+pub const GIVEN_NAME_MAX_CHARS: usize = 50;
+/// The longest family name, in characters (the eComptes file's `Nom`).
+pub const FAMILY_NAME_MAX_CHARS: usize = 100;
 
 /// `GET` and `PUT /api/v1/me/identity`: the caller as official documents name them. The
 /// eComptes file names a responsible as its `Responsable` once civility, given name and
@@ -109,10 +113,10 @@ pub struct PersonIdentity {
     #[serde(default)]
     pub civility: Option<crate::Civility>,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<50>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<{ GIVEN_NAME_MAX_CHARS }>))]
     pub given_name: Option<String>,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<100>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::optional_line::<{ FAMILY_NAME_MAX_CHARS }>))]
     pub family_name: Option<String>,
     /// Digits, spaces and `+ . / - ( )`.
     #[serde(default)]

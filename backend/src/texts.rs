@@ -96,14 +96,14 @@ pub struct DocumentTexts {
     pub extra_columns: [&'static str; 3],
     /// The columns of the workbook's summary sheet.
     pub summary_columns: [&'static str; 8],
-    /// One budget year: year, planned and spent amounts (written).
+    /// One budget line: year, planned, engaged and spent amounts (written).
     pub budget_line: fn(i32, &str, &str, &str) -> String,
 
     // The budget by year, in the council report and the workbook's sheet of that name.
     pub budget_title: &'static str,
     /// Excel's number format of an amount in euros (Excel puts the reader's separators).
     pub euro_format: &'static str,
-    /// Code, title, year, planned, spent, eComptes.
+    /// Code, title, year, planned, engaged, spent, eComptes.
     pub budget_columns: [&'static str; 7],
     /// The year column of a total's row.
     pub all_years: &'static str,
@@ -112,7 +112,8 @@ pub struct DocumentTexts {
     pub no_budget: &'static str,
 
     // The reconciliation's CSV.
-    /// Code, title, year, planned, eComptes, difference, spent, and whether they differ.
+    /// Code, title, year, direction, planned, eComptes, difference, spent, and whether they
+    /// differ.
     pub reconciliation_header: [&'static str; 9],
     /// An amount's direction in the reconciliation: expense, revenue.
     pub directions: [&'static str; 2],

@@ -120,9 +120,9 @@ pub fn field_label(field: &str) -> String {
             "collaborators" => tr!(collaboration),
             "sectoral_plans" => tr!(sectoral_plans),
             "archived" => tr!(field_archived),
-            f if f.starts_with("indicator:") => tr!(field_indicator),
-            f if f.starts_with("budget_line:") => tr!(field_budget_line),
-            f if f.starts_with("budget_line_engaged:") => tr!(field_budget_engaged),
+            f if f.starts_with(api_types::INDICATOR_FIELD) => tr!(field_indicator),
+            f if f.starts_with(api_types::BUDGET_SPENT_FIELD) => tr!(field_budget_line),
+            f if f.starts_with(api_types::BUDGET_ENGAGED_FIELD) => tr!(field_budget_engaged),
             _ => tr!(field_other),
         },
     };
@@ -162,7 +162,8 @@ pub fn value(field: &str, shown: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Number(n) if field == FollowUpField::Progress.as_str() => format!("{n} %"),
         Value::Number(n)
-            if field.starts_with("budget_line:") || field.starts_with("budget_line_engaged:") =>
+            if field.starts_with(api_types::BUDGET_SPENT_FIELD)
+                || field.starts_with(api_types::BUDGET_ENGAGED_FIELD) =>
         {
             euros(n.as_i64().unwrap_or_default())
         }

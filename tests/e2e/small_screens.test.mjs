@@ -142,7 +142,8 @@ for (const locale of ['fr-BE', 'nl-BE', 'en-GB']) {
     await check(page, `/plans/${plan.id}/tableau-de-bord`, '.big-figures', `${language}-dashboard`);
     await check(page, `/plans/${plan.id}/taches`, 'main h1', `${language}-plan-tasks`);
     await check(page, '/approbations', 'main h1', `${language}-approvals`);
-    await check(page, `/actions/${action.id}`, '.action-status', `${language}-dg-action`);
+    // Ready once the managers' tools are drawn, the last of them the projections' editor.
+    await check(page, `/actions/${action.id}`, '#projections-editor-title', `${language}-dg-action`);
     // The CPAS's identity for the Region, as its DG reads it.
     await check(page, '/administration', 'section[aria-labelledby="identity-title"] dl', `${language}-administration`);
     // The plan's documents with the eComptes year picker (a lazy chunk).

@@ -378,12 +378,7 @@ pub async fn my_identity(
 fn checked_identity(
     input: api_types::PersonIdentity,
 ) -> Result<api_types::PersonIdentity, ApiError> {
-    let optional =
-        |value: Option<String>, field: &str, max: usize| match value.as_deref().map(str::trim) {
-            None | Some("") => Ok(None),
-            Some(text) => Label::parse(text, field, max).map(|l| Some(l.as_str().to_owned())),
-        };
-    let phone = optional(input.phone, "phone", api_types::PHONE_MAX_CHARS)?;
+    let phone = Label::optional(input.phone.as_deref(), "phone", api_types::PHONE_MAX_CHARS)?;
     if phone
         .as_deref()
         .is_some_and(|p| !p.chars().all(|c| api_types::PHONE_CHARS.contains(c)))
@@ -396,8 +391,16 @@ fn checked_identity(
     }
     Ok(api_types::PersonIdentity {
         civility: input.civility,
-        given_name: optional(input.given_name, "given_name", 50)?,
-        family_name: optional(input.family_name, "family_name", 100)?,
+        given_name: Label::optional(
+            input.given_name.as_deref(),
+            "given_name",
+            api_types::GIVEN_NAME_MAX_CHARS,
+        )?,
+        family_name: Label::optional(
+            input.family_name.as_deref(),
+            "family_name",
+            api_types::FAMILY_NAME_MAX_CHARS,
+        )?,
         phone,
     })
 }

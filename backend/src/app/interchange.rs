@@ -233,16 +233,15 @@ pub async fn export_ecomptes(
             administration_type: identity.administration_type,
             nis_code,
         };
+        // The elements the file names: objectives and actions (not their steps).
         let responsibles: Vec<Uuid> = tree
             .objectives
             .iter()
             .flat_map(|os| {
-                let oos = os.operational_objectives.iter();
-                let actions = oos.clone().flat_map(|oo| &oo.actions);
                 std::iter::once(&os.responsible)
-                    .chain(oos.map(|oo| &oo.responsible))
-                    .chain(actions.map(|a| &a.responsible))
+                    .chain(os.operational_objectives.iter().map(|oo| &oo.responsible))
             })
+            .chain(tree.actions().map(|a| &a.responsible))
             .flatten()
             .map(|r| r.id)
             .collect();

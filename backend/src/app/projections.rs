@@ -17,16 +17,17 @@ use crate::db::{follow_up, structure};
 use crate::domain::{ActionId, Label, PlanYear, TenantId};
 use crate::error::ApiError;
 
-/// The limits of `BudgetProjectionInput`, as its schema states them.
-const ECONOMIC_GROUP_MAX: usize = 50;
-const LABEL_MAX: usize = 200;
-
 fn fields(input: wire::BudgetProjectionInput) -> Result<ProjectionFields, ApiError> {
-    let economic_group = Label::parse(&input.economic_group, "economic_group", ECONOMIC_GROUP_MAX)?;
-    let label = match input.label.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(text) => Some(Label::parse(text, "label", LABEL_MAX)?.as_str().to_owned()),
-    };
+    let economic_group = Label::parse(
+        &input.economic_group,
+        "economic_group",
+        wire::ECONOMIC_GROUP_MAX_CHARS,
+    )?;
+    let label = Label::optional(
+        input.label.as_deref(),
+        "label",
+        wire::BUDGET_LABEL_MAX_CHARS,
+    )?;
     if input.years.is_empty() {
         return Err(ApiError::invalid_field(
             "years",

@@ -67,12 +67,7 @@ fn patched_line(
     field: &str,
 ) -> Result<Option<Option<String>>, ApiError> {
     value
-        .map(|v| match v.as_deref().map(str::trim) {
-            None | Some("") => Ok(None),
-            Some(line) => {
-                Label::parse(line, field, wire::LEAD_MAX_CHARS).map(|l| Some(l.as_str().to_owned()))
-            }
-        })
+        .map(|v| Label::optional(v.as_deref(), field, wire::LEAD_MAX_CHARS))
         .transpose()
 }
 
@@ -870,10 +865,7 @@ pub async fn delete_opinion(
 
 fn indicator_fields(input: &wire::IndicatorInput) -> Result<IndicatorFields, ApiError> {
     let name = Label::parse(&input.name, "name", 300)?;
-    let unit = match input.unit.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(unit) => Some(Label::parse(unit, "unit", 50)?.as_str().to_owned()),
-    };
+    let unit = Label::optional(input.unit.as_deref(), "unit", 50)?;
     if let Some(year) = input.year {
         PlanYear::parse(year, "year")?;
     }
@@ -953,14 +945,13 @@ fn budget_fields(input: wire::BudgetLineInput) -> Result<BudgetLineFields, ApiEr
             "whole cents, not negative",
         ));
     }
-    // An optional text: blank is none.
-    let optional = |value: Option<&str>, field: &str, max: usize| match value.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(text) => Label::parse(text, field, max).map(|l| Some(l.as_str().to_owned())),
-    };
-    let article = optional(input.article.as_deref(), "article", 50)?;
-    let label = optional(input.label.as_deref(), "label", 200)?;
-    let funding_source = optional(input.funding_source.as_deref(), "funding_source", 200)?;
+    let article = Label::optional(input.article.as_deref(), "article", 50)?;
+    let label = Label::optional(
+        input.label.as_deref(),
+        "label",
+        wire::BUDGET_LABEL_MAX_CHARS,
+    )?;
+    let funding_source = Label::optional(input.funding_source.as_deref(), "funding_source", 200)?;
     Ok(BudgetLineFields {
         input,
         article,

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use api_types::{
-    ActionChanges, ActionHealth, ActionStatus, BudgetSpent, FollowUpField, IndicatorMeasure,
-    PlanDate, ProblemCode,
+    ActionChanges, ActionHealth, ActionStatus, BUDGET_ENGAGED_FIELD, BUDGET_SPENT_FIELD,
+    BudgetSpent, FollowUpField, INDICATOR_FIELD, IndicatorMeasure, PlanDate, ProblemCode,
 };
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -113,17 +113,20 @@ impl FollowUpChanges {
             .map(|(field, value)| (field.as_str().to_owned(), value));
         let indicators = self.0.indicators.iter().map(|m| {
             (
-                format!("indicator:{}", m.id),
+                format!("{INDICATOR_FIELD}{}", m.id),
                 measure_json(m.current_value, m.measured_at),
             )
         });
         let budget = self.0.budget_lines.iter().flat_map(|b| {
             let spent = b
                 .spent_cents
-                .map(|cents| (format!("{SPENT}{}", b.id), Value::from(cents)));
-            let engaged = b
-                .engaged_cents
-                .map(|cents| (format!("{ENGAGED}{}", b.id), Value::from(cents)));
+                .map(|cents| (format!("{BUDGET_SPENT_FIELD}{}", b.id), Value::from(cents)));
+            let engaged = b.engaged_cents.map(|cents| {
+                (
+                    format!("{BUDGET_ENGAGED_FIELD}{}", b.id),
+                    Value::from(cents),
+                )
+            });
             spent.into_iter().chain(engaged)
         });
         own.chain(indicators).chain(budget).collect()
@@ -513,10 +516,6 @@ pub struct BudgetAmounts {
     pub engaged: i64,
 }
 
-/// The keys of a budget line's reported amounts in a proposal's and the history's changes.
-const SPENT: &str = "budget_line:";
-const ENGAGED: &str = "budget_line_engaged:";
-
 /// Filters of the proposals list.
 #[derive(Debug, Clone, Default)]
 pub struct ChangeRequestFilter {
@@ -596,11 +595,17 @@ pub fn snapshot(follow_up: &FollowUp, measures: &Measures) -> Map<String, Value>
         _ => Map::new(),
     };
     for (id, (value, at)) in &measures.indicators {
-        map.insert(format!("indicator:{id}"), measure_json(*value, *at));
+        map.insert(format!("{INDICATOR_FIELD}{id}"), measure_json(*value, *at));
     }
     for (id, amounts) in &measures.budget_lines {
-        map.insert(format!("{SPENT}{id}"), Value::from(amounts.spent));
-        map.insert(format!("{ENGAGED}{id}"), Value::from(amounts.engaged));
+        map.insert(
+            format!("{BUDGET_SPENT_FIELD}{id}"),
+            Value::from(amounts.spent),
+        );
+        map.insert(
+            format!("{BUDGET_ENGAGED_FIELD}{id}"),
+            Value::from(amounts.engaged),
+        );
     }
     map
 }
@@ -777,15 +782,21 @@ mod tests {
         let id = "6f1e0c3a-1f0e-4b8e-9a57-2f8f0f6b7c11";
         let key = |prefix: &str| format!("{prefix}{id}");
         for (line, expected) in [
-            (json!({ "id": id, "spent_cents": 5 }), vec![key(SPENT)]),
-            (json!({ "id": id, "engaged_cents": 7 }), vec![key(ENGAGED)]),
+            (
+                json!({ "id": id, "spent_cents": 5 }),
+                vec![key(BUDGET_SPENT_FIELD)],
+            ),
+            (
+                json!({ "id": id, "engaged_cents": 7 }),
+                vec![key(BUDGET_ENGAGED_FIELD)],
+            ),
             (
                 json!({ "id": id, "spent_cents": 5, "engaged_cents": null }),
-                vec![key(SPENT)],
+                vec![key(BUDGET_SPENT_FIELD)],
             ),
             (
                 json!({ "id": id, "spent_cents": 5, "engaged_cents": 7 }),
-                vec![key(SPENT), key(ENGAGED)],
+                vec![key(BUDGET_SPENT_FIELD), key(BUDGET_ENGAGED_FIELD)],
             ),
         ] {
             let body = json!({ "base_version": 1, "changes": { "budget_lines": [line] } });

@@ -71,6 +71,18 @@ impl Label {
         Ok(Self(label.to_owned()))
     }
 
+    /// An optional line: absent or blank is none, else a label within `max_chars`.
+    pub fn optional(
+        raw: Option<&str>,
+        field: &str,
+        max_chars: usize,
+    ) -> Result<Option<String>, ApiError> {
+        match raw.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(line) => Self::parse(line, field, max_chars).map(|l| Some(l.0)),
+        }
+    }
+
     /// A free text (several lines allowed), trimmed and non-empty.
     pub fn parse_text(raw: &str, field: &str, max_chars: usize) -> Result<String, ApiError> {
         let text = raw.trim();

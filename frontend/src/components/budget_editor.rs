@@ -1,7 +1,7 @@
 //! The DG defines an action's budget lines: year, service (ordinaire / extraordinaire),
-//! direction (dépense / recette), article, label, planned amount and funding; edits them; archives
-//! one after a second, explicit step (it leaves the action; the history keeps the amounts
-//! reported).
+//! direction (dépense / recette), article, label, planned amount and funding; edits them;
+//! archives one after a second, explicit step (it leaves the action; the history keeps the
+//! amounts reported).
 
 use api_types::{ActionDetail, BudgetDirection, BudgetLine, BudgetLineInput, BudgetService};
 use leptos::prelude::*;
@@ -17,7 +17,7 @@ use crate::session::SessionContext;
 
 /// The limits of `BudgetLineInput`, stated on the form.
 const ARTICLE_MAX: usize = 50;
-const LABEL_MAX: usize = 200;
+const LABEL_MAX: usize = api_types::BUDGET_LABEL_MAX_CHARS;
 const FUNDING_MAX: usize = 200;
 const YEARS: std::ops::RangeInclusive<i32> = api_types::PLAN_YEARS;
 

@@ -20,8 +20,8 @@ use crate::loader::loader;
 use crate::session::SessionContext;
 
 /// The limits of `BudgetProjectionInput`, stated on the form.
-const GROUP_MAX: usize = 50;
-const LABEL_MAX: usize = 200;
+const GROUP_MAX: usize = api_types::ECONOMIC_GROUP_MAX_CHARS;
+const LABEL_MAX: usize = api_types::BUDGET_LABEL_MAX_CHARS;
 /// The years a projection shows at first: the budget year and the five after.
 const SHOWN_YEARS: usize = 6;
 

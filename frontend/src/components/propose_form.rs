@@ -89,7 +89,7 @@ pub fn ProposeForm(
         .indicators
         .iter()
         .map(|i| {
-            let (value, at) = match proposed(&format!("indicator:{}", i.id)) {
+            let (value, at) = match proposed(&format!("{}{}", api_types::INDICATOR_FIELD, i.id)) {
                 Some(m) => (
                     m.get("current_value").and_then(Value::as_f64),
                     m.get("measured_at")
@@ -111,15 +111,15 @@ pub fn ProposeForm(
         .iter()
         .map(|b| {
             let amount = |key: &str, now: i64| {
-                let cents = proposed(&format!("{key}:{}", b.id))
+                let cents = proposed(&format!("{key}{}", b.id))
                     .and_then(|v| v.as_i64())
                     .unwrap_or(now);
                 RwSignal::new(format!("{}.{:02}", cents / 100, cents % 100))
             };
             (
                 b.clone(),
-                amount("budget_line", b.spent_cents),
-                amount("budget_line_engaged", b.engaged_cents),
+                amount(api_types::BUDGET_SPENT_FIELD, b.spent_cents),
+                amount(api_types::BUDGET_ENGAGED_FIELD, b.engaged_cents),
             )
         })
         .collect();

@@ -386,8 +386,8 @@ fn IdentityForm() -> impl IntoView {
         };
         let identity = PersonIdentity {
             civility: civility.get_untracked().parse::<Civility>().ok(),
-            given_name: read("given_name", given, 50),
-            family_name: read("family_name", family, 100),
+            given_name: read("given_name", given, api_types::GIVEN_NAME_MAX_CHARS),
+            family_name: read("family_name", family, api_types::FAMILY_NAME_MAX_CHARS),
             phone: read("phone", phone, api_types::PHONE_MAX_CHARS),
         };
         if !found.is_empty() {
@@ -420,16 +420,16 @@ fn IdentityForm() -> impl IntoView {
                     <select id="identity-civility" prop:value=civility
                         on:change=move |ev| civility.set(event_target_value(&ev))>
                         <option value="">{tr!(none)}</option>
-                        <option value="madame">{tr!(civility_madame)}</option>
-                        <option value="monsieur">{tr!(civility_monsieur)}</option>
+                        <option value=Civility::Madame.as_str()>{tr!(civility_madame)}</option>
+                        <option value=Civility::Monsieur.as_str()>{tr!(civility_monsieur)}</option>
                     </select>
                 </div>
                 <InputField id="identity-given".to_owned() label=tr!(given_name).to_owned() kind="text"
                     value=given error=errors.of("given_name")
-                    hint=format!("50 {}", tr!(characters_at_most))/>
+                    hint=format!("{} {}", api_types::GIVEN_NAME_MAX_CHARS, tr!(characters_at_most))/>
                 <InputField id="identity-family".to_owned() label=tr!(family_name).to_owned() kind="text"
                     value=family error=errors.of("family_name")
-                    hint=format!("100 {}", tr!(characters_at_most))/>
+                    hint=format!("{} {}", api_types::FAMILY_NAME_MAX_CHARS, tr!(characters_at_most))/>
                 <InputField id="identity-phone".to_owned() label=tr!(phone).to_owned() kind="tel"
                     value=phone error=errors.of("phone")
                     hint=format!("{} · {} {}", tr!(phone_rules), api_types::PHONE_MAX_CHARS, tr!(characters_at_most))/>

@@ -1,8 +1,8 @@
 //! An action's records, below its form: indicators against their targets, budget lines and
-//! projections, journal and history. A partner opens the action to report, so these come in a WASM chunk
-//! of their own (a lazy function), which the action page starts fetching as it asks for
-//! the action: on a slow line the form is usable before the tables are drawn, and the
-//! initial set stays within its budget.
+//! projections, journal and history. A partner opens the action to report, so these come
+//! in a WASM chunk of their own (a lazy function), which the action page starts fetching as
+//! it asks for the action: on a slow line the form is usable before the tables are drawn,
+//! and the initial set stays within its budget.
 
 use api_types::{ActionDetail, JournalKind};
 use leptos::prelude::*;
