@@ -227,6 +227,11 @@ test('"Mon compte": my civility and names for official documents, refused then s
   const page = await newPage(browser);
   await page.goto(`${BASE_URL}/`);
   await signIn(page, email);
+  // The stored identity arrives late: what the person types first must not be overwritten.
+  await page.route('**/api/v1/me/identity', async (route) => {
+    if (route.request().method() === 'GET') await new Promise((resolve) => setTimeout(resolve, 700));
+    await route.continue();
+  });
   await page.getByRole('link', { name: 'Mon compte' }).click();
   await page.waitForURL(`${BASE_URL}/mon-compte`);
   await page.getByRole('heading', { name: 'Mon identité dans les documents officiels' }).waitFor();

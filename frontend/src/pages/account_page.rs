@@ -367,10 +367,19 @@ fn IdentityForm() -> impl IntoView {
         let token = session.token().unwrap_or_default();
         Box::pin(async move { api::my_identity(&token).await })
     });
-    Effect::new(move |_| {
-        if let Some(Ok(identity)) = current.get() {
+    // The fields open once the stored identity is in them: an answer arriving after the
+    // person began typing would otherwise overwrite what they typed.
+    let loaded = RwSignal::new(false);
+    Effect::new(move |_| match current.get() {
+        Some(Ok(identity)) => {
             fill_in(identity);
+            loaded.set(true);
         }
+        Some(Err(failure)) => {
+            message.set(Some((false, explain(&failure))));
+            loaded.set(true);
+        }
+        None => {}
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -415,6 +424,7 @@ fn IdentityForm() -> impl IntoView {
             <h2 id="identity-title">{tr!(identity_title)}</h2>
             <form class="card account-form" novalidate on:submit=submit>
                 <p class="hint">{tr!(identity_help)}</p>
+                <fieldset class="bare" prop:disabled=move || !loaded.get()>
                 <div class="field">
                     <label for="identity-civility">{tr!(civility)}</label>
                     <select id="identity-civility" prop:value=civility
@@ -434,6 +444,7 @@ fn IdentityForm() -> impl IntoView {
                     value=phone error=errors.of("phone")
                     hint=format!("{} · {} {}", tr!(phone_rules), api_types::PHONE_MAX_CHARS, tr!(characters_at_most))/>
                 <button type="submit" class="primary" prop:disabled=busy>{tr!(identity_submit)}</button>
+                </fieldset>
                 <FormStatus id="identity-message" message/>
             </form>
         </section>
