@@ -126,6 +126,10 @@ pub struct StrategicObjective {
     /// The administrative responsible, a person of the CPAS.
     #[serde(default)]
     pub responsible: Option<crate::UserRef>,
+    /// The mandataire's account, whose identity the eComptes file sends as its
+    /// `Mandataire`; set by the management.
+    #[serde(default)]
+    pub political_lead_account: Option<crate::UserRef>,
     /// When it runs: given by the management, or derived from what it holds.
     #[serde(default)]
     pub dates: crate::ObjectiveDates,
@@ -157,6 +161,10 @@ pub struct OperationalObjective {
     /// The administrative responsible, a person of the CPAS.
     #[serde(default)]
     pub responsible: Option<crate::UserRef>,
+    /// The mandataire's account, whose identity the eComptes file sends as its
+    /// `Mandataire`; set by the management.
+    #[serde(default)]
+    pub political_lead_account: Option<crate::UserRef>,
     /// When it runs: given by the management, or derived from what it holds.
     #[serde(default)]
     pub dates: crate::ObjectiveDates,
@@ -211,6 +219,10 @@ pub struct Action {
     /// The administrative responsible, a person of the CPAS: part of the definition.
     #[serde(default)]
     pub responsible: Option<crate::UserRef>,
+    /// The mandataire's account, whose identity the eComptes file sends as its
+    /// `Mandataire`; set by the management.
+    #[serde(default)]
+    pub political_lead_account: Option<crate::UserRef>,
     /// Staffing in full-time equivalents (ETP).
     pub staffing_fte: Option<f64>,
     /// UN Sustainable Development Goals (ODD), 1–17.

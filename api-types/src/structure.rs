@@ -138,6 +138,15 @@ pub struct ObjectivePatch {
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
     pub responsible_user_id: Option<Option<Uuid>>,
+    /// The mandataire's account, a person of the CPAS whose identity the eComptes file
+    /// sends (another CPAS's: 422 `unknown_reference`); `null` clears it.
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
+    pub political_lead_user_id: Option<Option<Uuid>>,
     /// The objective's own start; `null`: derived from what it holds again.
     #[serde(
         default,
@@ -272,6 +281,15 @@ pub struct ActionDefinitionPatch {
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
     pub responsible_user_id: Option<Option<Uuid>>,
+    /// The mandataire's account, a person of the CPAS whose identity the eComptes file
+    /// sends (another CPAS's: 422 `unknown_reference`); `null` clears it.
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
+    pub political_lead_user_id: Option<Option<Uuid>>,
 }
 
 /// `PUT /api/v1/actions/{id}/organisations`: the lead entity and the collaborators.

@@ -427,6 +427,23 @@ pub const CONSTRAINT_REFUSALS: &[(&str, Refusal)] = &[
             message: Some("no such person in this CPAS"),
         },
     ),
+    // Mandataires' accounts (migration `…_political_lead_account`): the same composite keys.
+    (
+        "objectives_political_lead_user_fk",
+        Refusal::Field {
+            field: "political_lead_user_id",
+            code: ProblemCode::UnknownReference,
+            message: Some("no such person in this CPAS"),
+        },
+    ),
+    (
+        "actions_political_lead_user_fk",
+        Refusal::Field {
+            field: "political_lead_user_id",
+            code: ProblemCode::UnknownReference,
+            message: Some("no such person in this CPAS"),
+        },
+    ),
     (
         "objectives_dates_order",
         Refusal::Field {

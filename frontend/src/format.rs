@@ -115,6 +115,7 @@ pub fn field_label(field: &str) -> String {
             "transversal" => tr!(transversal),
             "political_function" => tr!(field_political_function),
             "responsible" => tr!(field_responsible),
+            "political_lead_account" => tr!(field_political_lead_account),
             "objective" => tr!(objective),
             "lead" => tr!(lead),
             "collaborators" => tr!(collaboration),

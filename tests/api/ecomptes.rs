@@ -7,7 +7,7 @@ use std::process::Command;
 
 use api_types::{PlanTree, Problem, TenantIdentity};
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 use tests::send_json as send;
 use tests::{TestApp, spawn_app};
 
@@ -317,4 +317,140 @@ async fn a_responsible_who_gave_their_identity_is_the_elements_responsable() {
         "{named}"
     );
     assert!(!element(actions[1].id).contains("<Responsable>"));
+}
+
+/// An element's mandataire's account is its `Mandataire` once that person has given their
+/// identity: the management links objectives and actions to it (another CPAS's person is
+/// refused, `null` unlinks), the tree names it, an action's history keeps the change.
+#[tokio::test]
+async fn a_mandataires_account_is_the_elements_mandataire() {
+    let app = spawn_app().await;
+    let tree = app.plan_of("cpas-a").await;
+    set_nis_code(&app, &tree, 84077).await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let president = app.token("president@cpas-a.example").await;
+    let president_id = app
+        .get_ok_as::<api_types::User>(&president, "/api/v1/me")
+        .await
+        .id;
+    let (status, body) = send(
+        &app,
+        &president,
+        Method::PUT,
+        "/api/v1/me/identity",
+        json!({ "civility": "monsieur", "given_name": "Jean", "family_name": "Dupont", "phone": "061 23 45 67" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let oo = &tree.objectives[0].operational_objectives[0];
+    let action = tree.actions().nth(1).expect("an action");
+    let (status, body) = send(
+        &app,
+        &dg,
+        Method::PATCH,
+        &format!("/api/v1/objectives/{}", oo.id),
+        json!({ "version": oo.version, "political_lead_user_id": president_id }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = send(
+        &app,
+        &dg,
+        Method::PATCH,
+        &format!("/api/v1/actions/{}/definition", action.id),
+        json!({ "version": action.version, "political_lead_user_id": president_id }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["action"]["political_lead_account"]["id"],
+        json!(president_id),
+        "{body}"
+    );
+    let version = body["action"]["version"].as_i64().expect("version");
+
+    // Another CPAS's person is not found, on objectives as on actions; nothing changes.
+    let stranger = app
+        .get_ok_as::<api_types::User>(&app.token("dg@paliseul.example").await, "/api/v1/me")
+        .await
+        .id;
+    for (path, version) in [
+        (format!("/api/v1/objectives/{}", oo.id), oo.version + 1),
+        (
+            format!("/api/v1/actions/{}/definition", action.id),
+            i32::try_from(version).expect("small"),
+        ),
+    ] {
+        let (status, problem) = send(
+            &app,
+            &dg,
+            Method::PATCH,
+            &path,
+            json!({ "version": version, "political_lead_user_id": stranger }),
+        )
+        .await;
+        assert_eq!(status, 422, "{path}: {problem}");
+        assert_eq!(problem["errors"][0]["field"], "political_lead_user_id");
+        assert_eq!(problem["errors"][0]["code"], "unknown_reference");
+    }
+
+    let after = app.plan_of("cpas-a").await;
+    let linked = &after.objectives[0].operational_objectives[0];
+    assert_eq!(
+        linked.political_lead_account.as_ref().map(|a| a.id),
+        Some(president_id)
+    );
+    assert_eq!(after.objectives[0].political_lead_account, None);
+    let history: Value = app
+        .get_ok_as(&dg, &format!("/api/v1/actions/{}/history", action.id))
+        .await;
+    assert_eq!(
+        history[0]["changes"][0]["field"], "political_lead_account",
+        "{history}"
+    );
+    assert_eq!(history[0]["changes"][0]["before"], Value::Null, "{history}");
+
+    let response = export(&app, &dg, &after, 2026).await;
+    assert_eq!(response.status(), 200);
+    let xml = response.text().await.expect("xml");
+    validate(&xml, "mandataires").unwrap_or_else(|e| panic!("{e}"));
+    // The file is indented: its lines, trimmed and joined, compare as one.
+    let compact: String = xml.lines().map(str::trim).collect();
+    let element = |tag: &str, id: uuid::Uuid| {
+        let start = compact
+            .find(&format!("<{tag} ElementId=\"{id}\""))
+            .expect("the element");
+        let rest = &compact[start..];
+        // Its own fields, before the next level's elements.
+        rest[..rest.find("<Articles").expect("its articles")].to_owned()
+    };
+    let mandataire = "<Mandataire><Civilite>MONSIEUR</Civilite><Nom>Dupont</Nom>\
+        <Prenom>Jean</Prenom><Tel>061 23 45 67</Tel><eMail>president@cpas-a.example</eMail>\
+        </Mandataire>";
+    assert!(
+        element("ObjectifOperationnel", oo.id).contains(mandataire),
+        "{compact}"
+    );
+    assert!(
+        element("Action", action.id).contains(mandataire),
+        "{compact}"
+    );
+    assert!(!element("ObjectifStrategique", after.objectives[0].id).contains("<Mandataire>"));
+
+    // `null` unlinks.
+    let (status, body) = send(
+        &app,
+        &dg,
+        Method::PATCH,
+        &format!("/api/v1/actions/{}/definition", action.id),
+        json!({ "version": version, "political_lead_user_id": null }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["action"]["political_lead_account"],
+        Value::Null,
+        "{body}"
+    );
 }

@@ -1,7 +1,8 @@
 // Responsibles and derived dates (issue 16.4 and 16.5): the DG names DEFITS's account the
 // responsible of Pe41 in the structure editor; signed in, that person ticks "Ce dont je suis
 // responsable" and sees Pe41 alone. OOe10's dates follow its actions' ("calculé d'après les
-// actions") until the DG gives it an end of its own. Axe, and a 360 px phone.
+// actions") until the DG gives it an end of its own. The DG links the mandataire's account
+// (the eComptes file's Mandataire) on OOe10 and on Pe41. Axe, and a 360 px phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, launch, newPage, screenshot, accessibilityViolations, signIn, apiToken } from './support.mjs';
@@ -153,5 +154,44 @@ test('on a step\'s page, the DG names its responsible', async () => {
   const found = tree.objectives.flatMap((os) => os.operational_objectives).flatMap((oo) => oo.actions)
     .find((a) => a.id === pe41).sub_actions.find((s) => s.id === step);
   assert.equal(found.responsible?.display_name, 'Service social (CPAS A)');
+  assert.deepEqual(manager.errors, []);
+});
+
+test('the DG links the mandataire\'s account, for the eComptes file, on an OO and on an action', async () => {
+  const manager = await newPage(browser);
+  await manager.goto(`${BASE_URL}/plans/${planId}/structure`);
+  await signIn(manager, 'dg@cpas-a.example');
+  const editor = manager.locator('details').filter({ has: manager.locator('summary', { hasText: /^Modifier OOe10$/ }) });
+  await editor.locator('summary').click();
+  const select = editor.getByLabel('Compte du mandataire (eComptes)');
+  await select.locator('option', { hasText: 'Présidence (CPAS A)' }).waitFor({ state: 'attached' });
+  await select.selectOption({ label: 'Présidence (CPAS A)' });
+  await editor.getByRole('button', { name: 'Enregistrer' }).click();
+  await manager.locator('.sr-status').filter({ hasText: 'Modification enregistrée.' }).waitFor({ state: 'attached' });
+
+  // On Pe41's page, in the managers' tools, with what the link is for.
+  await manager.goto(`${BASE_URL}/actions/${pe41}`);
+  const form = manager.locator('section').filter({ has: manager.getByRole('heading', { name: 'Responsables', exact: true }) });
+  const account = form.getByLabel('Compte du mandataire (eComptes)');
+  await account.locator('option', { hasText: 'Présidence (CPAS A)' }).waitFor({ state: 'attached' });
+  assert.match(await form.locator('#responsibles-political-lead-account-hint').innerText(), /Mon compte/);
+  await account.selectOption({ label: 'Présidence (CPAS A)' });
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  await manager.locator('#responsibles-message').filter({ hasText: 'Modification enregistrée.' }).waitFor();
+  // Kept: the form shows it once the page is read again.
+  await manager.reload();
+  const kept = manager.locator('#responsibles-political-lead-account option:checked');
+  await kept.filter({ hasText: 'Présidence (CPAS A)' }).waitFor({ state: 'attached' });
+  assert.deepEqual(await accessibilityViolations(manager), []);
+  await screenshot(manager, 'responsibles-6-mandataire-account');
+
+  const dg = await apiToken('dg@cpas-a.example');
+  const tree = (await call(dg, 'GET', `/api/v1/plans/${planId}`)).body;
+  const oo = tree.objectives.flatMap((os) => os.operational_objectives).find((o) => o.code === 'OOe10');
+  assert.equal(oo.political_lead_account?.display_name, 'Présidence (CPAS A)');
+  assert.equal(oo.actions.find((a) => a.id === pe41).political_lead_account?.display_name, 'Présidence (CPAS A)');
+  const history = (await call(dg, 'GET', `/api/v1/actions/${pe41}/history`)).body;
+  // Oldest first: the last entry is the link just made.
+  assert.deepEqual(history.at(-1).changes.map((c) => c.field), ['political_lead_account']);
   assert.deepEqual(manager.errors, []);
 });

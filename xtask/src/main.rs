@@ -788,4 +788,8 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// both amounts share one shape of view: 343.53 KB, the budget 344 KB. The projections'
 /// editor and list are in the managers' and the records' chunks; their texts in three
 /// languages, data of the main module, bring the set to 343.7 KB.
-const INITIAL_GZIP_BUDGET: usize = 344_000;
+/// The mandataire's account (issue 17.4, the eComptes file's `Mandataire`) is one more
+/// field of the tree's objectives and actions, which the first page decodes, and its
+/// label, hint and history name in three languages: 345.1 KB (the action page does not
+/// show it: the managers' tools do), the budget 345.5 KB.
+const INITIAL_GZIP_BUDGET: usize = 345_500;

@@ -233,19 +233,28 @@ pub async fn export_ecomptes(
             administration_type: identity.administration_type,
             nis_code,
         };
-        // The elements the file names: objectives and actions (not their steps).
-        let responsibles: Vec<Uuid> = tree
+        // The people the file names: the responsibles and the mandataires' accounts of
+        // its elements, objectives and actions (not their steps).
+        let named: Vec<Uuid> = tree
             .objectives
             .iter()
             .flat_map(|os| {
-                std::iter::once(&os.responsible)
-                    .chain(os.operational_objectives.iter().map(|oo| &oo.responsible))
+                [&os.responsible, &os.political_lead_account]
+                    .into_iter()
+                    .chain(
+                        os.operational_objectives
+                            .iter()
+                            .flat_map(|oo| [&oo.responsible, &oo.political_lead_account]),
+                    )
             })
-            .chain(tree.actions().map(|a| &a.responsible))
+            .chain(
+                tree.actions()
+                    .flat_map(|a| [&a.responsible, &a.political_lead_account]),
+            )
             .flatten()
             .map(|r| r.id)
             .collect();
-        let people = db::accounts::identities(conn, tenant, &responsibles)?
+        let people = db::accounts::identities(conn, tenant, &named)?
             .into_iter()
             .filter_map(|(id, (identity, email))| {
                 ecomptes::Person::of(&identity, &email).map(|p| (id, p))

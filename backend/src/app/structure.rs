@@ -317,6 +317,7 @@ pub async fn update_objective(
                     political_lead: political_lead.clone(),
                     political_function: political_function.clone(),
                     responsible_user_id: patch.responsible_user_id,
+                    political_lead_user_id: patch.political_lead_user_id,
                     planned_start: patch.planned_start.map(|d| d.map(wire::PlanDate::get)),
                     planned_end: patch.planned_end.map(|d| d.map(wire::PlanDate::get)),
                 },
@@ -577,9 +578,10 @@ pub async fn update_action_definition(
                     progress_by_hand: patch.progress_by_hand,
                     political_function: political_function.clone(),
                     responsible_user_id: patch.responsible_user_id,
+                    political_lead_user_id: patch.political_lead_user_id,
                 },
             )?;
-            // After the write, which the composite key refused if the person is of
+            // After the write, which the composite keys refused if a person is of
             // another CPAS: the history names both people.
             let mut changes = changes;
             if let Some(after) = patch.responsible_user_id
@@ -591,6 +593,18 @@ pub async fn update_action_definition(
                 changes.extend(change(
                     "responsible",
                     action.responsible_name.clone(),
+                    after,
+                ));
+            }
+            if let Some(after) = patch.political_lead_user_id
+                && after != action.political_lead_user_id
+            {
+                let after = after
+                    .map(|user| structure::user_name(conn, user))
+                    .transpose()?;
+                changes.extend(change(
+                    "political_lead_account",
+                    action.political_lead_account_name.clone(),
                     after,
                 ));
             }

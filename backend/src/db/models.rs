@@ -102,6 +102,12 @@ pub struct Objective {
     #[diesel(select_expression = sql::<Nullable<Text>>(OBJECTIVE_RESPONSIBLE_NAME))]
     #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
     pub responsible_name: Option<String>,
+    /// The mandataire's account (eComptes `Mandataire`).
+    pub political_lead_user_id: Option<Uuid>,
+    /// That account's name, read in the same statement.
+    #[diesel(select_expression = sql::<Nullable<Text>>(OBJECTIVE_POLITICAL_LEAD_ACCOUNT_NAME))]
+    #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
+    pub political_lead_account_name: Option<String>,
     pub planned_start: Option<NaiveDate>,
     pub planned_end: Option<NaiveDate>,
 }
@@ -114,6 +120,14 @@ const OBJECTIVE_RESPONSIBLE_NAME: &str = "(SELECT u.display_name FROM users u \
 /// The name of an action's responsible, over a row of `actions`.
 const ACTION_RESPONSIBLE_NAME: &str = "(SELECT u.display_name FROM users u \
      WHERE u.id = actions.responsible_user_id)";
+
+/// The name of an objective's mandataire's account, over a row of `objectives`.
+const OBJECTIVE_POLITICAL_LEAD_ACCOUNT_NAME: &str = "(SELECT u.display_name FROM users u \
+     WHERE u.id = objectives.political_lead_user_id)";
+
+/// The name of an action's mandataire's account, over a row of `actions`.
+const ACTION_POLITICAL_LEAD_ACCOUNT_NAME: &str = "(SELECT u.display_name FROM users u \
+     WHERE u.id = actions.political_lead_user_id)";
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = objectives)]
@@ -168,6 +182,12 @@ pub struct Action {
     #[diesel(select_expression = sql::<Nullable<Text>>(ACTION_RESPONSIBLE_NAME))]
     #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
     pub responsible_name: Option<String>,
+    /// The mandataire's account (eComptes `Mandataire`).
+    pub political_lead_user_id: Option<Uuid>,
+    /// That account's name, read in the same statement.
+    #[diesel(select_expression = sql::<Nullable<Text>>(ACTION_POLITICAL_LEAD_ACCOUNT_NAME))]
+    #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
+    pub political_lead_account_name: Option<String>,
 }
 
 #[derive(Debug, Insertable)]

@@ -322,6 +322,10 @@ fn assemble_objectives(
                 political_lead: oo.political_lead.clone(),
                 political_function: oo.political_function.clone(),
                 responsible: user_ref(oo.responsible_user_id, oo.responsible_name.clone()),
+                political_lead_account: user_ref(
+                    oo.political_lead_user_id,
+                    oo.political_lead_account_name.clone(),
+                ),
                 dates,
                 id: oo.id,
                 code: oo.code.clone(),
@@ -344,6 +348,10 @@ fn assemble_objectives(
             political_lead: os.political_lead.clone(),
             political_function: os.political_function.clone(),
             responsible: user_ref(os.responsible_user_id, os.responsible_name.clone()),
+            political_lead_account: user_ref(
+                os.political_lead_user_id,
+                os.political_lead_account_name.clone(),
+            ),
             dates,
             id: os.id,
             code: os.code.clone(),
@@ -428,6 +436,10 @@ pub(super) fn wire_action(
         health: action.health,
         health_comment: action.health_comment,
         responsible: user_ref(action.responsible_user_id, action.responsible_name),
+        political_lead_account: user_ref(
+            action.political_lead_user_id,
+            action.political_lead_account_name,
+        ),
         staffing_fte: action.staffing_fte,
         sdgs: action.sdgs,
         last_reported_at: action.last_reported_at,

@@ -70,6 +70,7 @@ diesel::table! {
         responsible_user_id -> Nullable<Uuid>,
         health -> Nullable<Text>,
         health_comment -> Nullable<Text>,
+        political_lead_user_id -> Nullable<Uuid>,
     }
 }
 
@@ -331,6 +332,7 @@ diesel::table! {
         responsible_user_id -> Nullable<Uuid>,
         planned_start -> Nullable<Date>,
         planned_end -> Nullable<Date>,
+        political_lead_user_id -> Nullable<Uuid>,
     }
 }
 

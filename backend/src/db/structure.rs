@@ -358,6 +358,8 @@ pub struct ObjectiveChange<'a> {
     pub political_function: Option<Option<String>>,
     /// Another CPAS's person is refused by `objectives_responsible_fk`.
     pub responsible_user_id: Option<Option<Uuid>>,
+    /// Another CPAS's person is refused by `objectives_political_lead_user_fk`.
+    pub political_lead_user_id: Option<Option<Uuid>>,
     /// Out of order, refused by `objectives_dates_order`.
     pub planned_start: Option<Option<NaiveDate>>,
     pub planned_end: Option<Option<NaiveDate>>,
@@ -391,6 +393,9 @@ pub fn update_objective(
                 change
                     .responsible_user_id
                     .map(|r| objectives::responsible_user_id.eq(r)),
+                change
+                    .political_lead_user_id
+                    .map(|p| objectives::political_lead_user_id.eq(p)),
                 change
                     .planned_start
                     .map(|d| objectives::planned_start.eq(d)),
@@ -576,6 +581,8 @@ pub struct DefinitionChange<'a> {
     pub political_function: Option<Option<String>>,
     /// Another CPAS's person is refused by `actions_responsible_fk`.
     pub responsible_user_id: Option<Option<Uuid>>,
+    /// Another CPAS's person is refused by `actions_political_lead_user_fk`.
+    pub political_lead_user_id: Option<Option<Uuid>>,
 }
 
 pub fn update_action_definition(
@@ -604,6 +611,9 @@ pub fn update_action_definition(
             change
                 .responsible_user_id
                 .map(|r| actions::responsible_user_id.eq(r)),
+            change
+                .political_lead_user_id
+                .map(|p| actions::political_lead_user_id.eq(p)),
         ))
         .execute(conn)?;
     Ok(())

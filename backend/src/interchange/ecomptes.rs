@@ -7,10 +7,9 @@
 //! Each element's `Plans` are the sectoral plans it is tagged with, by name. What the
 //! format has no place for stays out: sub-actions (an `Action` holds nothing; their budget
 //! lines of the year and their projections go with their action's). An element's
-//! `Responsable` is its responsible account once that person has given their civility and
-//! names (`PUT /api/v1/me/identity`); the `Mandataire` stays out: the plan names them in
-//! one free line ("Mme Anne Lambert, présidente"), and the format asks for a civility and
-//! a given name apart.
+//! `Responsable` is its responsible account, and its `Mandataire` its mandataire's account
+//! (the free line `political_lead` has no civility nor given name apart), each once that
+//! person has given their civility and names (`PUT /api/v1/me/identity`).
 
 use std::collections::HashMap;
 use std::io;
@@ -71,7 +70,7 @@ impl Person {
 }
 
 /// The file for `exercice`, the budget year it is sent for. `people` are the responsibles
-/// the file can name, by account id.
+/// and mandataires the file can name, by account id.
 pub fn write(
     tree: &PlanTree,
     sender: Sender,
@@ -165,12 +164,13 @@ struct Element<'a> {
     articles: Vec<&'a BudgetLine>,
     projections: Vec<&'a BudgetProjection>,
     responsible: Option<&'a Person>,
+    mandataire: Option<&'a Person>,
 }
 
 impl File<'_> {
-    /// The responsible, when the file can name them.
-    fn person(&self, responsible: Option<&UserRef>) -> Option<&Person> {
-        responsible.and_then(|r| self.people.get(&r.id))
+    /// A responsible or a mandataire, when the file can name them.
+    fn person(&self, account: Option<&UserRef>) -> Option<&Person> {
+        account.and_then(|r| self.people.get(&r.id))
     }
 
     /// One `Volet` per volet the plan's objectives have (a plan of one volet sends one).
@@ -214,6 +214,7 @@ impl File<'_> {
                                 progress: os.rollup.mean_progress,
                                 plans: self.tree.sectoral_plan_names(&os.sectoral_plans),
                                 responsible: self.person(os.responsible.as_ref()),
+                                mandataire: self.person(os.political_lead_account.as_ref()),
                                 ..Element::empty()
                             };
                             self.element(w, "ObjectifStrategique", &element, |w| {
@@ -249,6 +250,7 @@ impl File<'_> {
             progress: oo.rollup.mean_progress,
             plans: self.tree.sectoral_plan_names(&oo.sectoral_plans),
             responsible: self.person(oo.responsible.as_ref()),
+            mandataire: self.person(oo.political_lead_account.as_ref()),
             ..Element::empty()
         };
         self.element(w, "ObjectifOperationnel", &element, |w| {
@@ -294,6 +296,7 @@ impl File<'_> {
             articles,
             projections,
             responsible: self.person(action.responsible.as_ref()),
+            mandataire: self.person(action.political_lead_account.as_ref()),
         }
     }
 
@@ -330,6 +333,9 @@ impl File<'_> {
                 text(w, "Statut", &element.status.as_str().to_ascii_uppercase())?;
                 if let Some(person) = element.responsible {
                     person_info(w, "Responsable", person)?;
+                }
+                if let Some(person) = element.mandataire {
+                    person_info(w, "Mandataire", person)?;
                 }
                 text(
                     w,
@@ -385,6 +391,7 @@ impl Element<'_> {
             articles: Vec::new(),
             projections: Vec::new(),
             responsible: None,
+            mandataire: None,
         }
     }
 }

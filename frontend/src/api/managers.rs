@@ -38,33 +38,29 @@ pub async fn edit_action(
 }
 
 /// `PATCH /api/v1/actions/{id}/definition` with who answers for the action alone: the
-/// mandataire's function and the responsible (`None` clears each). Its own body type, as
-/// the progress rule's.
+/// mandataire's function and account, and the responsible (`None` clears each). Its own
+/// body type, as the progress rule's.
 pub async fn set_responsibles(
     token: &str,
     id: &str,
-    version: i32,
-    political_function: Option<String>,
-    responsible_user_id: Option<uuid::Uuid>,
+    body: &Responsibles,
 ) -> Result<ActionDetail, ApiFailure> {
-    #[derive(serde::Serialize)]
-    struct Responsibles {
-        version: i32,
-        political_function: Option<String>,
-        responsible_user_id: Option<uuid::Uuid>,
-    }
-    let body = Responsibles {
-        version,
-        political_function,
-        responsible_user_id,
-    };
     send(
         Method::PATCH,
         &format!("/api/v1/actions/{id}/definition"),
         token,
-        &body,
+        body,
     )
     .await
+}
+
+/// Who answers for an action, as [`set_responsibles`] sends it.
+#[derive(serde::Serialize)]
+pub struct Responsibles {
+    pub version: i32,
+    pub political_function: Option<String>,
+    pub political_lead_user_id: Option<uuid::Uuid>,
+    pub responsible_user_id: Option<uuid::Uuid>,
 }
 
 /// `PATCH /api/v1/actions/{id}/definition` with the progress rule alone: by hand, or from

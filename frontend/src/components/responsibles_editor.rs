@@ -1,5 +1,6 @@
 //! The DG names who answers for an action or a sub-action: the mandataire's function (their
-//! name is the follow-up's) and the responsible, a person of the CPAS. Part of the
+//! name is the follow-up's) and account (for the eComptes file), and the responsible, a
+//! person of the CPAS. Part of the
 //! managers' tools (their own WASM chunk); the structure editor has the same fields for
 //! actions, this one reaches the steps too.
 
@@ -36,6 +37,8 @@ pub fn ResponsiblesEditor(detail: ActionDetail, on_changed: Callback<()>) -> imp
     let (id, version) = (action.id.to_string(), action.version);
     let function = RwSignal::new(action.political_function.clone().unwrap_or_default());
     let responsible = RwSignal::new(action.responsible.as_ref().map(|r| r.id));
+    let political_lead_account =
+        RwSignal::new(action.political_lead_account.as_ref().map(|r| r.id));
     let errors = FieldErrors::new();
     let message = RwSignal::new(take_notice("responsibles").map(|t| (true, t)));
     if message.get_untracked().is_some() {
@@ -69,10 +72,15 @@ pub fn ResponsiblesEditor(detail: ActionDetail, on_changed: Callback<()>) -> imp
         };
         errors.set(Vec::new());
         let (token, id) = (session.token().unwrap_or_default(), id.clone());
-        let user = responsible.get_untracked();
+        let body = api::managers::Responsibles {
+            version,
+            political_function: chosen,
+            political_lead_user_id: political_lead_account.get_untracked(),
+            responsible_user_id: responsible.get_untracked(),
+        };
         busy.set(true);
         spawn_local(async move {
-            let result = api::managers::set_responsibles(&token, &id, version, chosen, user).await;
+            let result = api::managers::set_responsibles(&token, &id, &body).await;
             busy.set(false);
             outcome.show(result.map(drop), tr!(saved));
         });
@@ -85,21 +93,40 @@ pub fn ResponsiblesEditor(detail: ActionDetail, on_changed: Callback<()>) -> imp
                 <InputField id="responsibles-function".to_owned() label=tr!(field_political_function).to_owned()
                     kind="text" value=function error=errors.of("political_function")
                     hint=format!("{FUNCTION_MAX} {}", tr!(characters_at_most))/>
-                <p class="field">
-                    <label for="responsibles-user">{tr!(field_responsible)}</label>
-                    <select id="responsibles-user" on:change=move |ev| responsible.set(event_target_value(&ev).parse().ok())>
-                        <option value="" selected=responsible.get_untracked().is_none()>{tr!(responsible_none)}</option>
-                        {move || people.get().and_then(Result::ok).map(|people| {
-                            people.users.into_iter().map(|p| view! {
-                                <option value=p.id.to_string() selected=Some(p.id) == responsible.get_untracked()>{p.display_name}</option>
-                            }).collect_view()
-                        })}
-                    </select>
-                </p>
+                <PersonChoice id="responsibles-user" label=tr!(field_responsible) value=responsible people hint=None/>
+                <PersonChoice id="responsibles-political-lead-account" label=tr!(field_political_lead_account)
+                    value=political_lead_account people hint=Some(tr!(political_lead_account_hint))/>
                 <div class="buttons">
                     <button type="submit" class="primary" prop:disabled=busy>{tr!(save)}</button>
                 </div>
             </form>
         </section>
+    }
+}
+
+/// Nobody, or a person of the CPAS, once the list has come.
+#[component]
+fn PersonChoice(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<Option<Uuid>>,
+    people: ReadSignal<Option<Result<People, api::ApiFailure>>>,
+    hint: Option<&'static str>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <p class="field">
+            <label for=id>{label}</label>
+            <select id=id aria-describedby=hint.map(|_| hint_id.clone())
+                on:change=move |ev| value.set(event_target_value(&ev).parse().ok())>
+                <option value="" selected=value.get_untracked().is_none()>{tr!(responsible_none)}</option>
+                {move || people.get().and_then(Result::ok).map(|people| {
+                    people.users.into_iter().map(|p| view! {
+                        <option value=p.id.to_string() selected=Some(p.id) == value.get_untracked()>{p.display_name}</option>
+                    }).collect_view()
+                })}
+            </select>
+            {hint.map(|h| view! { <span id=hint_id class="hint">{h}</span> })}
+        </p>
     }
 }

@@ -65,6 +65,7 @@ struct ObjectiveFields {
     political_lead: Option<String>,
     political_function: Option<String>,
     responsible: Option<UserRef>,
+    political_lead_account: Option<UserRef>,
     dates: ObjectiveDates,
     sectoral_plans: Vec<Uuid>,
 }
@@ -229,6 +230,7 @@ fn PlanStructure(tree: PlanTree, editor: Editor) -> impl IntoView {
                                 political_lead: os.political_lead.clone(),
                                 political_function: os.political_function.clone(),
                                 responsible: os.responsible.clone(),
+                                political_lead_account: os.political_lead_account.clone(),
                                 dates: os.dates,
                                 sectoral_plans: os.sectoral_plans.clone(),
                             }
@@ -245,6 +247,7 @@ fn PlanStructure(tree: PlanTree, editor: Editor) -> impl IntoView {
                                                 political_lead: oo.political_lead.clone(),
                                                 political_function: oo.political_function.clone(),
                                                 responsible: oo.responsible.clone(),
+                                                political_lead_account: oo.political_lead_account.clone(),
                                                 dates: oo.dates,
                                                 sectoral_plans: oo.sectoral_plans.clone(),
                                             }
@@ -407,6 +410,8 @@ fn ObjectiveRow(
     let political_lead = RwSignal::new(fields.political_lead.clone().unwrap_or_default());
     let political_function = RwSignal::new(fields.political_function.clone().unwrap_or_default());
     let responsible = RwSignal::new(fields.responsible.as_ref().map(|r| r.id));
+    let political_lead_account =
+        RwSignal::new(fields.political_lead_account.as_ref().map(|r| r.id));
     let planned_start = date_value(fields.dates.planned_start);
     let planned_end = date_value(fields.dates.planned_end);
     let tags = RwSignal::new(fields.sectoral_plans.clone());
@@ -454,6 +459,7 @@ fn ObjectiveRow(
             political_lead: Some(optional_line(political_lead.get_untracked())),
             political_function: Some(optional_line(political_function.get_untracked())),
             responsible_user_id: Some(responsible.get_untracked()),
+            political_lead_user_id: Some(political_lead_account.get_untracked()),
             planned_start: Some(typed_date(&planned_start.get_untracked())),
             planned_end: Some(typed_date(&planned_end.get_untracked())),
             ..ObjectivePatch::default()
@@ -501,7 +507,8 @@ fn ObjectiveRow(
                     <label for=field("political-function")>{tr!(field_political_function)}</label>
                     <input id=field("political-function") type="text" maxlength=LEAD_MAX bind:value=political_function/>
                 </p>
-                <ResponsibleSelect id=field("responsible") value=responsible editor/>
+                <PersonSelect id=field("responsible") label=tr!(field_responsible) value=responsible editor/>
+                <PersonSelect id=field("political-lead-account") label=tr!(field_political_lead_account) value=political_lead_account editor/>
                 <p class="field">
                     <label for=field("planned-start")>{tr!(objective_start)}</label>
                     <input id=field("planned-start") type="date" bind:value=planned_start/>
@@ -522,13 +529,19 @@ fn ObjectiveRow(
 /// The longest mandataire's name or function the API takes.
 const LEAD_MAX: usize = api_types::LEAD_MAX_CHARS;
 
-/// The responsible: nobody, or a person of the CPAS.
+/// A person who answers for an item (its responsible, its mandataire's account): nobody,
+/// or a person of the CPAS.
 #[component]
-fn ResponsibleSelect(id: String, value: RwSignal<Option<Uuid>>, editor: Editor) -> impl IntoView {
+fn PersonSelect(
+    id: String,
+    label: &'static str,
+    value: RwSignal<Option<Uuid>>,
+    editor: Editor,
+) -> impl IntoView {
     let people = editor.people.get_value();
     view! {
         <p class="field">
-            <label for=id.clone()>{tr!(field_responsible)}</label>
+            <label for=id.clone()>{label}</label>
             <select id=id on:change=move |ev| value.set(event_target_value(&ev).parse().ok())>
                 <option value="" selected=value.get_untracked().is_none()>{tr!(responsible_none)}</option>
                 {people.into_iter().map(|p| view! {
@@ -696,6 +709,8 @@ fn ActionRow(action: Action, index: usize, count: usize, editor: Editor) -> impl
     let transversal = RwSignal::new(action.transversal);
     let political_function = RwSignal::new(action.political_function.clone().unwrap_or_default());
     let responsible = RwSignal::new(action.responsible.as_ref().map(|r| r.id));
+    let political_lead_account =
+        RwSignal::new(action.political_lead_account.as_ref().map(|r| r.id));
     let lead = RwSignal::new(action.lead.as_ref().map(|o| o.id));
     let collaborators = RwSignal::new(
         action
@@ -740,6 +755,7 @@ fn ActionRow(action: Action, index: usize, count: usize, editor: Editor) -> impl
             transversal: Some(transversal.get_untracked()),
             political_function: Some(optional_line(political_function.get_untracked())),
             responsible_user_id: Some(responsible.get_untracked()),
+            political_lead_user_id: Some(political_lead_account.get_untracked()),
             ..ActionDefinitionPatch::default()
         };
         let organisations = (lead.get_untracked(), collaborators.get_untracked());
@@ -812,7 +828,8 @@ fn ActionRow(action: Action, index: usize, count: usize, editor: Editor) -> impl
                             <label for=field("political-function")>{tr!(field_political_function)}</label>
                             <input id=field("political-function") type="text" maxlength=LEAD_MAX bind:value=political_function/>
                         </p>
-                        <ResponsibleSelect id=field("responsible") value=responsible editor/>
+                        <PersonSelect id=field("responsible") label=tr!(field_responsible) value=responsible editor/>
+                        <PersonSelect id=field("political-lead-account") label=tr!(field_political_lead_account) value=political_lead_account editor/>
                     </div>
                     <p class="field">
                         <label for=field("lead")>{tr!(lead_entity)}</label>
