@@ -516,7 +516,8 @@ pub struct HistoryEntry {
 pub struct Notification {
     pub id: Uuid,
     /// `change_request_created`, `change_request_approved`, `change_request_rejected`,
-    /// `action_stale`, `stale_digest`, `task_assigned`, `task_due_soon`, `task_overdue`.
+    /// `action_stale`, `stale_digest`, `task_assigned`, `task_due_soon`, `task_overdue`,
+    /// `comment_mention`.
     pub kind: String,
     pub payload: Value,
     #[serde(deserialize_with = "crate::wire_time::instant")]

@@ -8,6 +8,7 @@
 //! are ISO 8601 (`YYYY-MM-DD`), timestamps RFC 3339 in UTC, ids are UUIDs.
 
 mod auth;
+mod comments;
 mod council;
 mod date;
 mod ecomptes;
@@ -27,6 +28,7 @@ mod users;
 mod wire_time;
 
 pub use auth::*;
+pub use comments::*;
 pub use council::*;
 pub use date::*;
 pub use ecomptes::*;

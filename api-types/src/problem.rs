@@ -168,6 +168,9 @@ problem_codes! {
     NotAdopted = "not_adopted",
     /// An evaluation of this kind already exists.
     EvaluationExists = "evaluation_exists",
+    /// A comment is changed by its author within 15 minutes of writing it, while it is
+    /// shown (neither deleted nor hidden).
+    EditWindowClosed = "edit_window_closed",
     /// The item has a history and cannot be deleted (archive it).
     HasHistory = "has_history",
     /// The item still holds others and cannot be deleted.

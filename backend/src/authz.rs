@@ -76,6 +76,11 @@ pub enum Permission {
     ManageTasks,
     /// Mark a task done or open again (scope [`Scope::Task`]).
     CloseTask,
+    /// Comment on an action, and change or delete one's own comments (that they are one's
+    /// own, the use case checks).
+    Comment,
+    /// Hide a comment, with a reason.
+    HideComments,
 }
 
 impl Permission {
@@ -188,7 +193,7 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
     }
 
     let allowed = match (permission, actor.role) {
-        (P::ReadPlans | P::WithdrawChange, _) => true,
+        (P::ReadPlans | P::WithdrawChange | P::Comment, _) => true,
         (P::ProposeChange, R::SocialWorker) => true,
         (P::ProposeChange, R::Partner) => match scope {
             Scope::Action { organisations, .. } => actor
@@ -217,7 +222,8 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
             | P::ManageOrganisations
             | P::ManageApiTokens
             | P::ManageWebhooks
-            | P::ImportPlans,
+            | P::ImportPlans
+            | P::HideComments,
             R::Dg,
         ) => true,
         _ => false,
@@ -246,6 +252,8 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
             P::CloseTask => {
                 "only the person or organisation a task is given to, and the management, close it"
             }
+            P::Comment => "commenting is not allowed",
+            P::HideComments => "only the Directeur général hides comments",
         })
     }
 }
@@ -310,6 +318,8 @@ mod tests {
             ),
             (P::ManageUsers, own, [true, false, true, false, false]),
             (P::ManageTasks, own, [false, true, true, false, false]),
+            (P::Comment, own, [false, true, true, true, true]),
+            (P::HideComments, own, [false, false, true, false, false]),
             (
                 P::CloseTask,
                 Scope::Task {

@@ -11,6 +11,7 @@ use api_types::{
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
+pub mod comments;
 pub mod managers;
 pub mod tasks;
 

@@ -105,6 +105,7 @@ pub fn problem_message(code: ProblemCode) -> &'static str {
         C::MethodNotAllowed => tr!(problem_no_route),
         C::VersionConflict => tr!(problem_version_conflict),
         C::NisCodeMissing => tr!(problem_nis_code_missing),
+        C::EditWindowClosed => tr!(problem_edit_window_closed),
         C::StaleVersion => tr!(problem_version_conflict),
         C::AlreadyDecided => tr!(problem_already_decided),
         C::ProposalAlreadyPending => tr!(problem_proposal_already_pending),

@@ -306,6 +306,18 @@ fn rows() -> Vec<Row> {
         row(M::POST, "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver", Other, [401, 403, 403, 404, 403, 403, 403]),
         // Tasks: the management gives them; the person or organisation a task is given to
         // closes it (Own/OwnOrg: given to the partner's organisation; OtherOrg: to DEFITS).
+        // Everyone of the CPAS reads and writes the discussion; the author changes and deletes
+        // their comment (here the DG's); the DG hides one.
+        row(M::GET, "/api/v1/actions/{action_id}/comments", OwnOrg,               [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/actions/{action_id}/comments", Other,                [401, 403, 404, 404, 404, 404, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/comments", OwnOrg,              [401, 403, 201, 201, 201, 201, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/comments", Other,               [401, 403, 404, 404, 404, 404, 403]),
+        row(M::PATCH, "/api/v1/comments/{comment_id}", Own,                       [401, 403, 403, 200, 403, 403, 403]),
+        row(M::PATCH, "/api/v1/comments/{comment_id}", Other,                     [401, 403, 404, 404, 404, 404, 403]),
+        row(M::DELETE, "/api/v1/comments/{comment_id}", Own,                      [401, 403, 403, 204, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/comments/{comment_id}", Other,                    [401, 403, 404, 404, 404, 404, 403]),
+        row(M::POST, "/api/v1/comments/{comment_id}/hide", Own,                   [401, 403, 403, 200, 403, 403, 403]),
+        row(M::POST, "/api/v1/comments/{comment_id}/hide", Other,                 [401, 403, 403, 404, 403, 403, 403]),
         row(M::GET, "/api/v1/me/tasks", N,                                        [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/actions/{action_id}/tasks", OwnOrg,                  [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/actions/{action_id}/tasks", Other,                   [401, 403, 404, 404, 404, 404, 403]),
@@ -467,6 +479,8 @@ struct Dynamic {
     webhook: Option<String>,
     /// A fresh task.
     task: Option<String>,
+    /// A fresh comment of the DG of the row's CPAS.
+    comment: Option<String>,
 }
 
 /// The structure routes, which each work on a fresh scratch plan.
@@ -653,6 +667,21 @@ async fn fresh_task(
     created.tasks[0].id.to_string()
 }
 
+/// A fresh comment on `action`, written by the DG of its CPAS.
+async fn fresh_comment(app: &TestApp, dg: &str, action: &str) -> String {
+    let response = app
+        .send_as(
+            Method::POST,
+            Some(dg),
+            &format!("/api/v1/actions/{action}/comments"),
+            Some(&json!({ "body": "Un commentaire à arranger." })),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "arranging a comment");
+    let created: api_types::Comment = response.json().await.expect("a comment");
+    created.id.to_string()
+}
+
 /// The current version of an action, read by the DG of its CPAS.
 async fn version_of(app: &TestApp, dg: &str, action: &str) -> i32 {
     app.get_ok_as::<api_types::ActionDetail>(dg, &format!("/api/v1/actions/{action}"))
@@ -762,6 +791,7 @@ fn request(
         .replace("{token_id}", dynamic.token.as_deref().unwrap_or("-"))
         .replace("{webhook_id}", dynamic.webhook.as_deref().unwrap_or("-"))
         .replace("{task_id}", dynamic.task.as_deref().unwrap_or("-"))
+        .replace("{comment_id}", dynamic.comment.as_deref().unwrap_or("-"))
         .replace("{delivery_id}", &uuid::Uuid::new_v4().to_string())
         .replace("{session_id}", &fixtures.foreign_session)
         .replace("{tenant}", "cpas-a")
@@ -966,6 +996,16 @@ fn request(
             Some(json!({ "task_ids": [dynamic.task], "assignee": null })),
         ),
         ("PATCH", "/api/v1/tasks/{task_id}") => (path, Some(json!({ "version": 1, "done": true }))),
+        ("POST", "/api/v1/actions/{action_id}/comments") => {
+            (path, Some(json!({ "body": "Réunion tenue." })))
+        }
+        ("PATCH", "/api/v1/comments/{comment_id}") => (
+            path,
+            Some(json!({ "version": 1, "body": "Réunion tenue hier." })),
+        ),
+        ("POST", "/api/v1/comments/{comment_id}/hide") => {
+            (path, Some(json!({ "reason": "Hors sujet." })))
+        }
         // Each CPAS is set once in the table (its own row, then the other's), at its first
         // version.
         ("PUT", "/api/v1/tenants/{tenant_id}") => (
@@ -1071,6 +1111,9 @@ async fn send_row(
             _ => Some(&fixtures.partner_organisation),
         };
         dynamic.task = Some(fresh_task(app, dg, action, assignee).await);
+    }
+    if row.route.contains("{comment_id}") {
+        dynamic.comment = Some(fresh_comment(app, dg, action).await);
     }
     if uses_scratch(&row.method, row.route) {
         let adopted = row.route.ends_with("/close");

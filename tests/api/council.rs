@@ -196,6 +196,16 @@ async fn the_public_page_shows_each_step_under_its_action_and_never_a_task() {
         )
         .await;
         assert_eq!(status, 201, "{body}");
+        // A discussion is the CPAS's own too.
+        let (status, body) = send(
+            &app,
+            &dg,
+            Method::POST,
+            &format!("/api/v1/actions/{action}/comments"),
+            json!({ "body": "Voir avec M. Fontaine du service travaux" }),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
     }
     let (status, _) = send(
         &app,
@@ -250,6 +260,7 @@ async fn the_public_page_shows_each_step_under_its_action_and_never_a_task() {
             "no task"
         );
         assert!(!text.contains("open_tasks"), "no task count");
+        assert!(!text.contains("Fontaine"), "no comment");
     }
 }
 

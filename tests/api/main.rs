@@ -8,6 +8,7 @@ mod authz_matrix;
 mod backup;
 mod budget_by_year;
 mod budget_projections;
+mod comments;
 mod council;
 mod database_outage;
 mod documents;

@@ -792,4 +792,8 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// field of the tree's objectives and actions, which the first page decodes, and its
 /// label, hint and history name in three languages: 345.1 KB (the action page does not
 /// show it: the managers' tools do), the budget 345.5 KB.
-const INITIAL_GZIP_BUDGET: usize = 345_500;
+/// Discussions (issue 18.1) are a lazy function of the action page with a chunk of their
+/// own; their glue, the inbox's new kind, the problem code `edit_window_closed` and their
+/// texts in three languages (data of the main module) add 1.3 KB: 346.4 KB, the budget
+/// 347 KB.
+const INITIAL_GZIP_BUDGET: usize = 347_000;

@@ -168,6 +168,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    comment_mentions (comment_id, user_id) {
+        tenant_id -> Uuid,
+        comment_id -> Uuid,
+        user_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        action_id -> Uuid,
+        author_id -> Uuid,
+        body -> Nullable<Text>,
+        created_at -> Timestamptz,
+        edited_at -> Nullable<Timestamptz>,
+        deleted_at -> Nullable<Timestamptz>,
+        hidden_at -> Nullable<Timestamptz>,
+        hidden_by -> Nullable<Uuid>,
+        hidden_reason -> Nullable<Text>,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
     content_revisions (tenant_id) {
         tenant_id -> Uuid,
         revision -> Int8,
@@ -552,6 +577,7 @@ diesel::joinable!(action_history -> change_requests (change_request_id));
 diesel::joinable!(api_token_usage -> tenants (tenant_id));
 diesel::joinable!(api_tokens -> tenants (tenant_id));
 diesel::joinable!(budget_projection_amounts -> budget_projections (projection_id));
+diesel::joinable!(comments -> tenants (tenant_id));
 diesel::joinable!(ecomptes_articles -> users (imported_by));
 diesel::joinable!(ecomptes_projection_amounts -> ecomptes_projections (projection_id));
 diesel::joinable!(ecomptes_projections -> users (imported_by));
@@ -597,6 +623,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     budget_projection_amounts,
     budget_projections,
     change_requests,
+    comment_mentions,
+    comments,
     content_revisions,
     data_repairs,
     ecomptes_articles,

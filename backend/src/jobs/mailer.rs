@@ -121,6 +121,18 @@ pub fn render(kind: &str, payload: &Value, public_url: &str) -> (String, String)
                 french_date(&text("due_on"))
             ),
         ),
+        "comment_mention" => (
+            format!(
+                "[PST] {} vous mentionne sur l’action {code}",
+                text("author")
+            ),
+            format!(
+                "Bonjour,\n\n{} vous mentionne dans la discussion de l’action {code} « {} » :\n\n« {} »{footer}",
+                text("author"),
+                text("action_title"),
+                text("excerpt")
+            ),
+        ),
         "stale_digest" => {
             let lines: Vec<String> = payload
                 .get("actions")
@@ -158,5 +170,29 @@ pub fn render(kind: &str, payload: &Value, public_url: &str) -> (String, String)
             format!("[PST] {other}"),
             format!("Bonjour,\n\nUne notification vous attend dans le PST.{footer}"),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mention_names_its_author_the_action_and_the_words() {
+        let payload = serde_json::json!({
+            "author": "Commune (PCS)", "action_code": "Pe18", "action_title": "Favoriser les liens",
+            "excerpt": "Pouvez-vous valider le compte rendu ?",
+        });
+        let (subject, body) = render("comment_mention", &payload, "https://pst.example");
+        assert_eq!(
+            subject,
+            "[PST] Commune (PCS) vous mentionne sur l’action Pe18"
+        );
+        assert!(body.contains("« Favoriser les liens »"), "{body}");
+        assert!(
+            body.contains("« Pouvez-vous valider le compte rendu ? »"),
+            "{body}"
+        );
+        assert!(body.contains("https://pst.example/"), "{body}");
     }
 }

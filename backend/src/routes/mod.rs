@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod auth;
 pub mod change_requests;
+pub mod comments;
 pub mod council;
 mod extract;
 pub mod health;
@@ -113,6 +114,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(structure::create_opinion)
                 .service(structure::update_opinion)
                 .service(structure::delete_opinion)
+                .service(comments::action_comments)
+                .service(comments::create_comment)
+                .service(comments::update_comment)
+                .service(comments::delete_comment)
+                .service(comments::hide_comment)
                 .service(tasks::my_tasks)
                 .service(tasks::action_tasks)
                 .service(tasks::plan_tasks)

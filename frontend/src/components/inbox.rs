@@ -161,6 +161,7 @@ fn InboxItem(n: Value, mark: Callback<Option<String>>, open: RwSignal<bool>) -> 
         "task_assigned" => tr!(inbox_task_assigned),
         "task_due_soon" => tr!(inbox_task_due_soon),
         "task_overdue" => tr!(inbox_task_overdue),
+        "comment_mention" => tr!(inbox_comment_mention),
         _ => tr!(inbox_digest),
     };
     let href = match (text("action_id"), text("plan_id")) {

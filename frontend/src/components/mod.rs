@@ -2,6 +2,8 @@ pub mod action_editor;
 pub mod action_item;
 pub mod budget_editor;
 pub mod confirm_dialog;
+pub mod discussion;
+pub mod discussion_views;
 pub mod failure;
 pub mod form_field;
 pub mod health_fields;

@@ -5,6 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
+use crate::components::discussion::Discussion;
 use crate::components::failure::{ErrorText, Failure};
 use crate::components::inbox::ProposalActivity;
 use crate::components::manager_tools::ManagerTools;
@@ -178,6 +179,7 @@ fn ActionView(
         {tasks}
         {tools}
         <Records detail=detail.clone()/>
+        <Discussion action=action.id.to_string()/>
     }
 }
 
