@@ -280,3 +280,43 @@ async fn a_steps_comments_are_in_its_actions_discussion() {
     assert_eq!(list.comments.len(), 1);
     assert_eq!(list.comments[0].action_id.to_string(), step);
 }
+
+/// An action with a discussion is not deleted (its comments would go with it): it is
+/// archived.
+#[tokio::test]
+async fn an_action_with_a_discussion_is_archived_not_deleted() {
+    let app = spawn_app().await;
+    let tree = app.plan_of("cpas-a").await;
+    let dg = app.token("dg@cpas-a.example").await;
+    let oo = tree.objectives[0].operational_objectives[0].id;
+    let (status, body) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/objectives/{oo}/actions"),
+        json!({ "code": "Pe99", "kind": "projet", "title": "Une action à discuter" }),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let action = body["action"]["id"].as_str().expect("an action").to_owned();
+    let (status, body) = send(
+        &app,
+        &dg,
+        Method::POST,
+        &format!("/api/v1/actions/{action}/comments"),
+        json!({ "body": "À discuter au prochain comité." }),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let response = app
+        .send_as(
+            Method::DELETE,
+            Some(&dg),
+            &format!("/api/v1/actions/{action}"),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 409);
+    let problem: serde_json::Value = response.json().await.expect("a problem");
+    assert_eq!(problem["code"], "has_history", "{problem}");
+}

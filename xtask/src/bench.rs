@@ -526,6 +526,22 @@ impl Bench {
             &pages,
         )?);
 
+        let discussions: Vec<Request> = ids
+            .actions
+            .iter()
+            .map(|(t, action, _)| {
+                Request::get(
+                    format!("/api/v1/actions/{action}/comments"),
+                    Some(&social_tokens[*t]),
+                )
+            })
+            .collect();
+        rows.extend(measure(
+            "action discussion (20 comments, mentions, who may be mentioned)",
+            &full(conns),
+            &discussions,
+        )?);
+
         let proposals: Vec<Request> = ids
             .actions
             .iter()
@@ -546,6 +562,20 @@ impl Bench {
             &full(conns),
             &proposals,
         )?);
+
+        let comments: Vec<Request> = ids
+            .actions
+            .iter()
+            .enumerate()
+            .map(|(n, (t, action, _))| {
+                Request::post(
+                    format!("/api/v1/actions/{action}/comments"),
+                    Some(&social_tokens[*t]),
+                    format!(r#"{{"body":"Réunion de suivi n° {n} tenue avec le partenaire."}}"#),
+                )
+            })
+            .collect();
+        rows.extend(measure("comment (write)", &full(conns), &comments)?);
 
         crate::step("creating the pending proposals to approve");
         let pending = self

@@ -727,7 +727,8 @@ pub async fn set_action_organisations(
     .await
 }
 
-/// Deletes an action that has no history and no proposal; one that has is to be archived.
+/// Deletes an action that has no history, no proposal and no discussion; one that has is to
+/// be archived.
 pub async fn delete_action(
     db: &RequestDb,
     auth: &Authenticated,

@@ -16,8 +16,8 @@ use uuid::Uuid;
 
 use super::models::Action;
 use super::schema::{
-    action_history, action_organisations, actions, budget_lines, change_requests, indicators,
-    objectives, opinion_objectives, opinions, organisations, plans, users,
+    action_history, action_organisations, actions, budget_lines, change_requests, comments,
+    indicators, objectives, opinion_objectives, opinions, organisations, plans, users,
 };
 use super::stored::Stored;
 use super::{DbError, DbResult, stored};
@@ -687,7 +687,8 @@ pub fn replace_action_carriers(
     Ok(())
 }
 
-/// Whether the action has a history or a proposal.
+/// Whether the action has a history, a proposal or a discussion (deleting it would lose
+/// them: it is archived instead).
 pub fn action_has_history(conn: &mut PgConnection, id: Uuid) -> DbResult<bool> {
     let history: i64 = action_history::table
         .filter(action_history::action_id.eq(id))
@@ -697,7 +698,11 @@ pub fn action_has_history(conn: &mut PgConnection, id: Uuid) -> DbResult<bool> {
         .filter(change_requests::action_id.eq(id))
         .count()
         .get_result(conn)?;
-    Ok(history + proposals > 0)
+    let comments: i64 = comments::table
+        .filter(comments::action_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    Ok(history + proposals + comments > 0)
 }
 
 pub fn delete_action(conn: &mut PgConnection, id: Uuid) -> DbResult<()> {

@@ -15,6 +15,8 @@ pub struct Shape {
     pub sub_actions_per_action: u32,
     /// Tasks on each action (issue 16: 2), which the tree counts.
     pub tasks_per_action: u32,
+    /// Comments in each action's discussion (issue 18: 20), every fifth mentioning the DG.
+    pub comments_per_action: u32,
 }
 
 /// Users of each tenant: president, DG, four social workers, four partners.
@@ -24,7 +26,7 @@ const ORGANISATIONS: u32 = 6;
 const STRATEGIC: u32 = 5;
 /// Tables whose secondary indexes are rebuilt after the load.
 const BULK_TABLES: &str =
-    "'actions', 'action_organisations', 'action_history', 'indicators', 'tasks'";
+    "'actions', 'action_organisations', 'action_history', 'indicators', 'tasks', 'comments'";
 const OPERATIONAL_PER_STRATEGIC: u32 = 5;
 
 impl Shape {
@@ -38,6 +40,7 @@ impl Shape {
             indicators_per_action: if follow_up { 5 } else { 0 },
             sub_actions_per_action: 3,
             tasks_per_action: 2,
+            comments_per_action: if follow_up { 20 } else { 0 },
         }
     }
 
@@ -47,13 +50,14 @@ impl Shape {
 
     pub fn describe(&self) -> String {
         format!(
-            "{} tenants × 1 plan × {} actions = {} actions, {} sub-actions, {} tasks, {} history \
-             rows and {} indicators per action, {} users per tenant",
+            "{} tenants × 1 plan × {} actions = {} actions, {} sub-actions, {} tasks, {} comments, \
+             {} history rows and {} indicators per action, {} users per tenant",
             self.tenants,
             self.actions_per_plan,
             self.actions(),
             self.sub_actions_per_action,
             self.tasks_per_action,
+            self.comments_per_action,
             self.history_per_action,
             self.indicators_per_action,
             USERS_PER_TENANT
@@ -396,6 +400,30 @@ pub fn script(shape: &Shape, password_hash: &str) -> String {
             tasks - 1
         ));
     }
+    let comments = shape.comments_per_action;
+    if comments > 0 {
+        // By the tenant's ten people in turn, three days apart; every fifth mentions the DG.
+        add(format!(
+            "INSERT INTO comments (id, tenant_id, action_id, author_id, body, created_at)
+             SELECT md5('cm-' || t || '-' || a || '-' || k)::uuid, md5('t-' || t)::uuid,
+                    md5('a-' || t || '-' || a)::uuid, md5('u-' || t || '-' || (k % {USERS_PER_TENANT}))::uuid,
+                    'Point ' || (k + 1) || ' : ' || {verbs}[1 + (a + k + t) % {n_verbs}]
+                        || ' — réunion tenue avec le partenaire, compte rendu à suivre.',
+                    timestamptz '2025-03-01 10:00+01' + k * interval '3 days'
+             FROM generate_series(0, {t_max}) t, generate_series(0, {}) a, generate_series(0, {}) k",
+            a_count - 1,
+            comments - 1
+        ));
+        add(format!(
+            "INSERT INTO comment_mentions (tenant_id, comment_id, user_id)
+             SELECT md5('t-' || t)::uuid, md5('cm-' || t || '-' || a || '-' || k)::uuid,
+                    md5('u-' || t || '-1')::uuid
+             FROM generate_series(0, {t_max}) t, generate_series(0, {}) a, generate_series(0, {}) k
+             WHERE k % 5 = 0",
+            a_count - 1,
+            comments - 1
+        ));
+    }
     add(format!(
         "INSERT INTO action_organisations (tenant_id, action_id, organisation_id, role, position)
          SELECT md5('t-' || t)::uuid, md5('a-' || t || '-' || a)::uuid,
@@ -474,7 +502,9 @@ SELECT (SELECT count(*) FROM actions a LEFT JOIN objectives o
      + (SELECT count(*) FROM tasks k LEFT JOIN actions a
             ON a.id = k.action_id AND a.tenant_id = k.tenant_id WHERE a.id IS NULL)
      + (SELECT count(*) FROM tasks k LEFT JOIN organisations g
-            ON g.id = k.assignee_organisation_id AND g.tenant_id = k.tenant_id WHERE g.id IS NULL)";
+            ON g.id = k.assignee_organisation_id AND g.tenant_id = k.tenant_id WHERE g.id IS NULL)
+     + (SELECT count(*) FROM comments c LEFT JOIN users u
+            ON u.id = c.author_id AND u.tenant_id = c.tenant_id WHERE u.id IS NULL)";
 
 /// Pending proposals (progress +5) by a social worker, one per action that is neither done
 /// nor abandoned, on the actions of `tenants`: what the approval run decides. `id|tenant`.
