@@ -15,6 +15,23 @@ use crate::db::{actions, tasks};
 use crate::domain::{ActionId, Label, TenantId};
 use crate::error::ApiError;
 
+/// The commenter's CPAS, after the policy allowed commenting there.
+fn commenter_tenant(actor: &Actor) -> Result<TenantId, ApiError> {
+    let tenant = actor.tenant()?;
+    authz::ensure(actor, Permission::Comment, Scope::Tenant(tenant))?;
+    Ok(tenant)
+}
+
+/// A comment as the actor reads it, after a change.
+fn read_back(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<wire::Comment, ApiError> {
+    to_wire(actor, tenant, comments::one(conn, tenant, id, false)?)
+}
+
 /// What this actor may do with this comment.
 fn rights(actor: &Actor, tenant: TenantId, row: &CommentRow) -> CommentRights {
     let own = row.author_id == actor.user_id;
@@ -103,15 +120,14 @@ pub async fn create(
 ) -> Result<wire::Comment, ApiError> {
     let (body, people) = parse_input(&input.body, &input.mentions)?;
     db.run_as(auth, move |conn, actor| {
-        let tenant = actor.tenant()?;
-        authz::ensure(actor, Permission::Comment, Scope::Tenant(tenant))?;
+        let tenant = commenter_tenant(actor)?;
         conn.transaction(|conn| {
             // A live action of the CPAS (another's, or an archived one, is not found).
             actions::with_sub_actions(conn, tenant, action)?;
             check_mentionable(conn, tenant, &input.mentions, &people)?;
             let id = comments::insert(conn, tenant, action.get(), actor.user_id, &body)?;
             comments::mention(conn, tenant, id, actor.user_id, &people)?;
-            to_wire(actor, tenant, comments::one(conn, tenant, id, false)?)
+            read_back(conn, actor, tenant, id)
         })
     })
     .await
@@ -127,8 +143,7 @@ pub async fn update(
 ) -> Result<wire::Comment, ApiError> {
     let (body, people) = parse_input(&patch.body, &patch.mentions)?;
     db.run_as(auth, move |conn, actor| {
-        let tenant = actor.tenant()?;
-        authz::ensure(actor, Permission::Comment, Scope::Tenant(tenant))?;
+        let tenant = commenter_tenant(actor)?;
         conn.transaction(|conn| {
             let comment = comments::one(conn, tenant, id, true)?;
             if comment.author_id != actor.user_id {
@@ -151,7 +166,7 @@ pub async fn update(
             check_mentionable(conn, tenant, &patch.mentions, &people)?;
             comments::edit(conn, id, &body)?;
             comments::mention(conn, tenant, id, actor.user_id, &people)?;
-            to_wire(actor, tenant, comments::one(conn, tenant, id, false)?)
+            read_back(conn, actor, tenant, id)
         })
     })
     .await
@@ -160,8 +175,7 @@ pub async fn update(
 /// Its author deletes a comment: a trace stays ("supprimé"), without its words.
 pub async fn delete(db: &RequestDb, auth: &Authenticated, id: Uuid) -> Result<(), ApiError> {
     db.run_as(auth, move |conn, actor| {
-        let tenant = actor.tenant()?;
-        authz::ensure(actor, Permission::Comment, Scope::Tenant(tenant))?;
+        let tenant = commenter_tenant(actor)?;
         conn.transaction(|conn| {
             let comment = comments::one(conn, tenant, id, true)?;
             if comment.author_id != actor.user_id {
@@ -192,7 +206,7 @@ pub async fn hide(
             if comment.hidden_at.is_none() && comment.deleted_at.is_none() {
                 comments::hide(conn, id, actor.user_id, &reason)?;
             }
-            to_wire(actor, tenant, comments::one(conn, tenant, id, false)?)
+            read_back(conn, actor, tenant, id)
         })
     })
     .await
