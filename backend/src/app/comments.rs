@@ -11,7 +11,7 @@ use super::RequestDb;
 use crate::auth::Authenticated;
 use crate::authz::{self, Actor, Decision, Permission, Scope};
 use crate::db::comments::{self, CommentRights, CommentRow};
-use crate::db::{actions, tasks};
+use crate::db::{accounts, actions};
 use crate::domain::{ActionId, Label, TenantId};
 use crate::error::ApiError;
 
@@ -69,16 +69,18 @@ fn parse_input(body: &str, mentions: &[Uuid]) -> Result<(String, Vec<Uuid>), Api
     Ok((body, people))
 }
 
-/// Each of `people` is an active person of the CPAS (they read the action); the first
+/// Each of the mentions is an active person of the CPAS (they read the action); the first
 /// that is not is named.
 fn check_mentionable(
     conn: &mut PgConnection,
     tenant: TenantId,
     mentions: &[Uuid],
-    people: &[Uuid],
 ) -> Result<(), ApiError> {
-    let found = comments::mentionable_among(conn, tenant, people)?;
-    if let Some(index) = mentions.iter().position(|p| !found.contains(p)) {
+    let people = accounts::active_people(conn, tenant)?;
+    if let Some(index) = mentions
+        .iter()
+        .position(|m| !people.iter().any(|p| p.id == *m))
+    {
         return Err(ApiError::invalid_field(
             format!("mentions/{index}"),
             ProblemCode::UnknownReference,
@@ -105,7 +107,7 @@ pub async fn of_action(
             .collect::<Result<_, _>>()?;
         Ok(wire::CommentList {
             comments,
-            mentionable: tasks::assignees(conn, tenant)?.users,
+            mentionable: accounts::active_people(conn, tenant)?,
         })
     })
     .await
@@ -124,7 +126,7 @@ pub async fn create(
         conn.transaction(|conn| {
             // A live action of the CPAS (another's, or an archived one, is not found).
             actions::with_sub_actions(conn, tenant, action)?;
-            check_mentionable(conn, tenant, &input.mentions, &people)?;
+            check_mentionable(conn, tenant, &input.mentions)?;
             let id = comments::insert(conn, tenant, action.get(), actor.user_id, &body)?;
             comments::mention(conn, tenant, id, actor.user_id, &people)?;
             read_back(conn, actor, tenant, id)
@@ -163,7 +165,7 @@ pub async fn update(
                     detail: format!("the comment is at version {}; reload it", comment.version),
                 });
             }
-            check_mentionable(conn, tenant, &patch.mentions, &people)?;
+            check_mentionable(conn, tenant, &patch.mentions)?;
             comments::edit(conn, id, &body)?;
             comments::mention(conn, tenant, id, actor.user_id, &people)?;
             read_back(conn, actor, tenant, id)

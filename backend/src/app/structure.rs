@@ -584,29 +584,27 @@ pub async fn update_action_definition(
             // After the write, which the composite keys refused if a person is of
             // another CPAS: the history names both people.
             let mut changes = changes;
-            if let Some(after) = patch.responsible_user_id
-                && after != action.responsible_user_id
-            {
-                let after = after
-                    .map(|user| structure::user_name(conn, user))
-                    .transpose()?;
-                changes.extend(change(
+            for (field, (before, before_name), after) in [
+                (
                     "responsible",
-                    action.responsible_name.clone(),
-                    after,
-                ));
-            }
-            if let Some(after) = patch.political_lead_user_id
-                && after != action.political_lead_user_id
-            {
-                let after = after
-                    .map(|user| structure::user_name(conn, user))
-                    .transpose()?;
-                changes.extend(change(
+                    (action.responsible_user_id, &action.responsible_name),
+                    patch.responsible_user_id,
+                ),
+                (
                     "political_lead_account",
-                    action.political_lead_account_name.clone(),
-                    after,
-                ));
+                    (
+                        action.political_lead_user_id,
+                        &action.political_lead_account_name,
+                    ),
+                    patch.political_lead_user_id,
+                ),
+            ] {
+                if let Some(after) = after.filter(|after| *after != before) {
+                    let after = after
+                        .map(|user| structure::user_name(conn, user))
+                        .transpose()?;
+                    changes.extend(change(field, before_name.clone(), after));
+                }
             }
             if let Some(parent) = action.parent_id {
                 if patch.position.is_some() {

@@ -575,3 +575,29 @@ pub fn identities(
         .map(|(id, email, row)| (id, (to_identity(row), email)))
         .collect())
 }
+
+/// The active people of the CPAS (not its integration accounts), by name, with their
+/// organisation's: whom a task is given to, whom a comment mentions. One statement.
+pub fn active_people(conn: &mut PgConnection, tenant: TenantId) -> DbResult<Vec<wire::PersonRef>> {
+    let people: Vec<(Uuid, String, Option<String>)> = users::table
+        .left_join(organisations::table.on(organisations::id.nullable().eq(users::organisation_id)))
+        .filter(users::tenant_id.eq(tenant.get()))
+        .filter(users::active)
+        .filter(users::kind.eq("person"))
+        .filter(users::role.ne(Stored(wire::Role::Admin)))
+        .order((users::display_name, users::id))
+        .select((
+            users::id,
+            users::display_name,
+            organisations::name.nullable(),
+        ))
+        .load(conn)?;
+    Ok(people
+        .into_iter()
+        .map(|(id, display_name, organisation)| wire::PersonRef {
+            id,
+            display_name,
+            organisation,
+        })
+        .collect())
+}

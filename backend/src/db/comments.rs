@@ -11,7 +11,7 @@ use diesel::sql_types::{
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::schema::{comment_mentions, comments, users};
+use super::schema::{comment_mentions, comments};
 use super::{DbError, DbResult};
 use crate::domain::TenantId;
 
@@ -217,22 +217,6 @@ pub fn hide(conn: &mut PgConnection, id: Uuid, by: Uuid, reason: &str) -> DbResu
     Ok(())
 }
 
-/// Those of `people` who are active people of the CPAS (whom a comment may mention: they
-/// read every action of their CPAS).
-pub fn mentionable_among(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    people: &[Uuid],
-) -> DbResult<Vec<Uuid>> {
-    Ok(users::table
-        .filter(users::tenant_id.eq(tenant.get()))
-        .filter(users::id.eq_any(people))
-        .filter(users::active)
-        .filter(users::kind.eq("person"))
-        .select(users::id)
-        .load(conn)?)
-}
-
 /// The comment's mentions become `people`; those newly mentioned (not `author`) are
 /// told. Returns how many were told.
 pub fn mention(
@@ -242,27 +226,19 @@ pub fn mention(
     author: Uuid,
     people: &[Uuid],
 ) -> DbResult<usize> {
-    let before: Vec<Uuid> = comment_mentions::table
-        .filter(comment_mentions::comment_id.eq(comment))
-        .select(comment_mentions::user_id)
-        .load(conn)?;
     diesel::delete(
         comment_mentions::table
             .filter(comment_mentions::comment_id.eq(comment))
             .filter(comment_mentions::user_id.ne_all(people)),
     )
     .execute(conn)?;
-    let added: Vec<Uuid> = people
-        .iter()
-        .copied()
-        .filter(|p| !before.contains(p))
-        .collect();
-    if added.is_empty() {
+    if people.is_empty() {
         return Ok(0);
     }
-    diesel::insert_into(comment_mentions::table)
+    // Those already mentioned stay as they are; the others are the newly mentioned.
+    let added: Vec<Uuid> = diesel::insert_into(comment_mentions::table)
         .values(
-            added
+            people
                 .iter()
                 .map(|user| {
                     (
@@ -273,7 +249,12 @@ pub fn mention(
                 })
                 .collect::<Vec<_>>(),
         )
-        .execute(conn)?;
+        .on_conflict_do_nothing()
+        .returning(comment_mentions::user_id)
+        .get_results(conn)?;
+    if added.is_empty() {
+        return Ok(0);
+    }
     Ok(diesel::sql_query(
         "INSERT INTO notifications (tenant_id, user_id, kind, payload)
          SELECT c.tenant_id, u.id, 'comment_mention',

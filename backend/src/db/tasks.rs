@@ -12,7 +12,7 @@ use diesel::sql_types::{
 use uuid::Uuid;
 
 use super::notifications::Batch;
-use super::schema::{organisations, tasks, users};
+use super::schema::{organisations, tasks};
 use super::stored::Stored;
 use super::{DbError, DbResult};
 use crate::domain::TenantId;
@@ -248,33 +248,13 @@ pub fn lock_many(
 
 /// The active people and the organisations of the CPAS, by name. Two statements.
 pub fn assignees(conn: &mut PgConnection, tenant: TenantId) -> DbResult<wire::TaskAssignees> {
-    let people: Vec<(Uuid, String, Option<String>)> = users::table
-        .left_join(organisations::table.on(organisations::id.nullable().eq(users::organisation_id)))
-        .filter(users::tenant_id.eq(tenant.get()))
-        .filter(users::active)
-        .filter(users::kind.eq("person"))
-        .filter(users::role.ne(Stored(wire::Role::Admin)))
-        .order((users::display_name, users::id))
-        .select((
-            users::id,
-            users::display_name,
-            organisations::name.nullable(),
-        ))
-        .load(conn)?;
     let organisations: Vec<(Uuid, String, Stored<wire::OrganisationKind>)> = organisations::table
         .filter(organisations::tenant_id.eq(tenant.get()))
         .order((organisations::name, organisations::id))
         .select((organisations::id, organisations::name, organisations::kind))
         .load(conn)?;
     Ok(wire::TaskAssignees {
-        users: people
-            .into_iter()
-            .map(|(id, display_name, organisation)| wire::PersonRef {
-                id,
-                display_name,
-                organisation,
-            })
-            .collect(),
+        users: super::accounts::active_people(conn, tenant)?,
         organisations: organisations
             .into_iter()
             .map(|(id, name, Stored(kind))| wire::OrganisationRef { id, name, kind })

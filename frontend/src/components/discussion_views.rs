@@ -145,6 +145,14 @@ fn linked(text: &str) -> Vec<AnyView> {
     parts
 }
 
+/// A person as the discussion names them: "Marie Dupont (Commune (PCS))".
+fn person_label(person: &PersonRef) -> String {
+    match &person.organisation {
+        Some(organisation) => format!("{} ({organisation})", person.display_name),
+        None => person.display_name.clone(),
+    }
+}
+
 fn names(people: &[PersonRef]) -> String {
     people
         .iter()
@@ -176,11 +184,7 @@ fn CommentItem(comment: Comment, thread: Thread, people: Signal<Vec<PersonRef>>)
     let editing = RwSignal::new(false);
     let hiding = RwSignal::new(false);
     let id = comment.id.to_string();
-    let author = comment.author.display_name.clone();
-    let by = match &comment.author.organisation {
-        Some(organisation) => format!("{author} ({organisation})"),
-        None => author.clone(),
-    };
+    let by = person_label(&comment.author);
     let when = local_moment(&comment.created_at);
     let edited = comment.edited_at.is_some();
     // Each button names the comment it acts on, for screen readers.
@@ -267,12 +271,8 @@ fn MentionPicker(
             <label for=select_id.clone()>{tr!(comment_mention)}</label>
             <select id=select_id node_ref=select on:change=add>
                 <option value="">{tr!(comment_mention_choose)}</option>
-                {move || people.get().into_iter().map(|p| {
-                    let name = match &p.organisation {
-                        Some(o) => format!("{} ({o})", p.display_name),
-                        None => p.display_name.clone(),
-                    };
-                    view! { <option value=p.id.to_string()>{name}</option> }
+                {move || people.get().into_iter().map(|p| view! {
+                    <option value=p.id.to_string()>{person_label(&p)}</option>
                 }).collect_view()}
             </select>
             <ul class="mentions" aria-label=tr!(comment_mentions)>
