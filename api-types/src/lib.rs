@@ -7,6 +7,7 @@
 //! Wire rules: field names are `snake_case`, enums are lower `snake_case` strings, dates
 //! are ISO 8601 (`YYYY-MM-DD`), timestamps RFC 3339 in UTC, ids are UUIDs.
 
+mod attachments;
 mod auth;
 mod comments;
 mod council;
@@ -27,6 +28,7 @@ mod tasks;
 mod users;
 mod wire_time;
 
+pub use attachments::*;
 pub use auth::*;
 pub use comments::*;
 pub use council::*;

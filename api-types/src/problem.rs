@@ -198,11 +198,17 @@ problem_codes! {
     FileTooLarge = "file_too_large",
     /// The query string is over the length the server reads.
     UriTooLong = "uri_too_long",
+    // 415
+    /// The file's content is not a type the server keeps (PDF, images, office documents,
+    /// CSV and text), or its name's extension says another type than its content.
+    UnsupportedFileType = "unsupported_file_type",
     /// Too many requests or attempts: retry after `Retry-After` seconds.
     TooManyRequests = "too_many_requests",
     // 422: the problem's own code; the fields carry theirs.
     /// Fields break rules: each is named in `errors`.
     ValidationFailed = "validation_failed",
+    /// The CPAS's files would be over its quota: remove some, or ask for more.
+    QuotaExceeded = "quota_exceeded",
     // 500, 503
     /// An unexpected failure (logged on the server).
     InternalError = "internal_error",

@@ -81,6 +81,10 @@ pub enum Permission {
     Comment,
     /// Hide a comment, with a reason.
     HideComments,
+    /// Attach evidence files to an action (scope [`Scope::Action`]), and remove one's own.
+    AttachEvidence,
+    /// Remove anyone's evidence file.
+    ModerateEvidence,
 }
 
 impl Permission {
@@ -88,7 +92,7 @@ impl Permission {
     fn scope(self) -> Option<ApiScope> {
         match self {
             Permission::ReadPlans => Some(ApiScope::PlansRead),
-            Permission::ProposeChange | Permission::WithdrawChange => {
+            Permission::ProposeChange | Permission::WithdrawChange | Permission::AttachEvidence => {
                 Some(ApiScope::ActionsPropose)
             }
             Permission::ManageWebhooks => Some(ApiScope::WebhooksManage),
@@ -194,8 +198,9 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
 
     let allowed = match (permission, actor.role) {
         (P::ReadPlans | P::WithdrawChange | P::Comment, _) => true,
-        (P::ProposeChange, R::SocialWorker) => true,
-        (P::ProposeChange, R::Partner) => match scope {
+        (P::ProposeChange | P::AttachEvidence, R::SocialWorker) => true,
+        (P::AttachEvidence | P::ModerateEvidence, role) if MANAGERS.contains(&role) => true,
+        (P::ProposeChange | P::AttachEvidence, R::Partner) => match scope {
             Scope::Action { organisations, .. } => actor
                 .organisation
                 .is_some_and(|org| organisations.contains(&org)),
@@ -254,6 +259,12 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
             }
             P::Comment => "commenting is not allowed",
             P::HideComments => "only the Directeur général hides comments",
+            P::AttachEvidence => {
+                "only the organisations that carry an action, social workers and the management attach files to it"
+            }
+            P::ModerateEvidence => {
+                "only the president and the Directeur général remove the files others attached"
+            }
         })
     }
 }
@@ -320,6 +331,17 @@ mod tests {
             (P::ManageTasks, own, [false, true, true, false, false]),
             (P::Comment, own, [false, true, true, true, true]),
             (P::HideComments, own, [false, false, true, false, false]),
+            (
+                P::AttachEvidence,
+                on_own_org_action,
+                [false, true, true, true, true],
+            ),
+            (
+                P::AttachEvidence,
+                on_other_org_action,
+                [false, true, true, true, false],
+            ),
+            (P::ModerateEvidence, own, [false, true, true, false, false]),
             (
                 P::CloseTask,
                 Scope::Task {

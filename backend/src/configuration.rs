@@ -157,6 +157,22 @@ pub struct Settings {
     #[arg(long, env = "PST_WEBHOOK_RETRY_BASE_MS", default_value_t = 30_000)]
     pub webhook_retry_base_ms: u64,
 
+    /// Where evidence files' bytes are kept: a local folder (a path, or `file:///…`),
+    /// created when missing, or an S3-compatible bucket `s3://bucket[/prefix]` (credentials,
+    /// region and endpoint from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`,
+    /// `AWS_ENDPOINT`, `AWS_ALLOW_HTTP`…).
+    #[arg(long, env = "PST_FILE_STORE", default_value = ".data/files")]
+    pub file_store: String,
+
+    /// The largest evidence file accepted, in MiB (413 beyond).
+    #[arg(long, env = "PST_FILE_MAX_MB", default_value_t = 20,
+        value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub file_max_mb: u64,
+
+    /// What one CPAS keeps in evidence files in all, in MiB (422 `quota_exceeded` beyond).
+    #[arg(long, env = "PST_FILE_QUOTA_MB", default_value_t = 5120)]
+    pub file_quota_mb: u64,
+
     /// Benchmarks only (`cargo xtask bench`): serve this file's bytes, read once at start,
     /// at `GET /api/bench/ceiling` with no database and no authentication, to measure what
     /// the HTTP stack alone can do. Never set in production; not in the API document.
@@ -220,6 +236,14 @@ impl Settings {
     /// The keys that seal and open the secrets kept in the database.
     pub fn keyring(&self) -> Keyring {
         Keyring::new(self.secrets_key.clone(), self.secrets_previous_keys.clone())
+    }
+
+    /// The limits an evidence file meets.
+    pub fn file_limits(&self) -> crate::app::attachments::FileLimits {
+        crate::app::attachments::FileLimits {
+            max_file_bytes: self.file_max_mb.saturating_mul(1 << 20),
+            quota_bytes: self.file_quota_mb.saturating_mul(1 << 20),
+        }
     }
 
     pub fn login_settings(&self) -> LoginSettings {

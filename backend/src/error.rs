@@ -70,6 +70,13 @@ pub enum ApiError {
     /// (413).
     #[error("{detail}")]
     FileTooLarge { detail: String },
+    /// An uploaded file's content is not on the allowlist, or its name says another type
+    /// (415).
+    #[error("{detail}")]
+    UnsupportedFileType { detail: String },
+    /// The CPAS's files would be over its quota (422 `quota_exceeded`).
+    #[error("{detail}")]
+    QuotaExceeded { detail: String },
     /// The query string is longer than the server reads (414).
     #[error("the query string is over {limit} bytes")]
     UriTooLong { limit: usize },
@@ -149,6 +156,8 @@ impl ApiError {
             Self::TooManyRequests { .. } => C::TooManyRequests,
             Self::PayloadTooLarge { .. } => C::PayloadTooLarge,
             Self::FileTooLarge { .. } => C::FileTooLarge,
+            Self::UnsupportedFileType { .. } => C::UnsupportedFileType,
+            Self::QuotaExceeded { .. } => C::QuotaExceeded,
             Self::UriTooLong { .. } => C::UriTooLong,
             Self::NotFound { .. } => C::NotFound,
             Self::NoRoute => C::NoRoute,
@@ -174,6 +183,8 @@ impl ApiError {
             Self::TooManyRequests { .. } => "Too many requests",
             Self::PayloadTooLarge { .. } => "Request body too large",
             Self::FileTooLarge { .. } => "File too large",
+            Self::UnsupportedFileType { .. } => "Unsupported file type",
+            Self::QuotaExceeded { .. } => "Quota exceeded",
             Self::UriTooLong { .. } => "URI too long",
             Self::NotFound { .. } | Self::NoRoute => "Not found",
             Self::MethodNotAllowed => "Method not allowed",
@@ -240,6 +251,8 @@ impl ResponseError for ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
             Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
+            Self::UnsupportedFileType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::QuotaExceeded { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound { .. } | Self::NoRoute => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

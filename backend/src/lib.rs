@@ -13,6 +13,7 @@ pub mod configuration;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod file_store;
 pub mod idempotency;
 pub mod interchange;
 pub mod jobs;

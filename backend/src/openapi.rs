@@ -33,6 +33,7 @@ use crate::routes;
         (name = "change-requests", description = "Proposals of change and their approval"),
         (name = "structure", description = "Editing a plan's structure (the Directeur général)"),
         (name = "comments", description = "Discussions on actions and sub-actions, with mentions"),
+        (name = "attachments", description = "Evidence files of actions, proposals and comments"),
         (name = "tasks", description = "Dated tasks on actions and sub-actions, given to a person or an organisation"),
         (name = "notifications", description = "The in-app inbox"),
         (name = "users", description = "Accounts of a CPAS and of the platform"),

@@ -135,6 +135,12 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
             .map(web::Data::new),
         None => None,
     };
+    let evidence_files = web::Data::new(app::attachments::EvidenceFiles {
+        store: crate::file_store::FileStore::open(&settings.file_store).map_err(|e| {
+            anyhow::anyhow!("cannot open PST_FILE_STORE {}: {e}", settings.file_store)
+        })?,
+        limits: settings.file_limits(),
+    });
     let cors_origins = settings.cors_origins.clone();
     let ceiling = match &settings.bench_ceiling_file {
         Some(path) => Some(web::Bytes::from(std::fs::read(path).map_err(|e| {
@@ -162,6 +168,7 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
                     .app_data(token_limit.clone())
                     .app_data(import_slots.clone())
                     .app_data(plan_trees.clone())
+                    .app_data(evidence_files.clone())
                     .app_data(web::PathConfig::default().error_handler(routes::path_error))
                     .app_data(web::QueryConfig::default().error_handler(|err, _| {
                         ApiError::bad_request(ProblemCode::InvalidQuery, err.to_string()).into()

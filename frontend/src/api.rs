@@ -11,6 +11,7 @@ use api_types::{
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
+pub mod attachments;
 pub mod comments;
 pub mod managers;
 pub mod tasks;
@@ -414,6 +415,26 @@ pub async fn import_plan(
     send_file(token, &url, file).await
 }
 
+/// Attaches a file the person chose to an action, or to their pending proposal on it
+/// (`change_request`): the server reads its type from its content. The file's record is
+/// not decoded (the lists read it again): its decoder stays out of the initial set.
+pub async fn attach(
+    token: &str,
+    action: &str,
+    change_request: Option<&str>,
+    file: web_sys::File,
+) -> Result<(), ApiFailure> {
+    let name = String::from(js_sys::encode_uri_component(&file.name()));
+    let mut url = format!("/api/v1/actions/{action}/attachments?name={name}");
+    if let Some(id) = change_request {
+        url.push_str("&change_request_id=");
+        url.push_str(id);
+    }
+    send_file::<serde::de::IgnoredAny>(token, &url, file)
+        .await
+        .map(drop)
+}
+
 /// POSTs a file the person chose as the body, and reads the JSON answer.
 pub(crate) async fn send_file<T: DeserializeOwned>(
     token: &str,
@@ -441,24 +462,9 @@ pub(crate) async fn send_file<T: DeserializeOwned>(
 /// report to print).
 pub async fn download(token: &str, url: &str, file_name: Option<&str>) -> Result<(), ApiFailure> {
     use wasm_bindgen::JsCast;
-    let response = RequestBuilder::new(url)
-        .header("Authorization", &format!("Bearer {token}"))
-        .send()
-        .await
-        .map_err(network)?;
-    if !response.ok() {
-        return Err(failure(response).await);
-    }
-    let content_type = response.headers().get("content-type").unwrap_or_default();
-    let bytes = response.binary().await.map_err(network)?;
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(&content_type);
-    let failed = |_| local("the browser refused the file".to_owned());
-    let blob =
-        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(failed)?;
-    let href = web_sys::Url::create_object_url_with_blob(&blob).map_err(failed)?;
+    let href = object_url(token, url).await?;
     let window = web_sys::window().ok_or_else(|| local("no window".to_owned()))?;
+    let failed = |_| local("the browser refused the file".to_owned());
     match file_name {
         Some(name) => {
             let anchor = window
@@ -477,6 +483,28 @@ pub async fn download(token: &str, url: &str, file_name: Option<&str>) -> Result
         }
     }
     Ok(())
+}
+
+/// Fetches a file the API serves with the session's token, and gives the browser's own
+/// address for its bytes (`blob:`): to save, to open, or to show as an image.
+pub async fn object_url(token: &str, url: &str) -> Result<String, ApiFailure> {
+    let response = RequestBuilder::new(url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(network)?;
+    if !response.ok() {
+        return Err(failure(response).await);
+    }
+    let content_type = response.headers().get("content-type").unwrap_or_default();
+    let bytes = response.binary().await.map_err(network)?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(&content_type);
+    let failed = |_| local("the browser refused the file".to_owned());
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(failed)?;
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(failed)
 }
 
 /// `GET /api/v1/tasks/assignees`: the people of the CPAS the management may name (to give

@@ -116,6 +116,7 @@ pub fn field_label(field: &str) -> String {
             "political_function" => tr!(field_political_function),
             "responsible" => tr!(field_responsible),
             "political_lead_account" => tr!(field_political_lead_account),
+            "attachment" => tr!(field_attachment),
             "objective" => tr!(objective),
             "lead" => tr!(lead),
             "collaborators" => tr!(collaboration),

@@ -106,6 +106,8 @@ pub fn problem_message(code: ProblemCode) -> &'static str {
         C::VersionConflict => tr!(problem_version_conflict),
         C::NisCodeMissing => tr!(problem_nis_code_missing),
         C::EditWindowClosed => tr!(problem_edit_window_closed),
+        C::UnsupportedFileType => tr!(problem_unsupported_file_type),
+        C::QuotaExceeded => tr!(problem_quota_exceeded),
         C::StaleVersion => tr!(problem_version_conflict),
         C::AlreadyDecided => tr!(problem_already_decided),
         C::ProposalAlreadyPending => tr!(problem_proposal_already_pending),

@@ -318,6 +318,18 @@ fn rows() -> Vec<Row> {
         row(M::DELETE, "/api/v1/comments/{comment_id}", Other,                    [401, 403, 404, 404, 404, 404, 403]),
         row(M::POST, "/api/v1/comments/{comment_id}/hide", Own,                   [401, 403, 403, 200, 403, 403, 403]),
         row(M::POST, "/api/v1/comments/{comment_id}/hide", Other,                 [401, 403, 403, 404, 403, 403, 403]),
+        // Files: the organisations that carry an action, social workers and the management
+        // attach them; everyone of the CPAS lists and downloads them; the person who
+        // attached one (here the DG) and the management remove it.
+        row(M::POST, "/api/v1/actions/{action_id}/attachments", OwnOrg,           [401, 403, 201, 201, 201, 201, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/attachments", OtherOrg,         [401, 403, 201, 201, 201, 403, 403]),
+        row(M::POST, "/api/v1/actions/{action_id}/attachments", Other,            [401, 403, 404, 404, 404, 404, 403]),
+        row(M::GET, "/api/v1/actions/{action_id}/attachments", OwnOrg,            [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/actions/{action_id}/attachments", Other,             [401, 403, 404, 404, 404, 404, 403]),
+        row(M::GET, "/api/v1/attachments/{attachment_id}/content", Own,           [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/attachments/{attachment_id}/content", Other,         [401, 403, 404, 404, 404, 404, 403]),
+        row(M::DELETE, "/api/v1/attachments/{attachment_id}", Own,                [401, 403, 204, 204, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/attachments/{attachment_id}", Other,              [401, 403, 404, 404, 404, 404, 403]),
         row(M::GET, "/api/v1/me/tasks", N,                                        [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/actions/{action_id}/tasks", OwnOrg,                  [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/actions/{action_id}/tasks", Other,                   [401, 403, 404, 404, 404, 404, 403]),
@@ -481,6 +493,8 @@ struct Dynamic {
     task: Option<String>,
     /// A fresh comment of the DG of the row's CPAS.
     comment: Option<String>,
+    /// A fresh file attached by the DG of the row's CPAS.
+    attachment: Option<String>,
 }
 
 /// The structure routes, which each work on a fresh scratch plan.
@@ -682,6 +696,26 @@ async fn fresh_comment(app: &TestApp, dg: &str, action: &str) -> String {
     created.id.to_string()
 }
 
+/// A small PDF, as evidence.
+const EVIDENCE_FILE: &str = "%PDF-1.4\n1 0 obj\n<< >>\nendobj\n%%EOF\n";
+
+/// A fresh file on `action`, attached by the DG of its CPAS.
+async fn fresh_attachment(app: &TestApp, dg: &str, action: &str) -> String {
+    let response = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/actions/{action}/attachments?name=preuve.pdf"
+        )))
+        .bearer_auth(dg)
+        .body(EVIDENCE_FILE)
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(response.status(), 201, "arranging a file");
+    let created: api_types::Attachment = response.json().await.expect("a file");
+    created.id.to_string()
+}
+
 /// The current version of an action, read by the DG of its CPAS.
 async fn version_of(app: &TestApp, dg: &str, action: &str) -> i32 {
     app.get_ok_as::<api_types::ActionDetail>(dg, &format!("/api/v1/actions/{action}"))
@@ -792,6 +826,10 @@ fn request(
         .replace("{webhook_id}", dynamic.webhook.as_deref().unwrap_or("-"))
         .replace("{task_id}", dynamic.task.as_deref().unwrap_or("-"))
         .replace("{comment_id}", dynamic.comment.as_deref().unwrap_or("-"))
+        .replace(
+            "{attachment_id}",
+            dynamic.attachment.as_deref().unwrap_or("-"),
+        )
         .replace("{delivery_id}", &uuid::Uuid::new_v4().to_string())
         .replace("{session_id}", &fixtures.foreign_session)
         .replace("{tenant}", "cpas-a")
@@ -996,6 +1034,9 @@ fn request(
             Some(json!({ "task_ids": [dynamic.task], "assignee": null })),
         ),
         ("PATCH", "/api/v1/tasks/{task_id}") => (path, Some(json!({ "version": 1, "done": true }))),
+        ("POST", "/api/v1/actions/{action_id}/attachments") => {
+            (format!("{path}?name=preuve.pdf"), None)
+        }
         ("POST", "/api/v1/actions/{action_id}/comments") => {
             (path, Some(json!({ "body": "Réunion tenue." })))
         }
@@ -1115,6 +1156,9 @@ async fn send_row(
     if row.route.contains("{comment_id}") {
         dynamic.comment = Some(fresh_comment(app, dg, action).await);
     }
+    if row.route.contains("{attachment_id}") {
+        dynamic.attachment = Some(fresh_attachment(app, dg, action).await);
+    }
     if uses_scratch(&row.method, row.route) {
         let adopted = row.route.ends_with("/close");
         dynamic.scratch = Some(scratch(app, dg, adopted).await);
@@ -1131,6 +1175,9 @@ async fn send_row(
     let file = match row.route {
         "/api/v1/plans/import" => Some(("text/csv", IMPORT_FILE)),
         "/api/v1/plans/{plan_id}/ecomptes" => Some(("application/xml", ECOMPTES_FILE)),
+        "/api/v1/actions/{action_id}/attachments" if row.method == Method::POST => {
+            Some(("application/pdf", EVIDENCE_FILE))
+        }
         _ => None,
     };
     if let Some((content_type, file)) = file {

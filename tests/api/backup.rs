@@ -1,4 +1,5 @@
-//! A backup restores everything: plans, actions, history, users, integrations.
+//! A backup restores everything: plans, actions, history, users, integrations, and the
+//! evidence files.
 
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
@@ -57,13 +58,41 @@ async fn a_backup_restored_over_a_wiped_database_gives_everything_back() {
         )
         .await;
     assert_eq!(approved.status().as_u16(), 200);
+    // And a file attached to the action.
+    let content = b"%PDF-1.4\nfeuille de presence\n%%EOF\n".to_vec();
+    let uploaded = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/actions/{}/attachments?name=presences.pdf",
+            me1.id
+        )))
+        .bearer_auth(&social)
+        .body(content.clone())
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(uploaded.status().as_u16(), 201);
+    let file_id = uploaded.json::<serde_json::Value>().await.expect("json")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     let before = counts(&app);
-    assert!(before.history >= 1 && before.journal >= 1 && before.users >= 10);
+    assert!(before.history >= 2 && before.journal >= 1 && before.users >= 10);
 
     let folder = ScratchDir::new("pst-backup");
-    let file = folder.0.join("pst.dump");
-    xtask::backup::backup(&app.database_url, &file).expect("backup");
-    assert!(std::fs::metadata(&file).expect("the file").len() > 10_000);
+    let backup = folder.0.join("pst-backup");
+    let store = std::path::PathBuf::from(&app.file_store);
+    xtask::backup::backup(&app.database_url, Some(&store), &backup).expect("backup");
+    let dump = backup.join(xtask::backup::DATABASE_FILE);
+    assert!(std::fs::metadata(&dump).expect("the dump").len() > 10_000);
+
+    // The files are lost too.
+    std::fs::remove_dir_all(&store).expect("wipe the files");
+    std::fs::create_dir_all(&store).expect("an empty store");
+    let lost = app
+        .get_as(&social, &format!("/api/v1/attachments/{file_id}/content"))
+        .await;
+    assert_eq!(lost.status().as_u16(), 404);
 
     // Wiped: the schema is gone.
     let mut conn = app.connection();
@@ -79,8 +108,14 @@ async fn a_backup_restored_over_a_wiped_database_gives_everything_back() {
             .is_err()
     );
 
-    xtask::backup::restore(&app.database_url, &file).expect("restore");
+    xtask::backup::restore(&app.database_url, Some(&store), &backup).expect("restore");
     assert_eq!(counts(&app), before);
+    // The file is back, byte for byte.
+    let back = app
+        .get_as(&social, &format!("/api/v1/attachments/{file_id}/content"))
+        .await;
+    assert_eq!(back.status().as_u16(), 200);
+    assert_eq!(back.bytes().await.expect("bytes").to_vec(), content);
     // The server serves the restored data (and its history) as before.
     let restored = app.plan_of("cpas-a").await;
     assert_eq!(
@@ -90,5 +125,6 @@ async fn a_backup_restored_over_a_wiped_database_gives_everything_back() {
     let history: Vec<serde_json::Value> = app
         .get_ok_as(&president, &format!("/api/v1/actions/{}/history", me1.id))
         .await;
-    assert_eq!(history.len(), 1);
+    // The approved proposal, and the file attached.
+    assert_eq!(history.len(), 2);
 }

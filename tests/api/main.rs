@@ -3,6 +3,7 @@
 mod account;
 mod action_health;
 mod architecture;
+mod attachments;
 mod auth;
 mod authz_matrix;
 mod backup;

@@ -166,9 +166,10 @@ test('"Mon compte": see my sessions, end one after confirming, change my passwor
   // Escape cancels: the focus comes back, the session stays.
   await end.click();
   await dialog(page).waitFor();
-  assert.equal(await dialog(page).getAttribute('aria-labelledby'), 'confirm-title');
-  assert.equal(await page.locator('#confirm-title').innerText(), 'Fermer cette session ?');
-  assert.match(await page.locator('#confirm-text').innerText(), /Safari · iOS/);
+  const title = await dialog(page).getAttribute('aria-labelledby');
+  assert.match(title, /^confirm-title-\d+$/);
+  assert.equal(await page.locator(`#${title}`).innerText(), 'Fermer cette session ?');
+  assert.match(await dialog(page).locator('[id^=confirm-text]').innerText(), /Safari · iOS/);
   assert.ok(await page.evaluate(() => Boolean(document.activeElement?.closest('dialog[open]'))), 'the focus is in the dialog');
   assert.deepEqual(await accessibilityViolations(page), []);
   await screenshot(page, 'account-dialog');
@@ -271,7 +272,7 @@ test('role change, deactivation and a new password ask first; cancelling changes
   const role = row().getByRole('combobox', { name: /Rôle/ });
   await role.selectOption('president');
   await dialog(page).waitFor();
-  assert.match(await page.locator('#confirm-text').innerText(), /« Travailleur social » au rôle « Président »/);
+  assert.match(await dialog(page).locator('[id^=confirm-text]').innerText(), /« Travailleur social » au rôle « Président »/);
   await dialog(page).getByRole('button', { name: 'Annuler' }).click();
   await dialog(page).waitFor({ state: 'hidden' });
   // The picker shows the role the account still has.
@@ -323,7 +324,7 @@ test('adopting a plan asks first; cancelling leaves it a draft', async () => {
   const adopt = page.getByRole('button', { name: 'Adopter', exact: true });
   await adopt.click();
   await dialog(page).waitFor();
-  assert.match(await page.locator('#confirm-text').innerText(), /« Plan à adopter » sera enregistré comme adopté par le Conseil le 26\/03\/2026/);
+  assert.match(await dialog(page).locator('[id^=confirm-text]').innerText(), /« Plan à adopter » sera enregistré comme adopté par le Conseil le 26\/03\/2026/);
   assert.deepEqual(await accessibilityViolations(page), []);
   await dialog(page).getByRole('button', { name: 'Annuler' }).click();
   await dialog(page).waitFor({ state: 'hidden' });

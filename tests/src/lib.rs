@@ -187,6 +187,13 @@ pub fn test_settings(database_url: String) -> TestSettings {
         webhook_interval_ms: 100,
         webhook_retry_base_ms: 200,
         bench_ceiling_file: None,
+        // A folder of its own per server, under the system's temporary folder.
+        file_store: std::env::temp_dir()
+            .join(format!("pst-files-{}", uuid::Uuid::new_v4().simple()))
+            .display()
+            .to_string(),
+        file_max_mb: 20,
+        file_quota_mb: 5120,
     };
     TestSettings {
         settings,
@@ -201,6 +208,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The key the server signs tokens with, to forge tokens in tests.
     pub jwt_secret: String,
+    /// Where the server keeps evidence files (`PST_FILE_STORE`).
+    pub file_store: String,
 }
 
 /// Starts the server on a fresh database.
@@ -219,6 +228,7 @@ pub async fn spawn_app_with(
         backend::telemetry::init(LogFormat::Pretty);
     }
     let database_url = settings.database_url.clone();
+    let file_store = settings.file_store.clone();
     let app = tokio::task::spawn_blocking(move || Application::build(&settings))
         .await
         .expect("build task")
@@ -229,6 +239,7 @@ pub async fn spawn_app_with(
         address,
         database_url,
         jwt_secret,
+        file_store,
         client: reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
@@ -568,6 +579,13 @@ impl ServerProcess {
                 "true".to_owned(),
             ),
             ("PST_WEBHOOK_INTERVAL_MS".to_owned(), "100".to_owned()),
+            (
+                "PST_FILE_STORE".to_owned(),
+                std::env::temp_dir()
+                    .join(format!("pst-files-{}", uuid::Uuid::new_v4().simple()))
+                    .display()
+                    .to_string(),
+            ),
         ];
         env.extend(
             extra_env
@@ -606,6 +624,13 @@ impl ServerProcess {
             address: self.url(""),
             database_url: self.database_url.clone(),
             jwt_secret: jwt_secret.to_owned(),
+            file_store: self
+                .env
+                .iter()
+                .rev()
+                .find(|(k, _)| k == "PST_FILE_STORE")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default(),
             client: reqwest::Client::builder()
                 .timeout(Duration::from_secs(30))
                 .build()

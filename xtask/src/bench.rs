@@ -312,6 +312,7 @@ impl Bench {
             .env("PST_SECRETS_KEY", crate::random_secrets_key()?)
             .env("PST_LOG_FORMAT", "json")
             .env("PST_STATIC_DIR", &self.dist)
+            .env("PST_FILE_STORE", self.work.join("files"))
             .env_remove("PST_BENCH_CEILING_FILE")
             .stdout(log.try_clone()?)
             .stderr(log);

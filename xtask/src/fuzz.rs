@@ -139,6 +139,7 @@ impl DemoServer {
             .env("PST_JWT_SECRET", crate::random_hex(32)?)
             .env("PST_SECRETS_KEY", crate::random_secrets_key()?)
             .env("PST_LOG", "warn")
+            .env("PST_FILE_STORE", crate::scratch_file_store("fuzz")?)
             .env("PST_TOKEN_RATE_LIMIT", "1000000")
             .env("PST_LOGIN_MAX_FAILURES", "1000000")
             .env("PST_LOGIN_MAX_FAILURES_PER_IP", "1000000")

@@ -72,6 +72,14 @@ pub fn random_hex(bytes: usize) -> anyhow::Result<String> {
         .collect())
 }
 
+/// A new, empty folder under the system's temporary folder for a test server's evidence
+/// files (`PST_FILE_STORE`): what the tests upload never lands in the project's own.
+pub fn scratch_file_store(purpose: &str) -> anyhow::Result<PathBuf> {
+    let folder = std::env::temp_dir().join(format!("pst-{purpose}-files-{}", random_hex(8)?));
+    std::fs::create_dir_all(&folder)?;
+    Ok(folder)
+}
+
 /// A fresh `PST_SECRETS_KEY`: 32 random bytes in base64.
 pub fn random_secrets_key() -> anyhow::Result<String> {
     use base64::Engine;

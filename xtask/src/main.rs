@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use xtask::pg::{Cluster, Durability};
-use xtask::{output, project_root, random_hex, random_secrets_key, run, setup};
+use xtask::{output, project_root, random_hex, random_secrets_key, run, scratch_file_store, setup};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Password of the demo accounts in the browser tests' server.
@@ -55,14 +55,19 @@ enum Task {
     },
     /// Build the web app into frontend/dist.
     BuildWeb,
-    /// Back up the database (DATABASE_URL, or the project's) to a file (pg_dump custom format).
+    /// Back up the database (DATABASE_URL, or the project's) and the evidence files
+    /// (PST_FILE_STORE when it is a folder, or the project's `.data/files`) to a new folder:
+    /// `database.dump` (pg_dump custom format) and `files/`.
     Backup {
-        /// Where to write it (default: `.data/backups/pst-<date-time>.dump`).
-        file: Option<PathBuf>,
+        /// The folder to write (default: `.data/backups/pst-<date-time>`).
+        folder: Option<PathBuf>,
     },
     /// Replace the database's content (DATABASE_URL, or the project's) with a backup, in one
-    /// transaction. Stop the server first.
-    Restore { file: PathBuf },
+    /// transaction, then the evidence files with the backup's. Stop the server first.
+    Restore {
+        /// A backup folder (or an older backup's `.dump` file: the database only).
+        backup: PathBuf,
+    },
     /// Only the schema fuzzing (Schemathesis against the real server, as the DG, a partner,
     /// an API token and nobody); `cargo xtask test` runs it too.
     Fuzz {
@@ -85,6 +90,27 @@ enum Task {
         files: Vec<String>,
     },
 }
+
+/// The folder of the evidence files: `PST_FILE_STORE` (`None`, with a word, when it is a
+/// bucket), or the project's `.data/files`.
+fn file_store(root: &Path) -> Option<PathBuf> {
+    match std::env::var("PST_FILE_STORE") {
+        Ok(setting) => {
+            let folder = xtask::backup::local_store(&setting);
+            if folder.is_none() {
+                eprintln!(
+                    "xtask: PST_FILE_STORE is a bucket: its files are kept by the bucket's own \
+                     versioning or replication, not by this backup"
+                );
+            }
+            folder
+        }
+        Err(_) => Some(root.join(DEV_FILE_STORE)),
+    }
+}
+
+/// Where `cargo xtask run` keeps evidence files.
+const DEV_FILE_STORE: &str = ".data/files";
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
@@ -118,33 +144,34 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Task::BuildWeb => build_web(&root).map(drop),
-        Task::Backup { file } => {
+        Task::Backup { folder } => {
             let (url, cluster) = database(&root)?;
-            let file = match file {
-                Some(file) => file,
+            let folder = match folder {
+                Some(folder) => folder,
                 None => {
-                    let folder = root.join(".data/backups");
-                    std::fs::create_dir_all(&folder)?;
                     let stamp = output(Command::new("date").arg("+%Y%m%d-%H%M%S"))?;
-                    folder.join(format!("pst-{}.dump", stamp.trim()))
+                    root.join(".data/backups")
+                        .join(format!("pst-{}", stamp.trim()))
                 }
             };
-            let result = xtask::backup::backup(&url, &file);
+            let files = file_store(&root);
+            let result = xtask::backup::backup(&url, files.as_deref(), &folder);
             if let Some(cluster) = cluster {
                 cluster.stop()?;
             }
             result?;
-            eprintln!("xtask: backup written to {}", file.display());
+            eprintln!("xtask: backup written to {}", folder.display());
             Ok(())
         }
-        Task::Restore { file } => {
+        Task::Restore { backup } => {
             let (url, cluster) = database(&root)?;
-            let result = xtask::backup::restore(&url, &file);
+            let files = file_store(&root);
+            let result = xtask::backup::restore(&url, files.as_deref(), &backup);
             if let Some(cluster) = cluster {
                 cluster.stop()?;
             }
             result?;
-            eprintln!("xtask: {} restored", file.display());
+            eprintln!("xtask: {} restored", backup.display());
             Ok(())
         }
         Task::Fuzz { long } => {
@@ -233,6 +260,9 @@ fn run_server(root: &Path, release: bool) -> anyhow::Result<()> {
         .env("DATABASE_URL", &database_url)
         .env("PST_STATIC_DIR", &dist)
         .env("PST_DEMO", "true");
+    if std::env::var_os("PST_FILE_STORE").is_none() {
+        server.env("PST_FILE_STORE", root.join(DEV_FILE_STORE));
+    }
     // A local receiver (e.g. `nc -l 9000`) can take the demo's webhooks.
     if std::env::var_os("PST_WEBHOOK_ALLOW_LOOPBACK_HTTP").is_none() {
         server.env("PST_WEBHOOK_ALLOW_LOOPBACK_HTTP", "true");
@@ -452,6 +482,7 @@ fn browser_tests(
         .env("PST_JWT_SECRET", random_hex(32)?)
         .env("PST_SECRETS_KEY", random_secrets_key()?)
         .env("PST_LOG", "warn")
+        .env("PST_FILE_STORE", scratch_file_store("e2e")?)
         .spawn()
         .context("cannot start pst-server")?;
     let result =
@@ -796,4 +827,8 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// own; their glue, the inbox's new kind, the problem code `edit_window_closed` and their
 /// texts in three languages (data of the main module) add 1.3 KB: 346.4 KB, the budget
 /// 347 KB.
-const INITIAL_GZIP_BUDGET: usize = 347_000;
+/// Evidence files (issue 18.2) are a lazy function of the action page with a chunk of
+/// their own; the proposal form's file field and the upload after sending (its answer not
+/// decoded: −1.5 KB), the problem codes `unsupported_file_type` and `quota_exceeded` and
+/// the texts in three languages add 3.9 KB: 350.3 KB, the budget 351 KB.
+const INITIAL_GZIP_BUDGET: usize = 351_000;

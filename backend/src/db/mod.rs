@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod attachments;
 pub mod comments;
 pub mod council;
 pub mod ecomptes;

@@ -102,6 +102,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    attachments (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        action_id -> Uuid,
+        change_request_id -> Nullable<Uuid>,
+        comment_id -> Nullable<Uuid>,
+        name -> Text,
+        media_type -> Text,
+        size_bytes -> Int8,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> Uuid,
+        uploaded_at -> Timestamptz,
+        removed_at -> Nullable<Timestamptz>,
+        removed_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
     budget_lines (id) {
         id -> Uuid,
         tenant_id -> Uuid,
@@ -576,6 +595,7 @@ diesel::table! {
 diesel::joinable!(action_history -> change_requests (change_request_id));
 diesel::joinable!(api_token_usage -> tenants (tenant_id));
 diesel::joinable!(api_tokens -> tenants (tenant_id));
+diesel::joinable!(attachments -> tenants (tenant_id));
 diesel::joinable!(budget_projection_amounts -> budget_projections (projection_id));
 diesel::joinable!(comments -> tenants (tenant_id));
 diesel::joinable!(ecomptes_articles -> users (imported_by));
@@ -619,6 +639,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     actions,
     api_token_usage,
     api_tokens,
+    attachments,
     budget_lines,
     budget_projection_amounts,
     budget_projections,

@@ -3,6 +3,7 @@
 pub mod budget;
 pub mod calendar;
 pub mod council;
+pub mod evidence;
 pub mod follow_up;
 mod ids;
 mod region;

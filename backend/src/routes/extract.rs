@@ -318,3 +318,36 @@ fn document_language(req: &HttpRequest) -> Result<Language, ApiError> {
     });
     Ok(preferred.unwrap_or(Language::Fr))
 }
+
+/// The `Content-Length` a request announces, if it is a number.
+pub fn announced_length(request: &HttpRequest) -> Option<usize> {
+    request
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+}
+
+/// A raw request body of at most `limit` bytes, refused with `too_large()` as soon as it
+/// is known to be over: by its `Content-Length`, or while it arrives.
+pub async fn read_body(
+    request: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+    too_large: impl Fn() -> ApiError,
+) -> Result<web::Bytes, ApiError> {
+    use futures_util::StreamExt;
+    let announced = announced_length(request);
+    if announced.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = web::BytesMut::with_capacity(announced.unwrap_or(0).min(limit));
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::bad_request(ProblemCode::Unreadable, e.to_string()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}

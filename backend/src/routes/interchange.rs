@@ -6,7 +6,6 @@ use std::sync::Arc;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use api_types::{EcomptesImportReport, PlanTree, Problem, Reconciliation};
-use futures_util::StreamExt;
 use serde::Deserialize;
 use tokio::sync::Semaphore;
 use uuid::Uuid;
@@ -378,29 +377,11 @@ pub async fn import_plan(
 
 /// The uploaded file, refused (413) as soon as it is known to be over
 /// [`limits::MAX_FILE_BYTES`]: by its `Content-Length`, or while it arrives.
-async fn read_file(
-    request: &HttpRequest,
-    mut payload: web::Payload,
-) -> Result<web::Bytes, ApiError> {
-    let too_large = || ApiError::FileTooLarge {
-        detail: interchange::file_too_large(),
-    };
-    let announced = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    if announced.is_some_and(|n| n > limits::MAX_FILE_BYTES) {
-        return Err(too_large());
-    }
-    let mut body = web::BytesMut::with_capacity(announced.unwrap_or(0));
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            ApiError::bad_request(api_types::ProblemCode::Unreadable, e.to_string())
-        })?;
-        if body.len() + chunk.len() > limits::MAX_FILE_BYTES {
-            return Err(too_large());
+async fn read_file(request: &HttpRequest, payload: web::Payload) -> Result<web::Bytes, ApiError> {
+    super::extract::read_body(request, payload, limits::MAX_FILE_BYTES, || {
+        ApiError::FileTooLarge {
+            detail: interchange::file_too_large(),
         }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
+    })
+    .await
 }

@@ -1,6 +1,7 @@
 //! HTTP handlers, thin: extract → parse → (authorize) → one unit of database work → DTO.
 
 pub mod actions;
+pub mod attachments;
 pub mod auth;
 pub mod change_requests;
 pub mod comments;
@@ -119,6 +120,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(comments::update_comment)
                 .service(comments::delete_comment)
                 .service(comments::hide_comment)
+                .service(attachments::upload_attachment)
+                .service(attachments::action_attachments)
+                .service(attachments::download_attachment)
+                .service(attachments::remove_attachment)
                 .service(tasks::my_tasks)
                 .service(tasks::action_tasks)
                 .service(tasks::plan_tasks)

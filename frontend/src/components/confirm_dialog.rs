@@ -42,6 +42,12 @@ impl Confirm {
 /// The dialog of the page's [`Confirm`].
 #[component]
 pub fn ConfirmDialog(confirm: Confirm) -> impl IntoView {
+    // A page may hold several (an action's files and its discussion each have theirs):
+    // each names its title and text by ids of its own.
+    static DIALOGS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = DIALOGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let (title_id, text_id) = (format!("confirm-title-{n}"), format!("confirm-text-{n}"));
+    let (labelled_by, described_by) = (title_id.clone(), text_id.clone());
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
     let confirmed = StoredValue::new(false);
@@ -80,10 +86,10 @@ pub fn ConfirmDialog(confirm: Confirm) -> impl IntoView {
         confirm.0.with(|c| c.as_ref().map(|c| part(c).clone()))
     };
     view! {
-        <dialog node_ref=dialog class="confirm-dialog" aria-labelledby="confirm-title"
-            aria-describedby="confirm-text" on:close=closed>
-            <h2 id="confirm-title">{move || text(|c| &c.title)}</h2>
-            <p id="confirm-text">{move || text(|c| &c.text)}</p>
+        <dialog node_ref=dialog class="confirm-dialog" aria-labelledby=labelled_by
+            aria-describedby=described_by on:close=closed>
+            <h2 id=title_id>{move || text(|c| &c.title)}</h2>
+            <p id=text_id>{move || text(|c| &c.text)}</p>
             <p class="buttons">
                 <button type="button" class="secondary" on:click=move |_| answer(false)>{tr!(cancel)}</button>
                 <button type="button" class="primary" on:click=move |_| answer(true)>{move || text(|c| &c.act)}</button>

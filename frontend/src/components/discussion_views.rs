@@ -100,7 +100,7 @@ fn ActionDiscussion(action: String) -> impl IntoView {
 }
 
 /// `2026-12-04T16:30:00Z` as the person's local date and time: `04/12/2026 17:30`.
-fn local_moment(at: &chrono::DateTime<chrono::Utc>) -> String {
+pub(crate) fn local_moment(at: &chrono::DateTime<chrono::Utc>) -> String {
     let moment = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
         at.timestamp_millis() as f64
     ));
@@ -146,7 +146,7 @@ fn linked(text: &str) -> Vec<AnyView> {
 }
 
 /// A person as the discussion names them: "Marie Dupont (Commune (PCS))".
-fn person_label(person: &PersonRef) -> String {
+pub(crate) fn person_label(person: &PersonRef) -> String {
     match &person.organisation {
         Some(organisation) => format!("{} ({organisation})", person.display_name),
         None => person.display_name.clone(),

@@ -1,5 +1,7 @@
 pub mod action_editor;
 pub mod action_item;
+pub mod attachment_views;
+pub mod attachments;
 pub mod budget_editor;
 pub mod confirm_dialog;
 pub mod discussion;

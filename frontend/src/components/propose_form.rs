@@ -128,6 +128,8 @@ pub fn ProposeForm(
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let message = RwSignal::new(None::<(bool, String)>);
     let busy = RwSignal::new(false);
+    // Evidence files to attach to the proposal once it is sent.
+    let evidence = NodeRef::<leptos::html::Input>::new();
     let original = StoredValue::new(action.clone());
     // The progress of an action with steps is theirs: it is reported on them.
     let derived = action.progress_from_sub_actions;
@@ -336,23 +338,49 @@ pub fn ProposeForm(
         let token = session.token().unwrap_or_default();
         let id = before.id.to_string();
         busy.set(true);
+        let chosen = evidence.get_untracked().and_then(|input| input.files());
         spawn_local(async move {
             let result = api::propose(&token, &id, &proposal).await;
-            busy.set(false);
             match result {
-                Ok(_) => {
+                Ok(created) => {
+                    // The evidence goes with the proposal once it exists; a file refused
+                    // is named in the confirmation, the proposal stays sent.
+                    let mut refused = Vec::new();
+                    let proposal_id = created.id.to_string();
+                    for index in 0..chosen.as_ref().map_or(0, web_sys::FileList::length) {
+                        let Some(file) = chosen.as_ref().and_then(|files| files.get(index)) else {
+                            continue;
+                        };
+                        let name = file.name();
+                        if let Err(failure) =
+                            api::attach(&token, &id, Some(&proposal_id), file).await
+                        {
+                            refused.push(format!(
+                                "{name} : {}",
+                                crate::components::failure::explain(&failure)
+                            ));
+                        }
+                    }
+                    busy.set(false);
                     errors.set(Vec::new());
                     message.set(None);
-                    on_sent.run(
-                        if replaced_id.is_some() {
-                            tr!(proposal_replaced)
-                        } else {
-                            tr!(proposal_sent)
-                        }
-                        .to_owned(),
-                    );
+                    let sent = if replaced_id.is_some() {
+                        tr!(proposal_replaced)
+                    } else {
+                        tr!(proposal_sent)
+                    };
+                    on_sent.run(if refused.is_empty() {
+                        sent.to_owned()
+                    } else {
+                        format!(
+                            "{sent} {} {}",
+                            tr!(proposal_files_refused),
+                            refused.join(" ; ")
+                        )
+                    });
                 }
                 Err(failure) => {
+                    busy.set(false);
                     let fields = failure
                         .problem
                         .as_ref()
@@ -510,6 +538,13 @@ pub fn ProposeForm(
                     on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                 <p class="hint" id="propose-note-count">{note_count}</p>
                 <p class="field-error" id="propose-note-error" aria-live="polite">{note_error}</p>
+            </div>
+            <div class="field">
+                <label for="propose-files">{tr!(proposal_files)}</label>
+                <input id="propose-files" type="file" multiple node_ref=evidence
+                    accept=".pdf,.png,.jpg,.jpeg,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.csv,.txt"
+                    aria-describedby="propose-files-hint"/>
+                <p class="hint" id="propose-files-hint">{tr!(proposal_files_hint)}</p>
             </div>
             <div role="status" class="sr-status">
                 {move || done_below_100_asked.get().then(|| {

@@ -5,6 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
+use crate::components::attachments::Attachments;
 use crate::components::discussion::Discussion;
 use crate::components::failure::{ErrorText, Failure};
 use crate::components::inbox::ProposalActivity;
@@ -179,6 +180,7 @@ fn ActionView(
         {tasks}
         {tools}
         <Records detail=detail.clone()/>
+        <Attachments action=action.id.to_string()/>
         <Discussion action=action.id.to_string()/>
     }
 }
