@@ -124,6 +124,9 @@ test('a proposal is made with the keyboard only', async () => {
   await page.keyboard.type('25');
   await focusOn('propose-note');
   await page.keyboard.type('Local réservé le jeudi matin.');
+  // The evidence field (optional) comes next, then the button.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'propose-files');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Envoyer la proposition');
   await page.keyboard.press('Enter');

@@ -343,6 +343,52 @@ impl Bench {
         Ok((Server { child, port }, ready))
     }
 
+    /// Writes, in the run's file store, the bytes of the first file of each sampled action
+    /// (the dataset holds only the rows): 100 KB that begin as a PDF. Returns (index in the
+    /// sample, file id) for each.
+    fn evidence_bytes(&self, database: &str, ids: &Ids) -> anyhow::Result<Vec<(usize, String)>> {
+        let actions: Vec<String> = ids
+            .actions
+            .iter()
+            .map(|(_, a, _)| format!("'{a}'"))
+            .collect();
+        let index: std::collections::HashMap<&str, usize> = ids
+            .actions
+            .iter()
+            .map(|(t, a, _)| (a.as_str(), *t))
+            .collect();
+        let mut content = b"%PDF-1.4\n".to_vec();
+        content.resize(100 * 1024, b' ');
+        let mut files = Vec::new();
+        for line in self
+            .cluster
+            .psql(
+                database,
+                &format!(
+                    "UPDATE attachments SET size_bytes = {} WHERE name = 'piece-1.pdf' \
+                     AND action_id IN ({}) RETURNING action_id, id, storage_key",
+                    content.len(),
+                    actions.join(", ")
+                ),
+            )?
+            .lines()
+        {
+            if let [action, id, key] = line.split('|').collect::<Vec<_>>()[..] {
+                let path = self.work.join("files").join(key);
+                std::fs::create_dir_all(path.parent().context("a folder")?)?;
+                std::fs::write(&path, &content)?;
+                files.push((
+                    *index.get(action).context("a sampled action")?,
+                    id.to_owned(),
+                ));
+            }
+        }
+        if files.is_empty() {
+            bail!("the dataset holds no files for the sampled actions");
+        }
+        Ok(files)
+    }
+
     fn main_rows(&self, database: &str, shape: &Shape) -> anyhow::Result<MainRun> {
         let sample = sample_tenants(shape.tenants);
         let ids = Ids::load(&self.cluster, database, &sample)?;
@@ -541,6 +587,38 @@ impl Bench {
             "action discussion (20 comments, mentions, who may be mentioned)",
             &full(conns),
             &discussions,
+        )?);
+
+        let files: Vec<Request> = ids
+            .actions
+            .iter()
+            .map(|(t, action, _)| {
+                Request::get(
+                    format!("/api/v1/actions/{action}/attachments"),
+                    Some(&social_tokens[*t]),
+                )
+            })
+            .collect();
+        rows.extend(measure(
+            "action files (5 files, the CPAS's use of its quota)",
+            &full(conns),
+            &files,
+        )?);
+
+        let downloads: Vec<Request> = self
+            .evidence_bytes(database, &ids)?
+            .into_iter()
+            .map(|(t, file)| {
+                Request::get(
+                    format!("/api/v1/attachments/{file}/content"),
+                    Some(&social_tokens[t]),
+                )
+            })
+            .collect();
+        rows.extend(measure(
+            "file download (a 100 KB PDF from the file store)",
+            &full(conns),
+            &downloads,
         )?);
 
         let proposals: Vec<Request> = ids

@@ -18,7 +18,7 @@ use super::RequestDb;
 use crate::auth::Authenticated;
 use crate::authz::{self, Actor, Decision, Permission, Scope};
 use crate::db::actions;
-use crate::db::attachments::{self, AttachmentRow, NewAttachment};
+use crate::db::attachments::{self, AttachTarget, AttachmentRow, NewAttachment};
 use crate::domain::evidence::{self, Evidence};
 use crate::domain::{ActionId, TenantId};
 use crate::error::ApiError;
@@ -62,14 +62,7 @@ fn check(
     owner: Owner,
 ) -> Result<(), ApiError> {
     let target = attachments::target(conn, tenant, action.get())?;
-    authz::ensure(
-        actor,
-        Permission::AttachEvidence,
-        Scope::Action {
-            tenant,
-            organisations: &target.carriers,
-        },
-    )?;
+    authz::ensure(actor, Permission::AttachEvidence, on(tenant, &target))?;
     if let Some(id) = owner.change_request {
         match attachments::proposal_owner(conn, tenant, id)? {
             Some((on, _, _)) if on != action.get() => return Err(unknown("change_request_id")),
@@ -101,6 +94,14 @@ fn check(
         }
     }
     Ok(())
+}
+
+/// The policy's scope for a file on this action: who carries it.
+fn on(tenant: TenantId, target: &AttachTarget) -> Scope<'_> {
+    Scope::Action {
+        tenant,
+        organisations: &target.carriers,
+    }
 }
 
 fn unknown(field: &str) -> ApiError {
@@ -260,14 +261,8 @@ pub async fn of_action(
         authz::ensure(actor, Permission::ReadPlans, Scope::Tenant(tenant))?;
         let family = actions::with_sub_actions(conn, tenant, action)?;
         let target = attachments::target(conn, tenant, action.get())?;
-        let may_attach = authz::decide(
-            actor,
-            Permission::AttachEvidence,
-            Scope::Action {
-                tenant,
-                organisations: &target.carriers,
-            },
-        ) == Decision::Allow;
+        let may_attach = authz::decide(actor, Permission::AttachEvidence, on(tenant, &target))
+            == Decision::Allow;
         let rows = attachments::of_actions(conn, tenant, &family)?;
         let files = rows
             .into_iter()
@@ -341,14 +336,7 @@ pub async fn remove(
             conn.transaction(|conn| {
                 let row = attachments::one(conn, tenant, id, true)?;
                 let target = attachments::target(conn, tenant, row.action_id)?;
-                authz::ensure(
-                    actor,
-                    Permission::AttachEvidence,
-                    Scope::Action {
-                        tenant,
-                        organisations: &target.carriers,
-                    },
-                )?;
+                authz::ensure(actor, Permission::AttachEvidence, on(tenant, &target))?;
                 if !may_remove(actor, tenant, &row) {
                     return Err(ApiError::Forbidden(
                         "only the person who attached a file, and the management, remove it",

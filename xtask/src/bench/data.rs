@@ -17,6 +17,9 @@ pub struct Shape {
     pub tasks_per_action: u32,
     /// Comments in each action's discussion (issue 18: 20), every fifth mentioning the DG.
     pub comments_per_action: u32,
+    /// Evidence files of each action (issue 18: 5), PDFs and photos: their rows (the bytes
+    /// of those the download row reads are written by the run).
+    pub files_per_action: u32,
 }
 
 /// Users of each tenant: president, DG, four social workers, four partners.
@@ -25,8 +28,8 @@ pub const USERS_PER_TENANT: u32 = 10;
 const ORGANISATIONS: u32 = 6;
 const STRATEGIC: u32 = 5;
 /// Tables whose secondary indexes are rebuilt after the load.
-const BULK_TABLES: &str =
-    "'actions', 'action_organisations', 'action_history', 'indicators', 'tasks', 'comments'";
+const BULK_TABLES: &str = "'actions', 'action_organisations', 'action_history', 'indicators', 'tasks', 'comments', \
+     'attachments'";
 const OPERATIONAL_PER_STRATEGIC: u32 = 5;
 
 impl Shape {
@@ -41,6 +44,7 @@ impl Shape {
             sub_actions_per_action: 3,
             tasks_per_action: 2,
             comments_per_action: if follow_up { 20 } else { 0 },
+            files_per_action: if follow_up { 5 } else { 0 },
         }
     }
 
@@ -51,13 +55,14 @@ impl Shape {
     pub fn describe(&self) -> String {
         format!(
             "{} tenants × 1 plan × {} actions = {} actions, {} sub-actions, {} tasks, {} comments, \
-             {} history rows and {} indicators per action, {} users per tenant",
+             {} files, {} history rows and {} indicators per action, {} users per tenant",
             self.tenants,
             self.actions_per_plan,
             self.actions(),
             self.sub_actions_per_action,
             self.tasks_per_action,
             self.comments_per_action,
+            self.files_per_action,
             self.history_per_action,
             self.indicators_per_action,
             USERS_PER_TENANT
@@ -424,6 +429,27 @@ pub fn script(shape: &Shape, password_hash: &str) -> String {
             comments - 1
         ));
     }
+    let files = shape.files_per_action;
+    if files > 0 {
+        // By the tenant's partners in turn, a month apart: PDFs of 100 to 900 KB, every
+        // third a photo. `piece-1.pdf` is the one the download row reads.
+        add(format!(
+            "INSERT INTO attachments (id, tenant_id, action_id, name, media_type, size_bytes, sha256,
+                                     storage_key, uploaded_by, uploaded_at)
+             SELECT md5('fl-' || t || '-' || a || '-' || k)::uuid, md5('t-' || t)::uuid,
+                    md5('a-' || t || '-' || a)::uuid,
+                    'piece-' || (k + 1) || CASE WHEN k % 3 = 2 THEN '.jpg' ELSE '.pdf' END,
+                    CASE WHEN k % 3 = 2 THEN 'image/jpeg' ELSE 'application/pdf' END,
+                    102400 * (1 + (a + k) % 9),
+                    md5('fl-' || t || '-' || a || '-' || k) || md5('sha-' || t || '-' || a || '-' || k),
+                    md5('t-' || t)::uuid || '/' || md5('fl-' || t || '-' || a || '-' || k)::uuid,
+                    md5('u-' || t || '-' || (6 + (a + k) % 4))::uuid,
+                    timestamptz '2025-03-01 10:00+01' + k * interval '30 days'
+             FROM generate_series(0, {t_max}) t, generate_series(0, {}) a, generate_series(0, {}) k",
+            a_count - 1,
+            files - 1
+        ));
+    }
     add(format!(
         "INSERT INTO action_organisations (tenant_id, action_id, organisation_id, role, position)
          SELECT md5('t-' || t)::uuid, md5('a-' || t || '-' || a)::uuid,
@@ -504,7 +530,9 @@ SELECT (SELECT count(*) FROM actions a LEFT JOIN objectives o
      + (SELECT count(*) FROM tasks k LEFT JOIN organisations g
             ON g.id = k.assignee_organisation_id AND g.tenant_id = k.tenant_id WHERE g.id IS NULL)
      + (SELECT count(*) FROM comments c LEFT JOIN users u
-            ON u.id = c.author_id AND u.tenant_id = c.tenant_id WHERE u.id IS NULL)";
+            ON u.id = c.author_id AND u.tenant_id = c.tenant_id WHERE u.id IS NULL)
+     + (SELECT count(*) FROM attachments f LEFT JOIN actions a
+            ON a.id = f.action_id AND a.tenant_id = f.tenant_id WHERE a.id IS NULL)";
 
 /// Pending proposals (progress +5) by a social worker, one per action that is neither done
 /// nor abandoned, on the actions of `tenants`: what the approval run decides. `id|tenant`.
