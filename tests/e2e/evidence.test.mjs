@@ -109,6 +109,7 @@ test('a partner attaches a PDF to a proposal; the DG downloads it, adds a photo 
   await dialog.waitFor();
   await dialog.getByRole('button', { name: 'Retirer — atelier.png' }).click();
   await dgPage.locator('#attachments-message').filter({ hasText: 'Fichier retiré.' }).waitFor();
-  assert.equal(await files(dgPage).locator('li.attachment').filter({ hasText: 'atelier.png' }).count(), 0);
+  // The message comes with the answer; the list follows once it is read again.
+  await files(dgPage).locator('li.attachment').filter({ hasText: 'atelier.png' }).waitFor({ state: 'detached' });
   assert.deepEqual(dgPage.errors, []);
 });
