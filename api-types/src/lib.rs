@@ -18,6 +18,7 @@ mod follow_up;
 mod integrations;
 #[cfg(feature = "openapi")]
 pub mod limits;
+mod periods;
 mod plan;
 mod problem;
 mod responsibles;
@@ -37,6 +38,7 @@ pub use ecomptes::*;
 pub use enums::*;
 pub use follow_up::*;
 pub use integrations::*;
+pub use periods::*;
 pub use plan::*;
 pub use problem::*;
 pub use responsibles::*;

@@ -168,6 +168,12 @@ problem_codes! {
     NotAdopted = "not_adopted",
     /// An evaluation of this kind already exists.
     EvaluationExists = "evaluation_exists",
+    /// A reporting period of this plan is open: close it before opening the next.
+    PeriodAlreadyOpen = "period_already_open",
+    /// The reporting period is already closed.
+    PeriodClosed = "period_closed",
+    /// The reporting period is still open: its figures are kept at its close.
+    PeriodNotClosed = "period_not_closed",
     /// A comment is changed by its author within 15 minutes of writing it, while it is
     /// shown (neither deleted nor hidden).
     EditWindowClosed = "edit_window_closed",

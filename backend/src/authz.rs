@@ -85,6 +85,8 @@ pub enum Permission {
     AttachEvidence,
     /// Remove anyone's evidence file.
     ModerateEvidence,
+    /// Open and close a plan's reporting periods, and set when their reminders go.
+    ManagePeriods,
 }
 
 impl Permission {
@@ -228,7 +230,8 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
             | P::ManageApiTokens
             | P::ManageWebhooks
             | P::ImportPlans
-            | P::HideComments,
+            | P::HideComments
+            | P::ManagePeriods,
             R::Dg,
         ) => true,
         _ => false,
@@ -265,6 +268,7 @@ pub fn decide(actor: &Actor, permission: Permission, scope: Scope<'_>) -> Decisi
             P::ModerateEvidence => {
                 "only the president and the Directeur général remove the files others attached"
             }
+            P::ManagePeriods => "only the Directeur général opens and closes reporting periods",
         })
     }
 }
@@ -342,6 +346,7 @@ mod tests {
                 [false, true, true, true, false],
             ),
             (P::ModerateEvidence, own, [false, true, true, false, false]),
+            (P::ManagePeriods, own, [false, false, true, false, false]),
             (
                 P::CloseTask,
                 Scope::Task {

@@ -328,6 +328,52 @@ pub enum Refusal {
 /// before writing. `tests/api/errors.rs` checks that each name exists in the schema.
 pub const CONSTRAINT_REFUSALS: &[(&str, Refusal)] = &[
     (
+        "reporting_periods_one_open",
+        Refusal::Conflict {
+            code: ProblemCode::PeriodAlreadyOpen,
+            detail: "a reporting period of this plan is open: close it before opening the next",
+        },
+    ),
+    (
+        "reporting_periods_label_unique",
+        Refusal::Conflict {
+            code: ProblemCode::NameTaken,
+            detail: "this plan already has a reporting period of this name",
+        },
+    ),
+    (
+        "reporting_periods_order",
+        Refusal::Field {
+            field: "ends_on",
+            code: ProblemCode::BeforeStart,
+            message: Some("the period ends before it starts"),
+        },
+    ),
+    (
+        "reporting_periods_deadline",
+        Refusal::Field {
+            field: "deadline",
+            code: ProblemCode::BeforeStart,
+            message: Some("the deadline comes before the period starts"),
+        },
+    ),
+    (
+        "tenants_period_reminder_days_before_check",
+        Refusal::Field {
+            field: "reminder_days_before",
+            code: ProblemCode::OutOfRange,
+            message: Some("from 0 to 60 days"),
+        },
+    ),
+    (
+        "tenants_period_reminder_days_after_check",
+        Refusal::Field {
+            field: "reminder_days_after",
+            code: ProblemCode::OutOfRange,
+            message: Some("from 0 to 60 days"),
+        },
+    ),
+    (
         "sectoral_plans_name_idx",
         Refusal::Conflict {
             code: ProblemCode::NameTaken,

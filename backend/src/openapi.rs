@@ -40,6 +40,7 @@ use crate::routes;
         (name = "organisations", description = "The CPAS itself and its partners"),
         (name = "tenants", description = "The CPAS using the platform"),
         (name = "integrations", description = "API tokens and webhooks for integrators"),
+        (name = "periods", description = "Reporting periods of a plan: update requests, reminders, completion, the figures kept at the close"),
         (name = "council", description = "Publication, adopted versions, evaluations, comparisons and the council's report"),
         (name = "public", description = "The public transparency page and its open data (no login)"),
         (name = "health", description = "Probes for load balancers"),

@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 pub mod attachments;
 pub mod comments;
 pub mod managers;
+pub mod periods;
 pub mod tasks;
 
 /// A failed call, ready to show.

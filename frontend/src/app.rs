@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/") view=|| view! { <RequireSession><PlansPage/></RequireSession> }/>
                             <Route path=path!("/plans/:id") view=|| view! { <RequireSession><PlanPage/></RequireSession> }/>
                             <Route path=path!("/plans/:id/tableau-de-bord") view={Lazy::<Dashboard>::new()}/>
+                            <Route path=path!("/plans/:id/periodes") view={Lazy::<Dashboard>::new()}/>
                             <Route path=path!("/plans/:id/calendrier") view={Lazy::<Timeline>::new()}/>
                             <Route path=path!("/actions/:id") view=|| view! { <RequireSession><ActionPage/></RequireSession> }/>
                             <Route path=path!("/approbations") view={Lazy::<Approvals>::new()}/>

@@ -330,6 +330,20 @@ fn rows() -> Vec<Row> {
         row(M::GET, "/api/v1/attachments/{attachment_id}/content", Other,         [401, 403, 404, 404, 404, 404, 403]),
         row(M::DELETE, "/api/v1/attachments/{attachment_id}", Own,                [401, 403, 204, 204, 403, 403, 403]),
         row(M::DELETE, "/api/v1/attachments/{attachment_id}", Other,              [401, 403, 404, 404, 404, 404, 403]),
+        // Reporting periods: everyone who reads the plan follows them; the DG opens and
+        // closes them and sets their reminders.
+        row(M::POST, "/api/v1/plans/{plan_id}/periods", Own,                      [401, 403, 403, 201, 403, 403, 403]),
+        row(M::POST, "/api/v1/plans/{plan_id}/periods", Other,                    [401, 403, 403, 404, 403, 403, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/periods", Own,                       [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/plans/{plan_id}/periods", Other,                     [401, 403, 404, 404, 404, 404, 403]),
+        row(M::GET, "/api/v1/periods/{period_id}", Own,                           [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/periods/{period_id}", Other,                         [401, 403, 404, 404, 404, 404, 403]),
+        row(M::POST, "/api/v1/periods/{period_id}/close", Own,                    [401, 403, 403, 200, 403, 403, 403]),
+        row(M::POST, "/api/v1/periods/{period_id}/close", Other,                  [401, 403, 403, 404, 403, 403, 403]),
+        row(M::GET, "/api/v1/reporting-settings", N,                              [401, 403, 200, 200, 200, 200, 403]),
+        row(M::PUT, "/api/v1/reporting-settings", N,                              [401, 403, 403, 200, 403, 403, 403]),
+        row(M::GET, "/api/v1/actions/{action_id}/indicator-history", OwnOrg,      [401, 403, 200, 200, 200, 200, 403]),
+        row(M::GET, "/api/v1/actions/{action_id}/indicator-history", Other,       [401, 403, 404, 404, 404, 404, 403]),
         row(M::GET, "/api/v1/me/tasks", N,                                        [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/actions/{action_id}/tasks", OwnOrg,                  [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/actions/{action_id}/tasks", Other,                   [401, 403, 404, 404, 404, 404, 403]),
@@ -495,6 +509,8 @@ struct Dynamic {
     comment: Option<String>,
     /// A fresh file attached by the DG of the row's CPAS.
     attachment: Option<String>,
+    /// A fresh open reporting period of the row's plan.
+    period: Option<String>,
 }
 
 /// The structure routes, which each work on a fresh scratch plan.
@@ -716,6 +732,44 @@ async fn fresh_attachment(app: &TestApp, dg: &str, action: &str) -> String {
     created.id.to_string()
 }
 
+/// Closes the open reporting period of `plan`, if any (as the DG of its CPAS).
+async fn close_open_periods(app: &TestApp, dg: &str, plan: &str) {
+    let periods: Vec<api_types::ReportingPeriod> = app
+        .get_ok_as(dg, &format!("/api/v1/plans/{plan}/periods"))
+        .await;
+    for period in periods.iter().filter(|p| p.closed_at.is_none()) {
+        let response = app
+            .send_as(
+                Method::POST,
+                Some(dg),
+                &format!("/api/v1/periods/{}/close", period.id),
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), 200, "closing a period");
+    }
+}
+
+/// A fresh open reporting period of `plan`, opened by the DG of its CPAS.
+async fn fresh_period(app: &TestApp, dg: &str, plan: &str) -> String {
+    close_open_periods(app, dg, plan).await;
+    let response = app
+        .send_as(
+            Method::POST,
+            Some(dg),
+            &format!("/api/v1/plans/{plan}/periods"),
+            Some(
+                &json!({ "label": format!("Période {}", uuid::Uuid::new_v4().simple()),
+                          "starts_on": "2027-01-01", "ends_on": "2027-03-31",
+                          "deadline": "2027-04-15" }),
+            ),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "arranging a period");
+    let created: api_types::ReportingPeriod = response.json().await.expect("a period");
+    created.id.to_string()
+}
+
 /// The current version of an action, read by the DG of its CPAS.
 async fn version_of(app: &TestApp, dg: &str, action: &str) -> i32 {
     app.get_ok_as::<api_types::ActionDetail>(dg, &format!("/api/v1/actions/{action}"))
@@ -830,6 +884,7 @@ fn request(
             "{attachment_id}",
             dynamic.attachment.as_deref().unwrap_or("-"),
         )
+        .replace("{period_id}", dynamic.period.as_deref().unwrap_or("-"))
         .replace("{delivery_id}", &uuid::Uuid::new_v4().to_string())
         .replace("{session_id}", &fixtures.foreign_session)
         .replace("{tenant}", "cpas-a")
@@ -888,6 +943,17 @@ fn request(
         ("POST", "/api/v1/plans/{plan_id}/versions") => {
             (path, Some(json!({ "adopted_on": "2026-06-30" })))
         }
+        ("POST", "/api/v1/plans/{plan_id}/periods") => (
+            path,
+            Some(
+                json!({ "label": format!("Période {unique}"), "starts_on": "2027-01-01",
+                         "ends_on": "2027-03-31", "deadline": "2027-04-15" }),
+            ),
+        ),
+        ("PUT", "/api/v1/reporting-settings") => (
+            path,
+            Some(json!({ "reminder_days_before": 7, "reminder_days_after": 3 })),
+        ),
         ("POST", "/api/v1/plans/{plan_id}/evaluations") => (
             path,
             Some(json!({ "kind": "mid_term", "as_of": "2027-12-31" })),
@@ -1158,6 +1224,17 @@ async fn send_row(
     }
     if row.route.contains("{attachment_id}") {
         dynamic.attachment = Some(fresh_attachment(app, dg, action).await);
+    }
+    let plan = if other {
+        &fixtures.other_plan
+    } else {
+        &fixtures.own_plan
+    };
+    if row.route == "/api/v1/plans/{plan_id}/periods" && row.method == Method::POST {
+        close_open_periods(app, dg, plan).await;
+    }
+    if row.route.contains("{period_id}") {
+        dynamic.period = Some(fresh_period(app, dg, plan).await);
     }
     if uses_scratch(&row.method, row.route) {
         let adopted = row.route.ends_with("/close");

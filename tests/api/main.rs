@@ -28,6 +28,7 @@ mod interchange;
 mod measures;
 mod openapi;
 mod partner_loop;
+mod periods;
 mod plan_tree;
 mod reminders;
 mod responsibles;

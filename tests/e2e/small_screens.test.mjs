@@ -156,6 +156,7 @@ for (const locale of ['fr-BE', 'nl-BE', 'en-GB']) {
     await check(page, '/mon-compte', '.sessions', `${language}-account`);
     await check(page, `/plans/${plan.id}/evaluations`, 'main h1', `${language}-evaluations`);
     await check(page, `/plans/${plan.id}/versions`, 'main h1', `${language}-versions`);
+    await check(page, `/plans/${plan.id}/periodes`, 'main h1', `${language}-periods`);
     await page.context().close();
   });
 

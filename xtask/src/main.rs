@@ -831,4 +831,8 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// their own; the proposal form's file field and the upload after sending (its answer not
 /// decoded: −1.5 KB), the problem codes `unsupported_file_type` and `quota_exceeded` and
 /// the texts in three languages add 3.9 KB: 350.3 KB, the budget 351 KB.
-const INITIAL_GZIP_BUDGET: usize = 351_000;
+/// Reporting periods (issue 18.3) live in the dashboard's chunk and an indicator's history
+/// in a chunk of its own; the route, the plan's link, the history's glue, the inbox's two
+/// kinds, three problem codes and the texts in three languages add 1.2 KB: 351.5 KB, the
+/// budget 352 KB.
+const INITIAL_GZIP_BUDGET: usize = 352_000;

@@ -186,17 +186,43 @@ fn state(
     })
 }
 
-/// The data of the council's evaluation report on the period from `since` (the adoption,
-/// or a year before `until`, by default) to `until` (today by default).
+/// What the council's report covers: the dates of a period, or a closed reporting period
+/// as it was kept.
+pub enum ReportSpan {
+    /// From `since` (the adoption, or a year before `until`, by default) to `until` (today
+    /// by default), with the plan as it stands.
+    Dates {
+        since: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+    },
+    /// A closed reporting period of the plan, as at its end (409 `period_not_closed` while
+    /// it is open).
+    Period(Uuid),
+}
+
+/// The data of the council's evaluation report.
 pub async fn report(
     db: &RequestDb,
     auth: &Authenticated,
     plan: PlanId,
-    since: Option<NaiveDate>,
-    until: Option<NaiveDate>,
+    span: ReportSpan,
 ) -> Result<Report, ApiError> {
     db.run_as(auth, move |conn, actor| {
         let tenant = reader_tenant(actor)?;
+        let (since, until) = match span {
+            ReportSpan::Period(period) => {
+                let kept = crate::app::periods::as_at(conn, tenant, plan, period)?;
+                return Ok(Report {
+                    since: kept.starts_on,
+                    until: kept.ends_on,
+                    tree: kept.plan.tree,
+                    measures: kept.plan.measures,
+                    decisions: kept.plan.decisions,
+                    budget: kept.plan.budget,
+                });
+            }
+            ReportSpan::Dates { since, until } => (since, until),
+        };
         let tree = crate::app::plans::read_tree(conn, tenant, plan)?;
         let until = until.unwrap_or_else(calendar::today);
         let start = since

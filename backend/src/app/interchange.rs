@@ -22,32 +22,53 @@ fn reader_tenant(actor: &Actor) -> Result<TenantId, ApiError> {
     Ok(tenant)
 }
 
-/// The plan to export in the interchange columns.
+/// The plan to export in the interchange columns: as it stands, or as at the end of a
+/// closed reporting `period`.
 pub async fn export(
     db: &RequestDb,
     auth: &Authenticated,
     plan: PlanId,
+    period: Option<Uuid>,
 ) -> Result<PlanTree, ApiError> {
     db.run_as(auth, move |conn, actor| {
-        crate::app::plans::read_tree(conn, reader_tenant(actor)?, plan)
+        let tenant = reader_tenant(actor)?;
+        match period {
+            Some(period) => Ok(crate::app::periods::as_at(conn, tenant, plan, period)?
+                .plan
+                .tree),
+            None => crate::app::plans::read_tree(conn, tenant, plan),
+        }
     })
     .await
 }
 
 /// The plan to export as a workbook, with what the workbook shows beyond the tree: the
 /// indicators, the budget and the latest journal note of each action, and the budget by
-/// year of the plan and its objectives.
+/// year of the plan and its objectives; as they stand, or as at the end of a closed
+/// reporting `period`.
 pub async fn export_workbook(
     db: &RequestDb,
     auth: &Authenticated,
     plan: PlanId,
+    period: Option<Uuid>,
 ) -> Result<(PlanTree, HashMap<Uuid, Extras>, PlanBudget), ApiError> {
     db.run_as(auth, move |conn, actor| {
         let tenant = reader_tenant(actor)?;
-        let tree = crate::app::plans::read_tree(conn, tenant, plan)?;
+        let (tree, notes, mut measures, budget) = match period {
+            Some(period) => {
+                let kept = crate::app::periods::as_at(conn, tenant, plan, period)?.plan;
+                (kept.tree, kept.latest_notes, kept.measures, kept.budget)
+            }
+            None => {
+                let tree = crate::app::plans::read_tree(conn, tenant, plan)?;
+                let ids: Vec<Uuid> = tree.actions_and_steps().map(|a| a.id).collect();
+                let notes = db::interchange::latest_notes(conn, &ids)?;
+                let measures = structure::measures_details(conn, &ids)?;
+                let budget = db::stats::plan_budget(conn, tenant, plan)?;
+                (tree, notes, measures, budget)
+            }
+        };
         let ids: Vec<Uuid> = tree.actions_and_steps().map(|a| a.id).collect();
-        let notes = db::interchange::latest_notes(conn, &ids)?;
-        let mut measures = structure::measures_details(conn, &ids)?;
         let extras = ids
             .iter()
             .map(|id| {
@@ -60,7 +81,6 @@ pub async fn export_workbook(
                 (*id, extra)
             })
             .collect();
-        let budget = db::stats::plan_budget(conn, tenant, plan)?;
         Ok((tree, extras, budget))
     })
     .await

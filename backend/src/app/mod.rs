@@ -15,6 +15,7 @@ pub mod integrations;
 pub mod interchange;
 pub mod notifications;
 pub mod organisations;
+pub mod periods;
 pub mod plans;
 pub mod projections;
 pub mod proposals;

@@ -1,7 +1,9 @@
 //! Reminders: an action of an adopted plan that was not updated within the plan's cadence
 //! is stale. Its lead organisation's users are reminded (once per cadence), and the
 //! management gets a weekly digest of the stale actions of the plan. A task's assignee is
-//! reminded once when its due date nears, and once when it has passed.
+//! reminded once when its due date nears, and once when it has passed. An open reporting
+//! period's lead organisations are reminded of their actions not reported yet, once before
+//! its deadline and once after (the CPAS's numbers of days).
 
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -9,6 +11,7 @@ use uuid::Uuid;
 use crate::authz;
 use crate::db::DbResult;
 use crate::db::notifications::{self, Batch};
+use crate::db::periods;
 use crate::db::tasks::{self, Reminder};
 
 /// What one pass did.
@@ -22,6 +25,8 @@ pub struct ReminderReport {
     pub tasks_due_soon: usize,
     /// Tasks whose assignee was told the due date passed.
     pub tasks_overdue: usize,
+    /// Reporting periods whose reminder (before or after the deadline) went.
+    pub periods_reminded: usize,
 }
 
 /// Actions reminded, or plans digested, per transaction: row locks are held for one short
@@ -48,11 +53,22 @@ pub fn run_pass(conn: &mut PgConnection) -> anyhow::Result<ReminderReport> {
     let (tasks_overdue, _) = in_batches(conn, |conn, after, limit| {
         tasks::remind(conn, Reminder::Overdue, after, limit)
     })?;
+    let mut periods_reminded = 0;
+    for which in [
+        periods::Reminder::BeforeDeadline,
+        periods::Reminder::AfterDeadline,
+    ] {
+        let (reminded, _) = in_batches(conn, |conn, after, limit| {
+            periods::remind(conn, which, after, limit)
+        })?;
+        periods_reminded += reminded;
+    }
     Ok(ReminderReport {
         reminded,
         digests,
         tasks_due_soon,
         tasks_overdue,
+        periods_reminded,
     })
 }
 

@@ -17,6 +17,7 @@ pub mod interchange;
 pub mod models;
 pub mod notifications;
 pub mod organisations;
+pub mod periods;
 pub mod plans;
 pub mod projections;
 pub mod rules;

@@ -417,6 +417,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    period_requests (period_id, action_id) {
+        period_id -> Uuid,
+        action_id -> Uuid,
+        tenant_id -> Uuid,
+        organisation_id -> Nullable<Uuid>,
+        reported_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     plan_evaluations (id) {
         id -> Uuid,
         tenant_id -> Uuid,
@@ -475,6 +485,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    reporting_periods (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        plan_id -> Uuid,
+        label -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        deadline -> Date,
+        opened_by -> Uuid,
+        opened_at -> Timestamptz,
+        closed_by -> Nullable<Uuid>,
+        closed_at -> Nullable<Timestamptz>,
+        snapshot -> Nullable<Jsonb>,
+        reminded_before_at -> Nullable<Timestamptz>,
+        reminded_after_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     sectoral_plans (id) {
         id -> Uuid,
         tenant_id -> Uuid,
@@ -528,6 +557,8 @@ diesel::table! {
         version -> Int4,
         nis_code -> Nullable<Int4>,
         administration_type -> Text,
+        period_reminder_days_before -> Int2,
+        period_reminder_days_after -> Int2,
     }
 }
 
@@ -613,6 +644,7 @@ diesel::joinable!(plan_versions -> users (created_by));
 diesel::joinable!(plans -> tenants (tenant_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(refresh_tokens -> tenants (tenant_id));
+diesel::joinable!(reporting_periods -> tenants (tenant_id));
 diesel::joinable!(sectoral_plans -> tenants (tenant_id));
 diesel::joinable!(sessions -> tenants (tenant_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -661,10 +693,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     opinion_objectives,
     opinions,
     organisations,
+    period_requests,
     plan_evaluations,
     plan_versions,
     plans,
     refresh_tokens,
+    reporting_periods,
     sectoral_plans,
     sessions,
     tasks,

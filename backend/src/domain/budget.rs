@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 /// A plan's budget by year: the whole plan's and each objective's (strategic and
 /// operational), as the view `budget_figures` adds them up (see `db::stats`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PlanBudget {
     pub plan: BudgetRollup,
     pub objectives: HashMap<Uuid, BudgetRollup>,

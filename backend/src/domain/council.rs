@@ -258,6 +258,7 @@ fn action_changes(
 }
 
 /// A decision on a proposal, for the report.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Decision {
     pub action_code: String,
     pub decided_on: NaiveDate,

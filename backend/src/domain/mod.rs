@@ -6,6 +6,7 @@ pub mod council;
 pub mod evidence;
 pub mod follow_up;
 mod ids;
+pub mod periods;
 mod region;
 pub mod tasks;
 pub mod text;

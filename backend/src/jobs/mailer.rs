@@ -45,6 +45,28 @@ impl Mailer {
     }
 }
 
+/// The actions a notification lists, one line each: `- Pe18 : Favoriser les liens`, with
+/// its lead organisation when the list names it (`- Pe18 (Commune (PCS)) : …`).
+fn action_lines(payload: &Value) -> Vec<String> {
+    payload
+        .get("actions")
+        .and_then(Value::as_array)
+        .map(|actions| {
+            actions
+                .iter()
+                .map(|a| {
+                    let field = |k: &str| a.get(k).map(|v| v.as_str().unwrap_or("—"));
+                    let lead = field("lead")
+                        .map(|lead| format!(" ({lead})"))
+                        .unwrap_or_default();
+                    let (code, title) = (field("code"), field("title"));
+                    format!("- {}{lead} : {}", code.unwrap_or("—"), title.unwrap_or("—"))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// `2026-12-08` as `08/12/2026`; anything else as it is.
 fn french_date(iso: &str) -> String {
     chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
@@ -133,27 +155,37 @@ pub fn render(kind: &str, payload: &Value, public_url: &str) -> (String, String)
                 text("excerpt")
             ),
         ),
+        "period_opened" | "period_reminder" => {
+            let lines = action_lines(payload);
+            let (label, deadline) = (text("period_label"), french_date(&text("deadline")));
+            let (subject, lead) = match (kind, text("when").as_str()) {
+                ("period_opened", _) => (
+                    format!("[PST] Période « {label} » : mise à jour de vos actions attendue"),
+                    format!(
+                        "La période de rapportage « {label} » du plan « {} » est ouverte. Pouvez-vous faire le point sur ces actions d’ici le {deadline} ?",
+                        text("plan_title")
+                    ),
+                ),
+                (_, "after") => (
+                    format!("[PST] Période « {label} » : l’échéance du {deadline} est passée"),
+                    format!(
+                        "L’échéance de la période « {label} » est passée, et ces actions n’ont pas encore été mises à jour :"
+                    ),
+                ),
+                _ => (
+                    format!("[PST] Période « {label} » : échéance le {deadline}"),
+                    format!(
+                        "L’échéance de la période « {label} » approche (le {deadline}), et ces actions n’ont pas encore été mises à jour :"
+                    ),
+                ),
+            };
+            (
+                subject,
+                format!("Bonjour,\n\n{lead}\n\n{}{footer}", lines.join("\n")),
+            )
+        }
         "stale_digest" => {
-            let lines: Vec<String> = payload
-                .get("actions")
-                .and_then(Value::as_array)
-                .map(|actions| {
-                    actions
-                        .iter()
-                        .map(|a| {
-                            let field = |k: &str| {
-                                a.get(k).and_then(Value::as_str).unwrap_or("—").to_owned()
-                            };
-                            format!(
-                                "- {} ({}) : {}",
-                                field("code"),
-                                field("lead"),
-                                field("title")
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
+            let lines = action_lines(payload);
             (
                 format!(
                     "[PST] {} action(s) sans mise à jour — {}",
@@ -176,6 +208,26 @@ pub fn render(kind: &str, payload: &Value, public_url: &str) -> (String, String)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_reminder_names_the_period_its_deadline_and_each_action() {
+        let payload = serde_json::json!({
+            "period_label": "T1 2027", "deadline": "2027-04-15", "when": "after",
+            "plan_title": "PST 2025-2030",
+            "actions": [{ "code": "Pe17", "title": "Accueil" }, { "code": "Pe18", "title": "Liens" }],
+        });
+        let (subject, body) = render("period_reminder", &payload, "https://pst.example");
+        assert_eq!(
+            subject,
+            "[PST] Période « T1 2027 » : l’échéance du 15/04/2027 est passée"
+        );
+        assert!(body.contains("- Pe17 : Accueil\n- Pe18 : Liens"), "{body}");
+        let (opened, _) = render("period_opened", &payload, "https://pst.example");
+        assert!(
+            opened.contains("mise à jour de vos actions attendue"),
+            "{opened}"
+        );
+    }
 
     #[test]
     fn a_mention_names_its_author_the_action_and_the_words() {

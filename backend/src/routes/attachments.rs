@@ -21,10 +21,15 @@ use crate::error::ApiError;
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UploadQuery {
-    /// The file's name. Kept as its last path segment, without control characters, with
-    /// `_` for `<>:"|?*`, at most 255 characters (shortened, its extension kept); its
-    /// extension must agree with the content (a name without one takes the content's).
-    #[param(min_length = 1, max_length = 1000)]
+    /// The file's name, without control characters (like every text of a query string).
+    /// Kept as its last path segment, without the marks that reorder text, with `_` for
+    /// `<>:"|?*`, at most 255 characters (shortened, its extension kept); its extension
+    /// must agree with the content (a name without one takes the content's).
+    #[param(
+        min_length = 1,
+        max_length = 1000,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]+$"
+    )]
     pub name: String,
     /// Attach it to this pending proposal of the caller's on the action.
     pub change_request_id: Option<Uuid>,
@@ -44,10 +49,9 @@ pub struct UploadQuery {
 #[utoipa::path(operation_id = "upload_attachment", tag = "attachments",
     security(("bearer" = []), ("api_token" = ["actions:propose"])),
     params(("action_id" = Uuid, Path), UploadQuery),
-    request_body(description = "The file's bytes (at most 20 MB by default)", content(
+    request_body(description = "The file's bytes (at most 20 MB by default), whatever the \
+        `Content-Type` says: the type is read from the content", content(
         (Vec<u8> = "application/octet-stream"),
-        (Vec<u8> = "application/pdf"),
-        (Vec<u8> = "image/*"),
     )),
     responses((status = 201, description = "The file kept", body = Attachment),
         problems::NotFound,

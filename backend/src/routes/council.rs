@@ -169,6 +169,10 @@ pub struct ReportQuery {
     /// The report's date: today by default. Not before `since` (422 `before_start`).
     #[param(value_type = Option<PlanDate>)]
     pub until: Option<PlanDate>,
+    /// A closed reporting period of the plan: the report as at its end, from the figures
+    /// kept at its close; the period's dates are the report's (`since` and `until` are
+    /// then left aside). 409 `period_not_closed` while it is open.
+    pub period: Option<Uuid>,
 }
 
 /// The council's evaluation report: per objective and action the status, progress and
@@ -182,7 +186,9 @@ pub struct ReportQuery {
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         )),
         (status = 400, description = "`lang` is not `fr`, `nl` or `en` (`unsupported_language`)", body = Problem, content_type = "application/problem+json"),
-        problems::NotFound))]
+        problems::NotFound,
+        (status = 409, description = "The period is still open (`period_not_closed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`until` before `since` (`before_start`)", body = Problem, content_type = "application/problem+json")))]
 #[get("/plans/{plan_id}/report")]
 pub async fn evaluation_report(
     db: RequestDb,
@@ -192,14 +198,14 @@ pub async fn evaluation_report(
     DocumentLanguage(language): DocumentLanguage,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let built = council::report(
-        &db,
-        &auth,
-        plan.into_inner(),
-        query.since.map(PlanDate::get),
-        query.until.map(PlanDate::get),
-    )
-    .await?;
+    let span = match query.period {
+        Some(period) => council::ReportSpan::Period(period),
+        None => council::ReportSpan::Dates {
+            since: query.since.map(PlanDate::get),
+            until: query.until.map(PlanDate::get),
+        },
+    };
+    let built = council::report(&db, &auth, plan.into_inner(), span).await?;
     match query.format {
         ReportFormat::Html => Ok(HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))

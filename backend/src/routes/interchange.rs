@@ -38,6 +38,9 @@ pub struct ExportQuery {
     #[serde(default)]
     #[param(inline)]
     pub format: ExportFormat,
+    /// A closed reporting period of the plan: the plan as at its end, as kept at its close
+    /// (409 `period_not_closed` while it is open).
+    pub period: Option<Uuid>,
 }
 
 /// The plan as a spreadsheet: `csv` in the interchange columns (importable as is), or an
@@ -54,7 +57,8 @@ pub struct ExportQuery {
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )),
         (status = 400, description = "`lang` is not `fr`, `nl` or `en` (`unsupported_language`)", body = Problem, content_type = "application/problem+json"),
-        problems::NotFound))]
+        problems::NotFound,
+        (status = 409, description = "The period is still open (`period_not_closed`)", body = Problem, content_type = "application/problem+json")))]
 #[get("/plans/{plan_id}/export")]
 pub async fn export_plan(
     db: RequestDb,
@@ -66,7 +70,7 @@ pub async fn export_plan(
     let plan_id = plan_id.into_inner();
     let (name, bytes, content_type, extension) = match query.format {
         ExportFormat::Csv => {
-            let tree = import_export::export(&db, &auth, plan_id).await?;
+            let tree = import_export::export(&db, &auth, plan_id, query.period).await?;
             (
                 file_name(&tree),
                 interchange::to_csv(&tree, language).map_err(|e| ApiError::Internal(e.into()))?,
@@ -76,7 +80,7 @@ pub async fn export_plan(
         }
         ExportFormat::Xlsx => {
             let (tree, extras, budget) =
-                import_export::export_workbook(&db, &auth, plan_id).await?;
+                import_export::export_workbook(&db, &auth, plan_id, query.period).await?;
             (
                 file_name(&tree),
                 xlsx::to_xlsx(&tree, &extras, &budget, language)

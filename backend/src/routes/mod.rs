@@ -13,6 +13,7 @@ pub mod interchange;
 pub mod me;
 pub mod notifications;
 pub mod organisations;
+pub mod periods;
 pub mod plans;
 pub mod problems;
 pub mod sectoral;
@@ -69,6 +70,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(council::compare)
                 .service(council::evaluation_report)
                 .service(council::public_plan_json)
+                .service(periods::open_reporting_period)
+                .service(periods::list_reporting_periods)
+                .service(periods::get_reporting_period)
+                .service(periods::close_reporting_period)
+                .service(periods::get_reporting_settings)
+                .service(periods::set_reporting_settings)
+                .service(periods::get_indicator_history)
                 .service(actions::list_actions)
                 .service(actions::get_action)
                 .service(actions::edit_action)

@@ -152,7 +152,11 @@ fn InboxItem(n: Value, mark: Callback<Option<String>>, open: RwSignal<bool>) -> 
             .unwrap_or_default()
             .to_owned()
     };
-    let code = text("action_code");
+    // A period's notifications name the period; the others, their action.
+    let code = match text("period_label") {
+        label if !label.is_empty() => label,
+        _ => text("action_code"),
+    };
     let what = match n["kind"].as_str().unwrap_or_default() {
         "change_request_created" => tr!(inbox_created),
         "change_request_approved" => tr!(inbox_approved),
@@ -162,10 +166,16 @@ fn InboxItem(n: Value, mark: Callback<Option<String>>, open: RwSignal<bool>) -> 
         "task_due_soon" => tr!(inbox_task_due_soon),
         "task_overdue" => tr!(inbox_task_overdue),
         "comment_mention" => tr!(inbox_comment_mention),
+        "period_opened" => tr!(inbox_period_opened),
+        "period_reminder" => tr!(inbox_period_reminder),
         _ => tr!(inbox_digest),
     };
     let href = match (text("action_id"), text("plan_id")) {
         (action, _) if !action.is_empty() => format!("/actions/{action}"),
+        // A period's request or reminder: the period's page lists what is still due.
+        (_, plan) if !plan.is_empty() && !text("period_id").is_empty() => {
+            format!("/plans/{plan}/periodes")
+        }
         (_, plan) if !plan.is_empty() => format!("/plans/{plan}"),
         _ => "/".to_owned(),
     };

@@ -4,6 +4,7 @@
 //! it asks for the action: on a slow line the form is usable before the tables are drawn,
 //! and the initial set stays within its budget.
 
+use crate::components::indicator_history::IndicatorHistory;
 use api_types::{ActionDetail, JournalKind};
 use leptos::prelude::*;
 
@@ -67,6 +68,10 @@ fn action_records(detail: ActionDetail) -> AnyView {
         }
     });
     let indicators = detail.indicators;
+    // Their values at each closed reporting period: fetched only when there are some.
+    let kept_values = (!indicators.is_empty()).then(|| {
+        view! { <IndicatorHistory action=detail.action.id.to_string()/> }
+    });
     let budget = detail.budget_lines;
     let journal = detail.journal;
     view! {
@@ -112,6 +117,7 @@ fn action_records(detail: ActionDetail) -> AnyView {
                 }.into_any()
             }}
         </section>
+        {kept_values}
         <section class="card" aria-labelledby="budget-title">
             <h2 id="budget-title">{tr!(budget)}</h2>
             {if budget.is_empty() {

@@ -10,6 +10,7 @@ use crate::components::failure::Failure;
 use crate::components::status_chip::{health_label, status_label};
 use crate::format;
 use crate::loader::loader;
+use crate::pages::periods_page::CurrentPeriod;
 use crate::session::SessionContext;
 
 /// A plan's dashboard: progress per objective, actions by status, late ones, the same per
@@ -32,6 +33,7 @@ pub fn DashboardPage() -> impl IntoView {
             Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
             Some(Ok(stats)) => view! { <Dashboard stats/> }.into_any(),
         }}
+        {move || view! { <CurrentPeriod plan_id=id()/> }}
     }
 }
 

@@ -20,7 +20,8 @@ use crate::pages::admin::{
 use crate::pages::{
     account_page::AccountPage, approvals_page::ApprovalsPage, dashboard_page::DashboardPage,
     ecomptes_page::EcomptesPage, evaluations_page::EvaluationsPage,
-    my_proposals_page::MyProposalsPage, timeline::TimelinePage, versions_page::VersionsPage,
+    my_proposals_page::MyProposalsPage, periods_page::PeriodsPage, timeline::TimelinePage,
+    versions_page::VersionsPage,
 };
 
 pub struct Dashboard;
@@ -32,7 +33,16 @@ impl LazyRoute for Dashboard {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <RequireSession><DashboardPage/></RequireSession> }.into_any()
+        // The plan's reporting periods share the dashboard's chunk: the dashboard shows the
+        // current one.
+        let path = leptos_router::hooks::use_location()
+            .pathname
+            .get_untracked();
+        if path.ends_with("/periodes") {
+            view! { <RequireSession><PeriodsPage/></RequireSession> }.into_any()
+        } else {
+            view! { <RequireSession><DashboardPage/></RequireSession> }.into_any()
+        }
     }
 }
 

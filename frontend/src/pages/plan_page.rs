@@ -105,6 +105,7 @@ fn Tree(tree: PlanTree) -> impl IntoView {
         <p class="plan-meta">
             {period(tree.start_year, tree.end_year)} " · " {status_label(tree.status)}
             " · " <A href=format!("/plans/{}/tableau-de-bord", tree.id)>{tr!(dashboard)}</A>
+            " · " <A href=format!("/plans/{}/periodes", tree.id)>{tr!(periods_title)}</A>
             " · " <A href=format!("/plans/{}/calendrier", tree.id)>{tr!(timeline_title)}</A>
             {is_dg.then(|| view! { " · " <A href=format!("/plans/{}/structure", tree.id)>{tr!(edit_structure)}</A> })}
             " · " <A href=format!("/plans/{}/taches", tree.id)>{tr!(tasks)}</A>
