@@ -51,6 +51,8 @@ test('the DG opens a period, follows its completion and closes it; the partner i
   await signIn(page, 'dg@cpas-a.example');
   await page.getByRole('link', { name: 'Périodes de rapportage' }).click();
   await page.getByRole('heading', { name: 'Ouvrir une période' }).waitFor();
+  // Before any period, the DG already sets when the reminders go.
+  await page.getByRole('heading', { name: 'Rappels des périodes' }).waitFor();
 
   // The app's own messages, not the browser's bubbles.
   await page.getByRole('button', { name: 'Ouvrir une période' }).click();

@@ -138,6 +138,11 @@ pub fn PeriodsPage() -> impl IntoView {
     // What became of an opening or a close: the list is drawn anew after either, so the
     // outcome is shown above it, where the focus goes.
     let notice = RwSignal::new(None::<(bool, String)>);
+    // The DG opens periods and sets their reminders, before any period exists too.
+    let directs = session.state.with_untracked(|s| {
+        s.as_ref()
+            .is_some_and(|s| s.user.role == api_types::Role::Dg)
+    });
     let list = loader(move || {
         reload.track();
         let (plan, token) = (id(), session.token().unwrap_or_default());
@@ -152,7 +157,6 @@ pub fn PeriodsPage() -> impl IntoView {
             None => view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any(),
             Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
             Some(Ok(periods)) => {
-                let manages = periods.first().is_some_and(|p| p.may_manage);
                 let open = periods.iter().any(|p| p.closed_at.is_none());
                 if shown.get_untracked().is_none() {
                     let first = periods.iter().find(|p| p.closed_at.is_none()).or(periods.first());
@@ -163,8 +167,8 @@ pub fn PeriodsPage() -> impl IntoView {
                     {move || shown.get().map(|period| view! {
                         <PeriodDetail period plan_id=id() reload confirm notice/>
                     })}
-                    {(!open).then(|| view! { <OpenForm plan_id=id() reload shown notice/> })}
-                    {manages.then(|| view! { <SettingsForm/> })}
+                    {(directs && !open).then(|| view! { <OpenForm plan_id=id() reload shown notice/> })}
+                    {directs.then(|| view! { <SettingsForm/> })}
                 }
                 .into_any()
             }
@@ -261,7 +265,7 @@ fn PeriodDetail(
                 None => view! { <p class="notice" aria-busy="true">{tr!(loading)}</p> }.into_any(),
                 Some(Err(failure)) => view! { <Failure failure/> }.into_any(),
                 Some(Ok(completion)) => view! {
-                    <Completion completion plan_id=plan_id.clone() close confirm message=notice/>
+                    <PeriodFigures completion plan_id=plan_id.clone() close confirm message=notice/>
                 }.into_any(),
             }}
         </section>
@@ -269,7 +273,7 @@ fn PeriodDetail(
 }
 
 #[component]
-fn Completion(
+fn PeriodFigures(
     completion: PeriodCompletion,
     plan_id: String,
     close: Callback<String>,
@@ -463,32 +467,24 @@ fn OpenForm(
             }
         });
     };
-    let may = move || {
-        session.state.with(|s| {
-            s.as_ref()
-                .is_some_and(|s| s.user.role == api_types::Role::Dg)
-        })
-    };
     view! {
-        <Show when=may>
-            <section class="card" aria-labelledby="open-period-title">
-                <h2 id="open-period-title">{tr!(open_period)}</h2>
-                <p class="hint">{tr!(open_period_help)}</p>
-                <form novalidate class="inline-form" on:submit=on_submit>
-                    <InputField id="period-label".to_owned() label=tr!(period_label).to_owned() kind="text"
-                        value=label error=errors.of("label")
-                        hint=format!("{} · {} {}", tr!(required), api_types::PERIOD_LABEL_MAX_CHARS, tr!(characters_at_most))/>
-                    <InputField id="period-starts-on".to_owned() label=tr!(period_since).to_owned() kind="date"
-                        value=starts_on error=errors.of("starts_on")/>
-                    <InputField id="period-ends-on".to_owned() label=tr!(period_until).to_owned() kind="date"
-                        value=ends_on error=errors.of("ends_on")/>
-                    <InputField id="period-deadline".to_owned() label=tr!(period_deadline).to_owned() kind="date"
-                        value=deadline error=errors.of("deadline")/>
-                    <button type="submit" class="primary" prop:disabled=busy>{tr!(open_period)}</button>
-                </form>
-                <FormStatus id="open-period-message" message/>
-            </section>
-        </Show>
+        <section class="card" aria-labelledby="open-period-title">
+            <h2 id="open-period-title">{tr!(open_period)}</h2>
+            <p class="hint">{tr!(open_period_help)}</p>
+            <form novalidate class="inline-form" on:submit=on_submit>
+                <InputField id="period-label".to_owned() label=tr!(period_label).to_owned() kind="text"
+                    value=label error=errors.of("label")
+                    hint=format!("{} · {} {}", tr!(required), api_types::PERIOD_LABEL_MAX_CHARS, tr!(characters_at_most))/>
+                <InputField id="period-starts-on".to_owned() label=tr!(period_since).to_owned() kind="date"
+                    value=starts_on error=errors.of("starts_on")/>
+                <InputField id="period-ends-on".to_owned() label=tr!(period_until).to_owned() kind="date"
+                    value=ends_on error=errors.of("ends_on")/>
+                <InputField id="period-deadline".to_owned() label=tr!(period_deadline).to_owned() kind="date"
+                    value=deadline error=errors.of("deadline")/>
+                <button type="submit" class="primary" prop:disabled=busy>{tr!(open_period)}</button>
+            </form>
+            <FormStatus id="open-period-message" message/>
+        </section>
     }
 }
 
