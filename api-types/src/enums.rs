@@ -214,6 +214,35 @@ wire_enum! {
     Language { Fr => "fr", Nl => "nl", En => "en" }
 }
 
+wire_enum! {
+    /// What a person chooses how to be told about: the topic of each kind of notification
+    /// (`proposals`: a proposal awaits a decision; `decisions`: one of mine was approved or
+    /// rejected; `mentions`; `comments`: on an action my organisation carries; `tasks`;
+    /// `periods`: a reporting period opened, its reminders; `stale_actions`: an action waits
+    /// for an update, the managers' digest of them).
+    NotificationTopic {
+        Proposals => "proposals",
+        Decisions => "decisions",
+        Mentions => "mentions",
+        Comments => "comments",
+        Tasks => "tasks",
+        Periods => "periods",
+        StaleActions => "stale_actions",
+    }
+}
+
+wire_enum! {
+    /// How the notifications of a topic reach a person: each by e-mail at once (the
+    /// default), gathered in one e-mail a day (07:00, Brussels) or a week (Monday 07:00),
+    /// or only in the app's inbox. Every notification is in the inbox whatever the choice.
+    NotificationDelivery {
+        Immediately => "immediately",
+        Daily => "daily",
+        Weekly => "weekly",
+        InApp => "in_app",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -174,6 +174,10 @@ problem_codes! {
     PeriodClosed = "period_closed",
     /// The reporting period is still open: its figures are kept at its close.
     PeriodNotClosed = "period_not_closed",
+    /// The unsubscribe link is not one the server signed (mistyped, cut, or altered).
+    InvalidUnsubscribeLink = "invalid_unsubscribe_link",
+    /// The unsubscribe link was already used: each works once.
+    UnsubscribeLinkUsed = "unsubscribe_link_used",
     /// A comment is changed by its author within 15 minutes of writing it, while it is
     /// shown (neither deleted nor hidden).
     EditWindowClosed = "edit_window_closed",

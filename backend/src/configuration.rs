@@ -230,6 +230,7 @@ impl Settings {
             webhook_retry_base: Duration::from_millis(self.webhook_retry_base_ms.max(10)),
             webhook_allow_loopback: self.webhook_allow_loopback_http,
             keyring: self.keyring(),
+            links: self.jwt_secret.unsubscribe_key().clone(),
         }
     }
 

@@ -35,7 +35,7 @@ use crate::routes;
         (name = "comments", description = "Discussions on actions and sub-actions, with mentions"),
         (name = "attachments", description = "Evidence files of actions, proposals and comments"),
         (name = "tasks", description = "Dated tasks on actions and sub-actions, given to a person or an organisation"),
-        (name = "notifications", description = "The in-app inbox"),
+        (name = "notifications", description = "The in-app inbox, how each topic reaches a person, and the unsubscribe links of the e-mails"),
         (name = "users", description = "Accounts of a CPAS and of the platform"),
         (name = "organisations", description = "The CPAS itself and its partners"),
         (name = "tenants", description = "The CPAS using the platform"),

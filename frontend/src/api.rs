@@ -15,6 +15,7 @@ pub mod attachments;
 pub mod comments;
 pub mod managers;
 pub mod periods;
+pub mod preferences;
 pub mod tasks;
 
 /// A failed call, ready to show.

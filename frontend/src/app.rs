@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/plans/:id/versions") view={Lazy::<Council>::new()}/>
                             <Route path=path!("/plans/:id/ecomptes") view={Lazy::<Council>::new()}/>
                             <Route path=path!("/mon-compte") view={Lazy::<Account>::new()}/>
+                            <Route path=path!("/desabonnement/:jeton") view={Lazy::<Account>::new()}/>
                             <Route path=path!("/mes-taches") view=MyTasksPage/>
                             <Route path=path!("/plans/:id/taches") view=PlanTasksPage/>
                         </Routes>

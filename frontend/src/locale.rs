@@ -117,6 +117,8 @@ pub fn problem_message(code: ProblemCode) -> &'static str {
         C::PeriodAlreadyOpen => tr!(problem_period_already_open),
         C::PeriodClosed => tr!(problem_period_closed),
         C::PeriodNotClosed => tr!(problem_period_not_closed),
+        C::InvalidUnsubscribeLink => tr!(problem_invalid_unsubscribe_link),
+        C::UnsubscribeLinkUsed => tr!(problem_unsubscribe_link_used),
         C::HasHistory => tr!(problem_has_history),
         C::HasSubActions => tr!(problem_has_sub_actions),
         C::NotEmpty => tr!(problem_not_empty),

@@ -173,6 +173,12 @@ fn rows() -> Vec<Row> {
         // Someone else's notification is not found.
         row(M::POST, "/api/v1/notifications/{notification_id}/read", N,           [401, 404, 404, 404, 404, 404, 403]),
         row(M::POST, "/api/v1/notifications/read-all", N,                         [401, 204, 204, 204, 204, 204, 403]),
+        row(M::GET, "/api/v1/me/notification-preferences", N,                     [401, 200, 200, 200, 200, 200, 403]),
+        row(M::PUT, "/api/v1/me/notification-preferences", N,                     [401, 200, 200, 200, 200, 200, 403]),
+        // An e-mail's unsubscribe link needs no session: the signed token decides (a
+        // forged one here, for everyone).
+        row(M::GET, "/api/v1/unsubscribe/{token}", N,                             [400, 400, 400, 400, 400, 400, 400]),
+        row(M::POST, "/api/v1/unsubscribe/{token}", N,                            [400, 400, 400, 400, 400, 400, 400]),
         // Structure: the DG only. Other roles get 403 before any lookup; the DG gets 404 for
         // another CPAS's plan. Each request works on a fresh scratch plan.
         row(M::POST, "/api/v1/plans", N,                                          [401, 403, 403, 201, 403, 403, 403]),
@@ -887,6 +893,7 @@ fn request(
         .replace("{period_id}", dynamic.period.as_deref().unwrap_or("-"))
         .replace("{delivery_id}", &uuid::Uuid::new_v4().to_string())
         .replace("{session_id}", &fixtures.foreign_session)
+        .replace("{token}", "bm90LXNpZ25lZA.Zm9yZ2Vk")
         .replace("{tenant}", "cpas-a")
         .replace(
             "{sectoral_plan_id}",
@@ -930,6 +937,9 @@ fn request(
             "/api/v1/actions/{action_id}/sectoral-plans"
             | "/api/v1/objectives/{objective_id}/sectoral-plans",
         ) => (path, Some(json!({ "sectoral_plan_ids": [] }))),
+        ("PUT", "/api/v1/me/notification-preferences") => {
+            (path, Some(json!({ "language": "fr", "topics": [] })))
+        }
         ("PUT", "/api/v1/me/password") => (
             path,
             Some(json!({

@@ -26,6 +26,7 @@ mod input_checks;
 mod integrations;
 mod interchange;
 mod measures;
+mod notification_preferences;
 mod openapi;
 mod partner_loop;
 mod periods;

@@ -123,6 +123,8 @@ for (const locale of ['fr-BE', 'nl-BE', 'en-GB']) {
     const page = await phone(locale, null);
     await check(page, '/connexion', 'form', `${language}-login`);
     await check(page, `/public/cpas-a/${plan.id}`, 'h1', `${language}-public`);
+    // An e-mail's unsubscribe link, here one the server did not sign.
+    await check(page, '/desabonnement/bm90LXNpZ25lZA.Zm9yZ2Vk', '.unsubscribe-refused', `${language}-unsubscribe`);
     await page.context().close();
   });
 
@@ -153,7 +155,9 @@ for (const locale of ['fr-BE', 'nl-BE', 'en-GB']) {
     await check(page, '/administration/utilisateurs', 'table', `${language}-users`);
     await check(page, '/administration/organisations', 'table', `${language}-organisations`);
     await check(page, `/plans/${plan.id}/structure`, '.structure', `${language}-structure`);
+    // With the notification choices, read from the server.
     await check(page, '/mon-compte', '.sessions', `${language}-account`);
+    await page.locator('#notify-tasks:enabled').waitFor();
     await check(page, `/plans/${plan.id}/evaluations`, 'main h1', `${language}-evaluations`);
     await check(page, `/plans/${plan.id}/versions`, 'main h1', `${language}-versions`);
     await check(page, `/plans/${plan.id}/periodes`, 'main h1', `${language}-periods`);

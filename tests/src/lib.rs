@@ -538,6 +538,118 @@ pub async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>
     panic!("timed out waiting for {what}");
 }
 
+// --- a mail server ---------------------------------------------------------------------
+
+/// An e-mail the sink received, decoded (RFC 2047 subject, quoted-printable or base64 body).
+#[derive(Debug, Clone)]
+pub struct SentMail {
+    /// The `To` header as written (`"Name" <address>`).
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// Every header, its name and decoded value.
+    pub headers: Vec<(String, String)>,
+}
+
+impl SentMail {
+    /// The first header of that name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The e-mails a sink received, in order.
+pub type Mailbox = Arc<Mutex<Vec<SentMail>>>;
+
+/// A minimal SMTP server on a free port that accepts every message and keeps it decoded.
+pub async fn smtp_sink() -> (u16, Mailbox) {
+    use tokio::io::AsyncBufReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let messages: Mailbox = Arc::new(Mutex::new(Vec::new()));
+    let kept = messages.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut lines = tokio::io::BufReader::new(read).lines();
+                let _ = write.write_all(b"220 sink ESMTP\r\n").await;
+                let mut message = String::new();
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            let raw = std::mem::take(&mut message);
+                            kept.lock().expect("lock").push(decode_mail(&raw));
+                            let _ = write.write_all(b"250 queued\r\n").await;
+                        } else {
+                            // SMTP doubles a line's leading dot.
+                            message.push_str(
+                                line.strip_prefix('.')
+                                    .filter(|_| line.starts_with(".."))
+                                    .unwrap_or(&line),
+                            );
+                            message.push_str("\r\n");
+                        }
+                        continue;
+                    }
+                    let verb = line
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 sink\r\n",
+                        "DATA" => {
+                            in_data = true;
+                            b"354 go ahead\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            return;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    let _ = write.write_all(reply).await;
+                }
+            });
+        }
+    });
+    (port, messages)
+}
+
+fn decode_mail(raw: &str) -> SentMail {
+    use mailparse::MailHeaderMap;
+    let parsed = mailparse::parse_mail(raw.as_bytes()).expect("an RFC 5322 message");
+    let headers = parsed
+        .headers
+        .iter()
+        .map(|h| (h.get_key(), h.get_value()))
+        .collect();
+    SentMail {
+        to: parsed.headers.get_first_value("To").unwrap_or_default(),
+        subject: parsed
+            .headers
+            .get_first_value("Subject")
+            .unwrap_or_default(),
+        body: parsed
+            .get_body()
+            .expect("a readable body")
+            .replace("\r\n", "\n"),
+        headers,
+    }
+}
+
 // --- the server as a child process ---------------------------------------------------
 
 /// The real server entry point running as a child process, to kill it (`SIGKILL`) or stop

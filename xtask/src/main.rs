@@ -472,6 +472,8 @@ fn browser_tests(
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
+    // The browser tests sign an e-mail's unsubscribe link as the server would.
+    let jwt_secret = random_hex(32)?;
     let mut server = Command::new(binary)
         .arg("serve")
         .env("DATABASE_URL", cluster.url("pst_e2e"))
@@ -479,7 +481,7 @@ fn browser_tests(
         .env("PST_STATIC_DIR", dist)
         .env("PST_DEMO", "true")
         .env("PST_DEMO_PASSWORD", E2E_PASSWORD)
-        .env("PST_JWT_SECRET", random_hex(32)?)
+        .env("PST_JWT_SECRET", &jwt_secret)
         .env("PST_SECRETS_KEY", random_secrets_key()?)
         .env("PST_LOG", "warn")
         .env("PST_FILE_STORE", scratch_file_store("e2e")?)
@@ -497,6 +499,7 @@ fn browser_tests(
             run(node
                 .env("PST_E2E_BASE_URL", format!("http://127.0.0.1:{port}"))
                 .env("PST_E2E_PASSWORD", E2E_PASSWORD)
+                .env("PST_E2E_JWT_SECRET", &jwt_secret)
                 .current_dir(root))
         });
     let _ = server.kill();

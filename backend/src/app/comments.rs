@@ -113,7 +113,8 @@ pub async fn of_action(
     .await
 }
 
-/// Writes a comment on an action or a sub-action; tells the people it mentions.
+/// Writes a comment on an action or a sub-action; tells the people it mentions, and the
+/// other people of the organisation that carries the action.
 pub async fn create(
     db: &RequestDb,
     auth: &Authenticated,
@@ -129,6 +130,7 @@ pub async fn create(
             check_mentionable(conn, tenant, &input.mentions)?;
             let id = comments::insert(conn, tenant, action.get(), actor.user_id, &body)?;
             comments::mention(conn, tenant, id, actor.user_id, &people)?;
+            comments::tell_carriers(conn, tenant, id, actor.user_id, &people)?;
             read_back(conn, actor, tenant, id)
         })
     })

@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod periods;
 pub mod plans;
+pub mod preferences;
 pub mod projections;
 pub mod proposals;
 pub mod reminders;

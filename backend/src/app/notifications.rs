@@ -62,24 +62,48 @@ pub async fn mark_all_read(db: &RequestDb, auth: &Authenticated) -> Result<(), A
     .await
 }
 
-/// An e-mail to send: a notification and its recipient.
-pub struct Email<'a> {
-    pub kind: &'a str,
-    pub payload: &'a Value,
+/// Whom an e-mail goes to.
+pub struct Recipient<'a> {
+    pub user_id: Uuid,
     pub address: &'a str,
     pub display_name: &'a str,
+    pub language: wire::Language,
+}
+
+/// A notification as an e-mail tells it.
+pub struct Told<'a> {
+    pub kind: &'a str,
+    pub payload: &'a Value,
+    /// The topic the recipient may stop; `None` for a kind of no topic.
+    pub topic: Option<wire::NotificationTopic>,
+    /// The plan it is about, for a digest's parts.
+    pub plan_title: Option<&'a str>,
+}
+
+/// An e-mail to send: one notification, or a digest of several, and its recipient.
+pub struct Email<'a> {
+    pub to: Recipient<'a>,
+    /// One notification (an e-mail of its own), or the digest's, oldest first.
+    pub told: Vec<Told<'a>>,
+    pub digest: bool,
 }
 
 /// Attempts before a message is given up.
 const MAX_ATTEMPTS: i32 = 8;
 /// Notifications older than this are not e-mailed any more (e.g. SMTP configured late).
 const MAX_AGE_HOURS: i64 = 48;
+/// A digest lists what happened since the last one: a week, and room for a late send.
+const MAX_DIGEST_AGE_HOURS: i64 = 9 * 24;
 /// E-mails leased per pass.
 const MAIL_BATCH: i64 = 20;
+/// Recipients whose digest is leased per pass.
+const DIGEST_BATCH: i64 = 20;
 
-/// Sends, with `send`, the e-mails that are due, and records each outcome: an inactive
-/// recipient or an old notification is skipped, a failure retried with an exponential
-/// backoff until [`MAX_ATTEMPTS`]. Returns how many went out.
+/// Sends, with `send`, the e-mails that are due — each notification of a topic its
+/// recipient wants at once, then one digest per recipient whose digest is due — and
+/// records each outcome: an inactive recipient or an old notification is skipped, a
+/// failure retried with an exponential backoff until [`MAX_ATTEMPTS`]. Returns how many
+/// e-mails went out.
 pub fn send_due_mail(
     conn: &mut PgConnection,
     send: impl Fn(&Email<'_>) -> anyhow::Result<()>,
@@ -88,43 +112,122 @@ pub fn send_due_mail(
     for due in notifications::lease_due_mail(conn, MAIL_BATCH)? {
         let too_old = due.created_at < Utc::now() - chrono::Duration::hours(MAX_AGE_HOURS);
         if !due.active || too_old {
-            notifications::record_mail(conn, due.id, EmailStatus::Skipped, None, None)?;
+            notifications::record_mail(conn, &[due.id], EmailStatus::Skipped, None, None)?;
             continue;
         }
         let email = Email {
-            kind: &due.kind,
-            payload: &due.payload,
-            address: &due.email,
-            display_name: &due.display_name,
+            to: recipient(&due),
+            told: vec![told(&due)],
+            digest: false,
         };
-        match send(&email) {
-            Ok(()) => {
-                notifications::record_mail(conn, due.id, EmailStatus::Sent, None, None)?;
-                sent += 1;
-            }
-            Err(error) if due.email_attempts >= MAX_ATTEMPTS => {
-                tracing::warn!(%error, id = %due.id, "e-mail given up");
-                notifications::record_mail(
-                    conn,
-                    due.id,
-                    EmailStatus::Failed,
-                    Some(&error.to_string()),
-                    None,
-                )?;
-            }
-            Err(error) => {
-                // 30 s, 1 min, 2 min… doubling.
-                let delay = 30 * 2_i64.pow(u32::try_from(due.email_attempts - 1).unwrap_or(0));
-                tracing::info!(%error, id = %due.id, retry_in_s = delay, "e-mail deferred");
-                notifications::record_mail(
-                    conn,
-                    due.id,
-                    EmailStatus::Pending,
-                    Some(&error.to_string()),
-                    Some(delay),
-                )?;
-            }
+        sent += usize::from(deliver(
+            conn,
+            &email,
+            &[due.id],
+            due.email_attempts,
+            EmailStatus::Pending,
+            &send,
+        )?);
+    }
+    let mut digests: Vec<Vec<notifications::DueMail>> = Vec::new();
+    for due in notifications::lease_due_digests(conn, DIGEST_BATCH)? {
+        match digests.iter_mut().find(|d| d[0].user_id == due.user_id) {
+            Some(digest) => digest.push(due),
+            None => digests.push(vec![due]),
         }
     }
+    for mut items in digests {
+        let oldest = Utc::now() - chrono::Duration::hours(MAX_DIGEST_AGE_HOURS);
+        let (skipped, kept): (Vec<_>, Vec<_>) = items
+            .drain(..)
+            .partition(|due| !due.active || due.created_at < oldest);
+        let skipped: Vec<Uuid> = skipped.iter().map(|due| due.id).collect();
+        if !skipped.is_empty() {
+            notifications::record_mail(conn, &skipped, EmailStatus::Skipped, None, None)?;
+        }
+        let Some(first) = kept.first() else {
+            continue;
+        };
+        let mut told_items: Vec<(&notifications::DueMail, Told<'_>)> =
+            kept.iter().map(|due| (due, told(due))).collect();
+        // By plan, then in the order they happened.
+        told_items.sort_by(|(a, _), (b, _)| {
+            (a.plan_title.is_none(), &a.plan_title, a.created_at).cmp(&(
+                b.plan_title.is_none(),
+                &b.plan_title,
+                b.created_at,
+            ))
+        });
+        let email = Email {
+            to: recipient(first),
+            told: told_items.into_iter().map(|(_, told)| told).collect(),
+            digest: true,
+        };
+        let ids: Vec<Uuid> = kept.iter().map(|due| due.id).collect();
+        let attempts = kept.iter().map(|due| due.email_attempts).max().unwrap_or(1);
+        sent += usize::from(deliver(
+            conn,
+            &email,
+            &ids,
+            attempts,
+            EmailStatus::Digest,
+            &send,
+        )?);
+    }
     Ok(sent)
+}
+
+fn recipient(due: &notifications::DueMail) -> Recipient<'_> {
+    Recipient {
+        user_id: due.user_id,
+        address: &due.email,
+        display_name: &due.display_name,
+        language: due.language,
+    }
+}
+
+fn told(due: &notifications::DueMail) -> Told<'_> {
+    Told {
+        kind: &due.kind,
+        payload: &due.payload,
+        topic: due.topic,
+        plan_title: due.plan_title.as_deref(),
+    }
+}
+
+/// Sends one e-mail and records its outcome on the notifications it tells; a failure
+/// leaves them `waiting` (pending, or in the digest) for a retry, until the last attempt.
+/// True when it went out.
+fn deliver(
+    conn: &mut PgConnection,
+    email: &Email<'_>,
+    ids: &[Uuid],
+    attempts: i32,
+    waiting: EmailStatus,
+    send: &impl Fn(&Email<'_>) -> anyhow::Result<()>,
+) -> anyhow::Result<bool> {
+    match send(email) {
+        Ok(()) => {
+            notifications::record_mail(conn, ids, EmailStatus::Sent, None, None)?;
+            Ok(true)
+        }
+        Err(error) if attempts >= MAX_ATTEMPTS => {
+            tracing::warn!(%error, ?ids, "e-mail given up");
+            notifications::record_mail(
+                conn,
+                ids,
+                EmailStatus::Failed,
+                Some(&error.to_string()),
+                None,
+            )?;
+            Ok(false)
+        }
+        Err(error) => {
+            // 30 s, 1 min, 2 min… doubling.
+            let delay = 30 * 2_i64.pow(u32::try_from(attempts - 1).unwrap_or(0));
+            tracing::info!(%error, ?ids, retry_in_s = delay, "e-mail deferred");
+            notifications::record_mail(conn, ids, waiting, Some(&error.to_string()), Some(delay))?;
+            Ok(false)
+        }
+    }
 }

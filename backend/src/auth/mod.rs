@@ -4,5 +4,6 @@
 mod extractor;
 pub mod password;
 pub mod tokens;
+pub mod unsubscribe;
 
 pub use extractor::{Authenticated, Person};

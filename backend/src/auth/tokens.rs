@@ -23,6 +23,8 @@ const REFRESH_PREFIX: &str = "pstr_";
 pub struct JwtSecret {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// Signs the links that stop a topic's e-mails, derived from the same secret.
+    unsubscribe: super::unsubscribe::UnsubscribeKey,
 }
 
 impl std::fmt::Debug for JwtSecret {
@@ -60,7 +62,13 @@ impl JwtSecret {
         Ok(Self {
             encoding: EncodingKey::from_secret(bytes),
             decoding: DecodingKey::from_secret(bytes),
+            unsubscribe: super::unsubscribe::UnsubscribeKey::derive(bytes),
         })
+    }
+
+    /// The key of the unsubscribe links (a key of its own, derived from this secret).
+    pub fn unsubscribe_key(&self) -> &super::unsubscribe::UnsubscribeKey {
+        &self.unsubscribe
     }
 }
 

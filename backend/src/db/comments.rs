@@ -273,3 +273,36 @@ pub fn mention(
     .bind::<SqlUuid, _>(author)
     .execute(conn)?)
 }
+
+/// Tells the people of the organisation that carries (leads) the commented action, or the
+/// action a sub-action is a step of, that a comment was written: all but its author and
+/// those it mentions (their mention tells them). Returns how many were told.
+pub fn tell_carriers(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    comment: Uuid,
+    author: Uuid,
+    mentioned: &[Uuid],
+) -> DbResult<usize> {
+    Ok(diesel::sql_query(
+        "INSERT INTO notifications (tenant_id, user_id, kind, payload)
+         SELECT DISTINCT ON (u.id) c.tenant_id, u.id, 'comment_added',
+                jsonb_build_object('comment_id', c.id, 'action_id', a.id, 'action_code', a.code,
+                                   'action_title', a.title, 'plan_id', a.plan_id,
+                                   'author', au.display_name,
+                                   'excerpt', left(c.body, 200))
+         FROM comments c JOIN actions a ON a.id = c.action_id
+         JOIN users au ON au.id = c.author_id
+         JOIN action_organisations lead ON lead.action_id IN (a.id, a.parent_id)
+                                       AND lead.role = $5
+         JOIN users u ON u.tenant_id = c.tenant_id AND u.organisation_id = lead.organisation_id
+                     AND u.active AND u.kind = 'person'
+         WHERE c.tenant_id = $1 AND c.id = $2 AND u.id <> $3 AND u.id <> ALL($4)",
+    )
+    .bind::<SqlUuid, _>(tenant.get())
+    .bind::<SqlUuid, _>(comment)
+    .bind::<SqlUuid, _>(author)
+    .bind::<Array<SqlUuid>, _>(mentioned)
+    .bind::<Text, _>(super::stored::Stored(wire::OrgRole::Lead))
+    .execute(conn)?)
+}

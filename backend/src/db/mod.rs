@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod periods;
 pub mod plans;
+pub mod preferences;
 pub mod projections;
 pub mod rules;
 pub mod schema;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::DbResult;
 use super::rules::STALE_WITH_PLAN;
 use super::schema::notifications;
-use super::stored::{EmailStatus, Stored};
+use super::stored::{EmailStatus, Stored, StoredOption};
 
 /// A user's inbox, newest first.
 pub fn inbox(
@@ -93,7 +93,8 @@ pub fn mark_read(conn: &mut PgConnection, user: Uuid, id: Option<Uuid>) -> DbRes
         .execute(conn)?)
 }
 
-/// A notification whose e-mail is due, leased to the caller for five minutes.
+/// A notification whose e-mail is due (at once, or in a digest), leased to the caller for
+/// five minutes, with its recipient.
 #[derive(Debug, QueryableByName)]
 pub struct DueMail {
     #[diesel(sql_type = diesel::sql_types::Uuid)]
@@ -102,10 +103,18 @@ pub struct DueMail {
     pub kind: String,
     #[diesel(sql_type = Jsonb)]
     pub payload: Value,
+    /// What the recipient chooses for (see `pst_notification_topic`); `None` for a kind the
+    /// schema maps to no topic.
+    #[diesel(sql_type = Nullable<Text>, deserialize_as = StoredOption<wire::NotificationTopic>)]
+    pub topic: Option<wire::NotificationTopic>,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub user_id: Uuid,
     #[diesel(sql_type = Text)]
     pub email: String,
     #[diesel(sql_type = Text)]
     pub display_name: String,
+    #[diesel(sql_type = Text, deserialize_as = Stored<wire::Language>)]
+    pub language: wire::Language,
     /// Whether the recipient's account is active.
     #[diesel(sql_type = Bool)]
     pub active: bool,
@@ -114,12 +123,23 @@ pub struct DueMail {
     pub email_attempts: i32,
     #[diesel(sql_type = Timestamptz)]
     pub created_at: DateTime<Utc>,
+    /// The title of the plan the notification is about, for a digest's parts.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub plan_title: Option<String>,
 }
+
+/// What [`lease_due_mail`] and [`lease_due_digests`] answer of each leased row.
+const DUE_MAIL_COLUMNS: &str = "n.id, n.kind, n.payload, pst_notification_topic(n.kind) AS topic,
+    n.user_id, u.email, u.display_name, u.language, u.active, n.email_attempts, n.created_at,
+    (SELECT p.title FROM plans p
+     WHERE p.id = coalesce((n.payload->>'plan_id')::uuid,
+                           (SELECT a.plan_id FROM actions a
+                            WHERE a.id = (n.payload->>'action_id')::uuid))) AS plan_title";
 
 /// Leases up to `limit` notifications whose e-mail is due for five minutes, so that no
 /// other instance sends them meanwhile, and counts the attempt.
 pub fn lease_due_mail(conn: &mut PgConnection, limit: i64) -> DbResult<Vec<DueMail>> {
-    Ok(diesel::sql_query(
+    Ok(diesel::sql_query(format!(
         "UPDATE notifications n
          SET email_next_at = now() + interval '5 minutes', email_attempts = n.email_attempts + 1
          FROM users u
@@ -128,18 +148,41 @@ pub fn lease_due_mail(conn: &mut PgConnection, limit: i64) -> DbResult<Vec<DueMa
              WHERE email_status = $1 AND email_next_at <= now()
              ORDER BY email_next_at LIMIT $2
              FOR UPDATE SKIP LOCKED)
-         RETURNING n.id, n.kind, n.payload, u.email, u.display_name, u.active,
-                   n.email_attempts, n.created_at",
-    )
+         RETURNING {DUE_MAIL_COLUMNS}"
+    ))
     .bind::<Text, _>(Stored(EmailStatus::Pending))
     .bind::<BigInt, _>(limit)
     .load(conn)?)
 }
 
-/// Records the outcome of an e-mail: its status, the error if any, and when to try again.
+/// Leases, for five minutes, every notification due in the digest of up to `people`
+/// recipients: all of a person's due ones go in one e-mail.
+pub fn lease_due_digests(conn: &mut PgConnection, people: i64) -> DbResult<Vec<DueMail>> {
+    Ok(diesel::sql_query(format!(
+        "WITH due_people AS (
+             SELECT DISTINCT user_id FROM notifications
+             WHERE email_status = $1 AND email_next_at <= now()
+             LIMIT $2),
+         leased AS (
+             SELECT n.id FROM notifications n JOIN due_people d ON d.user_id = n.user_id
+             WHERE n.email_status = $1 AND n.email_next_at <= now()
+             FOR UPDATE OF n SKIP LOCKED)
+         UPDATE notifications n
+         SET email_next_at = now() + interval '5 minutes', email_attempts = n.email_attempts + 1
+         FROM leased, users u
+         WHERE n.id = leased.id AND u.id = n.user_id
+         RETURNING {DUE_MAIL_COLUMNS}"
+    ))
+    .bind::<Text, _>(Stored(EmailStatus::Digest))
+    .bind::<BigInt, _>(people)
+    .load(conn)?)
+}
+
+/// Records the outcome of an e-mail (of the notifications it was written for): its status,
+/// the error if any, and when to try again.
 pub fn record_mail(
     conn: &mut PgConnection,
-    id: Uuid,
+    ids: &[Uuid],
     status: EmailStatus,
     error: Option<&str>,
     retry_in_secs: Option<i64>,
@@ -147,9 +190,9 @@ pub fn record_mail(
     diesel::sql_query(
         "UPDATE notifications SET email_status = $2, email_error = $3,
              email_next_at = now() + make_interval(secs => $4)
-         WHERE id = $1",
+         WHERE id = ANY($1)",
     )
-    .bind::<diesel::sql_types::Uuid, _>(id)
+    .bind::<Array<diesel::sql_types::Uuid>, _>(ids)
     .bind::<Text, _>(Stored(status))
     .bind::<Nullable<Text>, _>(error)
     .bind::<diesel::sql_types::Double, _>(retry_in_secs.unwrap_or(0) as f64)

@@ -334,6 +334,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    notification_preferences (user_id, topic) {
+        user_id -> Uuid,
+        topic -> Text,
+        delivery -> Text,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> Uuid,
         tenant_id -> Uuid,
@@ -563,6 +571,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    unsubscribe_uses (link_id) {
+        link_id -> Uuid,
+        user_id -> Uuid,
+        topic -> Text,
+        used_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Uuid,
         tenant_id -> Nullable<Uuid>,
@@ -582,6 +599,7 @@ diesel::table! {
         given_name -> Nullable<Text>,
         family_name -> Nullable<Text>,
         phone -> Nullable<Text>,
+        language -> Text,
     }
 }
 
@@ -634,6 +652,7 @@ diesel::joinable!(ecomptes_projection_amounts -> ecomptes_projections (projectio
 diesel::joinable!(ecomptes_projections -> users (imported_by));
 diesel::joinable!(idempotency_keys -> tenants (tenant_id));
 diesel::joinable!(journal_entries -> users (author_id));
+diesel::joinable!(notification_preferences -> users (user_id));
 diesel::joinable!(notifications -> tenants (tenant_id));
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(organisations -> tenants (tenant_id));
@@ -649,6 +668,7 @@ diesel::joinable!(sectoral_plans -> tenants (tenant_id));
 diesel::joinable!(sessions -> tenants (tenant_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(tasks -> tenants (tenant_id));
+diesel::joinable!(unsubscribe_uses -> users (user_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(webhook_deliveries -> tenants (tenant_id));
 diesel::joinable!(webhook_endpoints -> tenants (tenant_id));
@@ -687,6 +707,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     indicators,
     journal_entries,
     login_failures,
+    notification_preferences,
     notifications,
     objective_sectoral_plans,
     objectives,
@@ -703,6 +724,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     tasks,
     tenants,
+    unsubscribe_uses,
     users,
     webhook_deliveries,
     webhook_endpoints,

@@ -132,6 +132,9 @@ stored_enums!(
     BudgetService,
     BudgetDirection,
     Civility,
+    Language,
+    NotificationTopic,
+    NotificationDelivery,
 );
 
 /// Where a notification's e-mail stands (`notifications.email_status`); never on the wire.
@@ -142,12 +145,21 @@ pub enum EmailStatus {
     Sent,
     /// Given up after the last attempt.
     Failed,
-    /// Not sent: the account was deactivated, or the message grew too old.
+    /// Not sent: the account was deactivated, the message grew too old, or its recipient
+    /// keeps this topic in the app.
     Skipped,
+    /// Kept for the recipient's daily or weekly digest, due at `email_next_at`.
+    Digest,
 }
 
 impl EmailStatus {
-    const ALL: [EmailStatus; 4] = [Self::Pending, Self::Sent, Self::Failed, Self::Skipped];
+    const ALL: [EmailStatus; 5] = [
+        Self::Pending,
+        Self::Sent,
+        Self::Failed,
+        Self::Skipped,
+        Self::Digest,
+    ];
 }
 
 impl StoredEnum for EmailStatus {
@@ -157,6 +169,7 @@ impl StoredEnum for EmailStatus {
             Self::Sent => "sent",
             Self::Failed => "failed",
             Self::Skipped => "skipped",
+            Self::Digest => "digest",
         }
     }
 }

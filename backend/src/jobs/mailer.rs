@@ -1,28 +1,38 @@
 //! E-mail of notifications through SMTP. The request that made a notification never waits
 //! for it: the worker leases due rows, sends, and records the outcome, retrying with an
-//! exponential backoff.
+//! exponential backoff. Each e-mail is written in its recipient's language and carries,
+//! for each topic it tells of, a link that stops that topic's e-mails.
 
+use api_types::NotificationTopic;
 use diesel::PgConnection;
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::Mailbox;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::{Message, SmtpTransport, Transport};
 use serde_json::Value;
 
-use crate::app::notifications::{self, Email};
+use super::mail_texts::{Facts, MailKind, MailTexts};
+use crate::app::notifications::{self, Email, Told};
+use crate::auth::unsubscribe::UnsubscribeKey;
 
 /// An SMTP sender.
 #[derive(Clone)]
 pub struct Mailer {
     transport: SmtpTransport,
     from: Mailbox,
-    public_url: String,
+    writer: Writer,
 }
 
 impl Mailer {
-    pub fn new(url: &str, from: &str, public_url: &str) -> anyhow::Result<Self> {
+    pub fn new(
+        url: &str,
+        from: &str,
+        public_url: &str,
+        links: UnsubscribeKey,
+    ) -> anyhow::Result<Self> {
         Ok(Self {
             transport: SmtpTransport::from_url(url)?.build(),
             from: from.parse()?,
-            public_url: public_url.trim_end_matches('/').to_owned(),
+            writer: Writer::new(public_url, links),
         })
     }
 
@@ -32,182 +42,172 @@ impl Mailer {
     }
 
     fn send(&self, email: &Email<'_>) -> anyhow::Result<()> {
-        let (subject, body) = render(email.kind, email.payload, &self.public_url);
-        let to = Mailbox::new(Some(email.display_name.to_owned()), email.address.parse()?);
-        let message = Message::builder()
+        let written = self.writer.write(email);
+        let to = Mailbox::new(
+            Some(email.to.display_name.to_owned()),
+            email.to.address.parse()?,
+        );
+        let mut message = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body)?;
-        self.transport.send(&message)?;
+            .subject(written.subject)
+            .header(ContentType::TEXT_PLAIN);
+        if let Some(url) = written.one_click {
+            // RFC 8058: mail clients offer their own "unsubscribe" button, which POSTs here.
+            message = message
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        self.transport.send(&message.body(written.body)?)?;
         Ok(())
     }
 }
 
-/// The actions a notification lists, one line each: `- Pe18 : Favoriser les liens`, with
-/// its lead organisation when the list names it (`- Pe18 (Commune (PCS)) : …`).
-fn action_lines(payload: &Value) -> Vec<String> {
-    payload
-        .get("actions")
-        .and_then(Value::as_array)
-        .map(|actions| {
-            actions
-                .iter()
-                .map(|a| {
-                    let field = |k: &str| a.get(k).map(|v| v.as_str().unwrap_or("—"));
-                    let lead = field("lead")
-                        .map(|lead| format!(" ({lead})"))
-                        .unwrap_or_default();
-                    let (code, title) = (field("code"), field("title"));
-                    format!("- {}{lead} : {}", code.unwrap_or("—"), title.unwrap_or("—"))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+/// An e-mail as written: subject, text, and the address of its one-click unsubscribe when
+/// it tells of one topic only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub subject: String,
+    pub body: String,
+    pub one_click: Option<String>,
 }
 
-/// `2026-12-08` as `08/12/2026`; anything else as it is.
-fn french_date(iso: &str) -> String {
-    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
-        .map(|date| date.format("%d/%m/%Y").to_string())
-        .unwrap_or_else(|_| iso.to_owned())
+/// Writes the e-mails: texts in the recipient's language, links to the app, and signed
+/// unsubscribe links.
+#[derive(Clone)]
+pub struct Writer {
+    public_url: String,
+    links: UnsubscribeKey,
 }
 
-/// The French subject and text of a notification's e-mail.
-pub fn render(kind: &str, payload: &Value, public_url: &str) -> (String, String) {
-    let text = |key: &str| {
-        payload
-            .get(key)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let code = text("action_code");
-    let link = format!("{public_url}/");
-    let footer = format!(
-        "\n\nOuvrir le PST : {link}\n\n— Ce message est envoyé automatiquement par le PST de votre CPAS."
-    );
-    match kind {
-        "change_request_created" => (
-            format!("[PST] Nouvelle proposition de mise à jour : {code}"),
-            format!(
-                "Bonjour,\n\nUne proposition de mise à jour de l’action {code} attend votre décision.{footer}"
-            ),
-        ),
-        "change_request_approved" => (
-            format!("[PST] Votre proposition sur {code} est approuvée"),
-            format!(
-                "Bonjour,\n\nVotre proposition de mise à jour de l’action {code} a été approuvée et appliquée.{footer}"
-            ),
-        ),
-        "change_request_rejected" => (
-            format!("[PST] Votre proposition sur {code} n’est pas retenue"),
-            format!(
-                "Bonjour,\n\nVotre proposition de mise à jour de l’action {code} n’a pas été retenue.\n\nMotif : {}{footer}",
-                text("reason")
-            ),
-        ),
-        "action_stale" => (
-            format!("[PST] L’action {code} attend une mise à jour"),
-            format!(
-                "Bonjour,\n\nL’action {code} « {} » n’a pas été mise à jour depuis le délai prévu par le plan. Pouvez-vous indiquer où elle en est ?{footer}",
-                text("action_title")
-            ),
-        ),
-        "task_assigned" => (
-            format!("[PST] Une tâche vous est confiée : {}", text("task_title")),
-            format!(
-                "Bonjour,\n\nLa tâche « {} » de l’action {code} vous est confiée, à réaliser pour le {}.{footer}",
-                text("task_title"),
-                french_date(&text("due_on"))
-            ),
-        ),
-        "task_due_soon" => (
-            format!(
-                "[PST] Tâche à réaliser pour le {} : {}",
-                french_date(&text("due_on")),
-                text("task_title")
-            ),
-            format!(
-                "Bonjour,\n\nLa tâche « {} » de l’action {code} est à réaliser pour le {}. Une fois faite, cochez-la dans « Mes tâches ».{footer}",
-                text("task_title"),
-                french_date(&text("due_on"))
-            ),
-        ),
-        "task_overdue" => (
-            format!("[PST] Tâche en retard : {}", text("task_title")),
-            format!(
-                "Bonjour,\n\nLa tâche « {} » de l’action {code} était à réaliser pour le {} et n’est pas cochée comme faite. Est-elle faite, ou faut-il revoir son échéance ?{footer}",
-                text("task_title"),
-                french_date(&text("due_on"))
-            ),
-        ),
-        "comment_mention" => (
-            format!(
-                "[PST] {} vous mentionne sur l’action {code}",
-                text("author")
-            ),
-            format!(
-                "Bonjour,\n\n{} vous mentionne dans la discussion de l’action {code} « {} » :\n\n« {} »{footer}",
-                text("author"),
-                text("action_title"),
-                text("excerpt")
-            ),
-        ),
-        "period_opened" | "period_reminder" => {
-            let lines = action_lines(payload);
-            let (label, deadline) = (text("period_label"), french_date(&text("deadline")));
-            let (subject, lead) = match (kind, text("when").as_str()) {
-                ("period_opened", _) => (
-                    format!("[PST] Période « {label} » : mise à jour de vos actions attendue"),
-                    format!(
-                        "La période de rapportage « {label} » du plan « {} » est ouverte. Pouvez-vous faire le point sur ces actions d’ici le {deadline} ?",
-                        text("plan_title")
-                    ),
-                ),
-                (_, "after") => (
-                    format!("[PST] Période « {label} » : l’échéance du {deadline} est passée"),
-                    format!(
-                        "L’échéance de la période « {label} » est passée, et ces actions n’ont pas encore été mises à jour :"
-                    ),
-                ),
-                _ => (
-                    format!("[PST] Période « {label} » : échéance le {deadline}"),
-                    format!(
-                        "L’échéance de la période « {label} » approche (le {deadline}), et ces actions n’ont pas encore été mises à jour :"
-                    ),
-                ),
-            };
-            (
-                subject,
-                format!("Bonjour,\n\n{lead}\n\n{}{footer}", lines.join("\n")),
-            )
+impl Writer {
+    pub fn new(public_url: &str, links: UnsubscribeKey) -> Self {
+        Self {
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            links,
         }
-        "stale_digest" => {
-            let lines = action_lines(payload);
-            (
-                format!(
-                    "[PST] {} action(s) sans mise à jour — {}",
-                    lines.len(),
-                    text("plan_title")
-                ),
-                format!(
-                    "Bonjour,\n\nCes actions n’ont pas été mises à jour dans le délai prévu :\n\n{}{footer}",
-                    lines.join("\n")
-                ),
-            )
+    }
+
+    /// The page a notification is about: its action, its period, else the home page.
+    fn page(&self, told: &Told<'_>) -> String {
+        let id = |key: &str| told.payload.get(key).and_then(Value::as_str);
+        match (id("action_id"), id("period_id"), id("plan_id")) {
+            (Some(action), _, _) => format!("{}/actions/{action}", self.public_url),
+            (None, Some(_), Some(plan)) => format!("{}/plans/{plan}/periodes", self.public_url),
+            (None, _, Some(plan)) => format!("{}/plans/{plan}", self.public_url),
+            _ => format!("{}/", self.public_url),
         }
-        other => (
-            format!("[PST] {other}"),
-            format!("Bonjour,\n\nUne notification vous attend dans le PST.{footer}"),
-        ),
+    }
+
+    pub fn write(&self, email: &Email<'_>) -> Written {
+        let texts = MailTexts::of(email.to.language);
+        let said: Vec<_> = email
+            .told
+            .iter()
+            .map(|told| {
+                let facts = Facts::of(told.payload, texts);
+                MailKind::of(told.kind, told.payload).map(|kind| (texts.words)(kind, &facts))
+            })
+            .collect();
+        // Each topic once, in the order met, with its own link.
+        let mut topics: Vec<NotificationTopic> = Vec::new();
+        for topic in email.told.iter().filter_map(|told| told.topic) {
+            if !topics.contains(&topic) {
+                topics.push(topic);
+            }
+        }
+        let tokens: Vec<(NotificationTopic, String)> = topics
+            .iter()
+            .map(|&topic| (topic, self.links.issue(email.to.user_id, topic).1))
+            .collect();
+        let mut stop = format!("\n\n{}", texts.stop_heading);
+        for (topic, token) in &tokens {
+            let link = format!("{}/desabonnement/{token}", self.public_url);
+            stop.push('\n');
+            stop.push_str(&(texts.stop_line)((texts.topic)(*topic), &link));
+        }
+        stop.push('\n');
+        stop.push_str(&(texts.choices)(&format!("{}/mon-compte", self.public_url)));
+        let one_click = match tokens.as_slice() {
+            [(_, token)] => Some(format!("{}/api/v1/unsubscribe/{token}", self.public_url)),
+            _ => None,
+        };
+
+        let (subject, text, page) = if email.digest {
+            let mut text = texts.digest_intro.to_owned();
+            let mut heading: Option<Option<&str>> = None;
+            for (told, words) in email.told.iter().zip(&said) {
+                if heading != Some(told.plan_title) {
+                    heading = Some(told.plan_title);
+                    let title = told
+                        .plan_title
+                        .map_or_else(|| texts.digest_other.to_owned(), texts.digest_plan);
+                    text.push_str(&format!("\n\n{title}"));
+                }
+                let line = words.as_ref().map_or("—", |w| w.headline.as_str());
+                text.push_str(&format!("\n- {line}\n  {}", self.page(told)));
+            }
+            (
+                (texts.digest_subject)(email.told.len()),
+                text,
+                format!("{}/", self.public_url),
+            )
+        } else {
+            let told = email.told.first();
+            let words = said.into_iter().next().flatten();
+            let page = told.map_or_else(|| format!("{}/", self.public_url), |t| self.page(t));
+            match words {
+                Some(words) => (format!("[PST] {}", words.headline), words.text, page),
+                // A kind this server does not know: say there is something to see.
+                None => ("[PST]".to_owned(), (texts.open)(&page), page),
+            }
+        };
+        Written {
+            subject,
+            body: format!(
+                "{}\n\n{text}\n\n{}\n\n{}{stop}",
+                texts.greeting,
+                (texts.open)(&page),
+                texts.signature
+            ),
+            one_click,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use api_types::Language;
+    use uuid::Uuid;
+
     use super::*;
+    use crate::app::notifications::Recipient;
+
+    fn writer() -> Writer {
+        Writer::new(
+            "https://pst.example/",
+            UnsubscribeKey::derive(b"a long and random enough server secret, 0123456789"),
+        )
+    }
+
+    fn email<'a>(language: Language, told: Vec<Told<'a>>, digest: bool) -> Email<'a> {
+        Email {
+            to: Recipient {
+                user_id: Uuid::nil(),
+                address: "pcs@cpas-a.example",
+                display_name: "Commune (PCS)",
+                language,
+            },
+            told,
+            digest,
+        }
+    }
 
     #[test]
     fn a_period_reminder_names_the_period_its_deadline_and_each_action() {
@@ -216,35 +216,147 @@ mod tests {
             "plan_title": "PST 2025-2030",
             "actions": [{ "code": "Pe17", "title": "Accueil" }, { "code": "Pe18", "title": "Liens" }],
         });
-        let (subject, body) = render("period_reminder", &payload, "https://pst.example");
+        let told = |kind| Told {
+            kind,
+            payload: &payload,
+            topic: Some(NotificationTopic::Periods),
+            plan_title: None,
+        };
+        let written = writer().write(&email(Language::Fr, vec![told("period_reminder")], false));
         assert_eq!(
-            subject,
+            written.subject,
             "[PST] Période « T1 2027 » : l’échéance du 15/04/2027 est passée"
         );
-        assert!(body.contains("- Pe17 : Accueil\n- Pe18 : Liens"), "{body}");
-        let (opened, _) = render("period_opened", &payload, "https://pst.example");
         assert!(
-            opened.contains("mise à jour de vos actions attendue"),
-            "{opened}"
+            written.body.contains("- Pe17 : Accueil\n- Pe18 : Liens"),
+            "{}",
+            written.body
+        );
+        let opened = writer().write(&email(Language::Fr, vec![told("period_opened")], false));
+        assert!(
+            opened
+                .subject
+                .contains("mise à jour de vos actions attendue"),
+            "{}",
+            opened.subject
         );
     }
 
     #[test]
-    fn a_mention_names_its_author_the_action_and_the_words() {
+    fn a_mention_names_its_author_the_action_and_the_words_in_each_language() {
         let payload = serde_json::json!({
             "author": "Commune (PCS)", "action_code": "Pe18", "action_title": "Favoriser les liens",
-            "excerpt": "Pouvez-vous valider le compte rendu ?",
+            "excerpt": "Pouvez-vous valider le compte rendu ?", "action_id": "a1",
         });
-        let (subject, body) = render("comment_mention", &payload, "https://pst.example");
+        let told = || Told {
+            kind: "comment_mention",
+            payload: &payload,
+            topic: Some(NotificationTopic::Mentions),
+            plan_title: None,
+        };
+        let fr = writer().write(&email(Language::Fr, vec![told()], false));
         assert_eq!(
-            subject,
+            fr.subject,
             "[PST] Commune (PCS) vous mentionne sur l’action Pe18"
         );
-        assert!(body.contains("« Favoriser les liens »"), "{body}");
+        assert!(fr.body.starts_with("Bonjour,"), "{}", fr.body);
+        assert!(fr.body.contains("« Favoriser les liens »"), "{}", fr.body);
         assert!(
-            body.contains("« Pouvez-vous valider le compte rendu ? »"),
-            "{body}"
+            fr.body
+                .contains("« Pouvez-vous valider le compte rendu ? »"),
+            "{}",
+            fr.body
         );
-        assert!(body.contains("https://pst.example/"), "{body}");
+        assert!(
+            fr.body.contains("https://pst.example/actions/a1"),
+            "{}",
+            fr.body
+        );
+        let nl = writer().write(&email(Language::Nl, vec![told()], false));
+        assert_eq!(nl.subject, "[PST] Commune (PCS) vermeldt u bij actie Pe18");
+        assert!(nl.body.starts_with("Goedendag,"), "{}", nl.body);
+        let en = writer().write(&email(Language::En, vec![told()], false));
+        assert_eq!(
+            en.subject,
+            "[PST] Commune (PCS) mentioned you on action Pe18"
+        );
+        assert!(
+            en.body
+                .contains("“Mentions”: https://pst.example/desabonnement/"),
+            "{}",
+            en.body
+        );
+    }
+
+    #[test]
+    fn every_e_mail_carries_a_signed_link_per_topic_and_one_click_for_one_topic() {
+        let approved = serde_json::json!({ "action_code": "Pe18", "action_id": "a1" });
+        let task = serde_json::json!({ "task_title": "Réserver la salle", "due_on": "2027-01-15", "action_code": "Me1" });
+        let one = writer().write(&email(
+            Language::Fr,
+            vec![Told {
+                kind: "change_request_approved",
+                payload: &approved,
+                topic: Some(NotificationTopic::Decisions),
+                plan_title: None,
+            }],
+            false,
+        ));
+        let url = one.one_click.expect("one topic: one-click unsubscribe");
+        let token = url
+            .strip_prefix("https://pst.example/api/v1/unsubscribe/")
+            .expect("the API's address");
+        let claim = UnsubscribeKey::derive(b"a long and random enough server secret, 0123456789")
+            .verify(token)
+            .expect("signed");
+        assert_eq!(
+            (claim.user, claim.topic),
+            (Uuid::nil(), NotificationTopic::Decisions)
+        );
+        assert!(
+            one.body.contains(
+                "« Décisions sur mes propositions » : https://pst.example/desabonnement/"
+            )
+        );
+
+        let digest = writer().write(&email(
+            Language::Fr,
+            vec![
+                Told {
+                    kind: "change_request_approved",
+                    payload: &approved,
+                    topic: Some(NotificationTopic::Decisions),
+                    plan_title: Some("PST 2025-2030"),
+                },
+                Told {
+                    kind: "task_due_soon",
+                    payload: &task,
+                    topic: Some(NotificationTopic::Tasks),
+                    plan_title: Some("PST 2025-2030"),
+                },
+            ],
+            true,
+        ));
+        assert_eq!(digest.subject, "[PST] Votre résumé : 2 notifications");
+        assert_eq!(
+            digest.one_click, None,
+            "two topics: a link each, no one-click"
+        );
+        assert_eq!(digest.body.matches("/desabonnement/").count(), 2);
+        assert_eq!(digest.body.matches("Plan « PST 2025-2030 »").count(), 1);
+        assert!(
+            digest
+                .body
+                .contains("- Votre proposition sur Pe18 est approuvée"),
+            "{}",
+            digest.body
+        );
+        assert!(
+            digest
+                .body
+                .contains("- Tâche à réaliser pour le 15/01/2027 : Réserver la salle"),
+            "{}",
+            digest.body
+        );
     }
 }

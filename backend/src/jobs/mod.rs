@@ -3,6 +3,7 @@
 //! transaction-level advisory lock, the mailer leases rows with `FOR UPDATE SKIP LOCKED`.
 
 pub mod egress;
+pub mod mail_texts;
 pub mod mailer;
 pub mod reminders;
 pub mod webhooks;
@@ -28,6 +29,8 @@ pub struct JobSettings {
     pub webhook_allow_loopback: bool,
     /// Opens the endpoints' signing keys.
     pub keyring: crate::secrets::Keyring,
+    /// Signs the unsubscribe links of the e-mails.
+    pub links: crate::auth::unsubscribe::UnsubscribeKey,
 }
 
 /// The running workers of an instance, to stop them at shutdown.
@@ -112,7 +115,12 @@ pub fn start(db: RequestDb, settings: JobSettings) -> Workers {
         tracing::info!("PST_SMTP_URL is not set: notifications stay in the app, no e-mail");
         return Workers { stop, handles };
     };
-    let mailer = match mailer::Mailer::new(&url, &settings.mail_from, &settings.public_url) {
+    let mailer = match mailer::Mailer::new(
+        &url,
+        &settings.mail_from,
+        &settings.public_url,
+        settings.links.clone(),
+    ) {
         Ok(mailer) => mailer,
         Err(error) => {
             tracing::error!(%error, "PST_SMTP_URL is unusable: no e-mail will be sent");

@@ -1,15 +1,18 @@
-//! `/api/v1/notifications`: the caller's in-app inbox.
+//! `/api/v1/notifications`: the caller's in-app inbox; how each topic reaches them
+//! (`/api/v1/me/notification-preferences`); the e-mails' unsubscribe links
+//! (`/api/v1/unsubscribe/{token}`, no login).
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use api_types::Notification;
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use api_types::{Notification, NotificationPreferences, Problem, UnsubscribeLink};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::problems;
-use super::{IfNoneMatch, RequestDb};
-use crate::app::notifications;
+use super::{IfNoneMatch, Json, RequestDb};
+use crate::app::{notifications, preferences};
 use crate::auth::Person;
+use crate::auth::tokens::JwtSecret;
 use crate::error::ApiError;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -100,4 +103,109 @@ pub async fn mark_read(
 pub async fn mark_all_read(db: RequestDb, auth: Person) -> Result<HttpResponse, ApiError> {
     notifications::mark_all_read(&db, &auth).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's choices: for each topic, whether its notifications are e-mailed at once, in
+/// a daily or weekly digest, or kept in the app; and the language of the e-mails.
+#[utoipa::path(
+    operation_id = "get_my_notification_preferences",
+    tag = "notifications",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = NotificationPreferences),
+    )
+)]
+#[get("/me/notification-preferences")]
+pub async fn my_notification_preferences(
+    db: RequestDb,
+    auth: Person,
+) -> Result<web::Json<NotificationPreferences>, ApiError> {
+    Ok(web::Json(preferences::mine(&db, &auth).await?))
+}
+
+/// Replaces the caller's choices; answers them as stored, every topic listed.
+///
+/// A topic left out goes back to `immediately`; a topic given twice is 422 `duplicate`.
+/// The choice applies to the notifications that follow: those already waiting for a digest
+/// go with it.
+#[utoipa::path(
+    operation_id = "set_my_notification_preferences",
+    tag = "notifications",
+    security(("bearer" = [])),
+    request_body = NotificationPreferences,
+    responses(
+        (status = 200, body = NotificationPreferences),
+        (status = 422, description = "A topic given twice", body = Problem,
+         content_type = "application/problem+json"),
+    )
+)]
+#[put("/me/notification-preferences")]
+pub async fn set_my_notification_preferences(
+    db: RequestDb,
+    auth: Person,
+    body: Json<NotificationPreferences>,
+) -> Result<web::Json<NotificationPreferences>, ApiError> {
+    Ok(web::Json(
+        preferences::set_mine(&db, &auth, body.into_inner()).await?,
+    ))
+}
+
+/// The token of an unsubscribe link, as the e-mail gives it.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct UnsubscribePath {
+    /// Signed by the server for one person and one topic; works once.
+    #[param(max_length = 200, pattern = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")]
+    pub token: String,
+}
+
+/// What an e-mail's unsubscribe link stops (no login): the topic, the address masked, the
+/// person's language, and whether it was used. Nothing changes: mail scanners that open
+/// links unsubscribe nobody.
+#[utoipa::path(
+    operation_id = "get_unsubscribe_link",
+    tag = "notifications",
+    params(UnsubscribePath),
+    responses(
+        (status = 200, body = UnsubscribeLink),
+        (status = 400, description = "Not a link the server signed (`invalid_unsubscribe_link`)", body = Problem,
+         content_type = "application/problem+json"),
+    )
+)]
+#[get("/unsubscribe/{token}")]
+pub async fn unsubscribe_link(
+    db: RequestDb,
+    secret: web::Data<JwtSecret>,
+    path: web::Path<UnsubscribePath>,
+) -> Result<web::Json<UnsubscribeLink>, ApiError> {
+    Ok(web::Json(
+        preferences::link(&db, secret.unsubscribe_key(), &path.token).await?,
+    ))
+}
+
+/// Uses an unsubscribe link (no login): the person's e-mails of that topic stop, its
+/// notifications stay in their inbox. The same address serves the one-click unsubscribe of
+/// mail clients (RFC 8058: `List-Unsubscribe=One-Click` as a form body, ignored here). A
+/// link works once: 409 `unsubscribe_link_used` after.
+#[utoipa::path(
+    operation_id = "use_unsubscribe_link",
+    tag = "notifications",
+    params(UnsubscribePath),
+    responses(
+        (status = 200, body = UnsubscribeLink),
+        (status = 400, description = "Not a link the server signed (`invalid_unsubscribe_link`)", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "The link was used already (`unsubscribe_link_used`)", body = Problem,
+         content_type = "application/problem+json"),
+    )
+)]
+#[post("/unsubscribe/{token}")]
+pub async fn use_unsubscribe_link(
+    db: RequestDb,
+    secret: web::Data<JwtSecret>,
+    path: web::Path<UnsubscribePath>,
+) -> Result<web::Json<UnsubscribeLink>, ApiError> {
+    Ok(web::Json(
+        preferences::unsubscribe(&db, secret.unsubscribe_key(), &path.token).await?,
+    ))
 }

@@ -166,6 +166,7 @@ fn InboxItem(n: Value, mark: Callback<Option<String>>, open: RwSignal<bool>) -> 
         "task_due_soon" => tr!(inbox_task_due_soon),
         "task_overdue" => tr!(inbox_task_overdue),
         "comment_mention" => tr!(inbox_comment_mention),
+        "comment_added" => tr!(inbox_comment_added),
         "period_opened" => tr!(inbox_period_opened),
         "period_reminder" => tr!(inbox_period_reminder),
         _ => tr!(inbox_digest),

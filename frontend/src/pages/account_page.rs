@@ -1,5 +1,5 @@
 //! "Mon compte": change my password, give my civility and names for official documents,
-//! see my sessions and end the others. A person whose
+//! choose how I am notified, see my sessions and end the others. A person whose
 //! password was given to them (a new account, a reset) lands here first, and can do
 //! nothing else until they have chosen their own.
 
@@ -25,7 +25,11 @@ pub fn AccountPage() -> impl IntoView {
         <h1>{tr!(my_account)}</h1>
         {forced.then(|| view! { <p class="notice" role="alert">{tr!(password_change_forced)}</p> })}
         <PasswordForm forced/>
-        {(!forced).then(|| view! { <IdentityForm/> <Sessions/> })}
+        {(!forced).then(|| view! {
+            <IdentityForm/>
+            <crate::pages::notification_choices::NotificationChoices/>
+            <Sessions/>
+        })}
     }
 }
 

@@ -20,8 +20,8 @@ use crate::pages::admin::{
 use crate::pages::{
     account_page::AccountPage, approvals_page::ApprovalsPage, dashboard_page::DashboardPage,
     ecomptes_page::EcomptesPage, evaluations_page::EvaluationsPage,
-    my_proposals_page::MyProposalsPage, periods_page::PeriodsPage, timeline::TimelinePage,
-    versions_page::VersionsPage,
+    my_proposals_page::MyProposalsPage, notification_choices::UnsubscribePage,
+    periods_page::PeriodsPage, timeline::TimelinePage, versions_page::VersionsPage,
 };
 
 pub struct Dashboard;
@@ -171,7 +171,16 @@ impl LazyRoute for Account {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <RequireSession><AccountPage/></RequireSession> }.into_any()
+        // The page of an e-mail's unsubscribe link shares the account's chunk, and needs no
+        // session: the link is its own proof.
+        let path = leptos_router::hooks::use_location()
+            .pathname
+            .get_untracked();
+        if path.starts_with("/desabonnement/") {
+            view! { <UnsubscribePage/> }.into_any()
+        } else {
+            view! { <RequireSession><AccountPage/></RequireSession> }.into_any()
+        }
     }
 }
 

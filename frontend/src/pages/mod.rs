@@ -10,6 +10,7 @@ pub mod evaluations_page;
 pub mod lazy_pages;
 pub mod login_page;
 pub mod my_proposals_page;
+pub mod notification_choices;
 pub mod periods_page;
 pub mod plan_page;
 pub mod plans_page;
