@@ -174,7 +174,8 @@ problem_codes! {
     PeriodClosed = "period_closed",
     /// The reporting period is still open: its figures are kept at its close.
     PeriodNotClosed = "period_not_closed",
-    /// The unsubscribe link is not one the server signed (mistyped, cut, or altered).
+    /// The unsubscribe link is not one the server signed (mistyped, cut, or altered): it
+    /// names no link (404).
     InvalidUnsubscribeLink = "invalid_unsubscribe_link",
     /// The unsubscribe link was already used: each works once.
     UnsubscribeLinkUsed = "unsubscribe_link_used",

@@ -83,6 +83,10 @@ pub enum ApiError {
     /// The resource does not exist (or is not visible to the caller).
     #[error("{resource} not found")]
     NotFound { resource: &'static str },
+    /// An e-mail's unsubscribe link that the server did not sign (mistyped, cut, altered),
+    /// or whose person is gone: it names no link (404 `invalid_unsubscribe_link`).
+    #[error("this unsubscribe link is not valid; change your e-mail choices in \"Mon compte\"")]
+    UnknownUnsubscribeLink,
     /// No route answers this path.
     #[error("no such route")]
     NoRoute,
@@ -160,6 +164,7 @@ impl ApiError {
             Self::QuotaExceeded { .. } => C::QuotaExceeded,
             Self::UriTooLong { .. } => C::UriTooLong,
             Self::NotFound { .. } => C::NotFound,
+            Self::UnknownUnsubscribeLink => C::InvalidUnsubscribeLink,
             Self::NoRoute => C::NoRoute,
             Self::MethodNotAllowed => C::MethodNotAllowed,
             Self::Unavailable(_) => C::ServiceUnavailable,
@@ -186,7 +191,7 @@ impl ApiError {
             Self::UnsupportedFileType { .. } => "Unsupported file type",
             Self::QuotaExceeded { .. } => "Quota exceeded",
             Self::UriTooLong { .. } => "URI too long",
-            Self::NotFound { .. } | Self::NoRoute => "Not found",
+            Self::NotFound { .. } | Self::UnknownUnsubscribeLink | Self::NoRoute => "Not found",
             Self::MethodNotAllowed => "Method not allowed",
             Self::Unavailable(_) => "Service unavailable",
             Self::Internal(_) => "Internal server error",
@@ -253,7 +258,9 @@ impl ResponseError for ApiError {
             Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
             Self::UnsupportedFileType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::QuotaExceeded { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::NotFound { .. } | Self::NoRoute => StatusCode::NOT_FOUND,
+            Self::NotFound { .. } | Self::UnknownUnsubscribeLink | Self::NoRoute => {
+                StatusCode::NOT_FOUND
+            }
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

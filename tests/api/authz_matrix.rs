@@ -177,8 +177,8 @@ fn rows() -> Vec<Row> {
         row(M::PUT, "/api/v1/me/notification-preferences", N,                     [401, 200, 200, 200, 200, 200, 403]),
         // An e-mail's unsubscribe link needs no session: the signed token decides (a
         // forged one here, for everyone).
-        row(M::GET, "/api/v1/unsubscribe/{token}", N,                             [400, 400, 400, 400, 400, 400, 400]),
-        row(M::POST, "/api/v1/unsubscribe/{token}", N,                            [400, 400, 400, 400, 400, 400, 400]),
+        row(M::GET, "/api/v1/unsubscribe/{token}", N,                             [404, 404, 404, 404, 404, 404, 404]),
+        row(M::POST, "/api/v1/unsubscribe/{token}", N,                            [404, 404, 404, 404, 404, 404, 404]),
         // Structure: the DG only. Other roles get 403 before any lookup; the DG gets 404 for
         // another CPAS's plan. Each request works on a fresh scratch plan.
         row(M::POST, "/api/v1/plans", N,                                          [401, 403, 403, 201, 403, 403, 403]),

@@ -50,16 +50,14 @@ pub async fn set_mine(
     .await
 }
 
-/// The claim of a link the server signed, else 400 `invalid_unsubscribe_link`.
+/// The claim of a link the server signed, else 404 `invalid_unsubscribe_link`: the path
+/// names no link.
 fn claim(key: &UnsubscribeKey, token: &str) -> Result<UnsubscribeClaim, ApiError> {
-    key.verify(token).ok_or_else(invalid_link)
+    key.verify(token).ok_or(ApiError::UnknownUnsubscribeLink)
 }
 
 fn invalid_link() -> ApiError {
-    ApiError::bad_request(
-        ProblemCode::InvalidUnsubscribeLink,
-        "this unsubscribe link is not valid; change your e-mail choices in \"Mon compte\"",
-    )
+    ApiError::UnknownUnsubscribeLink
 }
 
 /// `p…@cpas-a.example`: the first character of the address's local part, then its domain.

@@ -168,7 +168,7 @@ pub struct UnsubscribePath {
     params(UnsubscribePath),
     responses(
         (status = 200, body = UnsubscribeLink),
-        (status = 400, description = "Not a link the server signed (`invalid_unsubscribe_link`)", body = Problem,
+        (status = 404, description = "Not a link the server signed, or its person is gone (`invalid_unsubscribe_link`)", body = Problem,
          content_type = "application/problem+json"),
     )
 )]
@@ -193,7 +193,7 @@ pub async fn unsubscribe_link(
     params(UnsubscribePath),
     responses(
         (status = 200, body = UnsubscribeLink),
-        (status = 400, description = "Not a link the server signed (`invalid_unsubscribe_link`)", body = Problem,
+        (status = 404, description = "Not a link the server signed, or its person is gone (`invalid_unsubscribe_link`)", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "The link was used already (`unsubscribe_link_used`)", body = Problem,
          content_type = "application/problem+json"),
