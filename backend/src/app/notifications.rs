@@ -136,31 +136,29 @@ pub fn send_due_mail(
             None => digests.push(vec![due]),
         }
     }
-    for mut items in digests {
-        let oldest = Utc::now() - chrono::Duration::hours(MAX_DIGEST_AGE_HOURS);
-        let (skipped, kept): (Vec<_>, Vec<_>) = items
-            .drain(..)
+    let oldest = Utc::now() - chrono::Duration::hours(MAX_DIGEST_AGE_HOURS);
+    for items in digests {
+        let (skipped, mut kept): (Vec<_>, Vec<_>) = items
+            .into_iter()
             .partition(|due| !due.active || due.created_at < oldest);
         let skipped: Vec<Uuid> = skipped.iter().map(|due| due.id).collect();
         if !skipped.is_empty() {
             notifications::record_mail(conn, &skipped, EmailStatus::Skipped, None, None)?;
         }
-        let Some(first) = kept.first() else {
-            continue;
-        };
-        let mut told_items: Vec<(&notifications::DueMail, Told<'_>)> =
-            kept.iter().map(|due| (due, told(due))).collect();
-        // By plan, then in the order they happened.
-        told_items.sort_by(|(a, _), (b, _)| {
+        // By plan (those of no plan last), then in the order they happened.
+        kept.sort_by(|a, b| {
             (a.plan_title.is_none(), &a.plan_title, a.created_at).cmp(&(
                 b.plan_title.is_none(),
                 &b.plan_title,
                 b.created_at,
             ))
         });
+        let Some(first) = kept.first() else {
+            continue;
+        };
         let email = Email {
             to: recipient(first),
-            told: told_items.into_iter().map(|(_, told)| told).collect(),
+            told: kept.iter().map(told).collect(),
             digest: true,
         };
         let ids: Vec<Uuid> = kept.iter().map(|due| due.id).collect();

@@ -56,10 +56,6 @@ fn claim(key: &UnsubscribeKey, token: &str) -> Result<UnsubscribeClaim, ApiError
     key.verify(token).ok_or(ApiError::UnknownUnsubscribeLink)
 }
 
-fn invalid_link() -> ApiError {
-    ApiError::UnknownUnsubscribeLink
-}
-
 /// `p…@cpas-a.example`: the first character of the address's local part, then its domain.
 fn email_hint(email: &str) -> String {
     match email.split_once('@') {
@@ -68,6 +64,20 @@ fn email_hint(email: &str) -> String {
             format!("{first}…@{domain}")
         }
         None => "…".to_owned(),
+    }
+}
+
+/// What a link answers: the topic it stops, its person's address (masked) and language.
+fn link_answer(
+    claim: &UnsubscribeClaim,
+    target: &preferences::LinkTarget,
+    used: bool,
+) -> wire::UnsubscribeLink {
+    wire::UnsubscribeLink {
+        topic: claim.topic,
+        email_hint: email_hint(&target.email),
+        language: target.language,
+        used,
     }
 }
 
@@ -80,14 +90,9 @@ pub async fn link(
 ) -> Result<wire::UnsubscribeLink, ApiError> {
     let claim = claim(key, token)?;
     db.run(move |conn| {
-        let target =
-            preferences::link_target(conn, claim.link, claim.user)?.ok_or_else(invalid_link)?;
-        Ok(wire::UnsubscribeLink {
-            topic: claim.topic,
-            email_hint: email_hint(&target.email),
-            language: target.language,
-            used: target.used,
-        })
+        let target = preferences::link_target(conn, claim.link, claim.user)?
+            .ok_or(ApiError::UnknownUnsubscribeLink)?;
+        Ok(link_answer(&claim, &target, target.used))
     })
     .await
 }
@@ -102,8 +107,8 @@ pub async fn unsubscribe(
     let claim = claim(key, token)?;
     db.run(move |conn| {
         conn.transaction(|conn| {
-            let target =
-                preferences::link_target(conn, claim.link, claim.user)?.ok_or_else(invalid_link)?;
+            let target = preferences::link_target(conn, claim.link, claim.user)?
+                .ok_or(ApiError::UnknownUnsubscribeLink)?;
             if !preferences::use_link(conn, claim.link, claim.user, claim.topic)? {
                 return Err(ApiError::Conflict {
                     code: ProblemCode::UnsubscribeLinkUsed,
@@ -111,12 +116,7 @@ pub async fn unsubscribe(
                 });
             }
             tracing::info!(user = %claim.user, topic = %claim.topic, "unsubscribed by e-mail link");
-            Ok(wire::UnsubscribeLink {
-                topic: claim.topic,
-                email_hint: email_hint(&target.email),
-                language: target.language,
-                used: true,
-            })
+            Ok(link_answer(&claim, &target, true))
         })
     })
     .await

@@ -255,24 +255,26 @@ pub fn mention(
     if added.is_empty() {
         return Ok(0);
     }
-    Ok(diesel::sql_query(
+    Ok(diesel::sql_query(format!(
         "INSERT INTO notifications (tenant_id, user_id, kind, payload)
-         SELECT c.tenant_id, u.id, 'comment_mention',
-                jsonb_build_object('comment_id', c.id, 'action_id', a.id, 'action_code', a.code,
-                                   'action_title', a.title, 'plan_id', a.plan_id,
-                                   'author', au.display_name,
-                                   'excerpt', left(c.body, 200))
-         FROM comments c JOIN actions a ON a.id = c.action_id
-         JOIN users au ON au.id = c.author_id
+         SELECT c.tenant_id, u.id, 'comment_mention', {TOLD_OF_COMMENT}
          JOIN users u ON u.tenant_id = c.tenant_id AND u.id = ANY($3)
-         WHERE c.tenant_id = $1 AND c.id = $2 AND u.id <> $4",
-    )
+         WHERE c.tenant_id = $1 AND c.id = $2 AND u.id <> $4"
+    ))
     .bind::<SqlUuid, _>(tenant.get())
     .bind::<SqlUuid, _>(comment)
     .bind::<Array<SqlUuid>, _>(&added)
     .bind::<SqlUuid, _>(author)
     .execute(conn)?)
 }
+
+/// What a notification of comment `c` says (its action, author and first words), and the
+/// joins it reads them from; the statement goes on with its recipients `u`.
+const TOLD_OF_COMMENT: &str = "jsonb_build_object(
+        'comment_id', c.id, 'action_id', a.id, 'action_code', a.code, 'action_title', a.title,
+        'plan_id', a.plan_id, 'author', au.display_name, 'excerpt', left(c.body, 200))
+    FROM comments c JOIN actions a ON a.id = c.action_id
+    JOIN users au ON au.id = c.author_id";
 
 /// Tells the people of the organisation that carries (leads) the commented action, or the
 /// action a sub-action is a step of, that a comment was written: all but its author and
@@ -284,21 +286,15 @@ pub fn tell_carriers(
     author: Uuid,
     mentioned: &[Uuid],
 ) -> DbResult<usize> {
-    Ok(diesel::sql_query(
+    Ok(diesel::sql_query(format!(
         "INSERT INTO notifications (tenant_id, user_id, kind, payload)
-         SELECT DISTINCT ON (u.id) c.tenant_id, u.id, 'comment_added',
-                jsonb_build_object('comment_id', c.id, 'action_id', a.id, 'action_code', a.code,
-                                   'action_title', a.title, 'plan_id', a.plan_id,
-                                   'author', au.display_name,
-                                   'excerpt', left(c.body, 200))
-         FROM comments c JOIN actions a ON a.id = c.action_id
-         JOIN users au ON au.id = c.author_id
+         SELECT DISTINCT ON (u.id) c.tenant_id, u.id, 'comment_added', {TOLD_OF_COMMENT}
          JOIN action_organisations lead ON lead.action_id IN (a.id, a.parent_id)
                                        AND lead.role = $5
          JOIN users u ON u.tenant_id = c.tenant_id AND u.organisation_id = lead.organisation_id
                      AND u.active AND u.kind = 'person'
-         WHERE c.tenant_id = $1 AND c.id = $2 AND u.id <> $3 AND u.id <> ALL($4)",
-    )
+         WHERE c.tenant_id = $1 AND c.id = $2 AND u.id <> $3 AND u.id <> ALL($4)"
+    ))
     .bind::<SqlUuid, _>(tenant.get())
     .bind::<SqlUuid, _>(comment)
     .bind::<SqlUuid, _>(author)
