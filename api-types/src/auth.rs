@@ -13,6 +13,11 @@ pub struct LoginRequest {
     pub email: String,
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::limits::plain_text))]
     pub password: String,
+    /// The second step, for an account that has one (else 401 `second_factor_required`):
+    /// the authenticator's 6-digit code, or a recovery code. Ignored for other accounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20))]
+    pub second_factor_code: Option<String>,
 }
 
 /// `POST /api/v1/auth/refresh` and `POST /api/v1/auth/logout`.

@@ -243,6 +243,16 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// How a session was opened: the password alone, with an authenticator's code, or
+    /// with a recovery code.
+    SignInMethod {
+        Password => "password",
+        SecondFactor => "second_factor",
+        RecoveryCode => "recovery_code",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

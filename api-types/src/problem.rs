@@ -179,6 +179,19 @@ problem_codes! {
     InvalidUnsubscribeLink = "invalid_unsubscribe_link",
     /// The unsubscribe link was already used: each works once.
     UnsubscribeLinkUsed = "unsubscribe_link_used",
+    /// The account signs in with a second step: send `second_factor_code` with the
+    /// password (401).
+    SecondFactorRequired = "second_factor_required",
+    /// The authenticator's code is wrong, expired or already used, or the recovery code is
+    /// unknown or used.
+    InvalidSecondFactorCode = "invalid_second_factor_code",
+    /// The CPAS requires a second step of this role: enrol an authenticator
+    /// (`/api/v1/me/second-factor`) before anything else (403).
+    SecondFactorEnrolmentRequired = "second_factor_enrolment_required",
+    /// An authenticator is already enrolled: turn it off first to enrol another.
+    SecondFactorEnabled = "second_factor_enabled",
+    /// The CPAS requires the second step of this role: it cannot be turned off.
+    SecondFactorMandatory = "second_factor_mandatory",
     /// A comment is changed by its author within 15 minutes of writing it, while it is
     /// shown (neither deleted nor hidden).
     EditWindowClosed = "edit_window_closed",

@@ -161,6 +161,8 @@ pub struct SessionInfo {
     pub user_agent: Option<String>,
     /// The session of the request's own token.
     pub current: bool,
+    /// How it was opened.
+    pub signed_in_with: crate::SignInMethod,
 }
 
 /// An organisation of a CPAS: the CPAS itself or a partner.

@@ -27,6 +27,10 @@ pub struct Actor {
     /// choose their own, [`crate::app::RequestDb::run_as`] refuses their requests.
     /// Always `false` for an API token: its integration account never signs in.
     pub must_change_password: bool,
+    /// The person signed in while their CPAS required a second step they had not
+    /// enrolled: until they do, [`crate::app::RequestDb::run_as`] refuses their requests.
+    /// Always `false` for an API token.
+    pub must_enrol_second_factor: bool,
 }
 
 impl Actor {
@@ -291,6 +295,7 @@ mod tests {
             session_id: Uuid::from_u128(200),
             scopes: None,
             must_change_password: false,
+            must_enrol_second_factor: false,
         }
     }
 

@@ -39,6 +39,13 @@ pub enum ApiError {
          before anything else"
     )]
     PasswordChangeRequired,
+    /// The person's CPAS requires a second sign-in step of their role and they have none:
+    /// they enrol it before anything else (403).
+    #[error(
+        "your CPAS requires a second sign-in step: enrol an authenticator (POST \
+         /api/v1/me/second-factor) before anything else"
+    )]
+    SecondFactorEnrolmentRequired,
     /// The request conflicts with the current state (a taken e-mail, a stale version…).
     #[error("{detail}")]
     Conflict { code: ProblemCode, detail: String },
@@ -153,6 +160,7 @@ impl ApiError {
             Self::Validation(_) => C::ValidationFailed,
             Self::Forbidden(_) => C::Forbidden,
             Self::PasswordChangeRequired => C::PasswordChangeRequired,
+            Self::SecondFactorEnrolmentRequired => C::SecondFactorEnrolmentRequired,
             Self::VersionConflict { .. } => C::VersionConflict,
             Self::ProposalPending { .. } => C::ProposalAlreadyPending,
             Self::PreconditionFailed => C::PreconditionFailed,
@@ -177,9 +185,10 @@ impl ApiError {
             Self::BadRequest { .. } => "Bad request",
             Self::Validation(_) => "Invalid fields",
             Self::Unauthenticated(_) => "Unauthorized",
-            Self::Forbidden(_) | Self::TokenForbidden { .. } | Self::PasswordChangeRequired => {
-                "Forbidden"
-            }
+            Self::Forbidden(_)
+            | Self::TokenForbidden { .. }
+            | Self::PasswordChangeRequired
+            | Self::SecondFactorEnrolmentRequired => "Forbidden",
             Self::Conflict { .. } | Self::VersionConflict { .. } | Self::ProposalPending { .. } => {
                 "Conflict"
             }
@@ -243,9 +252,10 @@ impl ResponseError for ApiError {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) | Self::TokenForbidden { .. } | Self::PasswordChangeRequired => {
-                StatusCode::FORBIDDEN
-            }
+            Self::Forbidden(_)
+            | Self::TokenForbidden { .. }
+            | Self::PasswordChangeRequired
+            | Self::SecondFactorEnrolmentRequired => StatusCode::FORBIDDEN,
             Self::Conflict { .. } | Self::VersionConflict { .. } | Self::ProposalPending { .. } => {
                 StatusCode::CONFLICT
             }

@@ -91,12 +91,15 @@ fn seal_stored_secrets(
         .map_err(|e| anyhow::anyhow!("sealing the webhook secrets: {e:?}"))?;
     let answers = crate::idempotency::seal_stored_answers(conn, keyring)
         .map_err(|e| anyhow::anyhow!("sealing the idempotent answers: {e:?}"))?;
-    if webhooks.sealed + webhooks.resealed + answers > 0 {
+    let authenticators = app::second_factor::reseal_secrets(conn, keyring)
+        .map_err(|e| anyhow::anyhow!("re-sealing the authenticator secrets: {e:?}"))?;
+    if webhooks.sealed + webhooks.resealed + answers + authenticators > 0 {
         tracing::info!(
             key = keyring.current_key_id(),
             webhook_secrets_sealed = webhooks.sealed,
             webhook_secrets_resealed = webhooks.resealed,
             idempotent_answers_sealed = answers,
+            authenticator_secrets_resealed = authenticators,
             "stored secrets sealed under the current key"
         );
     }

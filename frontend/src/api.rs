@@ -16,6 +16,7 @@ pub mod comments;
 pub mod managers;
 pub mod periods;
 pub mod preferences;
+pub mod second_factor;
 pub mod tasks;
 
 /// A failed call, ready to show.
@@ -34,8 +35,16 @@ impl ApiFailure {
     }
 }
 
-pub async fn login(email: String, password: String) -> Result<TokenResponse, ApiFailure> {
-    let body = json(&LoginRequest { email, password })?;
+pub async fn login(
+    email: String,
+    password: String,
+    second_factor_code: Option<String>,
+) -> Result<TokenResponse, ApiFailure> {
+    let body = json(&LoginRequest {
+        email,
+        password,
+        second_factor_code,
+    })?;
     parse(&exchange(Method::POST, "/api/v1/auth/login", None, Some(body)).await?)
 }
 
@@ -590,6 +599,10 @@ async fn failure(response: Response) -> ApiFailure {
             if problem.code == ProblemCode::PasswordChangeRequired {
                 // Whatever was asked, the person must first choose their own password.
                 crate::session::password_change_required();
+            }
+            if problem.code == ProblemCode::SecondFactorEnrolmentRequired {
+                // Or enrol the second step their CPAS requires.
+                crate::session::second_factor_enrolment_required();
             }
             ApiFailure {
                 status,

@@ -49,6 +49,17 @@ pub fn password_change_required() {
     }
 }
 
+/// The server refused a request until the person enrols the second sign-in step their
+/// CPAS requires (403 `second_factor_enrolment_required`): to "Mon compte", where they do.
+pub fn second_factor_enrolment_required() {
+    let account = crate::components::require_session::ACCOUNT_PAGE;
+    if let Some(location) = web_sys::window().map(|w| w.location())
+        && location.pathname().ok().as_deref() != Some(account)
+    {
+        let _ = location.set_href(account);
+    }
+}
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?
 }

@@ -136,6 +136,15 @@ fn rows() -> Vec<Row> {
         row(M::GET, "/api/v1/me/actions", N,                                      [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/me/identity", N,                                     [401, 200, 200, 200, 200, 200, 403]),
         row(M::PUT, "/api/v1/me/identity", N,                                     [401, 200, 200, 200, 200, 200, 403]),
+        // The second step: one's own, also while a password change or enrolment is due.
+        row(M::GET, "/api/v1/me/second-factor", N,                                [401, 200, 200, 200, 200, 200, 200]),
+        row(M::POST, "/api/v1/me/second-factor", N,                               [401, 200, 200, 200, 200, 200, 200]),
+        // A code that is not the app's (the enrolment above is pending).
+        row(M::POST, "/api/v1/me/second-factor/confirm", N,                       [401, 422, 422, 422, 422, 422, 422]),
+        // A wrong password: the route is reachable, the body is refused.
+        row(M::POST, "/api/v1/me/second-factor/disable", N,                       [401, 422, 422, 422, 422, 422, 403]),
+        row(M::GET, "/api/v1/security-policy", N,                                 [401, 403, 200, 200, 200, 200, 403]),
+        row(M::PUT, "/api/v1/security-policy", N,                                 [401, 403, 403, 200, 403, 403, 403]),
         row(M::GET, "/api/v1/plans", N,                                           [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/plans/{plan_id}", Own,                               [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/plans/{plan_id}", Other,                             [401, 403, 404, 404, 404, 404, 403]),
@@ -250,6 +259,9 @@ fn rows() -> Vec<Row> {
         row(M::PATCH, "/api/v1/users/{user_id}", Other,                           [401, 200, 404, 404, 404, 404, 403]),
         row(M::POST, "/api/v1/users/{user_id}/password-reset", Own,               [401, 200, 403, 200, 403, 403, 403]),
         row(M::POST, "/api/v1/users/{user_id}/password-reset", Other,             [401, 200, 404, 404, 404, 404, 403]),
+        // Nobody here has a second step to reset: the route is reached, nothing is found.
+        row(M::DELETE, "/api/v1/users/{user_id}/second-factor", Own,              [401, 404, 403, 404, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/users/{user_id}/second-factor", Other,            [401, 404, 404, 404, 404, 404, 403]),
         row(M::GET, "/api/v1/organisations", Own,                                 [401, 200, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/organisations", Other,                               [401, 200, 404, 404, 404, 404, 403]),
         row(M::POST, "/api/v1/organisations", Own,                                [401, 201, 403, 201, 403, 403, 403]),
@@ -937,6 +949,13 @@ fn request(
             "/api/v1/actions/{action_id}/sectoral-plans"
             | "/api/v1/objectives/{objective_id}/sectoral-plans",
         ) => (path, Some(json!({ "sectoral_plan_ids": [] }))),
+        ("POST", "/api/v1/me/second-factor/confirm") => (path, Some(json!({ "code": "abcdef" }))),
+        ("POST", "/api/v1/me/second-factor/disable") => {
+            (path, Some(json!({ "password": "not the password" })))
+        }
+        ("PUT", "/api/v1/security-policy") => {
+            (path, Some(json!({ "second_factor_required": false })))
+        }
         ("PUT", "/api/v1/me/notification-preferences") => {
             (path, Some(json!({ "language": "fr", "topics": [] })))
         }

@@ -35,6 +35,7 @@ mod reminders;
 mod responsibles;
 mod rules;
 mod search;
+mod second_factor;
 mod secrets;
 mod sectoral_plans;
 mod seed_plans;

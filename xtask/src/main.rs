@@ -838,4 +838,7 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// in a chunk of its own; the route, the plan's link, the history's glue, the inbox's two
 /// kinds, three problem codes and the texts in three languages add 1.2 KB: 351.5 KB, the
 /// budget 352 KB.
-const INITIAL_GZIP_BUDGET: usize = 352_000;
+/// Two-step sign-in (issue 19.2) lives in the account's and the administration's chunks;
+/// the login page's code field, the redirection to enrol, five problem codes and the
+/// texts in three languages add 2.2 KB: 353.8 KB, the budget 354 KB.
+const INITIAL_GZIP_BUDGET: usize = 354_000;

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use diesel::{Connection, PgConnection};
 use uuid::Uuid;
 
-use super::RequestDb;
+use super::{RequestDb, second_factor};
 use crate::auth::tokens::{self, Claims, JwtSecret};
 use crate::auth::{Authenticated, password};
 use crate::authz::{self, Actor, Permission, Scope};
@@ -20,6 +20,7 @@ use crate::db::actions;
 use crate::db::stored::Stored;
 use crate::domain::{Email, Label, SessionId, TenantId, UserId};
 use crate::error::ApiError;
+use crate::secrets::Keyring;
 
 /// Longest password ever compared: longer input is refused without hashing it.
 const MAX_PASSWORD_BYTES: usize = 1024;
@@ -39,6 +40,8 @@ pub const THROTTLE_WINDOW: Duration = Duration::from_secs(60);
 pub struct LoginAttempt {
     pub email: String,
     pub password: String,
+    /// The second step's code, for an account that has one.
+    pub second_factor_code: Option<String>,
     pub client_ip: String,
     /// The browser's, already shortened, shown in the person's list of sessions.
     pub user_agent: Option<String>,
@@ -49,12 +52,14 @@ pub struct LoginAttempt {
 pub async fn login(
     db: &RequestDb,
     secret: &JwtSecret,
+    keyring: &Keyring,
     limits: ThrottleLimits,
     attempt: LoginAttempt,
 ) -> Result<TokenResponse, ApiError> {
     let LoginAttempt {
         email,
         password,
+        second_factor_code,
         client_ip,
         user_agent,
     } = attempt;
@@ -88,6 +93,32 @@ pub async fn login(
 
     match credentials {
         Some(user) if matches && user.active => {
+            let (keyring, user_id) = (keyring.clone(), user.id);
+            let second_step = db
+                .run(move |conn| {
+                    second_factor::check_at_sign_in(
+                        conn,
+                        &keyring,
+                        user_id,
+                        second_factor_code.as_deref(),
+                    )
+                })
+                .await;
+            let step = match second_step {
+                Ok(step) => step,
+                Err(refused) => {
+                    // A wrong code counts as a failed sign-in: the same limits hold for
+                    // codes as for passwords.
+                    if matches!(
+                        refused,
+                        ApiError::Unauthenticated(ProblemCode::InvalidSecondFactorCode)
+                    ) {
+                        db.run(move |conn| Ok(accounts::record_failure(conn, &email, &client_ip)?))
+                            .await?;
+                    }
+                    return Err(refused);
+                }
+            };
             let secret = secret.clone();
             db.run(move |conn| {
                 conn.transaction(|conn| {
@@ -96,6 +127,8 @@ pub async fn login(
                         &user,
                         refresh_expiry(),
                         user_agent.as_deref(),
+                        step.signed_in_with,
+                        step.enrolment_pending,
                     )?;
                     token_pair(conn, &secret, &user, session_id)
                 })
@@ -238,6 +271,7 @@ pub(super) fn actor_of_session(
         session_id: claims.sid,
         scopes: None,
         must_change_password: account.must_change_password,
+        must_enrol_second_factor: account.second_factor_pending,
     })
 }
 
@@ -676,6 +710,30 @@ pub async fn reset_password(
         user,
         temporary_password: Some(temporary),
     })
+}
+
+/// Removes a person's authenticator and recovery codes (a lost phone): they sign in with
+/// their password alone, or enrol again at once if their CPAS requires it of their role.
+/// For who manages the account; logged. 404 when they had none.
+pub async fn reset_second_factor(
+    db: &RequestDb,
+    auth: &Authenticated,
+    user_id: UserId,
+) -> Result<(), ApiError> {
+    db.run_as(auth, move |conn, actor| {
+        conn.transaction(|conn| {
+            load_managed(conn, actor, user_id)?;
+            if !crate::db::second_factor::remove(conn, user_id.get())? {
+                return Err(ApiError::NotFound {
+                    resource: "authenticator",
+                });
+            }
+            tracing::warn!(user = %user_id.get(), by = %actor.user_id,
+                           "second step reset by a manager");
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// Creates a platform administrator (the `create-admin` command, on its own connection).

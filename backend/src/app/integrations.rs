@@ -79,6 +79,7 @@ pub(super) fn actor_of_token(
         // An integration account has no password to change: it never signs in, and a
         // reset of its password (which sets the flag) does not stop its tokens.
         must_change_password: false,
+        must_enrol_second_factor: false,
     })
 }
 

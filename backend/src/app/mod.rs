@@ -21,6 +21,7 @@ pub mod preferences;
 pub mod projections;
 pub mod proposals;
 pub mod reminders;
+pub mod second_factor;
 pub mod sectoral;
 pub mod structure;
 pub mod tasks;
@@ -88,8 +89,9 @@ impl RequestDb {
     }
 
     /// [`Self::run_as`] that also lets through a person who must still change their
-    /// password: only for what they need to do so — read `/me`, change the password, see
-    /// and end their own sessions, log out.
+    /// password or enrol a second step: only for what they need to do so — read `/me`,
+    /// change the password, enrol the authenticator, see and end their own sessions, log
+    /// out.
     pub async fn run_as_before_password_change<T, F>(
         &self,
         auth: &Authenticated,
@@ -124,8 +126,13 @@ impl RequestDb {
                         integrations::actor_of_token(conn, hash, limit)?
                     }
                 };
-                if actor.must_change_password && pending == PendingPasswordChange::Refused {
-                    return Err(ApiError::PasswordChangeRequired);
+                if pending == PendingPasswordChange::Refused {
+                    if actor.must_change_password {
+                        return Err(ApiError::PasswordChangeRequired);
+                    }
+                    if actor.must_enrol_second_factor {
+                        return Err(ApiError::SecondFactorEnrolmentRequired);
+                    }
                 }
                 stats.mark_authenticated();
                 f(conn, &actor)

@@ -3,6 +3,7 @@
 
 mod extractor;
 pub mod password;
+pub mod second_factor;
 pub mod tokens;
 pub mod unsubscribe;
 

@@ -136,6 +136,8 @@ pub fn open_session(
     user: &Credentials,
     expires_at: DateTime<Utc>,
     user_agent: Option<&str>,
+    signed_in_with: wire::SignInMethod,
+    second_factor_pending: bool,
 ) -> DbResult<Uuid> {
     let session_id: Uuid = diesel::insert_into(sessions::table)
         .values((
@@ -143,6 +145,8 @@ pub fn open_session(
             sessions::tenant_id.eq(user.tenant_id),
             sessions::expires_at.eq(expires_at),
             sessions::user_agent.eq(user_agent),
+            sessions::signed_in_with.eq(Stored(signed_in_with)),
+            sessions::second_factor_pending.eq(second_factor_pending),
         ))
         .returning(sessions::id)
         .get_result(conn)?;
@@ -285,6 +289,7 @@ pub fn list_sessions(
             last_used_at: row.refreshed_at,
             user_agent: row.user_agent,
             current: row.id == current,
+            signed_in_with: row.signed_in_with,
         })
         .collect())
 }
@@ -297,6 +302,8 @@ struct SessionRow {
     created_at: DateTime<Utc>,
     refreshed_at: DateTime<Utc>,
     user_agent: Option<String>,
+    #[diesel(deserialize_as = Stored<wire::SignInMethod>)]
+    signed_in_with: wire::SignInMethod,
 }
 
 /// Ends one open session of `user_id`: its access tokens are refused from the next request
@@ -334,6 +341,11 @@ pub struct SessionAccount {
     pub role: wire::Role,
     pub active: bool,
     pub must_change_password: bool,
+    /// The session was opened while the CPAS required a second step the person had not
+    /// enrolled: they enrol before anything else.
+    #[diesel(select_expression = sessions::second_factor_pending)]
+    #[diesel(select_expression_type = sessions::second_factor_pending)]
+    pub second_factor_pending: bool,
 }
 
 /// The account `user_id` if `session_id` is one of its sessions and still open (neither

@@ -24,6 +24,7 @@ pub mod projections;
 pub mod rules;
 pub mod schema;
 pub mod search;
+pub mod second_factor;
 pub mod sectoral;
 pub mod seed;
 pub mod stats;

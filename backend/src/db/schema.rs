@@ -482,6 +482,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    recovery_codes (user_id, code_hash) {
+        user_id -> Uuid,
+        code_hash -> Bytea,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     refresh_tokens (token_hash) {
         token_hash -> Bytea,
         session_id -> Uuid,
@@ -512,6 +520,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    second_factors (user_id) {
+        user_id -> Uuid,
+        secret_sealed -> Bytea,
+        secret_key_id -> Text,
+        confirmed_at -> Nullable<Timestamptz>,
+        last_used_step -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sectoral_plans (id) {
         id -> Uuid,
         tenant_id -> Uuid,
@@ -531,6 +550,8 @@ diesel::table! {
         revoked_at -> Nullable<Timestamptz>,
         revoked_reason -> Nullable<Text>,
         user_agent -> Nullable<Text>,
+        signed_in_with -> Text,
+        second_factor_pending -> Bool,
     }
 }
 
@@ -567,6 +588,7 @@ diesel::table! {
         administration_type -> Text,
         period_reminder_days_before -> Int2,
         period_reminder_days_after -> Int2,
+        second_factor_required -> Bool,
     }
 }
 
@@ -661,9 +683,11 @@ diesel::joinable!(plan_evaluations -> users (created_by));
 diesel::joinable!(plan_versions -> tenants (tenant_id));
 diesel::joinable!(plan_versions -> users (created_by));
 diesel::joinable!(plans -> tenants (tenant_id));
+diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(refresh_tokens -> tenants (tenant_id));
 diesel::joinable!(reporting_periods -> tenants (tenant_id));
+diesel::joinable!(second_factors -> users (user_id));
 diesel::joinable!(sectoral_plans -> tenants (tenant_id));
 diesel::joinable!(sessions -> tenants (tenant_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -718,8 +742,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     plan_evaluations,
     plan_versions,
     plans,
+    recovery_codes,
     refresh_tokens,
     reporting_periods,
+    second_factors,
     sectoral_plans,
     sessions,
     tasks,

@@ -135,6 +135,7 @@ stored_enums!(
     Language,
     NotificationTopic,
     NotificationDelivery,
+    SignInMethod,
 );
 
 /// Where a notification's e-mail stands (`notifications.email_status`); never on the wire.

@@ -9,17 +9,25 @@ use crate::auth::Person;
 use crate::auth::tokens::JwtSecret;
 use crate::configuration::LoginSettings;
 use crate::error::ApiError;
+use crate::secrets::Keyring;
 
 /// Logs in with e-mail and password. Unknown e-mail and wrong password get the same answer
 /// in about the same time. After 10 failures in a minute for an account (or 50 from one
 /// address) the answer is 429 with `Retry-After`.
+///
+/// An account with a second step (an authenticator app) also gives its current code, or a
+/// recovery code, in `second_factor_code`: without it the answer is 401
+/// `second_factor_required` (the password was right; ask for the code and send both
+/// again), with a wrong, expired or reused code 401 `invalid_second_factor_code`, counted
+/// as a failure like a wrong password.
 #[utoipa::path(
     operation_id = "login",
     tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, body = TokenResponse),
-        (status = 401, description = "Wrong e-mail or password", body = Problem,
+        (status = 401, description = "Wrong e-mail or password (`invalid_credentials`), or \
+         the second step missing or wrong (`second_factor_required`, `invalid_second_factor_code`)", body = Problem,
          content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts", body = Problem,
          content_type = "application/problem+json"),
@@ -30,17 +38,23 @@ pub async fn login(
     db: RequestDb,
     req: HttpRequest,
     secret: web::Data<JwtSecret>,
+    keyring: web::Data<Keyring>,
     settings: web::Data<LoginSettings>,
     body: Json<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
-    let LoginRequest { email, password } = body.into_inner();
+    let LoginRequest {
+        email,
+        password,
+        second_factor_code,
+    } = body.into_inner();
     let attempt = LoginAttempt {
         email,
         password,
+        second_factor_code,
         client_ip: client_ip(&req, settings.trust_proxy),
         user_agent: user_agent(&req),
     };
-    let tokens = accounts::login(&db, &secret, settings.throttle, attempt).await?;
+    let tokens = accounts::login(&db, &secret, &keyring, settings.throttle, attempt).await?;
     Ok(web::Json(tokens))
 }
 

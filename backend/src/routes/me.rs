@@ -1,13 +1,18 @@
 //! `/api/v1/me`: the caller's own account.
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
-use api_types::{ActionRef, PasswordChange, PersonIdentity, Problem, SessionInfo, User};
+use api_types::{
+    ActionRef, PasswordChange, PersonIdentity, Problem, RecoveryCodes, SecondFactorCode,
+    SecondFactorDisable, SecondFactorEnrolment, SecondFactorStatus, SessionInfo, User,
+};
 
+use super::problems;
 use super::{Json, RequestDb};
-use crate::app::accounts;
+use crate::app::{accounts, second_factor};
 use crate::auth::{Authenticated, Person};
 use crate::domain::SessionId;
 use crate::error::ApiError;
+use crate::secrets::Keyring;
 
 /// The caller's account.
 ///
@@ -173,4 +178,94 @@ pub async fn my_actions(
     auth: Authenticated,
 ) -> Result<web::Json<Vec<ActionRef>>, ApiError> {
     Ok(web::Json(accounts::my_actions(&db, &auth).await?))
+}
+
+/// Where the caller's second sign-in step stands: enrolled or not, required by their CPAS
+/// or not, recovery codes left.
+#[utoipa::path(
+    operation_id = "get_my_second_factor",
+    tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = SecondFactorStatus),
+    )
+)]
+#[get("/me/second-factor")]
+pub async fn my_second_factor(
+    db: RequestDb,
+    auth: Person,
+) -> Result<web::Json<SecondFactorStatus>, ApiError> {
+    Ok(web::Json(second_factor::status(&db, &auth).await?))
+}
+
+/// Starts enrolling an authenticator app (TOTP: SHA-1, 6 digits, 30 seconds): a new
+/// secret, its `otpauth://` address and QR code (SVG), shown once. Started again, it
+/// replaces an enrolment left unconfirmed. Confirm it with a first code.
+#[utoipa::path(
+    operation_id = "start_second_factor_enrolment",
+    tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = SecondFactorEnrolment),
+        (status = 409, description = "An authenticator is enrolled already (`second_factor_enabled`)", body = Problem,
+         content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/second-factor")]
+pub async fn start_second_factor(
+    db: RequestDb,
+    auth: Person,
+    keyring: web::Data<Keyring>,
+) -> Result<web::Json<SecondFactorEnrolment>, ApiError> {
+    Ok(web::Json(second_factor::start(&db, &auth, &keyring).await?))
+}
+
+/// Confirms the enrolment with the app's current code: from now on signing in asks for a
+/// code. Answers ten recovery codes, once: each signs in once instead of a code.
+#[utoipa::path(
+    operation_id = "confirm_second_factor",
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = SecondFactorCode,
+    responses(
+        (status = 200, body = RecoveryCodes),
+        problems::NotFound,
+        (status = 422, description = "Not the app's current code (`invalid_second_factor_code` on `code`)", body = Problem,
+         content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/second-factor/confirm")]
+pub async fn confirm_second_factor(
+    db: RequestDb,
+    auth: Person,
+    keyring: web::Data<Keyring>,
+    body: Json<SecondFactorCode>,
+) -> Result<web::Json<RecoveryCodes>, ApiError> {
+    Ok(web::Json(
+        second_factor::confirm(&db, &auth, &keyring, body.into_inner()).await?,
+    ))
+}
+
+/// Turns the caller's second step off, with their password (its recovery codes go too).
+#[utoipa::path(
+    operation_id = "disable_second_factor",
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = SecondFactorDisable,
+    responses(
+        (status = 204, description = "The second step is off"),
+        (status = 409, description = "The CPAS requires it of the caller's role (`second_factor_mandatory`)", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "Wrong password", body = Problem,
+         content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/second-factor/disable")]
+pub async fn disable_second_factor(
+    db: RequestDb,
+    auth: Person,
+    body: Json<SecondFactorDisable>,
+) -> Result<HttpResponse, ApiError> {
+    second_factor::disable(&db, &auth, body.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

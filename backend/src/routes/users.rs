@@ -1,14 +1,14 @@
 //! `/api/v1/users`: accounts, managed by a CPAS's DG and by platform administrators.
 
-use actix_web::{get, patch, post, web};
-use api_types::{NewUser, Problem, User, UserCreated, UserPatch};
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
+use api_types::{NewUser, Problem, SecurityPolicy, User, UserCreated, UserPatch};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::problems;
 use super::{Json, RequestDb};
-use crate::app::accounts;
-use crate::auth::Authenticated;
+use crate::app::{accounts, second_factor};
+use crate::auth::{Authenticated, Person};
 use crate::domain::{TenantId, UserId};
 use crate::error::ApiError;
 
@@ -60,9 +60,9 @@ pub async fn create_user(
     db: RequestDb,
     auth: Authenticated,
     body: Json<NewUser>,
-) -> Result<actix_web::HttpResponse, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let created = accounts::create_user(&db, &auth, body.into_inner()).await?;
-    Ok(actix_web::HttpResponse::Created().json(created))
+    Ok(HttpResponse::Created().json(created))
 }
 
 /// One account.
@@ -129,5 +129,68 @@ pub async fn reset_password(
 ) -> Result<web::Json<UserCreated>, ApiError> {
     Ok(web::Json(
         accounts::reset_password(&db, &auth, user_id.into_inner()).await?,
+    ))
+}
+
+/// Removes a person's authenticator and recovery codes (a lost phone): they sign in with
+/// their password alone, or enrol again at their next sign-in if their CPAS requires it.
+/// For who manages the account (the DG, administrators); logged.
+#[utoipa::path(
+    operation_id = "reset_second_factor",
+    tag = "users",
+    security(("bearer" = [])),
+    params(("user_id" = Uuid, Path)),
+    responses(
+        (status = 204, description = "The person's second step is removed"),
+        problems::NotFound,
+    )
+)]
+#[delete("/users/{user_id}/second-factor")]
+pub async fn reset_second_factor(
+    db: RequestDb,
+    auth: Authenticated,
+    user_id: web::Path<UserId>,
+) -> Result<HttpResponse, ApiError> {
+    accounts::reset_second_factor(&db, &auth, user_id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// What the caller's CPAS requires of sign-ins.
+#[utoipa::path(
+    operation_id = "get_security_policy",
+    tag = "users",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = SecurityPolicy),
+    )
+)]
+#[get("/security-policy")]
+pub async fn security_policy(
+    db: RequestDb,
+    auth: Person,
+) -> Result<web::Json<SecurityPolicy>, ApiError> {
+    Ok(web::Json(second_factor::policy(&db, &auth).await?))
+}
+
+/// Sets what the CPAS requires of sign-ins (its DG): with `second_factor_required`, the
+/// president and the DG sign in with a second step; one who has none enrols it at their
+/// next sign-in before anything else.
+#[utoipa::path(
+    operation_id = "set_security_policy",
+    tag = "users",
+    security(("bearer" = [])),
+    request_body = SecurityPolicy,
+    responses(
+        (status = 200, body = SecurityPolicy),
+    )
+)]
+#[put("/security-policy")]
+pub async fn set_security_policy(
+    db: RequestDb,
+    auth: Person,
+    body: Json<SecurityPolicy>,
+) -> Result<web::Json<SecurityPolicy>, ApiError> {
+    Ok(web::Json(
+        second_factor::set_policy(&db, &auth, body.into_inner()).await?,
     ))
 }

@@ -26,6 +26,7 @@ pub fn AccountPage() -> impl IntoView {
         {forced.then(|| view! { <p class="notice" role="alert">{tr!(password_change_forced)}</p> })}
         <PasswordForm forced/>
         {(!forced).then(|| view! {
+            <crate::pages::second_factor_section::SecondFactorSection/>
             <IdentityForm/>
             <crate::pages::notification_choices::NotificationChoices/>
             <Sessions/>
@@ -237,6 +238,15 @@ fn moment(at: &chrono::DateTime<chrono::Utc>) -> String {
     )
 }
 
+/// How a session was opened, as its owner reads it.
+fn signed_in_with(method: api_types::SignInMethod) -> &'static str {
+    match method {
+        api_types::SignInMethod::Password => tr!(signed_in_password),
+        api_types::SignInMethod::SecondFactor => tr!(signed_in_second_factor),
+        api_types::SignInMethod::RecoveryCode => tr!(signed_in_recovery_code),
+    }
+}
+
 #[component]
 fn Sessions() -> impl IntoView {
     let session = SessionContext::get();
@@ -305,7 +315,8 @@ fn Sessions() -> impl IntoView {
                     <strong>{device.clone()}</strong>
                     {s.current.then(|| view! { " " <span class="badge">{tr!(session_current)}</span> })}
                 </p>
-                <p>{tr!(session_started)} " " {started} " · " {tr!(session_last_used)} " " {moment(&s.last_used_at)}</p>
+                <p>{tr!(session_started)} " " {started} " · " {tr!(session_last_used)} " " {moment(&s.last_used_at)}
+                    " · " {signed_in_with(s.signed_in_with)}</p>
                 {(!s.current).then(|| view! {
                     <button type="button" class="secondary danger" aria-label=label
                         on:click=move |_| end_one(id.clone(), device.clone())>

@@ -15,6 +15,8 @@ pub fn LoginPage() -> impl IntoView {
     let navigate = use_navigate();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    // Asked once the password was right for an account with a second step.
+    let code = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
 
@@ -33,7 +35,12 @@ pub fn LoginPage() -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             let result = async {
-                let tokens = api::login(email.get_untracked(), password.get_untracked()).await?;
+                let tokens = api::login(
+                    email.get_untracked(),
+                    password.get_untracked(),
+                    code.get_untracked(),
+                )
+                .await?;
                 let user = api::me(&tokens.access_token).await?;
                 Ok::<_, api::ApiFailure>((tokens, user))
             }
@@ -50,11 +57,23 @@ pub fn LoginPage() -> impl IntoView {
                     session.sign_in(tokens, user);
                     navigate(&next, Default::default());
                 }
-                Err(failure) => error.set(Some(match failure.status {
-                    401 => tr!(login_wrong).to_owned(),
-                    429 => tr!(login_throttled).to_owned(),
-                    _ => format!("{} ({})", tr!(load_failed), failure.message),
-                })),
+                Err(failure) => {
+                    let problem = failure.problem.as_ref().map(|p| p.code);
+                    if problem == Some(api_types::ProblemCode::SecondFactorRequired) {
+                        // The password was right: now the code.
+                        code.set(Some(String::new()));
+                        crate::components::form_field::focus_later("second-factor-code");
+                        return;
+                    }
+                    error.set(Some(match failure.status {
+                        _ if problem == Some(api_types::ProblemCode::InvalidSecondFactorCode) => {
+                            tr!(login_wrong_code).to_owned()
+                        }
+                        401 => tr!(login_wrong).to_owned(),
+                        429 => tr!(login_throttled).to_owned(),
+                        _ => format!("{} ({})", tr!(load_failed), failure.message),
+                    }));
+                }
             }
         });
     };
@@ -70,6 +89,15 @@ pub fn LoginPage() -> impl IntoView {
                 <input id="password" name="password" type="password" autocomplete="current-password"
                     required prop:value=password
                     on:input=move |ev| password.set(event_target_value(&ev))/>
+                {move || code.get().is_some().then(|| view! {
+                    <label for="second-factor-code">{tr!(second_factor_code)}</label>
+                    <input id="second-factor-code" name="one-time-code" type="text"
+                        autocomplete="one-time-code" inputmode="text" required
+                        maxlength=api_types::SECOND_FACTOR_CODE_MAX_CHARS.to_string()
+                        aria-describedby="second-factor-hint"
+                        on:input=move |ev| code.set(Some(event_target_value(&ev)))/>
+                    <p id="second-factor-hint" class="hint">{tr!(second_factor_code_hint)}</p>
+                })}
                 <ErrorText error/>
                 <button type="submit" prop:disabled=busy>{tr!(login_submit)}</button>
             </form>

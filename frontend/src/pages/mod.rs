@@ -14,5 +14,6 @@ pub mod notification_choices;
 pub mod periods_page;
 pub mod plan_page;
 pub mod plans_page;
+pub mod second_factor_section;
 pub mod timeline;
 pub mod versions_page;

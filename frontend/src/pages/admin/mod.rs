@@ -139,8 +139,68 @@ pub fn AdminHome() -> impl IntoView {
                 <li><A href="/administration/organisations">{tr!(organisations)}</A> " — " {tr!(organisations_help)}</li>
             </ul>
             <identity::TenantIdentitySection/>
-            {works_on_plans.then(|| view! { <PlanStructures/> <sectoral::SectoralPlansSection/> })}
+            {works_on_plans.then(|| view! {
+                <SecurityPolicySection/>
+                <PlanStructures/>
+                <sectoral::SectoralPlansSection/>
+            })}
         </AdminFrame>
+    }
+}
+
+/// What the CPAS requires of sign-ins: its DG may require the second step of the
+/// president and the DG.
+#[component]
+fn SecurityPolicySection() -> impl IntoView {
+    use crate::components::form_field::FormStatus;
+    let session = SessionContext::get();
+    let is_dg = session
+        .state
+        .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role == Role::Dg));
+    let required = RwSignal::new(false);
+    let loaded = RwSignal::new(false);
+    let message = RwSignal::new(None::<(bool, String)>);
+    let policy = loader(move || {
+        let token = session.token().unwrap_or_default();
+        Box::pin(async move { api::second_factor::policy(&token).await })
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(policy)) = policy.get() {
+            required.set(policy.second_factor_required);
+            loaded.set(true);
+        }
+    });
+    let save = move |_| {
+        let chosen = api_types::SecurityPolicy {
+            second_factor_required: !required.get_untracked(),
+        };
+        let token = session.token().unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            match api::second_factor::set_policy(&token, &chosen).await {
+                Ok(stored) => {
+                    required.set(stored.second_factor_required);
+                    message.set(Some((true, tr!(security_policy_saved).to_owned())));
+                }
+                Err(failure) => {
+                    message.set(Some((false, crate::components::failure::explain(&failure))))
+                }
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="security-policy-title">
+            <h2 id="security-policy-title">{tr!(security_policy_title)}</h2>
+            <div class="card">
+                <label class="checkbox">
+                    <input type="checkbox" id="second-factor-required"
+                        prop:checked=required prop:disabled=move || !is_dg || !loaded.get()
+                        on:change=save/>
+                    {tr!(security_policy_label)}
+                </label>
+                <p class="hint">{tr!(security_policy_help)}</p>
+                <FormStatus id="security-policy-message" message/>
+            </div>
+        </section>
     }
 }
 

@@ -218,6 +218,47 @@ fn UserRow(
             });
         }
     };
+    // A lost phone: the person's authenticator and recovery codes go.
+    let reset_second_step = {
+        let id = id.clone();
+        let (text, act) = (
+            named(tr!(confirm_reset_second_factor_text)),
+            named(tr!(confirm_reset_second_factor_act)),
+        );
+        let name = name.clone();
+        move |_| {
+            let (id, name) = (id.clone(), name.clone());
+            let on_confirm = Callback::new(move |()| {
+                let (id, name, token) = (
+                    id.clone(),
+                    name.clone(),
+                    session.token().unwrap_or_default(),
+                );
+                spawn_local(async move {
+                    match api::second_factor::reset_for(&token, &id).await {
+                        Ok(()) => changed.run(fill(
+                            tr!(second_factor_reset_done),
+                            &[("name", name.as_str())],
+                        )),
+                        Err(failure) if failure.status == 404 => {
+                            error.set(Some(fill(
+                                tr!(second_factor_none),
+                                &[("name", name.as_str())],
+                            )));
+                        }
+                        Err(failure) => error.set(Some(explain(&failure))),
+                    }
+                });
+            });
+            confirm.ask(Confirmation {
+                title: tr!(confirm_reset_second_factor_title).to_owned(),
+                text: text.clone(),
+                act: act.clone(),
+                on_confirm,
+                on_cancel: None,
+            });
+        }
+    };
     view! {
         <tr class:inactive=!active>
             <th scope="row">{user.display_name.clone()}</th>
@@ -265,6 +306,10 @@ fn UserRow(
                 </button>
                 <button type="button" class="secondary" on:click=reset aria-label=format!("{} — {}", tr!(reset_password), user.display_name)>
                     {tr!(reset_password)}
+                </button>
+                <button type="button" class="secondary" on:click=reset_second_step
+                    aria-label=format!("{} — {}", tr!(reset_second_factor), user.display_name)>
+                    {tr!(reset_second_factor)}
                 </button>
                 <ErrorText error/>
                 {move || password.get().map(|p| view! {
