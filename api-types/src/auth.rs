@@ -16,7 +16,10 @@ pub struct LoginRequest {
     /// The second step, for an account that has one (else 401 `second_factor_required`):
     /// the authenticator's 6-digit code, or a recovery code. Ignored for other accounts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(max_length = 20))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(schema_with = crate::limits::any_text_or_null::<{ crate::SECOND_FACTOR_CODE_MAX_CHARS }>)
+    )]
     pub second_factor_code: Option<String>,
 }
 

@@ -38,7 +38,10 @@ pub struct SecondFactorEnrolment {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SecondFactorCode {
-    #[cfg_attr(feature = "openapi", schema(max_length = 20))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(schema_with = crate::limits::any_text::<{ SECOND_FACTOR_CODE_MAX_CHARS }>)
+    )]
     pub code: String,
 }
 

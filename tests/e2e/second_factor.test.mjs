@@ -6,23 +6,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { BASE_URL, PASSWORD, launch, newPage, screenshot, accessibilityViolations, signIn, apiToken } from './support.mjs';
+import { BASE_URL, PASSWORD, launch, newPage, screenshot, accessibilityViolations, signIn, apiToken, apiCall as call } from './support.mjs';
 
 const DOMAIN = 'cpas-e2e-2fa.example';
 const workerEmail = `assistant@${DOMAIN}`;
 const dgEmail = `dg@${DOMAIN}`;
 let browser;
-
-async function call(token, method, url, body) {
-  const response = await fetch(`${BASE_URL}${url}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${url}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 /// RFC 6238 (HMAC-SHA1, 6 digits, 30 s) at `at` seconds, from a base32 secret: the code an
 /// authenticator app would show.
@@ -75,7 +64,8 @@ test('a person enrols an authenticator, keeps the recovery codes, and signs in w
   await signIn(page, workerEmail);
   const code = page.getByLabel('Code de vérification');
   await code.waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'second-factor-code');
+  // Focus moves to the field once it is drawn.
+  await page.waitForFunction(() => document.activeElement?.id === 'second-factor-code');
   assert.deepEqual(await accessibilityViolations(page), [], 'axe-core with the code field');
   await code.fill(totp(secret, Date.now() / 1000 + 30));
   await page.getByRole('button', { name: 'Se connecter' }).click();

@@ -84,3 +84,16 @@ export async function apiToken(email, password = PASSWORD) {
   if (!response.ok) throw new Error(`login of ${email}: ${response.status}`);
   return (await response.json()).access_token;
 }
+
+/// A call to the API with `token`, to arrange data or read it back: the JSON answer
+/// (`null` when empty); any status but 2xx fails the test with the problem's text.
+export async function apiCall(token, method, url, body) {
+  const response = await fetch(`${BASE_URL}${url}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}

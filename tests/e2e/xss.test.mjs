@@ -1,24 +1,13 @@
 // Text people type is shown as text: HTML and script in titles and notes never run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, PASSWORD, launch, newPage, signIn, apiToken } from './support.mjs';
+import { BASE_URL, PASSWORD, launch, newPage, signIn, apiToken, apiCall as call } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>Accueil & « suivi »';
-
-async function call(token, method, url, body) {
-  const response = await fetch(`${BASE_URL}${url}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${url}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 test('HTML and script in a title are shown literally, in the app and on the public page', async () => {
   const admin = await apiToken('admin@pst.example');

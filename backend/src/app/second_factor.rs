@@ -43,7 +43,7 @@ fn open_secret(
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("an authenticator secret: {e}")))
 }
 
-/// The second step of a sign-in whose password was right, in the sign-in's transaction.
+/// The second step of a sign-in whose password was right (before its session opens).
 /// An account without an authenticator passes (marked to enrol first when its CPAS
 /// requires one of its role); one with an authenticator needs its current code, used
 /// once, or an unused recovery code: else 401 `second_factor_required` (no code given) or

@@ -214,20 +214,3 @@ pub fn store_sealed(conn: &mut PgConnection, user: Uuid, sealed: &Sealed) -> DbR
     .execute(conn)?;
     Ok(())
 }
-
-/// The session opened with a sign-in: how, and whether the person must enrol first.
-pub fn mark_session(
-    conn: &mut PgConnection,
-    session: Uuid,
-    signed_in_with: &str,
-    pending: bool,
-) -> DbResult<()> {
-    diesel::sql_query(
-        "UPDATE sessions SET signed_in_with = $2, second_factor_pending = $3 WHERE id = $1",
-    )
-    .bind::<SqlUuid, _>(session)
-    .bind::<Text, _>(signed_in_with)
-    .bind::<Bool, _>(pending)
-    .execute(conn)?;
-    Ok(())
-}
