@@ -244,12 +244,13 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// How a session was opened: the password alone, with an authenticator's code, or
-    /// with a recovery code.
+    /// How a session was opened: the password alone, with an authenticator's code, with
+    /// a recovery code, or through the CPAS's identity provider (OpenID Connect).
     SignInMethod {
         Password => "password",
         SecondFactor => "second_factor",
         RecoveryCode => "recovery_code",
+        Oidc => "oidc",
     }
 }
 

@@ -179,6 +179,17 @@ pub fn https_url_or_null() -> Object {
     nullable(https_url())
 }
 
+/// An OpenID provider's issuer: `https://`, a host name, an optional port and path, no
+/// query or fragment (OpenID Connect Discovery). Plain `http://` only to loopback, when the
+/// server allows it (`PST_OIDC_ALLOW_LOOPBACK_HTTP`, development and tests).
+pub fn issuer_url() -> Object {
+    string(
+        crate::ISSUER_MAX_CHARS,
+        r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!$-&(-;=@-\[\]-_a-z|~]*)?$".to_owned(),
+        false,
+    )
+}
+
 /// A note or a password: any text without control characters but line breaks and tabs;
 /// `null` counts as none.
 pub fn any_text_or_null<const MAX: usize>() -> Object {
@@ -196,6 +207,7 @@ mod tests {
             super::slug(),
             super::code(),
             super::https_url(),
+            super::issuer_url(),
         ] {
             let pattern = schema.pattern.expect("a pattern");
             assert!(

@@ -131,6 +131,16 @@ problem_codes! {
     InvalidRefreshToken = "invalid_refresh_token",
     /// The refresh token was already used: the session is ended (it may have been stolen).
     RefreshTokenReused = "refresh_token_reused",
+    /// The way back from an identity provider names no sign-in under way: unknown, older
+    /// than ten minutes, or already used.
+    InvalidSignInState = "invalid_sign_in_state",
+    /// The identity provider refused the code (used or expired), or its ID token failed
+    /// our checks (issuer, audience, signature, nonce, expiry).
+    IdentityProviderRefused = "identity_provider_refused",
+    /// The person the identity provider vouches for has no active account in this CPAS
+    /// (and new accounts are off, or their e-mail is unverified or outside the allowed
+    /// domain): the DG creates one, or links it.
+    NoAccountForIdentity = "no_account_for_identity",
     // 403
     /// The caller's role or organisation may not do this.
     Forbidden = "forbidden",
@@ -238,6 +248,8 @@ problem_codes! {
     InternalError = "internal_error",
     /// The database is unreachable: retry after `Retry-After` seconds.
     ServiceUnavailable = "service_unavailable",
+    /// The identity provider does not answer, or not as an OpenID provider (502).
+    IdentityProviderUnavailable = "identity_provider_unavailable",
 
     // Codes of a field (`FieldError.code`).
     /// The field is missing or empty.
@@ -254,6 +266,9 @@ problem_codes! {
     OutOfRange = "out_of_range",
     /// A text over its maximum length.
     TooLong = "too_long",
+    /// The issuer's discovery document could not be read, or does not describe an OpenID
+    /// provider with this issuer.
+    IssuerDiscoveryFailed = "issuer_discovery_failed",
     /// A text under its minimum length.
     TooShort = "too_short",
     /// A text holding a control character (NUL, escape…).

@@ -149,6 +149,11 @@ pub struct Settings {
     #[arg(long, env = "PST_WEBHOOK_ALLOW_LOOPBACK_HTTP", default_value_t = false)]
     pub webhook_allow_loopback_http: bool,
 
+    /// Accept identity providers (OpenID Connect issuers) at plain `http://` on loopback
+    /// (development and tests only).
+    #[arg(long, env = "PST_OIDC_ALLOW_LOOPBACK_HTTP", default_value_t = false)]
+    pub oidc_allow_loopback_http: bool,
+
     /// How often the webhook worker looks for due deliveries.
     #[arg(long, env = "PST_WEBHOOK_INTERVAL_MS", default_value_t = 1000)]
     pub webhook_interval_ms: u64,

@@ -22,6 +22,10 @@ pub enum ApiError {
     /// No valid credentials: missing, malformed, expired or revoked token, or a failed login.
     #[error("authentication required ({0})")]
     Unauthenticated(ProblemCode),
+    /// A sign-in through an identity provider refused (401): the way back names no sign-in
+    /// under way, the provider or its ID token failed, or the person has no account here.
+    #[error("{detail}")]
+    SignInRefused { code: ProblemCode, detail: String },
     /// Authenticated, but this actor may not do this.
     #[error("{0}")]
     Forbidden(&'static str),
@@ -103,6 +107,9 @@ pub enum ApiError {
     /// The database cannot be reached right now; the client may retry.
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// An identity provider does not answer, or not as an OpenID provider (502).
+    #[error("{detail}")]
+    IdentityProviderUnavailable { detail: String },
     /// Anything unexpected. Logged with its cause chain, answered opaquely.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -155,7 +162,8 @@ impl ApiError {
         match self {
             Self::BadRequest { code, .. }
             | Self::Conflict { code, .. }
-            | Self::TokenForbidden { code, .. } => *code,
+            | Self::TokenForbidden { code, .. }
+            | Self::SignInRefused { code, .. } => *code,
             Self::Unauthenticated(code) => *code,
             Self::Validation(_) => C::ValidationFailed,
             Self::Forbidden(_) => C::Forbidden,
@@ -176,6 +184,7 @@ impl ApiError {
             Self::NoRoute => C::NoRoute,
             Self::MethodNotAllowed => C::MethodNotAllowed,
             Self::Unavailable(_) => C::ServiceUnavailable,
+            Self::IdentityProviderUnavailable { .. } => C::IdentityProviderUnavailable,
             Self::Internal(_) => C::InternalError,
         }
     }
@@ -184,7 +193,7 @@ impl ApiError {
         match self {
             Self::BadRequest { .. } => "Bad request",
             Self::Validation(_) => "Invalid fields",
-            Self::Unauthenticated(_) => "Unauthorized",
+            Self::Unauthenticated(_) | Self::SignInRefused { .. } => "Unauthorized",
             Self::Forbidden(_)
             | Self::TokenForbidden { .. }
             | Self::PasswordChangeRequired
@@ -203,6 +212,7 @@ impl ApiError {
             Self::NotFound { .. } | Self::UnknownUnsubscribeLink | Self::NoRoute => "Not found",
             Self::MethodNotAllowed => "Method not allowed",
             Self::Unavailable(_) => "Service unavailable",
+            Self::IdentityProviderUnavailable { .. } => "Bad gateway",
             Self::Internal(_) => "Internal server error",
         }
     }
@@ -251,7 +261,7 @@ impl ResponseError for ApiError {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            Self::Unauthenticated(_) | Self::SignInRefused { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_)
             | Self::TokenForbidden { .. }
             | Self::PasswordChangeRequired
@@ -273,6 +283,7 @@ impl ResponseError for ApiError {
             }
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::IdentityProviderUnavailable { .. } => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -281,6 +292,9 @@ impl ResponseError for ApiError {
         match self {
             Self::Internal(cause) => tracing::error!(error = ?cause, "internal error"),
             Self::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
+            Self::IdentityProviderUnavailable { detail } => {
+                tracing::warn!(%detail, "identity provider unavailable");
+            }
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -306,6 +320,12 @@ impl ResponseError for ApiError {
                     ),
                 };
                 response.insert_header((header::WWW_AUTHENTICATE, challenge));
+            }
+            Self::SignInRefused { .. } => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"pst\""),
+                ));
             }
             Self::TokenForbidden {
                 code: ProblemCode::InsufficientScope,
@@ -672,6 +692,39 @@ pub const CONSTRAINT_REFUSALS: &[(&str, Refusal)] = &[
             field: "objective_ids",
             code: ProblemCode::Duplicate,
             message: Some("an objective is named twice"),
+        },
+    ),
+    (
+        "identity_providers_tenant_id_label_key",
+        Refusal::Conflict {
+            code: ProblemCode::NameTaken,
+            detail: "this CPAS already has an identity provider of that name",
+        },
+    ),
+    (
+        // The organisation of the accounts made at a first sign-in must be one of the
+        // provider's CPAS.
+        "identity_providers_tenant_id_new_account_organisation_id_fkey",
+        Refusal::Field {
+            field: "new_account_organisation_id",
+            code: ProblemCode::UnknownOrganisation,
+            message: Some("no such organisation in this CPAS"),
+        },
+    ),
+    (
+        "identity_providers_partner_organisation",
+        Refusal::Field {
+            field: "new_account_organisation_id",
+            code: ProblemCode::Required,
+            message: Some("partners made at a first sign-in need their organisation"),
+        },
+    ),
+    (
+        "identity_providers_new_account_domain",
+        Refusal::Field {
+            field: "new_account_domain",
+            code: ProblemCode::Required,
+            message: Some("accounts are made at a first sign-in only for an e-mail domain"),
         },
     ),
     (

@@ -26,7 +26,7 @@ use crate::routes;
     ),
     modifiers(&BearerSecurity),
     tags(
-        (name = "auth", description = "Logging in and out; access and refresh tokens"),
+        (name = "auth", description = "Logging in and out (with a password, or through the CPAS's identity provider); access and refresh tokens"),
         (name = "me", description = "The caller's own account"),
         (name = "plans", description = "Plans and their tree"),
         (name = "actions", description = "Actions and their follow-up"),
@@ -37,6 +37,7 @@ use crate::routes;
         (name = "tasks", description = "Dated tasks on actions and sub-actions, given to a person or an organisation"),
         (name = "notifications", description = "The in-app inbox, how each topic reaches a person, and the unsubscribe links of the e-mails"),
         (name = "users", description = "Accounts of a CPAS and of the platform"),
+        (name = "single sign-on", description = "The CPAS's identity providers (OpenID Connect), as its DG sets them up"),
         (name = "organisations", description = "The CPAS itself and its partners"),
         (name = "tenants", description = "The CPAS using the platform"),
         (name = "integrations", description = "API tokens and webhooks for integrators"),

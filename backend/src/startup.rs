@@ -93,13 +93,16 @@ fn seal_stored_secrets(
         .map_err(|e| anyhow::anyhow!("sealing the idempotent answers: {e:?}"))?;
     let authenticators = app::second_factor::reseal_secrets(conn, keyring)
         .map_err(|e| anyhow::anyhow!("re-sealing the authenticator secrets: {e:?}"))?;
-    if webhooks.sealed + webhooks.resealed + answers + authenticators > 0 {
+    let client_secrets = app::single_sign_on::reseal_secrets(conn, keyring)
+        .map_err(|e| anyhow::anyhow!("re-sealing the identity providers' client secrets: {e:?}"))?;
+    if webhooks.sealed + webhooks.resealed + answers + authenticators + client_secrets > 0 {
         tracing::info!(
             key = keyring.current_key_id(),
             webhook_secrets_sealed = webhooks.sealed,
             webhook_secrets_resealed = webhooks.resealed,
             idempotent_answers_sealed = answers,
             authenticator_secrets_resealed = authenticators,
+            client_secrets_resealed = client_secrets,
             "stored secrets sealed under the current key"
         );
     }
@@ -123,6 +126,11 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
         allow_loopback_http: settings.webhook_allow_loopback_http,
     });
     let token_limit = web::Data::new(app::TokenRateLimit(settings.token_rate_limit));
+    // One client (and one cache of providers' keys) for all the workers of the instance.
+    let oidc = web::Data::new(crate::auth::oidc::OidcClients::new(
+        &settings.public_url,
+        settings.oidc_allow_loopback_http,
+    )?);
     // One set of import slots for all the workers of the instance.
     let import_slots = web::Data::new(routes::interchange::ImportSlots::new(
         settings.import_concurrency,
@@ -169,6 +177,7 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
                     .app_data(login.clone())
                     .app_data(webhooks.clone())
                     .app_data(token_limit.clone())
+                    .app_data(oidc.clone())
                     .app_data(import_slots.clone())
                     .app_data(plan_trees.clone())
                     .app_data(evidence_files.clone())

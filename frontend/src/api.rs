@@ -17,6 +17,7 @@ pub mod managers;
 pub mod periods;
 pub mod preferences;
 pub mod second_factor;
+pub mod single_sign_on;
 pub mod tasks;
 
 /// A failed call, ready to show.
@@ -53,10 +54,10 @@ pub async fn refresh(refresh_token: String) -> Result<TokenResponse, ApiFailure>
     parse(&exchange(Method::POST, "/api/v1/auth/refresh", None, Some(body)).await?)
 }
 
-pub async fn logout(token: &str) -> Result<(), ApiFailure> {
-    exchange(Method::POST, "/api/v1/auth/logout", Some(token), None)
-        .await
-        .map(drop)
+/// Ends the session; for one opened through an identity provider, where to sign out
+/// there too.
+pub async fn logout(token: &str) -> Result<api_types::LoggedOut, ApiFailure> {
+    parse(&exchange(Method::POST, "/api/v1/auth/logout", Some(token), None).await?)
 }
 
 pub async fn me(token: &str) -> Result<User, ApiFailure> {

@@ -27,6 +27,7 @@ pub fn App() -> impl IntoView {
     let session = SessionContext::provide();
     let locale = LocaleContext::provide();
     AdminTenant::provide();
+    crate::pages::login_page::EndSessionOffer::provide();
     let inbox = ProposalActivity::provide();
     // The chunks of the pages this user's role uses, fetched once the browser is idle.
     Effect::new(move |_| {
@@ -50,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <main id="contenu" tabindex="-1">
                         <Routes fallback=|| view! { <p class="notice">{tr!(page_not_found)}</p> }>
                             <Route path=path!("/connexion") view=LoginPage/>
+                            <Route path=path!("/connexion/oidc") view={Lazy::<Account>::new()}/>
                             <Route path=path!("/") view=|| view! { <RequireSession><PlansPage/></RequireSession> }/>
                             <Route path=path!("/plans/:id") view=|| view! { <RequireSession><PlanPage/></RequireSession> }/>
                             <Route path=path!("/plans/:id/tableau-de-bord") view={Lazy::<Dashboard>::new()}/>
@@ -116,11 +118,19 @@ fn LanguagePicker(locale: LocaleContext) -> impl IntoView {
 fn UserMenu(session: SessionContext, inbox: ProposalActivity) -> impl IntoView {
     let open = RwSignal::new(false);
     let navigate = leptos_router::hooks::use_navigate();
+    let end_session = crate::pages::login_page::EndSessionOffer::get();
     let logout = move |_| {
         if let Some(token) = session.token() {
             spawn_local(async move {
-                // The session ends on our side whatever the server answers.
-                let _ = api::logout(&token).await;
+                // The session ends on our side whatever the server answers; one opened
+                // through a provider may still be open there: the login page offers to
+                // end it too.
+                if let Ok(api_types::LoggedOut {
+                    end_session_url: Some(url),
+                }) = api::logout(&token).await
+                {
+                    end_session.offer(url);
+                }
             });
         }
         session.sign_out();

@@ -126,7 +126,12 @@ fn rows() -> Vec<Row> {
         // Login and refresh are public; their bodies decide (own credentials here).
         row(M::POST, "/api/v1/auth/login", N,                                     [401, 200, 200, 200, 200, 200, 200]),
         row(M::POST, "/api/v1/auth/refresh", N,                                   [401, 200, 200, 200, 200, 200, 200]),
-        row(M::POST, "/api/v1/auth/logout", N,                                    [401, 204, 204, 204, 204, 204, 204]),
+        row(M::POST, "/api/v1/auth/logout", N,                                    [401, 200, 200, 200, 200, 200, 200]),
+        // Single sign-on's public steps: the login page's buttons; a start at a provider
+        // that does not exist; a way back whose state names no sign-in under way.
+        row(M::GET, "/api/v1/auth/providers", N,                                  [200, 200, 200, 200, 200, 200, 200]),
+        row(M::POST, "/api/v1/auth/oidc/{provider_id}/start", N,                  [404, 404, 404, 404, 404, 404, 404]),
+        row(M::POST, "/api/v1/auth/oidc/callback", N,                             [401, 401, 401, 401, 401, 401, 401]),
         row(M::GET, "/api/v1/me", N,                                              [401, 200, 200, 200, 200, 200, 200]),
         // A wrong current password: the route is reachable, the body is refused.
         row(M::PUT, "/api/v1/me/password", N,                                     [401, 422, 422, 422, 422, 422, 422]),
@@ -145,6 +150,13 @@ fn rows() -> Vec<Row> {
         row(M::POST, "/api/v1/me/second-factor/disable", N,                       [401, 422, 422, 422, 422, 422, 403]),
         row(M::GET, "/api/v1/security-policy", N,                                 [401, 403, 200, 200, 200, 200, 403]),
         row(M::PUT, "/api/v1/security-policy", N,                                 [401, 403, 403, 200, 403, 403, 403]),
+        // The CPAS's identity providers are its DG's (an issuer that does not answer: 422
+        // once authorised; a provider id of nothing: 404).
+        row(M::GET, "/api/v1/identity-providers", N,                              [401, 403, 403, 200, 403, 403, 403]),
+        row(M::POST, "/api/v1/identity-providers", N,                             [401, 403, 403, 422, 403, 403, 403]),
+        row(M::GET, "/api/v1/identity-providers/{provider_id}", N,                [401, 403, 403, 404, 403, 403, 403]),
+        row(M::PATCH, "/api/v1/identity-providers/{provider_id}", N,              [401, 403, 403, 404, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/identity-providers/{provider_id}", N,             [401, 403, 403, 404, 403, 403, 403]),
         row(M::GET, "/api/v1/plans", N,                                           [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/plans/{plan_id}", Own,                               [401, 403, 200, 200, 200, 200, 403]),
         row(M::GET, "/api/v1/plans/{plan_id}", Other,                             [401, 403, 404, 404, 404, 404, 403]),
@@ -905,6 +917,7 @@ fn request(
         .replace("{period_id}", dynamic.period.as_deref().unwrap_or("-"))
         .replace("{delivery_id}", &uuid::Uuid::new_v4().to_string())
         .replace("{session_id}", &fixtures.foreign_session)
+        .replace("{provider_id}", &uuid::Uuid::new_v4().to_string())
         .replace("{token}", "bm90LXNpZ25lZA.Zm9yZ2Vk")
         .replace("{tenant}", "cpas-a")
         .replace(
@@ -955,6 +968,22 @@ fn request(
         }
         ("PUT", "/api/v1/security-policy") => {
             (path, Some(json!({ "second_factor_required": false })))
+        }
+        ("POST", "/api/v1/auth/oidc/callback") => (
+            path,
+            Some(json!({ "code": "a-code", "state": "a-state-nobody-started" })),
+        ),
+        ("POST", "/api/v1/identity-providers") => (
+            path,
+            Some(json!({
+                "label": format!("Fournisseur {unique}"),
+                // Loopback (allowed in tests), where nothing answers as a provider.
+                "issuer": format!("http://127.0.0.1:{}", tests::free_port()),
+                "client_id": "pst",
+            })),
+        ),
+        ("PATCH", "/api/v1/identity-providers/{provider_id}") => {
+            (path, Some(json!({ "version": 1, "enabled": false })))
         }
         ("PUT", "/api/v1/me/notification-preferences") => {
             (path, Some(json!({ "language": "fr", "topics": [] })))

@@ -39,6 +39,7 @@ mod second_factor;
 mod secrets;
 mod sectoral_plans;
 mod seed_plans;
+mod single_sign_on;
 mod structure;
 mod sub_actions;
 mod tasks;

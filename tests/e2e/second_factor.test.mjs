@@ -68,7 +68,7 @@ test('a person enrols an authenticator, keeps the recovery codes, and signs in w
   await page.waitForFunction(() => document.activeElement?.id === 'second-factor-code');
   assert.deepEqual(await accessibilityViolations(page), [], 'axe-core with the code field');
   await code.fill(totp(secret, Date.now() / 1000 + 30));
-  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
   await page.getByRole('link', { name: 'Mon compte' }).waitFor();
   await page.goto(`${BASE_URL}/mon-compte`);
   await page.locator('section#deux-etapes').getByText('Activée. Codes de secours restants : 10.').waitFor();

@@ -71,7 +71,8 @@ export async function accessibilityViolations(page) {
 export async function signIn(page, email, password = PASSWORD) {
   await page.getByLabel('Adresse e-mail').fill(email);
   await page.getByLabel('Mot de passe').fill(password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
+  // Exactly: the providers' buttons say "Se connecter avec …".
+  await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
 }
 
 /// An access token for the API, to arrange data.

@@ -184,6 +184,7 @@ pub fn test_settings(database_url: String) -> TestSettings {
         import_concurrency: 2,
         cors_origins: vec!["https://pcs.commune.example".to_owned()],
         webhook_allow_loopback_http: true,
+        oidc_allow_loopback_http: true,
         webhook_interval_ms: 100,
         webhook_retry_base_ms: 200,
         bench_ceiling_file: None,
@@ -1043,4 +1044,109 @@ pub fn memory_mib(pid: u32, field: &str) -> u64 {
         })
         .map(|kib| kib / 1024)
         .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"))
+}
+
+// --- an OpenID Connect provider ---------------------------------------------------------
+
+/// A real OpenID Connect provider (`tests/oidc/provider.mjs`: npm `oidc-provider`), its
+/// test client `pst` and the users it was given, for as long as this value lives.
+pub struct OidcProvider {
+    child: tokio::process::Child,
+    pub issuer: String,
+    client: reqwest::Client,
+}
+
+/// The test client's id and secret at [`OidcProvider`] (as `provider.mjs` declares them).
+pub const OIDC_CLIENT_ID: &str = "pst";
+pub const OIDC_CLIENT_SECRET: &str = "pst-test-client-secret-0123456789";
+
+impl OidcProvider {
+    /// Starts the provider; it sends people back to `redirect_uri`. `users` are
+    /// `(login, e-mail)`.
+    pub async fn start(redirect_uri: &str, users: &[(&str, &str)]) -> Self {
+        use tokio::io::AsyncBufReadExt;
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("oidc/provider.mjs");
+        let mut command = tokio::process::Command::new("node");
+        command
+            .arg(&script)
+            .args(["--redirect-uri", redirect_uri])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true);
+        for (login, email) in users {
+            command.args(["--user", &format!("{login}={email}")]);
+        }
+        let mut child = command
+            .spawn()
+            .expect("node runs tests/oidc/provider.mjs (npm ci installs oidc-provider)");
+        let stdout = child.stdout.take().expect("its output");
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let first = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+            .await
+            .expect("the provider starts within 20 s")
+            .expect("its output")
+            .expect("a first line");
+        let started: serde_json::Value = serde_json::from_str(&first).expect("a JSON line");
+        // Drained while it runs: a closed pipe would stop the provider at its next line.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Self {
+            child,
+            issuer: started["issuer"].as_str().expect("an issuer").to_owned(),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    async fn control(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let response = self
+            .client
+            .post(format!("{}/__test/{path}", self.issuer))
+            .json(&body)
+            .send()
+            .await
+            .expect("the provider answers");
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
+        response.json().await.expect("JSON")
+    }
+
+    /// From now on, the token endpoint's ID token is re-signed: `normal`, `wrong-audience`,
+    /// `wrong-issuer` or `bad-signature`.
+    pub async fn id_token_mode(&self, mode: &str) {
+        self.control("id-token", serde_json::json!({ "mode": mode }))
+            .await;
+    }
+
+    /// A new signing key at the provider (the old one is gone).
+    pub async fn rotate_keys(&self) {
+        self.control("rotate", serde_json::json!({})).await;
+    }
+
+    /// Plays the person `login`'s browser from the authorization URL to the redirect back:
+    /// answers the code and state the redirect carries.
+    pub async fn sign_in(&self, authorization_url: &str, login: &str) -> (String, String) {
+        let answer = self
+            .control(
+                "sign-in",
+                serde_json::json!({ "url": authorization_url, "login": login }),
+            )
+            .await;
+        let location = answer["location"].as_str().expect("a redirect");
+        let url = reqwest::Url::parse(location).expect("a URL");
+        let param = |name: &str| {
+            url.query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_else(|| panic!("no {name} in {location}"))
+        };
+        (param("code"), param("state"))
+    }
+}
+
+impl Drop for OidcProvider {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
 }

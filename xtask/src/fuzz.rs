@@ -448,9 +448,12 @@ const STATABLE: &[&str] = &[
 
 /// Refusals with a statable code that depend on something else than the field itself: a
 /// partner's account needs an organisation (its role), an operational objective a parent
-/// (its level), an administrator names the CPAS (the caller). `(field, code)`.
+/// (its level), an administrator names the CPAS (the caller); an identity provider makes
+/// partners' accounts in an organisation, and accounts only for a domain. `(field, code)`.
 const ACROSS_FIELDS: &[(&str, &str)] = &[
     ("organisation_id", "required"),
+    ("new_account_organisation_id", "required"),
+    ("new_account_domain", "required"),
     ("parent_id", "required"),
     ("tenant_id", "required"),
 ];

@@ -485,6 +485,10 @@ fn browser_tests(
         .env("PST_SECRETS_KEY", random_secrets_key()?)
         .env("PST_LOG", "warn")
         .env("PST_FILE_STORE", scratch_file_store("e2e")?)
+        // Identity providers send the browser back here; the test's provider
+        // (`tests/oidc/provider.mjs`) listens on plain HTTP on loopback.
+        .env("PST_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+        .env("PST_OIDC_ALLOW_LOOPBACK_HTTP", "true")
         .spawn()
         .context("cannot start pst-server")?;
     let result =
@@ -841,4 +845,8 @@ fn build_web(root: &Path) -> anyhow::Result<PathBuf> {
 /// Two-step sign-in (issue 19.2) lives in the account's and the administration's chunks;
 /// the login page's code field, the redirection to enrol, five problem codes and the
 /// texts in three languages add 2.2 KB: 353.8 KB, the budget 354 KB.
-const INITIAL_GZIP_BUDGET: usize = 354_000;
+/// Single sign-on (issue 19.1): the way back from a provider lives in the account's chunk
+/// and the providers' administration in the administration's; the login page's buttons,
+/// the logout's offer, five problem codes and 46 texts in three languages (data of the
+/// main module, ~4 KB of it) add 7.4 KB: 361.2 KB, the budget 362 KB.
+const INITIAL_GZIP_BUDGET: usize = 362_000;

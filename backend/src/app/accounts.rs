@@ -122,15 +122,8 @@ pub async fn login(
             let secret = secret.clone();
             db.run(move |conn| {
                 conn.transaction(|conn| {
-                    let session_id = accounts::open_session(
-                        conn,
-                        &user,
-                        refresh_expiry(),
-                        user_agent.as_deref(),
-                        step.signed_in_with,
-                        step.enrolment_pending,
-                    )?;
-                    token_pair(conn, &secret, &user, session_id)
+                    open_session(conn, &secret, &user, user_agent.as_deref(), step)
+                        .map(|(_, tokens)| tokens)
                 })
             })
             .await
@@ -169,6 +162,26 @@ fn check_throttle(
         return Err(ApiError::TooManyRequests { retry_after });
     }
     Ok(())
+}
+
+/// Opens a session of `user`, who passed every step of signing in, and its first tokens;
+/// returns the session's id with them. `user_agent` is the browser's, already shortened.
+pub(super) fn open_session(
+    conn: &mut PgConnection,
+    secret: &JwtSecret,
+    user: &Credentials,
+    user_agent: Option<&str>,
+    step: second_factor::SecondStep,
+) -> Result<(Uuid, TokenResponse), ApiError> {
+    let session_id = accounts::open_session(
+        conn,
+        user,
+        refresh_expiry(),
+        user_agent,
+        step.signed_in_with,
+        step.enrolment_pending,
+    )?;
+    Ok((session_id, token_pair(conn, secret, user, session_id)?))
 }
 
 fn refresh_expiry() -> DateTime<Utc> {
@@ -276,9 +289,13 @@ pub(super) fn actor_of_session(
 }
 
 /// Ends the caller's session: its access and refresh tokens are refused from now on.
-pub async fn logout(db: &RequestDb, auth: &Authenticated) -> Result<(), ApiError> {
+/// Answers where to sign out at the identity provider too, for a session opened through
+/// one that has an end-session endpoint.
+pub async fn logout(db: &RequestDb, auth: &Authenticated) -> Result<Option<String>, ApiError> {
     db.run_as_before_password_change(auth, |conn, actor| {
-        Ok(accounts::revoke_session(conn, actor.session_id, "logout")?)
+        let end_session_url = crate::db::single_sign_on::end_session_url(conn, actor.session_id)?;
+        accounts::revoke_session(conn, actor.session_id, "logout")?;
+        Ok(end_session_url)
     })
     .await
 }

@@ -23,6 +23,7 @@ pub mod proposals;
 pub mod reminders;
 pub mod second_factor;
 pub mod sectoral;
+pub mod single_sign_on;
 pub mod structure;
 pub mod tasks;
 

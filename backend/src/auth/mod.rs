@@ -2,6 +2,7 @@
 //! verified claim set. Who may do what is decided in [`crate::authz`], not here.
 
 mod extractor;
+pub mod oidc;
 pub mod password;
 pub mod second_factor;
 pub mod tokens;

@@ -10,6 +10,10 @@ use api_types::ProblemCode;
 
 /// Minimum length of a password, in characters.
 pub const MIN_LENGTH: usize = api_types::PASSWORD_MIN_CHARS;
+
+/// The stored hash of an account that signs in through its identity provider only: not a
+/// PHC string, so no password ever verifies against it.
+pub const NO_PASSWORD: &str = "!signs-in-through-an-identity-provider";
 const MAX_LENGTH: usize = api_types::PASSWORD_MAX_CHARS;
 
 /// Passwords that are long enough but guessed first by every attacker.

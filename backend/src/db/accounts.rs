@@ -128,6 +128,16 @@ pub fn find_credentials(conn: &mut PgConnection, email: &str) -> DbResult<Option
         .optional()?)
 }
 
+/// The sign-in credentials of a person account, by id.
+pub fn credentials_of(conn: &mut PgConnection, user: Uuid) -> DbResult<Option<Credentials>> {
+    Ok(users::table
+        .find(user)
+        .filter(users::kind.eq("person"))
+        .select(Credentials::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// Opens a session of `user` until `expires_at`, and records the login; returns the
 /// session's id. `user_agent` is the browser's, already shortened, shown in the person's
 /// list of sessions.

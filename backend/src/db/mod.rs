@@ -27,6 +27,7 @@ pub mod search;
 pub mod second_factor;
 pub mod sectoral;
 pub mod seed;
+pub mod single_sign_on;
 pub mod stats;
 pub mod stored;
 pub mod structure;

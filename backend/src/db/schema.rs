@@ -292,6 +292,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    identity_providers (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        label -> Text,
+        issuer -> Text,
+        client_id -> Text,
+        client_secret_sealed -> Nullable<Bytea>,
+        client_secret_key_id -> Nullable<Text>,
+        scopes -> Text,
+        enabled -> Bool,
+        new_accounts -> Bool,
+        new_account_role -> Text,
+        new_account_organisation_id -> Nullable<Uuid>,
+        new_account_domain -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
     indicators (id) {
         id -> Uuid,
         tenant_id -> Uuid,
@@ -385,6 +406,16 @@ diesel::table! {
         planned_start -> Nullable<Date>,
         planned_end -> Nullable<Date>,
         political_lead_user_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    oidc_logins (state_hash) {
+        state_hash -> Bytea,
+        provider_id -> Uuid,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        expires_at -> Timestamptz,
     }
 }
 
@@ -552,6 +583,8 @@ diesel::table! {
         user_agent -> Nullable<Text>,
         signed_in_with -> Text,
         second_factor_pending -> Bool,
+        identity_provider_id -> Nullable<Uuid>,
+        end_session_url -> Nullable<Text>,
     }
 }
 
@@ -598,6 +631,16 @@ diesel::table! {
         user_id -> Uuid,
         topic -> Text,
         used_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    user_identities (provider_id, subject) {
+        provider_id -> Uuid,
+        subject -> Text,
+        user_id -> Uuid,
+        linked_at -> Timestamptz,
+        last_used_at -> Timestamptz,
     }
 }
 
@@ -673,10 +716,12 @@ diesel::joinable!(ecomptes_articles -> users (imported_by));
 diesel::joinable!(ecomptes_projection_amounts -> ecomptes_projections (projection_id));
 diesel::joinable!(ecomptes_projections -> users (imported_by));
 diesel::joinable!(idempotency_keys -> tenants (tenant_id));
+diesel::joinable!(identity_providers -> tenants (tenant_id));
 diesel::joinable!(journal_entries -> users (author_id));
 diesel::joinable!(notification_preferences -> users (user_id));
 diesel::joinable!(notifications -> tenants (tenant_id));
 diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(oidc_logins -> identity_providers (provider_id));
 diesel::joinable!(organisations -> tenants (tenant_id));
 diesel::joinable!(plan_evaluations -> tenants (tenant_id));
 diesel::joinable!(plan_evaluations -> users (created_by));
@@ -689,10 +734,13 @@ diesel::joinable!(refresh_tokens -> tenants (tenant_id));
 diesel::joinable!(reporting_periods -> tenants (tenant_id));
 diesel::joinable!(second_factors -> users (user_id));
 diesel::joinable!(sectoral_plans -> tenants (tenant_id));
+diesel::joinable!(sessions -> identity_providers (identity_provider_id));
 diesel::joinable!(sessions -> tenants (tenant_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(tasks -> tenants (tenant_id));
 diesel::joinable!(unsubscribe_uses -> users (user_id));
+diesel::joinable!(user_identities -> identity_providers (provider_id));
+diesel::joinable!(user_identities -> users (user_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(webhook_deliveries -> tenants (tenant_id));
 diesel::joinable!(webhook_endpoints -> tenants (tenant_id));
@@ -728,6 +776,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     ecomptes_projection_amounts,
     ecomptes_projections,
     idempotency_keys,
+    identity_providers,
     indicators,
     journal_entries,
     login_failures,
@@ -735,6 +784,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     objective_sectoral_plans,
     objectives,
+    oidc_logins,
     opinion_objectives,
     opinions,
     organisations,
@@ -751,6 +801,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     tasks,
     tenants,
     unsubscribe_uses,
+    user_identities,
     users,
     webhook_deliveries,
     webhook_endpoints,

@@ -8,6 +8,7 @@ pub mod comments;
 pub mod council;
 mod extract;
 pub mod health;
+pub mod identity_providers;
 pub mod integrations;
 pub mod interchange;
 pub mod me;
@@ -45,6 +46,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(auth::login)
                 .service(auth::refresh)
                 .service(auth::logout)
+                .service(auth::sign_in_providers)
+                .service(auth::start_oidc_sign_in)
+                .service(auth::complete_oidc_sign_in)
                 .service(me::me)
                 .service(me::change_password)
                 .service(me::my_sessions)
@@ -156,6 +160,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(users::reset_second_factor)
                 .service(users::security_policy)
                 .service(users::set_security_policy)
+                .service(identity_providers::list_identity_providers)
+                .service(identity_providers::create_identity_provider)
+                .service(identity_providers::get_identity_provider)
+                .service(identity_providers::update_identity_provider)
+                .service(identity_providers::delete_identity_provider)
                 .service(organisations::list_organisations)
                 .service(organisations::create_organisation)
                 .service(organisations::list_tenants)

@@ -244,6 +244,7 @@ fn signed_in_with(method: api_types::SignInMethod) -> &'static str {
         api_types::SignInMethod::Password => tr!(signed_in_password),
         api_types::SignInMethod::SecondFactor => tr!(signed_in_second_factor),
         api_types::SignInMethod::RecoveryCode => tr!(signed_in_recovery_code),
+        api_types::SignInMethod::Oidc => tr!(signed_in_oidc),
     }
 }
 

@@ -21,7 +21,8 @@ use crate::pages::{
     account_page::AccountPage, approvals_page::ApprovalsPage, dashboard_page::DashboardPage,
     ecomptes_page::EcomptesPage, evaluations_page::EvaluationsPage,
     my_proposals_page::MyProposalsPage, notification_choices::UnsubscribePage,
-    periods_page::PeriodsPage, timeline::TimelinePage, versions_page::VersionsPage,
+    oidc_callback_page::OidcCallbackPage, periods_page::PeriodsPage, timeline::TimelinePage,
+    versions_page::VersionsPage,
 };
 
 pub struct Dashboard;
@@ -178,6 +179,9 @@ impl LazyRoute for Account {
             .get_untracked();
         if path.starts_with("/desabonnement/") {
             view! { <UnsubscribePage/> }.into_any()
+        } else if path.starts_with("/connexion/oidc") {
+            // The way back from an identity provider: no session yet, it opens one.
+            view! { <OidcCallbackPage/> }.into_any()
         } else {
             view! { <RequireSession><AccountPage/></RequireSession> }.into_any()
         }

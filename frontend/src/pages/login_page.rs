@@ -7,7 +7,66 @@ use crate::components::failure::ErrorText;
 use crate::components::require_session::ACCOUNT_PAGE;
 use crate::session::SessionContext;
 
-/// Sign in with e-mail and password, then go back where the user was headed.
+/// Where a sign-in through a provider keeps, in the tab, the state it expects back and the
+/// page to go to after.
+const OIDC_STATE_KEY: &str = "pst.oidc.state";
+const OIDC_NEXT_KEY: &str = "pst.oidc.next";
+
+/// The provider's end-session address a logout answered, for the login page to offer: it
+/// arrives after the login page is drawn. Provided once by the app (a signal owned by a
+/// page would go with it).
+#[derive(Clone, Copy)]
+pub struct EndSessionOffer(RwSignal<Option<String>>);
+
+impl EndSessionOffer {
+    pub fn provide() {
+        provide_context(Self(RwSignal::new(None)));
+    }
+
+    pub fn get() -> Self {
+        expect_context::<Self>()
+    }
+
+    /// After a logout from a session opened through a provider.
+    pub fn offer(self, url: String) {
+        self.0.set(Some(url));
+    }
+}
+
+fn tab_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// Takes (reads and forgets) a value the tab kept.
+fn take_kept(key: &str) -> Option<String> {
+    let storage = tab_storage()?;
+    let value = storage.get_item(key).ok()?;
+    let _ = storage.remove_item(key);
+    value
+}
+
+fn keep(key: &str, value: &str) {
+    if let Some(storage) = tab_storage() {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+/// The sign-in through a provider that this tab started: the state it expects back, and
+/// where to go after. Taken once.
+pub fn take_oidc_sign_in() -> Option<(String, String)> {
+    let state = take_kept(OIDC_STATE_KEY)?;
+    let next = take_kept(OIDC_NEXT_KEY).unwrap_or_else(|| "/".to_owned());
+    Some((state, next))
+}
+
+/// Only our own pages, and never the login pages themselves.
+fn safe_next(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/connexion"))
+        .unwrap_or_else(|| "/".to_owned())
+}
+
+/// Sign in with e-mail and password, or through the CPAS's identity provider, then go back
+/// where the user was headed.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let session = SessionContext::get();
@@ -27,11 +86,7 @@ pub fn LoginPage() -> impl IntoView {
         }
         busy.set(true);
         error.set(None);
-        let next = query
-            .with_untracked(|q| q.get("next"))
-            // Only our own pages, and never the login page itself.
-            .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/connexion"))
-            .unwrap_or_else(|| "/".to_owned());
+        let next = safe_next(query.with_untracked(|q| q.get("next")));
         let navigate = navigate.clone();
         spawn_local(async move {
             let result = async {
@@ -101,6 +156,88 @@ pub fn LoginPage() -> impl IntoView {
                 <ErrorText error/>
                 <button type="submit" prop:disabled=busy>{tr!(login_submit)}</button>
             </form>
+            <ProviderButtons next=move || safe_next(query.with_untracked(|q| q.get("next")))
+                cpas=move || query.with_untracked(|q| q.get("cpas"))/>
+            <EndSessionNotice/>
         </section>
+    }
+}
+
+/// A button per identity provider (of the CPAS the address names with `?cpas=`, or of
+/// all): each starts a sign-in there.
+#[component]
+fn ProviderButtons(
+    next: impl Fn() -> String + Send + Sync + 'static,
+    cpas: impl Fn() -> Option<String> + Send + Sync + 'static,
+) -> impl IntoView {
+    let providers = crate::loader::loader(move || {
+        let cpas = cpas();
+        Box::pin(async move { api::single_sign_on::sign_in_providers(cpas.as_deref()).await })
+    });
+    let error = RwSignal::new(None::<String>);
+    let next = std::sync::Arc::new(next);
+    move || {
+        let list = providers.get().and_then(Result::ok).unwrap_or_default();
+        if list.is_empty() {
+            return None;
+        }
+        // The CPAS's name tells the buttons apart when several CPAS share the page.
+        let several = list.iter().any(|p| p.cpas_slug != list[0].cpas_slug);
+        let next = next.clone();
+        Some(view! {
+            <div class="sign-in-providers" role="group" aria-labelledby="providers-title">
+                <p id="providers-title" class="separator">{tr!(login_with_provider_intro)}</p>
+                {list.into_iter().map(|provider| {
+                    let name = if several {
+                        format!("{} ({})", provider.label, provider.cpas_name)
+                    } else {
+                        provider.label.clone()
+                    };
+                    let next = next.clone();
+                    let id = provider.id.to_string();
+                    let go = move |_| {
+                        let (id, next) = (id.clone(), next());
+                        error.set(None);
+                        spawn_local(async move {
+                            match api::single_sign_on::start(&id).await {
+                                Ok(started) => {
+                                    keep(OIDC_STATE_KEY, &started.state);
+                                    keep(OIDC_NEXT_KEY, &next);
+                                    if let Some(window) = web_sys::window() {
+                                        let _ = window.location().set_href(&started.authorization_url);
+                                    }
+                                }
+                                Err(failure) => error.set(Some(crate::components::failure::explain(&failure))),
+                            }
+                        });
+                    };
+                    view! {
+                        <button type="button" class="secondary provider" on:click=go>
+                            {tr!(login_with_provider, provider = name)}
+                        </button>
+                    }
+                }).collect_view()}
+                <ErrorText error/>
+            </div>
+        })
+    }
+}
+
+/// After logging out of a session opened through a provider: the provider's own session
+/// is still open, and a link ends it there too.
+#[component]
+fn EndSessionNotice() -> impl IntoView {
+    let offer = EndSessionOffer::get().0;
+    // Offered on this visit of the login page only.
+    on_cleanup(move || offer.set(None));
+    move || {
+        offer.get().map(|url| {
+            view! {
+                <p class="notice" role="status">
+                    {tr!(logged_out_provider_still_open)} " "
+                    <a href=url>{tr!(logout_at_provider)}</a>
+                </p>
+            }
+        })
     }
 }

@@ -11,6 +11,7 @@ pub mod lazy_pages;
 pub mod login_page;
 pub mod my_proposals_page;
 pub mod notification_choices;
+pub mod oidc_callback_page;
 pub mod periods_page;
 pub mod plan_page;
 pub mod plans_page;

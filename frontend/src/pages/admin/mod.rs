@@ -2,6 +2,7 @@
 //! structure. Each page works on one CPAS: the DG's own, or the one an administrator picks.
 
 pub mod identity;
+pub mod identity_providers;
 pub mod organisations;
 pub mod sectoral;
 pub mod structure;
@@ -132,6 +133,9 @@ pub fn AdminHome() -> impl IntoView {
     let works_on_plans = SessionContext::get()
         .state
         .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role != Role::Admin));
+    let is_dg = SessionContext::get()
+        .state
+        .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role == Role::Dg));
     view! {
         <AdminFrame title=tr!(administration)>
             <ul class="admin-links">
@@ -141,6 +145,7 @@ pub fn AdminHome() -> impl IntoView {
             <identity::TenantIdentitySection/>
             {works_on_plans.then(|| view! {
                 <SecurityPolicySection/>
+                {is_dg.then(|| view! { <identity_providers::IdentityProvidersSection/> })}
                 <PlanStructures/>
                 <sectoral::SectoralPlansSection/>
             })}
