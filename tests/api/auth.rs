@@ -328,8 +328,8 @@ async fn logout_revokes_the_access_and_the_refresh_token() {
 
     assert_eq!(response.status(), 200);
     // A password's session has no identity provider to sign out of.
-    let body: serde_json::Value = response.json().await.expect("JSON");
-    assert_eq!(body, serde_json::json!({ "end_session_url": null }));
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!(body, json!({ "end_session_url": null }));
     assert_eq!(me_status(&app, &tokens.access_token).await.0, 401);
     let refresh = app
         .post_json(
