@@ -133,6 +133,13 @@ pub async fn sign_in_providers(
     db: RequestDb,
     filter: web::Query<ProviderFilter>,
 ) -> Result<web::Json<Vec<SignInProvider>>, ApiError> {
+    // As the document says (a slug is at most 63 characters): a longer one is refused.
+    if filter.cpas.as_ref().is_some_and(|c| c.chars().count() > 63) {
+        return Err(ApiError::bad_request(
+            api_types::ProblemCode::InvalidQuery,
+            "cpas: a slug of at most 63 characters",
+        ));
+    }
     Ok(web::Json(
         single_sign_on::sign_in_providers(&db, filter.into_inner().cpas).await?,
     ))
