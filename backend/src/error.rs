@@ -115,6 +115,15 @@ pub enum ApiError {
     Internal(#[from] anyhow::Error),
 }
 
+/// An error and its causes on one line: "error sending request…: … : connection refused"
+/// tells what went wrong, the first link alone (reqwest's own message) does not.
+pub fn chain(error: &dyn std::error::Error) -> String {
+    std::iter::successors(Some(error), |e| e.source())
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
 impl ApiError {
     pub fn bad_request(code: ProblemCode, detail: impl Into<String>) -> Self {
         Self::BadRequest {
@@ -709,6 +718,15 @@ pub const CONSTRAINT_REFUSALS: &[(&str, Refusal)] = &[
             field: "new_account_organisation_id",
             code: ProblemCode::UnknownOrganisation,
             message: Some("no such organisation in this CPAS"),
+        },
+    ),
+    (
+        // Platform administrators are never made at a sign-in.
+        "identity_providers_new_account_role_check",
+        Refusal::Field {
+            field: "new_account_role",
+            code: ProblemCode::NotAllowed,
+            message: Some("platform administrators are never made at a sign-in"),
         },
     ),
     (

@@ -60,16 +60,17 @@ pub fn second_factor_enrolment_required() {
     }
 }
 
-fn storage() -> Option<web_sys::Storage> {
+/// The tab's own storage (`sessionStorage`): gone with the tab, never shared with another.
+pub fn tab_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?
 }
 
 fn stored_refresh_token() -> Option<String> {
-    storage()?.get_item(STORAGE_KEY).ok()?
+    tab_storage()?.get_item(STORAGE_KEY).ok()?
 }
 
 fn store_refresh_token(token: Option<&str>) {
-    if let Some(storage) = storage() {
+    if let Some(storage) = tab_storage() {
         let _ = match token {
             Some(token) => storage.set_item(STORAGE_KEY, token),
             None => storage.remove_item(STORAGE_KEY),

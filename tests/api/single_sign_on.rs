@@ -105,6 +105,11 @@ async fn a_person_of_the_cpas_signs_in_through_its_provider_and_is_linked() {
     assert_eq!(buttons[0]["cpas_slug"], "cpas-a");
     let none: Value = app.get_ok("/api/v1/auth/providers?cpas=paliseul").await;
     assert_eq!(none, json!([]));
+    // What cannot be a CPAS's slug is refused, as the document says.
+    let long = app
+        .get(&format!("/api/v1/auth/providers?cpas={}", "a".repeat(64)))
+        .await;
+    assert_eq!(long.status(), 422);
 
     let started = start(&app, &added).await;
     let url = reqwest::Url::parse(&started.authorization_url).expect("a URL");

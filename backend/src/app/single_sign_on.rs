@@ -27,7 +27,7 @@ use crate::authz::{self, Actor, Permission, Scope};
 use crate::db::accounts::{self, NewUserRow};
 use crate::db::single_sign_on::{self as db, ProviderFields, ProviderRow};
 use crate::db::stored::Stored;
-use crate::domain::{Email, Label, TenantId};
+use crate::domain::{Email, Label, Slug, TenantId};
 use crate::error::ApiError;
 use crate::secrets::{self, Keyring, Sealed};
 
@@ -97,13 +97,20 @@ fn settings_of(keyring: &Keyring, row: &ProviderRow) -> Result<ProviderSettings,
     })
 }
 
-/// The login page's buttons: the enabled providers of one CPAS (its slug), or of all.
+/// The login page's buttons: the enabled providers of one CPAS (its slug: 422
+/// `invalid_slug` when it cannot be one), or of all.
 pub async fn sign_in_providers(
     db: &RequestDb,
     cpas: Option<String>,
 ) -> Result<Vec<SignInProvider>, ApiError> {
-    db.run(move |conn| Ok(db::sign_in_providers(conn, cpas.as_deref())?))
-        .await
+    let cpas = cpas.map(|c| Slug::parse(&c, "cpas")).transpose()?;
+    db.run(move |conn| {
+        Ok(db::sign_in_providers(
+            conn,
+            cpas.as_ref().map(Slug::as_str),
+        )?)
+    })
+    .await
 }
 
 /// Starts a sign-in: the provider's authorization URL, its state kept (hashed) with the
@@ -343,7 +350,7 @@ pub async fn create(
         .map(|s| Label::parse(s, "client_secret", wire::CLIENT_CREDENTIAL_MAX_CHARS))
         .transpose()?;
     let scopes = parse_scopes(input.scopes.as_deref())?;
-    let role = parse_role(input.new_account_role.unwrap_or(Role::SocialWorker))?;
+    let role = input.new_account_role.unwrap_or(Role::SocialWorker);
     let domain = input
         .new_account_domain
         .as_deref()
@@ -368,15 +375,15 @@ pub async fn create(
             conn,
             id,
             tenant.get(),
+            (&issuer, client_id.as_str()),
             &ProviderFields {
                 label: label.as_str(),
-                issuer: &issuer,
-                client_id: client_id.as_str(),
-                secret: sealed.as_ref(),
+                client_secret_sealed: sealed.as_ref().map(|s| s.bytes.as_slice()),
+                client_secret_key_id: sealed.as_ref().map(|s| s.key_id.as_str()),
                 scopes: &scopes,
                 enabled: true,
                 new_accounts: input.new_accounts,
-                new_account_role: role,
+                new_account_role: Stored(role),
                 new_account_organisation_id: input.new_account_organisation_id,
                 new_account_domain: domain.as_deref(),
             },
@@ -412,7 +419,6 @@ pub async fn update(
         .as_deref()
         .map(|s| parse_scopes(Some(s)))
         .transpose()?;
-    let role = patch.new_account_role.map(parse_role).transpose()?;
     let domain = match patch.new_account_domain.as_ref() {
         Some(Some(d)) => Some(Some(parse_domain(d)?)),
         Some(None) => Some(None),
@@ -437,26 +443,25 @@ pub async fn update(
                 Some(s) => Some(seal(&keyring, id, s.as_str())?),
                 None => current.sealed_secret(),
             };
+            let domain = domain.unwrap_or_else(|| current.new_account_domain.clone());
             let written = db::update_provider(
                 conn,
                 id,
                 patch.version,
                 &ProviderFields {
                     label: label.as_ref().map_or(&current.label, |l| l.as_str()),
-                    issuer: &current.issuer,
-                    client_id: &current.client_id,
-                    secret: sealed.as_ref(),
+                    client_secret_sealed: sealed.as_ref().map(|s| s.bytes.as_slice()),
+                    client_secret_key_id: sealed.as_ref().map(|s| s.key_id.as_str()),
                     scopes: scopes.as_deref().unwrap_or(&current.scopes),
                     enabled: patch.enabled.unwrap_or(current.enabled),
                     new_accounts: patch.new_accounts.unwrap_or(current.new_accounts),
-                    new_account_role: role.unwrap_or(current.new_account_role.0),
+                    new_account_role: patch
+                        .new_account_role
+                        .map_or(current.new_account_role, Stored),
                     new_account_organisation_id: patch
                         .new_account_organisation_id
                         .unwrap_or(current.new_account_organisation_id),
-                    new_account_domain: domain
-                        .clone()
-                        .unwrap_or(current.new_account_domain.clone())
-                        .as_deref(),
+                    new_account_domain: domain.as_deref(),
                 },
             )?;
             if !written {
@@ -543,18 +548,6 @@ fn parse_scopes(text: Option<&str>) -> Result<String, ApiError> {
     scopes.extend(text.split_whitespace().filter(|s| *s != "openid"));
     scopes.dedup();
     Ok(scopes.join(" "))
-}
-
-/// The role of the accounts made at a first sign-in: never a platform administrator.
-fn parse_role(role: Role) -> Result<Role, ApiError> {
-    if role == Role::Admin {
-        return Err(ApiError::invalid_field(
-            "new_account_role",
-            ProblemCode::NotAllowed,
-            "platform administrators are never made at a sign-in",
-        ));
-    }
-    Ok(role)
 }
 
 /// An e-mail domain (`cpas-namur.be`), lowercased, without a leading `@`.

@@ -25,6 +25,7 @@ use openidconnect::{
 use uuid::Uuid;
 
 use crate::domain::webhook_target;
+use crate::error::chain as error_chain;
 
 /// How long a provider's discovery document and keys are kept before they are fetched again.
 const METADATA_TTL: Duration = Duration::from_secs(3600);
@@ -330,45 +331,16 @@ fn verify<'t>(
     id_token.claims(&client.id_token_verifier(), nonce)
 }
 
-/// An error and its causes on one line (reqwest's own message hides the cause).
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
-
-/// Whether the server may call `url`: HTTPS (plain HTTP to loopback when allowed), and,
-/// when its host is written as an address, a public one. Names are checked by the
+/// Whether the server may call `url`: the webhooks' rule (HTTPS, plain HTTP to loopback
+/// when allowed; an address written in it must be public). Names are checked by the
 /// resolver when they are looked up.
 pub fn check_reachable(url: &url::Url, allow_loopback_http: bool) -> Result<(), String> {
-    let loopback = match url.host() {
-        Some(url::Host::Domain(name)) => name == "localhost",
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => return Err(format!("{url} has no host")),
-    };
-    match url.scheme() {
-        "https" => {}
-        "http" if allow_loopback_http && loopback => {}
-        _ => {
-            return Err(format!(
-                "{url}: identity providers are reached over HTTPS only"
-            ));
-        }
+    if !webhook_target::scheme_allowed(url, allow_loopback_http) {
+        return Err(format!(
+            "{url}: identity providers are reached over HTTPS only"
+        ));
     }
-    let literal = match url.host() {
-        Some(url::Host::Ipv4(ip)) => Some(std::net::IpAddr::V4(ip)),
-        Some(url::Host::Ipv6(ip)) => Some(std::net::IpAddr::V6(ip)),
-        _ => None,
-    };
-    if let Some(ip) = literal
-        && !webhook_target::is_allowed(ip, allow_loopback_http)
-    {
+    if !webhook_target::literal_host_allowed(url, allow_loopback_http) {
         return Err(format!("{url}: not a public address"));
     }
     Ok(())

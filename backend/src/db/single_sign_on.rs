@@ -9,6 +9,7 @@ use diesel::sql_types::{
 use uuid::Uuid;
 
 use super::DbResult;
+use super::schema::identity_providers;
 use super::stored::Stored;
 use crate::secrets::Sealed;
 
@@ -148,16 +149,18 @@ pub fn providers(conn: &mut PgConnection, tenant: Uuid) -> DbResult<Vec<Provider
     .load(conn)?)
 }
 
-/// A provider to add or change: every field as it will be.
+/// A provider's settings as they will be written, all of them (`None` writes NULL). Its
+/// issuer and client id are written once, when it is added.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = identity_providers, treat_none_as_null = true)]
 pub struct ProviderFields<'a> {
     pub label: &'a str,
-    pub issuer: &'a str,
-    pub client_id: &'a str,
-    pub secret: Option<&'a Sealed>,
+    pub client_secret_sealed: Option<&'a [u8]>,
+    pub client_secret_key_id: Option<&'a str>,
     pub scopes: &'a str,
     pub enabled: bool,
     pub new_accounts: bool,
-    pub new_account_role: wire::Role,
+    pub new_account_role: Stored<wire::Role>,
     pub new_account_organisation_id: Option<Uuid>,
     pub new_account_domain: Option<&'a str>,
 }
@@ -167,57 +170,37 @@ pub fn insert_provider(
     conn: &mut PgConnection,
     id: Uuid,
     tenant: Uuid,
+    (issuer, client_id): (&str, &str),
     fields: &ProviderFields<'_>,
 ) -> DbResult<()> {
-    diesel::sql_query(
-        "INSERT INTO identity_providers (id, tenant_id, label, issuer, client_id,
-             client_secret_sealed, client_secret_key_id, scopes, enabled, new_accounts,
-             new_account_role, new_account_organisation_id, new_account_domain)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-    )
-    .bind::<SqlUuid, _>(id)
-    .bind::<SqlUuid, _>(tenant)
-    .bind::<Text, _>(fields.label)
-    .bind::<Text, _>(fields.issuer)
-    .bind::<Text, _>(fields.client_id)
-    .bind::<Nullable<Bytea>, _>(fields.secret.map(|s| s.bytes.as_slice()))
-    .bind::<Nullable<Text>, _>(fields.secret.map(|s| s.key_id.as_str()))
-    .bind::<Text, _>(fields.scopes)
-    .bind::<Bool, _>(fields.enabled)
-    .bind::<Bool, _>(fields.new_accounts)
-    .bind::<Text, _>(fields.new_account_role.as_str())
-    .bind::<Nullable<SqlUuid>, _>(fields.new_account_organisation_id)
-    .bind::<Nullable<Text>, _>(fields.new_account_domain)
-    .execute(conn)?;
+    use identity_providers as p;
+    diesel::insert_into(p::table)
+        .values((
+            p::id.eq(id),
+            p::tenant_id.eq(tenant),
+            p::issuer.eq(issuer),
+            p::client_id.eq(client_id),
+            fields,
+        ))
+        .execute(conn)?;
     Ok(())
 }
 
-/// Writes a provider's fields if it is still at `version`; `false` when it is not.
+/// Writes a provider's settings if it is still at `version`; `false` when it is not.
 pub fn update_provider(
     conn: &mut PgConnection,
     id: Uuid,
     version: i32,
     fields: &ProviderFields<'_>,
 ) -> DbResult<bool> {
-    let written = diesel::sql_query(
-        "UPDATE identity_providers SET label = $3,
-             client_secret_sealed = $4, client_secret_key_id = $5, scopes = $6, enabled = $7,
-             new_accounts = $8, new_account_role = $9, new_account_organisation_id = $10,
-             new_account_domain = $11, updated_at = now(), version = version + 1
-         WHERE id = $1 AND version = $2",
-    )
-    .bind::<SqlUuid, _>(id)
-    .bind::<Integer, _>(version)
-    .bind::<Text, _>(fields.label)
-    .bind::<Nullable<Bytea>, _>(fields.secret.map(|s| s.bytes.as_slice()))
-    .bind::<Nullable<Text>, _>(fields.secret.map(|s| s.key_id.as_str()))
-    .bind::<Text, _>(fields.scopes)
-    .bind::<Bool, _>(fields.enabled)
-    .bind::<Bool, _>(fields.new_accounts)
-    .bind::<Text, _>(fields.new_account_role.as_str())
-    .bind::<Nullable<SqlUuid>, _>(fields.new_account_organisation_id)
-    .bind::<Nullable<Text>, _>(fields.new_account_domain)
-    .execute(conn)?;
+    use identity_providers as p;
+    let written = diesel::update(p::table.find(id).filter(p::version.eq(version)))
+        .set((
+            fields,
+            p::updated_at.eq(diesel::dsl::now),
+            p::version.eq(p::version + 1),
+        ))
+        .execute(conn)?;
     Ok(written == 1)
 }
 

@@ -16,14 +16,12 @@ use crate::error::ApiError;
 pub fn parse_url(url: &str, allow_loopback_http: bool) -> Result<String, ApiError> {
     let invalid = |message: &str| ApiError::invalid_field("url", ProblemCode::InvalidUrl, message);
     let parsed = url::Url::parse(url.trim()).map_err(|_| invalid("not a URL"))?;
-    let loopback = matches!(parsed.host(), Some(url::Host::Domain("localhost")))
-        || matches!(parsed.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
-        || matches!(parsed.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback());
-    match parsed.scheme() {
-        "https" => {}
-        "http" if allow_loopback_http && loopback => {}
-        "http" => return Err(invalid("webhooks are sent over HTTPS only")),
-        _ => return Err(invalid("an https:// URL")),
+    if !scheme_allowed(&parsed, allow_loopback_http) {
+        return Err(invalid(if parsed.scheme() == "http" {
+            "webhooks are sent over HTTPS only"
+        } else {
+            "an https:// URL"
+        }));
     }
     // An IP written in the URL is refused at once; names are checked at each send, when
     // they are resolved.
@@ -123,6 +121,15 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
 
 /// Whether a webhook may be sent to `url` as it is written: its host, when an IP, must be
 /// allowed ([`is_allowed`]). Names are checked when they are resolved (`jobs::egress`).
+/// Whether the server may call `url` by its scheme: `https://`, or `http://` to loopback
+/// when allowed (development). The identity providers' addresses meet it too.
+pub fn scheme_allowed(url: &url::Url, allow_loopback_http: bool) -> bool {
+    let loopback = matches!(url.host(), Some(url::Host::Domain("localhost")))
+        || matches!(url.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
+        || matches!(url.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback());
+    url.scheme() == "https" || (url.scheme() == "http" && allow_loopback_http && loopback)
+}
+
 pub fn literal_host_allowed(url: &url::Url, allow_loopback: bool) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => is_allowed(IpAddr::V4(ip), allow_loopback),

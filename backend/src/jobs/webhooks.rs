@@ -198,10 +198,7 @@ async fn send(
             status: None,
             // The whole chain: "error sending request…: … : connection refused" tells the
             // integrator what went wrong, the first link alone does not.
-            error: std::iter::successors(Some(&error as &dyn std::error::Error), |e| e.source())
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(": "),
+            error: crate::error::chain(&error),
         },
     }
 }

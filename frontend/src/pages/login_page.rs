@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api;
 use crate::components::failure::ErrorText;
 use crate::components::require_session::ACCOUNT_PAGE;
-use crate::session::SessionContext;
+use crate::session::{SessionContext, tab_storage};
 
 /// Where a sign-in through a provider keeps, in the tab, the state it expects back and the
 /// page to go to after.
@@ -31,10 +31,6 @@ impl EndSessionOffer {
     pub fn offer(self, url: String) {
         self.0.set(Some(url));
     }
-}
-
-fn tab_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok()?
 }
 
 /// Takes (reads and forgets) a value the tab kept.
